@@ -1,0 +1,58 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { Scalar } from '@scalar/hono-api-reference'
+import { bodyLimit } from 'hono/body-limit'
+import { methodNotAllowed } from 'hono/method-not-allowed'
+import { requestId } from 'hono/request-id'
+import type { Deps } from './deps.js'
+import { AppError } from './errors.js'
+import type { AppEnv } from './http/env.js'
+import { accessLog } from './http/middleware/access-log.js'
+import { authenticate } from './http/middleware/auth.js'
+import { requireJsonBody } from './http/middleware/require-json.js'
+import { handleError, problemResponse } from './http/problem.js'
+import { apiKeyRoutes } from './http/routes/api-keys.js'
+import { healthRoutes } from './http/routes/health.js'
+import { createRouter } from './http/router.js'
+
+export const serviceVersion = '0.1.0'
+
+/** Builds the whole HTTP service from its dependencies; entry points only serve what this returns. */
+export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
+  const app = createRouter()
+
+  app.use('*', requestId({ limitLength: 100 }))
+  app.use('*', accessLog(deps.logger))
+  app.use('*', methodNotAllowed({
+    app,
+    onMethodNotAllowed: (_c, methods) => {
+      throw new AppError('method_not_allowed', `Use one of: ${methods.join(', ')}.`, { headers: { Allow: methods.join(', ') } })
+    },
+  }))
+  app.use('*', bodyLimit({
+    maxSize: deps.config.bodyLimitBytes,
+    onError: () => {
+      throw new AppError('payload_too_large', `The body is larger than the limit of ${deps.config.bodyLimitBytes} bytes.`)
+    },
+  }))
+  app.use('/v1/*', requireJsonBody())
+  app.use('/v1/*', authenticate(deps))
+
+  app.route('/', healthRoutes(deps))
+  app.route('/', apiKeyRoutes(deps))
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'inquiry-triage',
+      version: serviceVersion,
+      description: 'Triage of customer-service inquiries. Every /v1 route needs `Authorization: Bearer <api key>`; errors are RFC 9457 problem details.',
+    },
+  })
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'inquiry-triage API' }))
+
+  // Returned, not thrown: methodNotAllowed turns a plain 404 into 405 when the path exists.
+  app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`)))
+  app.onError(handleError(deps.logger))
+  return app
+}

@@ -1,0 +1,97 @@
+import type { Clock } from '../clock.js'
+import { AppError } from '../errors.js'
+import type { Sql } from '../storage/sql.js'
+import * as queries from '../storage/queries/api-keys.js'
+import { constantTimeEqual, randomToken, sha256Hex } from './crypto.js'
+import type { Principal, Role } from './roles.js'
+
+/** The name under which ADMIN_API_KEY is stored; a changed variable revokes the previous one. */
+export const bootstrapKeyName = 'bootstrap admin (ADMIN_API_KEY)'
+const generatedKeyName = 'bootstrap admin (generated at first start)'
+const lookupLength = 16
+
+export interface ApiKeyView {
+  id: string
+  name: string
+  role: Role
+  createdAt: string
+  revokedAt: string | null
+}
+
+export interface CreatedApiKey extends ApiKeyView {
+  /** The key itself: returned once, at creation, and never stored. */
+  key: string
+}
+
+interface KeyDeps {
+  sql: Sql
+  clock: Clock
+}
+
+async function fingerprint(key: string) {
+  const hash = await sha256Hex(key)
+  return { hash, lookup: hash.slice(0, lookupLength) }
+}
+
+function toView(row: queries.ApiKeyRow): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at ? row.revoked_at.toISOString() : null,
+  }
+}
+
+export function generateApiKey(): string {
+  return `itk_${randomToken(32)}`
+}
+
+export async function createApiKey(deps: KeyDeps, input: { name: string; role: Role }): Promise<CreatedApiKey> {
+  const key = generateApiKey()
+  const row = await queries.insertApiKey(deps.sql, { ...input, ...(await fingerprint(key)) })
+  return { ...toView(row), key }
+}
+
+export async function listApiKeys(deps: KeyDeps): Promise<ApiKeyView[]> {
+  return (await queries.listApiKeys(deps.sql)).map(toView)
+}
+
+export async function revokeApiKey(deps: KeyDeps, id: string): Promise<ApiKeyView> {
+  const row = isUuid(id) ? await queries.revokeApiKey(deps.sql, id, deps.clock.now()) : undefined
+  if (!row) throw new AppError('not_found', `No API key with id ${id}`)
+  return toView(row)
+}
+
+/** The caller behind a presented key, or null when the key is unknown or revoked. */
+export async function authenticateApiKey(deps: KeyDeps, presented: string): Promise<Principal | null> {
+  const { hash, lookup } = await fingerprint(presented)
+  const candidates = await queries.findActiveApiKeysByLookup(deps.sql, lookup)
+  const match = candidates.find((row) => constantTimeEqual(row.hash, hash))
+  return match ? { keyId: match.id, name: match.name, role: match.role } : null
+}
+
+/**
+ * Makes sure an admin can get in. With ADMIN_API_KEY that key is stored (hash only) and any earlier
+ * value of the variable is revoked; without it, the first start with no admin generates a key and
+ * hands it back once for the caller to print.
+ */
+export async function ensureBootstrapAdmin(deps: KeyDeps, adminApiKey: string | undefined): Promise<{ generatedKey?: string }> {
+  return deps.sql.transaction(async (sql) => {
+    await sql.query(`SELECT pg_advisory_xact_lock(hashtext('inquiry-triage:bootstrap-admin'))`)
+    if (adminApiKey) {
+      const print = await fingerprint(adminApiKey)
+      await queries.insertApiKeyIfAbsent(sql, { name: bootstrapKeyName, role: 'admin', ...print })
+      await queries.revokeOtherKeysNamed(sql, bootstrapKeyName, print.hash, deps.clock.now())
+      return {}
+    }
+    if ((await queries.countActiveAdminKeys(sql)) > 0) return {}
+    const key = generateApiKey()
+    await queries.insertApiKey(sql, { name: generatedKeyName, role: 'admin', ...(await fingerprint(key)) })
+    return { generatedKey: key }
+  })
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+}

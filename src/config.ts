@@ -1,0 +1,75 @@
+import { z } from 'zod'
+
+/**
+ * Every setting comes from the environment through this one schema. Nothing else reads process.env:
+ * entry points pass a plain record, so tests and other runtimes configure the service the same way.
+ */
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value)
+const setting = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUnset, schema)
+const seconds = (fallback: number) => setting(z.coerce.number().positive().max(3600).default(fallback))
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
+
+export const configSchema = z.object({
+  PORT: setting(z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: setting(z.string().min(1).default('127.0.0.1')),
+  DATABASE_URL: setting(postgresUrl.optional()),
+  DATABASE_POOL_MAX: setting(z.coerce.number().int().min(1).max(200).default(10)),
+  DATABASE_STARTUP_TIMEOUT_SECONDS: seconds(30),
+  DATA_DIR: setting(z.string().min(1).default('./data')),
+  ADMIN_API_KEY: setting(z.string().min(32, 'must be at least 32 characters long').optional()),
+  LOG_LEVEL: setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info')),
+  BODY_LIMIT_BYTES: setting(z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024)),
+  SHUTDOWN_TIMEOUT_SECONDS: seconds(10),
+})
+
+export type ConfigInput = z.input<typeof configSchema>
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  databasePoolMax: number
+  databaseStartupTimeoutMs: number
+  dataDir: string
+  adminApiKey: string | undefined
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
+  bodyLimitBytes: number
+  shutdownTimeoutMs: number
+}
+
+/** Every bad variable at once, so an operator fixes them in one go instead of one restart each. */
+export class ConfigError extends Error {
+  constructor(readonly problems: Array<{ variable: string; message: string }>) {
+    super(
+      'Invalid configuration:\n' +
+        problems.map((problem) => `  ${problem.variable}: ${problem.message}`).join('\n'),
+    )
+    this.name = 'ConfigError'
+  }
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const known = Object.fromEntries(Object.keys(configSchema.shape).map((key) => [key, env[key]]))
+  const result = configSchema.safeParse(known)
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })),
+    )
+  }
+  const env2 = result.data
+  return {
+    port: env2.PORT,
+    host: env2.HOST,
+    databaseUrl: env2.DATABASE_URL,
+    databasePoolMax: env2.DATABASE_POOL_MAX,
+    databaseStartupTimeoutMs: env2.DATABASE_STARTUP_TIMEOUT_SECONDS * 1000,
+    dataDir: env2.DATA_DIR,
+    adminApiKey: env2.ADMIN_API_KEY,
+    logLevel: env2.LOG_LEVEL,
+    bodyLimitBytes: env2.BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: env2.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  }
+}

@@ -1,0 +1,21 @@
+import type { Clock } from './clock.js'
+import type { Config } from './config.js'
+import type { Logger } from './logger.js'
+import type { Migration } from './storage/migrate.js'
+import type { Sql } from './storage/sql.js'
+
+/** Where start-up stands; /readyz reports it while the database is still being waited for. */
+export interface StartupState {
+  phase: 'starting' | 'ready' | 'failed'
+  detail?: string
+}
+
+/** Everything a route or verb may use, built once by an entry point and passed in explicitly. */
+export interface Deps {
+  config: Config
+  sql: Sql
+  logger: Logger
+  clock: Clock
+  migrations: readonly Migration[]
+  startup: StartupState
+}

@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util'
+import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.js'
+import { roles, type Role } from '../auth/roles.js'
+import { prepareDatabase } from '../storage/prepare.js'
+import { buildNodeDeps, runMain } from './node-deps.js'
+
+const usage = `usage:
+  npm run keys -- create --role <${roles.join('|')}> --name "<name>"
+  npm run keys -- list
+  npm run keys -- revoke <id>`
+
+class UsageError extends Error {}
+
+/** Checks the arguments before touching the database, so a typo costs nothing. */
+function parseCommand(argv: string[]) {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { role: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } },
+  })
+  const [command, ...rest] = positionals
+  if (command === 'create') {
+    if (!values.role || !(roles as readonly string[]).includes(values.role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`)
+    if (!values.name?.trim()) throw new UsageError('--name is required')
+    return { command, role: values.role as Role, name: values.name.trim() } as const
+  }
+  if (command === 'list') return { command } as const
+  if (command === 'revoke' && rest.length === 1) return { command, id: rest[0]! } as const
+  throw new UsageError(command ? `unknown or incomplete command: ${command}` : 'no command given')
+}
+
+await runMain(async () => {
+  let parsed
+  try {
+    parsed = parseCommand(process.argv.slice(2))
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n${usage}\n`)
+    return 2
+  }
+  const deps = await buildNodeDeps()
+  try {
+    await prepareDatabase(deps)
+    if (parsed.command === 'create') {
+      const created = await createApiKey(deps, parsed)
+      process.stdout.write(`created ${created.role} key "${created.name}" (id ${created.id})\nkey: ${created.key}\nIt is shown only now; store it safely.\n`)
+    } else if (parsed.command === 'list') {
+      for (const key of await listApiKeys(deps)) {
+        process.stdout.write(`${key.id}  ${key.role.padEnd(11)}  ${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'.padEnd(32)}  ${key.name}\n`)
+      }
+    } else {
+      const revoked = await revokeApiKey(deps, parsed.id)
+      process.stdout.write(`revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}\n`)
+    }
+  } finally {
+    await deps.sql.close()
+  }
+})

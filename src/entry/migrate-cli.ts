@@ -1,0 +1,20 @@
+import { readMigrationStatus } from '../storage/migrate.js'
+import { describeDatabase } from '../storage/open.js'
+import { prepareDatabase } from '../storage/prepare.js'
+import { buildNodeDeps, runMain } from './node-deps.js'
+
+// npm run migrate: applies pending migrations (waiting for the database like the server does) and reports.
+await runMain(async () => {
+  const deps = await buildNodeDeps()
+  try {
+    const before = await readMigrationStatus(deps.sql, deps.migrations).catch(() => undefined)
+    await prepareDatabase(deps)
+    const applied = before?.pending ?? deps.migrations.map((migration) => migration.id)
+    process.stdout.write(
+      `${describeDatabase(deps.config)}: ${applied.length ? `applied ${applied.join(', ')}` : 'already up to date'} ` +
+        `(${deps.migrations.length} migrations known)\n`,
+    )
+  } finally {
+    await deps.sql.close()
+  }
+})

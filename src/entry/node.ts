@@ -1,0 +1,38 @@
+import { serve } from '@hono/node-server'
+import type { Server } from 'node:http'
+import { createApp } from '../app.js'
+import { describeDatabase } from '../storage/open.js'
+import { prepareDatabase } from '../storage/prepare.js'
+import { buildNodeDeps, runMain } from './node-deps.js'
+import { installGracefulShutdown } from './shutdown.js'
+
+// The server listens at once, so /readyz can say what start-up is waiting for; the database is
+// prepared (waited for, migrated, admin key ensured) in the meantime.
+await runMain(async () => {
+  const deps = await buildNodeDeps()
+  const { config, logger } = deps
+  const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host }) as Server
+  installGracefulShutdown(server, { logger, timeoutMs: config.shutdownTimeoutMs, cleanups: [() => deps.sql.close()] })
+  await new Promise<void>((resolve) => server.once('listening', resolve))
+  logger.info({ url: `http://${config.host}:${(server.address() as { port: number }).port}`, database: describeDatabase(config) }, 'listening')
+  try {
+    const { generatedAdminKey } = await prepareDatabase(deps)
+    if (generatedAdminKey) printGeneratedKey(generatedAdminKey)
+    logger.info({}, 'ready')
+  } catch (error) {
+    logger.error({ err: error instanceof Error ? error.message : String(error) }, 'start-up failed')
+    server.close()
+    await deps.sql.close().catch(() => {})
+    throw error
+  }
+  return new Promise<never>(() => {}) // serve until a signal arrives
+})
+
+function printGeneratedKey(key: string) {
+  process.stdout.write(
+    '\n' +
+      '  No admin API key existed, so one was generated. It is shown only now and stored only as a hash:\n\n' +
+      `    ADMIN KEY: ${key}\n\n` +
+      '  Use it as "Authorization: Bearer <key>", or set ADMIN_API_KEY (32+ characters) to choose your own.\n\n',
+  )
+}

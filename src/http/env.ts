@@ -1,0 +1,9 @@
+import type { Principal } from '../auth/roles.js'
+
+/** The typed variables every handler can read from the Hono context. */
+export interface AppEnv {
+  Variables: {
+    requestId: string
+    principal: Principal
+  }
+}

@@ -1,0 +1,74 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/api-keys.js'
+import { roles } from '../../auth/roles.js'
+import type { Deps } from '../../deps.js'
+import { createRouter } from '../router.js'
+import { requireRole } from '../middleware/auth.js'
+import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
+
+const CreateApiKeySchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).openapi({ example: 'Zammad production' }),
+    role: z.enum(roles).openapi({ example: 'integration' }),
+  })
+  .strict()
+  .openapi('CreateApiKey')
+
+const ApiKeySchema = z
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    role: z.enum(roles),
+    createdAt: z.string().datetime(),
+    revokedAt: z.string().datetime().nullable(),
+  })
+  .openapi('ApiKey')
+
+const CreatedApiKeySchema = ApiKeySchema.extend({
+  key: z.string().openapi({ description: 'The key itself. Shown only in this response; store it now.' }),
+}).openapi('CreatedApiKey')
+
+const adminOnly = requireRole('admin')
+const common = { tags: ['api keys'], security: bearerSecurity, middleware: adminOnly }
+
+const createKeyRoute = createRoute({
+  ...common,
+  method: 'post',
+  path: '/v1/api-keys',
+  summary: 'Create an API key (admin)',
+  request: { body: { required: true, content: { 'application/json': { schema: CreateApiKeySchema } } } },
+  responses: {
+    201: { description: 'Created; the key is in the body, once', content: { 'application/json': { schema: CreatedApiKeySchema } } },
+    ...problemResponses(400, 413, 415, 422, ...authenticatedProblems),
+  },
+})
+
+const listKeysRoute = createRoute({
+  ...common,
+  method: 'get',
+  path: '/v1/api-keys',
+  summary: 'List API keys, revoked ones included (admin)',
+  responses: {
+    200: { description: 'All keys, without their secrets', content: { 'application/json': { schema: z.object({ items: z.array(ApiKeySchema) }) } } },
+    ...problemResponses(...authenticatedProblems),
+  },
+})
+
+const revokeKeyRoute = createRoute({
+  ...common,
+  method: 'delete',
+  path: '/v1/api-keys/{id}',
+  summary: 'Revoke an API key (admin); it stops working at once',
+  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
+  responses: {
+    200: { description: 'Revoked', content: { 'application/json': { schema: ApiKeySchema } } },
+    ...problemResponses(404, ...authenticatedProblems),
+  },
+})
+
+export function apiKeyRoutes(deps: Deps) {
+  return createRouter()
+    .openapi(createKeyRoute, async (c) => c.json(await createApiKey(deps, c.req.valid('json')), 201))
+    .openapi(listKeysRoute, async (c) => c.json({ items: await listApiKeys(deps) }, 200))
+    .openapi(revokeKeyRoute, async (c) => c.json(await revokeApiKey(deps, c.req.valid('param').id), 200))
+}

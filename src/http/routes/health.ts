@@ -1,0 +1,55 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import type { Deps } from '../../deps.js'
+import { checkReadiness } from '../../storage/readiness.js'
+import { createRouter } from '../router.js'
+
+const HealthSchema = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() }).openapi('Health')
+
+const ReadinessSchema = z
+  .object({
+    ready: z.boolean(),
+    startup: z.object({ phase: z.enum(['starting', 'ready', 'failed']), detail: z.string().optional() }),
+    checks: z.object({
+      database: z.object({
+        status: z.enum(['up', 'down']),
+        dialect: z.string(),
+        latencyMs: z.number().optional(),
+        error: z.string().optional(),
+      }),
+      migrations: z.object({
+        status: z.enum(['current', 'pending', 'unknown']),
+        applied: z.number().int(),
+        pending: z.array(z.string()),
+      }),
+    }),
+  })
+  .openapi('Readiness')
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['operations'],
+  summary: 'Liveness: the process is up and serving',
+  responses: { 200: { description: 'Alive', content: { 'application/json': { schema: HealthSchema } } } },
+})
+
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/readyz',
+  tags: ['operations'],
+  summary: 'Readiness: database reachable and migrations current',
+  responses: {
+    200: { description: 'Ready for traffic', content: { 'application/json': { schema: ReadinessSchema } } },
+    503: { description: 'Not ready; the checks say why', content: { 'application/json': { schema: ReadinessSchema } } },
+  },
+})
+
+export function healthRoutes(deps: Deps) {
+  const startedAt = performance.now()
+  return createRouter()
+    .openapi(healthRoute, (c) => c.json({ status: 'ok' as const, uptimeSeconds: Math.round((performance.now() - startedAt) / 1000) }, 200))
+    .openapi(readyRoute, async (c) => {
+      const report = await checkReadiness(deps)
+      return report.ready ? c.json(report, 200) : c.json(report, 503)
+    })
+}
