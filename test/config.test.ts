@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, parseConfig } from '../src/config.js'
+
+describe('config', () => {
+  it('has defaults that serve on loopback with the embedded database', () => {
+    expect(parseConfig({})).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: './data',
+      logLevel: 'info',
+      bodyLimitBytes: 1024 * 1024,
+      databaseStartupTimeoutMs: 30_000,
+    })
+  })
+
+  it('reads every setting and treats empty values as unset', () => {
+    const config = parseConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://u:p@db:5432/triage',
+      DATA_DIR: '/var/lib/triage',
+      ADMIN_API_KEY: 'a'.repeat(32),
+      LOG_LEVEL: 'debug',
+      BODY_LIMIT_BYTES: '',
+    })
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/triage', dataDir: '/var/lib/triage', logLevel: 'debug', bodyLimitBytes: 1024 * 1024 })
+  })
+
+  it('names every bad variable in one error', () => {
+    let error: unknown
+    try {
+      parseConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', ADMIN_API_KEY: 'short', LOG_LEVEL: 'loud', HOST: 'fine' })
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    const variables = (error as ConfigError).problems.map((problem) => problem.variable).sort()
+    expect(variables).toEqual(['ADMIN_API_KEY', 'DATABASE_URL', 'LOG_LEVEL', 'PORT'])
+    expect((error as Error).message).toMatch(/ADMIN_API_KEY: must be at least 32 characters/)
+  })
+
+  it('ignores unrelated environment variables', () => {
+    expect(() => parseConfig({ PATH: '/bin', HOME: '/root', PORT: '1' })).not.toThrow()
+  })
+})

@@ -1,0 +1,47 @@
+import { createApp } from '../../src/app.js'
+import { createApiKey } from '../../src/auth/api-keys.js'
+import type { Role } from '../../src/auth/roles.js'
+import type { Clock } from '../../src/clock.js'
+import { parseConfig } from '../../src/config.js'
+import type { Deps } from '../../src/deps.js'
+import { createMemoryLogger } from '../../src/logger.js'
+import type { Sql } from '../../src/storage/sql.js'
+import { migrations } from './databases.js'
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>
+  deps: Deps
+  logger: ReturnType<typeof createMemoryLogger>
+  keyFor(role: Role): Promise<string>
+  call(method: string, path: string, options?: { key?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> }): Promise<Response>
+}
+
+/** The real app on a real database, called in-process; only the clock may be faked. */
+export async function createTestApp(sql: Sql, options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+  const logger = createMemoryLogger()
+  const deps: Deps = {
+    config: parseConfig(options.env ?? {}),
+    sql,
+    logger,
+    clock: options.clock ?? { now: () => new Date() },
+    migrations: await migrations(),
+    startup: { phase: 'ready' },
+  }
+  const app = createApp(deps)
+  const keys = new Map<Role, string>()
+  return {
+    app,
+    deps,
+    logger,
+    async keyFor(role) {
+      if (!keys.has(role)) keys.set(role, (await createApiKey(deps, { name: `test ${role}`, role })).key)
+      return keys.get(role)!
+    },
+    async call(method, path, { key, json, body, headers = {} } = {}) {
+      const allHeaders: Record<string, string> = { ...headers }
+      if (key) allHeaders.authorization = `Bearer ${key}`
+      if (json !== undefined) allHeaders['content-type'] ??= 'application/json'
+      return app.request(path, { method, headers: allHeaders, body: json !== undefined ? JSON.stringify(json) : body })
+    },
+  }
+}
