@@ -12,10 +12,11 @@ await runMain(async () => {
   const deps = await buildNodeDeps()
   const { config, logger } = deps
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host }) as Server
-  installGracefulShutdown(server, { logger, timeoutMs: config.shutdownTimeoutMs, cleanups: [() => deps.sql.close()] })
-  await new Promise<void>((resolve) => server.once('listening', resolve))
-  logger.info({ url: `http://${config.host}:${(server.address() as { port: number }).port}`, database: describeDatabase(config) }, 'listening')
   try {
+    await listening(server, `${config.host}:${config.port}`)
+    installGracefulShutdown(server, { logger, timeoutMs: config.shutdownTimeoutMs, cleanups: [() => deps.sql.close()] })
+    const { port } = server.address() as { port: number }
+    logger.info({ url: `http://${config.host}:${port}`, database: describeDatabase(config) }, 'listening')
     const { generatedAdminKey } = await prepareDatabase(deps)
     if (generatedAdminKey) printGeneratedKey(generatedAdminKey)
     logger.info({}, 'ready')
@@ -27,6 +28,15 @@ await runMain(async () => {
   }
   return new Promise<never>(() => {}) // serve until a signal arrives
 })
+
+function listening(server: Server, address: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('listening', resolve)
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`${address} is already in use; set PORT to a free port.`) : error),
+    )
+  })
+}
 
 function printGeneratedKey(key: string) {
   process.stdout.write(

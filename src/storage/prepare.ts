@@ -36,14 +36,22 @@ async function waitForDatabase(deps: Deps, timeoutMs: number): Promise<void> {
     } catch (error) {
       // Wrong password or database name will not fix itself: report it at once.
       if (!isConnectionError(error)) throw error
-      const reason = error instanceof Error ? error.message : String(error)
+      const reason = driverMessage(error)
       deps.startup.detail = `waiting for the database (attempt ${attempt}): ${reason}`
-      if (Date.now() + delay > deadline) {
+      const remaining = deadline - Date.now()
+      if (remaining <= 0) {
         throw new Error(`The database was not reachable within ${Math.round(timeoutMs / 1000)} s: ${reason}`, { cause: error })
       }
       deps.logger.warn({ attempt, retryInMs: delay, reason }, 'database not reachable yet')
-      await new Promise((resolve) => setTimeout(resolve, delay))
+      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, remaining)))
       delay = Math.min(delay * 2, maxDelayMs)
     }
   }
+}
+
+/** The driver's own words (ECONNREFUSED 127.0.0.1:5432) say more to an operator than our 503 text. */
+function driverMessage(error: unknown): string {
+  const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error
+  if (inner instanceof AggregateError && inner.errors[0] instanceof Error) return inner.errors[0].message
+  return inner instanceof Error ? inner.message || String((inner as { code?: unknown }).code ?? inner) : String(inner)
 }

@@ -13,7 +13,9 @@ export function isConnectionError(error: unknown): boolean {
     if (connectionErrnos.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code)) return true
   }
   if (error instanceof AggregateError) return error.errors.some(isConnectionError)
-  return connectionMessages.some((pattern) => pattern.test(error.message))
+  if (connectionMessages.some((pattern) => pattern.test(error.message))) return true
+  // Adapters wrap driver errors (as a 503 AppError); the driver's error stays the cause.
+  return error.cause !== undefined && isConnectionError(error.cause)
 }
 
 /** Connection failures become 503 problem details; everything else is left for the caller to judge. */

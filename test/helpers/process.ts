@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const root = new URL('../../', import.meta.url).pathname
+
+export interface RunningProcess {
+  child: ChildProcess
+  output(): string
+  exited: Promise<number | null>
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
+  stop(signal?: NodeJS.Signals): Promise<number | null>
+}
+
+const running = new Set<ChildProcess>()
+
+/** Kills whatever a failed test left running; only processes these helpers started. */
+export function killStartedProcesses() {
+  for (const child of running) child.kill('SIGKILL')
+}
+
+/** Starts one of our entry points as a real child process, with only the environment given. */
+export function startProcess(entry: string, env: Record<string, string>, args: string[] = []): RunningProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry), ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+  let output = ''
+  const listeners = new Set<() => void>()
+  const append = (chunk: Buffer) => {
+    output += chunk.toString()
+    for (const listener of listeners) listener()
+  }
+  child.stdout!.on('data', append)
+  child.stderr!.on('data', append)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return {
+    child,
+    output: () => output,
+    exited,
+    waitFor(pattern, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = output.match(pattern)
+          if (match) {
+            cleanup()
+            resolve(match)
+          }
+        }
+        const timer = setTimeout(() => {
+          cleanup()
+          reject(new Error(`timed out waiting for ${pattern} in output:\n${output}`))
+        }, timeoutMs)
+        const cleanup = () => {
+          clearTimeout(timer)
+          listeners.delete(check)
+        }
+        listeners.add(check)
+        void exited.then(() => setTimeout(() => {
+          if (listeners.has(check)) {
+            cleanup()
+            reject(new Error(`process exited while waiting for ${pattern}; output:\n${output}`))
+          }
+        }, 50))
+        check()
+      })
+    },
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      return exited
+    },
+  }
+}
+
+/** Starts the server on an ephemeral port and resolves once it has said where it listens. */
+export async function startServer(env: Record<string, string>) {
+  const server = startProcess('src/entry/node.ts', { PORT: '0', HOST: '127.0.0.1', ...env })
+  const [, url] = await server.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)
+  return { ...server, url: url! }
+}
+
+/** Runs a CLI entry to completion and returns its exit code and output. */
+export async function runCli(entry: string, env: Record<string, string>, args: string[]) {
+  const run = startProcess(entry, env, args)
+  const code = await run.exited
+  return { code, output: run.output() }
+}
+
+export const tempDataDir = () => mkdtemp(join(tmpdir(), 'triage-test-'))
