@@ -7,7 +7,6 @@ set -euo pipefail
 PG_VERSION=15
 TEST_ROLE=${TEST_ROLE:-triage_test}
 TEST_DB=${TEST_DB:-triage_test}
-as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
 psql_admin() { psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 start_cluster() {
