@@ -9,12 +9,23 @@ import type { AppEnv } from './http/env.js'
 import { accessLog } from './http/middleware/access-log.js'
 import { authenticate } from './http/middleware/auth.js'
 import { requireJsonBody } from './http/middleware/require-json.js'
+import { requireStarted } from './http/middleware/require-started.js'
 import { handleError, problemResponse } from './http/problem.js'
 import { apiKeyRoutes } from './http/routes/api-keys.js'
 import { healthRoutes } from './http/routes/health.js'
+import { ArticleInputDoc, knowledgeRoutes } from './http/routes/knowledge.js'
 import { createRouter } from './http/router.js'
 
 export const serviceVersion = '0.1.0'
+
+function bodyLimitOf(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new AppError('payload_too_large', `The body is larger than the limit of ${maxSize} bytes.`)
+    },
+  })
+}
 
 /** Builds the whole HTTP service from its dependencies; entry points only serve what this returns. */
 export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
@@ -28,17 +39,17 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
       throw new AppError('method_not_allowed', `Use one of: ${methods.join(', ')}.`, { headers: { Allow: methods.join(', ') } })
     },
   }))
-  app.use('*', bodyLimit({
-    maxSize: deps.config.bodyLimitBytes,
-    onError: () => {
-      throw new AppError('payload_too_large', `The body is larger than the limit of ${deps.config.bodyLimitBytes} bytes.`)
-    },
-  }))
+  // Bulk knowledge-base uploads (up to 500 articles of up to 1 MB) get their own, larger limit.
+  const limits = [bodyLimitOf(deps.config.kbImportBodyLimitBytes), bodyLimitOf(deps.config.bodyLimitBytes)] as const
+  app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === '/v1/kb/articles' ? limits[0] : limits[1])(c, next))
+  app.use('/v1/*', requireStarted(deps))
   app.use('/v1/*', requireJsonBody())
   app.use('/v1/*', authenticate(deps))
 
   app.route('/', healthRoutes(deps))
   app.route('/', apiKeyRoutes(deps))
+  app.route('/', knowledgeRoutes(deps))
+  app.openAPIRegistry.register('ArticleInput', ArticleInputDoc)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
   app.doc31('/openapi.json', {

@@ -12,7 +12,7 @@ const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
 
-export const configSchema = z.object({
+const configShape = {
   PORT: setting(z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: setting(z.string().min(1).default('127.0.0.1')),
   DATABASE_URL: setting(postgresUrl.optional()),
@@ -23,6 +23,27 @@ export const configSchema = z.object({
   LOG_LEVEL: setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info')),
   BODY_LIMIT_BYTES: setting(z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024)),
   SHUTDOWN_TIMEOUT_SECONDS: seconds(10),
+  KB_IMPORT_BODY_LIMIT_BYTES: setting(z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024)),
+  EMBEDDINGS_PROVIDER: setting(z.enum(['auto', 'transformers', 'openai', 'hashing']).default('auto')),
+  EMBEDDINGS_MODEL: setting(z.string().min(1).default('Xenova/multilingual-e5-small')),
+  EMBEDDINGS_MODEL_DIR: setting(z.string().min(1).optional()),
+  EMBEDDINGS_CACHE_DIR: setting(z.string().min(1).optional()),
+  EMBEDDINGS_LOAD_TIMEOUT_SECONDS: seconds(120),
+  HASHING_DIMENSIONS: setting(z.coerce.number().int().min(64).max(2000).default(512)),
+  OPENAI_BASE_URL: setting(z.string().url().optional()),
+  OPENAI_API_KEY: setting(z.string().min(1).optional()),
+  OPENAI_EMBEDDINGS_MODEL: setting(z.string().min(1).default('text-embedding-3-small')),
+  OPENAI_EMBEDDINGS_DIMENSIONS: setting(z.coerce.number().int().min(1).max(2000).optional()),
+  OPENAI_TIMEOUT_SECONDS: seconds(30),
+  OPENAI_MAX_RETRIES: setting(z.coerce.number().int().min(0).max(10).default(3)),
+  KB_LOAD_DEMO: setting(z.enum(['true', 'false']).default('true')),
+  KB_REINDEX_ON_START: setting(z.enum(['true', 'false']).default('true')),
+}
+
+export const configSchema = z.object(configShape).superRefine((env, context) => {
+  if (env.EMBEDDINGS_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
+    context.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when EMBEDDINGS_PROVIDER=openai' })
+  }
 })
 
 export type ConfigInput = z.input<typeof configSchema>
@@ -37,7 +58,25 @@ export interface Config {
   adminApiKey: string | undefined
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
   bodyLimitBytes: number
+  kbImportBodyLimitBytes: number
   shutdownTimeoutMs: number
+  embeddings: {
+    provider: 'auto' | 'transformers' | 'openai' | 'hashing'
+    model: string
+    modelDir: string | undefined
+    cacheDir: string | undefined
+    loadTimeoutMs: number
+    hashingDimensions: number
+  }
+  openai: {
+    baseUrl: string | undefined
+    apiKey: string | undefined
+    embeddingsModel: string
+    embeddingsDimensions: number | undefined
+    timeoutMs: number
+    maxRetries: number
+  }
+  knowledge: { loadDemo: boolean; reindexOnStart: boolean }
 }
 
 /** Every bad variable at once, so an operator fixes them in one go instead of one restart each. */
@@ -52,7 +91,7 @@ export class ConfigError extends Error {
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const known = Object.fromEntries(Object.keys(configSchema.shape).map((key) => [key, env[key]]))
+  const known = Object.fromEntries(Object.keys(configShape).map((key) => [key, env[key]]))
   const result = configSchema.safeParse(known)
   if (!result.success) {
     throw new ConfigError(
@@ -70,6 +109,24 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     adminApiKey: env2.ADMIN_API_KEY,
     logLevel: env2.LOG_LEVEL,
     bodyLimitBytes: env2.BODY_LIMIT_BYTES,
+    kbImportBodyLimitBytes: env2.KB_IMPORT_BODY_LIMIT_BYTES,
     shutdownTimeoutMs: env2.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    embeddings: {
+      provider: env2.EMBEDDINGS_PROVIDER,
+      model: env2.EMBEDDINGS_MODEL,
+      modelDir: env2.EMBEDDINGS_MODEL_DIR,
+      cacheDir: env2.EMBEDDINGS_CACHE_DIR,
+      loadTimeoutMs: env2.EMBEDDINGS_LOAD_TIMEOUT_SECONDS * 1000,
+      hashingDimensions: env2.HASHING_DIMENSIONS,
+    },
+    openai: {
+      baseUrl: env2.OPENAI_BASE_URL,
+      apiKey: env2.OPENAI_API_KEY,
+      embeddingsModel: env2.OPENAI_EMBEDDINGS_MODEL,
+      embeddingsDimensions: env2.OPENAI_EMBEDDINGS_DIMENSIONS,
+      timeoutMs: env2.OPENAI_TIMEOUT_SECONDS * 1000,
+      maxRetries: env2.OPENAI_MAX_RETRIES,
+    },
+    knowledge: { loadDemo: env2.KB_LOAD_DEMO === 'true', reindexOnStart: env2.KB_REINDEX_ON_START === 'true' },
   }
 }

@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import type { Logger } from './logger.js'
+import type { EmbeddingRuntime } from './providers/embeddings/runtime.js'
 import type { Migration } from './storage/migrate.js'
 import type { Sql } from './storage/sql.js'
 
@@ -18,4 +19,5 @@ export interface Deps {
   clock: Clock
   migrations: readonly Migration[]
   startup: StartupState
+  embeddings: EmbeddingRuntime
 }

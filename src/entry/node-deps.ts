@@ -5,6 +5,8 @@ import type { Deps } from '../deps.js'
 import type { Logger } from '../logger.js'
 import { loadMigrationFiles } from '../storage/migration-files.js'
 import { openDatabase } from '../storage/open.js'
+import { createHashingEmbedder } from '../providers/embeddings/hashing.js'
+import { createEmbeddingRuntime } from '../providers/embeddings/runtime.js'
 
 /** Builds the dependency bundle for any Node entry point (server, CLIs) from process.env. */
 export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promise<Deps> {
@@ -12,7 +14,9 @@ export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promi
   const logger = pino({ level: config.logLevel, base: { service: 'inquiry-triage' } }) as unknown as Logger
   const migrations = await loadMigrationFiles()
   const sql = await openDatabase(config, logger)
-  return { config, sql, logger, clock: systemClock, migrations, startup: { phase: 'starting' } }
+  // Until start-up has chosen the embedder, /v1 answers 503; this placeholder is never used for writes.
+  const embeddings = createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), { requested: config.embeddings.provider, provider: 'hashing', reason: 'starting' })
+  return { config, sql, logger, clock: systemClock, migrations, startup: { phase: 'starting' }, embeddings }
 }
 
 /** Runs a command-line main: known failures print their message, and every failure exits non-zero. */

@@ -2,7 +2,9 @@ import { serve } from '@hono/node-server'
 import type { Server } from 'node:http'
 import { createApp } from '../app.js'
 import { describeDatabase } from '../storage/open.js'
-import { prepareDatabase } from '../storage/prepare.js'
+import { readDemoArticles } from '../knowledge/import/read-files.js'
+import { selectEmbeddings } from '../providers/embeddings/select.js'
+import { prepareService } from '../startup.js'
 import { buildNodeDeps, runMain } from './node-deps.js'
 import { installGracefulShutdown } from './shutdown.js'
 
@@ -12,15 +14,25 @@ await runMain(async () => {
   const deps = await buildNodeDeps()
   const { config, logger } = deps
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host }) as Server
+  const background = new AbortController()
   try {
     await listening(server, `${config.host}:${config.port}`)
-    installGracefulShutdown(server, { logger, timeoutMs: config.shutdownTimeoutMs, cleanups: [() => deps.sql.close()] })
+    installGracefulShutdown(server, {
+      logger,
+      timeoutMs: config.shutdownTimeoutMs,
+      cleanups: [async () => background.abort(), () => deps.sql.close()],
+    })
     const { port } = server.address() as { port: number }
     logger.info({ url: `http://${config.host}:${port}`, database: describeDatabase(config) }, 'listening')
-    const { generatedAdminKey } = await prepareDatabase(deps)
+    const { generatedAdminKey } = await prepareService(deps, {
+      selectEmbeddings: () => selectEmbeddings(config, logger),
+      readDemoArticles,
+      signal: background.signal,
+    })
     if (generatedAdminKey) printGeneratedKey(generatedAdminKey)
-    logger.info({}, 'ready')
+    logger.info({ embeddings: deps.embeddings.target.id, selection: deps.embeddings.selection.reason }, 'ready')
   } catch (error) {
+    background.abort()
     logger.error({ err: error instanceof Error ? error.message : String(error) }, 'start-up failed')
     server.close()
     await deps.sql.close().catch(() => {})

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js'
+import { sessionSettings } from './session.js'
 import { transactionScope, type Row, type Sql } from './sql.js'
 import { translateDatabaseError } from './unavailable.js'
 
@@ -20,6 +21,9 @@ export async function createPgSql(options: PgOptions): Promise<Sql> {
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
     ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
+  })
+  pool.on('connect', (client) => {
+    client.query(sessionSettings).catch((error: Error) => options.logger.warn({ err: error.message }, 'session settings failed'))
   })
   // An idle client whose server went away emits here; without a listener the process would crash.
   pool.on('error', (error) => options.logger.warn({ err: error.message }, 'idle database connection lost'))

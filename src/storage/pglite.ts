@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite'
+import { sessionSettings } from './session.js'
 import { transactionScope, type Row, type Sql } from './sql.js'
 
 export interface PgliteOptions {
@@ -26,6 +27,8 @@ export async function createPgliteSql(options: PgliteOptions = {}): Promise<Pgli
     await release()
     throw error
   }
+
+  await db.exec(sessionSettings)
 
   return {
     dialect: 'pglite',

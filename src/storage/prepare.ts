@@ -10,14 +10,16 @@ const maxDelayMs = 5000
  * Brings the database to a usable state at start: waits for it (exponential backoff up to the
  * configured window), applies pending migrations, and makes sure an admin key exists.
  */
-export async function prepareDatabase(deps: Deps): Promise<{ generatedAdminKey?: string }> {
+export async function prepareDatabase(deps: Deps, options: { markReady?: boolean } = {}): Promise<{ generatedAdminKey?: string }> {
   try {
     await waitForDatabase(deps, deps.config.databaseStartupTimeoutMs)
     const applied = await migrate(deps.sql, deps.migrations)
     if (applied.length > 0) deps.logger.info({ applied }, 'migrations applied')
     const { generatedKey } = await ensureBootstrapAdmin(deps, deps.config.adminApiKey)
-    deps.startup.phase = 'ready'
-    delete deps.startup.detail
+    if (options.markReady ?? true) {
+      deps.startup.phase = 'ready'
+      delete deps.startup.detail
+    }
     return generatedKey ? { generatedAdminKey: generatedKey } : {}
   } catch (error) {
     deps.startup.phase = 'failed'

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js'
 import { readMigrationStatus } from './migrate.js'
+import * as knowledgeQueries from './queries/knowledge.js'
 
 export interface ReadinessReport {
   ready: boolean
@@ -7,16 +8,26 @@ export interface ReadinessReport {
   checks: {
     database: { status: 'up' | 'down'; dialect: string; latencyMs?: number; error?: string }
     migrations: { status: 'current' | 'pending' | 'unknown'; applied: number; pending: string[] }
+    embeddings: {
+      provider: string
+      requested: string
+      reason: string
+      space: string
+      activeSpace: string | null
+      coverage?: { chunks: number; embedded: number }
+    }
   }
 }
 
 const probeTimeoutMs = 2000
 
 /** Checks what a load balancer needs before sending traffic: the database answers and its schema is current. */
-export async function checkReadiness(deps: Pick<Deps, 'sql' | 'migrations' | 'startup'>): Promise<ReadinessReport> {
+export async function checkReadiness(deps: Pick<Deps, 'sql' | 'migrations' | 'startup' | 'embeddings'>): Promise<ReadinessReport> {
   const started = performance.now()
   const database: ReadinessReport['checks']['database'] = { status: 'down', dialect: deps.sql.dialect }
   const migrations: ReadinessReport['checks']['migrations'] = { status: 'unknown', applied: 0, pending: [] }
+  const { target, selection } = deps.embeddings
+  const embeddings: ReadinessReport['checks']['embeddings'] = { ...selection, space: target.id, activeSpace: null }
   try {
     await withTimeout(deps.sql.query('SELECT 1'), probeTimeoutMs)
     database.status = 'up'
@@ -25,11 +36,15 @@ export async function checkReadiness(deps: Pick<Deps, 'sql' | 'migrations' | 'st
     migrations.applied = status.applied.length
     migrations.pending = status.pending
     migrations.status = status.pending.length === 0 ? 'current' : 'pending'
+    if (migrations.status === 'current') {
+      embeddings.activeSpace = (await knowledgeQueries.findActiveSpace(deps.sql))?.id ?? null
+      embeddings.coverage = await knowledgeQueries.countSpaceCoverage(deps.sql, embeddings.space)
+    }
   } catch (error) {
     if (database.status === 'down') database.error = error instanceof Error ? error.message : String(error)
   }
   const ready = deps.startup.phase === 'ready' && database.status === 'up' && migrations.status === 'current'
-  return { ready, startup: deps.startup, checks: { database, migrations } }
+  return { ready, startup: deps.startup, checks: { database, migrations, embeddings } }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -7,6 +7,9 @@ import type { Deps } from '../../src/deps.js'
 import { createMemoryLogger } from '../../src/logger.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { migrations } from './databases.js'
+import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
+import { createEmbeddingRuntime, type EmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
+import { ensureSpace } from '../../src/knowledge/spaces.js'
 
 export interface TestApp {
   app: ReturnType<typeof createApp>
@@ -17,7 +20,7 @@ export interface TestApp {
 }
 
 /** The real app on a real database, called in-process; only the clock may be faked. */
-export async function createTestApp(sql: Sql, options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(sql: Sql, options: { env?: Record<string, string>; clock?: Clock; embeddings?: EmbeddingRuntime } = {}): Promise<TestApp> {
   const logger = createMemoryLogger()
   const deps: Deps = {
     config: parseConfig(options.env ?? {}),
@@ -26,7 +29,9 @@ export async function createTestApp(sql: Sql, options: { env?: Record<string, st
     clock: options.clock ?? { now: () => new Date() },
     migrations: await migrations(),
     startup: { phase: 'ready' },
+    embeddings: options.embeddings ?? hashingRuntime(),
   }
+  await ensureSpace(sql, deps.embeddings.target.space)
   const app = createApp(deps)
   const keys = new Map<Role, string>()
   return {
@@ -44,4 +49,8 @@ export async function createTestApp(sql: Sql, options: { env?: Record<string, st
       return app.request(path, { method, headers: allHeaders, body: json !== undefined ? JSON.stringify(json) : body })
     },
   }
+}
+
+export function hashingRuntime(dimensions = 512): EmbeddingRuntime {
+  return createEmbeddingRuntime(createHashingEmbedder(dimensions), { requested: 'hashing', provider: 'hashing', reason: 'configured' })
 }

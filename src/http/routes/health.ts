@@ -21,6 +21,14 @@ const ReadinessSchema = z
         applied: z.number().int(),
         pending: z.array(z.string()),
       }),
+      embeddings: z.object({
+        provider: z.string(),
+        requested: z.string(),
+        reason: z.string().openapi({ description: 'Why this provider serves (auto mode says why it fell back)' }),
+        space: z.string().openapi({ description: 'The space new vectors are written to' }),
+        activeSpace: z.string().nullable().openapi({ description: 'The space searches use; differs from `space` while a re-index runs' }),
+        coverage: z.object({ chunks: z.number().int(), embedded: z.number().int() }).optional(),
+      }),
     }),
   })
   .openapi('Readiness')

@@ -1,0 +1,119 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import type { Deps } from '../../deps.js'
+import { AppError } from '../../errors.js'
+import { deleteArticle, getArticle } from '../../knowledge/articles.js'
+import { departments } from '../../knowledge/article-input.js'
+import { upsertArticles } from '../../knowledge/ingest.js'
+import { searchKnowledge } from '../../knowledge/search.js'
+import { requireRole } from '../middleware/auth.js'
+import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
+import { createRouter } from '../router.js'
+
+const ArticleInputDoc = z
+  .object({
+    externalId: z.string().openapi({ example: 'kb-de-wm-fehlercodes' }),
+    title: z.string(),
+    body: z.string().openapi({ description: 'Markdown or plain text, at most 1 MB' }),
+    language: z.string().optional().openapi({ description: 'ISO 639-1, default en' }),
+    department: z.enum(departments).optional(),
+    tags: z.array(z.string()).optional(),
+    url: z.string().optional(),
+  })
+  .openapi('ArticleInput')
+
+const UpsertArticlesSchema = z
+  .object({
+    articles: z
+      .array(z.record(z.string(), z.unknown()))
+      .min(1)
+      .max(500)
+      .openapi({ description: 'Up to 500 ArticleInput objects. Each is validated on its own: invalid ones are reported in `failed`, the rest are written.', type: 'array', items: { $ref: '#/components/schemas/ArticleInput' } }),
+  })
+  .strict()
+  .openapi('UpsertArticles')
+
+const FailureSchema = z.object({ index: z.number().int(), externalId: z.string().optional(), reason: z.string(), errors: z.array(z.object({ field: z.string(), message: z.string() })).optional() })
+const UpsertResultSchema = z
+  .object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    failed: z.array(FailureSchema),
+    items: z.array(z.object({ index: z.number().int(), externalId: z.string(), articleId: z.string(), outcome: z.enum(['created', 'updated', 'unchanged']) })),
+  })
+  .openapi('UpsertArticlesResult')
+
+const ArticleSchema = z
+  .object({
+    id: z.string(), externalId: z.string(), title: z.string(), body: z.string(), language: z.string(), department: z.string(),
+    tags: z.array(z.string()), url: z.string().nullable(), status: z.enum(['draft', 'published']), chunks: z.number().int(),
+    createdAt: z.string(), updatedAt: z.string(),
+  })
+  .openapi('Article')
+
+const SearchQuerySchema = z.object({
+  q: z.string().trim().min(1, 'must not be empty').max(2000),
+  k: z.coerce.number().int().min(1).max(50).default(5),
+  department: z.enum(['technical', 'commercial']).optional(),
+  language: z.string().regex(/^[a-z]{2}$/, 'must be a two-letter ISO 639-1 code').optional(),
+})
+
+const SearchHitSchema = z.object({
+  articleId: z.string(), externalId: z.string(), title: z.string(), url: z.string().nullable(), language: z.string(), department: z.string(),
+  score: z.number().openapi({ description: 'Reciprocal-rank-fusion score' }),
+  snippet: z.string().openapi({ description: 'The best-matching chunk' }), headingPath: z.string(),
+  vectorRank: z.number().int().nullable(), textRank: z.number().int().nullable(),
+})
+const SearchResultSchema = z
+  .object({ results: z.array(SearchHitSchema), space: z.string().nullable(), degraded: z.array(z.string()) })
+  .openapi('KnowledgeSearchResult')
+
+const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) })
+const tags = ['knowledge base']
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+
+const upsertRoute = createRoute({
+  method: 'post', path: '/v1/kb/articles', tags, security: bearerSecurity, middleware: requireRole('lead', 'admin'),
+  summary: 'Bulk upsert articles by externalId (lead, admin)',
+  request: { body: { required: true, content: { 'application/json': { schema: UpsertArticlesSchema } } } },
+  responses: { 200: json(UpsertResultSchema, 'Counts, and a reason for every failed article'), ...problemResponses(400, 413, 415, 422, ...authenticatedProblems) },
+})
+const getRoute = createRoute({
+  method: 'get', path: '/v1/kb/articles/{id}', tags, security: bearerSecurity, middleware: requireRole('agent', 'lead', 'admin'),
+  summary: 'One article', request: { params: idParam },
+  responses: { 200: json(ArticleSchema, 'The article'), ...problemResponses(404, ...authenticatedProblems) },
+})
+const deleteRoute = createRoute({
+  method: 'delete', path: '/v1/kb/articles/{id}', tags, security: bearerSecurity, middleware: requireRole('lead', 'admin'),
+  summary: 'Delete an article with its chunks and vectors (lead, admin)', request: { params: idParam },
+  responses: { 200: json(z.object({ id: z.string(), deleted: z.literal(true) }), 'Deleted'), ...problemResponses(404, ...authenticatedProblems) },
+})
+const searchRoute = createRoute({
+  method: 'get', path: '/v1/kb/search', tags, security: bearerSecurity, middleware: requireRole('agent', 'lead', 'admin'),
+  summary: 'Hybrid search (vector kNN + full text, fused by reciprocal rank fusion)', request: { query: SearchQuerySchema },
+  responses: { 200: json(SearchResultSchema, 'Best articles first'), ...problemResponses(422, ...authenticatedProblems) },
+})
+
+export function knowledgeRoutes(deps: Deps) {
+  return createRouter()
+    .openapi(upsertRoute, async (c) => {
+      const result = await upsertArticles(deps, c.req.valid('json').articles)
+      if (result.items.length === 0 && result.failed.length > 0) {
+        throw new AppError('validation_failed', 'No article could be written.', {
+          errors: result.failed.flatMap((failure) =>
+            failure.errors?.map((error) => ({ field: `articles.${failure.index}.${error.field}`, message: error.message })) ?? [{ field: `articles.${failure.index}`, message: failure.reason }],
+          ),
+        })
+      }
+      return c.json(result, 200)
+    })
+    .openapi(getRoute, async (c) => c.json(await getArticle(deps, c.req.valid('param').id), 200))
+    .openapi(deleteRoute, async (c) => {
+      const { id } = c.req.valid('param')
+      await deleteArticle(deps, id)
+      return c.json({ id, deleted: true as const }, 200)
+    })
+    .openapi(searchRoute, async (c) => c.json(await searchKnowledge(deps, { ...c.req.valid('query'), signal: c.req.raw.signal }), 200))
+}
+
+export { ArticleInputDoc }

@@ -1,0 +1,43 @@
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { isUuid } from '../auth/api-keys.js'
+import * as queries from '../storage/queries/knowledge.js'
+
+export interface ArticleView {
+  id: string
+  externalId: string
+  title: string
+  body: string
+  language: string
+  department: string
+  tags: string[]
+  url: string | null
+  status: 'draft' | 'published'
+  chunks: number
+  createdAt: string
+  updatedAt: string
+}
+
+export async function getArticle(deps: Pick<Deps, 'sql'>, id: string): Promise<ArticleView> {
+  const row = isUuid(id) ? await queries.findArticle(deps.sql, id) : undefined
+  if (!row) throw new AppError('not_found', `No knowledge-base article with id ${id}`)
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    title: row.title,
+    body: row.body,
+    language: row.language,
+    department: row.department,
+    tags: row.tags,
+    url: row.url,
+    status: row.status,
+    chunks: await queries.countChunks(deps.sql, row.id),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  }
+}
+
+/** Deletes the article with its chunks and vectors (cascade); unknown ids are 404. */
+export async function deleteArticle(deps: Pick<Deps, 'sql'>, id: string): Promise<void> {
+  if (!isUuid(id) || !(await queries.deleteArticle(deps.sql, id))) throw new AppError('not_found', `No knowledge-base article with id ${id}`)
+}

@@ -1,0 +1,38 @@
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parseArticles, supportedExtensions, type RawArticle } from './formats.js'
+
+export interface FileArticles {
+  file: string
+  articles: RawArticle[]
+  error?: string
+}
+
+/** Every supported file under a path (a file or a folder, recursively), in a stable order. */
+export async function listArticleFiles(path: string): Promise<string[]> {
+  const info = await stat(path)
+  if (info.isFile()) return [path]
+  const entries = await readdir(path, { withFileTypes: true, recursive: true })
+  return entries
+    .filter((entry) => entry.isFile() && supportedExtensions.some((extension) => entry.name.toLowerCase().endsWith(extension)))
+    .map((entry) => join(entry.parentPath ?? path, entry.name))
+    .sort()
+}
+
+/** Reads and parses one file; a bad file comes back with its error instead of stopping the import. */
+export async function readArticleFile(file: string): Promise<FileArticles> {
+  try {
+    const text = await readFile(file, 'utf8')
+    return { file, articles: parseArticles(text, file) }
+  } catch (error) {
+    return { file, articles: [], error: (error as Error).message }
+  }
+}
+
+/** The demo knowledge base that ships with the service (src/knowledge/demo/*.md). */
+export async function readDemoArticles(): Promise<RawArticle[]> {
+  const folder = new URL('../demo/', import.meta.url).pathname
+  const files = await listArticleFiles(folder)
+  const parsed = await Promise.all(files.map(readArticleFile))
+  return parsed.flatMap((file) => file.articles)
+}

@@ -1,0 +1,107 @@
+import type { Deps } from '../deps.js'
+import * as queries from '../storage/queries/knowledge.js'
+import { toSpace } from './spaces.js'
+
+export interface SearchInput {
+  q: string
+  k: number
+  department?: 'technical' | 'commercial' | undefined
+  language?: string | undefined
+  signal?: AbortSignal
+}
+
+export interface SearchHit {
+  articleId: string
+  externalId: string
+  title: string
+  url: string | null
+  language: string
+  department: string
+  /** Reciprocal-rank-fusion score: sum of 1/(60 + rank) over the two result lists. */
+  score: number
+  /** The best chunk of the article for this query. */
+  snippet: string
+  headingPath: string
+  /** 1-based rank of the article in each list, null when that list did not find it. */
+  vectorRank: number | null
+  textRank: number | null
+}
+
+export interface SearchResult {
+  results: SearchHit[]
+  space: string | null
+  degraded: string[]
+}
+
+/** RRF's usual constant: damps the head of each list so neither ranking dominates. */
+const rrfK = 60
+const candidatesPerList = 40
+
+/**
+ * Hybrid search: vector kNN through the active space's HNSW index and full-text search, fused by
+ * reciprocal rank fusion at article level. Without an embedder for the active space (a model that
+ * failed to load) it answers from full text alone and says so in `degraded`.
+ */
+export async function searchKnowledge(deps: Pick<Deps, 'sql' | 'embeddings'>, input: SearchInput): Promise<SearchResult> {
+  const filter: queries.CandidateFilter = {
+    ...(input.department ? { departments: [input.department, 'both'] } : {}),
+    ...(input.language ? { language: input.language } : {}),
+  }
+  const limit = Math.max(candidatesPerList, input.k * 4)
+  const degraded: string[] = []
+  const active = await queries.findActiveSpace(deps.sql)
+  const embedder = active ? deps.embeddings.forSpace(toSpace(active)) : undefined
+  if (!embedder) degraded.push(active ? 'vector_search_unavailable' : 'no_embedding_space')
+  const vectorSearch = async () => {
+    if (!embedder || !active) return []
+    const [vector] = await embedder.embed([input.q], { purpose: 'query', ...(input.signal ? { signal: input.signal } : {}) })
+    return queries.nearestChunks(deps.sql, active, vector!, limit, filter)
+  }
+  const [nearest, text] = await Promise.all([vectorSearch(), queries.textMatches(deps.sql, input.q, limit, filter)])
+  return { results: fuse(nearest, text).slice(0, input.k), space: active?.id ?? null, degraded }
+}
+
+/** Ranks articles by the best rank any of their chunks reached in each list, then fuses the ranks. */
+export function fuse(nearest: queries.CandidateRow[], text: queries.CandidateRow[]): SearchHit[] {
+  const hits = new Map<string, SearchHit & { bestContribution: number }>()
+  const addList = (rows: queries.CandidateRow[], key: 'vectorRank' | 'textRank') => {
+    let rank = 0
+    const seen = new Set<string>()
+    for (const row of rows) {
+      if (seen.has(row.article_id)) continue
+      seen.add(row.article_id)
+      rank++
+      const contribution = 1 / (rrfK + rank)
+      const hit = hits.get(row.article_id) ?? { ...toHit(row), bestContribution: 0 }
+      hit[key] = rank
+      hit.score += contribution
+      if (contribution > hit.bestContribution) {
+        hit.bestContribution = contribution
+        hit.snippet = row.content
+        hit.headingPath = row.heading_path
+      }
+      hits.set(row.article_id, hit)
+    }
+  }
+  addList(nearest, 'vectorRank')
+  addList(text, 'textRank')
+  return [...hits.values()]
+    .sort((a, b) => b.score - a.score)
+    .map(({ bestContribution: _, ...hit }) => ({ ...hit, score: Math.round(hit.score * 1e6) / 1e6 }))
+}
+
+function toHit(row: queries.CandidateRow): SearchHit {
+  return {
+    articleId: row.article_id,
+    externalId: row.external_id,
+    title: row.title,
+    url: row.url,
+    language: row.language,
+    department: row.department,
+    score: 0,
+    snippet: row.content,
+    headingPath: row.heading_path,
+    vectorRank: null,
+    textRank: null,
+  }
+}

@@ -1,0 +1,57 @@
+import type { Config } from '../../config.js'
+import type { Logger } from '../../logger.js'
+import { createHashingEmbedder } from './hashing.js'
+import { createEmbeddingRuntime, type EmbeddingRuntime } from './runtime.js'
+
+/**
+ * Builds the configured embedder. `auto` tries the local transformers model and falls back to the
+ * built-in hashing embedder with one warning, so a machine without the model still serves.
+ */
+export async function selectEmbeddings(config: Config, logger: Logger): Promise<EmbeddingRuntime> {
+  const requested = config.embeddings.provider
+  if (requested === 'hashing') {
+    return createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), { requested, provider: 'hashing', reason: 'configured' })
+  }
+  if (requested === 'openai') {
+    const { createOpenAIEmbedder } = await import('./openai.js')
+    const embedder = createOpenAIEmbedder({
+      apiKey: config.openai.apiKey!,
+      model: config.openai.embeddingsModel,
+      timeoutMs: config.openai.timeoutMs,
+      maxRetries: config.openai.maxRetries,
+      ...(config.openai.baseUrl ? { baseURL: config.openai.baseUrl } : {}),
+      ...(config.openai.embeddingsDimensions ? { dimensions: config.openai.embeddingsDimensions } : {}),
+    })
+    // Without a configured size the space is only known after one answer; ask once now.
+    if (!config.openai.embeddingsDimensions) await embedder.embed(['dimension probe'], { purpose: 'query' })
+    return createEmbeddingRuntime(embedder, { requested, provider: 'openai', reason: 'configured' })
+  }
+  try {
+    const embedder = await loadTransformers(config)
+    return createEmbeddingRuntime(embedder, { requested, provider: 'transformers', reason: requested === 'auto' ? 'model loaded' : 'configured' })
+  } catch (error) {
+    if (requested === 'transformers') throw error
+    const reason = `transformers model unavailable (${(error as Error).message}); using the built-in hashing embedder`
+    logger.warn({ model: config.embeddings.modelDir ?? config.embeddings.model }, reason)
+    return createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), { requested, provider: 'hashing', reason })
+  }
+}
+
+async function loadTransformers(config: Config) {
+  const { createTransformersEmbedder } = await import('./transformers.js')
+  const embedder = createTransformersEmbedder({
+    model: config.embeddings.model,
+    ...(config.embeddings.modelDir ? { modelDir: config.embeddings.modelDir } : {}),
+    ...(config.embeddings.cacheDir ? { cacheDir: config.embeddings.cacheDir } : {}),
+  })
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`loading took longer than ${config.embeddings.loadTimeoutMs / 1000} s`)), config.embeddings.loadTimeoutMs)
+  })
+  try {
+    await Promise.race([embedder.load(), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+  return embedder
+}

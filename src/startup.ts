@@ -1,0 +1,47 @@
+import type { Deps } from './deps.js'
+import { loadDemoKnowledge } from './knowledge/demo.js'
+import { reindexKnowledge } from './knowledge/reindex.js'
+import { ensureSpace } from './knowledge/spaces.js'
+import type { EmbeddingRuntime } from './providers/embeddings/runtime.js'
+import * as knowledgeQueries from './storage/queries/knowledge.js'
+import { prepareDatabase } from './storage/prepare.js'
+
+/** The runtime-specific pieces start-up needs; Node passes file- and model-loading versions. */
+export interface StartupHooks {
+  selectEmbeddings(): Promise<EmbeddingRuntime>
+  readDemoArticles(): Promise<unknown[]>
+  signal?: AbortSignal
+}
+
+/**
+ * Everything between "listening" and "ready": database, embedder, embedding space, demo knowledge
+ * base. A re-index into a new space runs in the background afterwards; the old space serves meanwhile.
+ */
+export async function prepareService(deps: Deps, hooks: StartupHooks): Promise<{ generatedAdminKey?: string; reindex?: Promise<void> }> {
+  const database = await prepareDatabase(deps, { markReady: false })
+  try {
+    deps.embeddings = await hooks.selectEmbeddings()
+    await ensureSpace(deps.sql, deps.embeddings.target.space)
+    if (deps.config.knowledge.loadDemo) await loadDemoKnowledge(deps, hooks.readDemoArticles)
+  } catch (error) {
+    deps.startup.phase = 'failed'
+    deps.startup.detail = (error as Error).message
+    throw error
+  }
+  deps.startup.phase = 'ready'
+  delete deps.startup.detail
+  const reindex = deps.config.knowledge.reindexOnStart ? startBackgroundReindex(deps, hooks.signal) : undefined
+  return { ...database, ...(reindex ? { reindex } : {}) }
+}
+
+async function startBackgroundReindex(deps: Deps, signal: AbortSignal | undefined): Promise<void> {
+  const coverage = await knowledgeQueries.countSpaceCoverage(deps.sql, deps.embeddings.target.id)
+  const active = await knowledgeQueries.findActiveSpace(deps.sql)
+  if (coverage.embedded >= coverage.chunks && active?.id === deps.embeddings.target.id) return
+  deps.logger.info({ space: deps.embeddings.target.id, ...coverage }, 're-indexing the knowledge base in the background')
+  try {
+    await reindexKnowledge(deps, signal ? { signal } : {})
+  } catch (error) {
+    if (!signal?.aborted) deps.logger.error({ err: (error as Error).message }, 'background re-index failed; the previous space keeps serving')
+  }
+}

@@ -1,0 +1,265 @@
+import type { EmbeddingSpace } from '../../providers/embeddings/embedder.js'
+import type { Sql } from '../sql.js'
+
+export interface SpaceRow {
+  id: string
+  provider: string
+  model: string
+  dimensions: number
+  index_name: string
+  status: 'building' | 'active' | 'retired'
+}
+
+export interface ArticleRow {
+  id: string
+  external_id: string
+  title: string
+  body: string
+  language: string
+  department: string
+  tags: string[]
+  url: string | null
+  status: 'draft' | 'published'
+  content_hash: string
+  created_at: Date
+  updated_at: Date
+}
+
+export interface ChunkInsert {
+  ordinal: number
+  headingPath: string
+  content: string
+}
+
+const articleColumns = 'id, external_id, title, body, language, department, tags, url, status, content_hash, created_at, updated_at'
+
+export function vectorLiteral(vector: Float32Array | number[]): string {
+  return `[${Array.from(vector).join(',')}]`
+}
+
+export async function findSpace(sql: Sql, id: string): Promise<SpaceRow | undefined> {
+  const [row] = await sql.query<SpaceRow>('SELECT id, provider, model, dimensions, index_name, status FROM embedding_spaces WHERE id = $1', [id])
+  return row
+}
+
+export async function findActiveSpace(sql: Sql): Promise<SpaceRow | undefined> {
+  const [row] = await sql.query<SpaceRow>(`SELECT id, provider, model, dimensions, index_name, status FROM embedding_spaces WHERE status = 'active'`)
+  return row
+}
+
+/**
+ * Registers a space and its partial HNSW index. The index expression casts to the space's fixed
+ * dimension, which is what lets one table hold vectors of several sizes.
+ */
+export async function insertSpace(sql: Sql, id: string, space: EmbeddingSpace, indexName: string): Promise<void> {
+  await sql.query(
+    `INSERT INTO embedding_spaces (id, provider, model, dimensions, index_name, status)
+     VALUES ($1, $2, $3, $4, $5, 'building') ON CONFLICT (id) DO NOTHING`,
+    [id, space.provider, space.model, space.dimensions, indexName],
+  )
+  const literal = id.replace(/'/g, "''")
+  await sql.exec(
+    `CREATE INDEX IF NOT EXISTS ${indexName} ON kb_chunk_embeddings
+     USING hnsw ((embedding::vector(${space.dimensions})) vector_cosine_ops) WHERE space_id = '${literal}'`,
+  )
+}
+
+/** Makes `id` the space searches use; the previous active one is retired, in the same transaction. */
+export async function activateSpace(sql: Sql, id: string): Promise<void> {
+  await sql.transaction(async (tx) => {
+    await tx.query(`UPDATE embedding_spaces SET status = 'retired' WHERE status = 'active' AND id <> $1`, [id])
+    await tx.query(`UPDATE embedding_spaces SET status = 'active', activated_at = now() WHERE id = $1`, [id])
+  })
+}
+
+export async function findArticleByExternalId(sql: Sql, externalId: string): Promise<ArticleRow | undefined> {
+  const [row] = await sql.query<ArticleRow>(`SELECT ${articleColumns} FROM kb_articles WHERE external_id = $1`, [externalId])
+  return row
+}
+
+export async function findArticle(sql: Sql, id: string): Promise<ArticleRow | undefined> {
+  const [row] = await sql.query<ArticleRow>(`SELECT ${articleColumns} FROM kb_articles WHERE id = $1`, [id])
+  return row
+}
+
+/** Content hashes of these external ids, and whether each has vectors in `spaceId`. */
+export function findArticleStates(sql: Sql, externalIds: string[], spaceId: string) {
+  return sql.query<{ external_id: string; content_hash: string; status: string; embedded: boolean }>(
+    `SELECT a.external_id, a.content_hash, a.status,
+            (a.status = 'draft' OR EXISTS (SELECT 1 FROM kb_chunks c JOIN kb_chunk_embeddings e ON e.chunk_id = c.id
+                                           WHERE c.article_id = a.id AND e.space_id = $2)) AS embedded
+       FROM kb_articles a WHERE a.external_id = ANY($1::text[])`,
+    [externalIds, spaceId],
+  )
+}
+
+export interface ArticleWrite {
+  externalId: string
+  title: string
+  body: string
+  language: string
+  department: string
+  tags: string[]
+  url: string | undefined
+  status: 'draft' | 'published'
+  contentHash: string
+}
+
+/** Inserts or updates by external id; `created` tells which happened. */
+export async function upsertArticle(sql: Sql, article: ArticleWrite): Promise<{ id: string; created: boolean }> {
+  const [row] = await sql.query<{ id: string; created: boolean }>(
+    `INSERT INTO kb_articles (external_id, title, body, language, department, tags, url, status, content_hash)
+     VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9)
+     ON CONFLICT (external_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, language = EXCLUDED.language,
+       department = EXCLUDED.department, tags = EXCLUDED.tags, url = EXCLUDED.url, status = EXCLUDED.status,
+       content_hash = EXCLUDED.content_hash, updated_at = now()
+     RETURNING id, (xmax = 0) AS created`,
+    [article.externalId, article.title, article.body, article.language, article.department, article.tags, article.url ?? null, article.status, article.contentHash],
+  )
+  return row!
+}
+
+/** Replaces an article's chunks; their full-text vectors are built here, in the article's language. */
+export async function replaceChunks(sql: Sql, article: { id: string; title: string; language: string; department: string; textConfig: string }, chunks: ChunkInsert[]): Promise<string[]> {
+  await sql.query('DELETE FROM kb_chunks WHERE article_id = $1', [article.id])
+  if (chunks.length === 0) return []
+  const rows = await sql.query<{ id: string; ordinal: number }>(
+    `INSERT INTO kb_chunks (article_id, ordinal, heading_path, content, language, department, fts)
+     SELECT $1, c.ordinal, c.heading_path, c.content, $2, $3,
+            setweight(to_tsvector($4::regconfig, $5 || ' ' || c.heading_path), 'A') || setweight(to_tsvector($4::regconfig, c.content), 'B')
+       FROM unnest($6::int[], $7::text[], $8::text[]) AS c (ordinal, heading_path, content)
+     RETURNING id, ordinal`,
+    [article.id, article.language, article.department, article.textConfig, article.title,
+      chunks.map((chunk) => chunk.ordinal), chunks.map((chunk) => chunk.headingPath), chunks.map((chunk) => chunk.content)],
+  )
+  return rows.sort((a, b) => a.ordinal - b.ordinal).map((row) => row.id)
+}
+
+export async function insertEmbeddings(sql: Sql, spaceId: string, rows: Array<{ chunkId: string; language: string; department: string; vector: Float32Array }>): Promise<void> {
+  if (rows.length === 0) return
+  await sql.query(
+    `INSERT INTO kb_chunk_embeddings (space_id, chunk_id, language, department, embedding)
+     SELECT $1, e.chunk_id, e.language, e.department, e.embedding::vector
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS e (chunk_id, language, department, embedding)
+       JOIN kb_chunks c ON c.id = e.chunk_id -- skips chunks deleted meanwhile (a concurrent re-index)
+     ON CONFLICT (space_id, chunk_id) DO UPDATE SET embedding = EXCLUDED.embedding`,
+    [spaceId, rows.map((row) => row.chunkId), rows.map((row) => row.language), rows.map((row) => row.department), rows.map((row) => vectorLiteral(row.vector))],
+  )
+}
+
+export async function deleteArticle(sql: Sql, id: string): Promise<boolean> {
+  return (await sql.query('DELETE FROM kb_articles WHERE id = $1 RETURNING id', [id])).length > 0
+}
+
+export async function countChunks(sql: Sql, articleId: string): Promise<number> {
+  const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_chunks WHERE article_id = $1', [articleId])
+  return row?.n ?? 0
+}
+
+export interface CandidateRow {
+  chunk_id: string
+  article_id: string
+  external_id: string
+  title: string
+  url: string | null
+  language: string
+  department: string
+  heading_path: string
+  content: string
+  score: number
+}
+
+export interface CandidateFilter {
+  departments?: string[]
+  language?: string
+}
+
+const candidateColumns = `c.id AS chunk_id, c.article_id, a.external_id, a.title, a.url, a.language, a.department, c.heading_path, c.content`
+
+/**
+ * Nearest chunks through the space's HNSW index: the inner query orders by exactly the indexed
+ * expression, filters inside the scan (iterative scans keep going until `limit` rows pass), and only
+ * the few winners are joined to their articles.
+ */
+export function nearestChunks(sql: Sql, space: { id: string; dimensions: number }, vector: Float32Array, limit: number, filter: CandidateFilter): Promise<CandidateRow[]> {
+  const dims = Math.trunc(space.dimensions)
+  return sql.query<CandidateRow>(
+    `SELECT ${candidateColumns}, 1 - n.distance AS score
+       FROM (SELECT chunk_id, embedding::vector(${dims}) <=> $1::vector(${dims}) AS distance
+               FROM kb_chunk_embeddings
+              WHERE space_id = $2
+                AND ($4::text[] IS NULL OR department = ANY($4::text[]))
+                AND ($5::text IS NULL OR language = $5)
+              ORDER BY embedding::vector(${dims}) <=> $1::vector(${dims})
+              LIMIT $3) n
+       JOIN kb_chunks c ON c.id = n.chunk_id
+       JOIN kb_articles a ON a.id = c.article_id
+      ORDER BY n.distance`,
+    [vectorLiteral(vector), space.id, limit, filter.departments ?? null, filter.language ?? null],
+  )
+}
+
+/** Best full-text matches, ranked; the candidate list stays short because ranking costs per match. */
+export function textMatches(sql: Sql, question: string, limit: number, filter: CandidateFilter): Promise<CandidateRow[]> {
+  return sql.query<CandidateRow>(
+    `SELECT ${candidateColumns}, t.rank AS score
+       FROM (SELECT id, ts_rank(fts, q) AS rank
+               FROM kb_chunks, kb_text_query($1) AS q
+              WHERE fts @@ q
+                AND ($3::text[] IS NULL OR department = ANY($3::text[]))
+                AND ($4::text IS NULL OR language = $4)
+              ORDER BY rank DESC
+              LIMIT $2) t
+       JOIN kb_chunks c ON c.id = t.id
+       JOIN kb_articles a ON a.id = c.article_id
+      ORDER BY t.rank DESC`,
+    [question, limit, filter.departments ?? null, filter.language ?? null],
+  )
+}
+
+export interface UnembeddedChunk {
+  id: string
+  title: string
+  heading_path: string
+  content: string
+  language: string
+  department: string
+}
+
+/** A batch of chunks that have no vector in `spaceId` yet; a re-index drains this until it is empty. */
+export function findUnembeddedChunks(sql: Sql, spaceId: string, limit: number): Promise<UnembeddedChunk[]> {
+  return sql.query<UnembeddedChunk>(
+    `SELECT c.id, a.title, c.heading_path, c.content, c.language, c.department
+       FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
+      WHERE NOT EXISTS (SELECT 1 FROM kb_chunk_embeddings e WHERE e.chunk_id = c.id AND e.space_id = $1)
+      ORDER BY c.id
+      LIMIT $2`,
+    [spaceId, limit],
+  )
+}
+
+export async function countSpaceCoverage(sql: Sql, spaceId: string): Promise<{ chunks: number; embedded: number }> {
+  const [row] = await sql.query<{ chunks: number; embedded: number }>(
+    `SELECT (SELECT count(*)::int FROM kb_chunks) AS chunks,
+            (SELECT count(*)::int FROM kb_chunk_embeddings WHERE space_id = $1) AS embedded`,
+    [spaceId],
+  )
+  return row!
+}
+
+export async function readSetting<T>(sql: Sql, key: string): Promise<T | undefined> {
+  const [row] = await sql.query<{ value: T }>('SELECT value FROM settings WHERE key = $1', [key])
+  return row?.value
+}
+
+export async function writeSetting(sql: Sql, key: string, value: unknown): Promise<void> {
+  await sql.query(
+    `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+    [key, JSON.stringify(value)],
+  )
+}
+
+export async function countArticles(sql: Sql): Promise<number> {
+  const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_articles')
+  return row?.n ?? 0
+}

@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Deps } from '../../src/deps.js'
+import { upsertArticles } from '../../src/knowledge/ingest.js'
+import { reindexKnowledge } from '../../src/knowledge/reindex.js'
+import { searchKnowledge } from '../../src/knowledge/search.js'
+import { ensureSpace } from '../../src/knowledge/spaces.js'
+import { createMemoryLogger } from '../../src/logger.js'
+import * as queries from '../../src/storage/queries/knowledge.js'
+import type { Sql } from '../../src/storage/sql.js'
+import { hashingRuntime } from '../helpers/app.js'
+import { testDatabases } from '../helpers/databases.js'
+
+type KnowledgeDeps = Pick<Deps, 'sql' | 'embeddings' | 'logger'>
+
+const descaling = {
+  externalId: 'kb-en-descale',
+  title: 'Descaling the Barista B3',
+  language: 'en',
+  department: 'technical',
+  tags: ['coffee'],
+  body: '## When to descale\n\nThe Barista B3 shows a red drop when limescale builds up.\n\n## How to descale\n\nFill the tank with descaler and start program 4. It takes 25 minutes.',
+}
+const refund = {
+  externalId: 'kb-de-erstattung',
+  title: 'Rückerstattung nach Widerruf',
+  language: 'de',
+  department: 'commercial',
+  body: 'Nach Ihrem Widerruf erstatten wir den Kaufpreis innerhalb von 14 Tagen auf das ursprüngliche Zahlungsmittel.',
+}
+
+describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
+  let sql: Sql
+  afterEach(async () => sql?.close())
+  const setup = async (runtime = hashingRuntime()): Promise<KnowledgeDeps> => {
+    sql = await database.open()
+    await ensureSpace(sql, runtime.target.space)
+    return { sql, embeddings: runtime, logger: createMemoryLogger() }
+  }
+  const count = async (table: string) => (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n
+
+  it('creates articles with chunks, full-text vectors and embeddings in the active space', async () => {
+    const deps = await setup()
+    const result = await upsertArticles(deps, [descaling, refund])
+    expect(result).toMatchObject({ created: 2, updated: 0, unchanged: 0, failed: [] })
+    expect(await count('kb_chunks')).toBeGreaterThanOrEqual(2)
+    expect(await count('kb_chunk_embeddings')).toBe(await count('kb_chunks'))
+    const [chunk] = await sql.query<{ heading_path: string }>(`SELECT heading_path FROM kb_chunks ORDER BY ordinal LIMIT 1`)
+    expect(chunk?.heading_path).toBe('When to descale')
+  })
+
+  it('skips unchanged content and re-chunks changed content', async () => {
+    const deps = await setup()
+    await upsertArticles(deps, [descaling, refund])
+    const before = await sql.query<{ id: string }>('SELECT id FROM kb_chunks')
+    expect(await upsertArticles(deps, [descaling, refund])).toMatchObject({ created: 0, updated: 0, unchanged: 2 })
+    const changed = await upsertArticles(deps, [{ ...descaling, body: `${descaling.body}\n\nUse only Nordwerk descaler.` }, refund])
+    expect(changed).toMatchObject({ created: 0, updated: 1, unchanged: 1 })
+    const after = await sql.query<{ id: string }>('SELECT id FROM kb_chunks')
+    expect(after.filter((row) => before.some((old) => old.id === row.id)).length).toBeLessThan(after.length)
+    expect(await count('kb_chunk_embeddings')).toBe(await count('kb_chunks'))
+  })
+
+  it('reports each bad article with its reason and still writes the good ones', async () => {
+    const deps = await setup()
+    const result = await upsertArticles(deps, [
+      { ...descaling, body: '   ' },
+      { ...descaling, externalId: 'binary', body: 'PDF\u0000\u0001\u0002 stream' },
+      { ...descaling, externalId: 'unknown-field', colour: 'red' },
+      { ...descaling, externalId: 'too-big', body: 'x'.repeat(1024 * 1024 + 1) },
+      { ...descaling, externalId: 'bad-department', department: 'sales' },
+      refund,
+      refund,
+      'not an object',
+    ])
+    expect(result.created).toBe(1)
+    expect(result.failed.map((failure) => failure.index).sort()).toEqual([0, 1, 2, 3, 4, 6, 7])
+    const reasons = Object.fromEntries(result.failed.map((failure) => [failure.index, failure.reason]))
+    expect(reasons[0]).toMatch(/body: must not be empty/)
+    expect(reasons[1]).toMatch(/binary/)
+    expect(reasons[2]).toMatch(/colour/)
+    expect(reasons[3]).toMatch(/1 MB/)
+    expect(reasons[6]).toMatch(/more than once/)
+    expect(await count('kb_articles')).toBe(1)
+  })
+
+  it('finds articles by meaning and by words, with both ranks and the best chunk as snippet', async () => {
+    const deps = await setup()
+    await upsertArticles(deps, [descaling, refund])
+    const { results, space, degraded } = await searchKnowledge(deps, { q: 'how do I remove limescale from my coffee machine', k: 5 })
+    expect(space).toBe(deps.embeddings.target.id)
+    expect(degraded).toEqual([])
+    expect(results[0]).toMatchObject({ externalId: 'kb-en-descale', title: 'Descaling the Barista B3' })
+    expect(results[0]!.vectorRank).toBe(1)
+    expect(results[0]!.snippet).toMatch(/limescale|descaler/)
+    const german = await searchKnowledge(deps, { q: 'Wann bekomme ich mein Geld zurück nach dem Widerruf?', k: 1 })
+    expect(german.results[0]).toMatchObject({ externalId: 'kb-de-erstattung', textRank: 1 })
+  })
+
+  it('still returns k results under department and language filters', async () => {
+    const deps = await setup()
+    const articles = Array.from({ length: 40 }, (_, i) => ({
+      externalId: `a-${i}`,
+      title: `Article ${i} about ${i % 2 ? 'invoices' : 'error codes'}`,
+      language: i % 4 < 2 ? 'de' : 'en',
+      department: i % 2 ? 'commercial' : 'technical',
+      body: `Paragraph ${i}: ${i % 2 ? 'payment invoice refund' : 'error code reset firmware'} number ${i}.`,
+    }))
+    await upsertArticles(deps, articles)
+    const commercial = await searchKnowledge(deps, { q: 'error code reset firmware', k: 10, department: 'commercial' })
+    expect(commercial.results).toHaveLength(10)
+    expect(commercial.results.every((hit) => hit.department === 'commercial')).toBe(true)
+    const germanTechnical = await searchKnowledge(deps, { q: 'payment invoice', k: 10, department: 'technical', language: 'de' })
+    expect(germanTechnical.results).toHaveLength(10)
+    expect(germanTechnical.results.every((hit) => hit.language === 'de' && hit.department === 'technical')).toBe(true)
+  })
+
+  it('keeps drafts out of search and removes deleted articles with their vectors', async () => {
+    const deps = await setup()
+    await upsertArticles(deps, [descaling], { status: 'draft' })
+    expect(await count('kb_chunks')).toBe(0)
+    expect((await searchKnowledge(deps, { q: 'descale', k: 5 })).results).toEqual([])
+    await upsertArticles(deps, [descaling])
+    const [{ id }] = (await sql.query<{ id: string }>('SELECT id FROM kb_articles')) as [{ id: string }]
+    expect((await searchKnowledge(deps, { q: 'descale', k: 5 })).results).toHaveLength(1)
+    expect(await queries.deleteArticle(sql, id)).toBe(true)
+    expect(await count('kb_chunks')).toBe(0)
+    expect(await count('kb_chunk_embeddings')).toBe(0)
+  })
+
+  it('re-indexes into a new space while the old one keeps answering, then switches', async () => {
+    const oldRuntime = hashingRuntime(512)
+    const deps = await setup(oldRuntime)
+    await upsertArticles(deps, [descaling, refund])
+    const newDeps = { ...deps, embeddings: hashingRuntime(256) }
+    await ensureSpace(sql, newDeps.embeddings.target.space)
+    const during = await searchKnowledge(newDeps, { q: 'limescale coffee', k: 3 })
+    expect(during.space).toBe(oldRuntime.target.id) // still the complete old space
+    expect(during.results[0]?.externalId).toBe('kb-en-descale')
+    // New writes during the re-index go to both spaces.
+    await upsertArticles(newDeps, [{ ...refund, externalId: 'kb-de-neu' }])
+    const progress: number[] = []
+    const outcome = await reindexKnowledge(newDeps, { batchSize: 1, onProgress: (p) => progress.push(p.embedded) })
+    expect(outcome.activated).toBe(true)
+    expect(progress.length).toBeGreaterThan(1)
+    const after = await searchKnowledge(newDeps, { q: 'limescale coffee', k: 3 })
+    expect(after.space).toBe(newDeps.embeddings.target.id)
+    expect(after.results[0]?.externalId).toBe('kb-en-descale')
+    const coverage = await queries.countSpaceCoverage(sql, newDeps.embeddings.target.id)
+    expect(coverage.embedded).toBe(coverage.chunks)
+    expect((await queries.countSpaceCoverage(sql, oldRuntime.target.id)).embedded).toBe(coverage.chunks)
+  })
+
+  it('uses the HNSW index of the active space for kNN', async () => {
+    const deps = await setup()
+    await upsertArticles(deps, [descaling, refund])
+    const space = (await queries.findActiveSpace(sql))!
+    // With two rows any plan is cheap; forbidding the alternatives shows the query matches the index.
+    // One transaction, so the settings and the EXPLAIN share a connection.
+    const plan = await sql.transaction(async (tx) => {
+      await tx.exec('SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off')
+      return tx.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT chunk_id FROM kb_chunk_embeddings WHERE space_id = '${space.id}'
+          ORDER BY embedding::vector(${space.dimensions}) <=> '[${Array(space.dimensions).fill(0.1).join(',')}]'::vector(${space.dimensions}) LIMIT 5`,
+      )
+    })
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain(space.index_name)
+  })
+})
