@@ -29,7 +29,7 @@ const configShape = {
   EMBEDDINGS_MODEL_DIR: setting(z.string().min(1).optional()),
   EMBEDDINGS_CACHE_DIR: setting(z.string().min(1).optional()),
   EMBEDDINGS_LOAD_TIMEOUT_SECONDS: seconds(120),
-  HASHING_DIMENSIONS: setting(z.coerce.number().int().min(64).max(2000).default(512)),
+  HASHING_DIMENSIONS: setting(z.coerce.number().int().min(64).max(2000).default(1024)),
   OPENAI_BASE_URL: setting(z.string().url().optional()),
   OPENAI_API_KEY: setting(z.string().min(1).optional()),
   OPENAI_EMBEDDINGS_MODEL: setting(z.string().min(1).default('text-embedding-3-small')),

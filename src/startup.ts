@@ -45,3 +45,10 @@ async function startBackgroundReindex(deps: Deps, signal: AbortSignal | undefine
     if (!signal?.aborted) deps.logger.error({ err: (error as Error).message }, 'background re-index failed; the previous space keeps serving')
   }
 }
+
+/** What a command-line tool needs before it touches the knowledge base: database, embedder, space. */
+export async function prepareForCommand(deps: Deps, selectEmbeddings: () => Promise<EmbeddingRuntime>): Promise<void> {
+  await prepareDatabase(deps)
+  deps.embeddings = await selectEmbeddings()
+  await ensureSpace(deps.sql, deps.embeddings.target.space)
+}

@@ -128,7 +128,7 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
   })
 
   it('re-indexes into a new space while the old one keeps answering, then switches', async () => {
-    const oldRuntime = hashingRuntime(512)
+    const oldRuntime = hashingRuntime(1024)
     const deps = await setup(oldRuntime)
     await upsertArticles(deps, [descaling, refund])
     const newDeps = { ...deps, embeddings: hashingRuntime(256) }

@@ -51,6 +51,6 @@ export async function createTestApp(sql: Sql, options: { env?: Record<string, st
   }
 }
 
-export function hashingRuntime(dimensions = 512): EmbeddingRuntime {
+export function hashingRuntime(dimensions = 1024): EmbeddingRuntime {
   return createEmbeddingRuntime(createHashingEmbedder(dimensions), { requested: 'hashing', provider: 'hashing', reason: 'configured' })
 }

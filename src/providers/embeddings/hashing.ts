@@ -17,9 +17,9 @@ const stopWords = new Set(
     'thanks thank hello hi dear').split(' '),
 )
 
-const weights = { word: 1, folded: 0.8, bigram: 0.6, ngram: 0.35 }
+const weights = { word: 1, folded: 0.8, bigram: 0.6, ngram: 0.5 }
 
-export function createHashingEmbedder(dimensions = 512): Embedder {
+export function createHashingEmbedder(dimensions = 1024): Embedder {
   const space: EmbeddingSpace = { provider: 'hashing', model: hashingModelVersion, dimensions }
   return {
     id: spaceId(space),

@@ -1,0 +1,129 @@
+import { chunkArticle } from '../../src/knowledge/chunk.js'
+import { english, errorCodes, german, products, type LanguageWords } from './vocabulary.js'
+
+/** A deterministic pseudo-random source (mulberry32): the same seed gives the same knowledge base. */
+export type Random = () => number
+
+export function seededRandom(seed: number): Random {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)]!
+
+/** Samples list items with probability proportional to 1/(rank+1)^exponent, as word frequencies go. */
+function zipfSampler<T>(list: readonly T[], exponent: number): (random: Random) => T {
+  const cumulative: number[] = []
+  let total = 0
+  for (let rank = 0; rank < list.length; rank++) cumulative.push((total += 1 / (rank + 1) ** exponent))
+  return (random) => {
+    const target = random() * total
+    let low = 0
+    let high = cumulative.length - 1
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if (cumulative[middle]! < target) low = middle + 1
+      else high = middle
+    }
+    return list[low]!
+  }
+}
+
+/** One article as `upsertArticles` accepts it. */
+export interface SyntheticArticle {
+  externalId: string
+  title: string
+  body: string
+  language: 'de' | 'en'
+  department: 'technical' | 'commercial' | 'both'
+  tags: string[]
+}
+
+interface Language {
+  code: 'de' | 'en'
+  words: LanguageWords
+  article: (random: Random) => string
+  query: (random: Random) => string
+}
+
+const languages: Language[] = [german, english].map((words, index) => ({
+  code: index === 0 ? 'de' : 'en',
+  words,
+  article: zipfSampler(words.words, 1),
+  query: zipfSampler(words.words, 0.8),
+}))
+
+function sentence(random: Random, language: Language, topic: string[], product: string): string {
+  const length = 8 + Math.floor(random() * 9)
+  const words: string[] = []
+  for (let i = 0; i < length; i++) {
+    const roll = random()
+    if (roll < 0.4) words.push(pick(random, language.words.glue))
+    else if (roll < 0.7) words.push(pick(random, topic))
+    else if (roll < 0.75) words.push(random() < 0.6 ? product : pick(random, errorCodes))
+    else words.push(language.article(random))
+  }
+  const text = words.join(' ')
+  return `${text[0]!.toUpperCase()}${text.slice(1)}.`
+}
+
+/** An article of 4 to 6 sections of about 160 words: each section becomes one chunk of about 220 tokens. */
+function generateArticle(random: Random, index: number): SyntheticArticle {
+  const language = pick(random, languages)
+  const productIndex = Math.floor(random() * products.length)
+  const product = products[productIndex]!
+  // Topic words are drawn evenly so articles differ; the Zipf background makes some words common everywhere.
+  const topic = [...new Set(Array.from({ length: 14 }, () => pick(random, language.words.words)))]
+  const sections: string[] = []
+  const sectionCount = 4 + Math.floor(random() * 3)
+  for (let s = 0; s < sectionCount; s++) {
+    const paragraphs = Array.from({ length: 3 }, () =>
+      Array.from({ length: 4 + Math.floor(random() * 2) }, () => sentence(random, language, topic, product)).join(' '),
+    )
+    sections.push(`## ${pick(random, language.words.headings)} ${s + 1}\n\n${paragraphs.join('\n\n')}`)
+  }
+  const kind = language.words.kinds[productIndex]!
+  return {
+    externalId: `bench-${language.code}-${index}`,
+    title: `${kind} ${product} – ${topic[0]} ${language.code === 'de' ? 'und' : 'and'} ${topic[1] ?? topic[0]}`,
+    body: sections.join('\n\n'),
+    language: language.code,
+    department: pick(random, ['technical', 'technical', 'commercial', 'both'] as const),
+    tags: [product.toLowerCase(), ...topic.slice(0, 3).map((word) => word.toLowerCase())],
+  }
+}
+
+/** Articles until their chunks (as the real chunker cuts them) reach `targetChunks`. */
+export function generateArticles(seed: number, targetChunks: number): { articles: SyntheticArticle[]; chunks: number } {
+  const random = seededRandom(seed)
+  const articles: SyntheticArticle[] = []
+  let chunks = 0
+  while (chunks < targetChunks) {
+    const article = generateArticle(random, articles.length)
+    articles.push(article)
+    chunks += chunkArticle(article.body).length
+  }
+  return { articles, chunks }
+}
+
+/** Customer questions built from the same vocabulary but not from article text: an opener, a product, a few words. */
+export function generateQueries(seed: number, count: number): string[] {
+  const random = seededRandom(seed)
+  return Array.from({ length: count }, () => {
+    const language = pick(random, languages)
+    const parts = [pick(random, language.words.openers)]
+    const productIndex = Math.floor(random() * products.length)
+    if (random() < 0.5) parts.push(language.words.kinds[productIndex]!)
+    if (random() < 0.6) parts.push(products[productIndex]!)
+    const wordCount = 2 + Math.floor(random() * 4)
+    for (let i = 0; i < wordCount; i++) parts.push(language.query(random))
+    if (random() < 0.15) parts.push(pick(random, errorCodes))
+    return `${parts.join(' ')}?`
+  })
+}
