@@ -14,6 +14,7 @@ import { handleError, problemResponse } from './http/problem.js'
 import { apiKeyRoutes } from './http/routes/api-keys.js'
 import { healthRoutes } from './http/routes/health.js'
 import { ArticleInputDoc, knowledgeRoutes } from './http/routes/knowledge.js'
+import { triageRoutes } from './http/routes/triage.js'
 import { createRouter } from './http/router.js'
 
 export const serviceVersion = '0.1.0'
@@ -49,6 +50,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', healthRoutes(deps))
   app.route('/', apiKeyRoutes(deps))
   app.route('/', knowledgeRoutes(deps))
+  app.route('/', triageRoutes(deps))
   app.openAPIRegistry.register('ArticleInput', ArticleInputDoc)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })

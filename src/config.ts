@@ -8,6 +8,28 @@ const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value)
 const setting = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUnset, schema)
 const seconds = (fallback: number) => setting(z.coerce.number().positive().max(3600).default(fallback))
 
+export const escalationReasons = ['low_confidence', 'no_knowledge', 'anger', 'legal_threat', 'safety', 'data_protection_request', 'key_account', 'repeat_contact', 'sla_risk'] as const
+export type EscalationReason = (typeof escalationReasons)[number]
+
+/** A setting holding JSON, checked against a schema; the message says when it is not JSON at all. */
+function jsonSetting<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON' })
+        return z.NEVER
+      }
+    })
+    .pipe(schema)
+}
+
+const hours = z.number().positive().max(24 * 90)
+/** Hours until a lead should act: per reason, optionally per department ({"technical": {"safety": 1}}). */
+const dueHoursSchema = z.record(z.string(), z.union([hours, z.record(z.string(), hours)]))
+
 const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
@@ -36,11 +58,26 @@ const configShape = {
   OPENAI_EMBEDDINGS_DIMENSIONS: setting(z.coerce.number().int().min(1).max(2000).optional()),
   OPENAI_TIMEOUT_SECONDS: seconds(30),
   OPENAI_MAX_RETRIES: setting(z.coerce.number().int().min(0).max(10).default(3)),
+  OPENAI_CHAT_MODEL: setting(z.string().min(1).default('gpt-4o-mini')),
+  LLM_ENABLED: setting(z.enum(['auto', 'true', 'false']).default('auto')),
+  LLM_TIMEOUT_SECONDS: seconds(8),
+  ESCALATION_THRESHOLD: setting(z.coerce.number().min(0).max(1).default(0.5)),
+  ESCALATION_WEIGHTS: setting(jsonSetting(z.partialRecord(z.enum(escalationReasons), z.number().min(0).max(1))).default({})),
+  ESCALATION_DUE_HOURS: setting(jsonSetting(dueHoursSchema).default({})),
+  LOW_CONFIDENCE_THRESHOLD: setting(z.coerce.number().min(0.5).max(1).default(0.7)),
+  NO_KNOWLEDGE_SIMILARITY: setting(z.coerce.number().min(0).max(1).optional()),
+  REPEAT_CONTACT_COUNT: setting(z.coerce.number().int().min(2).max(100).default(3)),
+  REPEAT_CONTACT_DAYS: setting(z.coerce.number().int().min(1).max(365).default(14)),
+  SLA_FIRST_RESPONSE_HOURS: setting(jsonSetting(z.partialRecord(z.enum(['standard', 'premium', 'key_account']), z.number().positive())).default({})),
+  TRAINING_LOAD_DEFAULTS: setting(z.enum(['true', 'false']).default('true')),
   KB_LOAD_DEMO: setting(z.enum(['true', 'false']).default('true')),
   KB_REINDEX_ON_START: setting(z.enum(['true', 'false']).default('true')),
 }
 
 export const configSchema = z.object(configShape).superRefine((env, context) => {
+  if (env.LLM_ENABLED === 'true' && !env.OPENAI_API_KEY) {
+    context.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when LLM_ENABLED=true' })
+  }
   if (env.EMBEDDINGS_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
     context.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when EMBEDDINGS_PROVIDER=openai' })
   }
@@ -75,8 +112,22 @@ export interface Config {
     embeddingsDimensions: number | undefined
     timeoutMs: number
     maxRetries: number
+    chatModel: string
   }
+  /** Drafting replies and second opinions with the chat model: on when an API key is set (auto). */
+  llm: { enabled: boolean; timeoutMs: number }
   knowledge: { loadDemo: boolean; reindexOnStart: boolean }
+  triage: {
+    escalationThreshold: number
+    escalationWeights: Partial<Record<EscalationReason, number>>
+    escalationDueHours: Record<string, number | Record<string, number>>
+    lowConfidenceThreshold: number
+    noKnowledgeSimilarity: number | undefined
+    repeatContactCount: number
+    repeatContactDays: number
+    slaFirstResponseHours: Partial<Record<'standard' | 'premium' | 'key_account', number>>
+    loadDefaultExamples: boolean
+  }
 }
 
 /** Every bad variable at once, so an operator fixes them in one go instead of one restart each. */
@@ -95,7 +146,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = configSchema.safeParse(known)
   if (!result.success) {
     throw new ConfigError(
-      result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })),
+      result.error.issues.map((issue) => {
+        const inner = issue.path.slice(1).map(String).join('.')
+        return { variable: String(issue.path[0] ?? '?'), message: inner ? `${inner}: ${issue.message}` : issue.message }
+      }),
     )
   }
   const env2 = result.data
@@ -126,7 +180,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       embeddingsDimensions: env2.OPENAI_EMBEDDINGS_DIMENSIONS,
       timeoutMs: env2.OPENAI_TIMEOUT_SECONDS * 1000,
       maxRetries: env2.OPENAI_MAX_RETRIES,
+      chatModel: env2.OPENAI_CHAT_MODEL,
     },
+    llm: { enabled: env2.LLM_ENABLED === 'true' || (env2.LLM_ENABLED === 'auto' && Boolean(env2.OPENAI_API_KEY)), timeoutMs: env2.LLM_TIMEOUT_SECONDS * 1000 },
     knowledge: { loadDemo: env2.KB_LOAD_DEMO === 'true', reindexOnStart: env2.KB_REINDEX_ON_START === 'true' },
+    triage: {
+      escalationThreshold: env2.ESCALATION_THRESHOLD,
+      escalationWeights: env2.ESCALATION_WEIGHTS,
+      escalationDueHours: env2.ESCALATION_DUE_HOURS,
+      lowConfidenceThreshold: env2.LOW_CONFIDENCE_THRESHOLD,
+      noKnowledgeSimilarity: env2.NO_KNOWLEDGE_SIMILARITY,
+      repeatContactCount: env2.REPEAT_CONTACT_COUNT,
+      repeatContactDays: env2.REPEAT_CONTACT_DAYS,
+      slaFirstResponseHours: env2.SLA_FIRST_RESPONSE_HOURS,
+      loadDefaultExamples: env2.TRAINING_LOAD_DEFAULTS === 'true',
+    },
   }
 }

@@ -1,7 +1,9 @@
 import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import type { Logger } from './logger.js'
+import type { Llm } from './providers/llm/llm.js'
 import type { EmbeddingRuntime } from './providers/embeddings/runtime.js'
+import type { DepartmentClassifier } from './triage/classifier-service.js'
 import type { Migration } from './storage/migrate.js'
 import type { Sql } from './storage/sql.js'
 
@@ -20,4 +22,7 @@ export interface Deps {
   migrations: readonly Migration[]
   startup: StartupState
   embeddings: EmbeddingRuntime
+  classifier: DepartmentClassifier
+  /** The chat model for drafted replies and second opinions; undefined means the rules do everything. */
+  llm?: Llm | undefined
 }

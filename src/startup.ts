@@ -5,11 +5,13 @@ import { ensureSpace } from './knowledge/spaces.js'
 import type { EmbeddingRuntime } from './providers/embeddings/runtime.js'
 import * as knowledgeQueries from './storage/queries/knowledge.js'
 import { prepareDatabase } from './storage/prepare.js'
+import { loadDefaultExamples } from './triage/examples.js'
 
 /** The runtime-specific pieces start-up needs; Node passes file- and model-loading versions. */
 export interface StartupHooks {
   selectEmbeddings(): Promise<EmbeddingRuntime>
   readDemoArticles(): Promise<unknown[]>
+  readDefaultExamples(): Promise<unknown[]>
   signal?: AbortSignal
 }
 
@@ -23,6 +25,8 @@ export async function prepareService(deps: Deps, hooks: StartupHooks): Promise<{
     deps.embeddings = await hooks.selectEmbeddings()
     await ensureSpace(deps.sql, deps.embeddings.target.space)
     if (deps.config.knowledge.loadDemo) await loadDemoKnowledge(deps, hooks.readDemoArticles)
+    if (deps.config.triage.loadDefaultExamples) await loadDefaultExamples(deps, hooks.readDefaultExamples)
+    await trainClassifier(deps)
   } catch (error) {
     deps.startup.phase = 'failed'
     deps.startup.detail = (error as Error).message
@@ -34,11 +38,16 @@ export async function prepareService(deps: Deps, hooks: StartupHooks): Promise<{
   return { ...database, ...(reindex ? { reindex } : {}) }
 }
 
-async function startBackgroundReindex(deps: Deps, signal: AbortSignal | undefined): Promise<void> {
-  const coverage = await knowledgeQueries.countSpaceCoverage(deps.sql, deps.embeddings.target.id)
+/** Trains the department model before the first request, in the space searches use. */
+async function trainClassifier(deps: Deps): Promise<void> {
   const active = await knowledgeQueries.findActiveSpace(deps.sql)
-  if (coverage.embedded >= coverage.chunks && active?.id === deps.embeddings.target.id) return
-  deps.logger.info({ space: deps.embeddings.target.id, ...coverage }, 're-indexing the knowledge base in the background')
+  if (active) await deps.classifier.refresh(deps, active)
+}
+
+async function startBackgroundReindex(deps: Deps, signal: AbortSignal | undefined): Promise<void> {
+  const active = await knowledgeQueries.findActiveSpace(deps.sql)
+  if (active?.id === deps.embeddings.target.id) return
+  deps.logger.info({ space: deps.embeddings.target.id, active: active?.id ?? null }, 're-indexing the knowledge base in the background')
   try {
     await reindexKnowledge(deps, signal ? { signal } : {})
   } catch (error) {

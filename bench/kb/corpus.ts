@@ -99,17 +99,31 @@ function generateArticle(random: Random, index: number): SyntheticArticle {
   }
 }
 
-/** Articles until their chunks (as the real chunker cuts them) reach `targetChunks`. */
-export function generateArticles(seed: number, targetChunks: number): { articles: SyntheticArticle[]; chunks: number } {
+/**
+ * Articles until their chunks (as the real chunker cuts them) reach `targetChunks`, with each one's
+ * chunk count. The stream depends only on the seed, so a smaller size is a prefix of a larger one.
+ */
+export function generateArticles(seed: number, targetChunks: number): { articles: SyntheticArticle[]; counts: Map<string, number> } {
   const random = seededRandom(seed)
   const articles: SyntheticArticle[] = []
+  const counts = new Map<string, number>()
   let chunks = 0
   while (chunks < targetChunks) {
     const article = generateArticle(random, articles.length)
+    const count = chunkArticle(article.body).length
     articles.push(article)
-    chunks += chunkArticle(article.body).length
+    counts.set(article.externalId, count)
+    chunks += count
   }
-  return { articles, chunks }
+  return { articles, counts }
+}
+
+/** The articles from index `from` on that together hold at least `chunks` chunks. */
+export function takeChunks(articles: SyntheticArticle[], counts: Map<string, number>, chunks: number, from = 0): SyntheticArticle[] {
+  let end = from
+  let total = 0
+  while (end < articles.length && total < chunks) total += counts.get(articles[end++]!.externalId)!
+  return articles.slice(from, end)
 }
 
 /** Customer questions built from the same vocabulary but not from article text: an opener, a product, a few words. */

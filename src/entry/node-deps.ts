@@ -7,6 +7,8 @@ import { loadMigrationFiles } from '../storage/migration-files.js'
 import { openDatabase } from '../storage/open.js'
 import { createHashingEmbedder } from '../providers/embeddings/hashing.js'
 import { createEmbeddingRuntime } from '../providers/embeddings/runtime.js'
+import { createDepartmentClassifier } from '../triage/classifier-service.js'
+import { selectLlm } from '../providers/llm/select.js'
 
 /** Builds the dependency bundle for any Node entry point (server, CLIs) from process.env. */
 export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promise<Deps> {
@@ -16,7 +18,7 @@ export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promi
   const sql = await openDatabase(config, logger)
   // Until start-up has chosen the embedder, /v1 answers 503; this placeholder is never used for writes.
   const embeddings = createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), { requested: config.embeddings.provider, provider: 'hashing', reason: 'starting' })
-  return { config, sql, logger, clock: systemClock, migrations, startup: { phase: 'starting' }, embeddings }
+  return { config, sql, logger, clock: systemClock, migrations, startup: { phase: 'starting' }, embeddings, classifier: createDepartmentClassifier(), llm: selectLlm(config, systemClock, logger) }
 }
 
 /** Runs a command-line main: known failures print their message, and every failure exits non-zero. */

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server'
 import type { Server } from 'node:http'
 import { createApp } from '../app.js'
 import { describeDatabase } from '../storage/open.js'
-import { readDemoArticles } from '../knowledge/import/read-files.js'
+import { readDefaultExamples, readDemoArticles } from '../knowledge/import/read-files.js'
 import { selectEmbeddings } from '../providers/embeddings/select.js'
 import { prepareService } from '../startup.js'
 import { buildNodeDeps, runMain } from './node-deps.js'
@@ -27,6 +27,7 @@ await runMain(async () => {
     const { generatedAdminKey } = await prepareService(deps, {
       selectEmbeddings: () => selectEmbeddings(config, logger),
       readDemoArticles,
+      readDefaultExamples,
       signal: background.signal,
     })
     if (generatedAdminKey) printGeneratedKey(generatedAdminKey)

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js'
 import * as queries from '../storage/queries/knowledge.js'
+import { readSetting, writeSetting } from '../storage/queries/settings.js'
 import { upsertArticles } from './ingest.js'
 
 const demoLoadedKey = 'demo_kb_loaded'
@@ -9,11 +10,11 @@ const demoLoadedKey = 'demo_kb_loaded'
  * the demo articles from getting them back at the next start.
  */
 export async function loadDemoKnowledge(deps: Pick<Deps, 'sql' | 'embeddings' | 'logger'>, readArticles: () => Promise<unknown[]>): Promise<number> {
-  if (await queries.readSetting(deps.sql, demoLoadedKey)) return 0
+  if (await readSetting(deps.sql, demoLoadedKey)) return 0
   if ((await queries.countArticles(deps.sql)) > 0) return 0
   const result = await upsertArticles(deps, await readArticles())
   for (const failure of result.failed) deps.logger.warn({ ...failure }, 'demo article rejected')
-  await queries.writeSetting(deps.sql, demoLoadedKey, { at: new Date().toISOString(), articles: result.created })
+  await writeSetting(deps.sql, demoLoadedKey, { at: new Date().toISOString(), articles: result.created })
   deps.logger.info({ articles: result.created }, 'demo knowledge base loaded')
   return result.created
 }

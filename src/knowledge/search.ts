@@ -8,6 +8,8 @@ export interface SearchInput {
   department?: 'technical' | 'commercial' | undefined
   language?: string | undefined
   signal?: AbortSignal
+  /** The question's vector when the caller already has it in the active space (triage embeds once). */
+  vector?: Float32Array | undefined
 }
 
 export interface SearchHit {
@@ -25,6 +27,8 @@ export interface SearchHit {
   /** 1-based rank of the article in each list, null when that list did not find it. */
   vectorRank: number | null
   textRank: number | null
+  /** Cosine similarity of the article's best chunk to the question, when vector search found it. */
+  similarity: number | null
 }
 
 export interface SearchResult {
@@ -54,8 +58,8 @@ export async function searchKnowledge(deps: Pick<Deps, 'sql' | 'embeddings'>, in
   if (!embedder) degraded.push(active ? 'vector_search_unavailable' : 'no_embedding_space')
   const vectorSearch = async () => {
     if (!embedder || !active) return []
-    const [vector] = await embedder.embed([input.q], { purpose: 'query', ...(input.signal ? { signal: input.signal } : {}) })
-    return queries.nearestChunks(deps.sql, active, vector!, limit, filter)
+    const vector = input.vector ?? (await embedder.embed([input.q], { purpose: 'query', ...(input.signal ? { signal: input.signal } : {}) }))[0]!
+    return queries.nearestChunks(deps.sql, active, vector, limit, filter)
   }
   const [nearest, text] = await Promise.all([vectorSearch(), queries.textMatches(deps.sql, input.q, limit, filter)])
   return { results: fuse(nearest, text).slice(0, input.k), space: active?.id ?? null, degraded }
@@ -74,6 +78,7 @@ export function fuse(nearest: queries.CandidateRow[], text: queries.CandidateRow
       const contribution = 1 / (rrfK + rank)
       const hit = hits.get(row.article_id) ?? { ...toHit(row), bestContribution: 0 }
       hit[key] = rank
+      if (key === 'vectorRank') hit.similarity = Math.round(row.score * 1e4) / 1e4
       hit.score += contribution
       if (contribution > hit.bestContribution) {
         hit.bestContribution = contribution
@@ -103,5 +108,6 @@ function toHit(row: queries.CandidateRow): SearchHit {
     headingPath: row.heading_path,
     vectorRank: null,
     textRank: null,
+    similarity: null,
   }
 }

@@ -21,6 +21,7 @@ export async function ensureSpace(sql: Sql, space: EmbeddingSpace): Promise<quer
     await queries.insertSpace(sql, id, space, await indexNameFor(id))
     row = (await queries.findSpace(sql, id))!
   }
+  await queries.ensureSpaceIndexes(sql, row)
   if (row.status !== 'active' && !(await queries.findActiveSpace(sql)) && !(await hasArticles(sql))) {
     await queries.activateSpace(sql, id)
     row = (await queries.findSpace(sql, id))!

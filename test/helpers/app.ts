@@ -10,6 +10,8 @@ import { migrations } from './databases.js'
 import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
 import { createEmbeddingRuntime, type EmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
 import { ensureSpace } from '../../src/knowledge/spaces.js'
+import { createDepartmentClassifier } from '../../src/triage/classifier-service.js'
+import type { Llm } from '../../src/providers/llm/llm.js'
 
 export interface TestApp {
   app: ReturnType<typeof createApp>
@@ -20,7 +22,7 @@ export interface TestApp {
 }
 
 /** The real app on a real database, called in-process; only the clock may be faked. */
-export async function createTestApp(sql: Sql, options: { env?: Record<string, string>; clock?: Clock; embeddings?: EmbeddingRuntime } = {}): Promise<TestApp> {
+export async function createTestApp(sql: Sql, options: { env?: Record<string, string>; clock?: Clock; embeddings?: EmbeddingRuntime; llm?: Llm } = {}): Promise<TestApp> {
   const logger = createMemoryLogger()
   const deps: Deps = {
     config: parseConfig(options.env ?? {}),
@@ -30,6 +32,8 @@ export async function createTestApp(sql: Sql, options: { env?: Record<string, st
     migrations: await migrations(),
     startup: { phase: 'ready' },
     embeddings: options.embeddings ?? hashingRuntime(),
+    classifier: createDepartmentClassifier(),
+    llm: options.llm,
   }
   await ensureSpace(sql, deps.embeddings.target.space)
   const app = createApp(deps)

@@ -63,6 +63,7 @@ const SearchHitSchema = z.object({
   score: z.number().openapi({ description: 'Reciprocal-rank-fusion score' }),
   snippet: z.string().openapi({ description: 'The best-matching chunk' }), headingPath: z.string(),
   vectorRank: z.number().int().nullable(), textRank: z.number().int().nullable(),
+  similarity: z.number().nullable().openapi({ description: 'Cosine similarity of the best chunk, when vector search found the article' }),
 })
 const SearchResultSchema = z
   .object({ results: z.array(SearchHitSchema), space: z.string().nullable(), degraded: z.array(z.string()) })

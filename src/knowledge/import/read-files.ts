@@ -36,3 +36,21 @@ export async function readDemoArticles(): Promise<RawArticle[]> {
   const parsed = await Promise.all(files.map(readArticleFile))
   return parsed.flatMap((file) => file.articles)
 }
+
+/** One JSON value per non-empty line; the line number is in the error of a bad line. */
+export async function readJsonLines(path: string | URL): Promise<unknown[]> {
+  const text = await readFile(path, 'utf8')
+  return text.split('\n').flatMap((line, index) => {
+    if (!line.trim()) return []
+    try {
+      return [JSON.parse(line) as unknown]
+    } catch {
+      throw new Error(`${String(path)} line ${index + 1} is not valid JSON`)
+    }
+  })
+}
+
+/** The labelled examples that ship as the default training set (src/triage/training/examples.jsonl). */
+export function readDefaultExamples(): Promise<unknown[]> {
+  return readJsonLines(new URL('../../triage/training/examples.jsonl', import.meta.url))
+}

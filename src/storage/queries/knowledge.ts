@@ -47,21 +47,30 @@ export async function findActiveSpace(sql: Sql): Promise<SpaceRow | undefined> {
   return row
 }
 
-/**
- * Registers a space and its partial HNSW index. The index expression casts to the space's fixed
- * dimension, which is what lets one table hold vectors of several sizes.
- */
+/** Registers a space as `building`; ensureSpaceIndexes gives it its indexes. */
 export async function insertSpace(sql: Sql, id: string, space: EmbeddingSpace, indexName: string): Promise<void> {
   await sql.query(
     `INSERT INTO embedding_spaces (id, provider, model, dimensions, index_name, status)
      VALUES ($1, $2, $3, $4, $5, 'building') ON CONFLICT (id) DO NOTHING`,
     [id, space.provider, space.model, space.dimensions, indexName],
   )
-  const literal = id.replace(/'/g, "''")
-  await sql.exec(
-    `CREATE INDEX IF NOT EXISTS ${indexName} ON kb_chunk_embeddings
-     USING hnsw ((embedding::vector(${space.dimensions})) vector_cosine_ops) WHERE space_id = '${literal}'`,
-  )
+}
+
+/**
+ * Creates the space's partial HNSW indexes where missing (idempotent, so start-up can always call it).
+ * The index expression casts to the space's fixed dimension, which lets one table hold vectors of
+ * several sizes.
+ */
+export async function ensureSpaceIndexes(sql: Sql, space: Pick<SpaceRow, 'id' | 'dimensions' | 'index_name'>): Promise<void> {
+  const literal = space.id.replace(/'/g, "''")
+  const indexName = space.index_name
+  // One index per table that holds vectors: knowledge chunks and labelled training examples.
+  for (const [table, name] of [['kb_chunk_embeddings', indexName], ['training_example_embeddings', `${indexName}_ex`]] as const) {
+    await sql.exec(
+      `CREATE INDEX IF NOT EXISTS ${name} ON ${table}
+       USING hnsw ((embedding::vector(${space.dimensions})) vector_cosine_ops) WHERE space_id = '${literal}'`,
+    )
+  }
 }
 
 /** Makes `id` the space searches use; the previous active one is retired, in the same transaction. */
@@ -245,18 +254,6 @@ export async function countSpaceCoverage(sql: Sql, spaceId: string): Promise<{ c
     [spaceId],
   )
   return row!
-}
-
-export async function readSetting<T>(sql: Sql, key: string): Promise<T | undefined> {
-  const [row] = await sql.query<{ value: T }>('SELECT value FROM settings WHERE key = $1', [key])
-  return row?.value
-}
-
-export async function writeSetting(sql: Sql, key: string, value: unknown): Promise<void> {
-  await sql.query(
-    `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-    [key, JSON.stringify(value)],
-  )
 }
 
 export async function countArticles(sql: Sql): Promise<number> {

@@ -1,0 +1,68 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createHashingEmbedder } from '../src/providers/embeddings/hashing.js'
+import { createEmbeddingRuntime } from '../src/providers/embeddings/runtime.js'
+import { parseBenchArgs, usage, type BenchOptions } from './kb/args.js'
+import { generateArticles, generateQueries, takeChunks } from './kb/corpus.js'
+import { openPglite, openPostgres, type BenchDatabase } from './kb/databases.js'
+import { memoizeEmbedder } from './kb/memo-embedder.js'
+import { describeDatabase, describeMachine, redactUrl, renderMarkdown, type Report } from './kb/report.js'
+import { runBenchmark } from './kb/run.js'
+import { prepareQueries } from './kb/search.js'
+
+/** `npm run bench:kb`: ingest, search latency and HNSW recall of the knowledge base on PGlite and PostgreSQL. */
+async function main(): Promise<void> {
+  const options = parseBenchArgs(process.argv.slice(2), process.env)
+  if (!options) return void process.stdout.write(`${usage}\n`)
+  const started = Date.now()
+  const report: Report = {
+    date: new Date().toISOString(),
+    command: ['node', ...process.execArgv, 'bench/kb.ts', ...process.argv.slice(2)].join(' '),
+    machine: describeMachine(),
+    options: { ...withoutUrl(options), postgres: redactUrl(options.postgresUrl) },
+    runs: [],
+    totalSeconds: 0,
+  }
+  const largest = Math.max(...options.sizes)
+  process.stderr.write(`generating ${largest + options.extraChunks} chunks of articles (seed ${options.seed})\n`)
+  const { articles, counts } = generateArticles(options.seed, largest + options.extraChunks)
+  const embedder = createHashingEmbedder(options.dimensions)
+  const queries = await prepareQueries(embedder, generateQueries(options.seed + 1, options.queries))
+  const warmup = await prepareQueries(embedder, generateQueries(options.seed + 2, options.warmup))
+  const bulkEmbedder = memoizeEmbedder(embedder)
+  for (const size of options.sizes) {
+    const sized = takeChunks(articles, counts, size)
+    const extraArticles = takeChunks(articles, counts, options.extraChunks, sized.length)
+    for (const name of options.databases) {
+      const database = await open(name, options)
+      report.machine.databases[name] ??= await describeDatabase(database.sql)
+      const runtime = createEmbeddingRuntime(createHashingEmbedder(options.dimensions), { requested: 'hashing', provider: 'hashing', reason: 'benchmark' })
+      const result = await runBenchmark({ database, size, options, runtime, bulkEmbedder, articles: sized, counts, extraArticles, queries, warmup })
+      await database.close()
+      report.runs.push(result)
+      report.totalSeconds = Math.round((Date.now() - started) / 1000)
+      await writeReports(report, options.outDir) // after every run, so an interrupted run keeps what it measured
+    }
+  }
+  process.stdout.write(renderMarkdown(report))
+}
+
+function open(name: BenchOptions['databases'][number], options: BenchOptions): Promise<BenchDatabase> {
+  return name === 'postgres' ? openPostgres(options.postgresUrl!) : openPglite({ inMemory: options.pgliteInMemory })
+}
+
+async function writeReports(report: Report, outDir: string): Promise<void> {
+  await mkdir(outDir, { recursive: true })
+  await writeFile(join(outDir, 'kb-report.json'), `${JSON.stringify(report, null, 2)}\n`)
+  await writeFile(join(outDir, 'kb-report.md'), renderMarkdown(report))
+}
+
+function withoutUrl({ postgresUrl: _, ...rest }: BenchOptions) {
+  return rest
+}
+
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`)
+  process.exitCode = 1
+})

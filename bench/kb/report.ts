@@ -1,0 +1,129 @@
+import { cpus, totalmem } from 'node:os'
+import type { Sql } from '../../src/storage/sql.js'
+import type { BenchOptions } from './args.js'
+import type { Stats } from './measure.js'
+import type { RunResult } from './run.js'
+
+export interface Machine {
+  cpus: number
+  cpuModel: string
+  memoryGiB: number
+  node: string
+  platform: string
+  databases: Record<string, { server: string; pgvector: string }>
+}
+
+export interface Report {
+  date: string
+  command: string
+  machine: Machine
+  options: Omit<BenchOptions, 'postgresUrl'> & { postgres: string | null }
+  runs: RunResult[]
+  totalSeconds: number
+}
+
+export function describeMachine(): Machine {
+  const cores = cpus()
+  return {
+    cpus: cores.length,
+    cpuModel: cores[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    databases: {},
+  }
+}
+
+export async function describeDatabase(sql: Sql): Promise<{ server: string; pgvector: string }> {
+  const [row] = await sql.query<{ server: string; pgvector: string | null }>(
+    `SELECT version() AS server, (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS pgvector`,
+  )
+  return { server: row!.server, pgvector: row!.pgvector ?? 'not installed' }
+}
+
+/** The PostgreSQL URL without its password, for the report. */
+export function redactUrl(url: string | undefined): string | null {
+  if (!url) return null
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'unparseable URL'
+  }
+}
+
+const ms = (stats: Stats | null | undefined) => (stats ? `${stats.p50} / ${stats.p99}` : '–')
+const value = (x: unknown) => (x === null || x === undefined ? '–' : String(x))
+const seconds = (milliseconds: number | null | undefined) => (milliseconds == null ? '–' : (milliseconds / 1000).toFixed(1))
+
+export function renderMarkdown(report: Report): string {
+  const lines = [
+    '# Knowledge-base benchmark',
+    '',
+    `- date: ${report.date}`,
+    `- command: \`${report.command}\``,
+    `- machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}, ${report.machine.platform}`,
+    ...Object.entries(report.machine.databases).map(([name, db]) => `- ${name}: ${db.server}; pgvector ${db.pgvector}`),
+    `- embedder: hashing, ${report.options.dimensions} dimensions; seed ${report.options.seed}; ${report.options.queries} queries after ${report.options.warmup} warm-up; budget ${report.options.maxMinutes} min per phase`,
+    `- total time: ${report.totalSeconds} s`,
+    '',
+    '## Summary (latencies in ms, p50 / p99)',
+    '',
+    '| database | chunks | ingest chunks/s (upsertArticles) | bulk chunks/s | HNSW build s | hybrid k=5 | bare kNN | hybrid / bare (p50) | text leg | vector leg | recall@10 (session ef_search) | recall@10 ef 40 |',
+    '| --- | ---: | --- | ---: | ---: | --- | --- | ---: | --- | --- | ---: | ---: |',
+    ...report.runs.map((run) => `| ${run.database} | ${run.chunks} | ${value(run.ingest?.chunksPerSecond)} (${value(run.ingest?.chunks)} chunks) | ${value(run.bulk?.chunksPerSecond)} | ${seconds(run.indexBuild?.hnswMs)} | ${ms(run.latency?.stats.hybrid)} | ${ms(run.latency?.stats.bareKnn)} | ${value(run.latency?.hybridOverBareKnn)} | ${ms(run.latency?.stats.textLeg)} | ${ms(run.latency?.stats.vectorLeg)} | ${value(run.recall?.session.recall)} (${value(run.recall?.session.efSearch)}) | ${value(run.recall?.others.find((at) => at.efSearch === '40')?.recall)} |`),
+    '',
+    ...report.runs.flatMap(renderRun),
+    '## How it was measured',
+    '',
+    method,
+  ]
+  return `${lines.join('\n')}\n`
+}
+
+function renderRun(run: RunResult): string[] {
+  const incomplete = [['ingest', run.ingest], ['bulk load', run.bulk], ['index build', run.indexBuild], ['search', run.latency], ['recall', run.recall], ['ingest at full size', run.scaleIngest]]
+    .filter(([, phase]) => phase && !(phase as { complete: boolean }).complete)
+    .map(([name, phase]) => `- **${name} incomplete**: ${(phase as { note?: string }).note ?? ''}`)
+  const stats = run.latency?.stats
+  return [
+    `## ${run.database}, ${run.chunks} chunks (${run.articles} articles; ${run.location})`,
+    '',
+    ...(run.error ? [`- **error**: ${run.error}`] : []),
+    ...incomplete,
+    `- ingest through upsertArticles: ${value(run.ingest?.chunks)} chunks in ${seconds(run.ingest?.ms)} s = ${value(run.ingest?.chunksPerSecond)} chunks/s (HNSW and GIN indexes present, empty knowledge base at the start)`,
+    ...(run.bulk ? [`- bulk load of the rest (not the service's path; indexes dropped): ${run.bulk.chunks} chunks in ${seconds(run.bulk.ms)} s = ${run.bulk.chunksPerSecond} chunks/s`] : []),
+    `- index build: HNSW ${seconds(run.indexBuild?.hnswMs)} s over ${value(run.indexBuild?.vectors)} vectors${run.indexBuild?.ginMs != null ? `, GIN ${seconds(run.indexBuild.ginMs)} s` : ''} (maintenance_work_mem ${value(run.indexBuild?.maintenanceWorkMem)}); VACUUM ANALYZE ${seconds(run.analyzeMs)} s`,
+    ...(run.scaleIngest ? [`- ingest into the full knowledge base afterwards: ${run.scaleIngest.chunks} chunks at ${run.scaleIngest.chunksPerSecond} chunks/s`] : []),
+    ...(run.tableSizes ? [`- sizes: ${Object.entries(run.tableSizes).map(([name, size]) => `${name} ${size}`).join(', ')}`] : []),
+    `- full-text matches per query (first 50 queries): median ${value(run.textMatchesPerQuery?.p50)}, p99 ${value(run.textMatchesPerQuery?.p99)}, max ${value(run.textMatchesPerQuery?.max)}`,
+    ...(run.recall ? [
+      `- recall@10 over ${run.recall.queries} queries against exact search (${ms(run.recall.exactMs)} ms p50 / p99 per exact query; ties at rank 10: ${run.recall.exactTiesAt10}):`,
+      `  ${run.recall.session.recall} at the session's ef_search ${run.recall.session.efSearch}; ${run.recall.others.map((at) => `${at.recall} at ${at.efSearch} (bare kNN ${ms(at.knnMs)} ms)`).join('; ')}`,
+    ] : []),
+    '',
+    ...(stats ? [
+      '| operation | n | p50 ms | p99 ms | mean ms |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...Object.entries(stats).map(([name, s]) => `| ${operationNames[name] ?? name} | ${value(s?.n)} | ${value(s?.p50)} | ${value(s?.p99)} | ${value(s?.mean)} |`),
+      '',
+    ] : []),
+    ...Object.entries(run.explain ?? {}).flatMap(([name, plan]) => [`<details><summary>EXPLAIN (ANALYZE, BUFFERS) ${name}</summary>`, '', '```', plan, '```', '', '</details>', '']),
+  ]
+}
+
+const operationNames: Record<string, string> = {
+  hybrid: 'searchKnowledge k=5 (hybrid, end to end)',
+  bareKnn: 'bare kNN LIMIT 10',
+  embedQuery: 'embed the query (hashing)',
+  vectorLeg: 'nearestChunks, 40 candidates (hybrid vector leg)',
+  textLeg: 'textMatches, 40 candidates (hybrid full-text leg)',
+}
+
+const method = `- Synthetic articles in German and English (seeded PRNG) from a customer-service vocabulary with product names and error codes; each has 4 to 6 sections, and the real chunker cuts one chunk per section.
+- Ingest: the first \`--ingest-chunks\` chunks go through \`upsertArticles\` (100 articles per call) on an empty, migrated database whose HNSW and GIN indexes exist, as in the service. A larger size loads the rest with a bulk path (bench/kb/bulk-load.ts: same chunker, hash, tsvector and \`insertEmbeddings\`, 200 articles per statement, indexes dropped), then rebuilds the GIN and HNSW indexes; with no bulk part the HNSW index is dropped and rebuilt to time its build. Then VACUUM ANALYZE (PGlite has no autovacuum).
+- Search: each query runs, in rotating order, \`searchKnowledge\` (k=5), the bare kNN (\`ORDER BY embedding::vector(N) <=> $1 LIMIT 10\` through the same Sql adapter), the query embedding, and the hybrid's two legs (\`nearestChunks\` and \`textMatches\` with 40 candidates) alone. On PostgreSQL the hybrid runs its legs in parallel on two pool connections; PGlite runs them one after the other.
+- Recall@10: the bare kNN's ids against the exact top 10 (same ORDER BY inside a transaction with \`SET LOCAL enable_indexscan = off\`), at the session's hnsw.ef_search (answers from the latency run) and, with \`SET LOCAL hnsw.ef_search\`, at 40, 200 and 400 (latencies there are from the recall loop, not interleaved).
+- Ingest at full size: extra articles through \`upsertArticles\` after the searches.
+- Percentiles are nearest-rank over all measured queries; the ratio is of medians.`

@@ -1,0 +1,121 @@
+import { ensureSpace } from '../../src/knowledge/spaces.js'
+import { createMemoryLogger } from '../../src/logger.js'
+import type { Embedder } from '../../src/providers/embeddings/embedder.js'
+import type { EmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
+import type { Sql } from '../../src/storage/sql.js'
+import type { BenchOptions } from './args.js'
+import type { SyntheticArticle } from './corpus.js'
+import type { BenchDatabase } from './databases.js'
+import { buildIndexes, bulkLoad, ingestArticles, type IndexBuild, type IngestOutcome } from './load.js'
+import { Budget, createProgress, roundMs, summarize, timed, type Stats } from './measure.js'
+import { measureRecall, type RecallResult } from './recall.js'
+import { countTextMatches, explainQueries, measureLatency, type LatencyResult, type QueryCase } from './search.js'
+
+/** Everything one database at one size produced; null where a phase did not run. */
+export interface RunResult {
+  database: string
+  location: string
+  targetChunks: number
+  articles: number
+  chunks: number
+  ingest: IngestOutcome | null
+  bulk: IngestOutcome | null
+  indexBuild: IndexBuild | null
+  analyzeMs: number | null
+  tableSizes: Record<string, string> | null
+  latency: Omit<LatencyResult, 'knnIds'> | null
+  textMatchesPerQuery: Stats | null
+  recall: RecallResult | null
+  scaleIngest: IngestOutcome | null
+  explain: Record<string, string> | null
+  error?: string
+}
+
+export interface RunInput {
+  database: BenchDatabase
+  /** Target number of chunks. */
+  size: number
+  options: BenchOptions
+  runtime: EmbeddingRuntime
+  /** Memoising embedder for the bulk path, so vectors are computed once per text for all runs. */
+  bulkEmbedder: Embedder
+  articles: SyntheticArticle[]
+  counts: Map<string, number>
+  /** Articles beyond the target, for timing ingest into the full knowledge base at the end. */
+  extraArticles: SyntheticArticle[]
+  queries: QueryCase[]
+  warmup: QueryCase[]
+}
+
+/** One database at one size, phase by phase; an error ends the run but keeps what was measured. */
+export async function runBenchmark(input: RunInput): Promise<RunResult> {
+  const { database, articles, counts } = input
+  const log = createProgress(`[${database.name} ${input.size}]`)
+  const result: RunResult = {
+    database: database.name, location: database.location, targetChunks: input.size, articles: articles.length,
+    chunks: articles.reduce((sum, article) => sum + counts.get(article.externalId)!, 0),
+    ingest: null, bulk: null, indexBuild: null, analyzeMs: null, tableSizes: null, latency: null,
+    textMatchesPerQuery: null, recall: null, scaleIngest: null, explain: null,
+  }
+  try {
+    await runPhases(input, result, log)
+  } catch (error) {
+    log(`failed: ${(error as Error).stack}`, true)
+    result.error = (error as Error).message
+  }
+  return result
+}
+
+async function runPhases(input: RunInput, result: RunResult, log: (message: string, force?: boolean) => void): Promise<void> {
+  const { database, options, articles, counts } = input
+  const sql = database.sql
+  const deps = { sql, embeddings: input.runtime, logger: createMemoryLogger() }
+  const space = await ensureSpace(sql, input.runtime.target.space)
+  let real = 0
+  let realChunks = 0
+  while (real < articles.length && realChunks < options.ingestChunks) realChunks += counts.get(articles[real++]!.externalId)!
+  log(`ingesting ${realChunks} chunks through upsertArticles`, true)
+  result.ingest = await ingestArticles(deps, articles.slice(0, real), counts, new Budget(options.maxMinutes), log)
+  const rest = articles.slice(real)
+  if (rest.length) {
+    log(`bulk loading ${rest.length} more articles`, true)
+    result.bulk = await bulkLoad(sql, input.bulkEmbedder, space, rest, counts, new Budget(options.maxMinutes), log)
+  }
+  log('building indexes', true)
+  result.indexBuild = await buildIndexes(sql, space, { gin: rest.length > 0, maintenanceWorkMem: options.maintenanceWorkMem, budget: new Budget(options.maxMinutes) })
+  log(`HNSW build ${result.indexBuild.hnswMs} ms over ${result.indexBuild.vectors} vectors`, true)
+  if (!result.indexBuild.complete) return
+  // PGlite has no autovacuum; on both, searches should see statistics as a settled installation has them.
+  result.analyzeMs = roundMs((await timed(() => sql.exec('VACUUM ANALYZE'))).ms)
+  result.tableSizes = await readTableSizes(sql, space.index_name)
+  result.chunks = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_chunks'))[0]!.n
+  log(`searching (${input.queries.length} queries after ${input.warmup.length} warm-up)`, true)
+  const { knnIds, ...latency } = await measureLatency({ sql, embeddings: input.runtime }, space, input.queries, input.warmup, new Budget(options.maxMinutes))
+  result.latency = latency
+  log(`hybrid p50 ${latency.stats.hybrid?.p50} ms, bare kNN p50 ${latency.stats.bareKnn?.p50} ms, ratio ${latency.hybridOverBareKnn}`, true)
+  const matches = await countTextMatches(sql, input.queries.slice(0, 50))
+  result.textMatchesPerQuery = summarize(matches)
+  result.explain = await explainQueries(sql, space, medianQuery(input.queries, matches))
+  log('recall against exact search', true)
+  result.recall = await measureRecall(sql, space, input.queries.slice(0, options.recallQueries), knnIds, new Budget(options.maxMinutes))
+  log(`recall@10 ${[result.recall.session, ...result.recall.others].map((at) => `${at.recall} at ef ${at.efSearch}`).join(', ')}`, true)
+  if (input.extraArticles.length) {
+    result.scaleIngest = await ingestArticles(deps, input.extraArticles, counts, new Budget(options.maxMinutes), log)
+    log(`ingest into the full knowledge base: ${result.scaleIngest.chunksPerSecond} chunks/s`, true)
+  }
+}
+
+/** The query with the median number of full-text matches, so the EXPLAIN shows a typical plan. */
+function medianQuery(queries: QueryCase[], matches: number[]): QueryCase {
+  const order = matches.map((count, index) => ({ count, index })).sort((a, b) => a.count - b.count)
+  return queries[order[Math.floor(order.length / 2)]!.index]!
+}
+
+async function readTableSizes(sql: Sql, hnswIndex: string): Promise<Record<string, string>> {
+  const names = ['kb_articles', 'kb_chunks', 'kb_chunk_embeddings', 'kb_chunks_fts', hnswIndex]
+  const rows = await sql.query<{ name: string; size: string }>(
+    `SELECT n AS name, pg_size_pretty(pg_total_relation_size(n::regclass)) AS size FROM unnest($1::text[]) AS n`,
+    [names],
+  )
+  return Object.fromEntries(rows.map((row) => [row.name === hnswIndex ? `${row.name} (HNSW)` : row.name, row.size]))
+}

@@ -1,0 +1,12 @@
+import { departmentOpinionPrompt } from './department-opinion.js'
+import { draftReplyPrompt } from './draft-reply.js'
+import { replyTemplate } from './reply-template.js'
+
+export { departmentOpinionPrompt } from './department-opinion.js'
+export { draftReplyPrompt } from './draft-reply.js'
+export { promptRef, type PromptModule } from './prompt.js'
+
+/** Every versioned prompt and template, as stored with each result (`id@version`) and listed by evals. */
+export const promptVersions: ReadonlyArray<{ id: string; version: number }> = [draftReplyPrompt, departmentOpinionPrompt, replyTemplate].map(
+  ({ id, version }) => ({ id, version }),
+)

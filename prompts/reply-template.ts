@@ -1,0 +1,53 @@
+/**
+ * The reply an agent gets when no LLM is configured: greeting, the knowledge-base passage that answers,
+ * a link, and a closing. Formal "Sie" in German. Versioned like the LLM prompts, because a changed
+ * wording changes what agents send.
+ */
+export const replyTemplate = {
+  id: 'reply-template',
+  version: 1,
+  render(input: { language: string; customerName?: string | undefined; title: string; passage: string; url?: string | null | undefined }): { text: string; language: 'de' | 'en' } {
+    const language = input.language === 'de' ? 'de' : 'en'
+    const passage = cleanPassage(input.passage)
+    const name = input.customerName?.trim()
+    if (language === 'de') {
+      return {
+        language,
+        text: [
+          name ? `Guten Tag ${name},` : 'Sehr geehrte Damen und Herren,',
+          `vielen Dank für Ihre Nachricht. Die folgende Information aus unserem Hilfebereich („${input.title}“) sollte Ihnen weiterhelfen:`,
+          passage,
+          ...(input.url ? [`Ausführliche Informationen finden Sie hier: ${input.url}`] : []),
+          'Sollten Sie weitere Fragen haben, antworten Sie gern auf diese Nachricht.',
+          'Mit freundlichen Grüßen\nIhr Kundenservice',
+        ].join('\n\n'),
+      }
+    }
+    return {
+      language,
+      text: [
+        name ? `Dear ${name},` : 'Hello,',
+        `Thank you for your message. The following information from our help centre ("${input.title}") should help:`,
+        passage,
+        ...(input.url ? [`You can find more details here: ${input.url}`] : []),
+        'If you have any further questions, simply reply to this message.',
+        'Kind regards\nYour customer service team',
+      ].join('\n\n'),
+    }
+  },
+}
+
+const maxPassageLength = 900
+
+/** Markdown markers out, whitespace tidied, cut at a sentence end so the reply stays readable. */
+function cleanPassage(passage: string): string {
+  const text = passage
+    .replace(/^#{1,6}\s+/gm, '')
+    .replace(/\*\*(.+?)\*\*/g, '$1')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+  if (text.length <= maxPassageLength) return text
+  const cut = text.slice(0, maxPassageLength)
+  const end = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf('.\n'))
+  return end > maxPassageLength / 2 ? cut.slice(0, end + 1) : `${cut.trimEnd()} …`
+}

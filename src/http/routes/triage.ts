@@ -1,0 +1,94 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { isUuid } from '../../auth/api-keys.js'
+import { escalationReasons } from '../../config.js'
+import type { Deps } from '../../deps.js'
+import { AppError } from '../../errors.js'
+import { findInquiryResult } from '../../storage/queries/inquiries.js'
+import { addExamples } from '../../triage/examples.js'
+import { triageInquiry } from '../../triage/pipeline.js'
+import { TriageInputSchema } from '../../triage/triage-input.js'
+import { requireRole } from '../middleware/auth.js'
+import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
+import { createRouter } from '../router.js'
+
+const department = z.enum(['technical', 'commercial'])
+const SuggestionSchema = z.object({
+  articleId: z.string(), externalId: z.string(), title: z.string(), url: z.string().nullable(), score: z.number(), similarity: z.number().nullable(),
+  snippet: z.string(), reply: z.string().openapi({ description: 'Ready for an agent to edit and send, in the inquiry\'s language' }), source: z.enum(['template', 'llm']),
+  citations: z.array(z.number().int()).optional(),
+})
+export const TriageResultSchema = z
+  .object({
+    inquiryId: z.string().uuid(),
+    externalId: z.string().nullable(),
+    language: z.string(),
+    languageSource: z.enum(['given', 'detected', 'default']),
+    department,
+    confidence: z.number().min(0).max(1).openapi({ description: 'Calibrated probability that the department is right' }),
+    probabilities: z.object({ technical: z.number(), commercial: z.number() }),
+    secondOpinion: z.object({ department, confidence: z.number(), rationale: z.string(), adopted: z.boolean() }).optional(),
+    suggestions: z.array(SuggestionSchema),
+    noKnowledge: z.boolean().openapi({ description: 'No article is relevant enough; no reply is invented' }),
+    escalation: z.object({
+      escalate: z.boolean(),
+      score: z.number().min(0).max(1),
+      reasons: z.array(z.object({ code: z.enum(escalationReasons), detail: z.string() })),
+      id: z.string().nullable(),
+      dueAt: z.string().nullable(),
+    }),
+    degraded: z.array(z.string()).optional(),
+    timings: z.object({ embedMs: z.number(), classifyMs: z.number(), retrieveMs: z.number(), totalMs: z.number() }),
+    versions: z.object({ embeddingSpace: z.string(), classifier: z.string(), prompts: z.array(z.string()) }),
+    createdAt: z.string(),
+  })
+  .openapi('TriageResult')
+
+const ExamplesSchema = z
+  .object({ examples: z.array(z.record(z.string(), z.unknown())).min(1).max(1000).openapi({ description: 'Items `{ text, department, language? }`; invalid ones are reported in `failed`' }) })
+  .strict()
+  .openapi('AddExamples')
+const ExamplesResultSchema = z.object({
+  created: z.number().int(), duplicates: z.number().int(),
+  failed: z.array(z.object({ index: z.number().int(), reason: z.string(), errors: z.array(z.object({ field: z.string(), message: z.string() })) })),
+})
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+
+const triageRoute = createRoute({
+  method: 'post', path: '/v1/triage', tags: ['triage'], security: bearerSecurity, middleware: requireRole('integration', 'agent', 'lead', 'admin'),
+  summary: 'Triage one inquiry: language, department, suggested replies, escalation',
+  request: { body: { required: true, content: { 'application/json': { schema: TriageInputSchema.openapi('TriageRequest') } } } },
+  responses: { 200: json(TriageResultSchema, 'Stored with the inquiry before it is returned'), ...problemResponses(400, 413, 415, 422, ...authenticatedProblems) },
+})
+const inquiryRoute = createRoute({
+  method: 'get', path: '/v1/inquiries/{id}', tags: ['triage'], security: bearerSecurity, middleware: requireRole('integration', 'agent', 'lead', 'admin'),
+  summary: 'The stored triage result of one inquiry',
+  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
+  responses: { 200: json(TriageResultSchema, 'As returned by POST /v1/triage'), ...problemResponses(404, ...authenticatedProblems) },
+})
+const examplesRoute = createRoute({
+  method: 'post', path: '/v1/examples', tags: ['triage'], security: bearerSecurity, middleware: requireRole('lead', 'admin'),
+  summary: 'Add labelled examples the department classifier learns from (lead, admin)',
+  request: { body: { required: true, content: { 'application/json': { schema: ExamplesSchema } } } },
+  responses: { 200: json(ExamplesResultSchema, 'Counts; duplicates of stored examples are skipped'), ...problemResponses(400, 413, 415, 422, ...authenticatedProblems) },
+})
+
+export function triageRoutes(deps: Deps) {
+  return createRouter()
+    .openapi(triageRoute, async (c) => c.json(await triageInquiry(deps, c.req.valid('json'), { signal: c.req.raw.signal }), 200))
+    .openapi(inquiryRoute, async (c) => {
+      const { id } = c.req.valid('param')
+      const result = isUuid(id) ? await findInquiryResult(deps.sql, id) : undefined
+      if (!result) throw new AppError('not_found', `No inquiry with id ${id}`)
+      return c.json(result as z.infer<typeof TriageResultSchema>, 200)
+    })
+    .openapi(examplesRoute, async (c) => {
+      const result = await addExamples(deps, c.req.valid('json').examples, 'api')
+      if (result.created + result.duplicates === 0) {
+        throw new AppError('validation_failed', 'No example could be stored.', {
+          errors: result.failed.flatMap((failure) => failure.errors.map((error) => ({ field: `examples.${failure.index}.${error.field}`, message: error.message }))),
+        })
+      }
+      return c.json(result, 200)
+    })
+}

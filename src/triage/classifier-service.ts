@@ -1,0 +1,70 @@
+import type { Deps } from '../deps.js'
+import * as queries from '../storage/queries/examples.js'
+import { trainDepartmentModel, type DepartmentModel } from './classifier/model.js'
+import type { Department } from './classifier/types.js'
+
+export interface DepartmentPrediction {
+  department: Department
+  confidence: number
+  probabilities: Record<Department, number>
+  /** Model version (training-set hash) and how many labelled examples it learnt from. */
+  version: string
+  neighbours: number
+}
+
+/** Classifies inquiries with a model trained from the stored examples, retrained when they change. */
+export interface DepartmentClassifier {
+  classify(deps: Pick<Deps, 'sql' | 'logger'>, input: { text: string; vector: Float32Array; space: { id: string; dimensions: number } }): Promise<DepartmentPrediction>
+  /** Trains now if the examples changed (start-up and tests call this; requests never wait for it). */
+  refresh(deps: Pick<Deps, 'sql' | 'logger'>, space: { id: string }): Promise<void>
+}
+
+const neighbourCount = 15
+const stampCheckIntervalMs = 2000
+
+/**
+ * kNN in pgvector sees a new example at once; the linear part and the calibration are retrained in
+ * the background when the stored training set changes (checked at most every 2 s), and the previous
+ * model keeps serving until the new one is ready. No restart is needed.
+ */
+export function createDepartmentClassifier(clock: () => number = Date.now): DepartmentClassifier {
+  let model: { value: DepartmentModel; stamp: string; space: string } | undefined
+  let training: Promise<void> | undefined
+  let checkedAt = 0
+
+  const train = async (deps: Pick<Deps, 'sql' | 'logger'>, space: { id: string }, stamp: string) => {
+    const rows = await queries.listExamplesWithEmbeddings(deps.sql, space.id)
+    const started = clock()
+    const value = trainDepartmentModel(rows.map((row) => ({ text: row.text, department: row.department, language: row.language, embedding: queries.parseVector(row.embedding) })))
+    model = { value, stamp, space: space.id }
+    deps.logger.info({ version: value.version, examples: rows.length, trainingMs: clock() - started }, 'department classifier trained')
+  }
+
+  const refresh: DepartmentClassifier['refresh'] = async (deps, space) => {
+    const stamp = await queries.readExamplesStamp(deps.sql)
+    checkedAt = clock()
+    if (model && model.stamp === stamp && model.space === space.id) return
+    training ??= train(deps, space, stamp).finally(() => (training = undefined))
+    await training
+  }
+
+  return {
+    refresh,
+    async classify(deps, input) {
+      if (!model || model.space !== input.space.id) await refresh(deps, input.space)
+      else if (clock() - checkedAt > stampCheckIntervalMs) {
+        checkedAt = clock()
+        void refresh(deps, input.space).catch((error: Error) => deps.logger.warn({ err: error.message }, 'classifier retraining failed; the previous model keeps serving'))
+      }
+      const neighbours = await queries.nearestExamples(deps.sql, input.space, input.vector, neighbourCount)
+      const prediction = model!.value.predict({ text: input.text, neighbours })
+      return {
+        department: prediction.department,
+        confidence: prediction.confidence,
+        probabilities: prediction.probabilities,
+        version: model!.value.version,
+        neighbours: neighbours.length,
+      }
+    },
+  }
+}

@@ -1,0 +1,176 @@
+import { fitAndVectorize, type FeatureOptions, type Featurizer, type SparseVector } from './features.js'
+import { createExampleIndex, knnScore, type KnnScoreOptions, type NeighbourSearch } from './knn.js'
+import { predictLogit, trainLogistic, type LogisticModel, type LogisticOptions } from './logistic.js'
+import { seededRandom, shuffleInPlace, stratifiedFolds } from './random.js'
+import { fitStacker, stackLogit, type Stacker } from './stacker.js'
+import { labelOf, sigmoid, type Department, type LabelledExample, type Neighbour } from './types.js'
+
+/**
+ * The department model: a linear model over hashed n-grams and a kNN vote over the embedding
+ * neighbours, combined by a logistic stacker fitted on out-of-fold scores, so both its weights and the
+ * probability it outputs come from predictions on examples the base models had not seen.
+ */
+
+/** Bumped whenever features, training or combination change, so stored decisions name their model. */
+export const departmentAlgorithm = 'dept-v1'
+
+/** Tuning knobs; the defaults were chosen by cross-validation on the dev tickets. */
+export interface DepartmentModelOptions {
+  features?: FeatureOptions
+  logistic?: Omit<LogisticOptions, 'dimensions'>
+  knn?: KnnScoreOptions
+  /** Neighbours per inquiry; the service should pass as many from pgvector. */
+  neighbours?: number
+  folds?: number
+  seed?: number
+  /** Below this many examples (or fewer minority examples than folds) no stacker is fitted. */
+  minStackExamples?: number
+  /** Out-of-fold kNN is brute force, the main training cost: at most this many rows feed the stacker. */
+  maxStackRows?: number
+  /** Neighbour search for out-of-fold kNN; cross-validation passes one shared, cached index. */
+  search?: NeighbourSearch
+}
+
+/** The classifier's answer for one inquiry. */
+export interface DepartmentPrediction {
+  department: Department
+  /** Calibrated probability of `department`, in [0.5, 1]. */
+  confidence: number
+  probabilities: Record<Department, number>
+  /** Raw log-odds for technical from each base model, for logs and escalation rules. */
+  signals: { linear: number; knn: number }
+}
+
+/** How the scores are combined: fitted stacker, fixed weights (tiny sets), or one class only. */
+export type CombinationMode = 'stacked' | 'fixed' | 'single-class'
+
+/** A trained classifier; predicting is pure and takes microseconds. */
+export interface DepartmentModel {
+  /** `dept-v1:` plus a hash of the training set and options: the same data give the same version. */
+  readonly version: string
+  readonly exampleCount: number
+  readonly mode: CombinationMode
+  predict(input: { text: string; neighbours: readonly Neighbour[] }): DepartmentPrediction
+}
+
+const defaults = { neighbours: 10, folds: 5, seed: 1, minStackExamples: 30, maxStackRows: 1500 }
+
+// Weights for sets too small to fit a stacker: roughly half what the stacker learns on the dev tickets,
+// because a linear model trained on a dozen texts is less reliable than one trained on thousands.
+const fixedStacker: Stacker = { weights: [0.5, 0.5], bias: 0 }
+
+/** With one class seen, its probability when no neighbour of the other class argues against it. */
+export const singleClassConfidence = 0.6
+
+export function trainDepartmentModel(
+  examples: readonly LabelledExample[],
+  options: DepartmentModelOptions = {},
+): DepartmentModel {
+  const settings = { ...defaults, ...options }
+  const labels = Uint8Array.from(examples, (example) => labelOf(example.department))
+  const positives = labels.reduce((sum, label) => sum + label, 0)
+  const minority = Math.min(positives, examples.length - positives)
+  const { featurizer, vectors } = fitAndVectorize(examples.map((example) => example.text), options.features)
+  const train = (rows: SparseVector[], rowLabels: ArrayLike<number>) =>
+    trainLogistic(rows, rowLabels, { ...options.logistic, dimensions: featurizer.options.buckets })
+  const version = `${departmentAlgorithm}:${contentHash(examples, options)}`
+  const base = { version, exampleCount: examples.length }
+
+  if (minority === 0) {
+    const seen: Department | undefined = examples[0]?.department
+    return { ...base, mode: 'single-class', predict: (input) => predictSingleClass(seen, knnScore(input.neighbours, options.knn)) }
+  }
+  const linear = train(vectors, labels)
+  const stacked = examples.length >= settings.minStackExamples && minority >= settings.folds
+  const stacker = stacked ? fitOutOfFold(examples, vectors, labels, settings, train) : fixedStacker
+  return {
+    ...base,
+    mode: stacked ? 'stacked' : 'fixed',
+    predict: (input) => predictStacked(featurizer, linear, stacker, input, options.knn),
+  }
+}
+
+function predictStacked(
+  featurizer: Featurizer,
+  linear: LogisticModel,
+  stacker: Stacker,
+  input: { text: string; neighbours: readonly Neighbour[] },
+  knnOptions: KnnScoreOptions | undefined,
+): DepartmentPrediction {
+  const signals = { linear: predictLogit(linear, featurizer.vectorize(input.text)), knn: knnScore(input.neighbours, knnOptions) }
+  return fromProbability(sigmoid(stackLogit(stacker, [signals.linear, signals.knn])), signals)
+}
+
+/**
+ * One class seen: the model cannot tell the classes apart, so it predicts that class with a modest
+ * confidence. Neighbours of the other class (examples added since training) lower it and can flip it;
+ * neighbours of the seen class carry no information, because every training example is of that class.
+ */
+function predictSingleClass(seen: Department | undefined, knn: number): DepartmentPrediction {
+  const signals = { linear: 0, knn }
+  if (!seen) return fromProbability(sigmoid(fixedStacker.weights[1]! * knn), signals)
+  const towardsSeen = seen === 'technical' ? knn : -knn
+  const logitSeen = Math.log(singleClassConfidence / (1 - singleClassConfidence)) + fixedStacker.weights[1]! * Math.min(0, towardsSeen)
+  return fromProbability(seen === 'technical' ? sigmoid(logitSeen) : 1 - sigmoid(logitSeen), signals)
+}
+
+function fromProbability(technical: number, signals: DepartmentPrediction['signals']): DepartmentPrediction {
+  const department: Department = technical >= 0.5 ? 'technical' : 'commercial'
+  return {
+    department,
+    confidence: Math.max(technical, 1 - technical),
+    probabilities: { technical, commercial: 1 - technical },
+    signals,
+  }
+}
+
+/**
+ * Out-of-fold scores: each fold's linear score comes from a model trained on the other folds, its kNN
+ * score from neighbours in the other folds only. The stacker fitted on them sees scores as they look for
+ * unseen inquiries, not memorised ones.
+ */
+function fitOutOfFold(
+  examples: readonly LabelledExample[],
+  vectors: SparseVector[],
+  labels: Uint8Array,
+  settings: typeof defaults & DepartmentModelOptions,
+  train: (rows: SparseVector[], rowLabels: ArrayLike<number>) => LogisticModel,
+): Stacker {
+  const folds = stratifiedFolds(labels, settings.folds, settings.seed)
+  const rows = stackRows(labels.length, settings.maxStackRows, settings.seed)
+  const scores = new Map<number, number[]>()
+  for (let fold = 0; fold < settings.folds; fold++) {
+    const inTraining = vectors.map((_, index) => folds[index] !== fold)
+    const model = train(
+      vectors.filter((_, index) => inTraining[index]),
+      labels.filter((_, index) => inTraining[index]),
+    )
+    for (const row of rows) if (folds[row] === fold) scores.set(row, [predictLogit(model, vectors[row]!)])
+  }
+  const foldOf = new Map(examples.map((example, index) => [example, folds[index]!]))
+  const search = settings.search ?? createExampleIndex(examples).nearest
+  for (const row of rows) {
+    const accept = (candidate: LabelledExample) => (foldOf.get(candidate) ?? folds[row]) !== folds[row]
+    scores.get(row)!.push(knnScore(search(examples[row]!, settings.neighbours, accept), settings.knn))
+  }
+  return fitStacker(rows.map((row) => scores.get(row)!), Array.from(rows, (row) => labels[row]!))
+}
+
+/** All rows, or a seeded sample of `limit` of them, in ascending order. */
+function stackRows(count: number, limit: number, seed: number): number[] {
+  const all = Array.from({ length: count }, (_, index) => index)
+  if (count <= limit) return all
+  return shuffleInPlace(all, seededRandom(seed ^ 0x5eed)).slice(0, limit).sort((a, b) => a - b)
+}
+
+/** FNV-1a over the sorted examples and the options: independent of example order, 8 hex digits. */
+function contentHash(examples: readonly LabelledExample[], options: DepartmentModelOptions): string {
+  const lines = examples.map((example) => `${example.department}\t${example.language}\t${example.text}`).sort()
+  const { search: _search, ...tunables } = options
+  let hash = 0x811c9dc5
+  for (const line of [JSON.stringify(tunables), ...lines]) {
+    for (let index = 0; index < line.length; index++) hash = Math.imul(hash ^ line.charCodeAt(index), 0x01000193)
+    hash = Math.imul(hash ^ 0x0a, 0x01000193)
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0')
+}

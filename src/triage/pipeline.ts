@@ -1,0 +1,146 @@
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { searchKnowledge, type SearchHit } from '../knowledge/search.js'
+import { toSpace } from '../knowledge/spaces.js'
+import * as knowledgeQueries from '../storage/queries/knowledge.js'
+import * as inquiryQueries from '../storage/queries/inquiries.js'
+import { replyTemplate } from '../../prompts/reply-template.js'
+import { assessEscalation } from './escalation/assess.js'
+import { escalationDueAt, type EscalationDecision } from './escalation/score.js'
+import { detectLanguage } from './language.js'
+import { draftWithLlm, secondOpinion, type SecondOpinion } from './llm-step.js'
+import { defaultNoKnowledgeSimilarity, isRelevant, templateSuggestions, type Suggestion } from './suggestions.js'
+import type { TriageInput } from './triage-input.js'
+
+export interface TriageResult {
+  inquiryId: string
+  externalId: string | null
+  language: string
+  languageSource: 'given' | 'detected' | 'default'
+  department: 'technical' | 'commercial'
+  confidence: number
+  probabilities: { technical: number; commercial: number }
+  /** The LLM's view when local confidence was low (and the text did not look like an injection). */
+  secondOpinion?: SecondOpinion
+  suggestions: Suggestion[]
+  noKnowledge: boolean
+  escalation: EscalationDecision & { id: string | null; dueAt: string | null }
+  degraded?: string[]
+  timings: { embedMs: number; classifyMs: number; retrieveMs: number; totalMs: number }
+  versions: { embeddingSpace: string; classifier: string; prompts: string[] }
+  createdAt: string
+}
+
+type TriageDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'logger' | 'clock' | 'config' | 'llm'>
+
+const retrievalQueryLength = 2000
+const suggestionCount = 3
+
+/**
+ * embed → classify → retrieve → escalate → store. The inquiry and its escalation are stored in one
+ * transaction before the result is returned, so what the caller saw is what GET /v1/inquiries shows.
+ */
+export async function triageInquiry(deps: TriageDeps, input: TriageInput, options: { signal?: AbortSignal } = {}): Promise<TriageResult> {
+  const started = performance.now()
+  const text = [input.subject?.trim(), input.body.trim()].filter(Boolean).join('\n\n')
+  const language = detectLanguage(text, input.language)
+  const active = await knowledgeQueries.findActiveSpace(deps.sql)
+  const embedder = active && deps.embeddings.forSpace(toSpace(active))
+  if (!active || !embedder) throw new AppError('service_unavailable', 'No embedding space is ready yet; retry shortly.')
+  const degraded: string[] = []
+  const prompts = new Set([`${replyTemplate.id}@${replyTemplate.version}`])
+  const llmState = { degraded, prompts }
+
+  const [vector] = await embedder.embed([text], { purpose: 'query', ...(options.signal ? { signal: options.signal } : {}) })
+  const embedded = performance.now()
+  const local = await deps.classifier.classify(deps, { text, vector: vector!, space: active })
+  const opinion = await secondOpinion(deps, { text, language: language.language, customerName: input.customer?.name, prediction: local }, llmState)
+  // An LLM's confidence is not calibrated; capped so it never looks surer than a calibrated answer.
+  const prediction = opinion?.adopted ? { ...local, department: opinion.department, confidence: Math.min(opinion.confidence, 0.8) } : local
+  const classified = performance.now()
+  const hits = await retrieve(deps, text, language.language, vector!, degraded)
+  const retrieved = performance.now()
+
+  const threshold = deps.config.triage.noKnowledgeSimilarity ?? defaultNoKnowledgeSimilarity[active.provider as keyof typeof defaultNoKnowledgeSimilarity] ?? 0.3
+  const relevant = hits.filter((hit) => isRelevant(hit, threshold)).slice(0, suggestionCount)
+  const noKnowledge = relevant.length === 0 ? describeNoKnowledge(hits, threshold) : undefined
+  const decision = await assessEscalation(deps, input, { text, confidence: local.confidence, noKnowledge })
+  const suggestions = await draftWithLlm(
+    deps.llm,
+    { text, language: language.language, customerName: input.customer?.name, suggestions: templateSuggestions(relevant, { language: language.language, customerName: input.customer?.name }), passages: relevant.map((hit) => hit.snippet) },
+    llmState,
+  )
+
+  const now = deps.clock.now()
+  const inquiryId = crypto.randomUUID()
+  const dueAt = decision.escalate ? escalationDueAt(now, prediction.department, decision.reasons, deps.config.triage) : null
+  const result: TriageResult = {
+    inquiryId,
+    externalId: input.externalId ?? null,
+    language: language.language,
+    languageSource: language.source,
+    department: prediction.department,
+    confidence: round(prediction.confidence),
+    probabilities: { technical: round(prediction.probabilities.technical), commercial: round(prediction.probabilities.commercial) },
+    ...(opinion ? { secondOpinion: opinion } : {}),
+    suggestions,
+    noKnowledge: Boolean(noKnowledge),
+    escalation: { ...decision, id: dueAt ? crypto.randomUUID() : null, dueAt: dueAt?.toISOString() ?? null },
+    ...(degraded.length ? { degraded } : {}),
+    timings: { embedMs: ms(started, embedded), classifyMs: ms(embedded, classified), retrieveMs: ms(classified, retrieved), totalMs: 0 },
+    versions: { embeddingSpace: active.id, classifier: prediction.version, prompts: [...prompts] },
+    createdAt: now.toISOString(),
+  }
+  result.timings.totalMs = ms(started, performance.now())
+  await store(deps, input, result, dueAt)
+  return result
+}
+
+async function retrieve(deps: TriageDeps, text: string, language: string, vector: Float32Array, degraded: string[]): Promise<SearchHit[]> {
+  const q = text.slice(0, retrievalQueryLength)
+  // Articles in the inquiry's language first; all languages when none exist in it.
+  const inLanguage = await searchKnowledge(deps, { q, k: suggestionCount * 2, language, vector })
+  degraded.push(...inLanguage.degraded)
+  if (inLanguage.results.length > 0) return inLanguage.results
+  return (await searchKnowledge(deps, { q, k: suggestionCount * 2, vector })).results
+}
+
+function describeNoKnowledge(hits: SearchHit[], threshold: number): string {
+  if (hits.length === 0) return 'the knowledge base has no article for this inquiry'
+  const best = hits[0]!
+  return `best article "${best.title}" is not close enough (similarity ${(best.similarity ?? 0).toFixed(2)}, needs ${threshold})`
+}
+
+async function store(deps: TriageDeps, input: TriageInput, result: TriageResult, dueAt: Date | null) {
+  await deps.sql.transaction(async (tx) => {
+    await inquiryQueries.insertInquiry(tx, {
+      id: result.inquiryId,
+      externalId: input.externalId,
+      subject: input.subject,
+      body: input.body,
+      language: result.language,
+      channel: input.channel,
+      customer: input.customer ?? {},
+      metadata: input.metadata ?? {},
+      department: result.department,
+      confidence: result.confidence,
+      escalated: result.escalation.escalate,
+      result,
+      createdAt: new Date(result.createdAt),
+    })
+    if (dueAt && result.escalation.id) {
+      await inquiryQueries.insertEscalation(tx, {
+        id: result.escalation.id,
+        inquiryId: result.inquiryId,
+        department: result.department,
+        score: result.escalation.score,
+        reasons: result.escalation.reasons,
+        dueAt,
+        createdAt: new Date(result.createdAt),
+      })
+    }
+  })
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000
+const ms = (from: number, to: number) => Math.round((to - from) * 100) / 100
