@@ -53,7 +53,7 @@ export async function searchKnowledge(deps: Pick<Deps, 'sql' | 'embeddings'>, in
   }
   const limit = Math.max(candidatesPerList, input.k * 4)
   const degraded: string[] = []
-  const active = await queries.findActiveSpace(deps.sql)
+  const active = await deps.embeddings.activeSpace(() => queries.findActiveSpace(deps.sql))
   const embedder = active ? deps.embeddings.forSpace(toSpace(active)) : undefined
   if (!embedder) degraded.push(active ? 'vector_search_unavailable' : 'no_embedding_space')
   const vectorSearch = async () => {

@@ -44,7 +44,7 @@ export async function triageInquiry(deps: TriageDeps, input: TriageInput, option
   const started = performance.now()
   const text = [input.subject?.trim(), input.body.trim()].filter(Boolean).join('\n\n')
   const language = detectLanguage(text, input.language)
-  const active = await knowledgeQueries.findActiveSpace(deps.sql)
+  const active = await deps.embeddings.activeSpace(() => knowledgeQueries.findActiveSpace(deps.sql))
   const embedder = active && deps.embeddings.forSpace(toSpace(active))
   if (!active || !embedder) throw new AppError('service_unavailable', 'No embedding space is ready yet; retry shortly.')
   const degraded: string[] = []
@@ -53,13 +53,16 @@ export async function triageInquiry(deps: TriageDeps, input: TriageInput, option
 
   const [vector] = await embedder.embed([text], { purpose: 'query', ...(options.signal ? { signal: options.signal } : {}) })
   const embedded = performance.now()
-  const local = await deps.classifier.classify(deps, { text, vector: vector!, space: active })
+  // Classification and retrieval are independent: on PostgreSQL their queries run on two connections.
+  let classified = 0
+  const [local, hits] = await Promise.all([
+    deps.classifier.classify(deps, { text, vector: vector!, space: active }).finally(() => (classified = performance.now())),
+    retrieve(deps, text, language.language, vector!, degraded),
+  ])
+  const retrieved = performance.now()
   const opinion = await secondOpinion(deps, { text, language: language.language, customerName: input.customer?.name, prediction: local }, llmState)
   // An LLM's confidence is not calibrated; capped so it never looks surer than a calibrated answer.
   const prediction = opinion?.adopted ? { ...local, department: opinion.department, confidence: Math.min(opinion.confidence, 0.8) } : local
-  const classified = performance.now()
-  const hits = await retrieve(deps, text, language.language, vector!, degraded)
-  const retrieved = performance.now()
 
   const threshold = deps.config.triage.noKnowledgeSimilarity ?? defaultNoKnowledgeSimilarity[active.provider as keyof typeof defaultNoKnowledgeSimilarity] ?? 0.3
   const relevant = hits.filter((hit) => isRelevant(hit, threshold)).slice(0, suggestionCount)
@@ -87,7 +90,8 @@ export async function triageInquiry(deps: TriageDeps, input: TriageInput, option
     noKnowledge: Boolean(noKnowledge),
     escalation: { ...decision, id: dueAt ? crypto.randomUUID() : null, dueAt: dueAt?.toISOString() ?? null },
     ...(degraded.length ? { degraded } : {}),
-    timings: { embedMs: ms(started, embedded), classifyMs: ms(embedded, classified), retrieveMs: ms(classified, retrieved), totalMs: 0 },
+    // Classification and retrieval overlap; retrieveMs is measured from the end of embedding too.
+    timings: { embedMs: ms(started, embedded), classifyMs: ms(embedded, classified), retrieveMs: ms(embedded, retrieved), totalMs: 0 },
     versions: { embeddingSpace: active.id, classifier: prediction.version, prompts: [...prompts] },
     createdAt: now.toISOString(),
   }

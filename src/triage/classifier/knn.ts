@@ -19,7 +19,7 @@ export interface KnnScoreOptions {
  * with m neighbours and f the weighted class shares. No neighbours (or only dissimilar ones) give 0.
  */
 export function knnScore(neighbours: readonly Neighbour[], options: KnnScoreOptions = {}): number {
-  const { power = 4, prior = 1 } = options
+  const { power = 8, prior = 1 } = options
   let technical = 0
   let total = 0
   for (const neighbour of neighbours) {

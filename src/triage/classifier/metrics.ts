@@ -135,7 +135,7 @@ export function crossValidate(
   seed = 1,
   options: CrossValidationOptions = {},
 ): CrossValidationResult {
-  const neighbours = options.neighbours ?? options.model?.neighbours ?? 10
+  const neighbours = options.neighbours ?? options.model?.neighbours ?? 20
   const train: Trainer = options.train ?? ((fold, search) => trainDepartmentModel(fold, { ...options.model, search }))
   const folds = stratifiedFolds(Uint8Array.from(examples, (example) => labelOf(example.department)), k, seed)
   const index = createExampleIndex(examples)

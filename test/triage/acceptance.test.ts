@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Sql } from '../../src/storage/sql.js'
+import { createTestApp, type TestApp } from '../helpers/app.js'
+import { testDatabases } from '../helpers/databases.js'
+import { seedDefaults } from '../helpers/seed.js'
+
+interface TriageCase {
+  id: string
+  subject?: string
+  body: string
+  language: string
+  customer?: Record<string, string>
+  expected: { department: string; escalate: boolean; reasons: string[] }
+}
+
+const cases = JSON.parse(await readFile(new URL('../fixtures/triage-cases.json', import.meta.url), 'utf8')) as TriageCase[]
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.99))]!
+
+// The written acceptance set: angry, legal, safety, data-protection, key-account and injection cases,
+// triaged through the HTTP API in-process with the hashing embedder and no LLM.
+describe.each(testDatabases)('triage acceptance set [$name]', (database) => {
+  let sql: Sql
+  let t: TestApp
+  let key: string
+  beforeAll(async () => {
+    sql = await database.open()
+    t = await createTestApp(sql)
+    await seedDefaults(t)
+    key = await t.keyFor('integration')
+  }, 120_000)
+  afterAll(async () => sql?.close())
+
+  it('gets departments and escalations right and reports latency', async () => {
+    expect(cases.length).toBeGreaterThanOrEqual(60)
+    const outcomes = []
+    const latencies: number[] = []
+    for (const entry of cases) {
+      const started = performance.now()
+      const response = await t.call('POST', '/v1/triage', { key, json: { subject: entry.subject, body: entry.body, customer: entry.customer } })
+      latencies.push(performance.now() - started)
+      expect(response.status).toBe(200)
+      const result = (await response.json()) as { department: string; escalation: { escalate: boolean; reasons: Array<{ code: string }> } }
+      outcomes.push({ entry, result })
+    }
+    const departmentRight = outcomes.filter(({ entry, result }) => result.department === entry.expected.department).length
+    const truePositive = outcomes.filter(({ entry, result }) => entry.expected.escalate && result.escalation.escalate).length
+    const predicted = outcomes.filter(({ result }) => result.escalation.escalate).length
+    const expected = outcomes.filter(({ entry }) => entry.expected.escalate).length
+    const missingReasons = outcomes.flatMap(({ entry, result }) =>
+      entry.expected.reasons.filter((code) => !result.escalation.reasons.some((reason) => reason.code === code)).map((code) => `${entry.id}:${code}`),
+    )
+    const report = {
+      n: cases.length,
+      departmentAccuracy: departmentRight / cases.length,
+      escalationRecall: truePositive / expected,
+      escalationPrecision: truePositive / predicted,
+      latencyMs: { median: Math.round(median(latencies) * 10) / 10, p99: Math.round(p99(latencies) * 10) / 10 },
+    }
+    console.info(`[${database.name}] triage acceptance`, JSON.stringify(report), 'missing reasons:', missingReasons)
+    expect(report.departmentAccuracy).toBeGreaterThanOrEqual(0.95)
+    expect(report.escalationRecall).toBe(1)
+    expect(report.escalationPrecision).toBeGreaterThanOrEqual(0.85)
+    expect(missingReasons).toEqual([])
+  }, 120_000)
+})
