@@ -95,3 +95,27 @@ describe('knowledge-base command line and start-up', () => {
     expect(await without.stop()).toBe(0)
   })
 })
+
+describe('examples command line', () => {
+  it('imports labelled examples, reports bad lines with their number, and the server learns from them', async () => {
+    const dataDir = await tempDataDir()
+    const file = join(dataDir, 'examples.jsonl')
+    const lines = [
+      { text: 'Der Quxolator brummt laut beim Start', department: 'technical' },
+      { text: 'Quxolator Geräusch beim Einschalten', department: 'technical', language: 'de' },
+      { text: 'missing department' },
+      { text: 'Quxolator macht Lärm', department: 'technical' },
+    ]
+    await writeFile(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n{broken\n`)
+    const env = { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false', LOG_LEVEL: 'warn' }
+    const broken = await runCli('src/entry/examples-import-cli.ts', env, [file])
+    expect(broken.code).toBe(1)
+    expect(broken.output).toMatch(/line 5 is not valid JSON/)
+    await writeFile(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`)
+    const imported = await runCli('src/entry/examples-import-cli.ts', env, [file])
+    expect(imported.code).toBe(1)
+    expect(imported.output).toMatch(/4 lines read: 3 examples added, 0 already known, 1 rejected/)
+    expect(imported.output).toMatch(/line 3: department/)
+    expect((await runCli('src/entry/examples-import-cli.ts', env, [])).code).toBe(2)
+  })
+})

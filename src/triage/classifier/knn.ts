@@ -66,13 +66,12 @@ export function createExampleIndex(examples: readonly LabelledExample[], cacheSi
     }))
 
   const search = (query: Float32Array, self: number, k: number, accept: (index: number) => boolean): Ranked => {
-    const found: Array<[number, number]> = []
-    examples.forEach((example, index) => {
-      if (index !== self && accept(index)) found.push([index, dot(query, example.embedding)])
-    })
-    found.sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    const top = found.slice(0, k)
-    return { indices: Int32Array.from(top, (entry) => entry[0]), similarities: Float32Array.from(top, (entry) => entry[1]) }
+    const top = new TopList(k)
+    const similarity = similarityTo(query)
+    for (let index = 0; index < examples.length; index++) {
+      if (index !== self && accept(index)) top.offer(index, similarity(examples[index]!.embedding))
+    }
+    return top.ranked()
   }
 
   return {
@@ -93,11 +92,11 @@ export function createExampleIndex(examples: readonly LabelledExample[], cacheSi
     precompute() {
       const heaps = examples.map(() => new TopList(cacheSize))
       for (let row = 0; row < examples.length; row++) {
-        const vector = examples[row]!.embedding
+        const similarity = similarityTo(examples[row]!.embedding)
         for (let column = row + 1; column < examples.length; column++) {
-          const similarity = dot(vector, examples[column]!.embedding)
-          heaps[row]!.offer(column, similarity)
-          heaps[column]!.offer(row, similarity)
+          const value = similarity(examples[column]!.embedding)
+          heaps[row]!.offer(column, value)
+          heaps[column]!.offer(row, value)
         }
       }
       heaps.forEach((heap, row) => cache.set(row, heap.ranked()))
@@ -166,7 +165,24 @@ class TopList {
   }
 }
 
-/** Dot product with four accumulators, which lets the JIT overlap the multiply-adds. */
+/**
+ * Dot products with one fixed vector. A vector that is mostly zeros (the hashing embedder's, for short
+ * texts) only visits its non-zero dimensions; a dense one uses four accumulators, which lets the JIT
+ * overlap the multiply-adds. Brute-force kNN is the main cost of training, so this matters.
+ */
+function similarityTo(query: Float32Array): (other: Float32Array) => number {
+  const nonZero: number[] = []
+  query.forEach((value, index) => value !== 0 && nonZero.push(index))
+  if (nonZero.length > query.length / 2) return (other) => dot(query, other)
+  const indices = Int32Array.from(nonZero)
+  const values = Float32Array.from(nonZero, (index) => query[index]!)
+  return (other) => {
+    let sum = 0
+    for (let position = 0; position < indices.length; position++) sum += values[position]! * other[indices[position]!]!
+    return sum
+  }
+}
+
 function dot(a: Float32Array, b: Float32Array): number {
   let s0 = 0
   let s1 = 0
