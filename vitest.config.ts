@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Process tests start real servers that load content; a busy 2-core machine needs the headroom.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     // Two cores: more workers only make the PGlite WASM start-ups fight for CPU.
     maxWorkers: 2,

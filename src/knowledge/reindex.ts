@@ -71,6 +71,7 @@ export async function reindexKnowledge(
   const activated = space.status !== 'active'
   if (activated) {
     await queries.activateSpace(deps.sql, target.id)
+    deps.embeddings.forgetActiveSpace()
     deps.logger.info({ space: target.id, embedded }, 'embedding space complete and now active')
   }
   return { space: target.id, embedded, activated }

@@ -42,7 +42,7 @@ export function startProcess(entry: string, env: Record<string, string>, args: s
     child,
     output: () => output,
     exited,
-    waitFor(pattern, timeoutMs = 20_000) {
+    waitFor(pattern, timeoutMs = 90_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const match = output.match(pattern)

@@ -28,7 +28,7 @@ async function writeImportFolder(): Promise<string> {
 describe('knowledge-base command line and start-up', () => {
   it('imports Markdown, HTML, CSV and JSONL, skips a bad file, and the server then finds the articles', async () => {
     const dataDir = await tempDataDir()
-    const env = { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', LOG_LEVEL: 'warn' }
+    const env = { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false', LOG_LEVEL: 'warn' }
     const imported = await runCli('src/entry/kb-import-cli.ts', env, [await writeImportFolder()])
     expect(imported.code).toBe(1) // something was skipped
     expect(imported.output).toMatch(/5 files read, 1 skipped/)
@@ -54,7 +54,7 @@ describe('knowledge-base command line and start-up', () => {
 
   it('loads the demo knowledge base at the first start and re-indexes into a new space with kb:reindex', async () => {
     const dataDir = await tempDataDir()
-    const env = { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, EMBEDDINGS_PROVIDER: 'hashing' }
+    const env = { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, EMBEDDINGS_PROVIDER: 'hashing', TRAINING_LOAD_DEFAULTS: 'false' }
     const first = await startServer(env)
     await first.waitFor(/"msg":"ready"/)
     const ready = (await (await fetch(`${first.url}/readyz`)).json()) as { checks: { embeddings: { provider: string; coverage: { chunks: number; embedded: number } } } }
@@ -79,13 +79,13 @@ describe('knowledge-base command line and start-up', () => {
 
   it('picks the local transformers model in auto mode, and falls back to hashing with a reason when it cannot load', async () => {
     const modelDir = await ensureTinyModel()
-    const withModel = await startServer({ DATA_DIR: await tempDataDir(), ADMIN_API_KEY: adminKey, EMBEDDINGS_MODEL_DIR: modelDir, EMBEDDINGS_MODEL: 'tiny-bert', KB_LOAD_DEMO: 'false' })
+    const withModel = await startServer({ DATA_DIR: await tempDataDir(), ADMIN_API_KEY: adminKey, EMBEDDINGS_MODEL_DIR: modelDir, EMBEDDINGS_MODEL: 'tiny-bert', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false' })
     await withModel.waitFor(/"msg":"ready"/)
     const ready = (await (await fetch(`${withModel.url}/readyz`)).json()) as { checks: { embeddings: Record<string, string> } }
     expect(ready.checks.embeddings).toMatchObject({ requested: 'auto', provider: 'transformers', space: 'transformers:tiny-bert:384' })
     expect(await withModel.stop()).toBe(0)
 
-    const without = await startServer({ DATA_DIR: await tempDataDir(), ADMIN_API_KEY: adminKey, EMBEDDINGS_MODEL_DIR: '/nonexistent/model', KB_LOAD_DEMO: 'false' })
+    const without = await startServer({ DATA_DIR: await tempDataDir(), ADMIN_API_KEY: adminKey, EMBEDDINGS_MODEL_DIR: '/nonexistent/model', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false' })
     await without.waitFor(/"msg":"ready"/)
     const warnings = without.output().split('\n').filter((line) => /"level":40.*using the built-in hashing embedder/.test(line))
     expect(warnings).toHaveLength(1)

@@ -6,6 +6,9 @@ const adminKey = 'test-admin-key-0123456789abcdef-0123456789'
 
 afterEach(killStartedProcesses)
 
+// These tests are about the process, not the content: no demo articles or default examples to load.
+const light = { EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false' }
+
 describe('server process', () => {
   it('refuses to start with bad settings, naming every bad variable, exit code 1', async () => {
     const { code, output } = await runCli('src/entry/node.ts', { PORT: 'eighty', LOG_LEVEL: 'chatty', ADMIN_API_KEY: 'short' }, [])
@@ -17,14 +20,14 @@ describe('server process', () => {
 
   it('generates an admin key at the first start only and keeps it across restarts', async () => {
     const dataDir = await tempDataDir()
-    const first = await startServer({ DATA_DIR: dataDir })
+    const first = await startServer({ DATA_DIR: dataDir, ...light })
     const [, key] = await first.waitFor(/ADMIN KEY: (itk_\S+)/)
     await first.waitFor(/"msg":"ready"/)
     expect((await fetch(`${first.url}/v1/api-keys`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200)
     expect(await first.stop()).toBe(0)
     expect(first.output()).not.toContain(`"${key}"`) // printed for the operator, never inside a log line
 
-    const second = await startServer({ DATA_DIR: dataDir })
+    const second = await startServer({ DATA_DIR: dataDir, ...light })
     await second.waitFor(/"msg":"ready"/)
     expect(second.output()).not.toMatch(/ADMIN KEY/)
     const ready = await fetch(`${second.url}/readyz`)
@@ -34,7 +37,7 @@ describe('server process', () => {
   })
 
   it('finishes an in-flight request on SIGTERM, refuses new connections, then exits 0', async () => {
-    const server = await startServer({ DATA_DIR: await tempDataDir(), ADMIN_API_KEY: adminKey })
+    const server = await startServer({ DATA_DIR: await tempDataDir(), ADMIN_API_KEY: adminKey, ...light })
     await server.waitFor(/"msg":"ready"/)
     const { port, hostname } = new URL(server.url)
     const body = JSON.stringify({ name: 'created during shutdown', role: 'agent' })
@@ -77,7 +80,7 @@ describe('server process', () => {
 describe('keys CLI', () => {
   it('creates, lists and revokes keys; the created key works against the server', async () => {
     const dataDir = await tempDataDir()
-    const env = { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, LOG_LEVEL: 'warn' }
+    const env = { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, LOG_LEVEL: 'warn', ...light }
     const created = await runCli('src/entry/keys-cli.ts', env, ['create', '--role', 'lead', '--name', 'Lead Lena'])
     expect(created.code).toBe(0)
     const key = /key: (itk_\S+)/.exec(created.output)![1]!

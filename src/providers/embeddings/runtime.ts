@@ -14,6 +14,8 @@ export interface EmbeddingRuntime {
    * re-index, maybe in another process) may take that long to be noticed.
    */
   activeSpace<T>(load: () => Promise<T | undefined>): Promise<T | undefined>
+  /** Forgets the remembered active space; this process just switched it. */
+  forgetActiveSpace(): void
 }
 
 const activeSpaceTtlMs = 1000
@@ -31,6 +33,9 @@ export function createEmbeddingRuntime(target: Embedder, selection: EmbeddingRun
       // Only a found space is remembered, so a new installation sees its first space at once.
       if (value) cached = { value, at: Date.now() }
       return value
+    },
+    forgetActiveSpace() {
+      cached = undefined
     },
     forSpace(space) {
       const id = spaceId(space)

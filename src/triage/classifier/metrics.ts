@@ -111,7 +111,7 @@ export function classificationReport(predictions: readonly ScoredPrediction[]): 
 export type Trainer = (examples: LabelledExample[], search: NeighbourSearch) => Pick<DepartmentModel, 'predict'>
 
 export interface CrossValidationOptions {
-  /** Neighbours passed to `predict` for each held-out example, as pgvector would. */
+  /** Neighbours passed to `predict` for each held-out example, as pgvector would; 0 for none. */
   neighbours?: number
   /** Defaults to `trainDepartmentModel` with `model` options. */
   train?: Trainer
@@ -139,14 +139,15 @@ export function crossValidate(
   const train: Trainer = options.train ?? ((fold, search) => trainDepartmentModel(fold, { ...options.model, search }))
   const folds = stratifiedFolds(Uint8Array.from(examples, (example) => labelOf(example.department)), k, seed)
   const index = createExampleIndex(examples)
-  index.precompute()
+  // Brute-force neighbours are the main cost; a trainer that needs none (neighbours: 0) skips them.
+  if (neighbours > 0) index.precompute()
   const predictions: CrossValidationResult['predictions'] = []
   for (let fold = 0; fold < k; fold++) {
     const training = new Set(examples.filter((_, position) => folds[position] !== fold))
     const model = train([...training], index.nearest)
     examples.forEach((example, position) => {
       if (folds[position] !== fold) return
-      const found = index.nearest(example, neighbours, (candidate) => training.has(candidate))
+      const found = neighbours > 0 ? index.nearest(example, neighbours, (candidate) => training.has(candidate)) : []
       const { department, confidence } = model.predict({ text: example.text, neighbours: found })
       predictions.push({ example, actual: example.department, predicted: department, confidence, language: example.language })
     })

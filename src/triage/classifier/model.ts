@@ -53,7 +53,7 @@ export interface DepartmentModel {
   predict(input: { text: string; neighbours: readonly Neighbour[] }): DepartmentPrediction
 }
 
-const defaults = { neighbours: 20, folds: 5, seed: 1, minStackExamples: 30, maxStackRows: 1500 }
+const defaults = { neighbours: 20, folds: 5, seed: 1, minStackExamples: 30, maxStackRows: 1000 }
 
 // Weights for sets too small to fit a stacker: roughly half what the stacker learns on the dev tickets,
 // because a linear model trained on a dozen texts is less reliable than one trained on thousands.

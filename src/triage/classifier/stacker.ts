@@ -20,7 +20,7 @@ export interface StackerOptions {
 }
 
 export function fitStacker(rows: readonly number[][], labels: ArrayLike<number>, options: StackerOptions = {}): Stacker {
-  const { l2 = 1e-2, iterations = 50 } = options
+  const { l2 = 1, iterations = 50 } = options
   const targets = plattTargets(labels)
   const width = (rows[0]?.length ?? 0) + 1
   let theta = new Array<number>(width).fill(0)
