@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Sql } from '../../src/storage/sql.js'
+import { expectedCalibrationError } from '../../src/triage/classifier/metrics.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
 import { seedDefaults } from '../helpers/seed.js'
@@ -41,7 +42,7 @@ describe.each(testDatabases)('triage acceptance set [$name]', (database) => {
       const response = await t.call('POST', '/v1/triage', { key, json: { subject: entry.subject, body: entry.body, customer: entry.customer } })
       latencies.push(performance.now() - started)
       expect(response.status).toBe(200)
-      const result = (await response.json()) as { department: string; escalation: { escalate: boolean; reasons: Array<{ code: string }> } }
+      const result = (await response.json()) as { department: 'technical' | 'commercial'; confidence: number; escalation: { escalate: boolean; reasons: Array<{ code: string }> } }
       outcomes.push({ entry, result })
     }
     const departmentRight = outcomes.filter(({ entry, result }) => result.department === entry.expected.department).length
@@ -56,6 +57,8 @@ describe.each(testDatabases)('triage acceptance set [$name]', (database) => {
       departmentAccuracy: departmentRight / cases.length,
       escalationRecall: truePositive / expected,
       escalationPrecision: truePositive / predicted,
+      // Calibration on data the model never saw (the acceptance set is not in the training examples).
+      expectedCalibrationError: Math.round(expectedCalibrationError(outcomes.map(({ entry, result }) => ({ predicted: result.department, actual: entry.expected.department as 'technical' | 'commercial', confidence: result.confidence, language: entry.language }))) * 1000) / 1000,
       latencyMs: { median: Math.round(median(latencies) * 10) / 10, p99: Math.round(p99(latencies) * 10) / 10 },
     }
     console.info(`[${database.name}] triage acceptance`, JSON.stringify(report), 'missing reasons:', missingReasons)
