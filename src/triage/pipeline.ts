@@ -116,34 +116,25 @@ function describeNoKnowledge(hits: SearchHit[], threshold: number): string {
 }
 
 async function store(deps: TriageDeps, input: TriageInput, result: TriageResult, dueAt: Date | null) {
-  await deps.sql.transaction(async (tx) => {
-    await inquiryQueries.insertInquiry(tx, {
-      id: result.inquiryId,
-      externalId: input.externalId,
-      subject: input.subject,
-      body: input.body,
-      language: result.language,
-      channel: input.channel,
-      customer: input.customer ?? {},
-      metadata: input.metadata ?? {},
-      department: result.department,
-      confidence: result.confidence,
-      escalated: result.escalation.escalate,
-      result,
-      createdAt: new Date(result.createdAt),
-    })
-    if (dueAt && result.escalation.id) {
-      await inquiryQueries.insertEscalation(tx, {
-        id: result.escalation.id,
-        inquiryId: result.inquiryId,
-        department: result.department,
-        score: result.escalation.score,
-        reasons: result.escalation.reasons,
-        dueAt,
-        createdAt: new Date(result.createdAt),
-      })
-    }
-  })
+  const inquiry = {
+    id: result.inquiryId,
+    externalId: input.externalId,
+    subject: input.subject,
+    body: input.body,
+    language: result.language,
+    channel: input.channel,
+    customer: input.customer ?? {},
+    metadata: input.metadata ?? {},
+    department: result.department,
+    confidence: result.confidence,
+    escalated: result.escalation.escalate,
+    result,
+    createdAt: new Date(result.createdAt),
+  }
+  const escalation = dueAt && result.escalation.id
+    ? { id: result.escalation.id, department: result.department, score: result.escalation.score, reasons: result.escalation.reasons, dueAt }
+    : undefined
+  await inquiryQueries.insertInquiry(deps.sql, inquiry, escalation)
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000

@@ -15,27 +15,34 @@ export interface InquiryInsert {
   createdAt: Date
 }
 
-export async function insertInquiry(sql: Sql, inquiry: InquiryInsert & { id: string }): Promise<void> {
+export interface EscalationInsert {
+  id: string
+  department: string
+  score: number
+  reasons: unknown
+  dueAt: Date
+}
+
+/**
+ * Stores the inquiry and, when it escalated, its escalation, in one statement: a data-modifying CTE is
+ * atomic like a transaction and costs one round trip instead of four (BEGIN, two INSERTs, COMMIT).
+ */
+export async function insertInquiry(sql: Sql, inquiry: InquiryInsert & { id: string }, escalation?: EscalationInsert): Promise<void> {
   await sql.query(
-    `INSERT INTO inquiries (id, external_id, subject, body, language, channel, customer_id, customer_name, customer_email,
-                            customer_tier, metadata, department, confidence, escalated, result, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15::jsonb, $16)`,
+    `WITH inquiry AS (
+       INSERT INTO inquiries (id, external_id, subject, body, language, channel, customer_id, customer_name, customer_email,
+                              customer_tier, metadata, department, confidence, escalated, result, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15::jsonb, $16)
+       RETURNING id, department, created_at)
+     INSERT INTO escalations (id, inquiry_id, department, score, reasons, due_at, created_at, updated_at)
+     SELECT $17::uuid, inquiry.id, inquiry.department, $18, $19::jsonb, $20, inquiry.created_at, inquiry.created_at
+       FROM inquiry WHERE $17::uuid IS NOT NULL`,
     [
       inquiry.id, inquiry.externalId ?? null, inquiry.subject ?? null, inquiry.body, inquiry.language, inquiry.channel ?? null,
       inquiry.customer.id ?? null, inquiry.customer.name ?? null, inquiry.customer.email ?? null, inquiry.customer.tier ?? null,
       JSON.stringify(inquiry.metadata), inquiry.department, inquiry.confidence, inquiry.escalated, JSON.stringify(inquiry.result), inquiry.createdAt,
+      escalation?.id ?? null, escalation?.score ?? null, escalation ? JSON.stringify(escalation.reasons) : null, escalation?.dueAt ?? null,
     ],
-  )
-}
-
-export async function insertEscalation(
-  sql: Sql,
-  escalation: { id: string; inquiryId: string; department: string; score: number; reasons: unknown; dueAt: Date; createdAt: Date },
-): Promise<void> {
-  await sql.query(
-    `INSERT INTO escalations (id, inquiry_id, department, score, reasons, due_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $7)`,
-    [escalation.id, escalation.inquiryId, escalation.department, escalation.score, JSON.stringify(escalation.reasons), escalation.dueAt, escalation.createdAt],
   )
 }
 
