@@ -19,7 +19,8 @@ export interface DepartmentClassifier {
   refresh(deps: Pick<Deps, 'sql' | 'logger'>, space: { id: string }): Promise<void>
 }
 
-const neighbourCount = 15
+// The model is trained for 20 neighbours (trainDepartmentModel default); fetch the same number.
+const neighbourCount = 20
 const stampCheckIntervalMs = 2000
 
 /**

@@ -37,11 +37,9 @@ export function trainLogistic(
   options: LogisticOptions,
 ): LogisticModel {
   const { epochs, learningRate, l2, balanced, seed } = { ...defaults, ...options }
-  // Weight i at 2i, its running sum of squared gradients at 2i + 1: one cache line per update, which
-  // roughly halves training time over two separate arrays. The sums start at a small positive value
-  // so the first step does not divide by zero.
-  const state = new Float64Array(2 * options.dimensions)
-  for (let index = 1; index < state.length; index += 2) state[index] = 1e-6
+  const weights = new Float64Array(options.dimensions)
+  // The squared-gradient sums start at a small positive value so the first step does not divide by zero.
+  const squared = new Float64Array(options.dimensions).fill(1e-6)
   const classWeight = balanced ? balancedWeights(labels) : [1, 1]
   const bias = { value: 0, squared: 1e-6 }
   const order = Array.from({ length: vectors.length }, (_, index) => index)
@@ -50,15 +48,13 @@ export function trainLogistic(
     for (const index of shuffleInPlace(order, random)) {
       const label = labels[index]!
       const vector = vectors[index]!
-      const error = (sigmoid(interleavedDot(state, vector) + bias.value) - label) * classWeight[label]!
-      step(state, vector, error, learningRate, l2)
+      const error = (sigmoid(dot(weights, vector) + bias.value) - label) * classWeight[label]!
+      step(weights, squared, vector, error, learningRate, l2)
       bias.squared += error * error
       bias.value -= (learningRate * error) / Math.sqrt(bias.squared)
     }
   }
-  const weights = new Float32Array(options.dimensions)
-  for (let index = 0; index < weights.length; index++) weights[index] = state[2 * index]!
-  return { weights, bias: bias.value }
+  return { weights: Float32Array.from(weights), bias: bias.value }
 }
 
 /** The model's log-odds of the positive class for one vector. */
@@ -66,25 +62,24 @@ export function predictLogit(model: LogisticModel, vector: SparseVector): number
   return dot(model.weights, vector) + model.bias
 }
 
-function step(state: Float64Array, vector: SparseVector, error: number, learningRate: number, l2: number): void {
+function step(
+  weights: Float64Array,
+  squared: Float64Array,
+  vector: SparseVector,
+  error: number,
+  learningRate: number,
+  l2: number,
+): void {
   const { indices, values } = vector
   for (let position = 0; position < indices.length; position++) {
-    const slot = 2 * indices[position]!
-    const gradient = error * values[position]! + l2 * state[slot]!
-    state[slot + 1]! += gradient * gradient
-    state[slot]! -= (learningRate * gradient) / Math.sqrt(state[slot + 1]!)
+    const bucket = indices[position]!
+    const gradient = error * values[position]! + l2 * weights[bucket]!
+    squared[bucket]! += gradient * gradient
+    weights[bucket]! -= (learningRate * gradient) / Math.sqrt(squared[bucket]!)
   }
 }
 
-function interleavedDot(state: Float64Array, vector: SparseVector): number {
-  let sum = 0
-  for (let position = 0; position < vector.indices.length; position++) {
-    sum += state[2 * vector.indices[position]!]! * vector.values[position]!
-  }
-  return sum
-}
-
-function dot(weights: Float32Array, vector: SparseVector): number {
+function dot(weights: Float32Array | Float64Array, vector: SparseVector): number {
   let sum = 0
   for (let position = 0; position < vector.indices.length; position++) {
     sum += weights[vector.indices[position]!]! * vector.values[position]!
