@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js'
-import { sessionSettings } from './session.js'
+import { sessionSettingsAsOptions } from './session.js'
 import { transactionScope, type Row, type Sql } from './sql.js'
 import { translateDatabaseError } from './unavailable.js'
 
@@ -20,10 +20,9 @@ export async function createPgSql(options: PgOptions): Promise<Sql> {
     max: options.maxConnections,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
-    ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
-  })
-  pool.on('connect', (client) => {
-    client.query(sessionSettings).catch((error: Error) => options.logger.warn({ err: error.message }, 'session settings failed'))
+    // Session settings travel in the startup packet: no extra round trip, and no query racing the
+    // caller's first one on a new connection.
+    options: [...sessionSettingsAsOptions(), ...(options.schema ? [`-c search_path=${options.schema},public`] : [])].join(' '),
   })
   // An idle client whose server went away emits here; without a listener the process would crash.
   pool.on('error', (error) => options.logger.warn({ err: error.message }, 'idle database connection lost'))
