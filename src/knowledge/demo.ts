@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js'
 import * as queries from '../storage/queries/knowledge.js'
 import { readSetting, writeSetting } from '../storage/queries/settings.js'
-import { upsertArticles } from './ingest.js'
+import { refreshTextStatistics, upsertArticles } from './ingest.js'
 
 const demoLoadedKey = 'demo_kb_loaded'
 
@@ -14,6 +14,7 @@ export async function loadDemoKnowledge(deps: Pick<Deps, 'sql' | 'embeddings' | 
   if ((await queries.countArticles(deps.sql)) > 0) return 0
   const result = await upsertArticles(deps, await readArticles())
   for (const failure of result.failed) deps.logger.warn({ ...failure }, 'demo article rejected')
+  await refreshTextStatistics(deps.sql)
   await writeSetting(deps.sql, demoLoadedKey, { at: new Date().toISOString(), articles: result.created })
   deps.logger.info({ articles: result.created }, 'demo knowledge base loaded')
   return result.created

@@ -76,7 +76,19 @@ export async function upsertArticles(deps: KnowledgeDeps, inputs: unknown[], opt
       result.failed.push({ index: entry.index, externalId: entry.article.externalId, reason: (error as Error).message })
     }
   }
+  if (result.created + result.updated >= analyzeAfterArticles) await refreshTextStatistics(deps.sql)
   return result
+}
+
+/** Articles changed in one call from which on the word statistics of full-text search are refreshed. */
+const analyzeAfterArticles = 20
+
+/**
+ * Full-text search leaves out words found in more than 5% of chunks, judged by the statistics ANALYZE
+ * keeps. PostgreSQL's autovacuum refreshes them too; PGlite has no autovacuum, so bulk writes do it.
+ */
+export async function refreshTextStatistics(sql: KnowledgeDeps['sql']): Promise<void> {
+  await sql.exec('ANALYZE kb_chunks')
 }
 
 function validateAll(inputs: unknown[], failed: IngestFailure[]): Array<{ index: number; article: ArticleInput }> {
