@@ -6,7 +6,7 @@ const report = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const counts = {}
 for (const file of report.testResults) {
   for (const test of file.assertionResults) {
-    const database = /\[(pglite|postgres)\]/.exec(test.fullName)?.[1] ?? 'other'
+    const database = /\['?(pglite|postgres)'?\]/.exec(test.fullName)?.[1] ?? 'other'
     const entry = (counts[database] ??= { passed: 0, failed: 0, skipped: 0 })
     if (test.status === 'passed') entry.passed++
     else if (test.status === 'failed') entry.failed++
