@@ -88,7 +88,7 @@ const analyzeAfterArticles = 20
  * keeps. PostgreSQL's autovacuum refreshes them too; PGlite has no autovacuum, so bulk writes do it.
  */
 export async function refreshTextStatistics(sql: KnowledgeDeps['sql']): Promise<void> {
-  await sql.exec('ANALYZE kb_chunks')
+  await sql.exec('ANALYZE kb_chunks; SELECT kb_refresh_common_lexemes()')
 }
 
 function validateAll(inputs: unknown[], failed: IngestFailure[]): Array<{ index: number; article: ArticleInput }> {

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js'
 import * as queries from '../storage/queries/knowledge.js'
+import { textSearchConfig } from './article-input.js'
 import { toSpace } from './spaces.js'
 
 export interface SearchInput {
@@ -61,7 +62,9 @@ export async function searchKnowledge(deps: Pick<Deps, 'sql' | 'embeddings'>, in
     const vector = input.vector ?? (await embedder.embed([input.q], { purpose: 'query', ...(input.signal ? { signal: input.signal } : {}) }))[0]!
     return queries.nearestChunks(deps.sql, active, vector, limit, filter)
   }
-  const [nearest, text] = await Promise.all([vectorSearch(), queries.textMatches(deps.sql, input.q, limit, filter)])
+  // Chunks are stemmed in their own language, so a language-filtered search needs only that stemming.
+  const configs = input.language ? [textSearchConfig(input.language)] : ['german', 'english', 'simple']
+  const [nearest, text] = await Promise.all([vectorSearch(), queries.textMatches(deps.sql, input.q, limit, { ...filter, configs })])
   return { results: fuse(nearest, text).slice(0, input.k), space: active?.id ?? null, degraded }
 }
 

@@ -217,11 +217,11 @@ export function nearestChunks(sql: Sql, space: { id: string; dimensions: number 
 }
 
 /** Best full-text matches, ranked; the candidate list stays short because ranking costs per match. */
-export function textMatches(sql: Sql, question: string, limit: number, filter: CandidateFilter): Promise<CandidateRow[]> {
+export function textMatches(sql: Sql, question: string, limit: number, filter: CandidateFilter & { configs: readonly string[] }): Promise<CandidateRow[]> {
   return sql.query<CandidateRow>(
     `SELECT ${candidateColumns}, t.rank AS score
        FROM (SELECT id, ts_rank(fts, q) AS rank
-               FROM kb_chunks, kb_text_query($1) AS q
+               FROM kb_chunks, kb_text_query($1, $5::regconfig[]) AS q
               WHERE fts @@ q
                 AND ($3::text[] IS NULL OR department = ANY($3::text[]))
                 AND ($4::text IS NULL OR language = $4)
@@ -230,7 +230,7 @@ export function textMatches(sql: Sql, question: string, limit: number, filter: C
        JOIN kb_chunks c ON c.id = t.id
        JOIN kb_articles a ON a.id = c.article_id
       ORDER BY t.rank DESC`,
-    [question, limit, filter.departments ?? null, filter.language ?? null],
+    [question, limit, filter.departments ?? null, filter.language ?? null, filter.configs],
   )
 }
 
