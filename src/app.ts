@@ -3,6 +3,7 @@ import { Scalar } from '@scalar/hono-api-reference'
 import { bodyLimit } from 'hono/body-limit'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import { requestId } from 'hono/request-id'
+import { createKeyCache } from './auth/key-cache.js'
 import type { Deps } from './deps.js'
 import { AppError } from './errors.js'
 import type { AppEnv } from './http/env.js'
@@ -45,10 +46,11 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === '/v1/kb/articles' ? limits[0] : limits[1])(c, next))
   app.use('/v1/*', requireStarted(deps))
   app.use('/v1/*', requireJsonBody())
-  app.use('/v1/*', authenticate(deps))
+  const keyCache = createKeyCache()
+  app.use('/v1/*', authenticate(deps, keyCache))
 
   app.route('/', healthRoutes(deps))
-  app.route('/', apiKeyRoutes(deps))
+  app.route('/', apiKeyRoutes(deps, keyCache))
   app.route('/', knowledgeRoutes(deps))
   app.route('/', triageRoutes(deps))
   app.openAPIRegistry.register('ArticleInput', ArticleInputDoc)

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/api-keys.js'
+import type { KeyCache } from '../../auth/key-cache.js'
 import { roles } from '../../auth/roles.js'
 import type { Deps } from '../../deps.js'
 import { createRouter } from '../router.js'
@@ -66,9 +67,13 @@ const revokeKeyRoute = createRoute({
   },
 })
 
-export function apiKeyRoutes(deps: Deps) {
+export function apiKeyRoutes(deps: Deps, keyCache: KeyCache) {
   return createRouter()
     .openapi(createKeyRoute, async (c) => c.json(await createApiKey(deps, c.req.valid('json')), 201))
     .openapi(listKeysRoute, async (c) => c.json({ items: await listApiKeys(deps) }, 200))
-    .openapi(revokeKeyRoute, async (c) => c.json(await revokeApiKey(deps, c.req.valid('param').id), 200))
+    .openapi(revokeKeyRoute, async (c) => {
+      const revoked = await revokeApiKey(deps, c.req.valid('param').id)
+      keyCache.forget(revoked.id)
+      return c.json(revoked, 200)
+    })
 }
