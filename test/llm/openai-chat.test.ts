@@ -74,7 +74,7 @@ describe('createOpenAIChat against the fake OpenAI server', () => {
     server.fail({ kind: 'hang' }, { route: 'chat' })
     const started = performance.now()
     const error = await rejection(chat({ timeoutMs: 300, maxRetries: 0 }).complete(request))
-    expect(performance.now() - started).toBeLessThan(1_000)
+    expect(performance.now() - started).toBeLessThan(10_000) // the alternative is forever; generous for a busy machine
     expect(error).toMatchObject({ kind: 'timeout', message: expect.stringContaining('timed out after 300 ms') })
   })
 
@@ -127,7 +127,7 @@ describe('createOpenAIChat against the fake OpenAI server', () => {
 
     const started = performance.now()
     expect(await rejection(llm.complete(request))).toMatchObject({ kind: 'circuit_open' })
-    expect(performance.now() - started).toBeLessThan(50)
+    expect(performance.now() - started).toBeLessThan(1_000) // no network call: the request count below is the real proof
     expect(sent()).toHaveLength(3)
 
     clock.advance(30_000)

@@ -79,7 +79,7 @@ describe('OpenAI embedder against a fake OpenAI server', () => {
     server.fail({ kind: 'rate-limit', retryAfterSeconds: 3600 })
     const started = performance.now()
     expect(await rejection(embedder().embed(['a']))).toMatchObject({ status: 429, message: expect.stringContaining('3600 s') })
-    expect(performance.now() - started).toBeLessThan(1000)
+    expect(performance.now() - started).toBeLessThan(10_000) // the alternative is minutes or forever; generous for a busy machine
   })
 
   it('never puts the API key in its messages', async () => {
@@ -93,7 +93,7 @@ describe('OpenAI embedder against a fake OpenAI server', () => {
     server.fail({ kind: 'hang' })
     const started = performance.now()
     const error = await rejection(embedder({ timeoutMs: 300, maxRetries: 0 }).embed(['a']))
-    expect(performance.now() - started).toBeLessThan(1000)
+    expect(performance.now() - started).toBeLessThan(10_000) // the alternative is minutes or forever; generous for a busy machine
     expect(error).toBeInstanceOf(EmbeddingProviderError)
     expect((error as Error).message).toContain('timed out after 300 ms')
   })
@@ -134,7 +134,7 @@ describe('OpenAI embedder against a fake OpenAI server', () => {
       setTimeout(() => controller.abort(), 100)
       const started = performance.now()
       await expect(embedder().embed(['a'], { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' })
-      expect(performance.now() - started).toBeLessThan(500)
+      expect(performance.now() - started).toBeLessThan(10_000) // the alternative is a 30 s wait or forever
     }
   })
 
