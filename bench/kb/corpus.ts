@@ -1,19 +1,11 @@
 import { chunkArticle } from '../../src/knowledge/chunk.js'
 import { english, errorCodes, german, products, type LanguageWords } from './vocabulary.js'
 
-/** A deterministic pseudo-random source (mulberry32): the same seed gives the same knowledge base. */
-export type Random = () => number
+import { seededRandom } from '../../src/triage/classifier/random.js'
 
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A deterministic pseudo-random source: the same seed gives the same knowledge base. */
+export type Random = () => number
+export { seededRandom }
 
 const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)]!
 
