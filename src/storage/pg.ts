@@ -15,14 +15,18 @@ export interface PgOptions {
 /** The PostgreSQL adapter: a pg Pool behind the Sql interface. Reconnects by itself after an outage. */
 export async function createPgSql(options: PgOptions): Promise<Sql> {
   const { default: pg } = await import('pg')
+  // pg lets an `options` parameter in the URL replace the options given here; merge them instead.
+  const url = new URL(options.url)
+  const urlOptions = url.searchParams.get('options')
+  url.searchParams.delete('options')
   const pool = new pg.Pool({
-    connectionString: options.url,
+    connectionString: url.toString(),
     max: options.maxConnections,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
     // Session settings travel in the startup packet: no extra round trip, and no query racing the
     // caller's first one on a new connection.
-    options: [...sessionSettingsAsOptions(), ...(options.schema ? [`-c search_path=${options.schema},public`] : [])].join(' '),
+    options: [...sessionSettingsAsOptions(), ...(urlOptions ? [urlOptions] : []), ...(options.schema ? [`-c search_path=${options.schema},public`] : [])].join(' '),
   })
   // An idle client whose server went away emits here; without a listener the process would crash.
   pool.on('error', (error) => options.logger.warn({ err: error.message }, 'idle database connection lost'))

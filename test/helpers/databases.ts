@@ -74,3 +74,21 @@ export const testDatabases: TestDatabase[] = [pglite, ...(postgresUrl || postgre
 
 export const postgresAvailable = Boolean(postgresUrl) || postgresRequired
 export const testPostgresUrl = postgresUrl
+
+/**
+ * A fresh schema on the PostgreSQL test database and a DATABASE_URL whose connections use it, for
+ * child processes; the schema is dropped by the cleanup pushed onto `cleanups`.
+ */
+export async function freshPostgresSchema(cleanups: Array<() => Promise<void>>): Promise<{ schema: string; url: string }> {
+  if (!postgresUrl) throw new Error('REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set')
+  const schema = `p_${randomUUID().replace(/-/g, '').slice(0, 16)}`
+  const admin = await createPgSql({ url: postgresUrl, maxConnections: 1, logger: createMemoryLogger() })
+  await admin.exec(`CREATE SCHEMA ${schema}`)
+  cleanups.push(async () => {
+    await admin.exec(`DROP SCHEMA ${schema} CASCADE`)
+    await admin.close()
+  })
+  const url = new URL(postgresUrl)
+  url.searchParams.set('options', `-c search_path=${schema},public`)
+  return { schema, url: url.toString() }
+}

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryLogger } from '../../src/logger.js'
 import { migrate } from '../../src/storage/migrate.js'
 import { createPgSql } from '../../src/storage/pg.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { createTestApp } from '../helpers/app.js'
-import { migrations, openPostgresSchema, postgresAvailable, testPostgresUrl } from '../helpers/databases.js'
+import { freshPostgresSchema, migrations, openPostgresSchema, postgresAvailable, testPostgresUrl } from '../helpers/databases.js'
 import { killStartedProcesses, runCli } from '../helpers/process.js'
 import { startTcpProxy } from '../helpers/tcp-proxy.js'
 
@@ -14,20 +13,6 @@ function requireUrl(): URL {
   return new URL(testPostgresUrl)
 }
 
-/** A fresh schema on the test database, and a DATABASE_URL whose connections use it. */
-async function freshSchema(cleanups: Array<() => Promise<void>>) {
-  const url = requireUrl()
-  const schema = `p_${randomUUID().replace(/-/g, '').slice(0, 16)}`
-  const admin = await createPgSql({ url: url.toString(), maxConnections: 1, logger: createMemoryLogger() })
-  await admin.exec(`CREATE SCHEMA ${schema}`)
-  cleanups.push(async () => {
-    await admin.exec(`DROP SCHEMA ${schema} CASCADE`)
-    await admin.close()
-  })
-  const scoped = new URL(url)
-  scoped.searchParams.set('options', `-c search_path=${schema},public`)
-  return { schema, url: scoped.toString() }
-}
 
 describe.runIf(postgresAvailable)('on PostgreSQL', () => {
   const cleanups: Array<() => Promise<void>> = []
@@ -37,7 +22,7 @@ describe.runIf(postgresAvailable)('on PostgreSQL', () => {
   })
 
   it('applies migrations once when two `npm run migrate` processes start at the same time', async () => {
-    const { schema, url } = await freshSchema(cleanups)
+    const { schema, url } = await freshPostgresSchema(cleanups)
     const env = { DATABASE_URL: url, LOG_LEVEL: 'warn' }
     const [first, second] = await Promise.all([
       runCli('src/entry/migrate-cli.ts', env, []),
@@ -56,7 +41,7 @@ describe.runIf(postgresAvailable)('on PostgreSQL', () => {
     const target = requireUrl()
     const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
     cleanups.push(() => proxy.close())
-    const { schema } = await freshSchema(cleanups)
+    const { schema } = await freshPostgresSchema(cleanups)
     const viaProxy = new URL(target)
     viaProxy.port = String(proxy.port)
     const sql: Sql = await createPgSql({

@@ -1,29 +1,13 @@
-import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { systemClock } from '../../src/clock.js'
 import { createWorker } from '../../src/jobs/worker.js'
 import { createMemoryLogger } from '../../src/logger.js'
 import { migrate } from '../../src/storage/migrate.js'
-import { createPgSql } from '../../src/storage/pg.js'
 import { enqueueJob, findJob } from '../../src/storage/queries/jobs.js'
 import type { Sql } from '../../src/storage/sql.js'
-import { migrations, openPostgresSchema, postgresAvailable, testPostgresUrl } from '../helpers/databases.js'
+import { freshPostgresSchema, migrations, openPostgresSchema, postgresAvailable } from '../helpers/databases.js'
 import { killStartedProcesses, startProcess } from '../helpers/process.js'
 
-/** A fresh schema on the test database, and a DATABASE_URL whose connections use it (as in postgres.test.ts). */
-async function freshSchema(cleanups: Array<() => Promise<void>>) {
-  if (!testPostgresUrl) throw new Error('REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set')
-  const url = new URL(testPostgresUrl)
-  const schema = `k_${randomUUID().replace(/-/g, '').slice(0, 16)}`
-  const admin = await createPgSql({ url: url.toString(), maxConnections: 1, logger: createMemoryLogger() })
-  await admin.exec(`CREATE SCHEMA ${schema}`)
-  cleanups.push(async () => {
-    await admin.exec(`DROP SCHEMA ${schema} CASCADE`)
-    await admin.close()
-  })
-  url.searchParams.set('options', `-c search_path=${schema},public`)
-  return { schema, url: url.toString() }
-}
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs
@@ -41,7 +25,7 @@ describe.runIf(postgresAvailable)('job worker killed mid-job [postgres]', () => 
   })
 
   it('lets another worker finish the job after the lease expires; the idempotent effect happens once', async () => {
-    const { schema, url } = await freshSchema(cleanups)
+    const { schema, url } = await freshPostgresSchema(cleanups)
     const sql: Sql = await openPostgresSchema(schema)
     cleanups.push(() => sql.close())
     await migrate(sql, await migrations())
