@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Sql } from '../../src/storage/sql.js'
-import { createTestApp, type TestApp } from '../helpers/app.js'
+import type { TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
-import { seedDefaults } from '../helpers/seed.js'
+import { openSeeded } from '../helpers/seed.js'
 
 type Result = {
   inquiryId: string
@@ -21,11 +21,9 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
   let t: TestApp
   let agent: string
   beforeAll(async () => {
-    sql = await database.open()
-    t = await createTestApp(sql)
-    await seedDefaults(t)
+    ;({ sql, t } = await openSeeded(database))
     agent = await t.keyFor('agent')
-  }, 120_000)
+  })
   afterAll(async () => sql?.close())
   const triage = async (json: unknown, key = agent) => t.call('POST', '/v1/triage', { key, json })
 

@@ -41,5 +41,5 @@ describe.skipIf(!file)('Adobe Commerce knowledge base, title as query (needs ../
     const report = Object.fromEntries(Object.entries(byLanguage).map(([language, rankings]) => [language, retrievalMetrics(rankings)]))
     console.info('Adobe KB title-as-query', JSON.stringify(report))
     for (const metrics of Object.values(report)) expect(metrics.recallAt5).toBeGreaterThanOrEqual(0.8)
-  }, 120_000)
+  })
 })

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Sql } from '../../src/storage/sql.js'
 import { expectedCalibrationError } from '../../src/triage/classifier/metrics.js'
-import { createTestApp, type TestApp } from '../helpers/app.js'
+import type { TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
-import { seedDefaults } from '../helpers/seed.js'
+import { openSeeded } from '../helpers/seed.js'
 
 interface TriageCase {
   id: string
@@ -26,11 +26,9 @@ describe.each(testDatabases)('triage acceptance set [$name]', (database) => {
   let t: TestApp
   let key: string
   beforeAll(async () => {
-    sql = await database.open()
-    t = await createTestApp(sql)
-    await seedDefaults(t)
+    ;({ sql, t } = await openSeeded(database))
     key = await t.keyFor('integration')
-  }, 120_000)
+  })
   afterAll(async () => sql?.close())
 
   it('gets departments and escalations right and reports latency', async () => {
@@ -66,5 +64,5 @@ describe.each(testDatabases)('triage acceptance set [$name]', (database) => {
     expect(report.escalationRecall).toBe(1)
     expect(report.escalationPrecision).toBeGreaterThanOrEqual(0.85)
     expect(missingReasons).toEqual([])
-  }, 120_000)
+  })
 })

@@ -91,5 +91,5 @@ describe.skipIf(!file)('department classifier, 5-fold CV on the dev tickets (nee
     expect(stacked.overall.macroF1).toBeGreaterThan(0.71)
     expect(stacked.overall.macroF1).toBeGreaterThan(baseline.overall.macroF1 + 0.01)
     expect(stacked.overall.ece).toBeLessThan(0.03)
-  }, 120_000)
+  })
 })

@@ -25,7 +25,7 @@ describe('triage with an LLM', () => {
   beforeAll(async () => {
     server = await startFakeOpenAI()
     sql = await pglite.open()
-    const llm = createCircuitBreaker(createOpenAIChat({ apiKey: 'sk-test-pipeline', baseURL: server.url, model: 'fake-chat', timeoutMs: 1500, maxRetries: 0 }), {
+    const llm = createCircuitBreaker(createOpenAIChat({ apiKey: 'sk-test-pipeline', baseURL: server.url, model: 'fake-chat', timeoutMs: 5000, maxRetries: 0 }), {
       failureThreshold: 50, windowMs: 60_000, coolDownMs: 1000, clock: { now: () => new Date() },
     })
     t = await createTestApp(sql, { llm })
@@ -33,7 +33,7 @@ describe('triage with an LLM', () => {
     await seedDefaults(t)
     await plain.deps.classifier.refresh(plain.deps, { id: plain.deps.embeddings.target.id })
     key = await t.keyFor('agent')
-  }, 120_000)
+  })
   afterAll(async () => {
     await server?.close()
     await sql?.close()
