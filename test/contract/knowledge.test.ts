@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Deps } from '../../src/deps.js'
-import { upsertArticles } from '../../src/knowledge/ingest.js'
+import { refreshTextStatistics, upsertArticles } from '../../src/knowledge/ingest.js'
 import { reindexKnowledge } from '../../src/knowledge/reindex.js'
 import { searchKnowledge } from '../../src/knowledge/search.js'
 import { ensureSpace } from '../../src/knowledge/spaces.js'
@@ -148,6 +148,28 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     const coverage = await queries.countSpaceCoverage(sql, newDeps.embeddings.target.id)
     expect(coverage.embedded).toBe(coverage.chunks)
     expect((await queries.countSpaceCoverage(sql, oldRuntime.target.id)).embedded).toBe(coverage.chunks)
+  })
+
+  it('leaves words found in more than 1 000 chunks out of the text query of a large knowledge base', async () => {
+    const deps = await setup()
+    await upsertArticles(deps, [descaling, refund])
+    const [{ id }] = (await sql.query<{ id: string }>(`SELECT id FROM kb_articles WHERE external_id = 'kb-en-descale'`)) as [{ id: string }]
+    // 1 200 chunks that all mention the router: enough for ANALYZE to call "router" common.
+    await sql.query(
+      `INSERT INTO kb_chunks (article_id, ordinal, heading_path, content, language, department, fts)
+       SELECT $1, 100 + g, '', 'router note ' || g, 'en', 'technical', to_tsvector('english', 'router firmware note ' || g)
+         FROM generate_series(1, 1200) AS g`,
+      [id],
+    )
+    await refreshTextStatistics(sql)
+    const common = await sql.query<{ lexeme: string | null }>('SELECT lexeme FROM kb_common_lexemes')
+    expect(common.map((row) => row.lexeme)).toContain('router')
+    expect(common.every((row) => row.lexeme !== null)).toBe(true)
+    const [{ query }] = (await sql.query<{ query: string }>(`SELECT kb_text_query('router limescale', ARRAY['english']::regconfig[])::text AS query`)) as [{ query: string }]
+    expect(query).toContain('limescal')
+    expect(query).not.toContain('router')
+    const { results } = await searchKnowledge(deps, { q: 'router limescale', k: 3 })
+    expect(results.some((hit) => hit.externalId === 'kb-en-descale')).toBe(true)
   })
 
   it('uses the HNSW index of the active space for kNN', async () => {
