@@ -6,7 +6,7 @@ import { parseBenchArgs, usage, type BenchOptions } from './kb/args.js'
 import { generateArticles, generateQueries, takeChunks } from './kb/corpus.js'
 import { openPglite, openPostgres, type BenchDatabase } from './kb/databases.js'
 import { memoizeEmbedder } from './kb/memo-embedder.js'
-import { describeDatabase, describeMachine, redactUrl, renderMarkdown, type Report } from './kb/report.js'
+import { describeCode, describeDatabase, describeMachine, redactUrl, renderMarkdown, type Report } from './kb/report.js'
 import { runBenchmark } from './kb/run.js'
 import { prepareQueries } from './kb/search.js'
 
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const report: Report = {
     date: new Date().toISOString(),
     command: ['node', ...process.execArgv, 'bench/kb.ts', ...process.argv.slice(2)].join(' '),
+    code: await describeCode(),
     machine: describeMachine(),
     options: { ...withoutUrl(options), postgres: redactUrl(options.postgresUrl) },
     runs: [],

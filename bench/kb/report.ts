@@ -16,10 +16,21 @@ export interface Machine {
 export interface Report {
   date: string
   command: string
+  /** HEAD and the files changed on top of it when the run started (others edit this tree too). */
+  code: { commit: string; changed: string[] }
   machine: Machine
   options: Omit<BenchOptions, 'postgresUrl'> & { postgres: string | null }
   runs: RunResult[]
   totalSeconds: number
+}
+
+/** The commit under test and the source files changed on top of it (git is optional). */
+export async function describeCode(): Promise<Report['code']> {
+  const { execFile } = await import('node:child_process')
+  const git = (args: string[]) => new Promise<string>((resolve) => execFile('git', args, (error, stdout) => resolve(error ? '' : stdout.trim())))
+  const commit = (await git(['rev-parse', '--short', 'HEAD'])) || 'unknown'
+  const changed = (await git(['status', '--porcelain', '--', 'src', 'migrations'])).split('\n').filter(Boolean).map((line) => line.slice(3))
+  return { commit, changed }
 }
 
 export function describeMachine(): Machine {
@@ -63,6 +74,7 @@ export function renderMarkdown(report: Report): string {
     '',
     `- date: ${report.date}`,
     `- command: \`${report.command}\``,
+    `- code: ${report.code.commit}${report.code.changed.length ? ` plus uncommitted changes to ${report.code.changed.join(', ')}` : ''}`,
     `- machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}, ${report.machine.platform}`,
     ...Object.entries(report.machine.databases).map(([name, db]) => `- ${name}: ${db.server}; pgvector ${db.pgvector}`),
     `- embedder: hashing, ${report.options.dimensions} dimensions; seed ${report.options.seed}; ${report.options.queries} queries after ${report.options.warmup} warm-up; budget ${report.options.maxMinutes} min per phase`,
@@ -94,8 +106,9 @@ function renderRun(run: RunResult): string[] {
     ...incomplete,
     `- ingest through upsertArticles: ${value(run.ingest?.chunks)} chunks in ${seconds(run.ingest?.ms)} s = ${value(run.ingest?.chunksPerSecond)} chunks/s (HNSW and GIN indexes present, empty knowledge base at the start)`,
     ...(run.bulk ? [`- bulk load of the rest (not the service's path; indexes dropped): ${run.bulk.chunks} chunks in ${seconds(run.bulk.ms)} s = ${run.bulk.chunksPerSecond} chunks/s`] : []),
-    `- index build: HNSW ${seconds(run.indexBuild?.hnswMs)} s over ${value(run.indexBuild?.vectors)} vectors${run.indexBuild?.ginMs != null ? `, GIN ${seconds(run.indexBuild.ginMs)} s` : ''} (maintenance_work_mem ${value(run.indexBuild?.maintenanceWorkMem)}); VACUUM ANALYZE ${seconds(run.analyzeMs)} s`,
+    `- index build: HNSW ${seconds(run.indexBuild?.hnswMs)} s over ${value(run.indexBuild?.vectors)} vectors${run.indexBuild?.ginMs != null ? `, GIN ${seconds(run.indexBuild.ginMs)} s` : ''} (maintenance_work_mem ${value(run.indexBuild?.maintenanceWorkMem)}); VACUUM ANALYZE and refreshTextStatistics ${seconds(run.analyzeMs)} s`,
     ...(run.scaleIngest ? [`- ingest into the full knowledge base afterwards: ${run.scaleIngest.chunks} chunks at ${run.scaleIngest.chunksPerSecond} chunks/s`] : []),
+    ...(run.schema ? [`- schema: migrations ${run.schema.migrations.join(', ')}; \`${run.schema.hnswIndex}\``] : []),
     ...(run.tableSizes ? [`- sizes: ${Object.entries(run.tableSizes).map(([name, size]) => `${name} ${size}`).join(', ')}`] : []),
     `- full-text matches per query (first 50 queries): median ${value(run.textMatchesPerQuery?.p50)}, p99 ${value(run.textMatchesPerQuery?.p99)}, max ${value(run.textMatchesPerQuery?.max)}`,
     ...(run.recall ? [
@@ -122,7 +135,7 @@ const operationNames: Record<string, string> = {
 }
 
 const method = `- Synthetic articles in German and English (seeded PRNG) from a customer-service vocabulary with product names and error codes; each has 4 to 6 sections, and the real chunker cuts one chunk per section.
-- Ingest: the first \`--ingest-chunks\` chunks go through \`upsertArticles\` (100 articles per call) on an empty, migrated database whose HNSW and GIN indexes exist, as in the service. A larger size loads the rest with a bulk path (bench/kb/bulk-load.ts: same chunker, hash, tsvector and \`insertEmbeddings\`, 200 articles per statement, indexes dropped), then rebuilds the GIN and HNSW indexes; with no bulk part the HNSW index is dropped and rebuilt to time its build. Then VACUUM ANALYZE (PGlite has no autovacuum).
+- Ingest: the first \`--ingest-chunks\` chunks go through \`upsertArticles\` (100 articles per call) on an empty, migrated database whose HNSW and GIN indexes exist, as in the service. A larger size loads the rest with a bulk path (bench/kb/bulk-load.ts: same chunker, hash, tsvector and \`insertEmbeddings\`, 200 articles per statement, indexes dropped), then rebuilds the GIN and HNSW indexes; with no bulk part the HNSW index is dropped and rebuilt to time its build. Then VACUUM ANALYZE (PGlite has no autovacuum) and the service's \`refreshTextStatistics\`.
 - Search: each query runs, in rotating order, \`searchKnowledge\` (k=5), the bare kNN (\`ORDER BY embedding::vector(N) <=> $1 LIMIT 10\` through the same Sql adapter), the query embedding, and the hybrid's two legs (\`nearestChunks\` and \`textMatches\` with 40 candidates) alone. On PostgreSQL the hybrid runs its legs in parallel on two pool connections; PGlite runs them one after the other.
 - Recall@10: the bare kNN's ids against the exact top 10 (same ORDER BY inside a transaction with \`SET LOCAL enable_indexscan = off\`), at the session's hnsw.ef_search (answers from the latency run) and, with \`SET LOCAL hnsw.ef_search\`, at 40, 200 and 400 (latencies there are from the recall loop, not interleaved).
 - Ingest at full size: extra articles through \`upsertArticles\` after the searches.

@@ -1,3 +1,4 @@
+import { refreshTextStatistics } from '../../src/knowledge/ingest.js'
 import { ensureSpace } from '../../src/knowledge/spaces.js'
 import { createMemoryLogger } from '../../src/logger.js'
 import type { Embedder } from '../../src/providers/embeddings/embedder.js'
@@ -28,6 +29,8 @@ export interface RunResult {
   recall: RecallResult | null
   scaleIngest: IngestOutcome | null
   explain: Record<string, string> | null
+  /** Migrations applied and the HNSW index definition: the code under test changes often. */
+  schema?: { migrations: string[]; hnswIndex: string }
   error?: string
 }
 
@@ -86,7 +89,11 @@ async function runPhases(input: RunInput, result: RunResult, log: (message: stri
   log(`HNSW build ${result.indexBuild.hnswMs} ms over ${result.indexBuild.vectors} vectors`, true)
   if (!result.indexBuild.complete) return
   // PGlite has no autovacuum; on both, searches should see statistics as a settled installation has them.
-  result.analyzeMs = roundMs((await timed(() => sql.exec('VACUUM ANALYZE'))).ms)
+  result.analyzeMs = roundMs((await timed(async () => {
+    await sql.exec('VACUUM ANALYZE')
+    await refreshTextStatistics(sql) // what the service runs after bulk writes (the full-text leg reads these statistics)
+  })).ms)
+  result.schema = await readSchemaFacts(sql, space.index_name)
   result.tableSizes = await readTableSizes(sql, space.index_name)
   result.chunks = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_chunks'))[0]!.n
   log(`searching (${input.queries.length} queries after ${input.warmup.length} warm-up)`, true)
@@ -118,4 +125,10 @@ async function readTableSizes(sql: Sql, hnswIndex: string): Promise<Record<strin
     [names],
   )
   return Object.fromEntries(rows.map((row) => [row.name === hnswIndex ? `${row.name} (HNSW)` : row.name, row.size]))
+}
+
+async function readSchemaFacts(sql: Sql, hnswIndex: string): Promise<{ migrations: string[]; hnswIndex: string }> {
+  const migrations = await sql.query<{ id: string; name: string }>('SELECT id, name FROM schema_migrations ORDER BY id')
+  const [index] = await sql.query<{ def: string }>('SELECT indexdef AS def FROM pg_indexes WHERE indexname = $1 AND schemaname = current_schema()', [hnswIndex])
+  return { migrations: migrations.map((row) => `${row.id}_${row.name}`), hnswIndex: index?.def ?? 'missing' }
 }

@@ -94,7 +94,7 @@ export async function measureLatency(
 export async function countTextMatches(sql: Sql, queries: QueryCase[]): Promise<number[]> {
   const counts: number[] = []
   for (const query of queries) {
-    const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_chunks, kb_text_query($1) AS q WHERE fts @@ q', [query.text])
+    const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_chunks, kb_text_query($1, $2::regconfig[]) AS q WHERE fts @@ q', [query.text, allTextConfigs])
     counts.push(row!.n)
   }
   return counts
