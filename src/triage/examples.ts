@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js'
 import { fieldErrorsFrom, type FieldError } from '../errors.js'
 import { writableEmbedders } from '../knowledge/writable-spaces.js'
 import * as queries from '../storage/queries/examples.js'
-import { readSetting, writeSetting } from '../storage/queries/settings.js'
+import { seedOnce } from '../storage/queries/settings.js'
 import { detectLanguage } from './language.js'
 
 /** A labelled example as callers send it; language is detected when omitted. */
@@ -63,11 +63,14 @@ const defaultsLoadedKey = 'default_examples_loaded'
 
 /** Loads the shipped training set into an installation without examples, once. */
 export async function loadDefaultExamples(deps: Pick<Deps, 'sql' | 'embeddings' | 'logger'>, readExamples: () => Promise<unknown[]>): Promise<number> {
-  if (await readSetting(deps.sql, defaultsLoadedKey)) return 0
-  if ((await queries.countExamples(deps.sql)) > 0) return 0
-  const result = await addExamples(deps, await readExamples(), 'default')
-  for (const failure of result.failed) deps.logger.warn({ ...failure }, 'default example rejected')
-  await writeSetting(deps.sql, defaultsLoadedKey, { at: new Date().toISOString(), examples: result.created })
-  deps.logger.info({ examples: result.created }, 'default training examples loaded')
-  return result.created
+  const loaded = await seedOnce(deps.sql, defaultsLoadedKey, {
+    isEmpty: async () => (await queries.countExamples(deps.sql)) === 0,
+    async load() {
+      const result = await addExamples(deps, await readExamples(), 'default')
+      for (const failure of result.failed) deps.logger.warn({ ...failure }, 'default example rejected')
+      return { examples: result.created }
+    },
+  })
+  if (loaded) deps.logger.info(loaded, 'default training examples loaded')
+  return loaded?.examples ?? 0
 }

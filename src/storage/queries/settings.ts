@@ -12,3 +12,18 @@ export async function writeSetting(sql: Sql, key: string, value: unknown): Promi
     [key, JSON.stringify(value)],
   )
 }
+
+/**
+ * Loads shipped content into an installation once: only while `key` is unset and the target is
+ * empty, so content a team deleted on purpose does not come back at the next start.
+ */
+export async function seedOnce(
+  sql: Sql,
+  key: string,
+  seed: { isEmpty(): Promise<boolean>; load(): Promise<Record<string, number>> },
+): Promise<Record<string, number> | undefined> {
+  if ((await readSetting(sql, key)) || !(await seed.isEmpty())) return undefined
+  const counts = await seed.load()
+  await writeSetting(sql, key, { at: new Date().toISOString(), ...counts })
+  return counts
+}
