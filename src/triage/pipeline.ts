@@ -36,11 +36,30 @@ type TriageDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'logger' | 'c
 const retrievalQueryLength = 2000
 const suggestionCount = 3
 
+/** A triage result and, when it escalates, when the lead's answer is due. */
+export interface TriageOutcome {
+  result: TriageResult
+  dueAt: Date | null
+}
+
+export interface AnalyzeOptions {
+  signal?: AbortSignal | undefined
+  /** An inquiry stored before its triage (a webhook's): keeps its id and is not counted as its own repeat contact. */
+  inquiryId?: string | undefined
+}
+
 /**
  * embed → classify → retrieve → escalate → store. The inquiry and its escalation are stored in one
- * transaction before the result is returned, so what the caller saw is what GET /v1/inquiries shows.
+ * statement before the result is returned, so what the caller saw is what GET /v1/inquiries shows.
  */
 export async function triageInquiry(deps: TriageDeps, input: TriageInput, options: { signal?: AbortSignal } = {}): Promise<TriageResult> {
+  const outcome = await analyzeInquiry(deps, input, options)
+  await inquiryQueries.insertInquiry(deps.sql, inquiryRecord(input, outcome.result), escalationRecord(outcome))
+  return outcome.result
+}
+
+/** embed → classify → retrieve → escalate, without storing: the caller stores the outcome its own way. */
+export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, options: AnalyzeOptions = {}): Promise<TriageOutcome> {
   const started = performance.now()
   const text = [input.subject?.trim(), input.body.trim()].filter(Boolean).join('\n\n')
   const language = detectLanguage(text, input.language)
@@ -67,7 +86,7 @@ export async function triageInquiry(deps: TriageDeps, input: TriageInput, option
   const threshold = deps.config.triage.noKnowledgeSimilarity ?? defaultNoKnowledgeSimilarity[active.provider as keyof typeof defaultNoKnowledgeSimilarity] ?? 0.3
   const relevant = hits.filter((hit) => isRelevant(hit, threshold)).slice(0, suggestionCount)
   const noKnowledge = relevant.length === 0 ? describeNoKnowledge(hits, threshold) : undefined
-  const decision = await assessEscalation(deps, input, { text, confidence: local.confidence, noKnowledge })
+  const decision = await assessEscalation(deps, input, { text, confidence: local.confidence, noKnowledge, inquiryId: options.inquiryId })
   const suggestions = await draftWithLlm(
     deps.llm,
     { text, language: language.language, customerName: input.customer?.name, suggestions: templateSuggestions(relevant, { language: language.language, customerName: input.customer?.name }), passages: relevant.map((hit) => hit.snippet) },
@@ -75,7 +94,7 @@ export async function triageInquiry(deps: TriageDeps, input: TriageInput, option
   )
 
   const now = deps.clock.now()
-  const inquiryId = crypto.randomUUID()
+  const inquiryId = options.inquiryId ?? crypto.randomUUID()
   const dueAt = decision.escalate ? escalationDueAt(now, prediction.department, decision.reasons, deps.config.triage) : null
   const result: TriageResult = {
     inquiryId,
@@ -96,8 +115,7 @@ export async function triageInquiry(deps: TriageDeps, input: TriageInput, option
     createdAt: now.toISOString(),
   }
   result.timings.totalMs = ms(started, performance.now())
-  await store(deps, input, result, dueAt)
-  return result
+  return { result, dueAt }
 }
 
 async function retrieve(deps: TriageDeps, text: string, language: string, vector: Float32Array, degraded: string[]): Promise<SearchHit[]> {
@@ -115,8 +133,9 @@ function describeNoKnowledge(hits: SearchHit[], threshold: number): string {
   return `best article "${best.title}" is not close enough (similarity ${(best.similarity ?? 0).toFixed(2)}, needs ${threshold})`
 }
 
-async function store(deps: TriageDeps, input: TriageInput, result: TriageResult, dueAt: Date | null) {
-  const inquiry = {
+/** The inquiries row of a triaged inquiry. */
+export function inquiryRecord(input: TriageInput, result: TriageResult): inquiryQueries.InquiryInsert & { id: string } {
+  return {
     id: result.inquiryId,
     externalId: input.externalId,
     subject: input.subject,
@@ -131,10 +150,12 @@ async function store(deps: TriageDeps, input: TriageInput, result: TriageResult,
     result,
     createdAt: new Date(result.createdAt),
   }
-  const escalation = dueAt && result.escalation.id
-    ? { id: result.escalation.id, department: result.department, score: result.escalation.score, reasons: result.escalation.reasons, dueAt }
-    : undefined
-  await inquiryQueries.insertInquiry(deps.sql, inquiry, escalation)
+}
+
+/** The escalations row, when the outcome escalates. */
+export function escalationRecord({ result, dueAt }: TriageOutcome): inquiryQueries.EscalationInsert | undefined {
+  if (!dueAt || !result.escalation.id) return undefined
+  return { id: result.escalation.id, department: result.department, score: result.escalation.score, reasons: result.escalation.reasons, dueAt }
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000

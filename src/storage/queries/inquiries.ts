@@ -31,8 +31,8 @@ export async function insertInquiry(sql: Sql, inquiry: InquiryInsert & { id: str
   await sql.query(
     `WITH inquiry AS (
        INSERT INTO inquiries (id, external_id, subject, body, language, channel, customer_id, customer_name, customer_email,
-                              customer_tier, metadata, department, confidence, escalated, result, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15::jsonb, $16)
+                              customer_tier, metadata, department, confidence, escalated, result, created_at, triaged_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15::jsonb, $16, $16)
        RETURNING id, department, created_at)
      INSERT INTO escalations (id, inquiry_id, department, score, reasons, due_at, created_at, updated_at)
      SELECT $17::uuid, inquiry.id, inquiry.department, $18, $19::jsonb, $20, inquiry.created_at, inquiry.created_at
@@ -47,13 +47,15 @@ export async function insertInquiry(sql: Sql, inquiry: InquiryInsert & { id: str
 }
 
 /** How many inquiries this customer (by id or by e-mail address) sent since `since`. */
-export async function countRecentContacts(sql: Sql, customer: { id?: string | undefined; email?: string | undefined }, since: Date): Promise<number> {
+export async function countRecentContacts(
+  sql: Sql, customer: { id?: string | undefined; email?: string | undefined }, since: Date, excludeId?: string | undefined,
+): Promise<number> {
   if (!customer.id && !customer.email) return 0
   const [row] = await sql.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM inquiries
-      WHERE created_at >= $3
+      WHERE created_at >= $3 AND ($4::uuid IS NULL OR id <> $4::uuid)
         AND ((customer_id IS NOT NULL AND customer_id = $1) OR (customer_email IS NOT NULL AND lower(customer_email) = lower($2)))`,
-    [customer.id ?? null, customer.email ?? null, since],
+    [customer.id ?? null, customer.email ?? null, since, excludeId ?? null],
   )
   return row?.n ?? 0
 }

@@ -11,6 +11,8 @@ export interface AssessmentContext {
   confidence: number
   /** Why no article answers, when none does. */
   noKnowledge: string | undefined
+  /** The inquiry's own id when it is already stored, so it does not count as an earlier contact. */
+  inquiryId?: string | undefined
 }
 
 /** Collects every reason a lead should look at this inquiry, then weighs them. */
@@ -21,17 +23,17 @@ export async function assessEscalation(deps: Pick<Deps, 'sql' | 'config' | 'cloc
     reasons.push({ code: 'low_confidence', detail: `department confidence ${context.confidence.toFixed(2)} is below ${settings.lowConfidenceThreshold}` })
   }
   if (context.noKnowledge) reasons.push({ code: 'no_knowledge', detail: context.noKnowledge })
-  const repeat = await repeatContact(deps, input)
+  const repeat = await repeatContact(deps, input, context.inquiryId)
   if (repeat) reasons.push(repeat)
   const overdue = slaOverdue(deps, input)
   if (overdue) mergeReason(reasons, overdue)
   return decideEscalation(reasons, settings)
 }
 
-async function repeatContact(deps: Pick<Deps, 'sql' | 'config' | 'clock'>, input: TriageInput): Promise<EscalationReasonDetail | undefined> {
+async function repeatContact(deps: Pick<Deps, 'sql' | 'config' | 'clock'>, input: TriageInput, ownId: string | undefined): Promise<EscalationReasonDetail | undefined> {
   const { repeatContactCount, repeatContactDays } = deps.config.triage
   const since = new Date(deps.clock.now().getTime() - repeatContactDays * 86_400_000)
-  const earlier = await countRecentContacts(deps.sql, { id: input.customer?.id, email: input.customer?.email }, since)
+  const earlier = await countRecentContacts(deps.sql, { id: input.customer?.id, email: input.customer?.email }, since, ownId)
   if (earlier + 1 < repeatContactCount) return undefined
   return { code: 'repeat_contact', detail: `inquiry ${earlier + 1} from this customer within ${repeatContactDays} days` }
 }
