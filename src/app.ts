@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
 import { Scalar } from '@scalar/hono-api-reference'
 import { bodyLimit } from 'hono/body-limit'
 import { methodNotAllowed } from 'hono/method-not-allowed'
@@ -16,6 +17,9 @@ import { apiKeyRoutes } from './http/routes/api-keys.js'
 import { healthRoutes } from './http/routes/health.js'
 import { ArticleInputDoc, knowledgeRoutes } from './http/routes/knowledge.js'
 import { triageRoutes } from './http/routes/triage.js'
+import { integrationRoutes } from './http/routes/integrations.js'
+import { jobRoutes } from './http/routes/jobs.js'
+import { webhookRoutes } from './http/routes/webhooks.js'
 import { createRouter } from './http/router.js'
 
 export const serviceVersion = '0.1.0'
@@ -45,14 +49,20 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   const limits = [bodyLimitOf(deps.config.kbImportBodyLimitBytes), bodyLimitOf(deps.config.bodyLimitBytes)] as const
   app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === '/v1/kb/articles' ? limits[0] : limits[1])(c, next))
   app.use('/v1/*', requireStarted(deps))
-  app.use('/v1/*', requireJsonBody())
+  // Webhooks authenticate by their signature over the raw body, and check its type only after that.
+  const unlessWebhook = (middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> => (c, next) =>
+    c.req.path.startsWith('/v1/webhooks/') ? next() : middleware(c, next)
+  app.use('/v1/*', unlessWebhook(requireJsonBody()))
   const keyCache = createKeyCache()
-  app.use('/v1/*', authenticate(deps, keyCache))
+  app.use('/v1/*', unlessWebhook(authenticate(deps, keyCache)))
 
   app.route('/', healthRoutes(deps))
   app.route('/', apiKeyRoutes(deps, keyCache))
   app.route('/', knowledgeRoutes(deps))
   app.route('/', triageRoutes(deps))
+  app.route('/', integrationRoutes(deps))
+  app.route('/', webhookRoutes(deps))
+  app.route('/', jobRoutes(deps))
   app.openAPIRegistry.register('ArticleInput', ArticleInputDoc)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
@@ -61,7 +71,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
     info: {
       title: 'inquiry-triage',
       version: serviceVersion,
-      description: 'Triage of customer-service inquiries. Every /v1 route needs `Authorization: Bearer <api key>`; errors are RFC 9457 problem details.',
+      description: 'Triage of customer-service inquiries. Every /v1 route but the webhooks needs `Authorization: Bearer <api key>`; errors are RFC 9457 problem details.',
     },
   })
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'inquiry-triage API' }))

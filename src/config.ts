@@ -72,6 +72,11 @@ const configShape = {
   TRAINING_LOAD_DEFAULTS: setting(z.enum(['true', 'false']).default('true')),
   KB_LOAD_DEMO: setting(z.enum(['true', 'false']).default('true')),
   KB_REINDEX_ON_START: setting(z.enum(['true', 'false']).default('true')),
+  WORKER_CONCURRENCY: setting(z.coerce.number().int().min(0).max(64).default(4)),
+  JOB_LEASE_SECONDS: seconds(60),
+  JOB_POLL_INTERVAL_MS: setting(z.coerce.number().int().min(10).max(60_000).default(500)),
+  JOB_MAX_ATTEMPTS: setting(z.coerce.number().int().min(1).max(100).default(10)),
+  WRITE_BACK_TIMEOUT_SECONDS: seconds(15),
 }
 
 export const configSchema = z.object(configShape).superRefine((env, context) => {
@@ -117,6 +122,8 @@ export interface Config {
   /** Drafting replies and second opinions with the chat model: on when an API key is set (auto). */
   llm: { enabled: boolean; timeoutMs: number }
   knowledge: { loadDemo: boolean; reindexOnStart: boolean }
+  /** Background jobs: workerConcurrency 0 runs none in the server (then run `npm run worker`). */
+  jobs: { workerConcurrency: number; leaseMs: number; pollIntervalMs: number; maxAttempts: number; writeBackTimeoutMs: number }
   triage: {
     escalationThreshold: number
     escalationWeights: Partial<Record<EscalationReason, number>>
@@ -184,6 +191,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     llm: { enabled: env2.LLM_ENABLED === 'true' || (env2.LLM_ENABLED === 'auto' && Boolean(env2.OPENAI_API_KEY)), timeoutMs: env2.LLM_TIMEOUT_SECONDS * 1000 },
     knowledge: { loadDemo: env2.KB_LOAD_DEMO === 'true', reindexOnStart: env2.KB_REINDEX_ON_START === 'true' },
+    jobs: {
+      workerConcurrency: env2.WORKER_CONCURRENCY,
+      leaseMs: env2.JOB_LEASE_SECONDS * 1000,
+      pollIntervalMs: env2.JOB_POLL_INTERVAL_MS,
+      maxAttempts: env2.JOB_MAX_ATTEMPTS,
+      writeBackTimeoutMs: env2.WRITE_BACK_TIMEOUT_SECONDS * 1000,
+    },
     triage: {
       escalationThreshold: env2.ESCALATION_THRESHOLD,
       escalationWeights: env2.ESCALATION_WEIGHTS,

@@ -25,4 +25,6 @@ export interface Deps {
   classifier: DepartmentClassifier
   /** The chat model for drafted replies and second opinions; undefined means the rules do everything. */
   llm?: Llm | undefined
+  /** Tells this process's job worker that work was queued, so it need not wait for its next poll. */
+  jobs?: { wake(): void } | undefined
 }

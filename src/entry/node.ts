@@ -5,6 +5,8 @@ import { describeDatabase } from '../storage/open.js'
 import { readDefaultExamples, readDemoArticles } from '../knowledge/import/read-files.js'
 import { selectEmbeddings } from '../providers/embeddings/select.js'
 import { prepareService } from '../startup.js'
+import { createIntakeWorker } from '../intake/jobs.js'
+import type { Worker } from '../jobs/worker.js'
 import { buildNodeDeps, runMain } from './node-deps.js'
 import { installGracefulShutdown } from './shutdown.js'
 
@@ -15,12 +17,16 @@ await runMain(async () => {
   const { config, logger } = deps
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host }) as Server
   const background = new AbortController()
+  let worker: Worker | undefined
+  // Enqueuers in this process wake the worker instead of waiting for its next poll.
+  deps.jobs = { wake: () => worker?.wake() }
   try {
     await listening(server, `${config.host}:${config.port}`)
     installGracefulShutdown(server, {
       logger,
       timeoutMs: config.shutdownTimeoutMs,
-      cleanups: [async () => background.abort(), () => deps.sql.close()],
+      // Jobs in hand finish (or go back to the queue) before the database closes under them.
+      cleanups: [async () => background.abort(), () => worker?.stop({ timeoutMs: config.shutdownTimeoutMs }) ?? Promise.resolve(), () => deps.sql.close()],
     })
     const { port } = server.address() as { port: number }
     logger.info({ url: `http://${config.host}:${port}`, database: describeDatabase(config) }, 'listening')
@@ -31,6 +37,10 @@ await runMain(async () => {
       signal: background.signal,
     })
     if (generatedAdminKey) printGeneratedKey(generatedAdminKey)
+    if (config.jobs.workerConcurrency > 0) {
+      worker = createIntakeWorker(deps)
+      worker.start()
+    }
     logger.info({ embeddings: deps.embeddings.target.id, selection: deps.embeddings.selection.reason }, 'ready')
   } catch (error) {
     background.abort()

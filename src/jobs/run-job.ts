@@ -82,6 +82,19 @@ export function startJob(context: JobRunContext, job: Job, handler: JobHandler):
   }
 }
 
+/**
+ * A handler's error may say how to go on: `permanent: true` dead-letters the job at once (retrying a bad
+ * token only burns attempts), `retryAfterMs` postpones the retry (an upstream's Retry-After).
+ */
+function failureHints(error: unknown): { permanent?: boolean; notBeforeMs?: number } {
+  if (typeof error !== 'object' || error === null) return {}
+  const { permanent, retryAfterMs } = error as { permanent?: unknown; retryAfterMs?: unknown }
+  return {
+    ...(permanent === true ? { permanent: true } : {}),
+    ...(typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? { notBeforeMs: retryAfterMs } : {}),
+  }
+}
+
 async function recordSuccess(context: JobRunContext, job: Job, log: Logger): Promise<void> {
   const ours = await completeJob(context.sql, job.id, context.workerId, { now: context.clock.now() })
   if (ours) log.debug({}, 'job done')
@@ -89,9 +102,11 @@ async function recordSuccess(context: JobRunContext, job: Job, log: Logger): Pro
 }
 
 async function recordFailure(context: JobRunContext, job: Job, error: unknown, log: Logger): Promise<void> {
+  const hints = failureHints(error)
   const outcome = await failJob(context.sql, job.id, context.workerId, lastErrorText(error), {
     now: context.clock.now(),
     backoff: context.backoff,
+    ...hints,
   })
   const err = messageOf(error)
   if (outcome.status === 'queued') log.warn({ err, retryAt: outcome.runAt.toISOString() }, 'job failed; will retry')

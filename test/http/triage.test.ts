@@ -41,7 +41,7 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
     expect(result.versions.classifier).toMatch(/^dept-v1:/)
     expect(result.versions.prompts).toContain('reply-template@1')
     const stored = await t.call('GET', `/v1/inquiries/${result.inquiryId}`, { key: agent })
-    expect(await stored.json()).toEqual(result)
+    expect(await stored.json()).toEqual({ ...result, status: 'triaged', writtenBackAt: null })
     expect((await t.call('GET', '/v1/inquiries/00000000-0000-4000-8000-000000000000', { key: agent })).status).toBe(404)
   })
 

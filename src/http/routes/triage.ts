@@ -3,7 +3,7 @@ import { isUuid } from '../../auth/api-keys.js'
 import { escalationReasons } from '../../config.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
-import { findInquiryResult } from '../../storage/queries/inquiries.js'
+import { findStoredInquiry } from '../../storage/queries/inquiries.js'
 import { addExamples } from '../../triage/examples.js'
 import { triageInquiry } from '../../triage/pipeline.js'
 import { TriageInputSchema } from '../../triage/triage-input.js'
@@ -43,6 +43,19 @@ export const TriageResultSchema = z
   })
   .openapi('TriageResult')
 
+const StoredInquirySchema = z.union([
+  TriageResultSchema.extend({
+    status: z.literal('triaged'),
+    writtenBackAt: z.string().nullable().openapi({ description: 'When the result reached the helpdesk (webhook inquiries)' }),
+  }),
+  z.object({
+    inquiryId: z.string().uuid(),
+    externalId: z.string().nullable(),
+    status: z.literal('received').openapi({ description: 'Stored from a webhook; its triage job has not finished yet' }),
+    createdAt: z.string(),
+  }),
+]).openapi('StoredInquiry')
+
 const ExamplesSchema = z
   .object({ examples: z.array(z.record(z.string(), z.unknown())).min(1).max(1000).openapi({ description: 'Items `{ text, department, language? }`; invalid ones are reported in `failed`' }) })
   .strict()
@@ -64,7 +77,7 @@ const inquiryRoute = createRoute({
   method: 'get', path: '/v1/inquiries/{id}', tags: ['triage'], security: bearerSecurity, middleware: requireRole('integration', 'agent', 'lead', 'admin'),
   summary: 'The stored triage result of one inquiry',
   request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
-  responses: { 200: json(TriageResultSchema, 'As returned by POST /v1/triage'), ...problemResponses(404, ...authenticatedProblems) },
+  responses: { 200: json(StoredInquirySchema, 'As returned by POST /v1/triage, with its status'), ...problemResponses(404, ...authenticatedProblems) },
 })
 const examplesRoute = createRoute({
   method: 'post', path: '/v1/examples', tags: ['triage'], security: bearerSecurity, middleware: requireRole('lead', 'admin'),
@@ -78,9 +91,13 @@ export function triageRoutes(deps: Deps) {
     .openapi(triageRoute, async (c) => c.json(await triageInquiry(deps, c.req.valid('json'), { signal: c.req.raw.signal }), 200))
     .openapi(inquiryRoute, async (c) => {
       const { id } = c.req.valid('param')
-      const result = isUuid(id) ? await findInquiryResult(deps.sql, id) : undefined
-      if (!result) throw new AppError('not_found', `No inquiry with id ${id}`)
-      return c.json(result as z.infer<typeof TriageResultSchema>, 200)
+      const row = isUuid(id) ? await findStoredInquiry(deps.sql, id) : undefined
+      if (!row) throw new AppError('not_found', `No inquiry with id ${id}`)
+      if (row.status === 'received' || !row.result) {
+        return c.json({ inquiryId: row.id, externalId: row.external_id, status: 'received' as const, createdAt: row.created_at.toISOString() }, 200)
+      }
+      const result = row.result as z.infer<typeof TriageResultSchema>
+      return c.json({ ...result, status: 'triaged' as const, writtenBackAt: row.written_back_at?.toISOString() ?? null }, 200)
     })
     .openapi(examplesRoute, async (c) => {
       const result = await addExamples(deps, c.req.valid('json').examples, 'api')

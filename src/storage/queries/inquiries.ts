@@ -60,7 +60,115 @@ export async function countRecentContacts(
   return row?.n ?? 0
 }
 
-export async function findInquiryResult(sql: Sql, id: string): Promise<Record<string, unknown> | undefined> {
-  const [row] = await sql.query<{ result: Record<string, unknown> }>('SELECT result FROM inquiries WHERE id = $1', [id])
-  return row?.result
+/** An inquiry as a webhook delivered it, before triage: the ticket is kept for the write-back. */
+export interface ReceivedInquiryInsert {
+  id: string
+  integrationId: string
+  externalId: string
+  subject: string | undefined
+  body: string
+  language: string | undefined
+  channel: string | undefined
+  customer: InquiryInsert['customer']
+  metadata: Record<string, unknown>
+  ticket: unknown
+}
+
+/** Placeholder language of a received inquiry; triage replaces it with the detected one. */
+export const undeterminedLanguage = 'und'
+
+export async function insertReceivedInquiry(sql: Sql, inquiry: ReceivedInquiryInsert): Promise<void> {
+  await sql.query(
+    `INSERT INTO inquiries (id, integration_id, external_id, subject, body, language, channel, customer_id, customer_name,
+                            customer_email, customer_tier, metadata, ticket, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, 'received')`,
+    [
+      inquiry.id, inquiry.integrationId, inquiry.externalId, inquiry.subject ?? null, inquiry.body, inquiry.language ?? undeterminedLanguage,
+      inquiry.channel ?? null, inquiry.customer.id ?? null, inquiry.customer.name ?? null, inquiry.customer.email ?? null,
+      inquiry.customer.tier ?? null, JSON.stringify(inquiry.metadata), JSON.stringify(inquiry.ticket),
+    ],
+  )
+}
+
+/**
+ * Records a delivery's idempotency keys for its inquiry. False when any key is taken: the delivery was
+ * seen before (a concurrent one waits here for the first to commit, then sees its keys).
+ */
+export async function recordDeliveryKeys(sql: Sql, integrationId: string, keys: readonly string[], inquiryId: string): Promise<boolean> {
+  const rows = await sql.query(
+    `INSERT INTO webhook_deliveries (integration_id, key, inquiry_id)
+     SELECT $1, key, $3 FROM unnest($2::text[]) AS key ON CONFLICT DO NOTHING RETURNING key`,
+    [integrationId, [...keys].sort(), inquiryId], // sorted, so concurrent deliveries take the keys' locks in one order
+  )
+  return rows.length === keys.length
+}
+
+/** The inquiry an earlier delivery with any of these keys created. */
+export async function findDeliveredInquiry(sql: Sql, integrationId: string, keys: readonly string[]): Promise<{ id: string; status: string } | undefined> {
+  const [row] = await sql.query<{ id: string; status: string }>(
+    `SELECT i.id, i.status FROM webhook_deliveries d JOIN inquiries i ON i.id = d.inquiry_id
+      WHERE d.integration_id = $1 AND d.key = ANY($2::text[]) ORDER BY d.created_at LIMIT 1`,
+    [integrationId, keys],
+  )
+  return row
+}
+
+/** What a background job needs of one stored inquiry. */
+export interface StoredInquiry {
+  id: string
+  integration_id: string | null
+  external_id: string | null
+  subject: string | null
+  body: string
+  language: string
+  channel: string | null
+  customer_id: string | null
+  customer_name: string | null
+  customer_email: string | null
+  customer_tier: 'standard' | 'premium' | 'key_account' | null
+  metadata: Record<string, unknown>
+  ticket: unknown
+  status: 'received' | 'triaged'
+  result: Record<string, unknown> | null
+  created_at: Date
+  triaged_at: Date | null
+  written_back_at: Date | null
+}
+
+export async function findStoredInquiry(sql: Sql, id: string): Promise<StoredInquiry | undefined> {
+  const [row] = await sql.query<StoredInquiry>(
+    `SELECT id, integration_id, external_id, subject, body, language, channel, customer_id, customer_name, customer_email,
+            customer_tier, metadata, ticket, status, result, created_at, triaged_at, written_back_at
+       FROM inquiries WHERE id = $1`,
+    [id],
+  )
+  return row
+}
+
+/**
+ * Stores the triage of a received inquiry and its escalation in one statement. False when the inquiry
+ * is no longer 'received' (another attempt of the job finished first), and then nothing is written.
+ */
+export async function completeReceivedInquiry(
+  sql: Sql, inquiry: Pick<InquiryInsert, 'language' | 'department' | 'confidence' | 'escalated' | 'result'> & { id: string; triagedAt: Date },
+  escalation?: EscalationInsert,
+): Promise<boolean> {
+  const rows = await sql.query(
+    `WITH inquiry AS (
+       UPDATE inquiries SET language = $2, department = $3, confidence = $4, escalated = $5, result = $6::jsonb, status = 'triaged', triaged_at = $7
+        WHERE id = $1 AND status = 'received' RETURNING id, department),
+     escalation AS (
+       INSERT INTO escalations (id, inquiry_id, department, score, reasons, due_at, created_at, updated_at)
+       SELECT $8::uuid, inquiry.id, inquiry.department, $9, $10::jsonb, $11, $7, $7 FROM inquiry WHERE $8::uuid IS NOT NULL)
+     SELECT id FROM inquiry`,
+    [
+      inquiry.id, inquiry.language, inquiry.department, inquiry.confidence, inquiry.escalated, JSON.stringify(inquiry.result), inquiry.triagedAt,
+      escalation?.id ?? null, escalation?.score ?? null, escalation ? JSON.stringify(escalation.reasons) : null, escalation?.dueAt ?? null,
+    ],
+  )
+  return rows.length > 0
+}
+
+export async function markWrittenBack(sql: Sql, id: string, at: Date): Promise<void> {
+  await sql.query('UPDATE inquiries SET written_back_at = $2 WHERE id = $1 AND written_back_at IS NULL', [id, at])
 }

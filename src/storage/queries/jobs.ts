@@ -35,6 +35,15 @@ export interface BackoffPolicy {
 
 export const defaultBackoff: BackoffPolicy = { baseMs: 1000, capMs: 10 * 60_000, random: Math.random }
 
+export interface FailOptions {
+  now: Date
+  backoff?: BackoffPolicy
+  /** Retrying cannot help (bad credentials, a ticket that is gone): dead-letter now, whatever attempts are left. */
+  permanent?: boolean
+  /** The upstream asked for this much patience (Retry-After); the retry waits at least this long. */
+  notBeforeMs?: number
+}
+
 /** What failJob did: re-queued for a later attempt, dead-lettered, or nothing because the job is no longer ours. */
 export type FailOutcome = { status: 'queued'; runAt: Date; attempts: number } | { status: 'dead'; attempts: number } | { status: 'lost' }
 
@@ -146,20 +155,21 @@ export async function completeJob(sql: Sql, id: string, workerId: string, option
  * attempts are used up. The delay is computed in the statement because it depends on the row's attempts.
  */
 export async function failJob(
-  sql: Sql, id: string, workerId: string, error: string, options: { now: Date; backoff?: BackoffPolicy },
+  sql: Sql, id: string, workerId: string, error: string, options: FailOptions,
 ): Promise<FailOutcome> {
   const backoff = options.backoff ?? defaultBackoff
   const [row] = await sql.query<{ status: 'queued' | 'dead'; run_at: Date; attempts: number }>(
     `UPDATE jobs SET
-        status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END,
-        run_at = CASE WHEN attempts >= max_attempts THEN run_at
-                 ELSE $3::timestamptz + $5::float8 * LEAST($6::float8, $7::float8 * power(2::float8, attempts - 1)) * interval '1 millisecond' END,
-        locked_by = CASE WHEN attempts >= max_attempts THEN locked_by END,
+        status = CASE WHEN attempts >= max_attempts OR $8 THEN 'dead' ELSE 'queued' END,
+        run_at = CASE WHEN attempts >= max_attempts OR $8 THEN run_at
+                 ELSE $3::timestamptz + GREATEST(LEAST($9::float8, $6::float8),
+                        $5::float8 * LEAST($6::float8, $7::float8 * power(2::float8, attempts - 1))) * interval '1 millisecond' END,
+        locked_by = CASE WHEN attempts >= max_attempts OR $8 THEN locked_by END,
         locked_until = NULL, last_error = $4, updated_at = $3,
-        finished_at = CASE WHEN attempts >= max_attempts THEN $3::timestamptz END
+        finished_at = CASE WHEN attempts >= max_attempts OR $8 THEN $3::timestamptz END
       WHERE id = $1 AND locked_by = $2 AND status = 'running'
       RETURNING status, run_at, attempts`,
-    [id, workerId, options.now, error.slice(0, maxErrorLength), backoff.random(), backoff.capMs, backoff.baseMs],
+    [id, workerId, options.now, error.slice(0, maxErrorLength), backoff.random(), backoff.capMs, backoff.baseMs, options.permanent ?? false, options.notBeforeMs ?? 0],
   )
   if (!row) return { status: 'lost' }
   return row.status === 'dead' ? { status: 'dead', attempts: row.attempts } : { status: 'queued', runAt: row.run_at, attempts: row.attempts }

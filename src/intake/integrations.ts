@@ -1,0 +1,140 @@
+import { z } from '@hono/zod-openapi'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import * as queries from '../storage/queries/integrations.js'
+import type { IntegrationRow } from '../storage/queries/integrations.js'
+import { parseStandardWebhookSecret } from '../webhooks/standard-webhooks.js'
+import { webhookTypes } from '../webhooks/types.js'
+
+// An integration is one helpdesk connection: how its webhooks are verified (the secret) and how results
+// go back (API base URL and token, or a callback URL). Secrets never leave through the API or the logs.
+
+const namePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/
+const httpUrl = z.string().max(2000).url().refine((value) => /^https?:\/\//i.test(value), 'must be an http:// or https:// URL')
+const groupName = z.string().trim().min(1).max(200)
+const DepartmentGroupsSchema = z.object({ technical: groupName.optional(), commercial: groupName.optional() }).strict()
+
+const changeableFields = {
+  secret: z.string().min(16, 'must be at least 16 characters long').max(500),
+  callbackUrl: httpUrl.nullable().optional().openapi({ description: 'generic: where the signed triage result is POSTed' }),
+  apiBaseUrl: httpUrl.nullable().optional().openapi({ description: 'helpdesks: the REST API root, e.g. https://example.zendesk.com' }),
+  apiToken: z.string().min(1).max(2000).nullable().optional().openapi({ description: 'Never returned. Zendesk: "agent@example.com/token:<token>" or an OAuth token' }),
+  departmentGroups: DepartmentGroupsSchema.optional().openapi({ description: 'The helpdesk group each department is assigned to on write-back' }),
+}
+
+export const IntegrationCreateSchema = z
+  .object({
+    name: z.string().regex(namePattern, 'use 1–63 lower-case letters, digits, "-" or "_", starting with a letter or digit').openapi({ description: 'Unique; the webhook URL is /v1/webhooks/<name>' }),
+    type: z.enum(webhookTypes),
+    ...changeableFields,
+  })
+  .strict()
+  .openapi('IntegrationCreate')
+export type IntegrationCreate = z.infer<typeof IntegrationCreateSchema>
+
+export const IntegrationUpdateSchema = z
+  .object({ ...changeableFields, secret: changeableFields.secret.optional() })
+  .strict()
+  .openapi('IntegrationUpdate')
+export type IntegrationUpdate = z.infer<typeof IntegrationUpdateSchema>
+
+export const IntegrationSchema = z
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    type: z.enum(webhookTypes),
+    webhookPath: z.string(),
+    writeBack: z.enum(['api', 'callback', 'none']).openapi({ description: 'How results reach the helpdesk' }),
+    callbackUrl: z.string().nullable(),
+    apiBaseUrl: z.string().nullable(),
+    hasApiToken: z.boolean(),
+    departmentGroups: DepartmentGroupsSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Integration')
+export type Integration = z.infer<typeof IntegrationSchema>
+
+/** How results go back to this integration's helpdesk, if at all. */
+export function writeBackMode(row: Pick<IntegrationRow, 'type' | 'callback_url' | 'api_base_url' | 'api_token'>): Integration['writeBack'] {
+  if (row.type === 'generic') return row.callback_url ? 'callback' : 'none'
+  return row.api_base_url && row.api_token ? 'api' : 'none'
+}
+
+/** The public view: everything but the secret and the token. */
+export function toIntegration(row: IntegrationRow): Integration {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    webhookPath: `/v1/webhooks/${row.name}`,
+    writeBack: writeBackMode(row),
+    callbackUrl: row.callback_url,
+    apiBaseUrl: row.api_base_url,
+    hasApiToken: Boolean(row.api_token),
+    departmentGroups: row.department_groups ?? {},
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  }
+}
+
+type Settings = Pick<IntegrationRow, 'type' | 'secret' | 'callback_url' | 'api_base_url' | 'api_token'>
+
+/** The rules that depend on the type; every broken one is named, as a validation error. */
+function checkTypeRules(settings: Settings): void {
+  const errors: Array<{ field: string; message: string }> = []
+  if (settings.type === 'generic') {
+    if (!parseStandardWebhookSecret(settings.secret)) errors.push({ field: 'secret', message: 'a generic integration needs a Standard Webhooks secret: "whsec_" and at least 24 bytes in base64' })
+    if (settings.api_base_url || settings.api_token) errors.push({ field: 'apiBaseUrl', message: 'a generic integration writes back to callbackUrl; apiBaseUrl and apiToken are for helpdesks' })
+  } else {
+    if (settings.callback_url) errors.push({ field: 'callbackUrl', message: `a ${settings.type} integration writes back through its API (apiBaseUrl and apiToken), not a callback URL` })
+    if (Boolean(settings.api_base_url) !== Boolean(settings.api_token)) {
+      errors.push({ field: settings.api_base_url ? 'apiToken' : 'apiBaseUrl', message: 'write-back needs both apiBaseUrl and apiToken (or neither, for no write-back)' })
+    }
+  }
+  if (errors.length) throw new AppError('validation_failed', 'The integration settings do not fit its type.', { errors })
+}
+
+export async function createIntegration(deps: Pick<Deps, 'sql'>, input: IntegrationCreate): Promise<Integration> {
+  checkTypeRules({ type: input.type, secret: input.secret, callback_url: input.callbackUrl ?? null, api_base_url: input.apiBaseUrl ?? null, api_token: input.apiToken ?? null })
+  const row = await queries.insertIntegration(deps.sql, input)
+  if (!row) throw new AppError('conflict', `An integration named ${input.name} exists already.`)
+  return toIntegration(row)
+}
+
+export async function listIntegrations(deps: Pick<Deps, 'sql'>): Promise<Integration[]> {
+  return (await queries.listIntegrations(deps.sql)).map(toIntegration)
+}
+
+async function findRow(deps: Pick<Deps, 'sql'>, name: string): Promise<IntegrationRow> {
+  const row = namePattern.test(name) ? await queries.findIntegrationByName(deps.sql, name) : undefined
+  if (!row) throw new AppError('not_found', `No integration named ${name}.`)
+  return row
+}
+
+export async function getIntegration(deps: Pick<Deps, 'sql'>, name: string): Promise<Integration> {
+  return toIntegration(await findRow(deps, name))
+}
+
+/** Changes settings (rotating the secret, say); checked against the type rules with the stored values filled in. */
+export async function updateIntegration(deps: Pick<Deps, 'sql'>, name: string, changes: IntegrationUpdate): Promise<Integration> {
+  const current = await findRow(deps, name)
+  const pick = <T>(value: T | undefined, stored: T) => (value === undefined ? stored : value)
+  checkTypeRules({
+    type: current.type,
+    secret: pick(changes.secret, current.secret),
+    callback_url: pick(changes.callbackUrl, current.callback_url),
+    api_base_url: pick(changes.apiBaseUrl, current.api_base_url),
+    api_token: pick(changes.apiToken, current.api_token),
+  })
+  const row = await queries.updateIntegration(deps.sql, name, changes)
+  if (!row) throw new AppError('not_found', `No integration named ${name}.`)
+  return toIntegration(row)
+}
+
+/** Removes the integration; its inquiries stay (no longer linked), its queued write-backs are dropped. */
+export async function deleteIntegration(deps: Pick<Deps, 'sql'>, name: string): Promise<void> {
+  if (!namePattern.test(name) || !(await queries.deleteIntegration(deps.sql, name))) throw new AppError('not_found', `No integration named ${name}.`)
+}
+
+export { namePattern as integrationNamePattern }

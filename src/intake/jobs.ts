@@ -1,0 +1,38 @@
+import type { Deps } from '../deps.js'
+import { createWorker, type JobHandler, type Worker } from '../jobs/worker.js'
+import type { BackoffPolicy } from '../storage/queries/jobs.js'
+import { triageQueue, writeBackQueue } from './queues.js'
+import { runTriageJob } from './triage-job.js'
+import { runWriteBackJob } from './write-back-job.js'
+
+function inquiryIdOf(payload: unknown): string {
+  const id = (payload as { inquiryId?: unknown } | null)?.inquiryId
+  if (typeof id !== 'string') throw Object.assign(new Error('job payload has no inquiryId'), { permanent: true })
+  return id
+}
+
+/** The handlers of the webhook flow's queues. */
+export function intakeJobHandlers(deps: Deps): Record<string, JobHandler> {
+  return {
+    [triageQueue]: (job, { signal }) => runTriageJob(deps, inquiryIdOf(job.payload), signal),
+    [writeBackQueue]: (job, { signal }) => runWriteBackJob(deps, inquiryIdOf(job.payload), signal),
+  }
+}
+
+/** A worker for the webhook flow, configured from deps.config.jobs; the caller starts and stops it. */
+export function createIntakeWorker(
+  deps: Deps, options: { concurrency?: number; workerId?: string; backoff?: Partial<BackoffPolicy>; leaseMs?: number; pollIntervalMs?: number } = {},
+): Worker {
+  const { jobs } = deps.config
+  return createWorker({
+    sql: deps.sql,
+    handlers: intakeJobHandlers(deps),
+    concurrency: options.concurrency ?? Math.max(1, jobs.workerConcurrency),
+    leaseMs: options.leaseMs ?? jobs.leaseMs,
+    pollIntervalMs: options.pollIntervalMs ?? jobs.pollIntervalMs,
+    clock: deps.clock,
+    logger: deps.logger,
+    ...(options.workerId ? { workerId: options.workerId } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  })
+}

@@ -1,0 +1,111 @@
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { enqueueJob } from '../storage/queries/jobs.js'
+import { findIntegrationByName, type IntegrationRow } from '../storage/queries/integrations.js'
+import * as inquiries from '../storage/queries/inquiries.js'
+import { contentHash } from '../webhooks/content-hash.js'
+import { isOwnWriteBack } from '../webhooks/own-write-back.js'
+import { mapPayload, type WebhookTriageInput, type TicketRef } from '../webhooks/payloads.js'
+import { verifyWebhook } from '../webhooks/signatures.js'
+import { integrationNamePattern } from './integrations.js'
+import { triageQueue } from './queues.js'
+
+/** What the intake did with one delivery; the route turns it into 202 or 200. */
+export type IntakeOutcome =
+  | { kind: 'accepted'; inquiryId: string }
+  | { kind: 'duplicate'; inquiryId: string; status: string }
+  | { kind: 'ignored'; reason: string }
+
+export interface Delivery {
+  integrationName: string
+  headers: Headers
+  rawBody: Uint8Array
+  requestId?: string | undefined
+}
+
+const jsonMediaType = /^application\/([\w.-]+\+)?json$/i
+const previewLength = 2000
+
+/**
+ * Webhook intake: verify the raw bytes, then parse and map, then store the inquiry and queue its triage
+ * in one transaction. Nothing is stored for a delivery that fails any check, and a repeated delivery
+ * (same delivery id, or same ticket and content) returns the inquiry the first one created.
+ */
+export async function receiveWebhook(deps: Pick<Deps, 'sql' | 'clock' | 'logger' | 'config' | 'jobs'>, delivery: Delivery): Promise<IntakeOutcome> {
+  const integration = integrationNamePattern.test(delivery.integrationName) ? await findIntegrationByName(deps.sql, delivery.integrationName) : undefined
+  if (!integration) throw new AppError('not_found', `No integration named ${delivery.integrationName}.`)
+  const log = deps.logger.child({ integration: integration.name, type: integration.type, requestId: delivery.requestId })
+
+  const verified = await verifyWebhook(integration.type, integration.secret, delivery.headers, delivery.rawBody, deps.clock.now())
+  if (!verified.ok) {
+    log.warn({ reason: verified.reason }, 'webhook refused: signature check failed')
+    throw new AppError('unauthorized', `The webhook signature check failed (${verified.reason}).`)
+  }
+  const json = parseBody(delivery, log)
+  if (isOwnWriteBack(integration.type, json, delivery.headers)) {
+    log.info({ deliveryId: verified.deliveryId }, 'webhook ignored: caused by our own write-back')
+    return { kind: 'ignored', reason: 'the ticket carries our write-back tag or note; triaging it again would loop' }
+  }
+  const mapped = mapPayload(integration.type, json)
+  if (!mapped.ok) {
+    log.warn({ errors: mapped.errors, body: preview(delivery.rawBody) }, 'webhook refused: the payload does not map to an inquiry')
+    throw new AppError('validation_failed', `The ${integration.type} payload lacks what triage needs.`, { errors: mapped.errors })
+  }
+  const keys = await idempotencyKeys(integration, verified.deliveryId, mapped.input)
+  const outcome = await storeDelivery(deps, integration, keys, mapped.input, mapped.ticket)
+  if (outcome.kind === 'accepted') deps.jobs?.wake()
+  log.info({ deliveryId: verified.deliveryId, externalId: mapped.input.externalId, ...outcome }, outcome.kind === 'accepted' ? 'webhook accepted' : 'webhook repeated; nothing new queued')
+  return outcome
+}
+
+/** Content type and JSON are checked after the signature, so unsigned junk gets 401 and nothing else. */
+function parseBody(delivery: Delivery, log: Deps['logger']): unknown {
+  const mediaType = (delivery.headers.get('content-type') ?? '').split(';')[0]!.trim()
+  if (!jsonMediaType.test(mediaType)) {
+    log.warn({ contentType: mediaType || null, body: preview(delivery.rawBody) }, 'webhook refused: not JSON')
+    throw new AppError('unsupported_media_type', `Send the webhook as application/json (got ${mediaType || 'no content type'}).`)
+  }
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(delivery.rawBody))
+  } catch {
+    log.warn({ body: preview(delivery.rawBody) }, 'webhook refused: malformed JSON')
+    throw new AppError('bad_request', 'The webhook body is not valid UTF-8 JSON.')
+  }
+}
+
+/** The start of what the helpdesk sent, for the admin reading the log. Only refused deliveries are logged. */
+function preview(rawBody: Uint8Array): string {
+  const text = new TextDecoder().decode(rawBody.subarray(0, previewLength * 4))
+  return text.length > previewLength ? `${text.slice(0, previewLength)}…` : text
+}
+
+/** The sender's delivery id when it sends one, and always the ticket id with a hash of its content. */
+async function idempotencyKeys(integration: IntegrationRow, deliveryId: string | undefined, input: WebhookTriageInput): Promise<string[]> {
+  const content = `content:${await contentHash({ integration: integration.name, ticketId: input.externalId, subject: input.subject, body: input.body })}`
+  return deliveryId ? [`delivery:${deliveryId}`, content] : [content]
+}
+
+class RepeatedDelivery extends Error {}
+
+async function storeDelivery(
+  deps: Pick<Deps, 'sql' | 'config'>, integration: IntegrationRow, keys: string[], input: WebhookTriageInput, ticket: TicketRef,
+): Promise<IntakeOutcome> {
+  const inquiryId = crypto.randomUUID()
+  try {
+    await deps.sql.transaction(async (tx) => {
+      await inquiries.insertReceivedInquiry(tx, {
+        id: inquiryId, integrationId: integration.id, externalId: input.externalId, subject: input.subject, body: input.body,
+        language: input.language, channel: input.channel, customer: input.customer ?? {}, metadata: input.metadata ?? {}, ticket,
+      })
+      // Rolls the whole delivery back, inquiry included, when any key was seen before.
+      if (!(await inquiries.recordDeliveryKeys(tx, integration.id, keys, inquiryId))) throw new RepeatedDelivery()
+      await enqueueJob(tx, { queue: triageQueue, payload: { inquiryId }, dedupeKey: `${triageQueue}:${inquiryId}`, maxAttempts: deps.config.jobs.maxAttempts })
+    })
+    return { kind: 'accepted', inquiryId }
+  } catch (error) {
+    if (!(error instanceof RepeatedDelivery)) throw error
+  }
+  const existing = await inquiries.findDeliveredInquiry(deps.sql, integration.id, keys)
+  if (!existing) throw new AppError('conflict', 'A concurrent delivery of this webhook was rolled back; send it again.')
+  return { kind: 'duplicate', inquiryId: existing.id, status: existing.status }
+}

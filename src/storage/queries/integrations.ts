@@ -1,0 +1,81 @@
+import type { Sql } from '../sql.js'
+import type { WebhookType } from '../../webhooks/types.js'
+
+export type DepartmentGroups = Partial<Record<'technical' | 'commercial', string>>
+
+/** One helpdesk connection, secrets included: only the intake and the write-back read these. */
+export interface IntegrationRow {
+  id: string
+  name: string
+  type: WebhookType
+  secret: string
+  callback_url: string | null
+  api_base_url: string | null
+  api_token: string | null
+  department_groups: DepartmentGroups
+  created_at: Date
+  updated_at: Date
+}
+
+export interface IntegrationFields {
+  name: string
+  type: WebhookType
+  secret: string
+  callbackUrl?: string | null | undefined
+  apiBaseUrl?: string | null | undefined
+  apiToken?: string | null | undefined
+  departmentGroups?: DepartmentGroups | undefined
+}
+
+const columns = 'id, name, type, secret, callback_url, api_base_url, api_token, department_groups, created_at, updated_at'
+
+/** Inserts; undefined when the name is taken (the caller answers 409). */
+export async function insertIntegration(sql: Sql, fields: IntegrationFields): Promise<IntegrationRow | undefined> {
+  const [row] = await sql.query<IntegrationRow>(
+    `INSERT INTO integrations (name, type, secret, callback_url, api_base_url, api_token, department_groups)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (name) DO NOTHING RETURNING ${columns}`,
+    [fields.name, fields.type, fields.secret, fields.callbackUrl ?? null, fields.apiBaseUrl ?? null, fields.apiToken ?? null, JSON.stringify(fields.departmentGroups ?? {})],
+  )
+  return row
+}
+
+export function listIntegrations(sql: Sql): Promise<IntegrationRow[]> {
+  return sql.query<IntegrationRow>(`SELECT ${columns} FROM integrations ORDER BY name`)
+}
+
+export async function findIntegrationByName(sql: Sql, name: string): Promise<IntegrationRow | undefined> {
+  const [row] = await sql.query<IntegrationRow>(`SELECT ${columns} FROM integrations WHERE name = $1`, [name])
+  return row
+}
+
+export async function findIntegration(sql: Sql, id: string): Promise<IntegrationRow | undefined> {
+  const [row] = await sql.query<IntegrationRow>(`SELECT ${columns} FROM integrations WHERE id = $1`, [id])
+  return row
+}
+
+/** Replaces the given fields (null clears an optional one); the type and name never change. */
+export async function updateIntegration(
+  sql: Sql, name: string, changes: Partial<Omit<IntegrationFields, 'name' | 'type'>>,
+): Promise<IntegrationRow | undefined> {
+  const has = (key: keyof typeof changes) => Object.hasOwn(changes, key) && changes[key] !== undefined
+  const [row] = await sql.query<IntegrationRow>(
+    `UPDATE integrations SET
+        secret = CASE WHEN $2 THEN $3 ELSE secret END,
+        callback_url = CASE WHEN $4 THEN $5 ELSE callback_url END,
+        api_base_url = CASE WHEN $6 THEN $7 ELSE api_base_url END,
+        api_token = CASE WHEN $8 THEN $9 ELSE api_token END,
+        department_groups = CASE WHEN $10 THEN $11::jsonb ELSE department_groups END,
+        updated_at = now()
+      WHERE name = $1 RETURNING ${columns}`,
+    [
+      name, has('secret'), changes.secret ?? null, has('callbackUrl'), changes.callbackUrl ?? null, has('apiBaseUrl'), changes.apiBaseUrl ?? null,
+      has('apiToken'), changes.apiToken ?? null, has('departmentGroups'), JSON.stringify(changes.departmentGroups ?? {}),
+    ],
+  )
+  return row
+}
+
+export async function deleteIntegration(sql: Sql, name: string): Promise<boolean> {
+  const rows = await sql.query('DELETE FROM integrations WHERE name = $1 RETURNING id', [name])
+  return rows.length > 0
+}
