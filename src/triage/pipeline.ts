@@ -26,7 +26,8 @@ export interface TriageResult {
   noKnowledge: boolean
   escalation: EscalationDecision & { id: string | null; dueAt: string | null }
   degraded?: string[]
-  timings: { embedMs: number; classifyMs: number; retrieveMs: number; totalMs: number }
+  /** languageMs and escalateMs are absent from results stored before they were measured. */
+  timings: { languageMs?: number; embedMs: number; classifyMs: number; retrieveMs: number; escalateMs?: number; totalMs: number }
   versions: { embeddingSpace: string; classifier: string; prompts: string[] }
   createdAt: string
 }
@@ -63,6 +64,7 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const started = performance.now()
   const text = [input.subject?.trim(), input.body.trim()].filter(Boolean).join('\n\n')
   const language = detectLanguage(text, input.language)
+  const detected = performance.now()
   const active = await deps.embeddings.activeSpace(() => knowledgeQueries.findActiveSpace(deps.sql))
   const embedder = active && deps.embeddings.forSpace(toSpace(active))
   if (!active || !embedder) throw new AppError('service_unavailable', 'No embedding space is ready yet; retry shortly.')
@@ -70,6 +72,7 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const prompts = new Set([`${replyTemplate.id}@${replyTemplate.version}`])
   const llmState = { degraded, prompts }
 
+  const embedding = performance.now()
   const [vector] = await embedder.embed([text], { purpose: 'query', ...(options.signal ? { signal: options.signal } : {}) })
   const embedded = performance.now()
   // Classification and retrieval are independent: on PostgreSQL their queries run on two connections.
@@ -86,7 +89,9 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const threshold = deps.config.triage.noKnowledgeSimilarity ?? defaultNoKnowledgeSimilarity[active.provider as keyof typeof defaultNoKnowledgeSimilarity] ?? 0.3
   const relevant = hits.filter((hit) => isRelevant(hit, threshold)).slice(0, suggestionCount)
   const noKnowledge = relevant.length === 0 ? describeNoKnowledge(hits, threshold) : undefined
+  const assessing = performance.now()
   const decision = await assessEscalation(deps, input, { text, confidence: local.confidence, noKnowledge, inquiryId: options.inquiryId })
+  const assessed = performance.now()
   const suggestions = await draftWithLlm(
     deps.llm,
     { text, language: language.language, customerName: input.customer?.name, suggestions: templateSuggestions(relevant, { language: language.language, customerName: input.customer?.name }), passages: relevant.map((hit) => hit.snippet) },
@@ -110,7 +115,14 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
     escalation: { ...decision, id: dueAt ? crypto.randomUUID() : null, dueAt: dueAt?.toISOString() ?? null },
     ...(degraded.length ? { degraded } : {}),
     // Classification and retrieval overlap; retrieveMs is measured from the end of embedding too.
-    timings: { embedMs: ms(started, embedded), classifyMs: ms(embedded, classified), retrieveMs: ms(embedded, retrieved), totalMs: 0 },
+    timings: {
+      languageMs: ms(started, detected),
+      embedMs: ms(embedding, embedded),
+      classifyMs: ms(embedded, classified),
+      retrieveMs: ms(embedded, retrieved),
+      escalateMs: ms(assessing, assessed),
+      totalMs: 0,
+    },
     versions: { embeddingSpace: active.id, classifier: prediction.version, prompts: [...prompts] },
     createdAt: now.toISOString(),
   }

@@ -36,7 +36,7 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
     expect(result.suggestions.length).toBeGreaterThan(0)
     expect(result.suggestions[0]!.reply).toMatch(/^Guten Tag Frau Berger,/)
     expect(result.suggestions[0]!.reply).toMatch(/Mit freundlichen Grüßen/)
-    expect(Object.keys(result.timings).sort()).toEqual(['classifyMs', 'embedMs', 'retrieveMs', 'totalMs'])
+    expect(Object.keys(result.timings).sort()).toEqual(['classifyMs', 'embedMs', 'escalateMs', 'languageMs', 'retrieveMs', 'totalMs'])
     expect(result.versions.embeddingSpace).toBe(t.deps.embeddings.target.id)
     expect(result.versions.classifier).toMatch(/^dept-v1:/)
     expect(result.versions.prompts).toContain('reply-template@1')

@@ -37,7 +37,9 @@ export const TriageResultSchema = z
       dueAt: z.string().nullable(),
     }),
     degraded: z.array(z.string()).optional(),
-    timings: z.object({ embedMs: z.number(), classifyMs: z.number(), retrieveMs: z.number(), totalMs: z.number() }),
+    timings: z.object({
+      languageMs: z.number().optional(), embedMs: z.number(), classifyMs: z.number(), retrieveMs: z.number(), escalateMs: z.number().optional(), totalMs: z.number(),
+    }).openapi({ description: 'Milliseconds per step; classification and retrieval overlap, both counted from the end of embedding' }),
     versions: z.object({ embeddingSpace: z.string(), classifier: z.string(), prompts: z.array(z.string()) }),
     createdAt: z.string(),
   })
