@@ -1,0 +1,59 @@
+import { pino } from 'pino'
+import { createApp } from '../../src/app.js'
+import { createApiKey } from '../../src/auth/api-keys.js'
+import { parseConfig } from '../../src/config.js'
+import type { Deps } from '../../src/deps.js'
+import { loadDemoKnowledge } from '../../src/knowledge/demo.js'
+import { readDefaultExamples, readDemoArticles } from '../../src/knowledge/import/read-files.js'
+import { ensureSpace } from '../../src/knowledge/spaces.js'
+import type { Logger } from '../../src/logger.js'
+import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
+import { createEmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
+import { loadMigrationFiles } from '../../src/storage/migration-files.js'
+import * as knowledgeQueries from '../../src/storage/queries/knowledge.js'
+import { createDepartmentClassifier } from '../../src/triage/classifier-service.js'
+import { loadDefaultExamples } from '../../src/triage/examples.js'
+import { openPglite, openPostgres, type BenchDatabase } from '../kb/databases.js'
+import { instrumentClassifier, instrumentEmbeddings, instrumentSql } from './instrument.js'
+
+/** One database with the app built on it as the server builds it, seeded with the demo content. */
+export interface BenchApp {
+  name: BenchDatabase['name']
+  app: ReturnType<typeof createApp>
+  key: string
+  database: BenchDatabase
+}
+
+/** A fresh database migrated with this checkout's migrations (a compared checkout brings its own). */
+export function openBenchDatabase(name: BenchDatabase['name'], options: { postgresUrl?: string | undefined; pgliteInMemory: boolean }): Promise<BenchDatabase> {
+  if (name === 'postgres' && !options.postgresUrl) throw new Error('postgres needs BENCH_DATABASE_URL or TEST_DATABASE_URL')
+  return name === 'postgres' ? openPostgres(options.postgresUrl!) : openPglite({ inMemory: options.pgliteInMemory })
+}
+
+/**
+ * Dependencies as src/entry/node-deps.ts builds them (pino at info, the hashing embedder, no LLM), with
+ * the database, embedder and classifier timed. Log lines go to /dev/null: their cost is part of a
+ * request, the terminal is not.
+ */
+export async function buildBenchApp(database: BenchDatabase): Promise<BenchApp> {
+  const config = parseConfig({ EMBEDDINGS_PROVIDER: 'hashing' })
+  const logger = pino({ level: config.logLevel, base: { service: 'inquiry-triage' } }, pino.destination({ dest: '/dev/null', sync: true })) as unknown as Logger
+  const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
+  const deps: Deps = {
+    config,
+    sql: instrumentSql(database.sql, { serialise: database.name === 'pglite' }),
+    logger,
+    clock: { now: () => new Date() },
+    migrations: await loadMigrationFiles(),
+    startup: { phase: 'ready' },
+    embeddings: instrumentEmbeddings(createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' })),
+    classifier: instrumentClassifier(createDepartmentClassifier()),
+    llm: undefined,
+  }
+  await ensureSpace(deps.sql, embedder.space)
+  await loadDemoKnowledge(deps, readDemoArticles)
+  await loadDefaultExamples(deps, readDefaultExamples)
+  await deps.classifier.refresh(deps, (await knowledgeQueries.findActiveSpace(deps.sql))!)
+  const { key } = await createApiKey(deps, { name: 'bench', role: 'integration' })
+  return { name: database.name, app: createApp(deps), key, database }
+}
