@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defaultHnswEfSearch } from './storage/session.js'
 
 /**
  * Every setting comes from the environment through this one schema. Nothing else reads process.env:
@@ -72,6 +73,7 @@ const configShape = {
   TRAINING_LOAD_DEFAULTS: setting(z.enum(['true', 'false']).default('true')),
   KB_LOAD_DEMO: setting(z.enum(['true', 'false']).default('true')),
   KB_REINDEX_ON_START: setting(z.enum(['true', 'false']).default('true')),
+  KB_HNSW_EF_SEARCH: setting(z.coerce.number().int().min(10).max(1000).default(defaultHnswEfSearch)),
   WORKER_CONCURRENCY: setting(z.coerce.number().int().min(0).max(64).default(4)),
   JOB_LEASE_SECONDS: seconds(60),
   JOB_POLL_INTERVAL_MS: setting(z.coerce.number().int().min(10).max(60_000).default(500)),
@@ -121,7 +123,8 @@ export interface Config {
   }
   /** Drafting replies and second opinions with the chat model: on when an API key is set (auto). */
   llm: { enabled: boolean; timeoutMs: number }
-  knowledge: { loadDemo: boolean; reindexOnStart: boolean }
+  /** hnswEfSearch: HNSW candidate list per kNN query, set on every database session. */
+  knowledge: { loadDemo: boolean; reindexOnStart: boolean; hnswEfSearch: number }
   /** Background jobs: workerConcurrency 0 runs none in the server (then run `npm run worker`). */
   jobs: { workerConcurrency: number; leaseMs: number; pollIntervalMs: number; maxAttempts: number; writeBackTimeoutMs: number }
   triage: {
@@ -190,7 +193,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       chatModel: env2.OPENAI_CHAT_MODEL,
     },
     llm: { enabled: env2.LLM_ENABLED === 'true' || (env2.LLM_ENABLED === 'auto' && Boolean(env2.OPENAI_API_KEY)), timeoutMs: env2.LLM_TIMEOUT_SECONDS * 1000 },
-    knowledge: { loadDemo: env2.KB_LOAD_DEMO === 'true', reindexOnStart: env2.KB_REINDEX_ON_START === 'true' },
+    knowledge: { loadDemo: env2.KB_LOAD_DEMO === 'true', reindexOnStart: env2.KB_REINDEX_ON_START === 'true', hnswEfSearch: env2.KB_HNSW_EF_SEARCH },
     jobs: {
       workerConcurrency: env2.WORKER_CONCURRENCY,
       leaseMs: env2.JOB_LEASE_SECONDS * 1000,

@@ -6,10 +6,10 @@ import type { Sql } from './sql.js'
 export async function openDatabase(config: Config, logger: Logger): Promise<Sql> {
   if (config.databaseUrl) {
     const { createPgSql } = await import('./pg.js')
-    return createPgSql({ url: config.databaseUrl, maxConnections: config.databasePoolMax, logger })
+    return createPgSql({ url: config.databaseUrl, maxConnections: config.databasePoolMax, logger, hnswEfSearch: config.knowledge.hnswEfSearch })
   }
   const { createPgliteSql } = await import('./pglite.js')
-  return createPgliteSql({ dataDir: `${config.dataDir.replace(/\/+$/, '')}/pglite` })
+  return createPgliteSql({ dataDir: `${config.dataDir.replace(/\/+$/, '')}/pglite`, hnswEfSearch: config.knowledge.hnswEfSearch })
 }
 
 /** Where the data lives, for log lines: the URL without its password, or the PGlite folder. */

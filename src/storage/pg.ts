@@ -1,9 +1,9 @@
 import type { Logger } from '../logger.js'
-import { sessionSettingsAsOptions } from './session.js'
+import { sessionSettingsAsOptions, type SessionOptions } from './session.js'
 import { transactionScope, type Row, type Sql } from './sql.js'
 import { translateDatabaseError } from './unavailable.js'
 
-export interface PgOptions {
+export interface PgOptions extends SessionOptions {
   url: string
   maxConnections: number
   logger: Logger
@@ -26,7 +26,7 @@ export async function createPgSql(options: PgOptions): Promise<Sql> {
     idleTimeoutMillis: 30_000,
     // Session settings travel in the startup packet: no extra round trip, and no query racing the
     // caller's first one on a new connection.
-    options: [...sessionSettingsAsOptions(), ...(urlOptions ? [urlOptions] : []), ...(options.schema ? [`-c search_path=${options.schema},public`] : [])].join(' '),
+    options: [...sessionSettingsAsOptions(options), ...(urlOptions ? [urlOptions] : []), ...(options.schema ? [`-c search_path=${options.schema},public`] : [])].join(' '),
   })
   // An idle client whose server went away emits here; without a listener the process would crash.
   pool.on('error', (error) => options.logger.warn({ err: error.message }, 'idle database connection lost'))

@@ -1,8 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite'
-import { sessionSettings } from './session.js'
+import { sessionSettings, type SessionOptions } from './session.js'
 import { transactionScope, type Row, type Sql } from './sql.js'
 
-export interface PgliteOptions {
+export interface PgliteOptions extends SessionOptions {
   /** Folder for the database files; omitted means in memory (tests, evals). */
   dataDir?: string
   /** A dump (from dumpDataDir) to start from, which is far faster than creating and migrating afresh. */
@@ -28,7 +28,7 @@ export async function createPgliteSql(options: PgliteOptions = {}): Promise<Pgli
     throw error
   }
 
-  await db.exec(sessionSettings)
+  await db.exec(sessionSettings(options))
 
   return {
     dialect: 'pglite',
