@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Deps } from '../../src/deps.js'
-import { refreshTextStatistics, upsertArticles } from '../../src/knowledge/ingest.js'
+import { noteChunksWritten, refreshTextStatistics, textStatisticsSetting, upsertArticles, type TextStatisticsState } from '../../src/knowledge/ingest.js'
 import { reindexKnowledge } from '../../src/knowledge/reindex.js'
 import { searchKnowledge } from '../../src/knowledge/search.js'
 import { ensureSpace } from '../../src/knowledge/spaces.js'
 import { createMemoryLogger } from '../../src/logger.js'
 import * as queries from '../../src/storage/queries/knowledge.js'
+import { readSetting, writeSetting } from '../../src/storage/queries/settings.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { hashingRuntime } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
@@ -170,6 +171,23 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     expect(query).not.toContain('router')
     const { results } = await searchKnowledge(deps, { q: 'router limescale', k: 3 })
     expect(results.some((hit) => hit.externalId === 'kb-en-descale')).toBe(true)
+  })
+
+  it('refreshes the word statistics once the chunks written since the last refresh reach 20% (at least 100)', async () => {
+    const deps = await setup()
+    const state = () => readSetting<TextStatisticsState>(sql, textStatisticsSetting)
+    await upsertArticles(deps, [descaling, refund])
+    expect((await state())?.chunks).toBeUndefined() // a few chunks: no word can be common yet
+    expect(await noteChunksWritten(sql, 120)).toBe(true)
+    expect(await state()).toMatchObject({ written: 0 })
+    // As if the last refresh had seen 1 000 chunks: the next one is due after 200 more.
+    await writeSetting(sql, textStatisticsSetting, { chunks: 1000, written: 0 })
+    expect(await noteChunksWritten(sql, 150)).toBe(false)
+    expect(await state()).toMatchObject({ chunks: 1000, written: 150 })
+    expect(await noteChunksWritten(sql, 60)).toBe(true)
+    const after = await state()
+    expect(after?.written).toBe(0)
+    expect(after?.chunks).toBeLessThan(1000) // the count ANALYZE found
   })
 
   it('uses the HNSW index of the active space for kNN', async () => {

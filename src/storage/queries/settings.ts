@@ -27,3 +27,19 @@ export async function seedOnce(
   await writeSetting(sql, key, { at: new Date().toISOString(), ...counts })
   return counts
 }
+
+/**
+ * Adds `amount` to the number `field` of a JSON setting in one statement, so concurrent writers lose
+ * no update; a missing setting or field counts from 0. Returns the whole new value.
+ */
+export async function addToSetting<T>(sql: Sql, key: string, field: string, amount: number): Promise<T> {
+  const [row] = await sql.query<{ value: T }>(
+    `INSERT INTO settings (key, value) VALUES ($1, jsonb_build_object($2::text, $3::numeric))
+     ON CONFLICT (key) DO UPDATE
+       SET value = settings.value || jsonb_build_object($2::text, coalesce((settings.value ->> $2::text)::numeric, 0) + $3::numeric),
+           updated_at = now()
+     RETURNING value`,
+    [key, field, amount],
+  )
+  return row!.value
+}
