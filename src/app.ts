@@ -19,6 +19,9 @@ import { ArticleInputDoc, knowledgeRoutes } from './http/routes/knowledge.js'
 import { triageRoutes } from './http/routes/triage.js'
 import { integrationRoutes } from './http/routes/integrations.js'
 import { jobRoutes } from './http/routes/jobs.js'
+import { auditRoutes } from './http/routes/audit.js'
+import { escalationRoutes } from './http/routes/escalations.js'
+import { inquiryRoutes } from './http/routes/inquiries.js'
 import { webhookRoutes } from './http/routes/webhooks.js'
 import { createRouter } from './http/router.js'
 
@@ -63,6 +66,9 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', integrationRoutes(deps))
   app.route('/', webhookRoutes(deps))
   app.route('/', jobRoutes(deps))
+  app.route('/', inquiryRoutes(deps))
+  app.route('/', escalationRoutes(deps))
+  app.route('/', auditRoutes(deps))
   app.openAPIRegistry.register('ArticleInput', ArticleInputDoc)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })

@@ -79,6 +79,8 @@ const configShape = {
   JOB_POLL_INTERVAL_MS: setting(z.coerce.number().int().min(10).max(60_000).default(500)),
   JOB_MAX_ATTEMPTS: setting(z.coerce.number().int().min(1).max(100).default(10)),
   WRITE_BACK_TIMEOUT_SECONDS: seconds(15),
+  LEAD_NOTIFY_WEBHOOK_URL: setting(z.string().url().refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL').optional()),
+  PUBLIC_BASE_URL: setting(z.string().url().optional()),
 }
 
 export const configSchema = z.object(configShape).superRefine((env, context) => {
@@ -127,6 +129,8 @@ export interface Config {
   knowledge: { loadDemo: boolean; reindexOnStart: boolean; hnswEfSearch: number }
   /** Background jobs: workerConcurrency 0 runs none in the server (then run `npm run worker`). */
   jobs: { workerConcurrency: number; leaseMs: number; pollIntervalMs: number; maxAttempts: number; writeBackTimeoutMs: number }
+  /** notifyWebhookUrl: a Slack- or Teams-compatible incoming webhook told about every escalation. */
+  leads: { notifyWebhookUrl: string | undefined; publicBaseUrl: string | undefined }
   triage: {
     escalationThreshold: number
     escalationWeights: Partial<Record<EscalationReason, number>>
@@ -201,6 +205,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxAttempts: env2.JOB_MAX_ATTEMPTS,
       writeBackTimeoutMs: env2.WRITE_BACK_TIMEOUT_SECONDS * 1000,
     },
+    leads: { notifyWebhookUrl: env2.LEAD_NOTIFY_WEBHOOK_URL, publicBaseUrl: env2.PUBLIC_BASE_URL },
     triage: {
       escalationThreshold: env2.ESCALATION_THRESHOLD,
       escalationWeights: env2.ESCALATION_WEIGHTS,

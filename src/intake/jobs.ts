@@ -3,6 +3,7 @@ import { createWorker, type JobHandler, type Worker } from '../jobs/worker.js'
 import type { BackoffPolicy } from '../storage/queries/jobs.js'
 import { triageQueue, writeBackQueue } from './queues.js'
 import { runTriageJob } from './triage-job.js'
+import { notifyLeadsQueue, sendLeadNotice, type LeadNotice } from '../leads/notify.js'
 import { runWriteBackJob } from './write-back-job.js'
 
 function inquiryIdOf(payload: unknown): string {
@@ -11,11 +12,12 @@ function inquiryIdOf(payload: unknown): string {
   return id
 }
 
-/** The handlers of the webhook flow's queues. */
+/** The handlers of the background queues: the webhook flow's, and the leads' notifications. */
 export function intakeJobHandlers(deps: Deps): Record<string, JobHandler> {
   return {
     [triageQueue]: (job, { signal }) => runTriageJob(deps, inquiryIdOf(job.payload), signal),
     [writeBackQueue]: (job, { signal }) => runWriteBackJob(deps, inquiryIdOf(job.payload), signal),
+    [notifyLeadsQueue]: (job, { signal }) => sendLeadNotice(deps, job.payload as LeadNotice, signal),
   }
 }
 

@@ -4,6 +4,7 @@ import * as inquiries from '../storage/queries/inquiries.js'
 import { analyzeInquiry, escalationRecord } from '../triage/pipeline.js'
 import type { TriageInput } from '../triage/triage-input.js'
 import { writeBackQueue } from './queues.js'
+import { leadNoticeOf, queueLeadNotice } from '../leads/notify.js'
 
 type JobDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'logger' | 'clock' | 'config' | 'llm' | 'jobs'>
 
@@ -46,6 +47,7 @@ export async function runTriageJob(deps: JobDeps, inquiryId: string, signal: Abo
     if (updated && row.integration_id) {
       await enqueueJob(tx, { queue: writeBackQueue, payload: { inquiryId }, dedupeKey: `${writeBackQueue}:${inquiryId}`, maxAttempts: deps.config.jobs.maxAttempts })
     }
+    if (updated) await queueLeadNotice(deps, tx, leadNoticeOf(result, row.subject))
     return updated
   })
   if (stored) deps.jobs?.wake()

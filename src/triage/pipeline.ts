@@ -1,5 +1,7 @@
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
+import { leadNoticeOf, queueLeadNotice } from '../leads/notify.js'
+import type { Sql } from '../storage/sql.js'
 import { searchKnowledge, type SearchHit } from '../knowledge/search.js'
 import { toSpace } from '../knowledge/spaces.js'
 import * as knowledgeQueries from '../storage/queries/knowledge.js'
@@ -32,7 +34,7 @@ export interface TriageResult {
   createdAt: string
 }
 
-type TriageDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'logger' | 'clock' | 'config' | 'llm'>
+type TriageDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'logger' | 'clock' | 'config' | 'llm' | 'jobs'>
 
 const retrievalQueryLength = 2000
 const suggestionCount = 3
@@ -55,7 +57,17 @@ export interface AnalyzeOptions {
  */
 export async function triageInquiry(deps: TriageDeps, input: TriageInput, options: { signal?: AbortSignal } = {}): Promise<TriageResult> {
   const outcome = await analyzeInquiry(deps, input, options)
-  await inquiryQueries.insertInquiry(deps.sql, inquiryRecord(input, outcome.result), escalationRecord(outcome))
+  const notice = deps.config.leads.notifyWebhookUrl ? leadNoticeOf(outcome.result, input.subject) : undefined
+  const store = (sql: Sql) => inquiryQueries.insertInquiry(sql, inquiryRecord(input, outcome.result), escalationRecord(outcome))
+  if (!notice) await store(deps.sql)
+  else {
+    // The notification is queued with the escalation, in one transaction, and sent by a job.
+    await deps.sql.transaction(async (tx) => {
+      await store(tx)
+      await queueLeadNotice(deps, tx, notice)
+    })
+    deps.jobs?.wake()
+  }
   return outcome.result
 }
 

@@ -4,7 +4,9 @@ import { AppError } from '../../errors.js'
 import { deleteArticle, getArticle } from '../../knowledge/articles.js'
 import { departments } from '../../knowledge/article-input.js'
 import { upsertArticles } from '../../knowledge/ingest.js'
+import { publishArticle } from '../../knowledge/publish.js'
 import { searchKnowledge } from '../../knowledge/search.js'
+import { listArticles } from '../../storage/queries/knowledge.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
 import { createRouter } from '../router.js'
@@ -95,6 +97,26 @@ const searchRoute = createRoute({
   responses: { 200: json(SearchResultSchema, 'Best articles first'), ...problemResponses(422, ...authenticatedProblems) },
 })
 
+const ArticleSummarySchema = ArticleSchema.omit({ body: true, chunks: true }).openapi('ArticleSummary')
+const listRoute = createRoute({
+  method: 'get', path: '/v1/kb/articles', tags, security: bearerSecurity, middleware: requireRole('agent', 'lead', 'admin'),
+  summary: 'Articles by status, most recently changed first (status=draft: drafts waiting to be published)',
+  request: {
+    query: z.object({
+      status: z.enum(['draft', 'published']).optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      cursor: z.string().uuid().optional(),
+    }),
+  },
+  responses: { 200: json(z.object({ items: z.array(ArticleSummarySchema), nextCursor: z.string().nullable() }), 'One page'), ...problemResponses(422, ...authenticatedProblems) },
+})
+const publishRoute = createRoute({
+  method: 'post', path: '/v1/kb/articles/{id}/publish', tags, security: bearerSecurity, middleware: requireRole('lead', 'admin'),
+  summary: 'Publish a draft: it is chunked, embedded and found by search from now on (lead, admin)',
+  request: { params: idParam },
+  responses: { 200: json(ArticleSchema, 'Published'), ...problemResponses(404, 409, 422, ...authenticatedProblems) },
+})
+
 export function knowledgeRoutes(deps: Deps) {
   return createRouter()
     .openapi(upsertRoute, async (c) => {
@@ -108,6 +130,17 @@ export function knowledgeRoutes(deps: Deps) {
       }
       return c.json(result, 200)
     })
+    .openapi(listRoute, async (c) => {
+      const page = await listArticles(deps.sql, c.req.valid('query'))
+      return c.json({
+        items: page.rows.map((row) => ({
+          id: row.id, externalId: row.external_id, title: row.title, language: row.language, department: row.department, tags: row.tags,
+          url: row.url, status: row.status, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
+        })),
+        nextCursor: page.nextCursor,
+      }, 200)
+    })
+    .openapi(publishRoute, async (c) => c.json(await publishArticle(deps, c.get('principal'), c.req.valid('param').id), 200))
     .openapi(getRoute, async (c) => c.json(await getArticle(deps, c.req.valid('param').id), 200))
     .openapi(deleteRoute, async (c) => {
       const { id } = c.req.valid('param')

@@ -172,3 +172,87 @@ export async function completeReceivedInquiry(
 export async function markWrittenBack(sql: Sql, id: string, at: Date): Promise<void> {
   await sql.query('UPDATE inquiries SET written_back_at = $2 WHERE id = $1 AND written_back_at IS NULL', [id, at])
 }
+
+export interface InquiryListFilter {
+  status?: 'received' | 'triaged' | undefined
+  department?: 'technical' | 'commercial' | undefined
+  escalated?: boolean | undefined
+  /** Words in the subject, body, customer or external id. */
+  q?: string | undefined
+  limit: number
+  cursor?: string | undefined
+}
+
+export interface InquiryListRow {
+  id: string
+  external_id: string | null
+  subject: string | null
+  excerpt: string
+  language: string
+  department: string | null
+  confidence: number | null
+  escalated: boolean | null
+  status: 'received' | 'triaged'
+  customer_name: string | null
+  customer_email: string | null
+  created_at: Date
+  escalation_id: string | null
+  escalation_status: string | null
+  escalation_due_at: Date | null
+}
+
+/** Newest first, paged by keyset on (created_at, id); q matches case-insensitively anywhere in the text fields. */
+export async function listInquiries(sql: Sql, filter: InquiryListFilter): Promise<{ rows: InquiryListRow[]; nextCursor: string | null }> {
+  const pattern = filter.q ? `%${filter.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%` : null
+  const rows = await sql.query<InquiryListRow>(
+    `SELECT i.id, i.external_id, i.subject, left(i.body, 240) AS excerpt, i.language, i.department, i.confidence, i.escalated, i.status,
+            i.customer_name, i.customer_email, i.created_at, e.id AS escalation_id, e.status AS escalation_status, e.due_at AS escalation_due_at
+       FROM inquiries i LEFT JOIN escalations e ON e.inquiry_id = i.id
+      WHERE ($1::text IS NULL OR i.status = $1) AND ($2::text IS NULL OR i.department = $2) AND ($3::boolean IS NULL OR i.escalated = $3)
+        AND ($4::text IS NULL OR i.subject ILIKE $4 OR i.body ILIKE $4 OR i.customer_name ILIKE $4 OR i.customer_email ILIKE $4 OR i.external_id ILIKE $4)
+        AND ($5::uuid IS NULL OR (i.created_at, i.id) < (SELECT created_at, id FROM inquiries WHERE id = $5::uuid))
+      ORDER BY i.created_at DESC, i.id DESC LIMIT $6`,
+    [filter.status ?? null, filter.department ?? null, filter.escalated ?? null, pattern, filter.cursor ?? null, filter.limit + 1],
+  )
+  const page = rows.slice(0, filter.limit)
+  return { rows: page, nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null }
+}
+
+export interface FeedbackInsert {
+  inquiryId: string
+  usedArticleId: string | null
+  edited: boolean | undefined
+  rating: number | undefined
+  correctDepartment: string | undefined
+  comment: string | undefined
+  authorKeyId: string
+}
+
+export async function insertFeedback(sql: Sql, feedback: FeedbackInsert, at: Date): Promise<string> {
+  const [row] = await sql.query<{ id: string }>(
+    `INSERT INTO inquiry_feedback (inquiry_id, used_article_id, edited, rating, correct_department, comment, author_key_id, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+    [feedback.inquiryId, feedback.usedArticleId, feedback.edited ?? null, feedback.rating ?? null, feedback.correctDepartment ?? null,
+      feedback.comment ?? null, feedback.authorKeyId, at],
+  )
+  return row!.id
+}
+
+export interface FeedbackRow {
+  id: string
+  used_article_id: string | null
+  edited: boolean | null
+  rating: number | null
+  correct_department: string | null
+  comment: string | null
+  author_key_id: string | null
+  created_at: Date
+}
+
+export function listFeedback(sql: Sql, inquiryId: string): Promise<FeedbackRow[]> {
+  return sql.query<FeedbackRow>(
+    `SELECT id, used_article_id, edited, rating, correct_department, comment, author_key_id, created_at
+       FROM inquiry_feedback WHERE inquiry_id = $1 ORDER BY created_at, id`,
+    [inquiryId],
+  )
+}

@@ -1,0 +1,64 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import type { Deps } from '../../deps.js'
+import { FeedbackResultSchema, FeedbackSchema, recordFeedback } from '../../leads/feedback.js'
+import { listInquiries, type InquiryListRow } from '../../storage/queries/inquiries.js'
+import { requireRole } from '../middleware/auth.js'
+import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
+import { createRouter } from '../router.js'
+
+const department = z.enum(['technical', 'commercial'])
+const InquirySummarySchema = z
+  .object({
+    inquiryId: z.string().uuid(), externalId: z.string().nullable(), subject: z.string().nullable(), excerpt: z.string(), language: z.string(),
+    status: z.enum(['received', 'triaged']), department: department.nullable(), confidence: z.number().nullable(), escalated: z.boolean().nullable(),
+    customer: z.object({ name: z.string().nullable(), email: z.string().nullable() }),
+    escalation: z.object({ id: z.string(), status: z.string(), dueAt: z.string(), overdue: z.boolean() }).nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('InquirySummary')
+
+const booleanParam = z.enum(['true', 'false']).transform((value) => value === 'true')
+const ListQuerySchema = z.object({
+  status: z.enum(['received', 'triaged']).optional(),
+  department: department.optional(),
+  escalated: booleanParam.optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().uuid().optional().openapi({ description: 'nextCursor of the previous page' }),
+})
+
+const toSummary = (row: InquiryListRow, now: Date): z.infer<typeof InquirySummarySchema> => ({
+  inquiryId: row.id, externalId: row.external_id, subject: row.subject, excerpt: row.excerpt, language: row.language, status: row.status,
+  department: row.department as 'technical' | 'commercial' | null, confidence: row.confidence, escalated: row.escalated,
+  customer: { name: row.customer_name, email: row.customer_email },
+  escalation: row.escalation_id && row.escalation_due_at
+    ? { id: row.escalation_id, status: row.escalation_status!, dueAt: row.escalation_due_at.toISOString(), overdue: row.escalation_status !== 'resolved' && row.escalation_due_at < now }
+    : null,
+  createdAt: row.created_at.toISOString(),
+})
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+const people = requireRole('agent', 'lead', 'admin')
+
+const listRoute = createRoute({
+  method: 'get', path: '/v1/inquiries', tags: ['inquiries'], security: bearerSecurity, middleware: people,
+  summary: 'Inquiries, newest first, with filters (agent, lead, admin)',
+  request: { query: ListQuerySchema },
+  responses: { 200: json(z.object({ items: z.array(InquirySummarySchema), nextCursor: z.string().nullable() }), 'One page'), ...problemResponses(422, ...authenticatedProblems) },
+})
+const feedbackRoute = createRoute({
+  method: 'post', path: '/v1/inquiries/{id}/feedback', tags: ['inquiries'], security: bearerSecurity, middleware: people,
+  summary: 'Which suggestion was used, whether it was edited, a rating, and the right department if triage was wrong',
+  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }), body: { required: true, content: { 'application/json': { schema: FeedbackSchema } } } },
+  responses: { 201: json(FeedbackResultSchema, 'Stored; a correction is learned before this answer'), ...problemResponses(400, 404, 409, 413, 415, 422, ...authenticatedProblems) },
+})
+
+export function inquiryRoutes(deps: Deps) {
+  return createRouter()
+    .openapi(listRoute, async (c) => {
+      const page = await listInquiries(deps.sql, c.req.valid('query'))
+      const now = deps.clock.now()
+      return c.json({ items: page.rows.map((row) => toSummary(row, now)), nextCursor: page.nextCursor }, 200)
+    })
+    .openapi(feedbackRoute, async (c) => c.json(await recordFeedback(deps, c.get('principal'), c.req.valid('param').id, c.req.valid('json')), 201))
+}

@@ -1,0 +1,53 @@
+import { z } from '@hono/zod-openapi'
+import { isUuid } from '../auth/api-keys.js'
+import type { Principal } from '../auth/roles.js'
+import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
+import { insertAudit } from '../storage/queries/audit.js'
+import * as inquiries from '../storage/queries/inquiries.js'
+import { learnDepartment } from './learn.js'
+
+export const FeedbackSchema = z
+  .object({
+    usedArticleId: z.string().uuid().nullable().openapi({ description: 'The suggestion the agent used (its articleId), or null for none' }),
+    edited: z.boolean().optional().openapi({ description: 'Whether the agent changed the suggested reply before sending it' }),
+    rating: z.number().int().min(1).max(5).optional(),
+    correctDepartment: z.enum(['technical', 'commercial']).optional().openapi({ description: 'Set when triage chose the wrong department: becomes a training example at once' }),
+    comment: z.string().trim().max(2000).optional(),
+  })
+  .strict()
+  .openapi('Feedback')
+
+export const FeedbackResultSchema = z
+  .object({ id: z.string().uuid(), inquiryId: z.string().uuid(), exampleAdded: z.boolean().openapi({ description: 'The correction was stored as a training example' }) })
+  .openapi('FeedbackResult')
+
+/**
+ * An agent's verdict on one triaged inquiry. The used suggestion must be one the inquiry offered; a
+ * department correction is learned before the response, so the next similar inquiry is classified right.
+ */
+export async function recordFeedback(
+  deps: Pick<Deps, 'sql' | 'clock' | 'embeddings' | 'classifier' | 'logger'>, principal: Principal, inquiryId: string, input: z.infer<typeof FeedbackSchema>,
+): Promise<z.infer<typeof FeedbackResultSchema>> {
+  const row = isUuid(inquiryId) ? await inquiries.findStoredInquiry(deps.sql, inquiryId) : undefined
+  if (!row) throw new AppError('not_found', `No inquiry with id ${inquiryId}.`)
+  if (row.status !== 'triaged' || !row.result) throw new AppError('conflict', 'The inquiry is not triaged yet; there is nothing to give feedback on.')
+  const offered = ((row.result.suggestions ?? []) as Array<{ articleId: string }>).map((suggestion) => suggestion.articleId)
+  if (input.usedArticleId && !offered.includes(input.usedArticleId)) {
+    throw new AppError('validation_failed', 'That article was not among the suggestions.', { errors: [{ field: 'usedArticleId', message: 'must be the articleId of one of the inquiry\'s suggestions, or null' }] })
+  }
+  const at = deps.clock.now()
+  const id = await deps.sql.transaction(async (tx) => {
+    const feedbackId = await inquiries.insertFeedback(tx, {
+      inquiryId, usedArticleId: input.usedArticleId, edited: input.edited, rating: input.rating, correctDepartment: input.correctDepartment,
+      comment: input.comment, authorKeyId: principal.keyId,
+    }, at)
+    await insertAudit(tx, { actor: principal, action: 'feedback', entityType: 'inquiry', entityId: inquiryId, before: null, after: { feedbackId, ...input } }, at)
+    return feedbackId
+  })
+  const correction = input.correctDepartment && input.correctDepartment !== (row.result.department as string | undefined)
+  const exampleAdded = correction
+    ? await learnDepartment(deps, { text: [row.subject, row.body].filter(Boolean).join('\n\n'), department: input.correctDepartment!, language: row.language })
+    : false
+  return { id, inquiryId, exampleAdded }
+}

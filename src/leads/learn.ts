@@ -1,0 +1,17 @@
+import type { Deps } from '../deps.js'
+import * as knowledgeQueries from '../storage/queries/knowledge.js'
+import { addExamples } from '../triage/examples.js'
+
+/**
+ * A human's department decision (an agent's correction, a lead's final department) becomes a labelled
+ * example, and the classifier retrains before this returns, so the next similar inquiry already benefits.
+ */
+export async function learnDepartment(
+  deps: Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'logger'>, example: { text: string; department: 'technical' | 'commercial'; language: string },
+): Promise<boolean> {
+  const language = /^[a-z]{2}$/.test(example.language) ? example.language : undefined
+  const result = await addExamples(deps, [{ text: example.text.slice(0, 50_000), department: example.department, ...(language ? { language } : {}) }], 'feedback')
+  const active = await knowledgeQueries.findActiveSpace(deps.sql)
+  if (active) await deps.classifier.refresh(deps, active)
+  return result.created > 0
+}
