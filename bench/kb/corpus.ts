@@ -1,7 +1,7 @@
 import { chunkArticle } from '../../src/knowledge/chunk.js'
-import { english, errorCodes, german, products, type LanguageWords } from './vocabulary.js'
-
 import { seededRandom } from '../../src/triage/classifier/random.js'
+import { buildLongTail } from './long-tail.js'
+import { english, german, type LanguageWords } from './vocabulary.js'
 
 /** A deterministic pseudo-random source: the same seed gives the same knowledge base. */
 export type Random = () => number
@@ -40,25 +40,36 @@ export interface SyntheticArticle {
 interface Language {
   code: 'de' | 'en'
   words: LanguageWords
+  /** Background words of running text: Zipf over frequent words then the long tail (exponent 1, as in text). */
   article: (random: Random) => string
+  /** An article's topic words: a flatter Zipf, so most topics are tail words (a part, a code, a compound). */
+  topic: (random: Random) => string
+  /** Content words of a question: between the two. */
   query: (random: Random) => string
 }
 
-const languages: Language[] = [german, english].map((words, index) => ({
-  code: index === 0 ? 'de' : 'en',
-  words,
-  article: zipfSampler(words.words, 1),
-  query: zipfSampler(words.words, 0.8),
-}))
+const tail = buildLongTail(german.kinds.length)
+const { productsByKind, errorCodes, parts } = tail
 
-function sentence(random: Random, language: Language, topic: string[], product: string): string {
+const languages: Language[] = [german, english].map((words, index) => {
+  const ranked = [...words.words, ...(index === 0 ? tail.german : tail.english)]
+  return {
+    code: index === 0 ? 'de' : 'en',
+    words,
+    article: zipfSampler(ranked, 1),
+    topic: zipfSampler(ranked, 0.5),
+    query: zipfSampler(ranked, 0.7),
+  }
+})
+
+function sentence(random: Random, language: Language, topic: string[], product: string, codes: string[]): string {
   const length = 8 + Math.floor(random() * 9)
   const words: string[] = []
   for (let i = 0; i < length; i++) {
     const roll = random()
-    if (roll < 0.4) words.push(pick(random, language.words.glue))
-    else if (roll < 0.7) words.push(pick(random, topic))
-    else if (roll < 0.75) words.push(random() < 0.6 ? product : pick(random, errorCodes))
+    if (roll < 0.45) words.push(pick(random, language.words.glue))
+    else if (roll < 0.73) words.push(pick(random, topic))
+    else if (roll < 0.77) words.push(random() < 0.6 ? product : pick(random, codes))
     else words.push(language.article(random))
   }
   const text = words.join(' ')
@@ -68,19 +79,20 @@ function sentence(random: Random, language: Language, topic: string[], product: 
 /** An article of 4 to 6 sections of about 160 words: each section becomes one chunk of about 220 tokens. */
 function generateArticle(random: Random, index: number): SyntheticArticle {
   const language = pick(random, languages)
-  const productIndex = Math.floor(random() * products.length)
-  const product = products[productIndex]!
-  // Topic words are drawn evenly so articles differ; the Zipf background makes some words common everywhere.
-  const topic = [...new Set(Array.from({ length: 14 }, () => pick(random, language.words.words)))]
+  const kindIndex = Math.floor(random() * language.words.kinds.length)
+  const product = pick(random, productsByKind[kindIndex]!)
+  const topic = [...new Set(Array.from({ length: 14 }, () => language.topic(random)))]
+  // The display code and the spare part this article is about: rare words, as in a real knowledge base.
+  const codes = [pick(random, errorCodes), pick(random, parts)]
   const sections: string[] = []
   const sectionCount = 4 + Math.floor(random() * 3)
   for (let s = 0; s < sectionCount; s++) {
     const paragraphs = Array.from({ length: 3 }, () =>
-      Array.from({ length: 4 + Math.floor(random() * 2) }, () => sentence(random, language, topic, product)).join(' '),
+      Array.from({ length: 4 + Math.floor(random() * 2) }, () => sentence(random, language, topic, product, codes)).join(' '),
     )
     sections.push(`## ${pick(random, language.words.headings)} ${s + 1}\n\n${paragraphs.join('\n\n')}`)
   }
-  const kind = language.words.kinds[productIndex]!
+  const kind = language.words.kinds[kindIndex]!
   return {
     externalId: `bench-${language.code}-${index}`,
     title: `${kind} ${product} – ${topic[0]} ${language.code === 'de' ? 'und' : 'and'} ${topic[1] ?? topic[0]}`,
@@ -124,12 +136,13 @@ export function generateQueries(seed: number, count: number): string[] {
   return Array.from({ length: count }, () => {
     const language = pick(random, languages)
     const parts = [pick(random, language.words.openers)]
-    const productIndex = Math.floor(random() * products.length)
-    if (random() < 0.5) parts.push(language.words.kinds[productIndex]!)
-    if (random() < 0.6) parts.push(products[productIndex]!)
+    const kindIndex = Math.floor(random() * language.words.kinds.length)
+    if (random() < 0.5) parts.push(language.words.kinds[kindIndex]!)
+    if (random() < 0.6) parts.push(pick(random, productsByKind[kindIndex]!))
     const wordCount = 2 + Math.floor(random() * 4)
     for (let i = 0; i < wordCount; i++) parts.push(language.query(random))
-    if (random() < 0.15) parts.push(pick(random, errorCodes))
+    if (random() < 0.2) parts.push(pick(random, errorCodes))
+    else if (random() < 0.1) parts.push(pick(random, tail.parts))
     return `${parts.join(' ')}?`
   })
 }

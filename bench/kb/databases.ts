@@ -6,6 +6,7 @@ import { migrate } from '../../src/storage/migrate.js'
 import { loadMigrationFiles } from '../../src/storage/migration-files.js'
 import { createPgSql } from '../../src/storage/pg.js'
 import { createPgliteSql } from '../../src/storage/pglite.js'
+import { sessionSettings } from '../../src/storage/session.js'
 import type { Sql } from '../../src/storage/sql.js'
 
 /** A fresh, migrated database for one benchmark run; close() removes every trace of it. */
@@ -14,6 +15,20 @@ export interface BenchDatabase {
   sql: Sql
   /** Where the data lives: a temp folder, memory, or the schema name. */
   location: string
+  close(): Promise<void>
+  /**
+   * A handle whose kNN queries run at this hnsw.ef_search, as a service configured with
+   * KB_HNSW_EF_SEARCH would: on PostgreSQL a pool of its own with the setting in its startup options;
+   * on PGlite (one session) the same handle, after `prepare()` has SET it.
+   */
+  atEfSearch(efSearch: number): Promise<EfSearchHandle>
+}
+
+export interface EfSearchHandle {
+  efSearch: number
+  sql: Sql
+  /** Run before each measured operation (PGlite's one session is shared by every setting). */
+  prepare(): Promise<void>
   close(): Promise<void>
 }
 
@@ -28,6 +43,10 @@ export async function openPglite(options: { inMemory: boolean }): Promise<BenchD
     async close() {
       await sql.close()
       if (dataDir) await rm(dataDir, { recursive: true, force: true })
+    },
+    async atEfSearch(efSearch) {
+      const prepare = () => sql.exec(`SET hnsw.ef_search = ${Math.trunc(efSearch)}`)
+      return { efSearch, sql, prepare, close: () => sql.exec(`RESET hnsw.ef_search; ${sessionSettings()}`) }
     },
   }
 }
@@ -55,6 +74,10 @@ export async function openPostgres(url: string): Promise<BenchDatabase> {
       await sql.close()
       await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
       await admin.close()
+    },
+    async atEfSearch(efSearch) {
+      const pool = await createPgSql({ url, maxConnections: 2, logger, schema, connectTimeoutMs: 5000, hnswEfSearch: efSearch })
+      return { efSearch, sql: pool, prepare: async () => {}, close: () => pool.close() }
     },
   }
 }

@@ -15,9 +15,11 @@ export interface RecallResult {
   complete: boolean
   note?: string
   queries: number
-  /** At the session's ef_search (100, src/storage/session.ts), from the latency run's bare kNN answers. */
+  /** At the session's ef_search (KB_HNSW_EF_SEARCH's default), from the latency run's bare kNN answers. */
   session: RecallAt
-  /** At other ef_search values, set with SET LOCAL: 40 is pgvector's default. */
+  /** At every ef_search of the latency run, from its bare kNN answers (latencies are in the latency result). */
+  byEfSearch: RecallAt[]
+  /** At other ef_search values, set with SET LOCAL in the recall loop: 40 is pgvector's default. */
   others: RecallAt[]
   /** Queries whose 10th and 11th exact neighbours are equally far: there, either id is a right answer. */
   exactTiesAt10: number
@@ -30,12 +32,14 @@ export interface RecallResult {
 const exactSql = (dims: number) =>
   `SELECT chunk_id, embedding::vector(${dims}) <=> $1::vector(${dims}) AS distance FROM kb_chunk_embeddings WHERE space_id = $2 ORDER BY embedding::vector(${dims}) <=> $1::vector(${dims}) LIMIT 11`
 
-const otherEfSearch = [40, 200, 400]
+const otherEfSearch = [40]
 
-/** recall@10 of the HNSW answers (from the latency run, and again at other ef_search values) against exact search. */
-export async function measureRecall(sql: Sql, space: SpaceRow, queries: QueryCase[], knnIds: string[][], budget: Budget): Promise<RecallResult> {
+/** recall@10 of the HNSW answers (from the latency run, and at pgvector's default ef_search) against exact search. */
+export async function measureRecall(sql: Sql, space: SpaceRow, queries: QueryCase[], knnIdsByEf: Map<number, string[][]>, budget: Budget): Promise<RecallResult> {
   const dims = space.dimensions
   const [session] = await sql.query<{ ef: string }>(`SELECT current_setting('hnsw.ef_search') AS ef`)
+  const knnIds = knnIdsByEf.get(Number(session!.ef))
+  if (!knnIds) throw new Error(`no latency-run answers at the session's ef_search ${session!.ef}`)
   const withSettings = <T>(settings: string, fn: (tx: Sql) => Promise<T>) =>
     sql.transaction(async (tx) => {
       await tx.exec(settings)
@@ -43,7 +47,7 @@ export async function measureRecall(sql: Sql, space: SpaceRow, queries: QueryCas
     })
   const exactPlan = await withSettings('SET LOCAL enable_indexscan = off', async (tx) =>
     (await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${exactSql(dims)}`, [queries[0]!.literal, space.id])).map((row) => row['QUERY PLAN']).join('\n'))
-  const recalls = new Map<string, number[]>([['session', []], ...otherEfSearch.map((ef) => [String(ef), []] as [string, number[]])])
+  const recalls = new Map<string, number[]>([...[...knnIdsByEf.keys(), ...otherEfSearch].map((ef) => [String(ef), []] as [string, number[]])])
   const knnMs = new Map<string, number[]>(otherEfSearch.map((ef) => [String(ef), []]))
   const exactMs: number[] = []
   let ties = 0
@@ -56,7 +60,7 @@ export async function measureRecall(sql: Sql, space: SpaceRow, queries: QueryCas
     const truth = new Set(exact.slice(0, 10).map((row) => row.chunk_id))
     if (exact[10] && Math.abs(exact[10].distance - exact[9]!.distance) < 1e-9) ties++
     const recall = (ids: string[]) => ids.filter((id) => truth.has(id)).length / Math.max(1, truth.size)
-    recalls.get('session')!.push(recall(knnIds[index]!))
+    for (const [ef, ids] of knnIdsByEf) recalls.get(String(ef))!.push(recall(ids[index]!))
     for (const ef of otherEfSearch) {
       const ids = await withSettings(`SET LOCAL hnsw.ef_search = ${ef}`, async (tx) => {
         const began = performance.now()
@@ -74,7 +78,8 @@ export async function measureRecall(sql: Sql, space: SpaceRow, queries: QueryCas
     complete,
     ...(complete ? {} : { note: `budget ran out after ${measured} of ${queries.length} queries` }),
     queries: measured,
-    session: { efSearch: session?.ef ?? 'unknown', recall: mean(recalls.get('session')!), knnMs: null },
+    session: { efSearch: session!.ef, recall: mean(recalls.get(session!.ef)!), knnMs: null },
+    byEfSearch: [...knnIdsByEf.keys()].map((ef) => ({ efSearch: String(ef), recall: mean(recalls.get(String(ef))!), knnMs: null })),
     others: otherEfSearch.map((ef) => ({ efSearch: String(ef), recall: mean(recalls.get(String(ef))!), knnMs: summarize(knnMs.get(String(ef))!) })),
     exactTiesAt10: ties,
     exactMs: summarize(exactMs),

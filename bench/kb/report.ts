@@ -27,7 +27,7 @@ export interface Report {
 /** The commit under test and the source files changed on top of it (git is optional). */
 export async function describeCode(): Promise<Report['code']> {
   const { execFile } = await import('node:child_process')
-  const git = (args: string[]) => new Promise<string>((resolve) => execFile('git', args, (error, stdout) => resolve(error ? '' : stdout.trim())))
+  const git = (args: string[]) => new Promise<string>((resolve) => execFile('git', args, (error, stdout) => resolve(error ? '' : stdout.trimEnd())))
   const commit = (await git(['rev-parse', '--short', 'HEAD'])) || 'unknown'
   const changed = (await git(['status', '--porcelain', '--', 'src', 'migrations'])).split('\n').filter(Boolean).map((line) => line.slice(3))
   return { commit, changed }
@@ -82,9 +82,16 @@ export function renderMarkdown(report: Report): string {
     '',
     '## Summary (latencies in ms, p50 / p99)',
     '',
-    '| database | chunks | ingest chunks/s (upsertArticles) | bulk chunks/s | HNSW build s | hybrid k=5 | bare kNN | hybrid / bare (p50) | text leg | vector leg | recall@10 (session ef_search) | recall@10 ef 40 |',
-    '| --- | ---: | --- | ---: | ---: | --- | --- | ---: | --- | --- | ---: | ---: |',
-    ...report.runs.map((run) => `| ${run.database} | ${run.chunks} | ${value(run.ingest?.chunksPerSecond)} (${value(run.ingest?.chunks)} chunks) | ${value(run.bulk?.chunksPerSecond)} | ${seconds(run.indexBuild?.hnswMs)} | ${ms(run.latency?.stats.hybrid)} | ${ms(run.latency?.stats.bareKnn)} | ${value(run.latency?.hybridOverBareKnn)} | ${ms(run.latency?.stats.textLeg)} | ${ms(run.latency?.stats.vectorLeg)} | ${value(run.recall?.session.recall)} (${value(run.recall?.session.efSearch)}) | ${value(run.recall?.others.find((at) => at.efSearch === '40')?.recall)} |`),
+    '| database | chunks | ingest chunks/s (upsertArticles, first 10k) | bulk chunks/s | HNSW build s | ef_search | hybrid k=5 | bare kNN | hybrid / bare (p50) | text leg | text matches (median) | vector leg | recall@10 | recall@10 ef 40 |',
+    '| --- | ---: | --- | ---: | ---: | ---: | --- | --- | ---: | --- | ---: | --- | ---: | ---: |',
+    ...report.runs.map((run) => `| ${run.database} | ${run.chunks} | ${value(run.ingest?.chunksPerSecond)}${run.ingestRefreshEveryBatch ? ` (refresh every batch: ${run.ingestRefreshEveryBatch.chunksPerSecond})` : ''} | ${value(run.bulk?.chunksPerSecond)} | ${seconds(run.indexBuild?.hnswMs)} | ${value(run.latency?.sessionEfSearch)} | ${ms(run.latency?.stats.hybrid)} | ${ms(run.latency?.stats.bareKnn)} | ${value(run.latency?.hybridOverBareKnn)} | ${ms(run.latency?.stats.textLeg)} | ${value(run.textMatchesPerQuery?.p50)} | ${ms(run.latency?.stats.vectorLeg)} | ${value(run.recall?.session.recall)} | ${value(run.recall?.others.find((at) => at.efSearch === '40')?.recall)} |`),
+    '',
+    '## hnsw.ef_search side by side (same run, interleaved per query; ms p50 / p99)',
+    '',
+    '| database | chunks | ef_search | hybrid k=5 | bare kNN | hybrid / bare (p50) | recall@10 |',
+    '| --- | ---: | ---: | --- | --- | ---: | ---: |',
+    ...report.runs.flatMap((run) => (run.latency?.byEfSearch ?? []).map((at) =>
+      `| ${run.database} | ${run.chunks} | ${at.efSearch}${at.efSearch === run.latency?.sessionEfSearch ? ' (default)' : ''} | ${ms(at.hybrid)} | ${ms(at.bareKnn)} | ${value(at.ratio)} | ${value(run.recall?.byEfSearch.find((r) => r.efSearch === String(at.efSearch))?.recall)} |`)),
     '',
     ...report.runs.flatMap(renderRun),
     '## How it was measured',
@@ -105,15 +112,16 @@ function renderRun(run: RunResult): string[] {
     ...(run.error ? [`- **error**: ${run.error}`] : []),
     ...incomplete,
     `- ingest through upsertArticles: ${value(run.ingest?.chunks)} chunks in ${seconds(run.ingest?.ms)} s = ${value(run.ingest?.chunksPerSecond)} chunks/s (HNSW and GIN indexes present, empty knowledge base at the start)`,
+    ...(run.ingestRefreshEveryBatch ? [`- the same ingest into a second database, interleaved batch by batch, with the statistics refreshed after every batch (the rule before): ${run.ingestRefreshEveryBatch.chunks} chunks in ${seconds(run.ingestRefreshEveryBatch.ms)} s = ${run.ingestRefreshEveryBatch.chunksPerSecond} chunks/s`] : []),
     ...(run.bulk ? [`- bulk load of the rest (not the service's path; indexes dropped): ${run.bulk.chunks} chunks in ${seconds(run.bulk.ms)} s = ${run.bulk.chunksPerSecond} chunks/s`] : []),
     `- index build: HNSW ${seconds(run.indexBuild?.hnswMs)} s over ${value(run.indexBuild?.vectors)} vectors${run.indexBuild?.ginMs != null ? `, GIN ${seconds(run.indexBuild.ginMs)} s` : ''} (maintenance_work_mem ${value(run.indexBuild?.maintenanceWorkMem)}); VACUUM ANALYZE and refreshTextStatistics ${seconds(run.analyzeMs)} s`,
     ...(run.scaleIngest ? [`- ingest into the full knowledge base afterwards: ${run.scaleIngest.chunks} chunks at ${run.scaleIngest.chunksPerSecond} chunks/s`] : []),
     ...(run.schema ? [`- schema: migrations ${run.schema.migrations.join(', ')}; \`${run.schema.hnswIndex}\``] : []),
     ...(run.tableSizes ? [`- sizes: ${Object.entries(run.tableSizes).map(([name, size]) => `${name} ${size}`).join(', ')}`] : []),
-    `- full-text matches per query (first 50 queries): median ${value(run.textMatchesPerQuery?.p50)}, p99 ${value(run.textMatchesPerQuery?.p99)}, max ${value(run.textMatchesPerQuery?.max)}`,
+    `- full-text matches per query (all ${value(run.textMatchesPerQuery?.n)} queries): median ${value(run.textMatchesPerQuery?.p50)}, p99 ${value(run.textMatchesPerQuery?.p99)}, max ${value(run.textMatchesPerQuery?.max)}`,
     ...(run.recall ? [
       `- recall@10 over ${run.recall.queries} queries against exact search (${ms(run.recall.exactMs)} ms p50 / p99 per exact query; ties at rank 10: ${run.recall.exactTiesAt10}):`,
-      `  ${run.recall.session.recall} at the session's ef_search ${run.recall.session.efSearch}; ${run.recall.others.map((at) => `${at.recall} at ${at.efSearch} (bare kNN ${ms(at.knnMs)} ms)`).join('; ')}`,
+      `  ${run.recall.byEfSearch.map((at) => `${at.recall} at ${at.efSearch}`).join('; ')} (bare kNN answers of the latency run); ${run.recall.others.map((at) => `${at.recall} at ${at.efSearch} (bare kNN ${ms(at.knnMs)} ms)`).join('; ')}`,
     ] : []),
     '',
     ...(stats ? [
@@ -134,9 +142,12 @@ const operationNames: Record<string, string> = {
   textLeg: 'textMatches, 40 candidates (hybrid full-text leg)',
 }
 
-const method = `- Synthetic articles in German and English (seeded PRNG) from a customer-service vocabulary with product names and error codes; each has 4 to 6 sections, and the real chunker cuts one chunk per section.
-- Ingest: the first \`--ingest-chunks\` chunks go through \`upsertArticles\` (100 articles per call) on an empty, migrated database whose HNSW and GIN indexes exist, as in the service. A larger size loads the rest with a bulk path (bench/kb/bulk-load.ts: same chunker, hash, tsvector and \`insertEmbeddings\`, 200 articles per statement, indexes dropped), then rebuilds the GIN and HNSW indexes; with no bulk part the HNSW index is dropped and rebuilt to time its build. Then VACUUM ANALYZE (PGlite has no autovacuum) and the service's \`refreshTextStatistics\`.
-- Search: each query runs, in rotating order, \`searchKnowledge\` (k=5), the bare kNN (\`ORDER BY embedding::vector(N) <=> $1 LIMIT 10\` through the same Sql adapter), the query embedding, and the hybrid's two legs (\`nearestChunks\` and \`textMatches\` with 40 candidates) alone. On PostgreSQL the hybrid runs its legs in parallel on two pool connections; PGlite runs them one after the other.
-- Recall@10: the bare kNN's ids against the exact top 10 (same ORDER BY inside a transaction with \`SET LOCAL enable_indexscan = off\`), at the session's hnsw.ef_search (answers from the latency run) and, with \`SET LOCAL hnsw.ef_search\`, at 40, 200 and 400 (latencies there are from the recall loop, not interleaved).
+const method = `- Synthetic articles in German and English (seeded PRNG), 4 to 6 sections each; the real chunker cuts one chunk per section. Word frequencies have a long tail as real text does: running text draws from a Zipf distribution (exponent 1) over about 200 frequent service words per language followed by tens of thousands of rare ones (bench/kb/long-tail.ts: German compounds, feature names, invented component and product-line names, firmware versions); each article has 14 topic words drawn from a flatter Zipf (mostly rare), one product of 40 kinds (about 1 000 names), one display code and one part number. Questions: an opener, often a product kind and name, 2 to 5 words from a Zipf of exponent 0.7, sometimes a display code or part number.
+- Embeddings: the built-in \`hashing\` embedder (1024 dimensions), not a neural model: its vectors of synthetic text are harder for HNSW than a model's (recall figures are for these vectors).
+- Ingest: the first \`--ingest-chunks\` chunks go through \`upsertArticles\` (100 articles per call) on an empty, migrated database whose HNSW and GIN indexes exist, as in the service. Where the whole size goes through \`upsertArticles\`, a second fresh database ingests the same batches in turn (who goes first alternates) with the statistics refreshed after every batch, the rule before (it says "refresh every batch" in the table). A larger size loads the rest with a bulk path (bench/kb/bulk-load.ts: same chunker, hash, tsvector and \`insertEmbeddings\`, 200 articles per statement, indexes dropped), then rebuilds the GIN and HNSW indexes; with no bulk part the HNSW index is dropped and rebuilt to time its build. Then VACUUM ANALYZE (PGlite has no autovacuum) and the service's \`refreshTextStatistics\`.
+- Search: each query runs, in rotating order, \`searchKnowledge\` (k=5) and the bare kNN (\`ORDER BY embedding::vector(N) <=> $1 LIMIT 10\`) at every ef_search measured (on PostgreSQL one pool per value with the setting in its startup options, as \`KB_HNSW_EF_SEARCH\` sets it; on PGlite's one session a \`SET\` before each, untimed), then the query embedding and the hybrid's two legs (\`nearestChunks\` and \`textMatches\` with 40 candidates) alone at the default ef_search. On PostgreSQL the hybrid runs its legs in parallel on two pool connections; PGlite runs them one after the other. The ratio divides the hybrid's median by the bare kNN's median at the same ef_search.
+- Full-text matches: \`count(*)\` of chunks matching each question's \`kb_text_query\` (the words left after leaving out common ones), which is what \`ts_rank\` has to score.
+- Recall@10: the bare kNN's ids from the latency run at each ef_search against the exact top 10 (same ORDER BY inside a transaction with \`SET LOCAL enable_indexscan = off\`), and at pgvector's default 40 with \`SET LOCAL hnsw.ef_search\`.
 - Ingest at full size: extra articles through \`upsertArticles\` after the searches.
+- The machine has 2 cores shared with other engineers' test runs: expect noise; compare figures of the same run (side by side), medians over single values.
 - Percentiles are nearest-rank over all measured queries; the ratio is of medians.`

@@ -1,13 +1,15 @@
-import { refreshTextStatistics } from '../../src/knowledge/ingest.js'
+import { refreshTextStatistics, textStatisticsSetting } from '../../src/knowledge/ingest.js'
 import { ensureSpace } from '../../src/knowledge/spaces.js'
 import { createMemoryLogger } from '../../src/logger.js'
+import { defaultHnswEfSearch } from '../../src/storage/session.js'
 import type { Embedder } from '../../src/providers/embeddings/embedder.js'
 import type { EmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
+import { writeSetting } from '../../src/storage/queries/settings.js'
 import type { Sql } from '../../src/storage/sql.js'
 import type { BenchOptions } from './args.js'
 import type { SyntheticArticle } from './corpus.js'
 import type { BenchDatabase } from './databases.js'
-import { buildIndexes, bulkLoad, ingestArticles, type IndexBuild, type IngestOutcome } from './load.js'
+import { buildIndexes, bulkLoad, ingestArticles, ingestSideBySide, type IndexBuild, type IngestOutcome, type IngestTarget } from './load.js'
 import { Budget, createProgress, roundMs, summarize, timed, type Stats } from './measure.js'
 import { measureRecall, type RecallResult } from './recall.js'
 import { countTextMatches, explainQueries, measureLatency, type LatencyResult, type QueryCase } from './search.js'
@@ -20,6 +22,8 @@ export interface RunResult {
   articles: number
   chunks: number
   ingest: IngestOutcome | null
+  /** The same ingest, interleaved batch by batch into a second database, with the statistics refreshed after every batch (the rule before). */
+  ingestRefreshEveryBatch?: IngestOutcome | null
   bulk: IngestOutcome | null
   indexBuild: IndexBuild | null
   analyzeMs: number | null
@@ -48,6 +52,8 @@ export interface RunInput {
   extraArticles: SyntheticArticle[]
   queries: QueryCase[]
   warmup: QueryCase[]
+  /** A second fresh database for the ingest comparison; absent, no comparison. */
+  openBaseline?: () => Promise<BenchDatabase>
 }
 
 /** One database at one size, phase by phase; an error ends the run but keeps what was measured. */
@@ -77,8 +83,23 @@ async function runPhases(input: RunInput, result: RunResult, log: (message: stri
   let real = 0
   let realChunks = 0
   while (real < articles.length && realChunks < options.ingestChunks) realChunks += counts.get(articles[real++]!.externalId)!
-  log(`ingesting ${realChunks} chunks through upsertArticles`, true)
-  result.ingest = await ingestArticles(deps, articles.slice(0, real), counts, new Budget(options.maxMinutes), log)
+  log(`ingesting ${realChunks} chunks through upsertArticles${input.openBaseline ? ', side by side with a refresh after every batch' : ''}`, true)
+  const baseline = input.openBaseline ? await input.openBaseline() : undefined
+  try {
+    const targets: IngestTarget[] = [{ deps }]
+    if (baseline) {
+      const baselineDeps = { ...deps, sql: baseline.sql }
+      await ensureSpace(baseline.sql, input.runtime.target.space)
+      // The previous rule (statistics refreshed after every call that changed 20 or more articles): a
+      // setting that says "never refreshed" makes the current rule refresh after every batch too.
+      targets.push({ deps: baselineDeps, beforeBatch: () => writeSetting(baseline.sql, textStatisticsSetting, { written: 0 }) })
+    }
+    const outcomes = await ingestSideBySide(targets, articles.slice(0, real), counts, new Budget(options.maxMinutes), log)
+    result.ingest = outcomes[0]!
+    result.ingestRefreshEveryBatch = outcomes[1] ?? null
+  } finally {
+    await baseline?.close()
+  }
   const rest = articles.slice(real)
   if (rest.length) {
     log(`bulk loading ${rest.length} more articles`, true)
@@ -96,16 +117,24 @@ async function runPhases(input: RunInput, result: RunResult, log: (message: stri
   result.schema = await readSchemaFacts(sql, space.index_name)
   result.tableSizes = await readTableSizes(sql, space.index_name)
   result.chunks = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_chunks'))[0]!.n
-  log(`searching (${input.queries.length} queries after ${input.warmup.length} warm-up)`, true)
-  const { knnIds, ...latency } = await measureLatency({ sql, embeddings: input.runtime }, space, input.queries, input.warmup, new Budget(options.maxMinutes))
-  result.latency = latency
-  log(`hybrid p50 ${latency.stats.hybrid?.p50} ms, bare kNN p50 ${latency.stats.bareKnn?.p50} ms, ratio ${latency.hybridOverBareKnn}`, true)
-  const matches = await countTextMatches(sql, input.queries.slice(0, 50))
+  log(`searching (${input.queries.length} queries after ${input.warmup.length} warm-up) at ef_search ${options.efSearch.join(', ')}`, true)
+  const handles = await Promise.all(options.efSearch.map((ef) => database.atEfSearch(ef)))
+  let knnIds: Map<number, string[][]>
+  try {
+    const measured = await measureLatency(input.runtime, space, handles, defaultHnswEfSearch, { queries: input.queries, warmup: input.warmup }, new Budget(options.maxMinutes))
+    ;({ knnIds } = measured)
+    const { knnIds: _, ...latency } = measured
+    result.latency = latency
+  } finally {
+    for (const handle of handles) await handle.close()
+  }
+  for (const at of result.latency.byEfSearch) log(`ef_search ${at.efSearch}: hybrid p50 ${at.hybrid?.p50} ms, bare kNN p50 ${at.bareKnn?.p50} ms, ratio ${at.ratio}`, true)
+  const matches = await countTextMatches(sql, input.queries)
   result.textMatchesPerQuery = summarize(matches)
   result.explain = await explainQueries(sql, space, medianQuery(input.queries, matches))
   log('recall against exact search', true)
   result.recall = await measureRecall(sql, space, input.queries.slice(0, options.recallQueries), knnIds, new Budget(options.maxMinutes))
-  log(`recall@10 ${[result.recall.session, ...result.recall.others].map((at) => `${at.recall} at ef ${at.efSearch}`).join(', ')}`, true)
+  log(`recall@10 ${[...result.recall.byEfSearch, ...result.recall.others].map((at) => `${at.recall} at ef ${at.efSearch}`).join(', ')}`, true)
   if (input.extraArticles.length) {
     result.scaleIngest = await ingestArticles(deps, input.extraArticles, counts, new Budget(options.maxMinutes), log)
     log(`ingest into the full knowledge base: ${result.scaleIngest.chunksPerSecond} chunks/s`, true)

@@ -3,6 +3,7 @@ import type { Embedder } from '../../src/providers/embeddings/embedder.js'
 import type { EmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
 import { nearestChunks, textMatches, vectorLiteral, type SpaceRow } from '../../src/storage/queries/knowledge.js'
 import type { Sql } from '../../src/storage/sql.js'
+import type { EfSearchHandle } from './databases.js'
 import { Budget, summarize, type Stats } from './measure.js'
 
 /** The bench searches without a language filter, so the question is stemmed in every configuration. */
@@ -26,14 +27,31 @@ export interface LatencyResult {
   note?: string
   queries: number
   warmup: number
-  /** Milliseconds per operation; hybrid = searchKnowledge(k=5) end to end. */
+  /** Milliseconds per operation at the session's (default) ef_search; hybrid = searchKnowledge(k=5) end to end. */
   stats: Record<Operation, Stats | null>
   hybridOverBareKnn: number | null
-  /** The bare kNN's ids per query, reused as the HNSW side of the recall measurement. */
-  knnIds: string[][]
+  sessionEfSearch: number
+  /** The hybrid search and the bare kNN at each ef_search measured, interleaved query by query. */
+  byEfSearch: EfSearchLatency[]
+  /** The bare kNN's ids per ef_search and query, reused as the HNSW side of the recall measurement. */
+  knnIds: Map<number, string[][]>
+}
+
+export interface EfSearchLatency {
+  efSearch: number
+  hybrid: Stats | null
+  bareKnn: Stats | null
+  /** Hybrid p50 over bare kNN p50, both at this ef_search. */
+  ratio: number | null
 }
 
 type Operation = 'hybrid' | 'bareKnn' | 'embedQuery' | 'vectorLeg' | 'textLeg'
+
+interface Step {
+  name: string
+  handle: EfSearchHandle
+  run: (query: QueryCase) => Promise<unknown>
+}
 
 export async function prepareQueries(embedder: Embedder, texts: string[]): Promise<QueryCase[]> {
   const vectors = await embedder.embed(texts, { purpose: 'query' })
@@ -42,50 +60,62 @@ export async function prepareQueries(embedder: Embedder, texts: string[]): Promi
 
 /**
  * Runs every query through each operation, rotating the order per query so no operation always
- * profits from the caches the previous one warmed. The legs are the hybrid search's own two queries.
+ * profits from the caches the previous one warmed. The hybrid search and the bare kNN run at every
+ * ef_search in `handles` (the session's among them); the legs and the embedding at the session's.
  */
 export async function measureLatency(
-  deps: { sql: Sql; embeddings: EmbeddingRuntime },
+  embeddings: EmbeddingRuntime,
   space: SpaceRow,
-  queries: QueryCase[],
-  warmup: QueryCase[],
+  handles: EfSearchHandle[],
+  sessionEfSearch: number,
+  cases: { queries: QueryCase[]; warmup: QueryCase[] },
   budget: Budget,
 ): Promise<LatencyResult> {
-  const embedder = deps.embeddings.target
-  const operations: Record<Operation, (query: QueryCase) => Promise<unknown>> = {
-    hybrid: (query) => searchKnowledge(deps, { q: query.text, k: 5 }),
-    bareKnn: (query) => deps.sql.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.literal, space.id]),
-    embedQuery: (query) => embedder.embed([query.text], { purpose: 'query' }),
-    vectorLeg: (query) => nearestChunks(deps.sql, space, query.vector, candidates, {}),
-    textLeg: (query) => textMatches(deps.sql, query.text, candidates, { configs: allTextConfigs }),
-  }
-  const names = Object.keys(operations) as Operation[]
-  for (const query of warmup) for (const name of names) await operations[name](query)
-  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Operation, number[]>
-  const knnIds: string[][] = []
-  let complete = true
-  for (const [index, query] of queries.entries()) {
-    if (budget.expired) {
-      complete = false
-      break
-    }
-    for (let step = 0; step < names.length; step++) {
-      const name = names[(index + step) % names.length]!
+  const session = handles.find((handle) => handle.efSearch === sessionEfSearch)
+  if (!session) throw new Error(`ef_search ${sessionEfSearch} (the session's) is not among the measured values`)
+  const steps: Step[] = handles.flatMap((handle) => [
+    { name: `hybrid@${handle.efSearch}`, handle, run: (query: QueryCase) => searchKnowledge({ sql: handle.sql, embeddings }, { q: query.text, k: 5 }) },
+    { name: `bareKnn@${handle.efSearch}`, handle, run: (query: QueryCase) => handle.sql.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.literal, space.id]) },
+  ])
+  steps.push(
+    { name: 'embedQuery', handle: session, run: (query) => embeddings.target.embed([query.text], { purpose: 'query' }) },
+    { name: 'vectorLeg', handle: session, run: (query) => nearestChunks(session.sql, space, query.vector, candidates, {}) },
+    { name: 'textLeg', handle: session, run: (query) => textMatches(session.sql, query.text, candidates, { configs: allTextConfigs }) },
+  )
+  for (const query of cases.warmup) for (const step of steps) await step.handle.prepare().then(() => step.run(query))
+  const samples = new Map(steps.map((step) => [step.name, [] as number[]]))
+  const knnIds = new Map(handles.map((handle) => [handle.efSearch, [] as string[][]]))
+  let measured = 0
+  for (const [index, query] of cases.queries.entries()) {
+    if (budget.expired) break
+    for (let offset = 0; offset < steps.length; offset++) {
+      const step = steps[(index + offset) % steps.length]!
+      await step.handle.prepare()
       const start = performance.now()
-      const rows = await operations[name](query)
-      samples[name].push(performance.now() - start)
-      if (name === 'bareKnn') knnIds[index] = (rows as Array<{ chunk_id: string }>).map((row) => row.chunk_id)
+      const rows = await step.run(query)
+      samples.get(step.name)!.push(performance.now() - start)
+      if (step.name.startsWith('bareKnn@')) knnIds.get(step.handle.efSearch)![index] = (rows as Array<{ chunk_id: string }>).map((row) => row.chunk_id)
     }
+    measured++
   }
-  const stats = Object.fromEntries(names.map((name) => [name, summarize(samples[name])])) as Record<Operation, Stats | null>
-  const ratio = stats.hybrid && stats.bareKnn ? Math.round((stats.hybrid.p50 / stats.bareKnn.p50) * 100) / 100 : null
+  const stat = (name: string) => summarize(samples.get(name)!)
+  const ratio = (hybrid: Stats | null, bare: Stats | null) => (hybrid && bare ? Math.round((hybrid.p50 / bare.p50) * 100) / 100 : null)
+  const byEfSearch = handles.map(({ efSearch }) => {
+    const hybrid = stat(`hybrid@${efSearch}`)
+    const bareKnn = stat(`bareKnn@${efSearch}`)
+    return { efSearch, hybrid, bareKnn, ratio: ratio(hybrid, bareKnn) }
+  })
+  const atSession = byEfSearch.find((entry) => entry.efSearch === sessionEfSearch)!
+  const complete = measured === cases.queries.length
   return {
     complete,
-    ...(complete ? {} : { note: `budget ran out after ${knnIds.length} of ${queries.length} queries` }),
-    queries: knnIds.length,
-    warmup: warmup.length,
-    stats,
-    hybridOverBareKnn: ratio,
+    ...(complete ? {} : { note: `budget ran out after ${measured} of ${cases.queries.length} queries` }),
+    queries: measured,
+    warmup: cases.warmup.length,
+    stats: { hybrid: atSession.hybrid, bareKnn: atSession.bareKnn, embedQuery: stat('embedQuery'), vectorLeg: stat('vectorLeg'), textLeg: stat('textLeg') },
+    hybridOverBareKnn: atSession.ratio,
+    sessionEfSearch,
+    byEfSearch,
     knnIds,
   }
 }

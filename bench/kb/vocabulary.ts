@@ -1,7 +1,8 @@
 /**
  * Word material for the synthetic knowledge base: customer-service words of a household-appliance and
- * electronics retailer in German and English, product names, error codes and the function words that
- * glue sentences together (most of them are stop words, as in real text).
+ * electronics retailer in German and English, product kinds and the function words that glue sentences
+ * together (most of them are stop words, as in real text). These are the frequent words; the rare ones
+ * (product names, error codes, part numbers, compounds) come from long-tail.ts.
  */
 export interface LanguageWords {
   /** Content words, most frequent first (sampled Zipf-like by their position). */
@@ -12,18 +13,9 @@ export interface LanguageWords {
   headings: string[]
   /** Question openers for the search queries. */
   openers: string[]
-  /** Product kind per product, by index into `products`. */
+  /** Product kinds (washing machine, router, …), the same kind at the same index in both languages. */
   kinds: string[]
 }
-
-/** Product names, the same in both languages. */
-export const products = ['WM-7', 'GS-5', 'KS-9', 'Barista B3', 'Nordbook 14', 'HomeHub', 'R2', 'NetBox 6', 'TR-3', 'BO-4', 'MW-2', 'KF-8', 'SB-1', 'Vision 55', 'ST-6', 'LR-2', 'Nordphone X', 'Tab 10', 'Cam 2', 'Aqua 3']
-
-/** Error codes as they appear on displays: E10..E49 and F01..F19. */
-export const errorCodes = [
-  ...Array.from({ length: 40 }, (_, i) => `E${10 + i}`),
-  ...Array.from({ length: 19 }, (_, i) => `F${String(i + 1).padStart(2, '0')}`),
-]
 
 const split = (text: string) => text.trim().split(/\s+/)
 
@@ -60,7 +52,9 @@ export const german: LanguageWords = {
   openers: ['Wie kann ich', 'Warum', 'Was tun, wenn', 'Mein', 'Wo finde ich', 'Wann bekomme ich', 'Ich habe ein Problem:', 'Hilfe,'],
   kinds: split(`Waschmaschine Geschirrspüler Kühlschrank Kaffeevollautomat Laptop Smarthome-Zentrale Saugroboter
     Router Trockner Backofen Mikrowelle Kochfeld Soundbar Fernseher Staubsauger Luftreiniger Smartphone Tablet
-    Kamera Wasserfilter`),
+    Kamera Wasserfilter Gefrierschrank Weinkühlschrank Dunstabzugshaube Dampfgarer Wasserkocher Toaster
+    Küchenmaschine Standmixer Bügelstation Haartrockner Rasierer Zahnbürste Monitor Drucker Beamer Kopfhörer
+    Smartwatch Repeater Netzwerkspeicher Klimagerät`),
 }
 
 export const english: LanguageWords = {
@@ -94,5 +88,7 @@ export const english: LanguageWords = {
     Overview How_it_works FAQ Warranty_claims Replacement`).map((word) => word.replace(/_/g, ' ')),
   openers: ['How do I', 'Why does', 'What to do when', 'My', 'Where can I find', 'When will I get', 'I have a problem:', 'Help,'],
   kinds: split(`washing-machine dishwasher fridge coffee-machine laptop smart-hub robot-vacuum router dryer oven
-    microwave hob soundbar TV vacuum-cleaner air-purifier phone tablet camera water-filter`).map((word) => word.replace(/-/g, ' ')),
+    microwave hob soundbar TV vacuum-cleaner air-purifier phone tablet camera water-filter freezer wine-cooler
+    cooker-hood steam-oven kettle toaster food-processor blender steam-iron hair-dryer shaver toothbrush monitor
+    printer projector headphones smartwatch repeater NAS air-conditioner`).map((word) => word.replace(/-/g, ' ')),
 }
