@@ -31,10 +31,16 @@ const options = {
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>['values']
 
-/** The settings the flags name, in the API's terms; a generated secret is returned so it can be printed once. */
+/** A new secret of the form the type needs (generic: a Standard Webhooks secret). */
+const generateSecret = (type: string | undefined) => (type === 'generic' ? generateStandardWebhookSecret() : crypto.randomUUID().replaceAll('-', ''))
+
+/**
+ * The settings the flags name, in the API's terms; a generated secret is returned so it can be printed once.
+ * Without the type (update), a placeholder of the right length stands in until the stored type is known.
+ */
 function settingsFrom(values: Values, type: string | undefined) {
   if (values.secret && values['generate-secret']) throw new UsageError('give --secret or --generate-secret, not both')
-  const generated = values['generate-secret'] ? (type === 'generic' ? generateStandardWebhookSecret() : crypto.randomUUID().replaceAll('-', '')) : undefined
+  const generated = values['generate-secret'] ? generateSecret(type) : undefined
   const groups = { technical: values['technical-group'], commercial: values['commercial-group'] }
   const departmentGroups = Object.fromEntries(Object.entries(groups).filter(([, group]) => group !== undefined))
   const settings = {
@@ -94,15 +100,27 @@ await runMain(async () => {
     return 2
   }
   const deps = await buildNodeDeps()
+  let generated = parsed.command === 'create' ? parsed.generated : undefined
   try {
     await prepareDatabase(deps)
     switch (parsed.command) {
       case 'create':
         process.stdout.write(`created ${describe(await createIntegration(deps, parsed.input))}\n`)
         break
-      case 'update':
-        process.stdout.write(`updated ${describe(await updateIntegration(deps, parsed.name, parsed.changes))}\n`)
+      case 'update': {
+        // The stored type decides the form of a generated secret (generic needs whsec_), and the group
+        // flags change one group each while the API's departmentGroups replaces the map: merge first.
+        const current = await getIntegration(deps, parsed.name)
+        if (parsed.generated) generated = generateSecret(current.type)
+        const { departmentGroups } = parsed.changes
+        const changes = {
+          ...parsed.changes,
+          ...(generated ? { secret: generated } : {}),
+          ...(departmentGroups ? { departmentGroups: { ...current.departmentGroups, ...departmentGroups } } : {}),
+        }
+        process.stdout.write(`updated ${describe(await updateIntegration(deps, parsed.name, changes))}\n`)
         break
+      }
       case 'list':
         for (const integration of await listIntegrations(deps)) process.stdout.write(`${describe(integration)}\n`)
         break
@@ -114,8 +132,8 @@ await runMain(async () => {
         process.stdout.write(`deleted ${parsed.name}\n`)
         break
     }
-    if ('generated' in parsed && parsed.generated) {
-      process.stdout.write(`secret: ${parsed.generated}\nIt is shown only now; configure it in the helpdesk.\n`)
+    if (generated) {
+      process.stdout.write(`secret: ${generated}\nIt is shown only now; configure it in the helpdesk.\n`)
     }
     return 0
   } catch (error) {
