@@ -213,7 +213,7 @@ describe.each(testDatabases)('write-back resilience [$name]', (database) => {
     helpdesk.hang(true)
     const first = started(testWorker(t))
     await waitUntil(async () => (await writeBackJobs())[0]?.status === 'running' && helpdesk.requests.length > 0, 'the write-back to hang')
-    const [{ id }] = (await writeBackJobs()) as [{ id: string }]
+    const { id } = (await writeBackJobs())[0]!
     await first.stop({ timeoutMs: 100 })
     expect(await findJob(sql, id)).toMatchObject({ status: 'queued', attempts: 0, lockedBy: null, lastError: null })
     expect(t.logger.records.some((record) => record.message === 'job released' && record.fields.jobId === id && record.fields.released === true)).toBe(true)
