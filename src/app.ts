@@ -24,6 +24,7 @@ import { escalationRoutes } from './http/routes/escalations.js'
 import { inquiryRoutes } from './http/routes/inquiries.js'
 import { webhookRoutes } from './http/routes/webhooks.js'
 import { createRouter } from './http/router.js'
+import { uiRoutes } from './ui/app.js'
 
 export const serviceVersion = '0.1.0'
 
@@ -81,6 +82,9 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
     },
   })
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'inquiry-triage API' }))
+  // The web UI: HTML pages with their own sign-in and error pages, outside the OpenAPI document.
+  app.route('/ui', uiRoutes(deps))
+  app.get('/', (c) => c.redirect('/ui', 302))
 
   // Returned, not thrown: methodNotAllowed turns a plain 404 into 405 when the path exists.
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`)))

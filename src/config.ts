@@ -31,6 +31,15 @@ const hours = z.number().positive().max(24 * 90)
 /** Hours until a lead should act: per reason, optionally per department ({"technical": {"safety": 1}}). */
 const dueHoursSchema = z.record(z.string(), z.union([hours, z.record(z.string(), hours)]))
 
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value })
+    return true
+  } catch {
+    return false
+  }
+}
+
 const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
@@ -81,6 +90,8 @@ const configShape = {
   WRITE_BACK_TIMEOUT_SECONDS: seconds(15),
   LEAD_NOTIFY_WEBHOOK_URL: setting(z.string().url().refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL').optional()),
   PUBLIC_BASE_URL: setting(z.string().url().optional()),
+  UI_SESSION_HOURS: setting(z.coerce.number().positive().max(24 * 30).default(12)),
+  UI_TIME_ZONE: setting(z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC')),
 }
 
 export const configSchema = z.object(configShape).superRefine((env, context) => {
@@ -131,6 +142,8 @@ export interface Config {
   jobs: { workerConcurrency: number; leaseMs: number; pollIntervalMs: number; maxAttempts: number; writeBackTimeoutMs: number }
   /** notifyWebhookUrl: a Slack- or Teams-compatible incoming webhook told about every escalation. */
   leads: { notifyWebhookUrl: string | undefined; publicBaseUrl: string | undefined }
+  /** The web UI: how long a sign-in lasts, and the time zone its pages show times in. */
+  ui: { sessionTtlMs: number; timeZone: string }
   triage: {
     escalationThreshold: number
     escalationWeights: Partial<Record<EscalationReason, number>>
@@ -206,6 +219,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       writeBackTimeoutMs: env2.WRITE_BACK_TIMEOUT_SECONDS * 1000,
     },
     leads: { notifyWebhookUrl: env2.LEAD_NOTIFY_WEBHOOK_URL, publicBaseUrl: env2.PUBLIC_BASE_URL },
+    ui: { sessionTtlMs: env2.UI_SESSION_HOURS * 3600_000, timeZone: env2.UI_TIME_ZONE },
     triage: {
       escalationThreshold: env2.ESCALATION_THRESHOLD,
       escalationWeights: env2.ESCALATION_WEIGHTS,

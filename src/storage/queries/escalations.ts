@@ -45,6 +45,8 @@ const select = `
 
 export interface EscalationFilter {
   status?: EscalationStatus | undefined
+  /** Leaves out resolved cases: the lead's working queue (open and claimed). */
+  unresolved?: boolean | undefined
   department?: 'technical' | 'commercial' | undefined
   /** Only cases past their due time (and not resolved) at `now`. */
   overdueAt?: Date | undefined
@@ -60,8 +62,9 @@ export async function listEscalations(sql: Sql, filter: EscalationFilter): Promi
       WHERE ($1::text IS NULL OR e.status = $1) AND ($2::text IS NULL OR e.department = $2)
         AND ($3::timestamptz IS NULL OR (e.status <> 'resolved' AND e.due_at < $3))
         AND ($4::uuid IS NULL OR (e.due_at, e.id) > (SELECT due_at, id FROM escalations WHERE id = $4::uuid))
+        AND ($6::boolean IS NOT TRUE OR e.status <> 'resolved')
       ORDER BY e.due_at, e.id LIMIT $5`,
-    [filter.status ?? null, filter.department ?? null, filter.overdueAt ?? null, filter.cursor ?? null, filter.limit + 1],
+    [filter.status ?? null, filter.department ?? null, filter.overdueAt ?? null, filter.cursor ?? null, filter.limit + 1, filter.unresolved ?? null],
   )
   const page = rows.slice(0, filter.limit)
   return { rows: page, nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null }

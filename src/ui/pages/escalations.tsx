@@ -1,0 +1,96 @@
+import type { FC } from 'hono/jsx'
+import type { Escalation } from '../../leads/escalations.js'
+import type { LabelKey } from '../i18n.js'
+import { Layout, Time, type View } from '../layout.js'
+import { EscalationBadge } from './inquiries.js'
+import { Reasons } from './inquiry.js'
+
+/** The queue's filters; status '' is the working queue (open and claimed), 'all' includes resolved cases. */
+export interface QueueFilter {
+  status: '' | 'open' | 'claimed' | 'resolved' | 'all'
+  department: '' | 'technical' | 'commercial'
+  overdue: boolean
+  cursor?: string | undefined
+}
+
+export const queueQuery = (filter: QueueFilter, cursor?: string) => {
+  const params = new URLSearchParams()
+  if (filter.status) params.set('status', filter.status)
+  if (filter.department) params.set('department', filter.department)
+  if (filter.overdue) params.set('overdue', 'true')
+  if (cursor) params.set('cursor', cursor)
+  const query = params.toString()
+  return query ? `?${query}` : ''
+}
+
+const statusLabels: Array<[QueueFilter['status'], LabelKey]> = [['open', 'status.open'], ['claimed', 'status.claimed'], ['resolved', 'status.resolved']]
+
+const QueueFilters: FC<{ view: View; filter: QueueFilter }> = ({ view: { t }, filter }) => (
+  <form method="get" action="/ui/escalations" class="card filters" aria-label={t('filter.legend')}>
+    <div class="field">
+      <label for="f-status">{t('filter.status')}</label>
+      <select id="f-status" name="status">
+        <option value="">{`${t('status.open')} + ${t('status.claimed')}`}</option>
+        {statusLabels.map(([value, label]) => <option value={value} selected={filter.status === value}>{t(label)}</option>)}
+        <option value="all" selected={filter.status === 'all'}>{t('filter.any')}</option>
+      </select>
+    </div>
+    <div class="field">
+      <label for="f-department">{t('filter.department')}</label>
+      <select id="f-department" name="department">
+        <option value="">{t('filter.any')}</option>
+        {(['technical', 'commercial'] as const).map((department) => <option value={department} selected={filter.department === department}>{t(`dept.${department}`)}</option>)}
+      </select>
+    </div>
+    <div class="field">
+      <label class="choices"><input type="checkbox" name="overdue" value="true" checked={filter.overdue} /> {t('filter.overdue')}</label>
+    </div>
+    <div class="actions">
+      <button type="submit">{t('filter.apply')}</button>
+      <a class="button secondary" href="/ui/escalations">{t('filter.reset')}</a>
+    </div>
+  </form>
+)
+
+/** The leads' queue: soonest due first, with reasons, due times and overdue marks. */
+export const QueuePage: FC<{ view: View; filter: QueueFilter; items: Escalation[]; nextCursor: string | null }> = ({ view, filter, items, nextCursor }) => {
+  const { t } = view
+  return (
+    <Layout view={view} title={t('queue.title')} section="escalations">
+      <QueueFilters view={view} filter={filter} />
+      {items.length === 0 ? <p class="card">{t('list.empty')}</p> : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('col.due')}</th><th scope="col">{t('col.subject')}</th><th scope="col">{t('col.department')}</th>
+                <th scope="col">{t('col.reasons')}</th><th scope="col">{t('col.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <tr>
+                  <td><Time view={view} at={item.dueAt} />{item.overdue ? <><br /><span class="badge overdue">{t('queue.overdue')}</span></> : null}</td>
+                  <td>
+                    <a href={`/ui/escalations/${item.id}`}>{item.inquiry.subject || t('noSubject')}</a>
+                    <span class="excerpt">{item.inquiry.body.slice(0, 160)}</span>
+                  </td>
+                  <td>{t(`dept.${item.department}`)}</td>
+                  <td><Reasons view={view} reasons={item.reasons} compact /></td>
+                  <td>
+                    <EscalationBadge view={view} status={item.status} overdue={false} />
+                    {item.claimedBy ? <span class="excerpt">{t('queue.claimedBy', { name: item.claimedBy.name })}</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav class="paging" aria-label="paging">
+        {filter.cursor ? <a href={`/ui/escalations${queueQuery(filter)}`}>{t('paging.first')}</a> : null}
+        {nextCursor ? <a href={`/ui/escalations${queueQuery(filter, nextCursor)}`} rel="next">{t('paging.next')}</a> : null}
+      </nav>
+    </Layout>
+  )
+}

@@ -1,0 +1,112 @@
+import type { FC } from 'hono/jsx'
+import type { InquiryListFilter, InquiryListRow } from '../../storage/queries/inquiries.js'
+import type { LabelKey } from '../i18n.js'
+import { Layout, percent, Time, type View } from '../layout.js'
+
+export interface InquiryListProps {
+  view: View
+  filter: Omit<InquiryListFilter, 'limit'>
+  rows: InquiryListRow[]
+  nextCursor: string | null
+  now: Date
+}
+
+const queryOf = (filter: Omit<InquiryListFilter, 'limit'>, cursor?: string) => {
+  const params = new URLSearchParams()
+  if (filter.status) params.set('status', filter.status)
+  if (filter.department) params.set('department', filter.department)
+  if (filter.escalated !== undefined) params.set('escalated', String(filter.escalated))
+  if (filter.q) params.set('q', filter.q)
+  if (cursor) params.set('cursor', cursor)
+  const query = params.toString()
+  return query ? `?${query}` : ''
+}
+
+const Filters: FC<{ view: View; filter: InquiryListProps['filter'] }> = ({ view: { t }, filter }) => (
+  <form method="get" action="/ui/inquiries" class="card filters" role="search" aria-label={t('filter.legend')}>
+    <div class="field">
+      <label for="f-q">{t('filter.q')}</label>
+      <input id="f-q" type="search" name="q" value={filter.q ?? ''} />
+    </div>
+    <div class="field">
+      <label for="f-status">{t('filter.status')}</label>
+      <select id="f-status" name="status">
+        <option value="">{t('filter.any')}</option>
+        {(['triaged', 'received'] as const).map((status) => <option value={status} selected={filter.status === status}>{t(`status.${status}`)}</option>)}
+      </select>
+    </div>
+    <div class="field">
+      <label for="f-department">{t('filter.department')}</label>
+      <select id="f-department" name="department">
+        <option value="">{t('filter.any')}</option>
+        {(['technical', 'commercial'] as const).map((department) => <option value={department} selected={filter.department === department}>{t(`dept.${department}`)}</option>)}
+      </select>
+    </div>
+    <div class="field">
+      <label for="f-escalated">{t('filter.escalated')}</label>
+      <select id="f-escalated" name="escalated">
+        <option value="">{t('filter.any')}</option>
+        <option value="true" selected={filter.escalated === true}>{t('yes')}</option>
+        <option value="false" selected={filter.escalated === false}>{t('no')}</option>
+      </select>
+    </div>
+    <div class="actions">
+      <button type="submit">{t('filter.apply')}</button>
+      <a class="button secondary" href="/ui/inquiries">{t('filter.reset')}</a>
+    </div>
+  </form>
+)
+
+export const EscalationBadge: FC<{ view: View; status: string | null; overdue: boolean }> = ({ view: { t }, status, overdue }) => {
+  if (!status) return <span class="muted">—</span>
+  return (
+    <>
+      <span class={`badge ${status}`}>{t(`status.${status}` as LabelKey)}</span>
+      {overdue ? <> <span class="badge overdue">{t('queue.overdue')}</span></> : null}
+    </>
+  )
+}
+
+/** The agents' list: newest first, filtered, paged by cursor. */
+export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, nextCursor, now }) => {
+  const { t } = view
+  return (
+    <Layout view={view} title={t('inquiries.title')} section="inquiries">
+      <Filters view={view} filter={filter} />
+      {rows.length === 0 ? <p class="card">{t('list.empty')}</p> : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('col.subject')}</th><th scope="col">{t('col.customer')}</th><th scope="col">{t('col.department')}</th>
+                <th scope="col">{t('col.confidence')}</th><th scope="col">{t('col.escalation')}</th><th scope="col">{t('col.received')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr>
+                  <td>
+                    <a href={`/ui/inquiries/${row.id}`}>{row.subject || t('noSubject')}</a>
+                    <span class="excerpt">{row.excerpt}</span>
+                  </td>
+                  <td>{row.customer_name ?? row.customer_email ?? '—'}</td>
+                  <td>{row.department ? t(`dept.${row.department}` as LabelKey) : t(`status.${row.status}`)}</td>
+                  <td>{percent(row.confidence)}</td>
+                  <td>
+                    <EscalationBadge view={view} status={row.escalation_status}
+                      overdue={Boolean(row.escalation_due_at && row.escalation_status !== 'resolved' && row.escalation_due_at < now)} />
+                  </td>
+                  <td><Time view={view} at={row.created_at} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav class="paging" aria-label="paging">
+        {filter.cursor ? <a href={`/ui/inquiries${queryOf({ ...filter, cursor: undefined })}`}>{t('paging.first')}</a> : null}
+        {nextCursor ? <a href={`/ui/inquiries${queryOf(filter, nextCursor)}`} rel="next">{t('paging.next')}</a> : null}
+      </nav>
+    </Layout>
+  )
+}

@@ -1,0 +1,81 @@
+import { Hono, type Context } from 'hono'
+import { z } from 'zod'
+import { isUuid } from '../../auth/api-keys.js'
+import type { Deps } from '../../deps.js'
+import { AppError } from '../../errors.js'
+import { recordFeedback } from '../../leads/feedback.js'
+import { findStoredInquiry, listFeedback, listInquiries, type InquiryListFilter } from '../../storage/queries/inquiries.js'
+import type { FormValues, UiEnv } from '../env.js'
+import { fieldErrorsOf, validateForm, type FieldErrors } from '../forms.js'
+import { signedIn } from '../middleware.js'
+import { InquiryListPage } from '../pages/inquiries.js'
+import { InquiryPage } from '../pages/inquiry.js'
+import { page, viewOf } from '../render.js'
+
+const pageSize = 25
+
+/** Filters from the query string; a value the list does not know is treated as "any". */
+function filterOf(query: Record<string, string>): Omit<InquiryListFilter, 'limit'> {
+  const q = query.q?.trim().slice(0, 200)
+  return {
+    status: query.status === 'received' || query.status === 'triaged' ? query.status : undefined,
+    department: query.department === 'technical' || query.department === 'commercial' ? query.department : undefined,
+    escalated: query.escalated === 'true' ? true : query.escalated === 'false' ? false : undefined,
+    q: q || undefined,
+    cursor: query.cursor && isUuid(query.cursor) ? query.cursor : undefined,
+  }
+}
+
+// Messages are label keys, so validateForm shows them in the page's language.
+const FeedbackForm = z.object({
+  usedArticleId: z.string({ error: 'error.choose' }).refine((value) => value === 'none' || isUuid(value), 'error.choose'),
+  edited: z.literal('on').optional(),
+  rating: z.string().regex(/^[1-5]?$/, 'error.rating').optional(),
+  correctDepartment: z.enum(['', 'technical', 'commercial'], { error: 'error.invalid' }).optional(),
+  comment: z.string().max(2000, 'error.tooLong').optional(),
+})
+
+/** Agents' view: the inquiry list, one inquiry with its suggestions, and the feedback form. */
+export function inquiryUiRoutes(deps: Deps) {
+  const tz = deps.config.ui.timeZone
+
+  async function showInquiry(c: Context<UiEnv>, id: string, status: number, form?: { values: FormValues; errors: FieldErrors }) {
+    const inquiry = isUuid(id) ? await findStoredInquiry(deps.sql, id) : undefined
+    if (!inquiry) throw new AppError('not_found', `No inquiry with id ${id}.`)
+    const feedback = await listFeedback(deps.sql, inquiry.id)
+    const notice = c.req.query('feedback')
+    return page(c, status, (
+      <InquiryPage view={viewOf(c, tz)} inquiry={inquiry} feedbackCount={feedback.length} values={form?.values} errors={form?.errors}
+        notice={notice === 'saved' || notice === 'learned' ? notice : undefined} />
+    ))
+  }
+
+  return new Hono<UiEnv>()
+    .use('/inquiries', signedIn(deps))
+    .use('/inquiries/*', signedIn(deps))
+    .get('/inquiries', async (c) => {
+      const filter = filterOf(c.req.query())
+      const list = await listInquiries(deps.sql, { ...filter, limit: pageSize })
+      return page(c, 200, <InquiryListPage view={viewOf(c, tz)} filter={filter} rows={list.rows} nextCursor={list.nextCursor} now={deps.clock.now()} />)
+    })
+    .get('/inquiries/:id', (c) => showInquiry(c, c.req.param('id'), 200))
+    .post('/inquiries/:id/feedback', async (c) => {
+      const id = c.req.param('id')
+      const values = c.get('form')
+      const checked = validateForm(FeedbackForm, values, c.get('t'))
+      if (!checked.ok) return showInquiry(c, id, 422, { values, errors: checked.errors })
+      const form = checked.data
+      try {
+        const result = await recordFeedback(deps, c.get('principal'), id, {
+          usedArticleId: form.usedArticleId === 'none' ? null : form.usedArticleId,
+          edited: form.edited === 'on',
+          ...(form.rating ? { rating: Number(form.rating) } : {}),
+          ...(form.correctDepartment ? { correctDepartment: form.correctDepartment } : {}),
+          ...(form.comment?.trim() ? { comment: form.comment.trim() } : {}),
+        })
+        return c.redirect(`/ui/inquiries/${id}?feedback=${result.exampleAdded ? 'learned' : 'saved'}#main`, 303)
+      } catch (error) {
+        return showInquiry(c, id, 422, { values, errors: fieldErrorsOf(error, c.get('t')) })
+      }
+    })
+}

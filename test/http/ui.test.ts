@@ -1,0 +1,330 @@
+// The web UI through app.request on PGlite: sign-in and sessions, CSRF, roles, forms that come back
+// with 422 and the message at the field, 404 pages, and what happens when a session expires mid-form.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApiKey, revokeApiKey } from '../../src/auth/api-keys.js'
+import { sha256Hex } from '../../src/auth/crypto.js'
+import { listFeedback } from '../../src/storage/queries/inquiries.js'
+import type { Sql } from '../../src/storage/sql.js'
+import type { TestApp } from '../helpers/app.js'
+import { testDatabases } from '../helpers/databases.js'
+import { openSeeded } from '../helpers/seed.js'
+import { decode, hiddenValue, uiClient } from '../helpers/ui-client.js'
+
+type Json = Record<string, any>
+const hour = 3600_000
+const someId = '00000000-0000-4000-8000-000000000000'
+
+describe('web UI', () => {
+  let sql: Sql
+  let t: TestApp
+  let offset = 0 // the fake clock: tests move it forward instead of waiting
+  const triage = async (input: unknown) => (await (await t.call('POST', '/v1/triage', { key: await t.keyFor('agent'), json: input })).json()) as Json
+  const signedIn = async (role: 'agent' | 'lead' | 'admin', headers?: Record<string, string>) => {
+    const client = uiClient(t, headers ? { headers } : {})
+    const answer = await client.signIn(await t.keyFor(role))
+    expect(answer.status).toBe(303)
+    return client
+  }
+
+  beforeAll(async () => {
+    ;({ sql, t } = await openSeeded(testDatabases[0]!, { clock: { now: () => new Date(Date.now() + offset) } }))
+  })
+  afterAll(async () => sql?.close())
+
+  describe('sign-in and sessions', () => {
+    it('sends visitors to the sign-in page, with next pointing back', async () => {
+      const client = uiClient(t)
+      expect((await client.get('/')).location).toBe('/ui')
+      expect((await client.get('/ui')).location).toBe('/ui/sign-in')
+      const redirected = await client.get('/ui/inquiries?status=triaged')
+      expect(redirected.status).toBe(303)
+      expect(redirected.location).toBe('/ui/sign-in?next=%2Fui%2Finquiries%3Fstatus%3Dtriaged')
+      const signIn = await client.get(redirected.location!)
+      expect(signIn.status).toBe(200)
+      expect(hiddenValue(signIn.html, 'next')).toBe('/ui/inquiries?status=triaged')
+    })
+
+    it('serves pages with a strict CSP, no framing, and cookies that are HttpOnly, SameSite=Strict, Path=/ui', async () => {
+      const page = await uiClient(t).get('/ui/sign-in')
+      const csp = page.headers.get('content-security-policy')!
+      expect(csp).toContain("default-src 'none'")
+      expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/)
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(page.headers.get('x-frame-options')).toBe('DENY')
+      expect(page.headers.get('referrer-policy')).toBe('same-origin')
+      const cookie = page.headers.getSetCookie().find((value) => value.startsWith('triage_signin='))!
+      expect(cookie).toMatch(/HttpOnly/)
+      expect(cookie).toMatch(/SameSite=Strict/)
+      expect(cookie).toMatch(/Path=\/ui/)
+      expect(cookie).not.toMatch(/Secure/)
+      const client = uiClient(t, { headers: { 'x-forwarded-proto': 'https' } })
+      const answer = await client.signIn(await t.keyFor('agent'))
+      expect(answer.headers.getSetCookie().find((value) => value.startsWith('triage_session='))).toMatch(/HttpOnly; .*Secure|Secure.*HttpOnly/)
+    })
+
+    it('stores only a hash of the session id, and signs out', async () => {
+      const client = await signedIn('agent')
+      const sessionId = client.jar.get('triage_session')!
+      const rows = await sql.query<{ id_hash: string }>('SELECT id_hash FROM ui_sessions WHERE id_hash = $1', [await sha256Hex(sessionId)])
+      expect(rows).toHaveLength(1)
+      expect((await sql.query('SELECT 1 FROM ui_sessions WHERE id_hash = $1', [sessionId]))).toHaveLength(0)
+      const out = await client.post('/ui/sign-out', { _csrf: await client.csrf() })
+      expect(out.location).toBe('/ui/sign-in?signed_out=1')
+      expect(await sql.query('SELECT 1 FROM ui_sessions WHERE id_hash = $1', [await sha256Hex(sessionId)])).toHaveLength(0)
+      expect((await client.get('/ui/kb')).status).toBe(303)
+    })
+
+    it('refuses a missing key (422), an unknown one (401) and a machine key (403), with the message at the field', async () => {
+      const client = uiClient(t)
+      const empty = await client.signIn('')
+      expect(empty.status).toBe(422)
+      expect(empty.html).toMatch(/<input id="f-key"[^>]*aria-invalid="true"[^>]*aria-describedby="f-key-hint f-key-error"/)
+      expect(empty.html).toContain('<p class="field-error" id="f-key-error">Enter your API key.</p>')
+      expect((await client.signIn('itk_not-a-key')).status).toBe(401)
+      const machine = await client.signIn(await t.keyFor('integration'))
+      expect(machine.status).toBe(403)
+      expect(machine.html).toContain('Integration keys belong to helpdesk systems')
+      expect(machine.html).not.toContain(await t.keyFor('integration')) // the key is never echoed back
+    })
+
+    it('refuses a sign-in without the form token, or from another site', async () => {
+      const client = uiClient(t)
+      await client.get('/ui/sign-in')
+      expect((await client.post('/ui/sign-in', { key: await t.keyFor('agent') })).status).toBe(403)
+      const token = hiddenValue((await client.get('/ui/sign-in')).html, '_csrf')
+      const crossSite = await client.post('/ui/sign-in', { _csrf: token, key: await t.keyFor('agent') }, { 'sec-fetch-site': 'cross-site' })
+      expect(crossSite.status).toBe(403)
+      expect(crossSite.html).toContain('The form could not be accepted')
+    })
+
+    it('ends sessions when the key is revoked', async () => {
+      const lead = await createApiKey(t.deps, { name: 'short-lived lead', role: 'lead' })
+      const client = uiClient(t)
+      expect((await client.signIn(lead.key)).status).toBe(303)
+      expect((await client.get('/ui/escalations')).status).toBe(200)
+      await revokeApiKey(t.deps, lead.id)
+      expect((await client.get('/ui/escalations')).location).toBe('/ui/sign-in?next=%2Fui%2Fescalations')
+    })
+  })
+
+  describe('CSRF and roles', () => {
+    it('answers a POST without the session token, or with a wrong one, with a 403 page', async () => {
+      const client = await signedIn('agent')
+      const inquiry = await triage({ subject: 'CSRF-Test', body: 'Die Waschmaschine WM-7 zeigt E18 und pumpt nicht ab.' })
+      const missing = await client.post(`/ui/inquiries/${inquiry.inquiryId}/feedback`, { usedArticleId: 'none' })
+      expect(missing.status).toBe(403)
+      expect(missing.headers.get('content-type')).toMatch(/text\/html/)
+      expect((await client.post(`/ui/inquiries/${inquiry.inquiryId}/feedback`, { _csrf: 'forged', usedArticleId: 'none' })).status).toBe(403)
+      expect(await listFeedback(sql, inquiry.inquiryId)).toHaveLength(0)
+    })
+
+    it('shows agents the agent and knowledge-base views only', async () => {
+      const agent = await signedIn('agent')
+      expect((await agent.get('/ui/inquiries')).status).toBe(200)
+      expect((await agent.get('/ui/kb?q=E18')).status).toBe(200)
+      const queue = await agent.get('/ui/escalations')
+      expect(queue.status).toBe(403)
+      expect(queue.html).toContain('Your role does not allow this page')
+      expect((await agent.get(`/ui/escalations/${someId}`)).status).toBe(403)
+      expect((await agent.get('/ui/kb/drafts')).status).toBe(403)
+      expect((await agent.post(`/ui/kb/articles/${someId}/publish`, { _csrf: await agent.csrf() })).status).toBe(403)
+      expect((await agent.get('/ui/inquiries')).html).not.toContain('href="/ui/escalations"')
+      for (const role of ['lead', 'admin'] as const) {
+        const lead = await signedIn(role)
+        expect((await lead.get('/ui/escalations')).status).toBe(200)
+        expect((await lead.get('/ui/kb/drafts')).status).toBe(200)
+        expect((await lead.get('/ui/inquiries')).html).toContain('href="/ui/escalations"')
+      }
+    })
+
+    it('keeps the UI out of the OpenAPI document', async () => {
+      const doc = (await (await t.call('GET', '/openapi.json')).json()) as { paths: Record<string, unknown> }
+      expect(Object.keys(doc.paths).filter((path) => path.startsWith('/ui') || path === '/')).toEqual([])
+    })
+  })
+
+  describe('agents', () => {
+    it('lists, filters and opens inquiries, escaping what customers wrote', async () => {
+      const agent = await signedIn('agent')
+      const inquiry = await triage({ subject: 'UI-Liste <script>alert(1)</script>', body: 'Die Waschmaschine WM-7 zeigt E18 und pumpt nicht ab. <img src=x onerror=alert(2)>' })
+      const list = await agent.get('/ui/inquiries?q=UI-Liste')
+      expect(list.status).toBe(200)
+      expect(list.html).toContain(`href="/ui/inquiries/${inquiry.inquiryId}"`)
+      expect(list.html).toContain('UI-Liste &lt;script&gt;alert(1)&lt;/script&gt;')
+      expect(list.html).not.toContain('<script>alert(1)')
+      expect((await agent.get('/ui/inquiries?q=UI-Liste&department=nonsense&cursor=x')).status).toBe(200)
+      const other = inquiry.department === 'technical' ? 'commercial' : 'technical'
+      expect((await agent.get(`/ui/inquiries?q=UI-Liste&department=${other}`)).html).not.toContain(inquiry.inquiryId)
+
+      const page = await agent.get(`/ui/inquiries/${inquiry.inquiryId}`)
+      expect(page.status).toBe(200)
+      expect(page.html).not.toContain('<img src=x')
+      expect(inquiry.suggestions.length).toBeGreaterThan(0)
+      expect(page.html).toContain('<textarea id="reply-1" class="reply" readonly=""')
+      expect(page.html).toMatch(/<button type="button" class="secondary" data-copy="reply-1"[^>]*hidden/)
+      expect(page.html).toContain(`${Math.round(inquiry.confidence * 100)} %`)
+    })
+
+    it('re-renders the feedback form with 422, the message at the field and what was typed', async () => {
+      const agent = await signedIn('agent')
+      const inquiry = await triage({ subject: 'Feedback-UI', body: 'Meine Spülmaschine GS-5 zeigt E24 und pumpt nicht ab.' })
+      const path = `/ui/inquiries/${inquiry.inquiryId}`
+      const csrf = hiddenValue((await agent.get(path)).html, '_csrf')
+      const bad = await agent.post(`${path}/feedback`, { _csrf: csrf, rating: '7', comment: 'Antwort war <b>fast</b> richtig' })
+      expect(bad.status).toBe(422)
+      expect(bad.html).toMatch(/<fieldset class="field invalid" id="f-usedArticleId"[\s\S]*?<p class="field-error" id="f-usedArticleId-error">Choose one of the options.<\/p>/)
+      expect(bad.html).toContain('<p class="field-error" id="f-rating-error">Choose a rating from 1 to 5.</p>')
+      expect(bad.html).toContain('>Antwort war &lt;b&gt;fast&lt;/b&gt; richtig</textarea>')
+
+      const used = inquiry.suggestions[0].articleId as string
+      const right = inquiry.department === 'technical' ? 'commercial' : 'technical'
+      const good = await agent.post(`${path}/feedback`, { _csrf: csrf, usedArticleId: used, edited: 'on', rating: '4', correctDepartment: right, comment: 'ok' })
+      expect(good.status).toBe(303)
+      expect(good.location).toBe(`${path}?feedback=learned#main`)
+      expect((await agent.get(good.location!)).html).toContain('The correction is learned')
+      const [stored] = await listFeedback(sql, inquiry.inquiryId)
+      expect(stored).toMatchObject({ used_article_id: used, edited: true, rating: 4, correct_department: right, comment: 'ok' })
+    })
+
+    it('answers unknown ids and paths with a 404 page', async () => {
+      const agent = await signedIn('agent')
+      for (const path of [`/ui/inquiries/${someId}`, '/ui/inquiries/not-an-id', '/ui/kb/articles/nope', '/ui/no-such-page']) {
+        const page = await agent.get(path)
+        expect(page.status, path).toBe(404)
+        expect(page.html).toContain('<h1>Not found</h1>')
+      }
+      expect((await agent.post(`/ui/inquiries/${someId}/feedback`, { _csrf: await agent.csrf(), usedArticleId: 'none' })).status).toBe(404)
+      expect((await (await signedIn('lead')).get(`/ui/escalations/${someId}`)).status).toBe(404)
+    })
+  })
+
+  describe('leads', () => {
+    const angry = (n: number) => ({
+      subject: `UI-Fall ${n}: Rechnung falsch – letzte Warnung`,
+      body: `Zum dritten Mal: Ihre Rechnung RE-${n} ist falsch! Wenn das nicht sofort korrigiert wird, schalte ich meinen Anwalt ein!!!`,
+      customer: { email: `ui-wut-${n}@example.com` },
+    })
+
+    it('queues cases with reasons and due times, claims with 409 for the second lead, and resolves into a draft', async () => {
+      const inquiry = await triage(angry(1))
+      const id = inquiry.escalation.id as string
+      const lead = await signedIn('lead')
+      const queue = await lead.get('/ui/escalations')
+      expect(queue.html).toContain(`href="/ui/escalations/${id}"`)
+      expect(queue.html).toContain('Legal threat')
+      expect(queue.html).toContain(`datetime="${inquiry.escalation.dueAt}"`)
+
+      const casePath = `/ui/escalations/${id}`
+      const csrf = hiddenValue((await lead.get(casePath)).html, '_csrf')
+      const claimed = await lead.post(`${casePath}/claim`, { _csrf: csrf })
+      expect(claimed.location).toBe(`${casePath}?done=claimed`)
+      expect((await lead.get(claimed.location!)).html).toContain('You claimed this case.')
+
+      const otherKey = await createApiKey(t.deps, { name: 'other lead', role: 'lead' })
+      const other = uiClient(t)
+      await other.signIn(otherKey.key)
+      const conflict = await other.post(`${casePath}/claim`, { _csrf: await other.csrf() })
+      expect(conflict.status).toBe(409)
+      expect(conflict.html).toContain('This could not be done because the case changed.')
+      expect(conflict.html).toContain('The case is claimed by test lead.')
+
+      const missing = await lead.post(`${casePath}/resolve`, { _csrf: csrf, resolution: ' ', reply: 'Sehr geehrte Kundin, die Rechnung ist korrigiert.', addToKnowledgeBase: 'on' })
+      expect(missing.status).toBe(422)
+      expect(missing.html).toContain('<p class="field-error" id="f-resolution-error">This field is required.</p>')
+      expect(missing.html).toContain('>Sehr geehrte Kundin, die Rechnung ist korrigiert.</textarea>')
+      expect(missing.html).toMatch(/name="addToKnowledgeBase" value="on" checked/)
+      const noReply = await lead.post(`${casePath}/resolve`, { _csrf: csrf, resolution: 'Gutschrift', addToKnowledgeBase: 'on' })
+      expect(noReply.html).toContain('<p class="field-error" id="f-reply-error">Write the reply to add it to the knowledge base.</p>')
+
+      const resolved = await lead.post(`${casePath}/resolve`, {
+        _csrf: csrf, resolution: 'Rechnung korrigiert, Gutschrift erteilt', finalDepartment: 'commercial',
+        reply: 'Die Rechnung RE-1 war falsch berechnet; wir haben sie korrigiert und Ihnen den Betrag gutgeschrieben.', addToKnowledgeBase: 'on', articleTitle: 'Falsche Rechnung: Korrektur und Gutschrift',
+      })
+      expect(resolved.location).toBe(`${casePath}?done=resolved`)
+      expect((await lead.get('/ui/escalations')).html).not.toContain(id)
+      expect((await lead.get('/ui/escalations?status=resolved')).html).toContain(id)
+      expect((await other.post(`${casePath}/resolve`, { _csrf: await other.csrf(), resolution: 'noch einmal' })).status).toBe(409)
+
+      const drafts = await lead.get('/ui/kb/drafts')
+      const articleId = /href="\/ui\/kb\/articles\/([0-9a-f-]{36})">Falsche Rechnung: Korrektur und Gutschrift/.exec(drafts.html)?.[1]
+      expect(articleId).toBeDefined()
+      const published = await lead.post(`/ui/kb/articles/${articleId}/publish`, { _csrf: csrf })
+      expect(published.location).toBe(`/ui/kb/articles/${articleId}?done=published`)
+      expect((await lead.post(`/ui/kb/articles/${articleId}/publish`, { _csrf: csrf })).status).toBe(409)
+      expect((await lead.get('/ui/kb?q=Rechnung%20falsch%20berechnet%20Gutschrift')).html).toContain(`/ui/kb/articles/${articleId}`)
+    })
+
+    it('filters the queue by department and overdue', async () => {
+      const inquiry = await triage(angry(2))
+      const lead = await signedIn('lead')
+      const other = inquiry.department === 'technical' ? 'commercial' : 'technical'
+      expect((await lead.get(`/ui/escalations?department=${other}`)).html).not.toContain(inquiry.escalation.id)
+      expect((await lead.get('/ui/escalations?overdue=true')).html).not.toContain(inquiry.escalation.id)
+      offset += 24 * 30 * hour
+      try {
+        const late = await signedIn('lead')
+        const overdue = await late.get('/ui/escalations?overdue=true')
+        expect(overdue.html).toContain(inquiry.escalation.id)
+        expect(overdue.html).toContain('<span class="badge overdue">Overdue</span>')
+      } finally {
+        offset -= 24 * 30 * hour
+      }
+    })
+  })
+
+  describe('languages', () => {
+    it('follows Accept-Language, and ?lang= switches and is remembered', async () => {
+      const client = uiClient(t, { headers: { 'accept-language': 'de-AT,de;q=0.9,en;q=0.5' } })
+      const german = await client.get('/ui/sign-in')
+      expect(german.html).toContain('<html lang="de">')
+      expect(german.html).toContain('API-Schlüssel')
+      expect(german.headers.get('content-language')).toBe('de')
+      const english = await client.get('/ui/sign-in?lang=en')
+      expect(english.html).toContain('<html lang="en">')
+      expect((await client.get('/ui/sign-in')).html).toContain('API key')
+      expect(decode((await client.get('/ui/sign-in?lang=de')).html)).toContain('href="/ui/sign-in?lang=en"')
+    })
+  })
+
+  describe('expired sessions', () => {
+    it('redirects a GET to the sign-in page with next, and carries a posted form through the sign-in', async () => {
+      const agent = await signedIn('agent')
+      const inquiry = await triage({ subject: 'Ablauf-Test', body: 'Die Waschmaschine WM-7 zeigt E18 und pumpt nicht ab.' })
+      const path = `/ui/inquiries/${inquiry.inquiryId}`
+      const csrf = hiddenValue((await agent.get(path)).html, '_csrf')
+      offset += 13 * hour // past UI_SESSION_HOURS (12)
+      try {
+        expect((await agent.get(path)).location).toBe(`/ui/sign-in?next=${encodeURIComponent(path)}`)
+        const posted = await agent.post(`${path}/feedback`, { _csrf: csrf, usedArticleId: 'none', rating: '5', comment: 'halb fertig, "zitiert" & mehr' })
+        expect(posted.status).toBe(401)
+        expect(posted.html).toContain('Your session has ended')
+        expect(hiddenValue(posted.html, 'carry.comment')).toBe('halb fertig, "zitiert" & mehr')
+        expect(hiddenValue(posted.html, '_resume')).toBe(`${path}/feedback`)
+        expect(hiddenValue(posted.html, 'next')).toBe(path)
+        expect(posted.html).not.toContain(csrf)
+
+        const resumed = await agent.post('/ui/sign-in', {
+          _csrf: hiddenValue(posted.html, '_csrf'), key: await t.keyFor('agent'), next: path, _resume: `${path}/feedback`,
+          'carry.usedArticleId': 'none', 'carry.rating': '5', 'carry.comment': 'halb fertig, "zitiert" & mehr',
+        })
+        expect(resumed.status).toBe(200)
+        expect(resumed.html).toContain(`action="${path}/feedback"`)
+        const sent = await agent.post(`${path}/feedback`, {
+          _csrf: hiddenValue(resumed.html, '_csrf'), usedArticleId: hiddenValue(resumed.html, 'usedArticleId'),
+          rating: hiddenValue(resumed.html, 'rating'), comment: hiddenValue(resumed.html, 'comment'),
+        })
+        expect(sent.status).toBe(303)
+        expect((await listFeedback(sql, inquiry.inquiryId))[0]).toMatchObject({ rating: 5, comment: 'halb fertig, "zitiert" & mehr' })
+      } finally {
+        offset -= 13 * hour
+      }
+    })
+
+    it('never redirects to another site after sign-in', async () => {
+      const client = uiClient(t)
+      const token = hiddenValue((await client.get('/ui/sign-in')).html, '_csrf')
+      const answer = await client.post('/ui/sign-in', { _csrf: token, key: await t.keyFor('agent'), next: '//evil.example/ui' })
+      expect(answer.location).toBe('/ui/inquiries')
+    })
+  })
+}, 240_000)
