@@ -128,3 +128,45 @@ export async function allWrittenBack(sql: Sql, expected: number): Promise<boolea
   const open = Object.values(counts.jobs).reduce((sum, byStatus) => sum + (byStatus.queued ?? 0) + (byStatus.running ?? 0), 0)
   return counts.inquiries === expected && counts.writtenBack === expected && open === 0
 }
+
+/** What a burst measured: the intake answers by status, and the two phases' wall-clock seconds. */
+export interface BurstOutcome {
+  statuses: Record<number, number>
+  intakeSeconds: number
+  processSeconds: number
+}
+
+/**
+ * A burst: every ticket's webhook sent `inFlight` at a time with the workers off, then `startWorker()`
+ * runs until every result is written back (or `deadlineMs` passes). Timing is reported, not judged.
+ */
+export async function runBurst(options: {
+  sql: Sql
+  tickets: readonly Ticket[]
+  inFlight: number
+  send(ticket: Ticket): Promise<number>
+  startWorker(): { stop(): Promise<void> }
+  deadlineMs: number
+}): Promise<BurstOutcome> {
+  const { tickets, inFlight } = options
+  const statuses: Record<number, number> = {}
+  const intakeStarted = performance.now()
+  for (let start = 0; start < tickets.length; start += inFlight) {
+    for (const status of await Promise.all(tickets.slice(start, start + inFlight).map(options.send))) statuses[status] = (statuses[status] ?? 0) + 1
+  }
+  const intakeSeconds = (performance.now() - intakeStarted) / 1000
+  const processStarted = performance.now()
+  const worker = options.startWorker()
+  try {
+    await waitUntil(() => allWrittenBack(options.sql, tickets.length), `all ${tickets.length} results to be written back`, options.deadlineMs, 250)
+  } finally {
+    await worker.stop()
+  }
+  return { statuses, intakeSeconds, processSeconds: (performance.now() - processStarted) / 1000 }
+}
+
+/** One line for logs and reports: both phases' throughput. */
+export function describeBurst(database: string, count: number, outcome: BurstOutcome, setup: string): string {
+  return `${database}: intake ${(count / outcome.intakeSeconds).toFixed(0)} webhooks/s (${outcome.intakeSeconds.toFixed(1)} s); ` +
+    `triage + write-back ${(count / outcome.processSeconds).toFixed(1)} inquiries/s (${outcome.processSeconds.toFixed(1)} s; ${setup})`
+}
