@@ -32,12 +32,20 @@ export function createHashingEmbedder(dimensions = 1024): Embedder {
   }
 }
 
+// Features are counted by their exact string, in first-seen order, so the vector is the same bit for
+// bit as before this was tuned (stored vectors stay comparable); the tuning only avoids allocations.
 function embedText(text: string, dimensions: number): Float32Array {
-  const counts = new Map<string, { count: number; weight: number }>()
+  const slots = new Map<string, number>()
+  const counts: number[] = []
+  const featureWeights: number[] = []
   const add = (feature: string, weight: number) => {
-    const seen = counts.get(feature)
-    if (seen) seen.count++
-    else counts.set(feature, { count: 1, weight })
+    const slot = slots.get(feature)
+    if (slot !== undefined) counts[slot]!++
+    else {
+      slots.set(feature, counts.length)
+      counts.push(1)
+      featureWeights.push(weight)
+    }
   }
   const words = tokenize(text)
   let previous: string | undefined
@@ -45,17 +53,24 @@ function embedText(text: string, dimensions: number): Float32Array {
     const content = !stopWords.has(word)
     if (content) {
       add(`w:${word}`, weights.word)
-      for (const variant of foldings(word)) add(`w:${variant}`, weights.folded)
-      for (const gram of charNgrams(asciiFold(word))) add(`c:${gram}`, weights.ngram)
+      // The word as typed without umlauts: "rückgabe" → "rueckgabe" and "ruckgabe".
+      const ascii = isAscii(word)
+      const expanded = ascii ? word : word.replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss')
+      const stripped = asciiFold(word, ascii)
+      if (expanded !== word) add(`w:${expanded}`, weights.folded)
+      if (stripped !== word && stripped !== expanded) add(`w:${stripped}`, weights.folded)
+      addCharNgrams(stripped, add)
     }
     if (previous !== undefined && (content || !stopWords.has(previous))) add(`b:${previous}_${word}`, weights.bigram)
     previous = word
   }
   const vector = new Float32Array(dimensions)
-  for (const [feature, { count, weight }] of counts) {
+  let slot = 0
+  for (const feature of slots.keys()) {
     const hash = fnv1a(feature)
     // Sublinear term frequency: the tenth repetition of a word adds far less than the second.
-    vector[hash % dimensions]! += (hash & 0x80000000 ? -1 : 1) * weight * (1 + Math.log(count))
+    vector[hash % dimensions]! += (hash & 0x80000000 ? -1 : 1) * featureWeights[slot]! * (1 + Math.log(counts[slot]!))
+    slot++
   }
   return normalize(vector)
 }
@@ -65,26 +80,23 @@ export function tokenize(text: string): string[] {
   return text.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu) ?? []
 }
 
-/** The word as typed without umlauts: "rückgabe" → "rueckgabe" and "ruckgabe". */
-function foldings(word: string): string[] {
-  const expanded = word.replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss')
-  const stripped = asciiFold(word)
-  return [...new Set([expanded, stripped])].filter((variant) => variant !== word)
+function isAscii(word: string): boolean {
+  for (let index = 0; index < word.length; index++) if (word.charCodeAt(index) > 0x7f) return false
+  return true
 }
 
-function asciiFold(word: string): string {
-  return word.replace(/ß/g, 'ss').normalize('NFD').replace(/\p{M}/gu, '').replace(/ae|oe|ue/g, (pair) => pair[0]!)
+function asciiFold(word: string, ascii: boolean): string {
+  const letters = ascii ? word : word.replace(/ß/g, 'ss').normalize('NFD').replace(/\p{M}/gu, '')
+  return letters.replace(/([aou])e/g, '$1')
 }
 
 /** fastText-style 3- to 5-grams with boundary marks, so prefixes and suffixes count as such. */
-function charNgrams(word: string): string[] {
-  if (word.length < 3) return []
+function addCharNgrams(word: string, add: (feature: string, weight: number) => void): void {
+  if (word.length < 3) return
   const marked = `<${word}>`
-  const grams: string[] = []
   for (let size = 3; size <= 5; size++) {
-    for (let start = 0; start + size <= marked.length; start++) grams.push(marked.slice(start, start + size))
+    for (let start = 0; start + size <= marked.length; start++) add(`c:${marked.slice(start, start + size)}`, weights.ngram)
   }
-  return grams
 }
 
 function fnv1a(text: string): number {
