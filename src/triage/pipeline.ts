@@ -7,8 +7,9 @@ import { toSpace } from '../knowledge/spaces.js'
 import * as knowledgeQueries from '../storage/queries/knowledge.js'
 import * as inquiryQueries from '../storage/queries/inquiries.js'
 import { replyTemplate } from '../../prompts/reply-template.js'
-import { assessEscalation } from './escalation/assess.js'
+import { assessEscalation, countEarlierContacts } from './escalation/assess.js'
 import { escalationDueAt, type EscalationDecision } from './escalation/score.js'
+import { detectSignals } from './escalation/signals.js'
 import { detectLanguage } from './language.js'
 import { draftWithLlm, secondOpinion, type SecondOpinion } from './llm-step.js'
 import { defaultNoKnowledgeSimilarity, isRelevant, templateSuggestions, type Suggestion } from './suggestions.js'
@@ -75,8 +76,11 @@ export async function triageInquiry(deps: TriageDeps, input: TriageInput, option
 export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, options: AnalyzeOptions = {}): Promise<TriageOutcome> {
   const started = performance.now()
   const text = [input.subject?.trim(), input.body.trim()].filter(Boolean).join('\n\n')
-  const language = detectLanguage(text, input.language)
-  const detected = performance.now()
+  // Statements go out as soon as their inputs exist, and the CPU steps run while they execute: the
+  // repeat-contact count needs only the customer, classification only the vector, retrieval also the
+  // language. On PostgreSQL that overlaps; on PGlite (one thread) the order changes nothing.
+  const earlierContacts = countEarlierContacts(deps, input, options.inquiryId)
+  earlierContacts.catch(() => undefined) // awaited below; this keeps a failure before then from going unhandled
   const active = await deps.embeddings.activeSpace(() => knowledgeQueries.findActiveSpace(deps.sql))
   const embedder = active && deps.embeddings.forSpace(toSpace(active))
   if (!active || !embedder) throw new AppError('service_unavailable', 'No embedding space is ready yet; retry shortly.')
@@ -87,12 +91,16 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const embedding = performance.now()
   const [vector] = await embedder.embed([text], { purpose: 'query', ...(options.signal ? { signal: options.signal } : {}) })
   const embedded = performance.now()
-  // Classification and retrieval are independent: on PostgreSQL their queries run on two connections.
   let classified = 0
-  const [local, hits] = await Promise.all([
-    deps.classifier.classify(deps, { text, vector: vector!, space: active }).finally(() => (classified = performance.now())),
-    retrieve(deps, text, language.language, vector!, degraded),
-  ])
+  const classification = deps.classifier.classify(deps, { text, vector: vector!, space: active }).finally(() => (classified = performance.now()))
+  classification.catch(() => undefined) // awaited below, with retrieval
+  const detecting = performance.now()
+  const language = detectLanguage(text, input.language)
+  const detected = performance.now()
+  const retrieval = retrieve(deps, text, language.language, vector!, degraded)
+  const signals = detectSignals(text, { tier: input.customer?.tier })
+  const signalled = performance.now()
+  const [local, hits] = await Promise.all([classification, retrieval])
   const retrieved = performance.now()
   const opinion = await secondOpinion(deps, { text, language: language.language, customerName: input.customer?.name, prediction: local }, llmState)
   // An LLM's confidence is not calibrated; capped so it never looks surer than a calibrated answer.
@@ -102,7 +110,7 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const relevant = hits.filter((hit) => isRelevant(hit, threshold)).slice(0, suggestionCount)
   const noKnowledge = relevant.length === 0 ? describeNoKnowledge(hits, threshold) : undefined
   const assessing = performance.now()
-  const decision = await assessEscalation(deps, input, { text, confidence: local.confidence, noKnowledge, inquiryId: options.inquiryId })
+  const decision = assessEscalation(deps, input, { signals, confidence: local.confidence, noKnowledge, earlierContacts: await earlierContacts })
   const assessed = performance.now()
   const suggestions = await draftWithLlm(
     deps.llm,
@@ -128,11 +136,11 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
     ...(degraded.length ? { degraded } : {}),
     // Classification and retrieval overlap; retrieveMs is measured from the end of embedding too.
     timings: {
-      languageMs: ms(started, detected),
+      languageMs: ms(detecting, detected),
       embedMs: ms(embedding, embedded),
       classifyMs: ms(embedded, classified),
       retrieveMs: ms(embedded, retrieved),
-      escalateMs: ms(assessing, assessed),
+      escalateMs: ms(detected, signalled) + ms(assessing, assessed),
       totalMs: 0,
     },
     versions: { embeddingSpace: active.id, classifier: prediction.version, prompts: [...prompts] },

@@ -2,38 +2,45 @@ import type { Deps } from '../../deps.js'
 import { countRecentContacts } from '../../storage/queries/inquiries.js'
 import type { TriageInput } from '../triage-input.js'
 import { decideEscalation, type EscalationDecision, type EscalationReasonDetail } from './score.js'
-import { detectSignals } from './signals.js'
 
 const defaultSlaHours = { standard: 48, premium: 24, key_account: 8 } as const
 
 export interface AssessmentContext {
-  text: string
+  /** detectSignals of the inquiry's text (the pipeline runs it while its queries execute). */
+  signals: EscalationReasonDetail[]
   confidence: number
   /** Why no article answers, when none does. */
   noKnowledge: string | undefined
-  /** The inquiry's own id when it is already stored, so it does not count as an earlier contact. */
-  inquiryId?: string | undefined
+  /** The customer's inquiries within the repeat window before this one (countEarlierContacts). */
+  earlierContacts: number
 }
 
 /** Collects every reason a lead should look at this inquiry, then weighs them. */
-export async function assessEscalation(deps: Pick<Deps, 'sql' | 'config' | 'clock'>, input: TriageInput, context: AssessmentContext): Promise<EscalationDecision> {
+export function assessEscalation(deps: Pick<Deps, 'config' | 'clock'>, input: TriageInput, context: AssessmentContext): EscalationDecision {
   const settings = deps.config.triage
-  const reasons: EscalationReasonDetail[] = detectSignals(context.text, { tier: input.customer?.tier })
+  const reasons: EscalationReasonDetail[] = [...context.signals]
   if (context.confidence < settings.lowConfidenceThreshold) {
     reasons.push({ code: 'low_confidence', detail: `department confidence ${context.confidence.toFixed(2)} is below ${settings.lowConfidenceThreshold}` })
   }
   if (context.noKnowledge) reasons.push({ code: 'no_knowledge', detail: context.noKnowledge })
-  const repeat = await repeatContact(deps, input, context.inquiryId)
+  const repeat = repeatContact(deps, context.earlierContacts)
   if (repeat) reasons.push(repeat)
   const overdue = slaOverdue(deps, input)
   if (overdue) mergeReason(reasons, overdue)
   return decideEscalation(reasons, settings)
 }
 
-async function repeatContact(deps: Pick<Deps, 'sql' | 'config' | 'clock'>, input: TriageInput, ownId: string | undefined): Promise<EscalationReasonDetail | undefined> {
+/**
+ * How many inquiries this customer (by id or e-mail) sent within the repeat window; 0 without either,
+ * and without a statement. `ownId`: an inquiry already stored (a webhook's) is not its own earlier contact.
+ */
+export function countEarlierContacts(deps: Pick<Deps, 'sql' | 'config' | 'clock'>, input: TriageInput, ownId: string | undefined): Promise<number> {
+  const since = new Date(deps.clock.now().getTime() - deps.config.triage.repeatContactDays * 86_400_000)
+  return countRecentContacts(deps.sql, { id: input.customer?.id, email: input.customer?.email }, since, ownId)
+}
+
+function repeatContact(deps: Pick<Deps, 'config'>, earlier: number): EscalationReasonDetail | undefined {
   const { repeatContactCount, repeatContactDays } = deps.config.triage
-  const since = new Date(deps.clock.now().getTime() - repeatContactDays * 86_400_000)
-  const earlier = await countRecentContacts(deps.sql, { id: input.customer?.id, email: input.customer?.email }, since, ownId)
   if (earlier + 1 < repeatContactCount) return undefined
   return { code: 'repeat_contact', detail: `inquiry ${earlier + 1} from this customer within ${repeatContactDays} days` }
 }
