@@ -3,6 +3,7 @@ import type { Sample } from './run.js'
 /** The steps of a request, in the order the table lists them, with what each one measures. */
 export const steps: Array<[key: string, label: string]> = [
   ['total', '**whole request** (app.request → body read)'],
+  ['cpu', 'CPU time of this process during the request (PGlite: includes the database)'],
   ['http', 'HTTP overhead = total − pipeline (middleware, auth, zod, access log, JSON)'],
   ['pipeline', '**pipeline** = analyze (timings.totalMs) + store'],
   ['pipeline.languageMs', 'language (eld; timings.languageMs)'],

@@ -41,11 +41,14 @@ export async function sendCase(bench: BenchApp, body: Record<string, unknown>): 
   const trace = new Trace()
   const init = { method: 'POST', headers: { authorization: `Bearer ${bench.key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }
   tracing.current = trace
+  const cpu = process.cpuUsage()
   const started = performance.now()
   const response = await bench.app.request('/v1/triage', init)
   const text = await response.text()
   const total = performance.now() - started
+  const { user, system } = process.cpuUsage(cpu)
   tracing.current = undefined
+  trace.add('cpu', (user + system) / 1000)
   if (response.status !== 200) throw new Error(`${bench.name}: POST /v1/triage answered ${response.status}: ${text}`)
   const result = JSON.parse(text) as TriageResponse
   return { steps: stepsOf(total, result.timings, trace), result }
