@@ -86,7 +86,7 @@ const configShape = {
   WORKER_CONCURRENCY: setting(z.coerce.number().int().min(0).max(64).default(4)),
   JOB_LEASE_SECONDS: seconds(60),
   JOB_POLL_INTERVAL_MS: setting(z.coerce.number().int().min(10).max(60_000).default(500)),
-  JOB_MAX_ATTEMPTS: setting(z.coerce.number().int().min(1).max(100).default(10)),
+  JOB_MAX_ATTEMPTS: setting(z.coerce.number().int().min(1).max(100).default(25)),
   WRITE_BACK_TIMEOUT_SECONDS: seconds(15),
   LEAD_NOTIFY_WEBHOOK_URL: setting(z.string().url().refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL').optional()),
   PUBLIC_BASE_URL: setting(z.string().url().optional()),

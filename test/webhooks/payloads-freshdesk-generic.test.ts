@@ -79,7 +79,7 @@ describe('generic payload', () => {
     expect(mapPayload('generic', withoutId)).toEqual({ ok: false, errors: [{ field: 'externalId', message: 'required: the ticket id in the sending system' }] })
     const result = mapPayload('generic', { ...generic, body: ' ', unknownField: 1 })
     expect(result.ok).toBe(false)
-    expect(result.ok ? [] : result.errors.map((error) => error.field).sort()).toEqual(['(body)', 'body'])
+    expect(result.ok ? [] : result.errors.map((error) => error.field).sort()).toEqual(['body', 'unknownField'])
   })
 })
 
