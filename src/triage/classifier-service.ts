@@ -1,7 +1,8 @@
 import type { Deps } from '../deps.js'
 import * as queries from '../storage/queries/examples.js'
-import { trainDepartmentModel, type DepartmentModel } from './classifier/model.js'
-import type { Department } from './classifier/types.js'
+import { trainDepartmentModelInSlices, type DepartmentModel } from './classifier/model.js'
+import { runInSlices, type SliceOptions, type Steps } from './classifier/steps.js'
+import type { Department, LabelledExample } from './classifier/types.js'
 
 export interface DepartmentPrediction {
   department: Department
@@ -26,9 +27,11 @@ const stampCheckIntervalMs = 2000
 /**
  * kNN in pgvector sees a new example at once; the linear part and the calibration are retrained in
  * the background when the stored training set changes (checked at most every 2 s), and the previous
- * model keeps serving until the new one is ready. No restart is needed.
+ * model keeps serving until the new one is ready. No restart is needed. Training runs in slices
+ * (`slicing`), so requests are answered between them instead of waiting seconds for thousands of
+ * examples; tests inject `slicing.pause` to hold training mid-way.
  */
-export function createDepartmentClassifier(clock: () => number = Date.now): DepartmentClassifier {
+export function createDepartmentClassifier(clock: () => number = Date.now, slicing: SliceOptions = {}): DepartmentClassifier {
   let model: { value: DepartmentModel; stamp: string; space: string } | undefined
   let training: Promise<void> | undefined
   let checkedAt = 0
@@ -36,17 +39,25 @@ export function createDepartmentClassifier(clock: () => number = Date.now): Depa
   const train = async (deps: Pick<Deps, 'sql' | 'logger'>, space: { id: string }, stamp: string) => {
     const rows = await queries.listExamplesWithEmbeddings(deps.sql, space.id)
     const started = clock()
-    const value = trainDepartmentModel(rows.map((row) => ({ text: row.text, department: row.department, language: row.language, embedding: queries.parseVector(row.embedding) })))
+    const examples = await runInSlices(parseExamples(rows), slicing)
+    const value = await trainDepartmentModelInSlices(examples, {}, slicing)
     model = { value, stamp, space: space.id }
     deps.logger.info({ version: value.version, examples: rows.length, trainingMs: clock() - started }, 'department classifier trained')
   }
 
   const refresh: DepartmentClassifier['refresh'] = async (deps, space) => {
-    const stamp = await queries.readExamplesStamp(deps.sql)
-    checkedAt = clock()
-    if (model && model.stamp === stamp && model.space === space.id) return
-    training ??= train(deps, space, stamp).finally(() => (training = undefined))
-    await training
+    // Twice at most: a training already running may be for an older stamp or another space.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const stamp = await queries.readExamplesStamp(deps.sql)
+      checkedAt = clock()
+      if (model && model.stamp === stamp && model.space === space.id) return
+      if (training) {
+        await training
+        continue
+      }
+      training = train(deps, space, stamp).finally(() => (training = undefined))
+      return training
+    }
   }
 
   return {
@@ -68,4 +79,14 @@ export function createDepartmentClassifier(clock: () => number = Date.now): Depa
       }
     },
   }
+}
+
+/** Stored rows to training examples; parsing thousands of vector literals is itself worth slicing. */
+function* parseExamples(rows: readonly queries.StoredExample[]): Steps<LabelledExample[]> {
+  const examples: LabelledExample[] = []
+  for (const row of rows) {
+    examples.push({ text: row.text, department: row.department, language: row.language, embedding: queries.parseVector(row.embedding) })
+    yield
+  }
+  return examples
 }

@@ -1,4 +1,5 @@
 import { tokenize } from '../../providers/embeddings/hashing.js'
+import { runToEnd, type Steps } from './steps.js'
 
 /**
  * Sparse hashed text features for the linear model: word unigrams and bigrams plus character 3- to
@@ -53,10 +54,22 @@ export function fitAndVectorize(
   texts: readonly string[],
   options: FeatureOptions = {},
 ): { featurizer: Featurizer; vectors: SparseVector[] } {
+  return runToEnd(fitAndVectorizeSteps(texts, options))
+}
+
+/** fitAndVectorize as steps that pause between texts. */
+export function* fitAndVectorizeSteps(
+  texts: readonly string[],
+  options: FeatureOptions = {},
+): Steps<{ featurizer: Featurizer; vectors: SparseVector[] }> {
   const resolved = { ...defaultFeatureOptions, ...options }
   if ((resolved.buckets & (resolved.buckets - 1)) !== 0) throw new Error('buckets must be a power of two')
   const counter = createTermCounter(resolved)
-  const terms = texts.map((text) => counter(text))
+  const terms: SparseVector[] = []
+  for (const text of texts) {
+    terms.push(counter(text))
+    yield
+  }
   const idf = resolved.idf ? inverseDocumentFrequency(terms, resolved.buckets) : undefined
   const featurizer: Featurizer = { options: resolved, vectorize: (text) => normalise(counter(text), idf) }
   return { featurizer, vectors: terms.map((term) => normalise(term, idf)) }

@@ -1,5 +1,6 @@
 import type { SparseVector } from './features.js'
 import { seededRandom, shuffleInPlace } from './random.js'
+import { runToEnd, type Steps } from './steps.js'
 import { sigmoid } from './types.js'
 
 /**
@@ -36,6 +37,18 @@ export function trainLogistic(
   labels: ArrayLike<number>,
   options: LogisticOptions,
 ): LogisticModel {
+  return runToEnd(trainLogisticSteps(vectors, labels, options))
+}
+
+// About a millisecond of work on a few thousand-feature vectors between two chances to pause.
+const stepsPerYield = 64
+
+/** trainLogistic as steps that pause every few dozen updates; the same model for the same inputs. */
+export function* trainLogisticSteps(
+  vectors: readonly SparseVector[],
+  labels: ArrayLike<number>,
+  options: LogisticOptions,
+): Steps<LogisticModel> {
   const { epochs, learningRate, l2, balanced, seed } = { ...defaults, ...options }
   const weights = new Float64Array(options.dimensions)
   // The squared-gradient sums start at a small positive value so the first step does not divide by zero.
@@ -44,6 +57,7 @@ export function trainLogistic(
   const bias = { value: 0, squared: 1e-6 }
   const order = Array.from({ length: vectors.length }, (_, index) => index)
   const random = seededRandom(seed)
+  let steps = 0
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const index of shuffleInPlace(order, random)) {
       const label = labels[index]!
@@ -52,6 +66,7 @@ export function trainLogistic(
       step(weights, squared, vector, error, learningRate, l2)
       bias.squared += error * error
       bias.value -= (learningRate * error) / Math.sqrt(bias.squared)
+      if (++steps % stepsPerYield === 0) yield
     }
   }
   return { weights: Float32Array.from(weights), bias: bias.value }

@@ -1,8 +1,9 @@
-import { fitAndVectorize, type FeatureOptions, type Featurizer, type SparseVector } from './features.js'
+import { fitAndVectorizeSteps, type FeatureOptions, type Featurizer, type SparseVector } from './features.js'
 import { createExampleIndex, knnScore, type KnnScoreOptions, type NeighbourSearch } from './knn.js'
-import { predictLogit, trainLogistic, type LogisticModel, type LogisticOptions } from './logistic.js'
+import { predictLogit, trainLogisticSteps, type LogisticModel, type LogisticOptions } from './logistic.js'
 import { seededRandom, shuffleInPlace, stratifiedFolds } from './random.js'
 import { fitStacker, stackLogit, type Stacker } from './stacker.js'
+import { runInSlices, runToEnd, type SliceOptions, type Steps } from './steps.js'
 import { labelOf, sigmoid, type Department, type LabelledExample, type Neighbour } from './types.js'
 
 /**
@@ -62,17 +63,34 @@ const fixedStacker: Stacker = { weights: [0.5, 0.5], bias: 0 }
 /** With one class seen, its probability when no neighbour of the other class argues against it. */
 export const singleClassConfidence = 0.6
 
+/** Trains at once, blocking until done: tests, cross-validation, scripts. */
 export function trainDepartmentModel(
   examples: readonly LabelledExample[],
   options: DepartmentModelOptions = {},
 ): DepartmentModel {
+  return runToEnd(trainDepartmentModelSteps(examples, options))
+}
+
+/**
+ * Trains in slices, giving the event loop a turn between them, so a service keeps answering while a
+ * model trains on thousands of examples. The model is identical to trainDepartmentModel's.
+ */
+export function trainDepartmentModelInSlices(
+  examples: readonly LabelledExample[],
+  options: DepartmentModelOptions = {},
+  slicing: SliceOptions = {},
+): Promise<DepartmentModel> {
+  return runInSlices(trainDepartmentModelSteps(examples, options), slicing)
+}
+
+function* trainDepartmentModelSteps(examples: readonly LabelledExample[], options: DepartmentModelOptions): Steps<DepartmentModel> {
   const settings = { ...defaults, ...options }
   const labels = Uint8Array.from(examples, (example) => labelOf(example.department))
   const positives = labels.reduce((sum, label) => sum + label, 0)
   const minority = Math.min(positives, examples.length - positives)
-  const { featurizer, vectors } = fitAndVectorize(examples.map((example) => example.text), options.features)
+  const { featurizer, vectors } = yield* fitAndVectorizeSteps(examples.map((example) => example.text), options.features)
   const train = (rows: SparseVector[], rowLabels: ArrayLike<number>) =>
-    trainLogistic(rows, rowLabels, { seed: settings.seed, ...options.logistic, dimensions: featurizer.options.buckets })
+    trainLogisticSteps(rows, rowLabels, { seed: settings.seed, ...options.logistic, dimensions: featurizer.options.buckets })
   const version = `${departmentAlgorithm}:${contentHash(examples, options)}`
   const base = { version, exampleCount: examples.length }
 
@@ -80,9 +98,9 @@ export function trainDepartmentModel(
     const seen: Department | undefined = examples[0]?.department
     return { ...base, mode: 'single-class', predict: (input) => predictSingleClass(seen, knnScore(input.neighbours, options.knn)) }
   }
-  const linear = train(vectors, labels)
+  const linear = yield* train(vectors, labels)
   const stacked = examples.length >= settings.minStackExamples && minority >= settings.folds
-  const stacker = stacked ? fitOutOfFold(examples, vectors, labels, settings, train) : fixedStacker
+  const stacker = stacked ? yield* fitOutOfFold(examples, vectors, labels, settings, train) : fixedStacker
   return {
     ...base,
     mode: stacked ? 'stacked' : 'fixed',
@@ -129,19 +147,19 @@ function fromProbability(technical: number, signals: DepartmentPrediction['signa
  * score from neighbours in the other folds only. The stacker fitted on them sees scores as they look for
  * unseen inquiries, not memorised ones.
  */
-function fitOutOfFold(
+function* fitOutOfFold(
   examples: readonly LabelledExample[],
   vectors: SparseVector[],
   labels: Uint8Array,
   settings: typeof defaults & DepartmentModelOptions,
-  train: (rows: SparseVector[], rowLabels: ArrayLike<number>) => LogisticModel,
-): Stacker {
+  train: (rows: SparseVector[], rowLabels: ArrayLike<number>) => Steps<LogisticModel>,
+): Steps<Stacker> {
   const folds = stratifiedFolds(labels, settings.folds, settings.seed)
   const rows = stackRows(labels.length, settings.maxStackRows, settings.seed)
   const scores = new Map<number, number[]>()
   for (let fold = 0; fold < settings.folds; fold++) {
     const inTraining = vectors.map((_, index) => folds[index] !== fold)
-    const model = train(
+    const model = yield* train(
       vectors.filter((_, index) => inTraining[index]),
       labels.filter((_, index) => inTraining[index]),
     )
@@ -153,6 +171,8 @@ function fitOutOfFold(
     // Examples outside this training set (a shared index also holds held-out ones) count as the row's own fold.
     const accept = (candidate: LabelledExample) => (foldOf.get(candidate) ?? folds[row]) !== folds[row]
     scores.get(row)!.push(knnScore(search(examples[row]!, settings.neighbours, accept), settings.knn))
+    // One brute-force search over a few thousand vectors takes milliseconds: a chance to pause after each.
+    yield
   }
   return fitStacker(rows.map((row) => scores.get(row)!), Array.from(rows, (row) => labels[row]!))
 }
