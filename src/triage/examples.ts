@@ -31,6 +31,7 @@ type ExampleSource = queries.ExampleInsert['source']
 export async function addExamples(deps: Pick<Deps, 'sql' | 'embeddings'>, inputs: unknown[], source: ExampleSource): Promise<AddExamplesResult> {
   const result: AddExamplesResult = { created: 0, duplicates: 0, failed: [] }
   const valid: queries.ExampleInsert[] = []
+  const seen = new Set<string>()
   for (const [index, input] of inputs.entries()) {
     const parsed = ExampleInputSchema.safeParse(input)
     if (!parsed.success) {
@@ -40,7 +41,11 @@ export async function addExamples(deps: Pick<Deps, 'sql' | 'embeddings'>, inputs
     }
     const { text, department } = parsed.data
     const language = detectLanguage(text, parsed.data.language).language
-    valid.push({ text, department, language, source, contentHash: await sha256Hex(`${department}\n${text}`) })
+    const contentHash = await sha256Hex(`${department}\n${text}`)
+    // The same example twice in one batch is one example (and one INSERT row: the upsert refuses twins).
+    if (seen.has(contentHash)) result.duplicates++
+    else valid.push({ text, department, language, source, contentHash })
+    seen.add(contentHash)
   }
   const embedders = await writableEmbedders(deps)
   const vectors = await Promise.all(embedders.map((embedder) => embedder.embed(valid.map((example) => example.text), { purpose: 'query' })))
@@ -54,7 +59,7 @@ export async function addExamples(deps: Pick<Deps, 'sql' | 'embeddings'>, inputs
       await queries.insertExampleEmbeddings(tx, embedder.id, rows)
     }
     result.created = inserted.size
-    result.duplicates = valid.length - inserted.size
+    result.duplicates += valid.length - inserted.size
   })
   return result
 }

@@ -27,9 +27,11 @@ h1 { font-size: 1.5rem; margin: .25rem 0 1rem; }
 h2 { font-size: 1.15rem; margin: 0 0 .75rem; }
 h3 { font-size: 1rem; margin: 0 0 .5rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.25rem; margin-bottom: 1rem; }
+.card > :first-child { margin-top: 0; }
+.card > :last-child { margin-bottom: 0; }
 .grid { display: grid; gap: 1rem; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); align-items: start; }
 @media (max-width: 56rem) { .grid { grid-template-columns: minmax(0, 1fr); } }
-.narrow { max-width: 30rem; margin: 2rem auto; }
+main.narrow { max-width: 32rem; padding-top: 2.5rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
@@ -37,21 +39,30 @@ table { width: 100%; border-collapse: collapse; background: var(--card); }
 th, td { text-align: left; padding: .55rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: .85rem; color: var(--muted); font-weight: 600; background: #eef1f5; }
 td .excerpt { color: var(--muted); font-size: .9rem; display: block; }
+td.nowrap { white-space: nowrap; }
+td form { margin: 0; }
+td button { padding: .2rem .75rem; font-size: .9rem; }
 .table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; }
 .table-wrap table { border: 0; }
 form.filters { display: flex; flex-wrap: wrap; gap: .75rem 1rem; align-items: flex-end; }
 form.filters .field { margin: 0; }
 form.filters input[type="search"] { min-width: 14rem; }
+form.filters .grow { flex: 1 1 20rem; }
+form.filters .grow input { width: 100%; }
 .field { margin-bottom: 1rem; }
 .field > label, .field > .label, fieldset legend { display: block; font-weight: 600; margin-bottom: .25rem; }
 fieldset { border: 0; padding: 0; margin: 0 0 1rem; }
-.choices label { display: block; font-weight: 400; margin: .15rem 0; }
-.choices.inline label { display: inline-block; margin-right: 1rem; }
+.choices label, label.check { display: flex; gap: .5rem; align-items: baseline; font-weight: 400; margin: .2rem 0; }
+.choices.inline { display: flex; flex-wrap: wrap; gap: 0 1.25rem; }
+.field > label.check { display: flex; font-weight: 400; }
+form.filters label.check { margin-bottom: .5rem; }
+input[type="text"], input[type="search"], input[type="password"], select { height: 2.5rem; }
 input[type="text"], input[type="search"], input[type="password"], select, textarea { font: inherit; color: inherit; border: 1px solid #9aa3af; border-radius: 4px; padding: .4rem .5rem; background: #fff; max-width: 100%; }
 input[type="text"], input[type="password"], textarea { width: 100%; }
 textarea { min-height: 6rem; resize: vertical; }
 textarea.reply { min-height: 8rem; background: #fbfcfd; }
 .hint { color: var(--muted); font-size: .875rem; margin: .2rem 0 0; }
+fieldset.invalid { border-left: 3px solid var(--bad); padding-left: .75rem; }
 .invalid input, .invalid select, .invalid textarea { border-color: var(--bad); border-width: 2px; }
 .field-error { color: var(--bad); font-weight: 600; font-size: .9rem; margin: .25rem 0 0; }
 button, .button { font: inherit; cursor: pointer; border-radius: 4px; border: 1px solid var(--brand); background: var(--brand); color: var(--brand-ink); padding: .45rem 1rem; text-decoration: none; display: inline-block; }
@@ -74,6 +85,10 @@ ul.reasons .detail { color: var(--muted); font-size: .9rem; }
 .suggestion { border-top: 1px solid var(--line); padding-top: .75rem; margin-top: .75rem; }
 .suggestion:first-of-type { border-top: 0; margin-top: 0; padding-top: 0; }
 .snippet { color: var(--muted); font-size: .9rem; }
+.hit { padding: .75rem 1.25rem; margin-bottom: .6rem; }
+.hit h3 { margin: 0; }
+.hit p { margin: .2rem 0 0; }
+.hit .muted { font-size: .875rem; }
 .paging { display: flex; gap: 1rem; margin-top: .75rem; }
 .muted { color: var(--muted); }
 .spaced { margin-top: 1rem; }

@@ -77,7 +77,7 @@ export const RadioGroup: FC<Common & { value?: string | undefined; options: Opti
       <div class={props.inline ? 'choices inline' : 'choices'}>
         {props.options.map((option) => (
           <label>
-            <input type="radio" name={props.name} value={option.value} checked={option.value === props.value} /> {option.label}
+            <input type="radio" name={props.name} value={option.value} checked={option.value === props.value} /><span>{option.label}</span>
           </label>
         ))}
       </div>
@@ -88,7 +88,7 @@ export const RadioGroup: FC<Common & { value?: string | undefined; options: Opti
 
 export const Checkbox: FC<{ name: string; label: string; checked: boolean; error?: string | undefined }> = (props) => (
   <div class={props.error ? 'field invalid' : 'field'}>
-    <label class="choices"><input type="checkbox" name={props.name} value="on" checked={props.checked} /> {props.label}</label>
+    <label class="check"><input type="checkbox" name={props.name} value="on" checked={props.checked} /><span>{props.label}</span></label>
     {props.error ? <p class="field-error" id={`f-${props.name}-error`}>{props.error}</p> : null}
   </div>
 )

@@ -45,7 +45,7 @@ const Nav: FC<{ view: View; section: Section | undefined }> = ({ view, section }
 }
 
 /** The frame of every page: header with navigation and language switch, main content, the copy script if asked. */
-export const Layout: FC<{ view: View; title: string; section?: Section; script?: boolean; children?: Child }> = ({ view, title, section, script, children }) => {
+export const Layout: FC<{ view: View; title: string; section?: Section; script?: boolean; narrow?: boolean; children?: Child }> = ({ view, title, section, script, narrow, children }) => {
   const { t, session } = view
   return (
     <html lang={view.lang}>
@@ -73,7 +73,7 @@ export const Layout: FC<{ view: View; title: string; section?: Section; script?:
             </div>
           </div>
         </header>
-        <main id="main" tabindex={-1}>
+        <main id="main" tabindex={-1} class={narrow ? 'narrow' : undefined}>
           <h1>{title}</h1>
           {children}
         </main>

@@ -127,6 +127,8 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
     const added = await t.call('POST', '/v1/examples', { key: lead, json: { examples } })
     expect(await added.json()).toMatchObject({ created: 5, duplicates: 0 })
     expect(await (await t.call('POST', '/v1/examples', { key: lead, json: { examples } })).json()).toMatchObject({ created: 0, duplicates: 5 })
+    const twin = { text: 'Der Trockner TR-9 zeigt den Fehler F07 nach dem Entkalken.', department: 'technical' }
+    expect(await (await t.call('POST', '/v1/examples', { key: lead, json: { examples: [twin, twin] } })).json()).toMatchObject({ created: 1, duplicates: 1 })
     await t.deps.classifier.refresh(t.deps, { id: t.deps.embeddings.target.id })
     const after = (await (await triage({ body: `${text}?` })).json()) as Result
     expect(after.department).toBe(flipped)

@@ -43,7 +43,7 @@ const QueueFilters: FC<{ view: View; filter: QueueFilter }> = ({ view: { t }, fi
       </select>
     </div>
     <div class="field">
-      <label class="choices"><input type="checkbox" name="overdue" value="true" checked={filter.overdue} /> {t('filter.overdue')}</label>
+      <label class="check"><input type="checkbox" name="overdue" value="true" checked={filter.overdue} /><span>{t('filter.overdue')}</span></label>
     </div>
     <div class="actions">
       <button type="submit">{t('filter.apply')}</button>
@@ -70,7 +70,7 @@ export const QueuePage: FC<{ view: View; filter: QueueFilter; items: Escalation[
             <tbody>
               {items.map((item) => (
                 <tr>
-                  <td><Time view={view} at={item.dueAt} />{item.overdue ? <><br /><span class="badge overdue">{t('queue.overdue')}</span></> : null}</td>
+                  <td class="nowrap"><Time view={view} at={item.dueAt} />{item.overdue ? <><br /><span class="badge overdue">{t('queue.overdue')}</span></> : null}</td>
                   <td>
                     <a href={`/ui/escalations/${item.id}`}>{item.inquiry.subject || t('noSubject')}</a>
                     <span class="excerpt">{item.inquiry.body.slice(0, 160)}</span>

@@ -24,7 +24,7 @@ const queryOf = (filter: Omit<InquiryListFilter, 'limit'>, cursor?: string) => {
 
 const Filters: FC<{ view: View; filter: InquiryListProps['filter'] }> = ({ view: { t }, filter }) => (
   <form method="get" action="/ui/inquiries" class="card filters" role="search" aria-label={t('filter.legend')}>
-    <div class="field">
+    <div class="field grow">
       <label for="f-q">{t('filter.q')}</label>
       <input id="f-q" type="search" name="q" value={filter.q ?? ''} />
     </div>
@@ -96,7 +96,7 @@ export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, next
                     <EscalationBadge view={view} status={row.escalation_status}
                       overdue={Boolean(row.escalation_due_at && row.escalation_status !== 'resolved' && row.escalation_due_at < now)} />
                   </td>
-                  <td><Time view={view} at={row.created_at} /></td>
+                  <td class="nowrap"><Time view={view} at={row.created_at} /></td>
                 </tr>
               ))}
             </tbody>

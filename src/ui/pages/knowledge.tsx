@@ -22,7 +22,7 @@ export const SearchPage: FC<SearchPageProps> = ({ view, q, department: chosen, r
   return (
     <Layout view={view} title={t('kb.title')} section="kb">
       <form method="get" action="/ui/kb" class="card filters" role="search">
-        <div class="field">
+        <div class="field grow">
           <label for="f-q">{t('kb.query')}</label>
           <input id="f-q" type="search" name="q" value={q} />
         </div>
@@ -41,10 +41,10 @@ export const SearchPage: FC<SearchPageProps> = ({ view, q, department: chosen, r
           {result.degraded.length ? <Notice kind="warn">{t('kb.degraded')}</Notice> : null}
           {result.results.length === 0 ? <p class="card">{t('kb.noResults')}</p> : null}
           {result.results.map((hit) => (
-            <article class="card">
+            <article class="card hit">
               <h3><a href={`/ui/kb/articles/${hit.articleId}`}>{hit.title}</a></h3>
               <p class="muted">{department(view, hit.department)} · {hit.language}{hit.headingPath ? ` · ${hit.headingPath}` : ''}</p>
-              <p class="snippet">{hit.snippet}</p>
+              <p class="snippet">{hit.snippet.replace(/\*\*|__/g, '')}</p>
             </article>
           ))}
         </section>
@@ -106,7 +106,7 @@ export const DraftsPage: FC<{ view: View; drafts: DraftRow[] }> = ({ view, draft
                   <td><a href={`/ui/kb/articles/${draft.id}`}>{draft.title}</a></td>
                   <td>{department(view, draft.department)}</td>
                   <td>{draft.language}</td>
-                  <td><Time view={view} at={draft.updatedAt} /></td>
+                  <td class="nowrap"><Time view={view} at={draft.updatedAt} /></td>
                   <td>
                     <form method="post" action={`/ui/kb/articles/${draft.id}/publish`}>
                       <Csrf view={view} />

@@ -17,8 +17,8 @@ export interface SignInProps {
 export const SignInPage: FC<SignInProps> = ({ view, csrfToken, next, errors, notice, carry }) => {
   const { t } = view
   return (
-    <Layout view={view} title={t('signIn.title')}>
-      <div class="card narrow">
+    <Layout view={view} title={t('signIn.title')} narrow>
+      <div class="card">
         {notice === 'expired' ? <Notice kind="warn">{t('signIn.expired')}{carry ? <p>{t('signIn.carried')}</p> : null}</Notice> : null}
         {notice === 'signed_out' ? <Notice kind="ok">{t('signIn.signedOut')}</Notice> : null}
         <p>{t('signIn.intro')}</p>
