@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { stylesheet } from './assets.js'
 import type { UiEnv } from './env.js'
+import { pageOfAction } from './forms.js'
 import { translator } from './i18n.js'
 import { renderError, uiBasics, uiSecurityHeaders } from './middleware.js'
 import type { ErrorKind } from './pages/errors.js'
@@ -33,7 +34,11 @@ export function uiRoutes(deps: Deps): Hono<UiEnv> {
   ui.route('/', inquiryUiRoutes(deps))
   ui.route('/', escalationUiRoutes(deps))
   ui.route('/', knowledgeUiRoutes(deps))
-  ui.all('*', (c) => renderError(c, deps, 404, 'not_found'))
+  // A GET of a form's action (a bookmark, a reload after the resume page) goes to the page it belongs to.
+  ui.all('*', (c) => {
+    const target = pageOfAction(c.req.path)
+    return c.req.method === 'GET' && target !== c.req.path ? c.redirect(target, 303) : renderError(c, deps, 404, 'not_found')
+  })
   ui.onError(handleUiError(deps))
   return ui
 }

@@ -47,6 +47,7 @@ const en = {
   'no': 'No',
   'paging.next': 'Next page',
   'paging.first': 'First page',
+  'paging.label': 'Pages',
   'list.empty': 'Nothing matches these filters.',
 
   'status.received': 'Received',
@@ -239,6 +240,7 @@ const de: Record<LabelKey, string> = {
   'no': 'Nein',
   'paging.next': 'Nächste Seite',
   'paging.first': 'Erste Seite',
+  'paging.label': 'Seiten',
   'list.empty': 'Keine Einträge für diese Filter.',
 
   'status.received': 'Eingegangen',

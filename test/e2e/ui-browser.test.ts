@@ -67,10 +67,11 @@ describe.skipIf(!available)(`web UI in Chromium${available ? '' : ` (skipped: ${
       locale: 'en-GB',
     })
     page = context.pages()[0] ?? (await context.newPage())
+    page.setDefaultTimeout(60_000)
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspErrors.push(message.text())
     })
-  })
+  }, 600_000) // seeding and a cold Chromium start are slow on a busy machine
   afterAll(async () => {
     await context?.close()
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))

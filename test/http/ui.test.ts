@@ -26,9 +26,10 @@ describe('web UI', () => {
     return client
   }
 
+  // Seeding (demo knowledge base, trained classifier) is slow on a busy shared machine: more headroom than the default.
   beforeAll(async () => {
     ;({ sql, t } = await openSeeded(testDatabases[0]!, { clock: { now: () => new Date(Date.now() + offset) } }))
-  })
+  }, 600_000)
   afterAll(async () => sql?.close())
 
   describe('sign-in and sessions', () => {
@@ -195,6 +196,9 @@ describe('web UI', () => {
       }
       expect((await agent.post(`/ui/inquiries/${someId}/feedback`, { _csrf: await agent.csrf(), usedArticleId: 'none' })).status).toBe(404)
       expect((await (await signedIn('lead')).get(`/ui/escalations/${someId}`)).status).toBe(404)
+      // A form's action opened with GET leads to its page instead of an error.
+      expect((await agent.get(`/ui/inquiries/${someId}/feedback`)).location).toBe(`/ui/inquiries/${someId}`)
+      expect((await agent.get('/ui/sign-out')).location).toBe('/ui')
     })
   })
 

@@ -87,7 +87,7 @@ export const QueuePage: FC<{ view: View; filter: QueueFilter; items: Escalation[
           </table>
         </div>
       )}
-      <nav class="paging" aria-label="paging">
+      <nav class="paging" aria-label={t('paging.label')}>
         {filter.cursor ? <a href={`/ui/escalations${queueQuery(filter)}`}>{t('paging.first')}</a> : null}
         {nextCursor ? <a href={`/ui/escalations${queueQuery(filter, nextCursor)}`} rel="next">{t('paging.next')}</a> : null}
       </nav>

@@ -103,7 +103,7 @@ export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, next
           </table>
         </div>
       )}
-      <nav class="paging" aria-label="paging">
+      <nav class="paging" aria-label={t('paging.label')}>
         {filter.cursor ? <a href={`/ui/inquiries${queryOf({ ...filter, cursor: undefined })}`}>{t('paging.first')}</a> : null}
         {nextCursor ? <a href={`/ui/inquiries${queryOf(filter, nextCursor)}`} rel="next">{t('paging.next')}</a> : null}
       </nav>
