@@ -22,6 +22,8 @@ export interface Report {
   options: Omit<BenchOptions, 'postgresUrl'> & { postgres: string | null }
   runs: RunResult[]
   totalSeconds: number
+  /** How the runs were taken when it is not one plain command (merged reports). */
+  note?: string
 }
 
 /** The commit under test and the source files changed on top of it (git is optional). */
@@ -79,6 +81,7 @@ export function renderMarkdown(report: Report): string {
     ...Object.entries(report.machine.databases).map(([name, db]) => `- ${name}: ${db.server}; pgvector ${db.pgvector}`),
     `- embedder: hashing, ${report.options.dimensions} dimensions; seed ${report.options.seed}; ${report.options.queries} queries after ${report.options.warmup} warm-up; budget ${report.options.maxMinutes} min per phase`,
     `- total time: ${report.totalSeconds} s`,
+    ...(report.note ? [`- note: ${report.note}`] : []),
     '',
     '## Summary (latencies in ms, p50 / p99)',
     '',
