@@ -15,3 +15,11 @@ export async function learnDepartment(
   if (active) await deps.classifier.refresh(deps, active)
   return result.created > 0
 }
+
+/** Retrains in the background after examples were added here, so this process need not wait for its next check. */
+export function refreshClassifierSoon(deps: Pick<Deps, 'sql' | 'classifier' | 'logger'>): void {
+  void knowledgeQueries
+    .findActiveSpace(deps.sql)
+    .then((active) => (active ? deps.classifier.refresh(deps, active) : undefined))
+    .catch((error: Error) => deps.logger.warn({ err: error.message }, 'classifier retraining failed; the previous model keeps serving'))
+}

@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import { findStoredInquiry } from '../../storage/queries/inquiries.js'
 import { addExamples } from '../../triage/examples.js'
+import { refreshClassifierSoon } from '../../leads/learn.js'
 import { triageInquiry } from '../../triage/pipeline.js'
 import { TriageInputSchema } from '../../triage/triage-input.js'
 import { requireRole } from '../middleware/auth.js'
@@ -103,6 +104,7 @@ export function triageRoutes(deps: Deps) {
     })
     .openapi(examplesRoute, async (c) => {
       const result = await addExamples(deps, c.req.valid('json').examples, 'api')
+      if (result.created > 0) refreshClassifierSoon(deps)
       if (result.created + result.duplicates === 0) {
         throw new AppError('validation_failed', 'No example could be stored.', {
           errors: result.failed.flatMap((failure) => failure.errors.map((error) => ({ field: `examples.${failure.index}.${error.field}`, message: error.message }))),

@@ -2,9 +2,10 @@ import { similarityTo, TopList, type Ranked } from './vectors.js'
 import type { LabelledExample, Neighbour } from './types.js'
 
 /**
- * The nearest-neighbour signal. At request time the service passes the inquiry's neighbours from
- * pgvector, so new examples count at once, before any retraining; offline (out-of-fold training,
- * evaluation) an in-memory brute-force index plays pgvector's part over the same unit vectors.
+ * The nearest-neighbour signal. The service finds an inquiry's neighbours with the in-memory brute-force
+ * index below (rebuilt as soon as the stored examples change, before the model retrains), or with
+ * pgvector's HNSW index for very large example sets; out-of-fold training and evaluation use the same
+ * index over the same unit vectors.
  */
 
 /** How neighbours vote. */
