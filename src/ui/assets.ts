@@ -29,7 +29,7 @@ h3 { font-size: 1rem; margin: 0 0 .5rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.25rem; margin-bottom: 1rem; }
 .card > :first-child { margin-top: 0; }
 .card > :last-child { margin-bottom: 0; }
-.grid { display: grid; gap: 1rem; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); align-items: start; }
+.grid { display: grid; gap: 1rem; grid-template-columns: minmax(0, 7fr) minmax(0, 5fr); align-items: start; }
 @media (max-width: 56rem) { .grid { grid-template-columns: minmax(0, 1fr); } }
 main.narrow { max-width: 32rem; padding-top: 2.5rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: 0; }

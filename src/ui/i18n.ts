@@ -109,6 +109,7 @@ const en = {
   'inquiry.source': 'Source article',
   'inquiry.notTriaged': 'This inquiry has not been triaged yet; reload the page in a moment.',
   'inquiry.openCase': 'Open the case',
+  'inquiry.open': 'Open the inquiry page',
 
   'feedback.title': 'Your feedback',
   'feedback.used': 'Which suggestion did you use?',
@@ -302,6 +303,7 @@ const de: Record<LabelKey, string> = {
   'inquiry.source': 'Quellartikel',
   'inquiry.notTriaged': 'Diese Anfrage ist noch nicht eingestuft; laden Sie die Seite gleich neu.',
   'inquiry.openCase': 'Fall öffnen',
+  'inquiry.open': 'Zur Seite der Anfrage',
 
   'feedback.title': 'Ihre Rückmeldung',
   'feedback.used': 'Welchen Vorschlag haben Sie verwendet?',

@@ -105,7 +105,7 @@ export const CasePage: FC<CasePageProps> = ({ view, escalation: e, notice, confl
               <dt>{t('inquiry.language')}</dt><dd>{e.inquiry.language}</dd>
             </dl>
             <p class="message spaced">{e.inquiry.body}</p>
-            <p><a href={`/ui/inquiries/${e.inquiryId}`}>{t('inquiry.title')} →</a></p>
+            <p><a href={`/ui/inquiries/${e.inquiryId}`}>{t('inquiry.open')} →</a></p>
           </section>
           <Suggestions view={view} suggestions={e.suggestions} />
         </div>

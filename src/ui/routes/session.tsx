@@ -41,6 +41,8 @@ export function sessionRoutes(deps: Deps) {
       if (!key) return again(422, c.get('t')('error.keyRequired'))
       const outcome = await signIn(deps, key)
       if (!outcome.ok) return outcome.reason === 'machine_key' ? again(403, c.get('t')('error.keyMachine')) : again(401, c.get('t')('error.keyUnknown'))
+      const previous = readCookie(c, sessionCookie)
+      if (previous) await signOut(deps, previous) // signing in again replaces the old session rather than leaving it live
       setUiCookie(c, sessionCookie, outcome.sessionId, deps.config.ui.sessionTtlMs / 1000)
       clearUiCookie(c, signInCookie)
       c.set('session', outcome.session)
