@@ -1,0 +1,153 @@
+import { loadDemoKnowledge } from '../src/knowledge/demo.js'
+import { readDefaultExamples, readDemoArticles } from '../src/knowledge/import/read-files.js'
+import { searchKnowledge } from '../src/knowledge/search.js'
+import type { ScoredPrediction } from '../src/triage/classifier/metrics.js'
+import { loadDefaultExamples } from '../src/triage/examples.js'
+import { analyzeInquiry, type TriageResult } from '../src/triage/pipeline.js'
+import { readEvalCases, type EvalCase } from './cases.js'
+import { createEvalDeps, trainClassifier, type EvalDeps } from './deps.js'
+import { inquiryText, retrievalQueryLength } from './inquiry-text.js'
+import { percentile, rankOf, scoreBinary, scoreDepartments, scoreReasons, scoreRetrieval, type BinaryScores, type DepartmentScores, type RetrievalScores } from './scorers.js'
+import { gitCommit } from './git.js'
+
+/** What one case came out as; kept in report.json so a regression can be traced to its cases. */
+export interface CaseOutcome {
+  id: string
+  language: string
+  detectedLanguage: string
+  department: string
+  predicted: string
+  confidence: number
+  escalate: boolean
+  predictedEscalate: boolean
+  reasons: string[]
+  detectedReasons: string[]
+  targetArticle: string | null
+  /** Rank of the target in hybrid search (k = 5); null when missed or when there is no target. */
+  rank: number | null
+  suggested: string[]
+  ms: number
+}
+
+export interface ProjectReport {
+  kind: 'project'
+  createdAt: string
+  git: { commit: string; dirty: boolean }
+  versions: TriageResult['versions'] & { embeddingProvider: string }
+  cases: number
+  department: DepartmentScores
+  escalation: BinaryScores & { byReason: Record<string, BinaryScores> }
+  retrieval: RetrievalScores & { suggestedTop3: number }
+  /** Detected language against the case's language. */
+  languageAccuracy: number
+  latency: { medianMs: number; p99Ms: number; meanMs: number; warmup: number }
+  outcomes: CaseOutcome[]
+}
+
+const warmupCases = 5
+
+/**
+ * Runs every case through analyzeInquiry on a fresh in-memory PGlite holding the demo knowledge base
+ * and the default examples. The language is not passed, so detection is part of what is measured.
+ */
+export async function runProjectEval(options: { casesFile: string; log: (line: string) => void }): Promise<ProjectReport> {
+  const articles = await readDemoArticles()
+  const cases = await readEvalCases(options.casesFile, new Set(articles.map((article) => String(article.externalId))))
+  options.log(`${cases.length} cases valid; seeding a fresh PGlite with ${articles.length} demo articles and the default examples`)
+  const deps = await createEvalDeps()
+  try {
+    await loadDemoKnowledge(deps, async () => articles)
+    await loadDefaultExamples(deps, readDefaultExamples)
+    await trainClassifier(deps)
+    // The first calls pay for JIT compilation and cold caches; they are run once, unmeasured.
+    for (const entry of cases.slice(0, warmupCases)) await analyzeInquiry(deps, inputOf(entry))
+    const outcomes: CaseOutcome[] = []
+    let versions: TriageResult['versions'] | undefined
+    for (const entry of cases) {
+      const { outcome, result } = await runCase(deps, entry)
+      versions ??= result.versions
+      outcomes.push(outcome)
+    }
+    return summarise(cases, outcomes, { ...versions!, embeddingProvider: deps.embeddings.target.space.provider })
+  } finally {
+    await deps.sql.close()
+  }
+}
+
+async function runCase(deps: EvalDeps, entry: EvalCase): Promise<{ outcome: CaseOutcome; result: TriageResult }> {
+  const input = inputOf(entry)
+  const started = performance.now()
+  const { result } = await analyzeInquiry(deps, input)
+  const ms = performance.now() - started
+  const ranked = await searchTop5(deps, inquiryText(input), result.language)
+  return {
+    result,
+    outcome: {
+      id: entry.id,
+      language: entry.language,
+      detectedLanguage: result.language,
+      department: entry.department,
+      predicted: result.department,
+      confidence: result.confidence,
+      escalate: entry.escalate,
+      predictedEscalate: result.escalation.escalate,
+      reasons: entry.reasons,
+      detectedReasons: result.escalation.reasons.map((reason) => reason.code),
+      targetArticle: entry.targetArticle,
+      rank: entry.targetArticle ? rankOf(ranked, entry.targetArticle) : null,
+      suggested: result.suggestions.map((suggestion) => suggestion.externalId),
+      ms: Math.round(ms * 100) / 100,
+    },
+  }
+}
+
+/**
+ * Hybrid search as triage runs it: the whole text's vector, the query cut to the same length, articles
+ * in the inquiry's language first, all languages when none. Only k differs (5 instead of triage's 6),
+ * which leaves the ranking unchanged: both fetch 40 candidates per list.
+ */
+export async function searchTop5(deps: EvalDeps, text: string, language: string): Promise<string[]> {
+  const [vector] = await deps.embeddings.target.embed([text], { purpose: 'query' })
+  const search = { q: text.slice(0, retrievalQueryLength), k: 5, vector }
+  const inLanguage = await searchKnowledge(deps, { ...search, language })
+  const hits = inLanguage.results.length ? inLanguage.results : (await searchKnowledge(deps, search)).results
+  return hits.map((hit) => hit.externalId)
+}
+
+function inputOf(entry: EvalCase) {
+  return { ...(entry.subject ? { subject: entry.subject } : {}), body: entry.body }
+}
+
+async function summarise(cases: EvalCase[], outcomes: CaseOutcome[], versions: ProjectReport['versions']): Promise<ProjectReport> {
+  const predictions: ScoredPrediction[] = outcomes.map((outcome) => ({
+    actual: outcome.department as ScoredPrediction['actual'],
+    predicted: outcome.predicted as ScoredPrediction['predicted'],
+    confidence: outcome.confidence,
+    language: outcome.language,
+  }))
+  const targeted = outcomes.filter((outcome) => outcome.targetArticle)
+  const retrieval = scoreRetrieval(targeted.map((outcome) => outcome.rank))
+  const suggestedTop3 = targeted.filter((outcome) => outcome.suggested.includes(outcome.targetArticle!)).length / (targeted.length || 1)
+  const times = outcomes.map((outcome) => outcome.ms)
+  return {
+    kind: 'project',
+    createdAt: new Date().toISOString(),
+    git: await gitCommit(),
+    versions,
+    cases: cases.length,
+    department: scoreDepartments(predictions),
+    escalation: {
+      ...scoreBinary(outcomes.map((outcome) => ({ expected: outcome.escalate, predicted: outcome.predictedEscalate }))),
+      byReason: scoreReasons(outcomes.map((outcome) => ({ expected: outcome.reasons, detected: outcome.detectedReasons }))),
+    },
+    retrieval: { ...(retrieval ?? { recallAt1: 0, recallAt3: 0, recallAt5: 0, mrr: 0, n: 0 }), suggestedTop3 },
+    languageAccuracy: outcomes.filter((outcome) => outcome.detectedLanguage === outcome.language).length / outcomes.length,
+    latency: {
+      medianMs: percentile(times, 50),
+      p99Ms: percentile(times, 99),
+      meanMs: times.reduce((sum, time) => sum + time, 0) / times.length,
+      warmup: Math.min(warmupCases, cases.length),
+    },
+    outcomes,
+  }
+}
