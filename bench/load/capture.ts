@@ -1,0 +1,72 @@
+import { pino } from 'pino'
+import { createApp } from '../../src/app.js'
+import { parseConfig } from '../../src/config.js'
+import type { Deps } from '../../src/deps.js'
+import type { Logger } from '../../src/logger.js'
+import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
+import { createEmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
+import { loadMigrationFiles } from '../../src/storage/migration-files.js'
+import * as knowledgeQueries from '../../src/storage/queries/knowledge.js'
+import type { Sql } from '../../src/storage/sql.js'
+import { createDepartmentClassifier } from '../../src/triage/classifier-service.js'
+
+/** One statement as the service sent it: text and parameter values (BEGIN/COMMIT of a transaction included). */
+export interface Statement {
+  text: string
+  params: unknown[]
+}
+
+/** What one POST /v1/triage executed: first on a fresh app (caches cold), then the request right after it. */
+export interface CapturedTriage {
+  cold: Statement[]
+  warm: Statement[]
+}
+
+/** The same Sql, writing every statement to `log` while `log.on` is set (transactions included). */
+function recordSql(sql: Sql, log: { on: boolean; statements: Statement[] }): Sql {
+  const note = (text: string, params: readonly unknown[] = []) => {
+    if (log.on) log.statements.push({ text, params: [...params] })
+  }
+  const wrap = (inner: Sql): Sql => ({
+    ...inner,
+    query: (text, params) => (note(text, params), inner.query(text, params)),
+    exec: (text) => (note(text), inner.exec(text)),
+    transaction: (fn) => {
+      note('BEGIN')
+      return inner.transaction((tx) => fn(wrap(tx))).then((value) => (note('COMMIT'), value))
+    },
+  })
+  return wrap(sql)
+}
+
+/**
+ * Builds the app as src/entry/node-deps.ts does (hashing embedder, no LLM, the classifier trained
+ * from the database), on the server's own data, with the database recorded; sends two inquiries and
+ * keeps the statements of each, including any sent within 300 ms after the response.
+ */
+export async function captureTriageStatements(sql: Sql, key: string, bodies: [string, string]): Promise<CapturedTriage> {
+  const config = parseConfig({ EMBEDDINGS_PROVIDER: 'hashing', LLM_ENABLED: 'false' })
+  const logger = pino({ level: 'silent' }) as unknown as Logger
+  const log = { on: false, statements: [] as Statement[] }
+  const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
+  const deps: Deps = {
+    config, logger, sql: recordSql(sql, log), clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), startup: { phase: 'ready' },
+    embeddings: createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' }),
+    classifier: createDepartmentClassifier(), llm: undefined,
+  }
+  await deps.classifier.refresh(deps, (await knowledgeQueries.findActiveSpace(sql))!)
+  const app = createApp(deps)
+  const send = async (body: string) => {
+    log.statements = []
+    log.on = true
+    const response = await app.request('/v1/triage', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body })
+    const text = await response.text()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    log.on = false
+    if (response.status !== 200) throw new Error(`capture: POST /v1/triage answered ${response.status}: ${text}`)
+    return log.statements
+  }
+  const cold = await send(bodies[0])
+  const warm = await send(bodies[1])
+  return { cold, warm }
+}
