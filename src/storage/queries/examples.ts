@@ -67,12 +67,16 @@ export interface StoredExample {
   embedding: string
 }
 
-/** Every example with its vector in the space, for training the in-memory model. */
+/**
+ * Every example with its vector in the space, for training the in-memory model. Examples stored in one
+ * batch share created_at; ordering them by content (not by their random ids) makes the same examples
+ * train the same model every time, so evaluations repeat exactly.
+ */
 export function listExamplesWithEmbeddings(sql: Sql, spaceId: string): Promise<StoredExample[]> {
   return sql.query<StoredExample>(
     `SELECT t.id, t.text, t.department, t.language, e.embedding::text AS embedding
        FROM training_examples t JOIN training_example_embeddings e ON e.example_id = t.id AND e.space_id = $1
-      ORDER BY t.created_at, t.id`,
+      ORDER BY t.created_at, t.content_hash`,
     [spaceId],
   )
 }
