@@ -40,3 +40,6 @@ export function problemResponses(...statuses: number[]) {
 export const authenticatedProblems = [401, 403, 503] as const
 
 export const bearerSecurity = [{ bearerAuth: [] }]
+
+/** A JSON response (or body) for a route's OpenAPI entry. */
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })

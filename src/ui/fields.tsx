@@ -106,3 +106,14 @@ export const ErrorSummary: FC<{ view: View; errors: FieldErrors | undefined; lab
     </div>
   )
 }
+
+/** The department filter of the list pages: any, technical or commercial. */
+export const DepartmentFilter: FC<{ view: View; value: string | undefined }> = ({ view: { t }, value }) => (
+  <div class="field">
+    <label for="f-department">{t('filter.department')}</label>
+    <select id="f-department" name="department">
+      <option value="">{t('filter.any')}</option>
+      {(['technical', 'commercial'] as const).map((department) => <option value={department} selected={value === department}>{t(`dept.${department}`)}</option>)}
+    </select>
+  </div>
+)

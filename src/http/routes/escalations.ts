@@ -5,12 +5,12 @@ import {
   reassignEscalation, releaseEscalation, resolveEscalation,
 } from '../../leads/escalations.js'
 import { requireRole } from '../middleware/auth.js'
-import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
+import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
 
 const common = { tags: ['escalations'], security: bearerSecurity, middleware: requireRole('lead', 'admin') }
 const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) })
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+const json = jsonContent
 const changed = json(EscalationSchema, 'The case after the change')
 const actionProblems = problemResponses(404, 409, ...authenticatedProblems)
 

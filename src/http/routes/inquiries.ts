@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.js'
 import { FeedbackResultSchema, FeedbackSchema, recordFeedback } from '../../leads/feedback.js'
 import { listInquiries, type InquiryListRow } from '../../storage/queries/inquiries.js'
 import { requireRole } from '../middleware/auth.js'
-import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
+import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
 
 const department = z.enum(['technical', 'commercial'])
@@ -37,7 +37,7 @@ const toSummary = (row: InquiryListRow, now: Date): z.infer<typeof InquirySummar
   createdAt: row.created_at.toISOString(),
 })
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+const json = jsonContent
 const people = requireRole('agent', 'lead', 'admin')
 
 const listRoute = createRoute({

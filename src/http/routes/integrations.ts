@@ -5,12 +5,12 @@ import {
   createIntegration, deleteIntegration, getIntegration, listIntegrations, updateIntegration,
 } from '../../intake/integrations.js'
 import { requireRole } from '../middleware/auth.js'
-import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
+import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
 
 const common = { tags: ['integrations'], security: bearerSecurity, middleware: requireRole('admin') }
 const nameParam = z.object({ name: z.string().openapi({ param: { name: 'name', in: 'path' } }) })
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+const json = jsonContent
 
 const createIntegrationRoute = createRoute({
   ...common, method: 'post', path: '/v1/integrations',

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import { findJob, listJobs, retryDeadJob, type Job } from '../../storage/queries/jobs.js'
 import { requireRole } from '../middleware/auth.js'
-import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
+import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
 
 const jobStatuses = ['queued', 'running', 'done', 'dead'] as const
@@ -24,7 +24,7 @@ const toJson = (job: Job): z.infer<typeof JobSchema> => ({
 
 const common = { tags: ['jobs'], security: bearerSecurity, middleware: requireRole('admin') }
 const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) })
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+const json = jsonContent
 
 const listJobsRoute = createRoute({
   ...common, method: 'get', path: '/v1/jobs', summary: 'Background jobs by status, newest first (admin); status=dead lists the dead letters',

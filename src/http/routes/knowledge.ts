@@ -8,7 +8,7 @@ import { publishArticle } from '../../knowledge/publish.js'
 import { searchKnowledge } from '../../knowledge/search.js'
 import { listArticles } from '../../storage/queries/knowledge.js'
 import { requireRole } from '../middleware/auth.js'
-import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
+import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
 
 const ArticleInputDoc = z
@@ -73,7 +73,7 @@ const SearchResultSchema = z
 
 const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) })
 const tags = ['knowledge base']
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+const json = jsonContent
 
 const upsertRoute = createRoute({
   method: 'post', path: '/v1/kb/articles', tags, security: bearerSecurity, middleware: requireRole('lead', 'admin'),

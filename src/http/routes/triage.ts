@@ -9,7 +9,7 @@ import { refreshClassifierSoon } from '../../leads/learn.js'
 import { triageInquiry } from '../../triage/pipeline.js'
 import { TriageInputSchema } from '../../triage/triage-input.js'
 import { requireRole } from '../middleware/auth.js'
-import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
+import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
 
 const department = z.enum(['technical', 'commercial'])
@@ -68,7 +68,7 @@ const ExamplesResultSchema = z.object({
   failed: z.array(z.object({ index: z.number().int(), reason: z.string(), errors: z.array(z.object({ field: z.string(), message: z.string() })) })),
 })
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+const json = jsonContent
 
 const triageRoute = createRoute({
   method: 'post', path: '/v1/triage', tags: ['triage'], security: bearerSecurity, middleware: requireRole('integration', 'agent', 'lead', 'admin'),

@@ -1,4 +1,5 @@
 import type { FC } from 'hono/jsx'
+import { DepartmentFilter } from '../fields.js'
 import type { Escalation } from '../../leads/escalations.js'
 import type { LabelKey } from '../i18n.js'
 import { Layout, Time, type View } from '../layout.js'
@@ -25,7 +26,7 @@ export const queueQuery = (filter: QueueFilter, cursor?: string) => {
 
 const statusLabels: Array<[QueueFilter['status'], LabelKey]> = [['open', 'status.open'], ['claimed', 'status.claimed'], ['resolved', 'status.resolved']]
 
-const QueueFilters: FC<{ view: View; filter: QueueFilter }> = ({ view: { t }, filter }) => (
+const QueueFilters: FC<{ view: View; filter: QueueFilter }> = ({ view, view: { t }, filter }) => (
   <form method="get" action="/ui/escalations" class="card filters" aria-label={t('filter.legend')}>
     <div class="field">
       <label for="f-status">{t('filter.status')}</label>
@@ -35,13 +36,7 @@ const QueueFilters: FC<{ view: View; filter: QueueFilter }> = ({ view: { t }, fi
         <option value="all" selected={filter.status === 'all'}>{t('filter.any')}</option>
       </select>
     </div>
-    <div class="field">
-      <label for="f-department">{t('filter.department')}</label>
-      <select id="f-department" name="department">
-        <option value="">{t('filter.any')}</option>
-        {(['technical', 'commercial'] as const).map((department) => <option value={department} selected={filter.department === department}>{t(`dept.${department}`)}</option>)}
-      </select>
-    </div>
+    <DepartmentFilter view={view} value={filter.department} />
     <div class="field">
       <label class="check"><input type="checkbox" name="overdue" value="true" checked={filter.overdue} /><span>{t('filter.overdue')}</span></label>
     </div>

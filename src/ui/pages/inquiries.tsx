@@ -1,4 +1,5 @@
 import type { FC } from 'hono/jsx'
+import { DepartmentFilter } from '../fields.js'
 import type { InquiryListFilter, InquiryListRow } from '../../storage/queries/inquiries.js'
 import type { LabelKey } from '../i18n.js'
 import { Layout, percent, Time, type View } from '../layout.js'
@@ -22,7 +23,7 @@ const queryOf = (filter: Omit<InquiryListFilter, 'limit'>, cursor?: string) => {
   return query ? `?${query}` : ''
 }
 
-const Filters: FC<{ view: View; filter: InquiryListProps['filter'] }> = ({ view: { t }, filter }) => (
+const Filters: FC<{ view: View; filter: InquiryListProps['filter'] }> = ({ view, view: { t }, filter }) => (
   <form method="get" action="/ui/inquiries" class="card filters" role="search" aria-label={t('filter.legend')}>
     <div class="field grow">
       <label for="f-q">{t('filter.q')}</label>
@@ -35,13 +36,7 @@ const Filters: FC<{ view: View; filter: InquiryListProps['filter'] }> = ({ view:
         {(['triaged', 'received'] as const).map((status) => <option value={status} selected={filter.status === status}>{t(`status.${status}`)}</option>)}
       </select>
     </div>
-    <div class="field">
-      <label for="f-department">{t('filter.department')}</label>
-      <select id="f-department" name="department">
-        <option value="">{t('filter.any')}</option>
-        {(['technical', 'commercial'] as const).map((department) => <option value={department} selected={filter.department === department}>{t(`dept.${department}`)}</option>)}
-      </select>
-    </div>
+    <DepartmentFilter view={view} value={filter.department} />
     <div class="field">
       <label for="f-escalated">{t('filter.escalated')}</label>
       <select id="f-escalated" name="escalated">

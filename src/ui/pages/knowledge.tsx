@@ -1,4 +1,5 @@
 import type { FC } from 'hono/jsx'
+import { DepartmentFilter } from '../fields.js'
 import type { ArticleView } from '../../knowledge/articles.js'
 import type { SearchResult } from '../../knowledge/search.js'
 import type { LabelKey } from '../i18n.js'
@@ -26,13 +27,7 @@ export const SearchPage: FC<SearchPageProps> = ({ view, q, department: chosen, r
           <label for="f-q">{t('kb.query')}</label>
           <input id="f-q" type="search" name="q" value={q} />
         </div>
-        <div class="field">
-          <label for="f-department">{t('filter.department')}</label>
-          <select id="f-department" name="department">
-            <option value="">{t('filter.any')}</option>
-            {(['technical', 'commercial'] as const).map((value) => <option value={value} selected={chosen === value}>{t(`dept.${value}`)}</option>)}
-          </select>
-        </div>
+        <DepartmentFilter view={view} value={chosen} />
         <div class="actions"><button type="submit">{t('kb.search')}</button></div>
       </form>
       {result ? (
