@@ -6,7 +6,9 @@ import {
   classificationReport,
   expectedCalibrationError,
   macroF1,
+  pairedComparison,
   reliabilityBins,
+  type CrossValidationResult,
   type ScoredPrediction,
 } from '../../src/triage/classifier/metrics.js'
 import { seededRandom, stratifiedFolds } from '../../src/triage/classifier/random.js'
@@ -163,5 +165,67 @@ describe('metrics', () => {
     expect(reliabilityBins(repeat(3, 'technical', 'technical', 1))[9]!.count).toBe(3)
     expect(expectedCalibrationError(repeat(4, 'technical', 'technical', 1))).toBe(0)
     expect(expectedCalibrationError([])).toBe(0)
+  })
+})
+
+describe('paired comparison', () => {
+  // 60 tickets over 3 folds, de and en alternating, two thirds technical.
+  const examples: LabelledExample[] = Array.from({ length: 60 }, (_, index) => ({
+    text: `ticket ${index}`,
+    department: index % 3 === 0 ? 'commercial' : 'technical',
+    language: index % 2 ? 'en' : 'de',
+    embedding: new Float32Array([1]),
+  }))
+  const flip = (department: Department): Department => (department === 'technical' ? 'commercial' : 'technical')
+  /** A CV result that gets wrong the tickets `wrong` picks; `order` permutes the prediction order. */
+  const system = (wrong: (index: number) => boolean, order = (index: number) => index): Pick<CrossValidationResult, 'predictions'> => ({
+    predictions: examples
+      .map((_, position) => order(position))
+      .map((index) => {
+        const example = examples[index]!
+        const predicted = wrong(index) ? flip(example.department) : example.department
+        return { example, fold: index % 3, actual: example.department, predicted, confidence: 0.8, language: example.language }
+      }),
+  })
+  const ours = system((index) => index % 10 === 0)
+  const baseline = system((index) => index % 4 === 1 || index % 10 === 0, (index) => 59 - index)
+
+  it('reports the differences of the whole set, per language and per fold, with the same folds paired', () => {
+    const comparison = pairedComparison([{ ours, baseline }], { resamples: 200 })
+    expect(comparison.overall.count).toBe(60)
+    expect(comparison.overall.macroF1.difference).toBeCloseTo(macroF1(ours.predictions) - macroF1(baseline.predictions), 12)
+    expect(comparison.overall.accuracy.difference).toBeCloseTo(classificationReport(ours.predictions).accuracy - classificationReport(baseline.predictions).accuracy, 12)
+    for (const language of ['de', 'en']) {
+      const only = (run: typeof ours) => run.predictions.filter((prediction) => prediction.language === language)
+      expect(comparison.byLanguage[language]!.count).toBe(30)
+      expect(comparison.byLanguage[language]!.macroF1.difference).toBeCloseTo(macroF1(only(ours)) - macroF1(only(baseline)), 12)
+    }
+    expect(comparison.folds.map(({ run, fold }) => [run, fold])).toEqual([[0, 0], [0, 1], [0, 2]])
+    for (const fold of comparison.folds) {
+      const inFold = (run: typeof ours) => run.predictions.filter((prediction) => prediction.fold === fold.fold)
+      expect(fold.difference).toBeCloseTo(macroF1(inFold(ours)) - macroF1(inFold(baseline)), 12)
+    }
+    expect(comparison.wins + comparison.losses).toBeLessThanOrEqual(3)
+    expect(comparison.wins).toBe(comparison.folds.filter((fold) => fold.difference > 0).length)
+    const { difference, lower, upper } = comparison.overall.macroF1
+    expect(lower).toBeLessThan(difference)
+    expect(upper).toBeGreaterThan(difference)
+    expect(lower).toBeGreaterThan(0) // ours' errors are a subset of the baseline's
+  })
+
+  it('averages over runs, is seeded, and gives a zero interval for identical systems', () => {
+    const twice = pairedComparison([{ ours, baseline }, { ours: baseline, baseline: ours }], { resamples: 50 })
+    expect(twice.overall.macroF1.difference).toBeCloseTo(0, 12)
+    expect(twice.folds).toHaveLength(6)
+    expect(pairedComparison([{ ours, baseline }], { resamples: 50, seed: 7 })).toEqual(pairedComparison([{ ours, baseline }], { resamples: 50, seed: 7 }))
+    const same = pairedComparison([{ ours, baseline: ours }], { resamples: 50 })
+    expect(same.overall.macroF1).toEqual({ difference: 0, lower: 0, upper: 0 })
+    expect(same.byLanguage.de!.accuracy).toEqual({ difference: 0, lower: 0, upper: 0 })
+    expect([same.wins, same.losses]).toEqual([0, 0])
+  })
+
+  it('refuses runs over different examples', () => {
+    const fewer = { predictions: ours.predictions.slice(1) }
+    expect(() => pairedComparison([{ ours, baseline: fewer }])).toThrow(/same examples/)
   })
 })

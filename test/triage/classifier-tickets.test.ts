@@ -3,7 +3,15 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
 import { fitAndVectorize, type FeatureOptions } from '../../src/triage/classifier/features.js'
 import { predictLogit, trainLogistic } from '../../src/triage/classifier/logistic.js'
-import { crossValidate, type CrossValidationOptions, type CrossValidationResult, type Trainer } from '../../src/triage/classifier/metrics.js'
+import {
+  crossValidate,
+  pairedComparison,
+  type CrossValidationOptions,
+  type CrossValidationResult,
+  type DifferenceInterval,
+  type PairedComparison,
+  type Trainer,
+} from '../../src/triage/classifier/metrics.js'
 import { labelOf, sigmoid, type Department, type LabelledExample } from '../../src/triage/classifier/types.js'
 import { sharedDataFile } from '../helpers/shared-data.js'
 
@@ -47,6 +55,26 @@ function reliability(result: CrossValidationResult): string {
     .filter((bin) => bin.count > 0)
     .map((bin) => `[${bin.lower.toFixed(1)},${bin.upper.toFixed(1)}) n ${bin.count} conf ${bin.meanConfidence.toFixed(3)} acc ${bin.accuracy.toFixed(3)}`)
     .join('; ')
+}
+
+const interval = ({ difference, lower, upper }: DifferenceInterval) =>
+  `${difference >= 0 ? '+' : ''}${difference.toFixed(3)} [${lower.toFixed(3)}, ${upper.toFixed(3)}]`
+
+/** Per-fold macro-F1 differences, wins, and paired-bootstrap intervals, as Markdown. */
+function paired(comparison: PairedComparison, seeds: number[], resamples: number): string {
+  const perFold = seeds.map((seed, run) => {
+    const differences = comparison.folds.filter((fold) => fold.run === run).map((fold) => fold.difference.toFixed(3))
+    return `seed ${seed}: ${differences.join(' ')}`
+  })
+  const scopes: Array<[string, PairedComparison['overall']]> = [['all', comparison.overall], ...Object.entries(comparison.byLanguage)]
+  return [
+    `paired, ours − baseline: macro-F1 per fold (${perFold.join('; ')})`,
+    `ours has the higher fold macro-F1 in ${comparison.wins} of ${comparison.folds.length} folds (${comparison.losses} lower)`,
+    `paired bootstrap over tickets, ${resamples} resamples, 95 % percentile interval of the mean difference over the seeds:`,
+    '| tickets | n | Δ macro-F1 [95 % interval] | Δ accuracy [95 % interval] |',
+    '| --- | ---: | ---: | ---: |',
+    ...scopes.map(([scope, figures]) => `| ${scope} | ${figures.count} | ${interval(figures.macroF1)} | ${interval(figures.accuracy)} |`),
+  ].join('\n')
 }
 
 function timed<T>(run: () => T): [T, number] {
@@ -96,6 +124,12 @@ describe.skipIf(!file)('department classifier, 5-fold CV on the dev tickets (nee
     }
     if (seeds.length > 1) for (const [name] of systems) lines.push(row('mean', name, results.get(name)!))
     console.info([`dev tickets, ${examples.length} technical/commercial rows, stratified 5-fold CV, seeds ${seeds.join(', ')}`, ...lines].join('\n'))
+    const resamples = 1000
+    const comparison = pairedComparison(
+      seeds.map((_, run) => ({ ours: results.get(systems[0]![0])![run]!, baseline: results.get(systems[2]![0])![run]! })),
+      { resamples, seed: 1 },
+    )
+    console.info(paired(comparison, seeds, resamples))
 
     const stacked = results.get(systems[0]![0])![0]!
     const baseline = results.get(systems[2]![0])![0]!
