@@ -3,7 +3,9 @@ import { join } from 'node:path'
 import { createHashingEmbedder } from '../src/providers/embeddings/hashing.js'
 import { createEmbeddingRuntime } from '../src/providers/embeddings/runtime.js'
 import { parseBenchArgs, usage, type BenchOptions } from './kb/args.js'
-import { generateArticles, generateQueries, takeChunks } from './kb/corpus.js'
+import { chunkArticle } from '../src/knowledge/chunk.js'
+import { embeddingText } from '../src/knowledge/ingest.js'
+import { generateArticles, generateQueries, takeChunks, type SyntheticArticle } from './kb/corpus.js'
 import { openPglite, openPostgres, type BenchDatabase } from './kb/databases.js'
 import { memoizeEmbedder } from './kb/memo-embedder.js'
 import { describeCode, describeDatabase, describeMachine, redactUrl, renderMarkdown, type Report } from './kb/report.js'
@@ -26,9 +28,11 @@ async function main(): Promise<void> {
   }
   const largest = Math.max(...options.sizes)
   process.stderr.write(`generating ${largest + options.extraChunks} chunks of articles (seed ${options.seed})\n`)
-  const { articles, counts } = generateArticles(options.seed, largest + options.extraChunks)
+  // About six chunks per article: enough articles beyond the largest knowledge base for the held-out queries.
+  const { articles, counts } = generateArticles(options.seed, largest + options.extraChunks + options.recallQueries * 6)
   const embedder = createHashingEmbedder(options.dimensions)
   const queries = await prepareQueries(embedder, generateQueries(options.seed + 1, options.queries))
+  const heldOut = await prepareQueries(embedder, heldOutChunks(articles.slice(takeChunks(articles, counts, largest + options.extraChunks).length), options.recallQueries), 'passage')
   const warmup = await prepareQueries(embedder, generateQueries(options.seed + 2, options.warmup))
   const bulkEmbedder = memoizeEmbedder(embedder)
   for (const size of options.sizes) {
@@ -44,7 +48,7 @@ async function main(): Promise<void> {
       const runtime = createEmbeddingRuntime(createHashingEmbedder(options.dimensions), { requested: 'hashing', provider: 'hashing', reason: 'benchmark' })
       // Ingest with the previous statistics rule alongside, where the whole size goes through upsertArticles.
       const openBaseline = options.ingestBaseline.includes(name) && size <= options.ingestChunks ? () => open(name, options) : undefined
-      const result = await runBenchmark({ database, size, options, runtime, bulkEmbedder, articles: sized, counts, extraArticles, queries, warmup, ...(openBaseline ? { openBaseline } : {}) })
+      const result = await runBenchmark({ database, size, options, runtime, bulkEmbedder, articles: sized, counts, extraArticles, queries, heldOut, warmup, ...(openBaseline ? { openBaseline } : {}) })
       await database.close()
       report.runs.push(result)
       report.totalSeconds = Math.round((Date.now() - started) / 1000)
@@ -52,6 +56,11 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write(renderMarkdown(report))
+}
+
+/** One chunk of each article (its first), as the service would embed it: the held-out queries. */
+function heldOutChunks(articles: SyntheticArticle[], count: number): string[] {
+  return articles.slice(0, count).map((article) => embeddingText(article.title, chunkArticle(article.body)[0]!))
 }
 
 /** PGlite builds a 100k HNSW index in about 8 min and ingests slowly: larger sizes are opt-in. */

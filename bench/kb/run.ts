@@ -51,6 +51,8 @@ export interface RunInput {
   /** Articles beyond the target, for timing ingest into the full knowledge base at the end. */
   extraArticles: SyntheticArticle[]
   queries: QueryCase[]
+  /** Chunks of articles outside the knowledge base, embedded as passages: in-distribution recall queries. */
+  heldOut: QueryCase[]
   warmup: QueryCase[]
   /** A second fresh database for the ingest comparison; absent, no comparison. */
   openBaseline?: () => Promise<BenchDatabase>
@@ -133,8 +135,8 @@ async function runPhases(input: RunInput, result: RunResult, log: (message: stri
   result.textMatchesPerQuery = summarize(matches)
   result.explain = await explainQueries(sql, space, medianQuery(input.queries, matches))
   log('recall against exact search', true)
-  result.recall = await measureRecall(sql, space, input.queries.slice(0, options.recallQueries), knnIds, new Budget(options.maxMinutes))
-  log(`recall@10 ${[...result.recall.byEfSearch, ...result.recall.others].map((at) => `${at.recall} at ef ${at.efSearch}`).join(', ')}`, true)
+  result.recall = await measureRecall(sql, space, { queries: input.queries.slice(0, options.recallQueries), heldOut: input.heldOut }, knnIds, new Budget(options.maxMinutes))
+  log(`recall@10 ${[...result.recall.byEfSearch, ...result.recall.others].map((at) => `${at.recall} (ε ${at.epsilonRecall}) at ef ${at.efSearch}`).join(', ')}; held-out chunks ${result.recall.heldOut?.recall} (ε ${result.recall.heldOut?.epsilonRecall}); hybrid top-5 agreement ${result.recall.hybridTop5Agreement}`, true)
   if (input.extraArticles.length) {
     result.scaleIngest = await ingestArticles(deps, input.extraArticles, counts, new Budget(options.maxMinutes), log)
     log(`ingest into the full knowledge base: ${result.scaleIngest.chunksPerSecond} chunks/s`, true)

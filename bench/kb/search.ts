@@ -7,14 +7,14 @@ import type { EfSearchHandle } from './databases.js'
 import { Budget, summarize, type Stats } from './measure.js'
 
 /** The bench searches without a language filter, so the question is stemmed in every configuration. */
-const allTextConfigs = ['german', 'english', 'simple']
+export const allTextConfigs = ['german', 'english', 'simple']
 
 /** The bare pgvector kNN the brief compares against: the indexed expression, nothing joined. */
 export const bareKnnSql = (dims: number) =>
   `SELECT chunk_id FROM kb_chunk_embeddings WHERE space_id = $2 ORDER BY embedding::vector(${dims}) <=> $1::vector(${dims}) LIMIT 10`
 
 /** The hybrid search's two legs as it calls them: 40 candidates each (max(40, 4k) for k = 5). */
-const candidates = 40
+export const candidates = 40
 
 export interface QueryCase {
   text: string
@@ -53,8 +53,8 @@ interface Step {
   run: (query: QueryCase) => Promise<unknown>
 }
 
-export async function prepareQueries(embedder: Embedder, texts: string[]): Promise<QueryCase[]> {
-  const vectors = await embedder.embed(texts, { purpose: 'query' })
+export async function prepareQueries(embedder: Embedder, texts: string[], purpose: 'query' | 'passage' = 'query'): Promise<QueryCase[]> {
+  const vectors = await embedder.embed(texts, { purpose })
   return texts.map((text, index) => ({ text, vector: vectors[index]!, literal: vectorLiteral(vectors[index]!) }))
 }
 
