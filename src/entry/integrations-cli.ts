@@ -1,13 +1,11 @@
 import { parseArgs } from 'node:util'
-import { AppError } from '../errors.js'
 import {
   IntegrationCreateSchema, IntegrationUpdateSchema, createIntegration, deleteIntegration, getIntegration, listIntegrations, updateIntegration,
   type Integration,
 } from '../intake/integrations.js'
-import { prepareDatabase } from '../storage/prepare.js'
 import { generateStandardWebhookSecret } from '../webhooks/standard-webhooks.js'
 import { webhookTypes } from '../webhooks/types.js'
-import { buildNodeDeps, runMain } from './node-deps.js'
+import { runCommand, UsageError } from './node-deps.js'
 
 const usage = `usage:
   npm run integrations -- create --name <name> --type <${webhookTypes.join('|')}> (--secret <secret> | --generate-secret)
@@ -20,8 +18,6 @@ const usage = `usage:
   npm run integrations -- delete <name>
 Secrets are stored and never shown again, except one made by --generate-secret, printed once.
 Read a secret from the environment instead of the command line (shell history): --secret "$WEBHOOK_SECRET".`
-
-class UsageError extends Error {}
 
 const options = {
   name: { type: 'string' }, type: { type: 'string' }, secret: { type: 'string' }, 'generate-secret': { type: 'boolean' },
@@ -91,57 +87,38 @@ function describe(integration: Integration): string {
   ].join('\n')
 }
 
-await runMain(async () => {
-  let parsed
-  try {
-    parsed = parseCommand(process.argv.slice(2))
-  } catch (error) {
-    process.stderr.write(`error: ${(error as Error).message}\n${usage}\n`)
-    return 2
-  }
-  const deps = await buildNodeDeps()
+await runCommand(usage, parseCommand, async (deps, parsed) => {
   let generated = parsed.command === 'create' ? parsed.generated : undefined
-  try {
-    await prepareDatabase(deps)
-    switch (parsed.command) {
-      case 'create':
-        process.stdout.write(`created ${describe(await createIntegration(deps, parsed.input))}\n`)
-        break
-      case 'update': {
-        // The stored type decides the form of a generated secret (generic needs whsec_), and the group
-        // flags change one group each while the API's departmentGroups replaces the map: merge first.
-        const current = await getIntegration(deps, parsed.name)
-        if (parsed.generated) generated = generateSecret(current.type)
-        const { departmentGroups } = parsed.changes
-        const changes = {
-          ...parsed.changes,
-          ...(generated ? { secret: generated } : {}),
-          ...(departmentGroups ? { departmentGroups: { ...current.departmentGroups, ...departmentGroups } } : {}),
-        }
-        process.stdout.write(`updated ${describe(await updateIntegration(deps, parsed.name, changes))}\n`)
-        break
+  switch (parsed.command) {
+    case 'create':
+      process.stdout.write(`created ${describe(await createIntegration(deps, parsed.input))}\n`)
+      break
+    case 'update': {
+      // The stored type decides the form of a generated secret (generic needs whsec_), and the group
+      // flags change one group each while the API's departmentGroups replaces the map: merge first.
+      const current = await getIntegration(deps, parsed.name)
+      if (parsed.generated) generated = generateSecret(current.type)
+      const { departmentGroups } = parsed.changes
+      const changes = {
+        ...parsed.changes,
+        ...(generated ? { secret: generated } : {}),
+        ...(departmentGroups ? { departmentGroups: { ...current.departmentGroups, ...departmentGroups } } : {}),
       }
-      case 'list':
-        for (const integration of await listIntegrations(deps)) process.stdout.write(`${describe(integration)}\n`)
-        break
-      case 'show':
-        process.stdout.write(`${describe(await getIntegration(deps, parsed.name))}\n`)
-        break
-      case 'delete':
-        await deleteIntegration(deps, parsed.name)
-        process.stdout.write(`deleted ${parsed.name}\n`)
-        break
+      process.stdout.write(`updated ${describe(await updateIntegration(deps, parsed.name, changes))}\n`)
+      break
     }
-    if (generated) {
-      process.stdout.write(`secret: ${generated}\nIt is shown only now; configure it in the helpdesk.\n`)
-    }
-    return 0
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error
-    const fields = error.errors?.map((field) => `\n  ${field.field}: ${field.message}`).join('') ?? ''
-    process.stderr.write(`error: ${error.message}${fields}\n`)
-    return error.code === 'not_found' ? 3 : 1
-  } finally {
-    await deps.sql.close()
+    case 'list':
+      for (const integration of await listIntegrations(deps)) process.stdout.write(`${describe(integration)}\n`)
+      break
+    case 'show':
+      process.stdout.write(`${describe(await getIntegration(deps, parsed.name))}\n`)
+      break
+    case 'delete':
+      await deleteIntegration(deps, parsed.name)
+      process.stdout.write(`deleted ${parsed.name}\n`)
+      break
+  }
+  if (generated) {
+    process.stdout.write(`secret: ${generated}\nIt is shown only now; configure it in the helpdesk.\n`)
   }
 })

@@ -1,15 +1,12 @@
 import { parseArgs } from 'node:util'
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.js'
 import { roles, type Role } from '../auth/roles.js'
-import { prepareDatabase } from '../storage/prepare.js'
-import { buildNodeDeps, runMain } from './node-deps.js'
+import { runCommand, UsageError } from './node-deps.js'
 
 const usage = `usage:
   npm run keys -- create --role <${roles.join('|')}> --name "<name>"
   npm run keys -- list
   npm run keys -- revoke <id>`
-
-class UsageError extends Error {}
 
 /** Checks the arguments before touching the database, so a typo costs nothing. */
 function parseCommand(argv: string[]) {
@@ -29,29 +26,16 @@ function parseCommand(argv: string[]) {
   throw new UsageError(command ? `unknown or incomplete command: ${command}` : 'no command given')
 }
 
-await runMain(async () => {
-  let parsed
-  try {
-    parsed = parseCommand(process.argv.slice(2))
-  } catch (error) {
-    process.stderr.write(`error: ${(error as Error).message}\n${usage}\n`)
-    return 2
-  }
-  const deps = await buildNodeDeps()
-  try {
-    await prepareDatabase(deps)
-    if (parsed.command === 'create') {
-      const created = await createApiKey(deps, parsed)
-      process.stdout.write(`created ${created.role} key "${created.name}" (id ${created.id})\nkey: ${created.key}\nIt is shown only now; store it safely.\n`)
-    } else if (parsed.command === 'list') {
-      for (const key of await listApiKeys(deps)) {
-        process.stdout.write(`${key.id}  ${key.role.padEnd(11)}  ${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'.padEnd(32)}  ${key.name}\n`)
-      }
-    } else {
-      const revoked = await revokeApiKey(deps, parsed.id)
-      process.stdout.write(`revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}\n`)
+await runCommand(usage, parseCommand, async (deps, parsed) => {
+  if (parsed.command === 'create') {
+    const created = await createApiKey(deps, parsed)
+    process.stdout.write(`created ${created.role} key "${created.name}" (id ${created.id})\nkey: ${created.key}\nIt is shown only now; store it safely.\n`)
+  } else if (parsed.command === 'list') {
+    for (const key of await listApiKeys(deps)) {
+      process.stdout.write(`${key.id}  ${key.role.padEnd(11)}  ${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'.padEnd(32)}  ${key.name}\n`)
     }
-  } finally {
-    await deps.sql.close()
+  } else {
+    const revoked = await revokeApiKey(deps, parsed.id)
+    process.stdout.write(`revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}\n`)
   }
 })

@@ -2,9 +2,11 @@ import { pino } from 'pino'
 import { systemClock } from '../clock.js'
 import { ConfigError, parseConfig } from '../config.js'
 import type { Deps } from '../deps.js'
+import { AppError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { loadMigrationFiles } from '../storage/migration-files.js'
 import { openDatabase } from '../storage/open.js'
+import { prepareDatabase } from '../storage/prepare.js'
 import { createHashingEmbedder } from '../providers/embeddings/hashing.js'
 import { createEmbeddingRuntime } from '../providers/embeddings/runtime.js'
 import { createDepartmentClassifier } from '../triage/classifier-service.js'
@@ -30,4 +32,38 @@ export async function runMain(main: () => Promise<number | void>): Promise<never
     else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
     process.exit(1)
   }
+}
+
+/** A wrong command line: printed with the usage, exit code 2, before the database is opened. */
+export class UsageError extends Error {}
+
+/**
+ * An admin command: arguments are checked before the database is touched (exit 2 with the usage), the
+ * database is migrated and closed afterwards, and a refusal of the domain (AppError) prints its message
+ * and fields and exits 3 for "not found", 1 otherwise.
+ */
+export function runCommand<Parsed>(usage: string, parse: (argv: string[]) => Parsed, run: (deps: Deps, parsed: Parsed) => Promise<void>): Promise<never> {
+  return runMain(async () => {
+    let parsed: Parsed
+    try {
+      parsed = parse(process.argv.slice(2))
+    } catch (error) {
+      // UsageError, or parseArgs refusing an unknown flag.
+      process.stderr.write(`error: ${(error as Error).message}\n${usage}\n`)
+      return 2
+    }
+    const deps = await buildNodeDeps()
+    try {
+      await prepareDatabase(deps)
+      await run(deps, parsed)
+      return 0
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error
+      const fields = error.errors?.map((field) => `\n  ${field.field}: ${field.message}`).join('') ?? ''
+      process.stderr.write(`error: ${error.message}${fields}\n`)
+      return error.code === 'not_found' ? 3 : 1
+    } finally {
+      await deps.sql.close()
+    }
+  })
 }

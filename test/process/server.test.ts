@@ -103,14 +103,14 @@ describe('keys CLI', () => {
     expect((await runCli('src/entry/keys-cli.ts', env, ['list'])).output).toMatch(new RegExp(`${id}\\s+lead\\s+revoked`))
   })
 
-  it('rejects bad arguments with usage and exit code 2, and an unknown id with exit code 1', async () => {
+  it('rejects bad arguments with usage and exit code 2, and an unknown id with exit code 3', async () => {
     const env = { DATA_DIR: await tempDataDir(), LOG_LEVEL: 'warn' }
     const badRole = await runCli('src/entry/keys-cli.ts', env, ['create', '--role', 'boss', '--name', 'x'])
     expect(badRole.code).toBe(2)
     expect(badRole.output).toMatch(/--role must be one of integration, agent, lead, admin/)
     expect((await runCli('src/entry/keys-cli.ts', env, ['frobnicate'])).code).toBe(2)
     const unknown = await runCli('src/entry/keys-cli.ts', env, ['revoke', '00000000-0000-4000-8000-000000000000'])
-    expect(unknown.code).toBe(1)
+    expect(unknown.code).toBe(3)
     expect(unknown.output).toMatch(/No API key with id/)
   })
 })
