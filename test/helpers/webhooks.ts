@@ -4,8 +4,12 @@ import { createIntakeWorker } from '../../src/intake/jobs.js'
 import type { Worker } from '../../src/jobs/worker.js'
 import { generateStandardWebhookSecret } from '../../src/webhooks/standard-webhooks.js'
 import type { WebhookType } from '../../src/webhooks/types.js'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import type { Sql } from '../../src/storage/sql.js'
 import type { TestApp } from './app.js'
-import type { FakeHelpdesk } from './fake-helpdesk.js'
+import type { TestDatabase } from './databases.js'
+import { startFakeHelpdesk, type FakeHelpdesk } from './fake-helpdesk.js'
+import { openSeeded } from './seed.js'
 
 /** A secret of the right form for the type. */
 export function secretFor(type: WebhookType): string {
@@ -97,4 +101,36 @@ export function testWorker(t: TestApp, options: { concurrency?: number; leaseMs?
 export async function countRows(t: TestApp, table: 'inquiries' | 'webhook_deliveries' | 'jobs' | 'escalations', where = 'true', params: unknown[] = []): Promise<number> {
   const [row] = await t.deps.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params)
   return row!.n
+}
+
+/** What a webhook test file works with: a seeded database, its app, a fake helpdesk and the test's worker. */
+export interface WebhookTestbed {
+  sql: Sql
+  t: TestApp
+  helpdesk: FakeHelpdesk
+  /** The worker a test started; stopped (and cleared) after each test. */
+  worker: Worker | undefined
+}
+
+/**
+ * Registers the hooks of a describe block that delivers webhooks: opens the seeded database and the
+ * fake helpdesk once, stops the test's worker and resets the helpdesk after each test, closes both at
+ * the end. `opened` hands the database and helpdesk to the file's own variables.
+ */
+export function useWebhookTestbed(database: TestDatabase, opened: (bed: WebhookTestbed) => void): WebhookTestbed {
+  const bed = { worker: undefined } as WebhookTestbed
+  beforeAll(async () => {
+    Object.assign(bed, await openSeeded(database), { helpdesk: await startFakeHelpdesk() })
+    opened(bed)
+  })
+  afterEach(async () => {
+    await bed.worker?.stop({ timeoutMs: 5000 })
+    bed.worker = undefined
+    bed.helpdesk.reset()
+  })
+  afterAll(async () => {
+    await bed.helpdesk?.close()
+    await bed.sql?.close()
+  })
+  return bed
 }

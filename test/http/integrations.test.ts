@@ -1,14 +1,12 @@
 // Admin management of helpdesk integrations on each database: what the API returns (never a secret or
 // token), rotating a secret, clearing settings, deleting, the type rules as named 422s, who may call it,
 // and that no secret reaches the logs, not even through a write-back the helpdesk refuses.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Worker } from '../../src/jobs/worker.js'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { Sql } from '../../src/storage/sql.js'
 import type { TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
-import { startFakeHelpdesk, type FakeHelpdesk } from '../helpers/fake-helpdesk.js'
-import { openSeeded } from '../helpers/seed.js'
-import { countRows, deliver, genericTicket, secretFor, testWorker } from '../helpers/webhooks.js'
+import type { FakeHelpdesk } from '../helpers/fake-helpdesk.js'
+import { countRows, deliver, genericTicket, secretFor, testWorker, useWebhookTestbed } from '../helpers/webhooks.js'
 import { readFixture } from '../webhooks/support.js'
 
 type Integration = { name: string; type: string; webhookPath: string; writeBack: string; hasApiToken: boolean; callbackUrl: string | null; apiBaseUrl: string | null; departmentGroups: Record<string, string> }
@@ -20,24 +18,13 @@ describe.each(testDatabases)('/v1/integrations [$name]', (database) => {
   let sql: Sql
   let t: TestApp
   let helpdesk: FakeHelpdesk
-  let worker: Worker | undefined
+  const bed = useWebhookTestbed(database, (opened) => ({ sql, t, helpdesk } = opened))
   /** Every secret and token a test handed to the API; none may ever come back or reach a log line. */
   const secrets = new Set<string>()
 
-  beforeAll(async () => {
-    ;({ sql, t } = await openSeeded(database))
-    helpdesk = await startFakeHelpdesk()
-  })
-  afterEach(async () => {
-    await worker?.stop({ timeoutMs: 5000 })
-    worker = undefined
-    helpdesk.reset()
+  afterEach(() => {
     const logged = JSON.stringify(t.logger.records)
     for (const secret of secrets) expect(logged, 'a secret reached the logs').not.toContain(secret)
-  })
-  afterAll(async () => {
-    await helpdesk?.close()
-    await sql?.close()
   })
 
   const admin = () => t.keyFor('admin')
@@ -272,8 +259,8 @@ describe.each(testDatabases)('/v1/integrations [$name]', (database) => {
       expect(received.status).toBe(202)
       const { inquiryId } = (await received.json()) as { inquiryId: string }
 
-      worker = testWorker(t)
-      await worker.drain() // its triage, then the write-back that fails for good (and other tests' leftovers)
+      bed.worker = testWorker(t)
+      await bed.worker.drain() // its triage, then the write-back that fails for good (and other tests' leftovers)
       expect(helpdesk.requestsTo('zendesk').map((request) => request.status)).toContain(401)
       const [dead] = await sql.query<{ id: string }>(`SELECT id FROM jobs WHERE queue = 'write-back' AND status = 'dead' AND payload->>'inquiryId' = $1`, [inquiryId])
       expect(dead).toBeDefined()

@@ -1,15 +1,13 @@
 // The dead-letter API on each database: GET /v1/jobs lists jobs by status with their last error, paged
 // by cursor; POST /v1/jobs/:id/retry queues a dead job again. Dead jobs come from the real path (a
 // helpdesk that refuses the token) where that is simple, and from the queue's own statements for paging.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Worker } from '../../src/jobs/worker.js'
+import { describe, expect, it } from 'vitest'
 import { claimJobs, enqueueJob, failJob } from '../../src/storage/queries/jobs.js'
 import type { Sql } from '../../src/storage/sql.js'
 import type { TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
-import { startFakeHelpdesk, type FakeHelpdesk } from '../helpers/fake-helpdesk.js'
-import { openSeeded } from '../helpers/seed.js'
-import { createIntegration, deliver, testWorker } from '../helpers/webhooks.js'
+import type { FakeHelpdesk } from '../helpers/fake-helpdesk.js'
+import { createIntegration, deliver, testWorker, useWebhookTestbed } from '../helpers/webhooks.js'
 import { readFixture } from '../webhooks/support.js'
 
 type Job = { id: string; queue: string; payload: { inquiryId?: string; n?: number }; status: string; attempts: number; maxAttempts: number; lastError: string | null; createdAt: string; finishedAt: string | null }
@@ -19,20 +17,7 @@ describe.each(testDatabases)('/v1/jobs [$name]', (database) => {
   let sql: Sql
   let t: TestApp
   let helpdesk: FakeHelpdesk
-  let worker: Worker | undefined
-  beforeAll(async () => {
-    ;({ sql, t } = await openSeeded(database))
-    helpdesk = await startFakeHelpdesk()
-  })
-  afterEach(async () => {
-    await worker?.stop({ timeoutMs: 5000 })
-    worker = undefined
-    helpdesk.reset()
-  })
-  afterAll(async () => {
-    await helpdesk?.close()
-    await sql?.close()
-  })
+  const bed = useWebhookTestbed(database, (opened) => ({ sql, t, helpdesk } = opened))
 
   async function get<T>(path: string): Promise<{ status: number; body: T }> {
     const response = await t.call('GET', path, { key: await t.keyFor('admin') })
@@ -70,8 +55,8 @@ describe.each(testDatabases)('/v1/jobs [$name]', (database) => {
       expect(response.status).toBe(202)
       inquiryIds.push(((await response.json()) as { inquiryId: string }).inquiryId)
     }
-    worker = testWorker(t)
-    await worker.drain()
+    bed.worker = testWorker(t)
+    await bed.worker.drain()
     const rows = await sql.query<{ id: string; inquiry_id: string }>(
       `SELECT id, payload->>'inquiryId' AS inquiry_id FROM jobs WHERE queue = 'write-back' AND status = 'dead' AND payload->>'inquiryId' = ANY($1::text[])`,
       [inquiryIds],
@@ -154,7 +139,7 @@ describe.each(testDatabases)('/v1/jobs [$name]', (database) => {
 
       const fixed = await t.call('PATCH', `/v1/integrations/${integration.name}`, { key: await t.keyFor('admin'), json: { apiToken: helpdesk.tokens.zendesk } })
       expect(fixed.status).toBe(200)
-      await worker!.drain()
+      await bed.worker!.drain()
       expect((await get<Job>(`/v1/jobs/${jobId}`)).body).toMatchObject({ status: 'done', attempts: 1 })
       const inquiry = (await (await t.call('GET', `/v1/inquiries/${inquiryId}`, { key: await t.keyFor('agent') })).json()) as { externalId: string; writtenBackAt: string | null }
       expect(inquiry.writtenBackAt).toEqual(expect.any(String))

@@ -1,14 +1,12 @@
 // The webhook intake end to end on each database: signed deliveries from each helpdesk, stored and
 // answered 202, triaged by a real worker, written back to a fake helpdesk on 127.0.0.1.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Worker } from '../../src/jobs/worker.js'
+import { describe, expect, it } from 'vitest'
 import type { Sql } from '../../src/storage/sql.js'
 import type { WebhookType } from '../../src/webhooks/types.js'
 import type { TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
-import { startFakeHelpdesk, type FakeHelpdesk } from '../helpers/fake-helpdesk.js'
-import { openSeeded } from '../helpers/seed.js'
-import { countRows, createIntegration, deliver, genericTicket, testWorker } from '../helpers/webhooks.js'
+import type { FakeHelpdesk } from '../helpers/fake-helpdesk.js'
+import { countRows, createIntegration, deliver, genericTicket, testWorker, useWebhookTestbed } from '../helpers/webhooks.js'
 import { readFixture } from '../webhooks/support.js'
 
 type Receipt = { inquiryId?: string; status: string; duplicate?: boolean; reason?: string }
@@ -29,20 +27,7 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
   let sql: Sql
   let t: TestApp
   let helpdesk: FakeHelpdesk
-  let worker: Worker | undefined
-  beforeAll(async () => {
-    ;({ sql, t } = await openSeeded(database))
-    helpdesk = await startFakeHelpdesk()
-  })
-  afterEach(async () => {
-    await worker?.stop({ timeoutMs: 5000 })
-    worker = undefined
-    helpdesk.reset()
-  })
-  afterAll(async () => {
-    await helpdesk?.close()
-    await sql?.close()
-  })
+  const bed = useWebhookTestbed(database, (opened) => ({ sql, t, helpdesk } = opened))
 
   it.each(['generic', 'zammad', 'zendesk', 'freshdesk'] as const)('%s: stores and answers 202, triages in the worker, writes the result back once', async (type) => {
     const integration = await createIntegration(t, type, { helpdesk })
@@ -55,8 +40,8 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
     const before = await (await t.call('GET', `/v1/inquiries/${receipt.inquiryId}`, { key: agent })).json()
     expect(before).toMatchObject({ inquiryId: receipt.inquiryId, status: 'received' })
 
-    worker = testWorker(t)
-    expect(await worker.drain()).toBe(2) // triage, then write-back
+    bed.worker = testWorker(t)
+    expect(await bed.worker.drain()).toBe(2) // triage, then write-back
     const after = (await (await t.call('GET', `/v1/inquiries/${receipt.inquiryId}`, { key: agent })).json()) as Record<string, any>
     expect(after).toMatchObject({ inquiryId: receipt.inquiryId, status: 'triaged' })
     expect(['technical', 'commercial']).toContain(after.department)
@@ -168,8 +153,8 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
       const ids = new Set(await Promise.all(responses.map(async (response) => ((await response.json()) as Receipt).inquiryId)))
       expect(ids.size).toBe(1)
       const [inquiryId] = [...ids]
-      worker = testWorker(t, { concurrency: 4 })
-      await worker.drain()
+      bed.worker = testWorker(t, { concurrency: 4 })
+      await bed.worker.drain()
       expect(await countRows(t, 'inquiries', 'integration_id = (SELECT id FROM integrations WHERE name = $1)', [integration.name])).toBe(1)
       expect(await countRows(t, 'jobs', "payload->>'inquiryId' = $1", [inquiryId])).toBe(2)
       expect(await countRows(t, 'jobs', "payload->>'inquiryId' = $1 AND status = 'done' AND attempts = 1", [inquiryId])).toBe(2)
