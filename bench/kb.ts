@@ -27,9 +27,10 @@ async function main(): Promise<void> {
     totalSeconds: 0,
   }
   const largest = Math.max(...options.sizes)
-  process.stderr.write(`generating ${largest + options.extraChunks} chunks of articles (seed ${options.seed})\n`)
   // About six chunks per article: enough articles beyond the largest knowledge base for the held-out queries.
-  const { articles, counts } = generateArticles(options.seed, largest + options.extraChunks + options.recallQueries * 6)
+  const generated = largest + options.extraChunks + options.recallQueries * 6
+  process.stderr.write(`generating ${generated} chunks of articles (seed ${options.seed})\n`)
+  const { articles, counts } = generateArticles(options.seed, generated)
   const embedder = createHashingEmbedder(options.dimensions)
   const queries = await prepareQueries(embedder, generateQueries(options.seed + 1, options.queries))
   const heldOut = await prepareQueries(embedder, heldOutChunks(articles.slice(takeChunks(articles, counts, largest + options.extraChunks).length), options.recallQueries), 'passage')
