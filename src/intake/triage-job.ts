@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js'
-import { enqueueJob } from '../storage/queries/jobs.js'
+import { enqueueJob, jobPriority } from '../storage/queries/jobs.js'
 import * as inquiries from '../storage/queries/inquiries.js'
 import { analyzeInquiry, escalationRecord } from '../triage/pipeline.js'
 import type { TriageInput } from '../triage/triage-input.js'
@@ -45,7 +45,8 @@ export async function runTriageJob(deps: JobDeps, inquiryId: string, signal: Abo
       escalationRecord(outcome),
     )
     if (updated && row.integration_id) {
-      await enqueueJob(tx, { queue: writeBackQueue, payload: { inquiryId }, dedupeKey: `${writeBackQueue}:${inquiryId}`, maxAttempts: deps.config.jobs.maxAttempts })
+      // Finishing this ticket goes before triaging the next ones queued in a burst.
+      await enqueueJob(tx, { queue: writeBackQueue, payload: { inquiryId }, dedupeKey: `${writeBackQueue}:${inquiryId}`, maxAttempts: deps.config.jobs.maxAttempts, priority: jobPriority.finishing })
     }
     if (updated) await queueLeadNotice(deps, tx, leadNoticeOf(result, row.subject))
     return updated

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js'
-import { enqueueJob } from '../storage/queries/jobs.js'
+import { enqueueJob, jobPriority } from '../storage/queries/jobs.js'
 import type { Sql } from '../storage/sql.js'
 import type { TriageResult } from '../triage/pipeline.js'
 
@@ -33,7 +33,7 @@ export function leadNoticeOf(result: TriageResult, subject: string | undefined |
  */
 export async function queueLeadNotice(deps: Pick<Deps, 'config'>, sql: Sql, notice: LeadNotice | undefined): Promise<boolean> {
   if (!notice || !deps.config.leads.notifyWebhookUrl) return false
-  await enqueueJob(sql, { queue: notifyLeadsQueue, payload: notice, dedupeKey: `${notifyLeadsQueue}:${notice.escalationId}`, maxAttempts: deps.config.jobs.maxAttempts })
+  await enqueueJob(sql, { queue: notifyLeadsQueue, payload: notice, dedupeKey: `${notifyLeadsQueue}:${notice.escalationId}`, maxAttempts: deps.config.jobs.maxAttempts, priority: jobPriority.finishing })
   return true
 }
 

@@ -65,6 +65,28 @@ describe.each(testDatabases)('job queue contract [$name]', (database) => {
     expect(await sql.query('SELECT id FROM jobs')).toHaveLength(2)
   })
 
+  it('claims due jobs by priority, then by run_at, and leaves a higher-priority job that is not due yet', async () => {
+    await open()
+    const now = new Date()
+    const at = (seconds: number) => new Date(now.getTime() + seconds * 1000)
+    const oldest = await jobs.enqueueJob(sql, { queue: 'q', payload: 'triage 1', runAt: at(-30) })
+    const older = await jobs.enqueueJob(sql, { queue: 'q', payload: 'triage 2', runAt: at(-20) })
+    const finishing = await jobs.enqueueJob(sql, { queue: 'q', payload: 'write-back 1', runAt: at(-10), priority: jobs.jobPriority.finishing })
+    await jobs.enqueueJob(sql, { queue: 'q', payload: 'write-back later', runAt: at(60), priority: jobs.jobPriority.finishing })
+    const first = await claim('w1', now, 1)
+    expect(first.map((job) => [job.id, job.priority])).toEqual([[finishing.id, jobs.jobPriority.finishing]])
+    expect((await claim('w1', now, 10)).map((job) => job.id)).toEqual([oldest.id, older.id])
+    expect(await claim('w1', now, 10)).toEqual([])
+  })
+
+  it('makes a job enqueued without runAt due to a claim in the same millisecond (run_at has no microseconds)', async () => {
+    await open()
+    const { id } = await jobs.enqueueJob(sql, { queue: 'q', payload: {} })
+    const [row] = await sql.query<{ micros: number }>('SELECT (extract(microseconds FROM run_at)::int % 1000) AS micros FROM jobs WHERE id = $1', [id])
+    expect(row!.micros).toBe(0)
+    expect((await claim('w1', (await find(id)).runAt)).map((job) => job.id)).toEqual([id])
+  })
+
   it('treats a repeated dedupe key as the same job', async () => {
     await open()
     const first = await jobs.enqueueJob(sql, { queue: 'q', payload: { n: 1 }, dedupeKey: 'evt_1' })

@@ -1,6 +1,9 @@
 // The webhook intake end to end on each database: signed deliveries from each helpdesk, stored and
 // answered 202, triaged by a real worker, written back to a fake helpdesk on 127.0.0.1.
 import { describe, expect, it } from 'vitest'
+import { intakeJobHandlers } from '../../src/intake/jobs.js'
+import { triageQueue, writeBackQueue } from '../../src/intake/queues.js'
+import { createWorker, type JobHandler } from '../../src/jobs/worker.js'
 import type { Sql } from '../../src/storage/sql.js'
 import type { WebhookType } from '../../src/webhooks/types.js'
 import type { TestApp } from '../helpers/app.js'
@@ -28,6 +31,24 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
   let t: TestApp
   let helpdesk: FakeHelpdesk
   const bed = useWebhookTestbed(database, (opened) => ({ sql, t, helpdesk } = opened))
+
+  it('in a burst, writes each ticket back before triaging the tickets queued after it (one worker slot)', async () => {
+    const integration = await createIntegration(t, 'generic', { helpdesk })
+    const inquiryIds: string[] = []
+    for (let n = 0; n < 3; n++) {
+      const response = await deliver(t, integration, 'generic', genericTicket(`T-burst-${crypto.randomUUID().slice(0, 8)}`, `Die Waschmaschine zeigt Fehler E1${n}.`))
+      expect(response.status).toBe(202)
+      inquiryIds.push(((await response.json()) as Receipt).inquiryId!)
+    }
+    // The real handlers, recording the order in which the worker runs them.
+    const order: string[] = []
+    const handlers = Object.fromEntries(Object.entries(intakeJobHandlers(t.deps)).map(([queue, handler]): [string, JobHandler] =>
+      [queue, (job, context) => (order.push(`${queue} ${inquiryIds.indexOf((job.payload as { inquiryId: string }).inquiryId)}`), handler(job, context))]))
+    bed.worker = createWorker({ sql, handlers, concurrency: 1, leaseMs: 30_000, pollIntervalMs: 20, clock: t.deps.clock, logger: t.deps.logger })
+    await bed.worker.drain()
+    expect(order).toEqual([`${triageQueue} 0`, `${writeBackQueue} 0`, `${triageQueue} 1`, `${writeBackQueue} 1`, `${triageQueue} 2`, `${writeBackQueue} 2`])
+    expect(helpdesk.deliveries.map((delivery) => (delivery.body as { inquiryId: string }).inquiryId)).toEqual(inquiryIds)
+  })
 
   it.each(['generic', 'zammad', 'zendesk', 'freshdesk'] as const)('%s: stores and answers 202, triages in the worker, writes the result back once', async (type) => {
     const integration = await createIntegration(t, type, { helpdesk })

@@ -11,13 +11,13 @@ const jobStatuses = ['queued', 'running', 'done', 'dead'] as const
 const JobSchema = z
   .object({
     id: z.string().uuid(), queue: z.string(), payload: z.unknown(), status: z.enum(jobStatuses), attempts: z.number().int(), maxAttempts: z.number().int(),
-    runAt: z.string(), lastError: z.string().nullable(), lockedBy: z.string().nullable(), lockedUntil: z.string().nullable(),
+    priority: z.number().int().openapi({ description: 'Higher is claimed first among due jobs (write-backs and lead notices: 1)' }), runAt: z.string(), lastError: z.string().nullable(), lockedBy: z.string().nullable(), lockedUntil: z.string().nullable(),
     createdAt: z.string(), updatedAt: z.string(), finishedAt: z.string().nullable(),
   })
   .openapi('Job')
 
 const toJson = (job: Job): z.infer<typeof JobSchema> => ({
-  id: job.id, queue: job.queue, payload: job.payload, status: job.status, attempts: job.attempts, maxAttempts: job.maxAttempts,
+  id: job.id, queue: job.queue, payload: job.payload, status: job.status, attempts: job.attempts, maxAttempts: job.maxAttempts, priority: job.priority,
   runAt: job.runAt.toISOString(), lastError: job.lastError, lockedBy: job.lockedBy, lockedUntil: job.lockedUntil?.toISOString() ?? null,
   createdAt: job.createdAt.toISOString(), updatedAt: job.updatedAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null,
 })

@@ -16,6 +16,8 @@ export interface Job {
   attempts: number
   maxAttempts: number
   runAt: Date
+  /** Higher first among due jobs: work that finishes a ticket goes before new work (see jobPriority). */
+  priority: number
   lockedBy: string | null
   lockedUntil: Date | null
   lastError: string | null
@@ -47,19 +49,22 @@ export interface FailOptions {
 /** What failJob did: re-queued for a later attempt, dead-lettered, or nothing because the job is no longer ours. */
 export type FailOutcome = { status: 'queued'; runAt: Date; attempts: number } | { status: 'dead'; attempts: number } | { status: 'lost' }
 
-const columns = `id, queue, payload, status, attempts, max_attempts, run_at, locked_by, locked_until, last_error,
+/** Claim order among due jobs: finishing a ticket already under way beats starting the next one. */
+export const jobPriority = { normal: 0, finishing: 1 } as const
+
+const columns = `id, queue, payload, status, attempts, max_attempts, run_at, priority, locked_by, locked_until, last_error,
   dedupe_key, created_at, updated_at, finished_at`
 const maxErrorLength = 4000
 
 interface JobRow {
   id: string; queue: string; payload: unknown; status: JobStatus; attempts: number; max_attempts: number
-  run_at: Date; locked_by: string | null; locked_until: Date | null; last_error: string | null
+  run_at: Date; priority: number; locked_by: string | null; locked_until: Date | null; last_error: string | null
   dedupe_key: string | null; created_at: Date; updated_at: Date; finished_at: Date | null
 }
 
 const toJob = (row: JobRow): Job => ({
   id: row.id, queue: row.queue, payload: row.payload, status: row.status, attempts: row.attempts,
-  maxAttempts: row.max_attempts, runAt: row.run_at, lockedBy: row.locked_by, lockedUntil: row.locked_until,
+  maxAttempts: row.max_attempts, runAt: row.run_at, priority: row.priority, lockedBy: row.locked_by, lockedUntil: row.locked_until,
   lastError: row.last_error, dedupeKey: row.dedupe_key, createdAt: row.created_at, updatedAt: row.updated_at,
   finishedAt: row.finished_at,
 })
@@ -69,9 +74,15 @@ export interface EnqueueInput {
   payload: unknown
   /** Enqueueing an existing key returns that job instead of a new one (a webhook's event id, say). */
   dedupeKey?: string | undefined
-  /** Not before this time; the database's now() when omitted. */
+  /**
+   * Not before this time; the database's now() when omitted, cut to milliseconds: claims compare with a
+   * JavaScript Date (milliseconds), and a job enqueued in the same millisecond as a claim's `now` must
+   * already be due then, or a worker woken for it finds nothing until its next poll.
+   */
   runAt?: Date | undefined
   maxAttempts?: number | undefined
+  /** jobPriority.normal when omitted. */
+  priority?: number | undefined
 }
 
 /**
@@ -80,10 +91,10 @@ export interface EnqueueInput {
  */
 export async function enqueueJob(sql: Sql, input: EnqueueInput): Promise<{ id: string; created: boolean }> {
   const [inserted] = await sql.query<{ id: string }>(
-    `INSERT INTO jobs (queue, payload, dedupe_key, run_at, max_attempts)
-     VALUES ($1, $2::jsonb, $3, COALESCE($4::timestamptz, now()), COALESCE($5::int, 5))
+    `INSERT INTO jobs (queue, payload, dedupe_key, run_at, max_attempts, priority)
+     VALUES ($1, $2::jsonb, $3, COALESCE($4::timestamptz, date_trunc('milliseconds', now())), COALESCE($5::int, 5), $6)
      ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-    [input.queue, JSON.stringify(input.payload ?? null), input.dedupeKey ?? null, input.runAt ?? null, input.maxAttempts ?? null],
+    [input.queue, JSON.stringify(input.payload ?? null), input.dedupeKey ?? null, input.runAt ?? null, input.maxAttempts ?? null, input.priority ?? jobPriority.normal],
   )
   if (inserted) return { id: inserted.id, created: true }
   // A separate statement (not a CTE) so that under READ COMMITTED it sees a row a concurrent
@@ -103,7 +114,7 @@ export interface ClaimInput {
 
 /**
  * Takes up to `limit` due jobs in one statement: running ones whose lease expired (their worker died)
- * first, then queued ones in run_at order. SKIP LOCKED lets concurrent claimers pass over each other's
+ * first, then queued ones by priority, then run_at. SKIP LOCKED lets concurrent claimers pass over each other's
  * rows instead of waiting or taking the same job. The two kinds are separate subqueries because one
  * `(queued AND due) OR (running AND expired)` filter cannot walk the (status, run_at) index in order:
  * with 100k due jobs it sorted them all on every claim (40 ms); each subquery stops after `limit` rows.
@@ -119,13 +130,13 @@ export async function claimJobs(sql: Sql, input: ClaimInput): Promise<Job[]> {
         LIMIT $5 FOR UPDATE SKIP LOCKED),
      due AS (
        SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $3 AND queue = ANY($1::text[])
-        ORDER BY run_at LIMIT $5 FOR UPDATE SKIP LOCKED)
+        ORDER BY priority DESC, run_at LIMIT $5 FOR UPDATE SKIP LOCKED)
      UPDATE jobs SET status = 'running', locked_by = $2, locked_until = $4, attempts = attempts + 1, updated_at = $3
       WHERE id IN (SELECT id FROM (SELECT id, 0 AS rank FROM expired UNION ALL SELECT id, 1 FROM due) c ORDER BY rank LIMIT $5)
       RETURNING ${columns}`,
     [input.queues, input.workerId, input.now, new Date(input.now.getTime() + input.leaseMs), input.limit],
   )
-  const jobs = rows.map(toJob).sort((a, b) => a.runAt.getTime() - b.runAt.getTime())
+  const jobs = rows.map(toJob).sort((a, b) => b.priority - a.priority || a.runAt.getTime() - b.runAt.getTime())
   const exhausted = jobs.filter((job) => job.attempts > job.maxAttempts).map((job) => job.id)
   if (exhausted.length) await deadLetterExhausted(sql, exhausted, input.workerId, input.now)
   return jobs.filter((job) => job.attempts <= job.maxAttempts)
