@@ -13,8 +13,9 @@ const usage = `usage:
                          [--technical-group <group>] [--commercial-group <group>]
   npm run integrations -- list
   npm run integrations -- show <name>
-  npm run integrations -- update <name> [--secret <secret> | --generate-secret] [--callback-url <url>] [--api-base-url <url>]
-                         [--api-token <token>] [--technical-group <group>] [--commercial-group <group>]
+  npm run integrations -- update <name> [--secret <secret> | --generate-secret] [--previous-secret-valid-hours <0-168>]
+                         [--callback-url <url>] [--api-base-url <url>] [--api-token <token>]
+                         [--technical-group <group>] [--commercial-group <group>]
   npm run integrations -- delete <name>
 Secrets are stored and never shown again, except one made by --generate-secret, printed once.
 Read a secret from the environment instead of the command line (shell history): --secret "$WEBHOOK_SECRET".`
@@ -22,7 +23,7 @@ Read a secret from the environment instead of the command line (shell history): 
 const options = {
   name: { type: 'string' }, type: { type: 'string' }, secret: { type: 'string' }, 'generate-secret': { type: 'boolean' },
   'callback-url': { type: 'string' }, 'api-base-url': { type: 'string' }, 'api-token': { type: 'string' },
-  'technical-group': { type: 'string' }, 'commercial-group': { type: 'string' },
+  'technical-group': { type: 'string' }, 'commercial-group': { type: 'string' }, 'previous-secret-valid-hours': { type: 'string' },
 } as const
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>['values']
@@ -62,8 +63,11 @@ function parseCommand(argv: string[]) {
   }
   if (command === 'update' && rest.length === 1) {
     const { settings, generated } = settingsFrom(values, undefined)
-    if (Object.keys(settings).length === 0) throw new UsageError('update needs at least one setting to change')
-    return { command, name: rest[0]!, changes: checked(IntegrationUpdateSchema, settings), generated } as const
+    const hours = values['previous-secret-valid-hours']
+    // A number for the schema to check; anything else ("24h") stays a string and is refused by it.
+    const overlap = hours === undefined ? {} : { previousSecretValidHours: /^\d+$/.test(hours) ? Number(hours) : hours }
+    if (Object.keys(settings).length === 0 && hours === undefined) throw new UsageError('update needs at least one setting to change')
+    return { command, name: rest[0]!, changes: checked(IntegrationUpdateSchema, { ...settings, ...overlap }), generated } as const
   }
   throw new UsageError(command ? `unknown or incomplete command: ${command}` : 'no command given')
 }
@@ -74,7 +78,9 @@ function checked<T>(schema: { safeParse(value: unknown): { success: true; data: 
   throw new UsageError(parsed.error.issues.map((issue) => `${flagOf(issue.path)}: ${issue.message}`).join('\n'))
 }
 
-const flagNames: Record<string, string> = { callbackUrl: '--callback-url', apiBaseUrl: '--api-base-url', apiToken: '--api-token', departmentGroups: '--<department>-group' }
+const flagNames: Record<string, string> = {
+  callbackUrl: '--callback-url', apiBaseUrl: '--api-base-url', apiToken: '--api-token', departmentGroups: '--<department>-group', previousSecretValidHours: '--previous-secret-valid-hours',
+}
 const flagOf = (path: PropertyKey[]) => flagNames[String(path[0])] ?? `--${String(path[0] ?? 'arguments')}`
 
 function describe(integration: Integration): string {
@@ -84,6 +90,7 @@ function describe(integration: Integration): string {
     `  webhook URL path: ${integration.webhookPath}`,
     `  write-back: ${integration.writeBack}${integration.apiBaseUrl ? ` via ${integration.apiBaseUrl}` : ''}${integration.callbackUrl ? ` to ${integration.callbackUrl}` : ''}`,
     ...(groups ? [`  groups: ${groups}`] : []),
+    ...(integration.previousSecretExpiresAt ? [`  previous secret accepted until ${integration.previousSecretExpiresAt}`] : []),
   ].join('\n')
 }
 

@@ -32,8 +32,16 @@ export const IntegrationCreateSchema = z
   .openapi('IntegrationCreate')
 export type IntegrationCreate = z.infer<typeof IntegrationCreateSchema>
 
+const maxOverlapHours = 168
+
 export const IntegrationUpdateSchema = z
-  .object({ ...changeableFields, secret: changeableFields.secret.optional() })
+  .object({
+    ...changeableFields,
+    secret: changeableFields.secret.optional(),
+    previousSecretValidHours: z.number().int().min(0).max(maxOverlapHours).optional().openapi({
+      description: 'With a new secret: how many hours the previous one is still accepted (0, the default, refuses it at once), so deliveries the helpdesk signs before its admin has changed the secret there are not lost. Without a secret: changes the remaining overlap (0 ends it now).',
+    }),
+  })
   .strict()
   .openapi('IntegrationUpdate')
 export type IntegrationUpdate = z.infer<typeof IntegrationUpdateSchema>
@@ -48,6 +56,7 @@ export const IntegrationSchema = z
     callbackUrl: z.string().nullable(),
     apiBaseUrl: z.string().nullable(),
     hasApiToken: z.boolean(),
+    previousSecretExpiresAt: z.string().nullable().openapi({ description: 'Until when the secret before the last rotation is still accepted; null when it is not' }),
     departmentGroups: DepartmentGroupsSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -61,8 +70,14 @@ export function writeBackMode(row: Pick<IntegrationRow, 'type' | 'callback_url' 
   return row.api_base_url && row.api_token ? 'api' : 'none'
 }
 
-/** The public view: everything but the secret and the token. */
-export function toIntegration(row: IntegrationRow): Integration {
+/** The secrets a delivery may be signed with at `now`: the current one, and the previous one during its overlap. */
+export function acceptedSecrets(row: Pick<IntegrationRow, 'secret' | 'previous_secret' | 'previous_secret_expires_at'>, now: Date): string[] {
+  const previousValid = row.previous_secret && row.previous_secret_expires_at && row.previous_secret_expires_at.getTime() > now.getTime()
+  return previousValid ? [row.secret, row.previous_secret!] : [row.secret]
+}
+
+/** The public view: everything but the secrets and the token. */
+export function toIntegration(row: IntegrationRow, now: Date): Integration {
   return {
     id: row.id,
     name: row.name,
@@ -72,6 +87,7 @@ export function toIntegration(row: IntegrationRow): Integration {
     callbackUrl: row.callback_url,
     apiBaseUrl: row.api_base_url,
     hasApiToken: Boolean(row.api_token),
+    previousSecretExpiresAt: acceptedSecrets(row, now).length > 1 ? row.previous_secret_expires_at!.toISOString() : null,
     departmentGroups: row.department_groups ?? {},
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -95,15 +111,16 @@ function checkTypeRules(settings: Settings): void {
   if (errors.length) throw new AppError('validation_failed', 'The integration settings do not fit its type.', { errors })
 }
 
-export async function createIntegration(deps: Pick<Deps, 'sql'>, input: IntegrationCreate): Promise<Integration> {
+export async function createIntegration(deps: Pick<Deps, 'sql' | 'clock'>, input: IntegrationCreate): Promise<Integration> {
   checkTypeRules({ type: input.type, secret: input.secret, callback_url: input.callbackUrl ?? null, api_base_url: input.apiBaseUrl ?? null, api_token: input.apiToken ?? null })
   const row = await queries.insertIntegration(deps.sql, input)
   if (!row) throw new AppError('conflict', `An integration named ${input.name} exists already.`)
-  return toIntegration(row)
+  return toIntegration(row, deps.clock.now())
 }
 
-export async function listIntegrations(deps: Pick<Deps, 'sql'>): Promise<Integration[]> {
-  return (await queries.listIntegrations(deps.sql)).map(toIntegration)
+export async function listIntegrations(deps: Pick<Deps, 'sql' | 'clock'>): Promise<Integration[]> {
+  const now = deps.clock.now()
+  return (await queries.listIntegrations(deps.sql)).map((row) => toIntegration(row, now))
 }
 
 async function findRow(deps: Pick<Deps, 'sql'>, name: string): Promise<IntegrationRow> {
@@ -112,13 +129,18 @@ async function findRow(deps: Pick<Deps, 'sql'>, name: string): Promise<Integrati
   return row
 }
 
-export async function getIntegration(deps: Pick<Deps, 'sql'>, name: string): Promise<Integration> {
-  return toIntegration(await findRow(deps, name))
+export async function getIntegration(deps: Pick<Deps, 'sql' | 'clock'>, name: string): Promise<Integration> {
+  return toIntegration(await findRow(deps, name), deps.clock.now())
 }
 
-/** Changes settings (rotating the secret, say); checked against the type rules with the stored values filled in. */
-export async function updateIntegration(deps: Pick<Deps, 'sql'>, name: string, changes: IntegrationUpdate): Promise<Integration> {
+/**
+ * Changes settings (rotating the secret, say); checked against the type rules with the stored values
+ * filled in. A new secret moves the current one to the overlap slot for `previousSecretValidHours`.
+ */
+export async function updateIntegration(deps: Pick<Deps, 'sql' | 'clock'>, name: string, update: IntegrationUpdate): Promise<Integration> {
+  const { previousSecretValidHours: overlapHours, ...changes } = update
   const current = await findRow(deps, name)
+  const now = deps.clock.now()
   const pick = <T>(value: T | undefined, stored: T) => (value === undefined ? stored : value)
   checkTypeRules({
     type: current.type,
@@ -127,9 +149,18 @@ export async function updateIntegration(deps: Pick<Deps, 'sql'>, name: string, c
     api_base_url: pick(changes.apiBaseUrl, current.api_base_url),
     api_token: pick(changes.apiToken, current.api_token),
   })
-  const row = await queries.updateIntegration(deps.sql, name, changes)
+  const row = await queries.updateIntegration(deps.sql, name, { ...changes, ...previousSecretChange(current, changes.secret, overlapHours, now) })
   if (!row) throw new AppError('not_found', `No integration named ${name}.`)
-  return toIntegration(row)
+  return toIntegration(row, now)
+}
+
+/** What happens to the overlap slot: filled on rotation, re-timed or emptied on request, else untouched. */
+function previousSecretChange(current: IntegrationRow, secret: string | undefined, overlapHours: number | undefined, now: Date): { previousSecret?: queries.PreviousSecret | null } {
+  const until = (hours: number) => new Date(now.getTime() + hours * 3_600_000)
+  if (secret !== undefined && secret !== current.secret) return { previousSecret: overlapHours ? { secret: current.secret, expiresAt: until(overlapHours) } : null }
+  if (overlapHours === undefined) return {}
+  const previous = acceptedSecrets(current, now)[1]
+  return { previousSecret: previous && overlapHours > 0 ? { secret: previous, expiresAt: until(overlapHours) } : null }
 }
 
 /** Removes the integration; its inquiries stay (no longer linked), its queued write-backs are dropped. */

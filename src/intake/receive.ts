@@ -7,7 +7,7 @@ import { contentHash } from '../webhooks/content-hash.js'
 import { isOwnWriteBack } from '../webhooks/own-write-back.js'
 import { mapPayload, type WebhookTriageInput, type TicketRef } from '../webhooks/payloads.js'
 import { verifyWebhook } from '../webhooks/signatures.js'
-import { integrationNamePattern } from './integrations.js'
+import { acceptedSecrets, integrationNamePattern } from './integrations.js'
 import { triageQueue } from './queues.js'
 
 /** What the intake did with one delivery; the route turns it into 202 or 200. */
@@ -36,7 +36,7 @@ export async function receiveWebhook(deps: Pick<Deps, 'sql' | 'clock' | 'logger'
   if (!integration) throw new AppError('not_found', `No integration named ${delivery.integrationName}.`)
   const log = deps.logger.child({ integration: integration.name, type: integration.type, requestId: delivery.requestId })
 
-  const verified = await verifyWebhook(integration.type, integration.secret, delivery.headers, delivery.rawBody, deps.clock.now())
+  const verified = await verifyWebhook(integration.type, acceptedSecrets(integration, deps.clock.now()), delivery.headers, delivery.rawBody, deps.clock.now())
   if (!verified.ok) {
     log.warn({ reason: verified.reason }, 'webhook refused: signature check failed')
     throw new AppError('unauthorized', `The webhook signature check failed (${verified.reason}).`)

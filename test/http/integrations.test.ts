@@ -9,7 +9,7 @@ import type { FakeHelpdesk } from '../helpers/fake-helpdesk.js'
 import { countRows, deliver, genericTicket, secretFor, testWorker, useWebhookTestbed } from '../helpers/webhooks.js'
 import { readFixture } from '../webhooks/support.js'
 
-type Integration = { name: string; type: string; webhookPath: string; writeBack: string; hasApiToken: boolean; callbackUrl: string | null; apiBaseUrl: string | null; departmentGroups: Record<string, string> }
+type Integration = { name: string; type: string; webhookPath: string; writeBack: string; hasApiToken: boolean; callbackUrl: string | null; apiBaseUrl: string | null; departmentGroups: Record<string, string>; previousSecretExpiresAt: string | null }
 type Problem = { code: string; status: number; errors?: Array<{ field: string; message: string }> }
 
 const uniqueName = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`
@@ -97,6 +97,49 @@ describe.each(testDatabases)('/v1/integrations [$name]', (database) => {
       expect(await countRows(t, 'inquiries')).toBe(before)
       const withNew = await deliver(t, { name, secret: newSecret }, type, payload)
       expect(withNew.status).toBe(202)
+    })
+
+    it.each(['generic', 'zammad', 'zendesk', 'freshdesk'] as const)('%s: with previousSecretValidHours the old secret keeps working beside the new one until the overlap is ended', async (type) => {
+      const oldSecret = secretFor(type)
+      const { name } = await create({ name: uniqueName(type), type, secret: oldSecret })
+      const newSecret = secretFor(type)
+      remember(newSecret)
+      const rotated = await call('PATCH', `/v1/integrations/${name}`, { secret: newSecret, previousSecretValidHours: 24 })
+      expect(rotated.status, rotated.text).toBe(200)
+      const overlapMs = Date.parse(rotated.body.previousSecretExpiresAt!) - Date.now()
+      expect(overlapMs).toBeGreaterThan(23.9 * 3_600_000)
+      expect(overlapMs).toBeLessThanOrEqual(24 * 3_600_000)
+      // Helpdesk fixtures are one ticket: a second delivery of it is a duplicate (200), still not a 401.
+      const payload = async () => (type === 'generic' ? genericTicket(`T-${crypto.randomUUID().slice(0, 8)}`, 'Die Kaffeemaschine KM-3 tropft.') : readFixture(`${type}-ticket-created.json`))
+      expect([200, 202]).toContain((await deliver(t, { name, secret: oldSecret }, type, await payload())).status)
+      expect([200, 202]).toContain((await deliver(t, { name, secret: newSecret }, type, await payload())).status)
+
+      const ended = await call('PATCH', `/v1/integrations/${name}`, { previousSecretValidHours: 0 })
+      expect(ended.body.previousSecretExpiresAt).toBeNull()
+      const before = await countRows(t, 'inquiries')
+      expect((await deliver(t, { name, secret: oldSecret }, type, await payload())).status).toBe(401)
+      expect(await countRows(t, 'inquiries')).toBe(before)
+      expect([200, 202]).toContain((await deliver(t, { name, secret: newSecret }, type, await payload())).status)
+    })
+
+    it('ends the overlap by itself at its time, and refuses an overlap outside 0–168 hours naming the field', async () => {
+      const oldSecret = secretFor('generic')
+      const { name } = await create({ name: uniqueName('generic'), type: 'generic', secret: oldSecret })
+      const newSecret = secretFor('generic')
+      remember(newSecret)
+      expect((await call('PATCH', `/v1/integrations/${name}`, { secret: newSecret, previousSecretValidHours: 1 })).status).toBe(200)
+      // An hour passes: the stored expiry is moved into the past rather than waiting.
+      await sql.query(`UPDATE integrations SET previous_secret_expires_at = now() - interval '1 second' WHERE name = $1`, [name])
+      expect((await call('GET', `/v1/integrations/${name}`)).body.previousSecretExpiresAt).toBeNull()
+      expect((await deliver(t, { name, secret: oldSecret }, 'generic', genericTicket('T-expired-overlap', 'Rechnung doppelt?'))).status).toBe(401)
+      expect((await deliver(t, { name, secret: newSecret }, 'generic', genericTicket('T-expired-overlap', 'Rechnung doppelt?'))).status).toBe(202)
+
+      for (const hours of [-1, 169, 1.5, '24h']) {
+        const refused = await call<Problem>('PATCH', `/v1/integrations/${name}`, { secret: secretFor('generic'), previousSecretValidHours: hours })
+        expect(refused.status, String(hours)).toBe(422)
+        expect(refused.body.errors?.map((error) => error.field)).toContain('previousSecretValidHours')
+      }
+      expect((await deliver(t, { name, secret: newSecret }, 'generic', genericTicket('T-after-refusals', 'Noch da?'))).status).toBe(202)
     })
 
     it('PATCH with null clears an optional setting, and leaves the others alone', async () => {

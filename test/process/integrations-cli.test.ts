@@ -77,9 +77,16 @@ describe.each(targets)('integrations command line [$name]', (target) => {
       expect(output).not.toMatch(/secret:/)
     }
 
-    const rotated = await run('update', 'zammad-main', '--secret', 'a-new-secret-from-the-vault-0123')
+    const rotated = await run('update', 'zammad-main', '--secret', 'a-new-secret-from-the-vault-0123', '--previous-secret-valid-hours', '2')
     expect(rotated.code, rotated.output).toBe(0)
     expect(rotated.output).not.toContain('a-new-secret-from-the-vault-0123')
+    expect(rotated.output).toMatch(/previous secret accepted until \d{4}-\d{2}-\d{2}T/)
+    const badOverlap = await run('update', 'zammad-main', '--previous-secret-valid-hours', '24h')
+    expect(badOverlap.code).toBe(2)
+    expect(badOverlap.output).toMatch(/--previous-secret-valid-hours: /)
+    const overlapEnded = await run('update', 'zammad-main', '--previous-secret-valid-hours', '0')
+    expect(overlapEnded.code, overlapEnded.output).toBe(0)
+    expect(overlapEnded.output).not.toMatch(/previous secret accepted/)
     const regenerated = await run('update', 'shop', '--generate-secret')
     expect(regenerated.code, regenerated.output).toBe(0)
     const newGenericSecret = regenerated.output.match(/^secret: (\S+)$/m)?.[1]

@@ -9,6 +9,9 @@ export interface IntegrationRow {
   name: string
   type: WebhookType
   secret: string
+  /** The secret before the last rotation, accepted as well until previous_secret_expires_at. */
+  previous_secret: string | null
+  previous_secret_expires_at: Date | null
   callback_url: string | null
   api_base_url: string | null
   api_token: string | null
@@ -27,7 +30,7 @@ export interface IntegrationFields {
   departmentGroups?: DepartmentGroups | undefined
 }
 
-const columns = 'id, name, type, secret, callback_url, api_base_url, api_token, department_groups, created_at, updated_at'
+const columns = 'id, name, type, secret, previous_secret, previous_secret_expires_at, callback_url, api_base_url, api_token, department_groups, created_at, updated_at'
 
 /** Inserts; undefined when the name is taken (the caller answers 409). */
 export async function insertIntegration(sql: Sql, fields: IntegrationFields): Promise<IntegrationRow | undefined> {
@@ -53,9 +56,15 @@ export async function findIntegration(sql: Sql, id: string): Promise<Integration
   return row
 }
 
+/** The secret that stays valid beside the current one after a rotation, or null for none. */
+export interface PreviousSecret {
+  secret: string
+  expiresAt: Date
+}
+
 /** Replaces the given fields (null clears an optional one); the type and name never change. */
 export async function updateIntegration(
-  sql: Sql, name: string, changes: Partial<Omit<IntegrationFields, 'name' | 'type'>>,
+  sql: Sql, name: string, changes: Partial<Omit<IntegrationFields, 'name' | 'type'>> & { previousSecret?: PreviousSecret | null | undefined },
 ): Promise<IntegrationRow | undefined> {
   const has = (key: keyof typeof changes) => Object.hasOwn(changes, key) && changes[key] !== undefined
   const [row] = await sql.query<IntegrationRow>(
@@ -65,11 +74,14 @@ export async function updateIntegration(
         api_base_url = CASE WHEN $6 THEN $7 ELSE api_base_url END,
         api_token = CASE WHEN $8 THEN $9 ELSE api_token END,
         department_groups = CASE WHEN $10 THEN $11::jsonb ELSE department_groups END,
+        previous_secret = CASE WHEN $12 THEN $13 ELSE previous_secret END,
+        previous_secret_expires_at = CASE WHEN $12 THEN $14::timestamptz ELSE previous_secret_expires_at END,
         updated_at = now()
       WHERE name = $1 RETURNING ${columns}`,
     [
       name, has('secret'), changes.secret ?? null, has('callbackUrl'), changes.callbackUrl ?? null, has('apiBaseUrl'), changes.apiBaseUrl ?? null,
       has('apiToken'), changes.apiToken ?? null, has('departmentGroups'), JSON.stringify(changes.departmentGroups ?? {}),
+      changes.previousSecret !== undefined, changes.previousSecret?.secret ?? null, changes.previousSecret?.expiresAt ?? null,
     ],
   )
   return row
