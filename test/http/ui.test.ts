@@ -258,6 +258,37 @@ describe('web UI', () => {
       expect((await lead.get('/ui/kb?q=Rechnung%20falsch%20berechnet%20Gutschrift')).html).toContain(`/ui/kb/articles/${articleId}`)
     })
 
+    it('hands a case over to another lead: 422 at the field for no choice or a revoked lead, 409 for a lead who does not hold it', async () => {
+      const inquiry = await triage(angry(3))
+      const casePath = `/ui/escalations/${inquiry.escalation.id as string}`
+      const lead = await signedIn('lead')
+      const colleague = await createApiKey(t.deps, { name: 'Lena Leitung', role: 'lead' })
+      const gone = await createApiKey(t.deps, { name: 'Former Lead', role: 'lead' })
+      const casePage = await lead.get(casePath)
+      expect(casePage.html).toContain('Hand over to')
+      expect(casePage.html).toContain(`<option value="${colleague.id}">Lena Leitung</option>`)
+      const csrf = hiddenValue(casePage.html, '_csrf')
+      await revokeApiKey(t.deps, gone.id)
+
+      const none = await lead.post(`${casePath}/reassign`, { _csrf: csrf, toKeyId: '' })
+      expect(none.status).toBe(422)
+      expect(none.html).toContain('<p class="field-error" id="f-toKeyId-error">This field is required.</p>')
+      const revoked = await lead.post(`${casePath}/reassign`, { _csrf: csrf, toKeyId: gone.id })
+      expect(revoked.status).toBe(422)
+      expect(revoked.html).toContain('must be the key id of an active lead')
+      expect(decode((await lead.get(casePath)).html)).not.toContain('Former Lead')
+
+      const handed = await lead.post(`${casePath}/reassign`, { _csrf: csrf, toKeyId: colleague.id })
+      expect(handed.location).toBe(`${casePath}?done=reassigned`)
+      const after = await lead.get(handed.location!)
+      expect(after.html).toContain('The case has been handed over.')
+      expect(after.html).toMatch(/<dt>Claimed by<\/dt><dd>Lena Leitung<\/dd>/)
+      // Claimed by Lena now: only she or an admin may hand it on.
+      const notTheirs = await lead.post(`${casePath}/reassign`, { _csrf: csrf, toKeyId: colleague.id })
+      expect(notTheirs.status).toBe(409)
+      expect(notTheirs.html).toContain('The case is claimed by Lena Leitung')
+    })
+
     it('filters the queue by department and overdue', async () => {
       const inquiry = await triage(angry(2))
       const lead = await signedIn('lead')

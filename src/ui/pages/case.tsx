@@ -10,14 +10,18 @@ import { Reasons, Suggestions } from './inquiry.js'
 export interface CasePageProps {
   view: View
   escalation: Escalation
-  notice?: 'claimed' | 'released' | 'resolved' | undefined
+  notice?: CaseNotice | undefined
+  /** Active leads the case can be handed over to (the reassign form). */
+  leads?: ReadonlyArray<{ keyId: string; name: string }> | undefined
   /** A 409 from the verb: the case changed under the lead; its message says how. */
   conflict?: string | undefined
   values?: FormValues | undefined
   errors?: FieldErrors | undefined
 }
 
-const noticeLabels = { claimed: 'case.claimed', released: 'case.released', resolved: 'case.resolvedNotice' } as const
+const noticeLabels = { claimed: 'case.claimed', released: 'case.released', reassigned: 'case.handedOver', resolved: 'case.resolvedNotice' } as const
+export type CaseNotice = keyof typeof noticeLabels
+export const caseNotices = Object.keys(noticeLabels) as CaseNotice[]
 
 const Facts: FC<{ view: View; escalation: Escalation }> = ({ view, escalation: e }) => {
   const { t } = view
@@ -53,7 +57,24 @@ const Resolved: FC<{ view: View; escalation: Escalation }> = ({ view, escalation
   )
 }
 
-const Actions: FC<{ view: View; escalation: Escalation; values: FormValues; errors: FieldErrors | undefined }> = ({ view, escalation: e, values, errors }) => {
+type ActionProps = { view: View; escalation: Escalation; values: FormValues; errors: FieldErrors | undefined; leads: ReadonlyArray<{ keyId: string; name: string }> }
+
+/** Hand the case to another lead: open cases, or claimed ones by their lead or an admin (the API's rule). */
+const HandOver: FC<ActionProps & { allowed: boolean }> = ({ view, escalation: e, values, errors, leads, allowed }) => {
+  const { t } = view
+  const others = leads.filter((lead) => lead.keyId !== e.claimedBy?.keyId)
+  if (!allowed || others.length === 0) return null
+  return (
+    <form method="post" action={`/ui/escalations/${e.id}/reassign`} class="spaced" novalidate>
+      <Csrf view={view} />
+      <SelectField name="toKeyId" label={t('case.handOverTo')} value={values.toKeyId} error={errors?.toKeyId}
+        options={[{ value: '', label: t('case.chooseLead') }, ...others.map((lead) => ({ value: lead.keyId, label: lead.name }))]} />
+      <button type="submit" class="secondary">{t('case.handOver')}</button>
+    </form>
+  )
+}
+
+const Actions: FC<ActionProps> = ({ view, escalation: e, values, errors, leads }) => {
   const { t } = view
   const principal = view.session!.principal
   const mayRelease = e.status === 'claimed' && (e.claimedBy?.keyId === principal.keyId || principal.role === 'admin')
@@ -69,6 +90,7 @@ const Actions: FC<{ view: View; escalation: Escalation; values: FormValues; erro
           <form method="post" action={`/ui/escalations/${e.id}/release`}><Csrf view={view} /><button type="submit" class="secondary">{t('case.release')}</button></form>
         ) : null}
       </div>
+      <HandOver view={view} escalation={e} values={values} errors={errors} leads={leads} allowed={e.status === 'open' || mayRelease} />
       <h3 class="spaced">{t('case.resolveTitle')}</h3>
       <ErrorSummary view={view} errors={errors} labels={labels} />
       <form method="post" action={`/ui/escalations/${e.id}/resolve`} novalidate>
@@ -85,8 +107,8 @@ const Actions: FC<{ view: View; escalation: Escalation; values: FormValues; erro
   )
 }
 
-/** One escalated case: the inquiry and suggestions, the case's facts, and claim / release / resolve. */
-export const CasePage: FC<CasePageProps> = ({ view, escalation: e, notice, conflict, values, errors }) => {
+/** One escalated case: the inquiry and suggestions, the case's facts, and claim / release / hand over / resolve. */
+export const CasePage: FC<CasePageProps> = ({ view, escalation: e, notice, conflict, values, errors, leads }) => {
   const { t } = view
   return (
     <Layout view={view} title={e.inquiry.subject || t('case.title')} section="escalations" script={e.suggestions.length > 0}>
@@ -111,7 +133,7 @@ export const CasePage: FC<CasePageProps> = ({ view, escalation: e, notice, confl
         </div>
         <div>
           <Facts view={view} escalation={e} />
-          {e.status === 'resolved' ? <Resolved view={view} escalation={e} /> : <Actions view={view} escalation={e} values={values ?? {}} errors={errors} />}
+          {e.status === 'resolved' ? <Resolved view={view} escalation={e} /> : <Actions view={view} escalation={e} values={values ?? {}} errors={errors} leads={leads ?? []} />}
         </div>
       </div>
     </Layout>

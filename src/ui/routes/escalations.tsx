@@ -1,13 +1,13 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
-import { isUuid } from '../../auth/api-keys.js'
+import { isUuid, listApiKeys } from '../../auth/api-keys.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
-import { claimEscalation, getEscalation, listEscalationQueue, releaseEscalation, resolveEscalation } from '../../leads/escalations.js'
+import { claimEscalation, getEscalation, listEscalationQueue, reassignEscalation, releaseEscalation, resolveEscalation } from '../../leads/escalations.js'
 import type { FormValues, UiEnv } from '../env.js'
 import { fieldErrorsOf, validateForm, type FieldErrors } from '../forms.js'
 import { signedIn } from '../middleware.js'
-import { CasePage, type CasePageProps } from '../pages/case.js'
+import { CasePage, caseNotices, type CaseNotice, type CasePageProps } from '../pages/case.js'
 import { QueuePage, type QueueFilter } from '../pages/escalations.js'
 import { page, viewOf } from '../render.js'
 
@@ -37,19 +37,22 @@ const ResolveForm = z
     if (form.addToKnowledgeBase && !form.reply) context.addIssue({ code: 'custom', path: ['reply'], message: 'error.replyForKb' })
   })
 
+const ReassignForm = z.object({ toKeyId: z.string({ error: 'error.required' }).min(1, 'error.required').refine(isUuid, 'error.invalid') })
+
 const conflictOf = (error: unknown) => {
   if (error instanceof AppError && error.code === 'conflict') return error.message
   throw error
 }
 
-/** Leads' view: the escalation queue and a case with claim, release and resolve. */
+/** Leads' view: the escalation queue and a case with claim, release, hand over and resolve. */
 export function escalationUiRoutes(deps: Deps) {
   const tz = deps.config.ui.timeZone
   const leads = signedIn(deps, ['lead', 'admin'])
 
-  async function showCase(c: Context<UiEnv>, id: string, status: number, extra: Omit<CasePageProps, 'view' | 'escalation'> = {}) {
+  async function showCase(c: Context<UiEnv>, id: string, status: number, extra: Omit<CasePageProps, 'view' | 'escalation' | 'leads'> = {}) {
     const escalation = await getEscalation(deps, id)
-    return page(c, status, <CasePage view={viewOf(c, tz)} escalation={escalation} {...extra} />)
+    const leadKeys = escalation.status === 'resolved' ? [] : (await listApiKeys(deps)).filter((key) => key.role === 'lead' && !key.revokedAt)
+    return page(c, status, <CasePage view={viewOf(c, tz)} escalation={escalation} leads={leadKeys.map((key) => ({ keyId: key.id, name: key.name }))} {...extra} />)
   }
 
   /** A claim or release: back to the case with a notice, or the case with the conflict explained (409). */
@@ -61,6 +64,21 @@ export function escalationUiRoutes(deps: Deps) {
       return showCase(c, id, 409, { conflict: conflictOf(error) })
     }
     return c.redirect(`/ui/escalations/${id}?done=${done}`, 303)
+  }
+
+  async function reassign(c: Context<UiEnv>) {
+    const id = c.req.param('id')!
+    const values: FormValues = c.get('form')
+    const again = (status: number, extra: { errors?: FieldErrors; conflict?: string }) => showCase(c, id, status, { values, ...extra })
+    const checked = validateForm(ReassignForm, values, c.get('t'))
+    if (!checked.ok) return again(422, { errors: checked.errors })
+    try {
+      await reassignEscalation(deps, c.get('principal'), id, { toKeyId: checked.data.toKeyId })
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'conflict') return again(409, { conflict: error.message })
+      return again(422, { errors: fieldErrorsOf(error, c.get('t')) })
+    }
+    return c.redirect(`/ui/escalations/${id}?done=reassigned`, 303)
   }
 
   async function resolve(c: Context<UiEnv>) {
@@ -98,10 +116,11 @@ export function escalationUiRoutes(deps: Deps) {
       return page(c, 200, <QueuePage view={viewOf(c, tz)} filter={filter} items={queue.items} nextCursor={queue.nextCursor} />)
     })
     .get('/escalations/:id', (c) => {
-      const done = c.req.query('done')
-      return showCase(c, c.req.param('id'), 200, { notice: done === 'claimed' || done === 'released' || done === 'resolved' ? done : undefined })
+      const done = c.req.query('done') as CaseNotice | undefined
+      return showCase(c, c.req.param('id'), 200, { notice: done && caseNotices.includes(done) ? done : undefined })
     })
     .post('/escalations/:id/claim', act(claimEscalation, 'claimed'))
     .post('/escalations/:id/release', act(releaseEscalation, 'released'))
+    .post('/escalations/:id/reassign', reassign)
     .post('/escalations/:id/resolve', resolve)
 }
