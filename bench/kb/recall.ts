@@ -1,4 +1,4 @@
-import { fuse } from '../../src/knowledge/search.js'
+import { fuse, vectorCandidates } from '../../src/knowledge/search.js'
 import { nearestChunks, textMatches, type SpaceRow } from '../../src/storage/queries/knowledge.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { Budget, summarize, type Stats } from './measure.js'
@@ -45,10 +45,15 @@ export interface RecallResult {
    */
   heldOut: QuerySetRecall | null
   /**
-   * What an agent sees: the hybrid search's top 5 articles with the HNSW vector leg against the same
-   * fusion with an exact vector leg (same full-text leg), as the mean share of articles in common.
+   * What an agent sees: the hybrid search's top 5 articles as the service ranks them (the HNSW answers
+   * and the full-text matches re-ranked by exact similarity) against the same fusion with an exact
+   * vector leg (same full-text leg), as the mean share of articles in common.
    */
   hybridTop5Agreement: number | null
+  /** The same with the HNSW answers alone as the vector list (the service before the re-ranking). */
+  hybridTop5AgreementHnswOnly: number | null
+  /** recall@10 of the service's vector list (HNSW answers and full-text matches by exact similarity) against exact search. */
+  vectorListRecall: number | null
   /** Queries whose 10th and 11th exact neighbours are equally far: there, either id is a right answer. */
   exactTiesAt10: number
   /** Milliseconds of one exact (sequential-scan) query. */
@@ -110,7 +115,7 @@ export async function measureRecall(
   const knnMs = new Map<string, number[]>(otherEfSearch.map((ef) => [String(ef), []]))
   const exactMs: number[] = []
   const contrasts: number[] = []
-  const agreements: number[] = []
+  const agreements: Agreement[] = []
   let ties = 0
   let measured = 0
   for (const [index, query] of queries.entries()) {
@@ -151,7 +156,9 @@ export async function measureRecall(
     others: otherEfSearch.map((ef) => recallAt(String(ef), summarize(knnMs.get(String(ef))!))),
     contrast: median(contrasts),
     heldOut,
-    hybridTop5Agreement: mean(agreements),
+    hybridTop5Agreement: mean(agreements.map((agreement) => agreement.service)),
+    hybridTop5AgreementHnswOnly: mean(agreements.map((agreement) => agreement.hnswOnly)),
+    vectorListRecall: mean(agreements.map((agreement) => agreement.vectorListRecall)),
     exactTiesAt10: ties,
     exactMs: summarize(exactMs),
     exactPlan,
@@ -182,14 +189,27 @@ async function measureHeldOut(
   return { queries: recall.length, recall: mean(recall), epsilonRecall: mean(near), contrast: median(contrasts) }
 }
 
-/** Share of the top 5 articles the fused search shows with the HNSW vector leg that it also shows with an exact one. */
-async function hybridAgreement(sql: Sql, space: SpaceRow, query: QueryCase): Promise<number> {
-  const text = await textMatches(sql, query.text, candidates, { configs: allTextConfigs })
+interface Agreement {
+  service: number
+  hnswOnly: number
+  vectorListRecall: number
+}
+
+/** Share of the top 5 articles the fused search shows that it would also show with an exact vector leg. */
+async function hybridAgreement(sql: Sql, space: SpaceRow, query: QueryCase): Promise<Agreement> {
+  const text = await textMatches(sql, query.text, candidates, { configs: allTextConfigs }, { space, vector: query.vector })
   const approximate = await nearestChunks(sql, space, query.vector, candidates, {})
   const exact = await withSettings(sql, 'SET LOCAL enable_indexscan = off', (tx) => nearestChunks(tx, space, query.vector, candidates, {}))
+  const service = vectorCandidates(approximate, text, candidates)
   const top = (rows: typeof exact) => fuse(rows, text).slice(0, 5).map((hit) => hit.articleId)
   const truth = new Set(top(exact))
-  return truth.size ? top(approximate).filter((id) => truth.has(id)).length / truth.size : 1
+  const share = (ids: string[]) => (truth.size ? ids.filter((id) => truth.has(id)).length / truth.size : 1)
+  const exactTen = new Set(exact.slice(0, 10).map((row) => row.chunk_id))
+  return {
+    service: share(top(service)),
+    hnswOnly: share(top(approximate)),
+    vectorListRecall: service.slice(0, 10).filter((row) => exactTen.has(row.chunk_id)).length / Math.max(1, exactTen.size),
+  }
 }
 
 /** A fixed sample of chunk ids to measure a query's distance to "any chunk". */

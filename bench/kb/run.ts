@@ -136,7 +136,7 @@ async function runPhases(input: RunInput, result: RunResult, log: (message: stri
   result.explain = await explainQueries(sql, space, medianQuery(input.queries, matches))
   log('recall against exact search', true)
   result.recall = await measureRecall(sql, space, { queries: input.queries.slice(0, options.recallQueries), heldOut: input.heldOut }, knnIds, new Budget(options.maxMinutes))
-  log(`recall@10 ${[...result.recall.byEfSearch, ...result.recall.others].map((at) => `${at.recall} (ε ${at.epsilonRecall}) at ef ${at.efSearch}`).join(', ')}; held-out chunks ${result.recall.heldOut?.recall} (ε ${result.recall.heldOut?.epsilonRecall}); hybrid top-5 agreement ${result.recall.hybridTop5Agreement}`, true)
+  log(`recall@10 ${[...result.recall.byEfSearch, ...result.recall.others].map((at) => `${at.recall} (ε ${at.epsilonRecall}) at ef ${at.efSearch}`).join(', ')}; held-out chunks ${result.recall.heldOut?.recall} (ε ${result.recall.heldOut?.epsilonRecall}); vector list recall@10 ${result.recall.vectorListRecall}; hybrid top-5 agreement ${result.recall.hybridTop5Agreement} (HNSW alone ${result.recall.hybridTop5AgreementHnswOnly})`, true)
   if (input.extraArticles.length) {
     result.scaleIngest = await ingestArticles(deps, input.extraArticles, counts, new Budget(options.maxMinutes), log)
     log(`ingest into the full knowledge base: ${result.scaleIngest.chunksPerSecond} chunks/s`, true)

@@ -190,6 +190,22 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     expect(after?.chunks).toBeLessThan(1000) // the count ANALYZE found
   })
 
+  it('gives full-text matches their exact vector similarity, the one the kNN query computes', async () => {
+    const deps = await setup()
+    await upsertArticles(deps, [descaling, refund])
+    const space = (await queries.findActiveSpace(sql))!
+    const [vector] = await deps.embeddings.target.embed(['How do I descale the Barista? Rückerstattung?'], { purpose: 'query' })
+    const text = await queries.textMatches(sql, 'How do I descale the Barista? Rückerstattung?', 40, { configs: ['german', 'english', 'simple'] }, { space, vector: vector! })
+    const nearest = await queries.nearestChunks(sql, space, vector!, 40, {})
+    expect(text.length).toBeGreaterThan(0)
+    for (const match of text) {
+      const same = nearest.find((candidate) => candidate.chunk_id === match.chunk_id)!
+      expect(match.similarity).toBeCloseTo(same.score, 5)
+    }
+    const plain = await queries.textMatches(sql, 'How do I descale the Barista? Rückerstattung?', 40, { configs: ['german', 'english', 'simple'] })
+    expect(plain.map((match) => [match.chunk_id, match.similarity])).toEqual(text.map((match) => [match.chunk_id, null]))
+  })
+
   it('uses the HNSW index of the active space for kNN', async () => {
     const deps = await setup()
     await upsertArticles(deps, [descaling, refund])

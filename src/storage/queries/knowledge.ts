@@ -229,10 +229,24 @@ export function nearestChunks(sql: Sql, space: { id: string; dimensions: number 
   )
 }
 
-/** Best full-text matches, ranked; the candidate list stays short because ranking costs per match. */
-export function textMatches(sql: Sql, question: string, limit: number, filter: CandidateFilter & { configs: readonly string[] }): Promise<CandidateRow[]> {
-  return sql.query<CandidateRow>(
-    `SELECT ${candidateColumns}, t.rank AS score
+/** A full-text match with its cosine similarity to the question in the given space (null: no vector there yet). */
+export interface TextCandidateRow extends CandidateRow {
+  similarity: number | null
+}
+
+/**
+ * Best full-text matches, ranked; the candidate list stays short because ranking costs per match.
+ * With `scoreIn`, each match also gets its exact vector similarity to the question (40 distances, no
+ * index), so the search can put matches the HNSW graph missed into the vector list.
+ */
+export function textMatches(
+  sql: Sql, question: string, limit: number, filter: CandidateFilter & { configs: readonly string[] },
+  scoreIn?: { space: { id: string; dimensions: number }; vector: Float32Array },
+): Promise<TextCandidateRow[]> {
+  const dims = Math.trunc(scoreIn?.space.dimensions ?? 1)
+  return sql.query<TextCandidateRow>(
+    `SELECT ${candidateColumns}, t.rank AS score,
+            ${scoreIn ? `1 - (e.embedding::vector(${dims}) <=> $7::vector(${dims}))` : 'NULL::float8'} AS similarity
        FROM (SELECT id, ts_rank(fts, q) AS rank
                FROM kb_chunks, kb_text_query($1, $5::regconfig[]) AS q
               WHERE fts @@ q
@@ -242,8 +256,10 @@ export function textMatches(sql: Sql, question: string, limit: number, filter: C
               LIMIT $2) t
        JOIN kb_chunks c ON c.id = t.id
        JOIN kb_articles a ON a.id = c.article_id
+       ${scoreIn ? 'LEFT JOIN kb_chunk_embeddings e ON e.chunk_id = c.id AND e.space_id = $6' : ''}
       ORDER BY t.rank DESC`,
-    [question, limit, filter.departments ?? null, filter.language ?? null, filter.configs],
+    [question, limit, filter.departments ?? null, filter.language ?? null, filter.configs,
+      ...(scoreIn ? [scoreIn.space.id, vectorLiteral(scoreIn.vector)] : [])],
   )
 }
 
