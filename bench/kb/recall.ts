@@ -1,4 +1,4 @@
-import { fuse, vectorCandidates } from '../../src/knowledge/search.js'
+import { fuse, textMatchesScored, vectorCandidates } from '../../src/knowledge/search.js'
 import { nearestChunks, textMatches, type SpaceRow } from '../../src/storage/queries/knowledge.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { Budget, summarize, type Stats } from './measure.js'
@@ -197,10 +197,11 @@ interface Agreement {
 
 /** Share of the top 5 articles the fused search shows that it would also show with an exact vector leg. */
 async function hybridAgreement(sql: Sql, space: SpaceRow, query: QueryCase): Promise<Agreement> {
-  const text = await textMatches(sql, query.text, candidates, { configs: allTextConfigs }, { space, vector: query.vector })
+  const matches = await textMatches(sql, query.text, Math.max(candidates, textMatchesScored), { configs: allTextConfigs }, { space, vector: query.vector })
+  const text = matches.slice(0, candidates)
   const approximate = await nearestChunks(sql, space, query.vector, candidates, {})
   const exact = await withSettings(sql, 'SET LOCAL enable_indexscan = off', (tx) => nearestChunks(tx, space, query.vector, candidates, {}))
-  const service = vectorCandidates(approximate, text, candidates)
+  const service = vectorCandidates(approximate, matches, candidates)
   const top = (rows: typeof exact) => fuse(rows, text).slice(0, 5).map((hit) => hit.articleId)
   const truth = new Set(top(exact))
   const share = (ids: string[]) => (truth.size ? ids.filter((id) => truth.has(id)).length / truth.size : 1)
