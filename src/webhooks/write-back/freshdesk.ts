@@ -1,6 +1,6 @@
 // Freshdesk: tags (and the group, when mapped) by a ticket update, then a private note. Freshdesk's update
 // replaces the tag list, so we send the ticket's tags plus ours. The note goes last: present means done.
-import { basicAuth, createHttpClient, requireSetting, type HttpClient } from './http.js'
+import { basicAuth, helpdeskApiClient, type HttpClient } from './http.js'
 import { fieldTexts, idValue, nextLink, recordOf, tagList, unionTags } from './json.js'
 import { containsNoteFor, renderNote, triageTags } from './note.js'
 import type { WriteBackOptions, WriteBackReport, WriteBackRequest, WriteBackTarget } from './types.js'
@@ -19,15 +19,8 @@ async function hasOurNote(client: HttpClient, ticketId: string, inquiryId: strin
 }
 
 export async function writeBackFreshdesk(target: WriteBackTarget, request: WriteBackRequest, options: WriteBackOptions): Promise<WriteBackReport> {
-  const token = requireSetting('freshdesk', 'apiToken', target.apiToken)
-  const client = createHttpClient({
-    type: 'freshdesk',
-    baseUrl: requireSetting('freshdesk', 'apiBaseUrl', target.apiBaseUrl),
-    // Freshdesk: the API key as the user name, any password.
-    authorization: basicAuth(`${token}:X`),
-    secrets: [token, target.secret],
-    options,
-  })
+  // Freshdesk: the API key as the user name, any password.
+  const client = helpdeskApiClient('freshdesk', target, options, (token) => basicAuth(`${token}:X`))
   const ticketId = encodeURIComponent(request.ticket.id)
   if (await hasOurNote(client, ticketId, request.inquiryId)) return { type: 'freshdesk', requests: client.requests, skipped: 'note already present' }
 

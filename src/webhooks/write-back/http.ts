@@ -140,6 +140,19 @@ export function basicAuth(credentials: string): string {
 }
 
 /** The write-back needs these settings; a missing one is permanent until an admin fixes the integration. */
+/**
+ * The client for a helpdesk's REST API from the integration's settings (both required), authorised
+ * the helpdesk's way; the token and the webhook secret are redacted from every error.
+ */
+export function helpdeskApiClient(
+  type: WebhookType, target: { apiBaseUrl?: string | null | undefined; apiToken?: string | null | undefined; secret: string },
+  options: WriteBackOptions, authorization: (token: string) => string,
+): HttpClient {
+  const token = requireSetting(type, 'apiToken', target.apiToken ?? undefined)
+  const baseUrl = requireSetting(type, 'apiBaseUrl', target.apiBaseUrl ?? undefined)
+  return createHttpClient({ type, baseUrl, authorization: authorization(token), secrets: [token, target.secret], options })
+}
+
 export function requireSetting(type: WebhookType, name: string, value: string | undefined): string {
   if (!value) throw new WriteBackError(`${type} write-back: the integration has no ${name}`, { permanent: true })
   return value

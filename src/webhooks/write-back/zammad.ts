@@ -1,6 +1,6 @@
 // Zammad: tags through the tag API (the ticket update has no tag field), then ONE ticket update carrying
 // the group and the internal note. The note is written last, so "note present" means "all done".
-import { createHttpClient, requireSetting } from './http.js'
+import { helpdeskApiClient } from './http.js'
 import { fieldTexts, idValue } from './json.js'
 import { containsNoteFor, renderNote, triageTags } from './note.js'
 import type { WriteBackOptions, WriteBackReport, WriteBackRequest, WriteBackTarget } from './types.js'
@@ -12,14 +12,7 @@ function groupFields(group: string | undefined): Record<string, unknown> {
 }
 
 export async function writeBackZammad(target: WriteBackTarget, request: WriteBackRequest, options: WriteBackOptions): Promise<WriteBackReport> {
-  const token = requireSetting('zammad', 'apiToken', target.apiToken)
-  const client = createHttpClient({
-    type: 'zammad',
-    baseUrl: requireSetting('zammad', 'apiBaseUrl', target.apiBaseUrl),
-    authorization: `Token token=${token}`,
-    secrets: [token, target.secret],
-    options,
-  })
+  const client = helpdeskApiClient('zammad', target, options, (token) => `Token token=${token}`)
   const ticketId = encodeURIComponent(request.ticket.id)
   const articles = await client.send('GET', `/api/v1/ticket_articles/by_ticket/${ticketId}`)
   if (containsNoteFor(request.inquiryId, fieldTexts(articles.json, ['body']))) {

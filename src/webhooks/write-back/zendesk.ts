@@ -1,6 +1,6 @@
 // Zendesk: one atomic ticket update (tags, private comment, group) guarded by safe_update, so an agent's
 // edit between our read and our write is never overwritten: Zendesk answers 409 and we read again.
-import { createHttpClient, basicAuth, requireSetting, type HttpClient } from './http.js'
+import { basicAuth, helpdeskApiClient, type HttpClient } from './http.js'
 import { fieldTexts, idValue, recordOf, tagList, unionTags } from './json.js'
 import { containsNoteFor, renderNote, triageTags } from './note.js'
 import { WriteBackError, type WriteBackOptions, type WriteBackReport, type WriteBackRequest, type WriteBackTarget } from './types.js'
@@ -28,14 +28,7 @@ async function hasOurComment(client: HttpClient, ticketId: string, inquiryId: st
 }
 
 export async function writeBackZendesk(target: WriteBackTarget, request: WriteBackRequest, options: WriteBackOptions): Promise<WriteBackReport> {
-  const token = requireSetting('zendesk', 'apiToken', target.apiToken)
-  const client = createHttpClient({
-    type: 'zendesk',
-    baseUrl: requireSetting('zendesk', 'apiBaseUrl', target.apiBaseUrl),
-    authorization: zendeskAuthorization(token),
-    secrets: [token, target.secret],
-    options,
-  })
+  const client = helpdeskApiClient('zendesk', target, options, zendeskAuthorization)
   const ticketId = encodeURIComponent(request.ticket.id)
   if (await hasOurComment(client, ticketId, request.inquiryId)) return { type: 'zendesk', requests: client.requests, skipped: 'note already present' }
 
