@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { escalationReasons } from '../src/config.js'
+import { parseJsonLine } from './json-lines.js'
 
 /** One written eval case: an inquiry and what the service should make of it. */
 export const EvalCaseSchema = z
@@ -48,19 +49,12 @@ export async function readEvalCases(file: string, articleIds: ReadonlySet<string
   text.split('\n').forEach((line, index) => {
     const where = `line ${index + 1}`
     if (!line.trim()) return
-    let value: unknown
-    try {
-      value = JSON.parse(line)
-    } catch {
-      problems.push(`${where}: not valid JSON`)
+    const parsed = parseJsonLine(line, EvalCaseSchema, where)
+    if (!parsed.ok) {
+      problems.push(...parsed.problems)
       return
     }
-    const parsed = EvalCaseSchema.safeParse(value)
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${where}: field "${issue.path.join('.') || '(line)'}": ${issue.message}`)
-      return
-    }
-    const entry = parsed.data
+    const entry = parsed.value
     if (seen.has(entry.id)) problems.push(`${where}: field "id": "${entry.id}" repeats line ${seen.get(entry.id)}`)
     seen.set(entry.id, index + 1)
     if (entry.targetArticle && !articleIds.has(entry.targetArticle)) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import type { Department } from '../src/triage/classifier/types.js'
+import { parseJsonLine } from './json-lines.js'
 
 /**
  * Labelled external files (../shared/data/README.md): tickets with subject and body, or with one
@@ -51,19 +52,9 @@ export async function readLabelledFile(file: string, limit: number | null = null
     if (!line.trim()) continue
     if (limit !== null && rows.length >= limit) break
     const where = `${file} line ${index + 1}`
-    let value: unknown
-    try {
-      value = JSON.parse(line)
-    } catch {
-      problems.push(`${where}: not valid JSON`)
-      continue
-    }
-    const parsed = RowSchema.safeParse(value)
-    if (!parsed.success) {
-      problems.push(...parsed.error.issues.map((issue) => `${where}: field "${issue.path.join('.') || '(line)'}": ${issue.message}`))
-      continue
-    }
-    rows.push(toRow(parsed.data, index + 1))
+    const parsed = parseJsonLine(line, RowSchema, where)
+    if (parsed.ok) rows.push(toRow(parsed.value, index + 1))
+    else problems.push(...parsed.problems)
   }
   if (problems.length) {
     const shown = problems.slice(0, maxProblems)
