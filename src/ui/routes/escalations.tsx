@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { isUuid, listApiKeys } from '../../auth/api-keys.js'
+import type { Principal } from '../../auth/roles.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import { claimEscalation, getEscalation, listEscalationQueue, reassignEscalation, releaseEscalation, resolveEscalation } from '../../leads/escalations.js'
@@ -66,42 +67,35 @@ export function escalationUiRoutes(deps: Deps) {
     return c.redirect(`/ui/escalations/${id}?done=${done}`, 303)
   }
 
-  async function reassign(c: Context<UiEnv>) {
-    const id = c.req.param('id')!
-    const values: FormValues = c.get('form')
-    const again = (status: number, extra: { errors?: FieldErrors; conflict?: string }) => showCase(c, id, status, { values, ...extra })
-    const checked = validateForm(ReassignForm, values, c.get('t'))
-    if (!checked.ok) return again(422, { errors: checked.errors })
-    try {
-      await reassignEscalation(deps, c.get('principal'), id, { toKeyId: checked.data.toKeyId })
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'conflict') return again(409, { conflict: error.message })
-      return again(422, { errors: fieldErrorsOf(error, c.get('t')) })
+  /**
+   * A case form: validated, handed to the verb, then back to the case with a notice; or the case again
+   * with what was typed and the messages at the fields (422), or the conflict explained (409).
+   */
+  const submit = <S extends z.ZodType>(form: S, verb: (principal: Principal, id: string, data: z.output<S>) => Promise<unknown>, done: CaseNotice) =>
+    async (c: Context<UiEnv>) => {
+      const id = c.req.param('id')!
+      const values: FormValues = c.get('form')
+      const again = (status: number, extra: { errors?: FieldErrors; conflict?: string }) => showCase(c, id, status, { values, ...extra })
+      const checked = validateForm(form, values, c.get('t'))
+      if (!checked.ok) return again(422, { errors: checked.errors })
+      try {
+        await verb(c.get('principal'), id, checked.data)
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'conflict') return again(409, { conflict: error.message })
+        return again(422, { errors: fieldErrorsOf(error, c.get('t')) })
+      }
+      return c.redirect(`/ui/escalations/${id}?done=${done}`, 303)
     }
-    return c.redirect(`/ui/escalations/${id}?done=reassigned`, 303)
-  }
 
-  async function resolve(c: Context<UiEnv>) {
-    const id = c.req.param('id')!
-    const values: FormValues = c.get('form')
-    const again = (status: number, extra: { errors?: FieldErrors; conflict?: string }) => showCase(c, id, status, { values, ...extra })
-    const checked = validateForm(ResolveForm, values, c.get('t'))
-    if (!checked.ok) return again(422, { errors: checked.errors })
-    const form = checked.data
-    try {
-      await resolveEscalation(deps, c.get('principal'), id, {
-        resolution: form.resolution,
-        ...(form.finalDepartment ? { finalDepartment: form.finalDepartment } : {}),
-        ...(form.reply ? { reply: form.reply } : {}),
-        ...(form.addToKnowledgeBase ? { addToKnowledgeBase: true } : {}),
-        ...(form.articleTitle ? { articleTitle: form.articleTitle } : {}),
-      })
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'conflict') return again(409, { conflict: error.message })
-      return again(422, { errors: fieldErrorsOf(error, c.get('t')) })
-    }
-    return c.redirect(`/ui/escalations/${id}?done=resolved`, 303)
-  }
+  const reassign = submit(ReassignForm, (principal, id, form) => reassignEscalation(deps, principal, id, { toKeyId: form.toKeyId }), 'reassigned')
+
+  const resolve = submit(ResolveForm, (principal, id, form) => resolveEscalation(deps, principal, id, {
+    resolution: form.resolution,
+    ...(form.finalDepartment ? { finalDepartment: form.finalDepartment } : {}),
+    ...(form.reply ? { reply: form.reply } : {}),
+    ...(form.addToKnowledgeBase ? { addToKnowledgeBase: true } : {}),
+    ...(form.articleTitle ? { articleTitle: form.articleTitle } : {}),
+  }), 'resolved')
 
   return new Hono<UiEnv>()
     .use('/escalations', leads)
