@@ -64,12 +64,14 @@ export async function searchKnowledge(deps: Pick<Deps, 'sql' | 'embeddings'>, in
   const active = await deps.embeddings.activeSpace(() => queries.findActiveSpace(deps.sql))
   const embedder = active ? deps.embeddings.forSpace(toSpace(active)) : undefined
   if (!embedder) degraded.push(active ? 'vector_search_unavailable' : 'no_embedding_space')
-  const vector = embedder && active ? (input.vector ?? (await embedder.embed([input.q], { purpose: 'query', ...(input.signal ? { signal: input.signal } : {}) }))[0]!) : undefined
+  // The question's vector in the active space, when there is an embedder for it.
+  const scored = embedder && active
+    ? { space: active, vector: input.vector ?? (await embedder.embed([input.q], { purpose: 'query', ...(input.signal ? { signal: input.signal } : {}) }))[0]! }
+    : undefined
   // Chunks are stemmed in their own language, so a language-filtered search needs only that stemming.
   const configs = input.language ? [textSearchConfig(input.language)] : ['german', 'english', 'simple']
-  const scored = vector && active ? { space: active, vector } : undefined
   const [nearest, matches] = await Promise.all([
-    scored ? queries.nearestChunks(deps.sql, active!, vector!, limit, filter) : Promise.resolve([]),
+    scored ? queries.nearestChunks(deps.sql, scored.space, scored.vector, limit, filter) : Promise.resolve([]),
     queries.textMatches(deps.sql, input.q, scored ? Math.max(limit, textMatchesScored) : limit, { ...filter, configs }, scored),
   ])
   const text = matches.slice(0, limit)

@@ -116,7 +116,7 @@ export interface ClaimInput {
  * Takes up to `limit` due jobs in one statement: running ones whose lease expired (their worker died)
  * first, then queued ones by priority, then run_at. SKIP LOCKED lets concurrent claimers pass over each other's
  * rows instead of waiting or taking the same job. The two kinds are separate subqueries because one
- * `(queued AND due) OR (running AND expired)` filter cannot walk the (status, run_at) index in order:
+ * `(queued AND due) OR (running AND expired)` filter cannot walk the (status, priority, run_at) index in order:
  * with 100k due jobs it sorted them all on every claim (40 ms); each subquery stops after `limit` rows.
  * (A row `due` locked but the outer LIMIT left out is skipped by others only until this transaction ends.)
  * Each claim counts as an attempt; a reclaimed job that has used all its attempts is dead-lettered here

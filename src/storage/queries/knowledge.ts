@@ -236,8 +236,8 @@ export interface TextCandidateRow extends CandidateRow {
 
 /**
  * Best full-text matches, ranked; the candidate list stays short because ranking costs per match.
- * With `scoreIn`, each match also gets its exact vector similarity to the question (40 distances, no
- * index), so the search can put matches the HNSW graph missed into the vector list.
+ * With `scoreIn`, each match also gets its exact vector similarity to the question (one distance per
+ * match, no index), so the search can put matches the HNSW graph missed into the vector list.
  */
 export function textMatches(
   sql: Sql, question: string, limit: number, filter: CandidateFilter & { configs: readonly string[] },
