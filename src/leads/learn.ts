@@ -11,15 +11,17 @@ export async function learnDepartment(
 ): Promise<boolean> {
   const language = /^[a-z]{2}$/.test(example.language) ? example.language : undefined
   const result = await addExamples(deps, [{ text: example.text.slice(0, 50_000), department: example.department, ...(language ? { language } : {}) }], 'feedback')
-  const active = await knowledgeQueries.findActiveSpace(deps.sql)
-  if (active) await deps.classifier.refresh(deps, active)
+  await retrain(deps)
   return result.created > 0
 }
 
 /** Retrains in the background after examples were added here, so this process need not wait for its next check. */
 export function refreshClassifierSoon(deps: Pick<Deps, 'sql' | 'classifier' | 'logger'>): void {
-  void knowledgeQueries
-    .findActiveSpace(deps.sql)
-    .then((active) => (active ? deps.classifier.refresh(deps, active) : undefined))
-    .catch((error: Error) => deps.logger.warn({ err: error.message }, 'classifier retraining failed; the previous model keeps serving'))
+  retrain(deps).catch((error: Error) => deps.logger.warn({ err: error.message }, 'classifier retraining failed; the previous model keeps serving'))
+}
+
+/** Retrains on the stored examples of the active embedding space; without one there is nothing to train on. */
+async function retrain(deps: Pick<Deps, 'sql' | 'classifier' | 'logger'>): Promise<void> {
+  const active = await knowledgeQueries.findActiveSpace(deps.sql)
+  if (active) await deps.classifier.refresh(deps, active)
 }
