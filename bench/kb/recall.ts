@@ -1,4 +1,4 @@
-import { fuse, textMatchesScored, vectorCandidates } from '../../src/knowledge/search.js'
+import { fuse, rankArticles, textMatchesScored, vectorCandidates, type SearchHit } from '../../src/knowledge/search.js'
 import { nearestChunks, textMatches, type SpaceRow } from '../../src/storage/queries/knowledge.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { Budget, summarize, type Stats } from './measure.js'
@@ -198,18 +198,17 @@ interface Agreement {
 /** Share of the top 5 articles the fused search shows that it would also show with an exact vector leg. */
 async function hybridAgreement(sql: Sql, space: SpaceRow, query: QueryCase): Promise<Agreement> {
   const matches = await textMatches(sql, query.text, Math.max(candidates, textMatchesScored), { configs: allTextConfigs }, { space, vector: query.vector })
-  const text = matches.slice(0, candidates)
   const approximate = await nearestChunks(sql, space, query.vector, candidates, {})
   const exact = await withSettings(sql, 'SET LOCAL enable_indexscan = off', (tx) => nearestChunks(tx, space, query.vector, candidates, {}))
-  const service = vectorCandidates(approximate, matches, candidates)
-  const top = (rows: typeof exact) => fuse(rows, text).slice(0, 5).map((hit) => hit.articleId)
-  const truth = new Set(top(exact))
+  const top = (hits: SearchHit[]) => hits.slice(0, 5).map((hit) => hit.articleId)
+  // The exact top 40 is already the best of any union, so the service's ranking of it is the truth.
+  const truth = new Set(top(rankArticles(exact, matches, candidates)))
   const share = (ids: string[]) => (truth.size ? ids.filter((id) => truth.has(id)).length / truth.size : 1)
   const exactTen = new Set(exact.slice(0, 10).map((row) => row.chunk_id))
   return {
-    service: share(top(service)),
-    hnswOnly: share(top(approximate)),
-    vectorListRecall: service.slice(0, 10).filter((row) => exactTen.has(row.chunk_id)).length / Math.max(1, exactTen.size),
+    service: share(top(rankArticles(approximate, matches, candidates))),
+    hnswOnly: share(top(fuse(approximate, matches.slice(0, candidates)))),
+    vectorListRecall: vectorCandidates(approximate, matches, candidates).slice(0, 10).filter((row) => exactTen.has(row.chunk_id)).length / Math.max(1, exactTen.size),
   }
 }
 

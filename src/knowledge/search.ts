@@ -74,8 +74,12 @@ export async function searchKnowledge(deps: Pick<Deps, 'sql' | 'embeddings'>, in
     scored ? queries.nearestChunks(deps.sql, scored.space, scored.vector, limit, filter) : Promise.resolve([]),
     queries.textMatches(deps.sql, input.q, scored ? Math.max(limit, textMatchesScored) : limit, { ...filter, configs }, scored),
   ])
-  const text = matches.slice(0, limit)
-  return { results: fuse(vectorCandidates(nearest, matches, limit), text).slice(0, input.k), space: active?.id ?? null, degraded }
+  return { results: rankArticles(nearest, matches, limit).slice(0, input.k), space: active?.id ?? null, degraded }
+}
+
+/** The hybrid ranking from the two legs' rows: the vector list (see vectorCandidates) and the best `limit` text matches, fused. */
+export function rankArticles(nearest: queries.CandidateRow[], matches: queries.TextCandidateRow[], limit: number): SearchHit[] {
+  return fuse(vectorCandidates(nearest, matches, limit), matches.slice(0, limit))
 }
 
 /**
