@@ -24,6 +24,8 @@ export interface QuerySetRecall {
   epsilonRecall: number | null
   /** Median over queries of (mean distance to 500 random chunks) / (exact 10th distance): 1 = no nearer than any chunk. */
   contrast: number | null
+  /** The same queries at every ef_search of the latency run (set with SET LOCAL), so the curve shows where the index reaches a recall. */
+  byEfSearch: RecallAt[]
 }
 
 export interface RecallResult {
@@ -144,7 +146,7 @@ export async function measureRecall(
     agreements.push(await hybridAgreement(sql, space, query))
     measured++
   }
-  const heldOut = await measureHeldOut(sql, space, cases.heldOut, truthOf, score, contrastOf, budget)
+  const heldOut = await measureHeldOut(sql, space, cases.heldOut, [...knnIdsByEf.keys()], { truthOf, score, contrastOf }, budget)
   const recallAt = (ef: string, ms: Stats | null = null): RecallAt => ({ efSearch: ef, recall: mean(at(ef).recall), epsilonRecall: mean(at(ef).epsilon), knnMs: ms })
   const complete = measured === queries.length && heldOut.queries === cases.heldOut.length
   return {
@@ -169,24 +171,40 @@ async function measureHeldOut(
   sql: Sql,
   space: SpaceRow,
   heldOut: QueryCase[],
-  truthOf: (query: QueryCase) => Promise<Truth>,
-  score: (query: QueryCase, truth: Truth, ids: string[]) => Promise<{ recall: number; epsilon: number }>,
-  contrastOf: (query: QueryCase, truth: Truth) => Promise<number>,
+  efValues: number[],
+  measure: {
+    truthOf: (query: QueryCase) => Promise<Truth>
+    score: (query: QueryCase, truth: Truth, ids: string[]) => Promise<{ recall: number; epsilon: number }>
+    contrastOf: (query: QueryCase, truth: Truth) => Promise<number>
+  },
   budget: Budget,
 ): Promise<QuerySetRecall> {
   const recall: number[] = []
   const near: number[] = []
   const contrasts: number[] = []
+  const byEf = new Map(efValues.map((ef) => [ef, { recall: [] as number[], epsilon: [] as number[] }]))
+  const knn = (query: QueryCase, tx: Sql) => tx.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.literal, space.id])
   for (const query of heldOut) {
     if (budget.expired) break
-    const truth = await truthOf(query)
-    const ids = (await sql.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.literal, space.id])).map((row) => row.chunk_id)
-    const scored = await score(query, truth, ids)
+    const truth = await measure.truthOf(query)
+    const scored = await measure.score(query, truth, (await knn(query, sql)).map((row) => row.chunk_id))
     recall.push(scored.recall)
     near.push(scored.epsilon)
-    contrasts.push(await contrastOf(query, truth))
+    contrasts.push(await measure.contrastOf(query, truth))
+    for (const [ef, figures] of byEf) {
+      const ids = await withSettings(sql, `SET LOCAL hnsw.ef_search = ${ef}`, async (tx) => (await knn(query, tx)).map((row) => row.chunk_id))
+      const atEf = await measure.score(query, truth, ids)
+      figures.recall.push(atEf.recall)
+      figures.epsilon.push(atEf.epsilon)
+    }
   }
-  return { queries: recall.length, recall: mean(recall), epsilonRecall: mean(near), contrast: median(contrasts) }
+  return {
+    queries: recall.length,
+    recall: mean(recall),
+    epsilonRecall: mean(near),
+    contrast: median(contrasts),
+    byEfSearch: [...byEf].map(([ef, figures]) => ({ efSearch: String(ef), recall: mean(figures.recall), epsilonRecall: mean(figures.epsilon), knnMs: null })),
+  }
 }
 
 interface Agreement {

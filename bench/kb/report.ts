@@ -2,6 +2,7 @@ import { cpus, totalmem } from 'node:os'
 import type { Sql } from '../../src/storage/sql.js'
 import type { BenchOptions } from './args.js'
 import type { Stats } from './measure.js'
+import type { RecallAt } from './recall.js'
 import type { RunResult } from './run.js'
 
 export interface Machine {
@@ -91,10 +92,13 @@ export function renderMarkdown(report: Report): string {
     '',
     '## hnsw.ef_search side by side (same run, interleaved per query; ms p50 / p99)',
     '',
-    '| database | chunks | ef_search | hybrid k=5 | bare kNN | hybrid / bare (p50) | recall@10 | ε-recall@10 |',
+    '| database | chunks | ef_search | hybrid k=5 | bare kNN | hybrid / bare (p50) | recall@10 of the questions (ε-recall) | recall@10 of held-out chunks (ε-recall) |',
     '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: |',
-    ...report.runs.flatMap((run) => (run.latency?.byEfSearch ?? []).map((at) =>
-      `| ${run.database} | ${run.chunks} | ${at.efSearch}${at.efSearch === run.latency?.sessionEfSearch ? ' (default)' : ''} | ${ms(at.hybrid)} | ${ms(at.bareKnn)} | ${value(at.ratio)} | ${value(recallAtEf(run, at.efSearch)?.recall)} | ${value(recallAtEf(run, at.efSearch)?.epsilonRecall)} |`)),
+    ...report.runs.flatMap((run) => (run.latency?.byEfSearch ?? []).map((at) => {
+      const questions = recallAtEf(run.recall?.byEfSearch, at.efSearch)
+      const heldOut = recallAtEf(run.recall?.heldOut?.byEfSearch, at.efSearch)
+      return `| ${run.database} | ${run.chunks} | ${at.efSearch}${at.efSearch === run.latency?.sessionEfSearch ? ' (default)' : ''} | ${ms(at.hybrid)} | ${ms(at.bareKnn)} | ${value(at.ratio)} | ${value(questions?.recall)} (${value(questions?.epsilonRecall)}) | ${value(heldOut?.recall)} (${value(heldOut?.epsilonRecall)}) |`
+    })),
     '',
     ...report.runs.flatMap(renderRun),
     '## How it was measured',
@@ -104,8 +108,8 @@ export function renderMarkdown(report: Report): string {
   return `${lines.join('\n')}\n`
 }
 
-function recallAtEf(run: RunResult, efSearch: number) {
-  return run.recall?.byEfSearch.find((at) => at.efSearch === String(efSearch))
+function recallAtEf(curve: RecallAt[] | undefined, efSearch: number) {
+  return curve?.find((at) => at.efSearch === String(efSearch))
 }
 
 function renderRun(run: RunResult): string[] {
