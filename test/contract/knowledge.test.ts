@@ -206,6 +206,23 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     expect(plain.map((match) => [match.chunk_id, match.similarity])).toEqual(text.map((match) => [match.chunk_id, null]))
   })
 
+  it('says whether the active space is small enough for its HNSW kNN to be exact (the search then skips scoring text matches)', async () => {
+    const deps = await setup()
+    const articles = Array.from({ length: 11 }, (_, index) => ({ ...refund, externalId: `kb-small-${index}`, title: `Erstattung ${index}`, body: `${refund.body} Fall ${index}.` }))
+    await upsertArticles(deps, articles.slice(0, 10))
+    expect(await count('kb_chunk_embeddings')).toBe(10)
+    const exactAt = (efSearch: number) => sql.transaction(async (tx) => {
+      await tx.exec(`SET LOCAL hnsw.ef_search = ${efSearch}`)
+      return (await queries.findActiveSpace(tx))!.knn_exact
+    })
+    expect(queries.hnswExhaustiveFactor).toBe(10)
+    expect(await exactAt(1)).toBe(true) // 10 vectors, bound 10 × 1
+    await upsertArticles(deps, articles.slice(10))
+    expect(await exactAt(1)).toBe(false) // 11 vectors
+    expect(await exactAt(2)).toBe(true)
+    expect((await queries.findActiveSpace(sql))!.knn_exact).toBe(true) // the session's ef_search 200
+  })
+
   it('uses the HNSW index of the active space for kNN', async () => {
     const deps = await setup()
     await upsertArticles(deps, [descaling, refund])
