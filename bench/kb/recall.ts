@@ -146,7 +146,7 @@ export async function measureRecall(
     agreements.push(await hybridAgreement(sql, space, query))
     measured++
   }
-  const heldOut = await measureHeldOut(sql, space, cases.heldOut, [...knnIdsByEf.keys()], { truthOf, score, contrastOf }, budget)
+  const heldOut = await measureHeldOut(sql, space, cases.heldOut, [...knnIdsByEf.keys()], Number(session!.ef), { truthOf, score, contrastOf }, budget)
   const recallAt = (ef: string, ms: Stats | null = null): RecallAt => ({ efSearch: ef, recall: mean(at(ef).recall), epsilonRecall: mean(at(ef).epsilon), knnMs: ms })
   const complete = measured === queries.length && heldOut.queries === cases.heldOut.length
   return {
@@ -172,6 +172,7 @@ async function measureHeldOut(
   space: SpaceRow,
   heldOut: QueryCase[],
   efValues: number[],
+  sessionEf: number,
   measure: {
     truthOf: (query: QueryCase) => Promise<Truth>
     score: (query: QueryCase, truth: Truth, ids: string[]) => Promise<{ recall: number; epsilon: number }>
@@ -179,31 +180,28 @@ async function measureHeldOut(
   },
   budget: Budget,
 ): Promise<QuerySetRecall> {
-  const recall: number[] = []
-  const near: number[] = []
   const contrasts: number[] = []
-  const byEf = new Map(efValues.map((ef) => [ef, { recall: [] as number[], epsilon: [] as number[] }]))
-  const knn = (query: QueryCase, tx: Sql) => tx.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.literal, space.id])
+  // The session's ef_search is one point of the curve; its figures are the headline ones.
+  const byEf = new Map([...new Set([...efValues, sessionEf])].map((ef) => [ef, { recall: [] as number[], epsilon: [] as number[] }]))
   for (const query of heldOut) {
     if (budget.expired) break
     const truth = await measure.truthOf(query)
-    const scored = await measure.score(query, truth, (await knn(query, sql)).map((row) => row.chunk_id))
-    recall.push(scored.recall)
-    near.push(scored.epsilon)
     contrasts.push(await measure.contrastOf(query, truth))
     for (const [ef, figures] of byEf) {
-      const ids = await withSettings(sql, `SET LOCAL hnsw.ef_search = ${ef}`, async (tx) => (await knn(query, tx)).map((row) => row.chunk_id))
+      const ids = await withSettings(sql, `SET LOCAL hnsw.ef_search = ${ef}`, async (tx) =>
+        (await tx.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.literal, space.id])).map((row) => row.chunk_id))
       const atEf = await measure.score(query, truth, ids)
       figures.recall.push(atEf.recall)
       figures.epsilon.push(atEf.epsilon)
     }
   }
+  const atSession = byEf.get(sessionEf)!
   return {
-    queries: recall.length,
-    recall: mean(recall),
-    epsilonRecall: mean(near),
+    queries: atSession.recall.length,
+    recall: mean(atSession.recall),
+    epsilonRecall: mean(atSession.epsilon),
     contrast: median(contrasts),
-    byEfSearch: [...byEf].map(([ef, figures]) => ({ efSearch: String(ef), recall: mean(figures.recall), epsilonRecall: mean(figures.epsilon), knnMs: null })),
+    byEfSearch: efValues.map((ef) => ({ efSearch: String(ef), recall: mean(byEf.get(ef)!.recall), epsilonRecall: mean(byEf.get(ef)!.epsilon), knnMs: null })),
   }
 }
 

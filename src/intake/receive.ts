@@ -36,7 +36,8 @@ export async function receiveWebhook(deps: Pick<Deps, 'sql' | 'clock' | 'logger'
   if (!integration) throw new AppError('not_found', `No integration named ${delivery.integrationName}.`)
   const log = deps.logger.child({ integration: integration.name, type: integration.type, requestId: delivery.requestId })
 
-  const verified = await verifyWebhook(integration.type, acceptedSecrets(integration, deps.clock.now()), delivery.headers, delivery.rawBody, deps.clock.now())
+  const now = deps.clock.now()
+  const verified = await verifyWebhook(integration.type, acceptedSecrets(integration, now), delivery.headers, delivery.rawBody, now)
   if (!verified.ok) {
     log.warn({ reason: verified.reason }, 'webhook refused: signature check failed')
     throw new AppError('unauthorized', `The webhook signature check failed (${verified.reason}).`)

@@ -139,7 +139,6 @@ export function basicAuth(credentials: string): string {
   return `Basic ${btoa(String.fromCharCode(...bytes))}`
 }
 
-/** The write-back needs these settings; a missing one is permanent until an admin fixes the integration. */
 /**
  * The client for a helpdesk's REST API from the integration's settings (both required), authorised
  * the helpdesk's way; the token and the webhook secret are redacted from every error.
@@ -153,6 +152,7 @@ export function helpdeskApiClient(
   return createHttpClient({ type, baseUrl, authorization: authorization(token), secrets: [token, target.secret], options })
 }
 
+/** The write-back needs these settings; a missing one is permanent until an admin fixes the integration. */
 export function requireSetting(type: WebhookType, name: string, value: string | undefined): string {
   if (!value) throw new WriteBackError(`${type} write-back: the integration has no ${name}`, { permanent: true })
   return value
