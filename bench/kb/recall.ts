@@ -1,4 +1,4 @@
-import { fuse, rankArticles, textMatchesScored, vectorCandidates, type SearchHit } from '../../src/knowledge/search.js'
+import { fuse, rankArticles, scoredTextMatches, textList, vectorCandidates, type SearchHit } from '../../src/knowledge/search.js'
 import { nearestChunks, textMatches, type SpaceRow } from '../../src/storage/queries/knowledge.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { Budget, summarize, type Stats } from './measure.js'
@@ -213,7 +213,7 @@ interface Agreement {
 
 /** Share of the top 5 articles the fused search shows that it would also show with an exact vector leg. */
 async function hybridAgreement(sql: Sql, space: SpaceRow, query: QueryCase): Promise<Agreement> {
-  const matches = await textMatches(sql, query.text, Math.max(candidates, textMatchesScored), { configs: allTextConfigs }, { space, vector: query.vector })
+  const matches = await textMatches(sql, query.text, candidates, { configs: allTextConfigs }, { space, vector: query.vector, scoredMatches: scoredTextMatches })
   const approximate = await nearestChunks(sql, space, query.vector, candidates, {})
   const exact = await withSettings(sql, 'SET LOCAL enable_indexscan = off', (tx) => nearestChunks(tx, space, query.vector, candidates, {}))
   const top = (hits: SearchHit[]) => hits.slice(0, 5).map((hit) => hit.articleId)
@@ -223,7 +223,7 @@ async function hybridAgreement(sql: Sql, space: SpaceRow, query: QueryCase): Pro
   const exactTen = new Set(exact.slice(0, 10).map((row) => row.chunk_id))
   return {
     service: share(top(rankArticles(approximate, matches, candidates))),
-    hnswOnly: share(top(fuse(approximate, matches.slice(0, candidates)))),
+    hnswOnly: share(top(fuse(approximate, textList(matches, candidates)))),
     vectorListRecall: vectorCandidates(approximate, matches, candidates).slice(0, 10).filter((row) => exactTen.has(row.chunk_id)).length / Math.max(1, exactTen.size),
   }
 }

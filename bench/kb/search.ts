@@ -1,7 +1,7 @@
-import { searchKnowledge } from '../../src/knowledge/search.js'
+import { searchKnowledge, textMatchScoring } from '../../src/knowledge/search.js'
 import type { Embedder } from '../../src/providers/embeddings/embedder.js'
 import type { EmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
-import { nearestChunks, textMatches, vectorLiteral, type SpaceRow } from '../../src/storage/queries/knowledge.js'
+import { findActiveSpace, nearestChunks, textMatches, vectorLiteral, type SpaceRow } from '../../src/storage/queries/knowledge.js'
 import type { Sql } from '../../src/storage/sql.js'
 import type { EfSearchHandle } from './databases.js'
 import { Budget, summarize, type Stats } from './measure.js'
@@ -73,6 +73,7 @@ export async function measureLatency(
 ): Promise<LatencyResult> {
   const session = handles.find((handle) => handle.efSearch === sessionEfSearch)
   if (!session) throw new Error(`ef_search ${sessionEfSearch} (the session's) is not among the measured values`)
+  const textLeg = await serviceTextLeg(session.sql)
   const steps: Step[] = handles.flatMap((handle) => [
     { name: `hybrid@${handle.efSearch}`, handle, run: (query: QueryCase) => searchKnowledge({ sql: handle.sql, embeddings }, { q: query.text, k: 5 }) },
     { name: `bareKnn@${handle.efSearch}`, handle, run: (query: QueryCase) => handle.sql.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.literal, space.id]) },
@@ -80,7 +81,7 @@ export async function measureLatency(
   steps.push(
     { name: 'embedQuery', handle: session, run: (query) => embeddings.target.embed([query.text], { purpose: 'query' }) },
     { name: 'vectorLeg', handle: session, run: (query) => nearestChunks(session.sql, space, query.vector, candidates, {}) },
-    { name: 'textLeg', handle: session, run: (query) => textMatches(session.sql, query.text, candidates, { configs: allTextConfigs }) },
+    { name: 'textLeg', handle: session, run: textLeg },
   )
   for (const query of cases.warmup) for (const step of steps) await step.handle.prepare().then(() => step.run(query))
   const samples = new Map(steps.map((step) => [step.name, [] as number[]]))
@@ -138,7 +139,7 @@ export async function explainQueries(sql: Sql, space: SpaceRow, query: QueryCase
   const statements: Record<string, { text: string; params: readonly unknown[] }> = {
     bareKnn: { text: bareKnnSql(space.dimensions), params: [query.literal, space.id] },
     vectorLeg: await captureStatement(sql, (capture) => nearestChunks(capture, space, query.vector, candidates, {})),
-    textLeg: await captureStatement(sql, (capture) => textMatches(capture, query.text, candidates, { configs: allTextConfigs })),
+    textLeg: await captureStatement(sql, async (capture) => (await serviceTextLeg(sql, capture))(query)),
   }
   const plans: Record<string, string> = {}
   for (const [name, { text, params }] of Object.entries(statements)) {
@@ -147,6 +148,13 @@ export async function explainQueries(sql: Sql, space: SpaceRow, query: QueryCase
     plans[name] = rows.map((row) => row['QUERY PLAN'].replace(/'\[[^\]]{80,}\]'/g, "'[query vector]'")).join('\n')
   }
   return plans
+}
+
+/** The full-text leg as searchKnowledge calls it in the active space: scoring matches for the vector list unless the space is small. */
+async function serviceTextLeg(sql: Sql, runOn: Sql = sql): Promise<(query: QueryCase) => Promise<unknown>> {
+  const active = await findActiveSpace(sql)
+  if (!active) throw new Error('no active embedding space')
+  return (query) => textMatches(runOn, query.text, candidates, { configs: allTextConfigs }, textMatchScoring(active, query.vector))
 }
 
 /** The one statement `fn` sends, without running it. */

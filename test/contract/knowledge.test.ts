@@ -194,16 +194,44 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     const deps = await setup()
     await upsertArticles(deps, [descaling, refund])
     const space = (await queries.findActiveSpace(sql))!
-    const [vector] = await deps.embeddings.target.embed(['How do I descale the Barista? Rückerstattung?'], { purpose: 'query' })
-    const text = await queries.textMatches(sql, 'How do I descale the Barista? Rückerstattung?', 40, { configs: ['german', 'english', 'simple'] }, { space, vector: vector! })
+    const question = 'How do I descale the Barista? Rückerstattung?'
+    const [vector] = await deps.embeddings.target.embed([question], { purpose: 'query' })
+    const configs = ['german', 'english', 'simple']
+    const text = await queries.textMatches(sql, question, 40, { configs }, { space, vector: vector!, scoredMatches: 100 })
     const nearest = await queries.nearestChunks(sql, space, vector!, 40, {})
     expect(text.length).toBeGreaterThan(0)
     for (const match of text) {
       const same = nearest.find((candidate) => candidate.chunk_id === match.chunk_id)!
       expect(match.similarity).toBeCloseTo(same.score, 5)
     }
-    const plain = await queries.textMatches(sql, 'How do I descale the Barista? Rückerstattung?', 40, { configs: ['german', 'english', 'simple'] })
-    expect(plain.map((match) => [match.chunk_id, match.similarity])).toEqual(text.map((match) => [match.chunk_id, null]))
+    const plain = await queries.textMatches(sql, question, 40, { configs })
+    expect(plain.map((match) => [match.chunk_id, match.similarity, match.text_rank])).toEqual(text.map((match) => [match.chunk_id, null, match.text_rank]))
+    expect(plain.map((match) => match.text_rank)).toEqual(plain.map((_, index) => index + 1))
+  })
+
+  it('also returns the most similar of the scored matches when they rank below the text list, without a text rank', async () => {
+    const deps = await setup()
+    // Six articles carry the question's words in their titles, which ts_rank weighs most, among many other
+    // words; one short passage is nearly the question itself, with its words in the body only.
+    const filler = 'Rechnung Lieferung Garantie Widerruf Gutschein Rabatt Ratenkauf Kundenkonto Versandkosten Abholung'
+    const titled = Array.from({ length: 6 }, (_, index) => ({ externalId: `kb-filter-${index}`, title: `Laugenpumpe Filter Aqua ${index}`, language: 'de', department: 'technical', body: `${filler} ${index}. ${filler}.` }))
+    const aqua = { externalId: 'kb-aqua-pump', title: 'Ablauf', language: 'de', department: 'technical', body: 'Aqua 7 pumpt nicht ab: Filter der Laugenpumpe.' }
+    await upsertArticles(deps, [...titled, aqua])
+    const space = (await queries.findActiveSpace(sql))!
+    const question = 'Aqua 7 pumpt nicht ab, Filter Laugenpumpe'
+    const [vector] = await deps.embeddings.target.embed([question], { purpose: 'query' })
+    const match = (limit: number, scoredMatches: number) => queries.textMatches(sql, question, limit, { configs: ['german'] }, { space, vector: vector!, scoredMatches })
+    const ranked = await queries.textMatches(sql, question, 2, { configs: ['german'] })
+    const aquaChunk = (rows: queries.TextCandidateRow[]) => rows.find((row) => row.external_id === 'kb-aqua-pump')
+    expect(aquaChunk(ranked)).toBeUndefined()
+
+    const rows = await match(2, 100)
+    expect(rows.filter((row) => row.text_rank !== null).map((row) => [row.chunk_id, row.text_rank])).toEqual(ranked.map((row) => [row.chunk_id, row.text_rank]))
+    const extra = aquaChunk(rows)
+    expect(extra).toMatchObject({ text_rank: null })
+    expect(extra!.similarity).toBeGreaterThan(Math.max(...rows.filter((row) => row !== extra).map((row) => row.similarity!)))
+    // Scoring only the text list's matches cannot reach it.
+    expect(aquaChunk(await match(2, 2))).toBeUndefined()
   })
 
   it('says whether the active space is small enough for its HNSW kNN to be exact (the search then skips scoring text matches)', async () => {

@@ -255,34 +255,60 @@ export function nearestChunks(sql: Sql, space: { id: string; dimensions: number 
 /** A full-text match with its cosine similarity to the question in the given space (null: no vector there yet). */
 export interface TextCandidateRow extends CandidateRow {
   similarity: number | null
+  /** 1-based place in the full-text ranking; null for a match that is here only for its similarity. */
+  text_rank: number | null
+}
+
+/** How a text search also feeds the vector list: the space and question vector, and how many matches get a distance. */
+export interface TextMatchScoring {
+  space: { id: string; dimensions: number }
+  vector: Float32Array
+  /** The best matches by full-text rank whose exact similarity is computed (each costs one vector read). */
+  scoredMatches: number
 }
 
 /**
- * Best full-text matches, ranked; the candidate list stays short because ranking costs per match.
- * With `scoreIn`, each match also gets its exact vector similarity to the question (one distance per
- * match, no index), so the search can put matches the HNSW graph missed into the vector list.
+ * Best full-text matches, ranked: the first `limit` by rank. With `scoreIn`, the best
+ * `scoreIn.scoredMatches` matches by rank also get their exact vector similarity to the question (one
+ * distance per match, no index), and the `limit` most similar of them come back too (text_rank null
+ * unless ranked as well), so the search can put chunks the HNSW graph missed into the vector list.
  */
 export function textMatches(
   sql: Sql, question: string, limit: number, filter: CandidateFilter & { configs: readonly string[] },
-  scoreIn?: { space: { id: string; dimensions: number }; vector: Float32Array },
+  scoreIn?: TextMatchScoring,
 ): Promise<TextCandidateRow[]> {
-  const dims = Math.trunc(scoreIn?.space.dimensions ?? 1)
-  return sql.query<TextCandidateRow>(
-    `SELECT ${candidateColumns}, t.rank AS score,
-            ${scoreIn ? `1 - (e.embedding::vector(${dims}) <=> $7::vector(${dims}))` : 'NULL::float8'} AS similarity
-       FROM (SELECT id, ts_rank(fts, q) AS rank
+  const matches = `SELECT id, ts_rank(fts, q) AS rank
                FROM kb_chunks, kb_text_query($1, $5::regconfig[]) AS q
               WHERE fts @@ q
                 AND ($3::text[] IS NULL OR department = ANY($3::text[]))
                 AND ($4::text IS NULL OR language = $4)
-              ORDER BY rank DESC
-              LIMIT $2) t
-       JOIN kb_chunks c ON c.id = t.id
-       JOIN kb_articles a ON a.id = c.article_id
-       ${scoreIn ? 'LEFT JOIN kb_chunk_embeddings e ON e.chunk_id = c.id AND e.space_id = $6' : ''}
-      ORDER BY t.rank DESC`,
-    [question, limit, filter.departments ?? null, filter.language ?? null, filter.configs,
-      ...(scoreIn ? [scoreIn.space.id, vectorLiteral(scoreIn.vector)] : [])],
+              ORDER BY rank DESC, id` // id: equal ranks come in the same order every time
+  const joined = `JOIN kb_chunks c ON c.id = t.id
+       JOIN kb_articles a ON a.id = c.article_id`
+  const params = [question, limit, filter.departments ?? null, filter.language ?? null, filter.configs]
+  if (!scoreIn) {
+    return sql.query<TextCandidateRow>(
+      `SELECT ${candidateColumns}, t.rank AS score, NULL::float8 AS similarity, t.text_rank
+         FROM (SELECT id, rank, row_number() OVER (ORDER BY rank DESC, id)::int AS text_rank FROM (${matches} LIMIT $2) m) t
+       ${joined}
+      ORDER BY t.text_rank`,
+      params,
+    )
+  }
+  const dims = Math.trunc(scoreIn.space.dimensions)
+  return sql.query<TextCandidateRow>(
+    `WITH scored AS MATERIALIZED (
+       SELECT m.id, m.rank, row_number() OVER (ORDER BY m.rank DESC, m.id)::int AS text_rank,
+              1 - (e.embedding::vector(${dims}) <=> $7::vector(${dims})) AS similarity
+         FROM (${matches} LIMIT $8) m
+         LEFT JOIN kb_chunk_embeddings e ON e.chunk_id = m.id AND e.space_id = $6)
+     SELECT ${candidateColumns}, t.rank AS score, t.similarity, CASE WHEN t.text_rank <= $2 THEN t.text_rank END AS text_rank
+       FROM (SELECT * FROM scored WHERE text_rank <= $2
+             UNION
+             (SELECT * FROM scored WHERE similarity IS NOT NULL ORDER BY similarity DESC LIMIT $2)) t
+       ${joined}
+      ORDER BY t.text_rank, t.similarity DESC`,
+    [...params, scoreIn.space.id, vectorLiteral(scoreIn.vector), Math.max(limit, Math.trunc(scoreIn.scoredMatches))],
   )
 }
 
