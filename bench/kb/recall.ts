@@ -1,5 +1,5 @@
-import { fuse, rankArticles, scoredTextMatches, textList, vectorCandidates, type SearchHit } from '../../src/knowledge/search.js'
-import { nearestChunks, textMatches, type SpaceRow } from '../../src/storage/queries/knowledge.js'
+import { fuse, rankArticles, searchLegs, textList, vectorCandidates, type SearchHit } from '../../src/knowledge/search.js'
+import { findActiveSpace, nearestChunks, type ActiveSpaceRow, type SpaceRow } from '../../src/storage/queries/knowledge.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { Budget, summarize, type Stats } from './measure.js'
 import { allTextConfigs, bareKnnSql, candidates, type QueryCase } from './search.js'
@@ -56,6 +56,8 @@ export interface RecallResult {
   hybridTop5AgreementHnswOnly: number | null
   /** recall@10 of the service's vector list (HNSW answers and full-text matches by exact similarity) against exact search. */
   vectorListRecall: number | null
+  /** Questions for which the search ran its wider kNN (fewer scored full-text matches than candidates). */
+  widenedSearches?: number
   /** Queries whose 10th and 11th exact neighbours are equally far: there, either id is a right answer. */
   exactTiesAt10: number
   /** Milliseconds of one exact (sequential-scan) query. */
@@ -97,6 +99,8 @@ export async function measureRecall(
   const exactPlan = await exactScan(async (tx) =>
     (await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${exactSql(dims)}`, [queries[0]!.literal, space.id])).map((row) => row['QUERY PLAN']).join('\n'))
   const sample = await randomChunkIds(sql, space)
+  const active = await findActiveSpace(sql)
+  if (active?.id !== space.id) throw new Error(`the benchmark's space ${space.id} is not the active one`)
   const truthOf = async (query: QueryCase): Promise<Truth> => {
     const exact = await exactScan((tx) => tx.query<{ chunk_id: string; distance: number }>(exactSql(dims), [query.literal, space.id]))
     const tenth = exact[Math.min(9, exact.length - 1)]?.distance ?? 0
@@ -143,7 +147,7 @@ export async function measureRecall(
       at(String(ef)).epsilon.push(near)
     }
     contrasts.push(await contrastOf(query, truth))
-    agreements.push(await hybridAgreement(sql, space, query))
+    agreements.push(await hybridAgreement(sql, active, query))
     measured++
   }
   const heldOut = await measureHeldOut(sql, space, cases.heldOut, [...knnIdsByEf.keys()], Number(session!.ef), { truthOf, score, contrastOf }, budget)
@@ -161,6 +165,7 @@ export async function measureRecall(
     hybridTop5Agreement: mean(agreements.map((agreement) => agreement.service)),
     hybridTop5AgreementHnswOnly: mean(agreements.map((agreement) => agreement.hnswOnly)),
     vectorListRecall: mean(agreements.map((agreement) => agreement.vectorListRecall)),
+    widenedSearches: agreements.filter((agreement) => agreement.widened).length,
     exactTiesAt10: ties,
     exactMs: summarize(exactMs),
     exactPlan,
@@ -209,12 +214,15 @@ interface Agreement {
   service: number
   hnswOnly: number
   vectorListRecall: number
+  /** The search ran its wider kNN (too few full-text matches). */
+  widened: boolean
 }
 
 /** Share of the top 5 articles the fused search shows that it would also show with an exact vector leg. */
-async function hybridAgreement(sql: Sql, space: SpaceRow, query: QueryCase): Promise<Agreement> {
-  const matches = await textMatches(sql, query.text, candidates, { configs: allTextConfigs }, { space, vector: query.vector, scoredMatches: scoredTextMatches })
-  const approximate = await nearestChunks(sql, space, query.vector, candidates, {})
+async function hybridAgreement(sql: Sql, space: ActiveSpaceRow, query: QueryCase): Promise<Agreement> {
+  // The legs as searchKnowledge runs them (scored text matches, the wider kNN when they are few).
+  const { nearest: approximate, matches, widened } = await searchLegs(sql, query.text, { space, vector: query.vector }, candidates, { configs: allTextConfigs })
+  const hnswAnswers = await nearestChunks(sql, space, query.vector, candidates, {})
   const exact = await withSettings(sql, 'SET LOCAL enable_indexscan = off', (tx) => nearestChunks(tx, space, query.vector, candidates, {}))
   const top = (hits: SearchHit[]) => hits.slice(0, 5).map((hit) => hit.articleId)
   // The exact top 40 is already the best of any union, so the service's ranking of it is the truth.
@@ -223,8 +231,9 @@ async function hybridAgreement(sql: Sql, space: SpaceRow, query: QueryCase): Pro
   const exactTen = new Set(exact.slice(0, 10).map((row) => row.chunk_id))
   return {
     service: share(top(rankArticles(approximate, matches, candidates))),
-    hnswOnly: share(top(fuse(approximate, textList(matches, candidates)))),
+    hnswOnly: share(top(fuse(hnswAnswers, textList(matches, candidates)))),
     vectorListRecall: vectorCandidates(approximate, matches, candidates).slice(0, 10).filter((row) => exactTen.has(row.chunk_id)).length / Math.max(1, exactTen.size),
+    widened,
   }
 }
 

@@ -2,11 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Deps } from '../../src/deps.js'
 import { noteChunksWritten, refreshTextStatistics, textStatisticsSetting, upsertArticles, type TextStatisticsState } from '../../src/knowledge/ingest.js'
 import { reindexKnowledge } from '../../src/knowledge/reindex.js'
-import { searchKnowledge } from '../../src/knowledge/search.js'
+import { searchKnowledge, searchLegs, wideSearchFactor } from '../../src/knowledge/search.js'
 import { ensureSpace } from '../../src/knowledge/spaces.js'
 import { createMemoryLogger } from '../../src/logger.js'
 import * as queries from '../../src/storage/queries/knowledge.js'
 import { readSetting, writeSetting } from '../../src/storage/queries/settings.js'
+import { defaultHnswEfSearch } from '../../src/storage/session.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { hashingRuntime } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
@@ -249,6 +250,59 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     expect(await exactAt(1)).toBe(false) // 11 vectors
     expect(await exactAt(2)).toBe(true)
     expect((await queries.findActiveSpace(sql))!.knn_exact).toBe(true) // the session's ef_search 200
+  })
+
+  it('runs the kNN again with a wider graph search when full text scores fewer matches than the list holds', async () => {
+    const deps = await setup()
+    await upsertArticles(deps, [descaling, refund])
+    // As in a large space, where the text leg scores its matches (a small one answers exactly anyway).
+    const space = { ...(await queries.findActiveSpace(sql))!, knn_exact: false }
+    const efDuringKnn: string[] = []
+    const watched: Sql = {
+      ...sql,
+      transaction: (fn) => sql.transaction((tx) => fn({
+        ...tx,
+        query: async (text, params) => {
+          const rows = await tx.query(text, params)
+          if (text.includes('ORDER BY embedding')) efDuringKnn.push((await tx.query<{ ef: string }>(`SELECT current_setting('hnsw.ef_search') AS ef`))[0]!.ef)
+          return rows as never
+        },
+      })),
+    }
+    const legs = async (question: string, limit: number) => {
+      const [vector] = await deps.embeddings.target.embed([question], { purpose: 'query' })
+      return searchLegs(watched, question, { space, vector: vector! }, limit, { configs: ['german', 'english', 'simple'] })
+    }
+    const sessionEf = (await sql.query<{ ef: string }>(`SELECT current_setting('hnsw.ef_search') AS ef`))[0]!.ef
+
+    const unmatched = await legs('Mein Gerät macht seltsame Pfeiftöne', 40)
+    expect(unmatched.matches).toHaveLength(0)
+    expect(unmatched.widened).toBe(true)
+    expect(efDuringKnn).toEqual([String(Math.min(1000, wideSearchFactor * Number(sessionEf)))])
+    expect(unmatched.nearest.length).toBeGreaterThan(0)
+
+    const matched = await legs('Barista descale', 1)
+    expect(matched.matches.filter((match) => match.similarity !== null).length).toBeGreaterThanOrEqual(1)
+    expect(matched.widened).toBe(false)
+    expect(efDuringKnn).toHaveLength(1)
+  })
+
+  it('widens only its own kNN statement: ef_search is as before afterwards, also inside a caller\'s transaction', async () => {
+    const deps = await setup()
+    await upsertArticles(deps, [descaling, refund])
+    const space = (await queries.findActiveSpace(sql))!
+    const [vector] = await deps.embeddings.target.embed(['descale'], { purpose: 'query' })
+    const exact = await queries.nearestChunks(sql, space, vector!, 5, {})
+    const setting = await sql.transaction(async (tx) => {
+      await tx.exec('SET LOCAL hnsw.ef_search = 10')
+      const rows = await queries.nearestChunks(tx, space, vector!, 5, {}, { efSearchFactor: 4 })
+      expect(rows.map((row) => row.chunk_id)).toEqual(exact.map((row) => row.chunk_id))
+      return (await tx.query<{ ef: string }>(`SELECT current_setting('hnsw.ef_search') AS ef`))[0]!.ef
+    })
+    expect(setting).toBe('10')
+    await queries.nearestChunks(sql, space, vector!, 5, {}, { efSearchFactor: 4 })
+    const [after] = await sql.query<{ ef: string }>(`SELECT current_setting('hnsw.ef_search') AS ef`)
+    expect(after!.ef).toBe(String(defaultHnswEfSearch))
   })
 
   it('uses the HNSW index of the active space for kNN', async () => {

@@ -232,11 +232,15 @@ const candidateColumns = `c.id AS chunk_id, c.article_id, a.external_id, a.title
 /**
  * Nearest chunks through the space's HNSW index: the inner query orders by exactly the indexed
  * expression, filters inside the scan (iterative scans keep going until `limit` rows pass), and only
- * the few winners are joined to their articles.
+ * the few winners are joined to their articles. `efSearchFactor` widens the graph search for this one
+ * statement: hnsw.ef_search times the factor (at most pgvector's 1 000), set in its own transaction.
  */
-export function nearestChunks(sql: Sql, space: { id: string; dimensions: number }, vector: Float32Array, limit: number, filter: CandidateFilter): Promise<CandidateRow[]> {
+export function nearestChunks(
+  sql: Sql, space: { id: string; dimensions: number }, vector: Float32Array, limit: number, filter: CandidateFilter,
+  options: { efSearchFactor?: number } = {},
+): Promise<CandidateRow[]> {
   const dims = Math.trunc(space.dimensions)
-  return sql.query<CandidateRow>(
+  const run = (target: Sql) => target.query<CandidateRow>(
     `SELECT ${candidateColumns}, 1 - n.distance AS score
        FROM (SELECT chunk_id, embedding::vector(${dims}) <=> $1::vector(${dims}) AS distance
                FROM kb_chunk_embeddings
@@ -250,6 +254,15 @@ export function nearestChunks(sql: Sql, space: { id: string; dimensions: number 
       ORDER BY n.distance`,
     [vectorLiteral(vector), space.id, limit, filter.departments ?? null, filter.language ?? null],
   )
+  if (!options.efSearchFactor) return run(sql)
+  return sql.transaction(async (tx) => {
+    const [previous] = await tx.query<{ ef: string }>(`SELECT coalesce(nullif(current_setting('hnsw.ef_search', true), ''), '40') AS ef`)
+    await tx.query(`SELECT set_config('hnsw.ef_search', least(1000, $1::int * $2::int)::text, true)`, [Math.trunc(options.efSearchFactor!), previous!.ef])
+    const rows = await run(tx)
+    // Put it back: inside a caller's transaction this is a savepoint, and SET LOCAL would outlive it.
+    await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [previous!.ef])
+    return rows
+  })
 }
 
 /** A full-text match with its cosine similarity to the question in the given space (null: no vector there yet). */
