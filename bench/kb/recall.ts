@@ -56,7 +56,7 @@ export interface RecallResult {
   hybridTop5AgreementHnswOnly: number | null
   /** recall@10 of the service's vector list (HNSW answers and full-text matches by exact similarity) against exact search. */
   vectorListRecall: number | null
-  /** Questions for which the search ran its wider kNN (fewer scored full-text matches than candidates). */
+  /** Questions for which the search ran its wider kNN (few full-text matches). */
   widenedSearches?: number
   /** Queries whose 10th and 11th exact neighbours are equally far: there, either id is a right answer. */
   exactTiesAt10: number
@@ -214,7 +214,7 @@ interface Agreement {
   service: number
   hnswOnly: number
   vectorListRecall: number
-  /** The search ran its wider kNN (too few full-text matches). */
+  /** The search ran its wider kNN (few full-text matches). */
   widened: boolean
 }
 

@@ -80,29 +80,35 @@ export async function searchKnowledge(deps: Pick<Deps, 'sql' | 'embeddings'>, in
 
 /**
  * The two legs' rows: the HNSW answers and the full-text matches (scored for the vector list in a large
- * space). When the full text scores fewer matches than the list holds, the vector leg carries the
- * answer alone (a question in other words than the articles', or about something they do not name), so
- * its kNN runs again with a wider graph search (`wideSearchFactor` × hnsw.ef_search).
+ * space). When the full text matches few chunks, the question's nearest chunks mostly share no word
+ * with it (a question in other words than the articles', or about something they do not name), and the
+ * vector leg carries the answer alone; so its kNN runs again with a wider graph search
+ * (`wideSearchFactor` × hnsw.ef_search).
  */
 export async function searchLegs(
   sql: Sql, question: string, scored: { space: queries.ActiveSpaceRow; vector: Float32Array } | undefined, limit: number,
   filter: queries.CandidateFilter & { configs: readonly string[] },
+  options: { wideSearchBelowMatches?: number } = {},
 ): Promise<{ nearest: queries.CandidateRow[]; matches: queries.TextCandidateRow[]; widened: boolean }> {
   const scoring = scored && textMatchScoring(scored.space, scored.vector)
   const [nearest, matches] = await Promise.all([
     scored ? queries.nearestChunks(sql, scored.space, scored.vector, limit, filter) : Promise.resolve([]),
     queries.textMatches(sql, question, limit, filter, scoring),
   ])
-  if (!scored || !scoring || matches.filter((row) => row.similarity !== null).length >= limit) return { nearest, matches, widened: false }
+  const scoredMatches = matches[0]?.scored_matches ?? 0
+  if (!scored || !scoring || scoredMatches >= (options.wideSearchBelowMatches ?? wideSearchBelowMatches)) return { nearest, matches, widened: false }
   return { nearest: await queries.nearestChunks(sql, scored.space, scored.vector, limit, filter, { efSearchFactor: wideSearchFactor }), matches, widened: true }
 }
 
 /**
- * How much wider the second kNN searches. bench:kb-style experiment (.scratch, PostgreSQL, 200 questions):
- * at 10k chunks 14 questions score fewer than 40 full-text matches, and their vector-list recall@10
- * rose from 0.80 to 1.0 (ef_search 800: the planner then scans the 10k rows exactly, about 20 ms); the
- * whole set from 0.949 to 0.963. At 100k chunks one question in 200 needed it.
+ * When and how much wider the second kNN searches. bench:kb-style experiment (.scratch, PostgreSQL,
+ * 200 questions, one 10k-chunk graph whose vector list reached 0.949 against exact search): widening
+ * below 40 / 100 / 200 / 400 full-text matches took 14 / 49 / 85 / 139 questions and gave 0.963 /
+ * 0.973 / 0.980 / 0.990. At ef_search 800 the planner scans a 10k-chunk space exactly (about 20 ms
+ * against 6 ms for the HNSW kNN), so the threshold is kept low enough that most questions do not pay
+ * it; at 100k chunks a question matches 2 000 chunks (median), and few need it.
  */
+export const wideSearchBelowMatches = 100
 export const wideSearchFactor = 4
 
 /**

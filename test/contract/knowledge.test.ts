@@ -231,8 +231,12 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     const extra = aquaChunk(rows)
     expect(extra).toMatchObject({ text_rank: null })
     expect(extra!.similarity).toBeGreaterThan(Math.max(...rows.filter((row) => row !== extra).map((row) => row.similarity!)))
+    expect(rows.map((row) => row.scored_matches)).toEqual(rows.map(() => 7))
     // Scoring only the text list's matches cannot reach it.
-    expect(aquaChunk(await match(2, 2))).toBeUndefined()
+    const fewScored = await match(2, 2)
+    expect(aquaChunk(fewScored)).toBeUndefined()
+    expect(fewScored[0]!.scored_matches).toBe(2)
+    expect(ranked.map((row) => row.scored_matches)).toEqual([null, null])
   })
 
   it('says whether the active space is small enough for its HNSW kNN to be exact (the search then skips scoring text matches)', async () => {
@@ -252,7 +256,7 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     expect((await queries.findActiveSpace(sql))!.knn_exact).toBe(true) // the session's ef_search 200
   })
 
-  it('runs the kNN again with a wider graph search when full text scores fewer matches than the list holds', async () => {
+  it('runs the kNN again with a wider graph search when full text matches few chunks', async () => {
     const deps = await setup()
     await upsertArticles(deps, [descaling, refund])
     // As in a large space, where the text leg scores its matches (a small one answers exactly anyway).
@@ -269,22 +273,25 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
         },
       })),
     }
-    const legs = async (question: string, limit: number) => {
+    const legs = async (question: string, wideSearchBelowMatches?: number) => {
       const [vector] = await deps.embeddings.target.embed([question], { purpose: 'query' })
-      return searchLegs(watched, question, { space, vector: vector! }, limit, { configs: ['german', 'english', 'simple'] })
+      return searchLegs(watched, question, { space, vector: vector! }, 40, { configs: ['german', 'english', 'simple'] }, wideSearchBelowMatches ? { wideSearchBelowMatches } : {})
     }
     const sessionEf = (await sql.query<{ ef: string }>(`SELECT current_setting('hnsw.ef_search') AS ef`))[0]!.ef
 
-    const unmatched = await legs('Mein Gerät macht seltsame Pfeiftöne', 40)
+    const unmatched = await legs('Mein Gerät macht seltsame Pfeiftöne')
     expect(unmatched.matches).toHaveLength(0)
     expect(unmatched.widened).toBe(true)
     expect(efDuringKnn).toEqual([String(Math.min(1000, wideSearchFactor * Number(sessionEf)))])
     expect(unmatched.nearest.length).toBeGreaterThan(0)
 
-    const matched = await legs('Barista descale', 1)
-    expect(matched.matches.filter((match) => match.similarity !== null).length).toBeGreaterThanOrEqual(1)
-    expect(matched.widened).toBe(false)
-    expect(efDuringKnn).toHaveLength(1)
+    // Two chunks match: below the default threshold (100) the kNN widens, at or above a threshold of 2 it does not.
+    const fewMatches = await legs('Barista descale')
+    expect(fewMatches.matches[0]!.scored_matches).toBe(2)
+    expect(fewMatches.widened).toBe(true)
+    const enoughMatches = await legs('Barista descale', 2)
+    expect(enoughMatches.widened).toBe(false)
+    expect(efDuringKnn).toHaveLength(2)
   })
 
   it('widens only its own kNN statement: ef_search is as before afterwards, also inside a caller\'s transaction', async () => {

@@ -8,7 +8,7 @@ const row = (chunk: string, article: string, score: number): CandidateRow => ({
   chunk_id: chunk, article_id: article, external_id: `kb-${article}`, title: article, url: null, language: 'de', department: 'technical',
   heading_path: '', content: `chunk ${chunk}`, score,
 })
-const textRow = (chunk: string, article: string, rank: number, similarity: number | null, textRank: number | null = 1): TextCandidateRow => ({ ...row(chunk, article, rank), similarity, text_rank: textRank })
+const textRow = (chunk: string, article: string, rank: number, similarity: number | null, textRank: number | null = 1): TextCandidateRow => ({ ...row(chunk, article, rank), similarity, text_rank: textRank, scored_matches: null })
 
 describe('vectorCandidates', () => {
   const nearest = [row('c1', 'a1', 0.9), row('c2', 'a2', 0.7), row('c3', 'a3', 0.5)]

@@ -270,6 +270,8 @@ export interface TextCandidateRow extends CandidateRow {
   similarity: number | null
   /** 1-based place in the full-text ranking; null for a match that is here only for its similarity. */
   text_rank: number | null
+  /** With scoring: how many matches got a similarity (all of them, up to `scoredMatches`); otherwise null. */
+  scored_matches: number | null
 }
 
 /** How a text search also feeds the vector list: the space and question vector, and how many matches get a distance. */
@@ -301,7 +303,7 @@ export function textMatches(
   const params = [question, limit, filter.departments ?? null, filter.language ?? null, filter.configs]
   if (!scoreIn) {
     return sql.query<TextCandidateRow>(
-      `SELECT ${candidateColumns}, t.rank AS score, NULL::float8 AS similarity, t.text_rank
+      `SELECT ${candidateColumns}, t.rank AS score, NULL::float8 AS similarity, t.text_rank, NULL::int AS scored_matches
          FROM (SELECT id, rank, row_number() OVER (ORDER BY rank DESC, id)::int AS text_rank FROM (${matches} LIMIT $2) m) t
        ${joined}
       ORDER BY t.text_rank`,
@@ -312,10 +314,10 @@ export function textMatches(
   return sql.query<TextCandidateRow>(
     `WITH scored AS MATERIALIZED (
        SELECT m.id, m.rank, row_number() OVER (ORDER BY m.rank DESC, m.id)::int AS text_rank,
-              1 - (e.embedding::vector(${dims}) <=> $7::vector(${dims})) AS similarity
+              1 - (e.embedding::vector(${dims}) <=> $7::vector(${dims})) AS similarity, count(e.chunk_id) OVER ()::int AS scored_matches
          FROM (${matches} LIMIT $8) m
          LEFT JOIN kb_chunk_embeddings e ON e.chunk_id = m.id AND e.space_id = $6)
-     SELECT ${candidateColumns}, t.rank AS score, t.similarity, CASE WHEN t.text_rank <= $2 THEN t.text_rank END AS text_rank
+     SELECT ${candidateColumns}, t.rank AS score, t.similarity, CASE WHEN t.text_rank <= $2 THEN t.text_rank END AS text_rank, t.scored_matches
        FROM (SELECT * FROM scored WHERE text_rank <= $2
              UNION
              (SELECT * FROM scored WHERE similarity IS NOT NULL ORDER BY similarity DESC LIMIT $2)) t
