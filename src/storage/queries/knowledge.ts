@@ -312,15 +312,20 @@ export function textMatches(
   }
   const dims = Math.trunc(scoreIn.space.dimensions)
   return sql.query<TextCandidateRow>(
+    // The distances are computed in a CTE of their own, so the window functions buffer narrow rows:
+    // computed above them, every row carried its 4 kB vector into count()'s buffer, which then spilled
+    // to disk (bench:kb at 100k chunks: text leg 41 ms against 27 ms).
     `WITH scored AS MATERIALIZED (
-       SELECT m.id, m.rank, row_number() OVER (ORDER BY m.rank DESC, m.id)::int AS text_rank,
-              1 - (e.embedding::vector(${dims}) <=> $7::vector(${dims})) AS similarity, count(e.chunk_id) OVER ()::int AS scored_matches
+       SELECT m.id, m.rank, 1 - (e.embedding::vector(${dims}) <=> $7::vector(${dims})) AS similarity
          FROM (${matches} LIMIT $8) m
-         LEFT JOIN kb_chunk_embeddings e ON e.chunk_id = m.id AND e.space_id = $6)
+         LEFT JOIN kb_chunk_embeddings e ON e.chunk_id = m.id AND e.space_id = $6),
+     ranked AS (
+       SELECT id, rank, similarity, row_number() OVER (ORDER BY rank DESC, id)::int AS text_rank, count(similarity) OVER ()::int AS scored_matches
+         FROM scored)
      SELECT ${candidateColumns}, t.rank AS score, t.similarity, CASE WHEN t.text_rank <= $2 THEN t.text_rank END AS text_rank, t.scored_matches
-       FROM (SELECT * FROM scored WHERE text_rank <= $2
+       FROM (SELECT * FROM ranked WHERE text_rank <= $2
              UNION
-             (SELECT * FROM scored WHERE similarity IS NOT NULL ORDER BY similarity DESC LIMIT $2)) t
+             (SELECT * FROM ranked WHERE similarity IS NOT NULL ORDER BY similarity DESC LIMIT $2)) t
        ${joined}
       ORDER BY t.text_rank, t.similarity DESC`,
     [...params, scoreIn.space.id, vectorLiteral(scoreIn.vector), Math.max(limit, Math.trunc(scoreIn.scoredMatches))],
