@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Deps } from '../../src/deps.js'
 import { noteChunksWritten, refreshTextStatistics, textStatisticsSetting, upsertArticles, type TextStatisticsState } from '../../src/knowledge/ingest.js'
 import { reindexKnowledge } from '../../src/knowledge/reindex.js'
-import { searchKnowledge, searchLegs, wideSearchFactor } from '../../src/knowledge/search.js'
+import { largeSpaceEfSearchFactor, largeSpaceVectors, searchKnowledge, searchLegs, wideSearchFactor } from '../../src/knowledge/search.js'
 import { ensureSpace } from '../../src/knowledge/spaces.js'
 import { createMemoryLogger } from '../../src/logger.js'
 import * as queries from '../../src/storage/queries/knowledge.js'
@@ -254,6 +254,10 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     expect(await exactAt(1)).toBe(false) // 11 vectors
     expect(await exactAt(2)).toBe(true)
     expect((await queries.findActiveSpace(sql))!.knn_exact).toBe(true) // the session's ef_search 200
+    // The index's size as the statistics know it: none before ANALYZE, the vectors after.
+    expect((await queries.findActiveSpace(sql))!.indexed_vectors).toBe(0)
+    await sql.exec('ANALYZE kb_chunk_embeddings')
+    expect((await queries.findActiveSpace(sql))!.indexed_vectors).toBe(await count('kb_chunk_embeddings'))
   })
 
   it('runs the kNN again with a wider graph search when full text matches few chunks', async () => {
@@ -292,6 +296,17 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     const enoughMatches = await legs('Barista descale', 2)
     expect(enoughMatches.widened).toBe(false)
     expect(efDuringKnn).toHaveLength(2)
+
+    // A large space (by its index statistics) searches at 1.5 × ef_search from the start, and the
+    // second kNN, when there is one, at 4 × ef_search.
+    const large = { ...space, indexed_vectors: largeSpaceVectors }
+    const [vector] = await deps.embeddings.target.embed(['Barista descale'], { purpose: 'query' })
+    const configs = ['german', 'english', 'simple']
+    efDuringKnn.length = 0
+    expect((await searchLegs(watched, 'Barista descale', { space: large, vector: vector! }, 40, { configs }, { wideSearchBelowMatches: 2 })).widened).toBe(false)
+    expect(efDuringKnn).toEqual([String(Math.round(largeSpaceEfSearchFactor * Number(sessionEf)))])
+    expect((await searchLegs(watched, 'Barista descale', { space: large, vector: vector! }, 40, { configs })).widened).toBe(true)
+    expect(efDuringKnn.slice(1)).toEqual([String(Math.round(largeSpaceEfSearchFactor * Number(sessionEf))), String(Math.min(1000, wideSearchFactor * Number(sessionEf)))])
   })
 
   it('widens only its own kNN statement: ef_search is as before afterwards, also inside a caller\'s transaction', async () => {

@@ -61,6 +61,8 @@ export interface ActiveSpaceRow extends SpaceRow {
    * HNSW index finds the exact nearest chunks (see hnswExhaustiveFactor).
    */
   knn_exact: boolean
+  /** Vectors in the space's HNSW index as the planner statistics last counted them (0 before any). */
+  indexed_vectors: number
 }
 
 /**
@@ -70,11 +72,16 @@ export interface ActiveSpaceRow extends SpaceRow {
  */
 export const hnswExhaustiveFactor = 10
 
-/** The active space, with whether its kNN is exact; counting stops after the bound, so this stays cheap at any size. */
+/**
+ * The active space, with whether its kNN is exact (counting stops after the bound, so this stays cheap
+ * at any size) and its index's size from the statistics (reltuples, kept by VACUUM and ANALYZE).
+ */
 export async function findActiveSpace(sql: Sql): Promise<ActiveSpaceRow | undefined> {
   const [row] = await sql.query<ActiveSpaceRow>(
     `SELECT s.id, s.provider, s.model, s.dimensions, s.index_name, s.status,
-            (SELECT count(*) FROM (SELECT 1 FROM kb_chunk_embeddings e WHERE e.space_id = s.id LIMIT b.vectors + 1) v) <= b.vectors AS knn_exact
+            (SELECT count(*) FROM (SELECT 1 FROM kb_chunk_embeddings e WHERE e.space_id = s.id LIMIT b.vectors + 1) v) <= b.vectors AS knn_exact,
+            coalesce((SELECT greatest(c.reltuples, 0)::float8 FROM pg_class c
+                       WHERE c.relname = s.index_name AND c.relnamespace = current_schema()::regnamespace), 0) AS indexed_vectors
        FROM embedding_spaces s,
             (SELECT $1::int * coalesce(nullif(current_setting('hnsw.ef_search', true), '')::int, 40) AS vectors) b
       WHERE s.status = 'active'`,
@@ -256,8 +263,12 @@ export function nearestChunks(
   )
   if (!options.efSearchFactor) return run(sql)
   return sql.transaction(async (tx) => {
-    const [previous] = await tx.query<{ ef: string }>(`SELECT coalesce(nullif(current_setting('hnsw.ef_search', true), ''), '40') AS ef`)
-    await tx.query(`SELECT set_config('hnsw.ef_search', least(1000, $1::int * $2::int)::text, true)`, [Math.trunc(options.efSearchFactor!), previous!.ef])
+    // The materialized CTE reads the setting before set_config changes it, in one round trip.
+    const [previous] = await tx.query<{ ef: string }>(
+      `WITH p AS MATERIALIZED (SELECT coalesce(nullif(current_setting('hnsw.ef_search', true), ''), '40') AS ef)
+       SELECT p.ef, set_config('hnsw.ef_search', least(1000, round($1::float8 * p.ef::int))::int::text, true) FROM p`,
+      [options.efSearchFactor],
+    )
     const rows = await run(tx)
     // Put it back: inside a caller's transaction this is a savepoint, and SET LOCAL would outlive it.
     await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [previous!.ef])
