@@ -46,7 +46,7 @@ const candidatesPerList = 40
  * The best full-text matches by rank whose exact vector similarity the text leg computes for the vector
  * list. A short question often shares words with chunks in several parts of the HNSW graph, and the
  * graph search finds only some of them; the chunks that share its words hold nearly all of the rest.
- * bench:kb-style measurement at 100k chunks (200 questions, PostgreSQL, .scratch experiment, one run):
+ * bench:kb-style measurement at 100k chunks (200 questions, PostgreSQL, throw-away script, one run):
  * vector-list recall@10 against exact search 0.926 / 0.948 / 0.961 / 0.961 scoring the best 1 000 /
  * 2 000 / 4 000 / all matches (the best 100 before: 0.869; HNSW alone 0.64), text leg median 14.5 /
  * 17.7 / 17.9 / 21.9 ms against 12.0 ms, p99 38 / 41 / 69 / 111 ms.
@@ -102,7 +102,7 @@ export async function searchLegs(
 }
 
 /**
- * When and how much wider the second kNN searches. bench:kb-style experiment (.scratch, PostgreSQL,
+ * When and how much wider the second kNN searches. bench:kb-style experiment (throw-away script, PostgreSQL,
  * 200 questions, one 10k-chunk graph whose vector list reached 0.949 against exact search): widening
  * below 40 / 100 / 200 / 400 full-text matches took 14 / 49 / 85 / 139 questions and gave 0.963 /
  * 0.973 / 0.980 / 0.990. At ef_search 800 the planner scans a 10k-chunk space exactly (about 20 ms
