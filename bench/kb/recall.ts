@@ -1,4 +1,4 @@
-import { fuse, rankArticles, searchLegs, textList, vectorCandidates, type SearchHit } from '../../src/knowledge/search.js'
+import { fuse, knnOptions, rankArticles, searchLegs, textList, vectorCandidates, type SearchHit } from '../../src/knowledge/search.js'
 import { findActiveSpace, nearestChunks, type ActiveSpaceRow, type SpaceRow } from '../../src/storage/queries/knowledge.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { Budget, summarize, type Stats } from './measure.js'
@@ -222,7 +222,8 @@ interface Agreement {
 async function hybridAgreement(sql: Sql, space: ActiveSpaceRow, query: QueryCase): Promise<Agreement> {
   // The legs as searchKnowledge runs them (scored text matches, the wider kNN when they are few).
   const { nearest: approximate, matches, widened } = await searchLegs(sql, query.text, { space, vector: query.vector }, candidates, { configs: allTextConfigs })
-  const hnswAnswers = await nearestChunks(sql, space, query.vector, candidates, {})
+  // The HNSW answers as the search's first kNN gets them (wider in a large space), without the text matches.
+  const hnswAnswers = await nearestChunks(sql, space, query.vector, candidates, {}, knnOptions(space))
   const exact = await withSettings(sql, 'SET LOCAL enable_indexscan = off', (tx) => nearestChunks(tx, space, query.vector, candidates, {}))
   const top = (hits: SearchHit[]) => hits.slice(0, 5).map((hit) => hit.articleId)
   // The exact top 40 is already the best of any union, so the service's ranking of it is the truth.

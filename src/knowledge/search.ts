@@ -91,9 +91,8 @@ export async function searchLegs(
   options: { wideSearchBelowMatches?: number } = {},
 ): Promise<{ nearest: queries.CandidateRow[]; matches: queries.TextCandidateRow[]; widened: boolean }> {
   const scoring = scored && textMatchScoring(scored.space, scored.vector)
-  const efSearchFactor = scored && scored.space.indexed_vectors >= largeSpaceVectors ? largeSpaceEfSearchFactor : undefined
   const [nearest, matches] = await Promise.all([
-    scored ? queries.nearestChunks(sql, scored.space, scored.vector, limit, filter, efSearchFactor ? { efSearchFactor } : {}) : Promise.resolve([]),
+    scored ? queries.nearestChunks(sql, scored.space, scored.vector, limit, filter, knnOptions(scored.space)) : Promise.resolve([]),
     queries.textMatches(sql, question, limit, filter, scoring),
   ])
   const scoredMatches = matches[0]?.scored_matches ?? 0
@@ -121,6 +120,11 @@ export const wideSearchFactor = 4
  */
 export const largeSpaceVectors = 50_000
 export const largeSpaceEfSearchFactor = 1.5
+
+/** How the search's first kNN runs in this space: wider in a large one. */
+export function knnOptions(space: queries.ActiveSpaceRow): { efSearchFactor?: number } {
+  return space.indexed_vectors >= largeSpaceVectors ? { efSearchFactor: largeSpaceEfSearchFactor } : {}
+}
 
 /**
  * How the text leg feeds the vector list in this space. In a small space the HNSW answers are already
