@@ -10,6 +10,7 @@ import { AppError } from './errors.js'
 import type { AppEnv } from './http/env.js'
 import { accessLog } from './http/middleware/access-log.js'
 import { authenticate } from './http/middleware/auth.js'
+import { dropNulFromJsonBody, refuseNulInUrl } from './http/middleware/nul-characters.js'
 import { requireJsonBody } from './http/middleware/require-json.js'
 import { requireStarted } from './http/middleware/require-started.js'
 import { handleError, problemResponse } from './http/problem.js'
@@ -59,6 +60,8 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.use('/v1/*', unlessWebhook(requireJsonBody()))
   const keyCache = createKeyCache()
   app.use('/v1/*', unlessWebhook(authenticate(deps, keyCache)))
+  app.use('/v1/*', refuseNulInUrl())
+  app.use('/v1/*', unlessWebhook(dropNulFromJsonBody()))
 
   app.route('/', healthRoutes(deps))
   app.route('/', apiKeyRoutes(deps, keyCache))

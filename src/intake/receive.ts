@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
+import { withoutNulDeep } from '../storage/nul.js'
 import { enqueueJob } from '../storage/queries/jobs.js'
 import { findIntegrationByName, type IntegrationRow } from '../storage/queries/integrations.js'
 import * as inquiries from '../storage/queries/inquiries.js'
@@ -67,7 +68,8 @@ function parseBody(delivery: Delivery, log: Deps['logger']): unknown {
     throw new AppError('unsupported_media_type', `Send the webhook as application/json (got ${mediaType || 'no content type'}).`)
   }
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(delivery.rawBody))
+    // NULs cannot be stored and carry nothing in a ticket: dropped here, as for the API's JSON bodies.
+    return withoutNulDeep(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(delivery.rawBody)) as unknown)
   } catch {
     log.warn({ body: preview(delivery.rawBody) }, 'webhook refused: malformed JSON')
     throw new AppError('bad_request', 'The webhook body is not valid UTF-8 JSON.')

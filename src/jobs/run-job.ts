@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
 import { completeJob, extendLease, failJob, releaseJob, type BackoffPolicy, type Job } from '../storage/queries/jobs.js'
+import { withoutNul } from '../storage/nul.js'
 import type { Sql } from '../storage/sql.js'
 
 /**
@@ -31,8 +32,9 @@ export interface RunningJob {
   release(reason: string): Promise<void>
 }
 
+// A helpdesk's error text may carry a NUL, which the jobs table could not store (storage/nul.ts).
 const lastErrorText = (error: unknown): string =>
-  error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
+  withoutNul(error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error))
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** Starts the handler at once, with a heartbeat that keeps the lease while it runs. */

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { z } from 'zod'
 import { AppError } from '../errors.js'
+import { withoutNul } from '../storage/nul.js'
 import type { FormValues, UiEnv } from './env.js'
 import { isLabelKey, type Translate } from './i18n.js'
 
@@ -15,7 +16,8 @@ export async function readForm(c: Context<UiEnv>): Promise<FormValues> {
   const values: FormValues = {}
   for (const [name, value] of Object.entries(body)) {
     const last = Array.isArray(value) ? value[value.length - 1] : value
-    if (typeof last === 'string') values[name] = last
+    // NULs cannot be stored; see storage/nul.ts.
+    if (typeof last === 'string') values[name] = withoutNul(last)
   }
   return values
 }

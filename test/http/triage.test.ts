@@ -82,6 +82,28 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
     expect(russian.language).toBe('ru')
   })
 
+  // PostgreSQL cannot store U+0000: before, any of these answered 500 and lost the inquiry.
+  it('drops NUL characters from the JSON text and stores the rest; refuses them in a URL with 400', async () => {
+    const response = await triage({
+      subject: 'Rech\u0000nung', body: 'Meine Rechnung\u0000 ist doppelt abgebucht.', customer: { name: 'Frau\u0000 Berger' }, metadata: { 'ticket\u0000Ref': 'A\u0000-7' },
+    })
+    expect(response.status).toBe(200)
+    const { inquiryId } = (await response.json()) as Result
+    const [row] = await sql.query('SELECT subject, body, customer_name, metadata FROM inquiries WHERE id = $1', [inquiryId])
+    expect(row).toEqual({ subject: 'Rechnung', body: 'Meine Rechnung ist doppelt abgebucht.', customer_name: 'Frau Berger', metadata: { ticketRef: 'A-7' } })
+    const lead = await t.keyFor('lead')
+    const example = await t.call('POST', '/v1/examples', { key: lead, json: { examples: [{ text: `Kassen\u0000bon fehlt ${crypto.randomUUID()}`, department: 'commercial' }] } })
+    expect(await example.json()).toMatchObject({ created: 1, failed: [] })
+    // Malformed JSON stays a 400, NUL or not.
+    const malformed = await t.call('POST', '/v1/triage', { key: agent, body: '{"body":"a\\u0000', headers: { 'content-type': 'application/json' } })
+    expect(malformed.status).toBe(400)
+    for (const path of ['/v1/kb/search?q=Rech%00nung', '/v1/inquiries?q=%00', `/v1/inquiries/${inquiryId}%00`]) {
+      const refused = await t.call('GET', path, { key: agent })
+      expect(refused.status, path).toBe(400)
+      expect(((await refused.json()) as { detail: string }).detail).toMatch(/NUL/)
+    }
+  })
+
   it('rejects bad input with 422 naming the field, and stores nothing', async () => {
     const count = async () => (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM inquiries'))[0]!.n
     const before = await count()

@@ -154,6 +154,9 @@ describe('web UI', () => {
       expect(list.html).toContain('UI-Liste &lt;script&gt;alert(1)&lt;/script&gt;')
       expect(list.html).not.toContain('<script>alert(1)')
       expect((await agent.get('/ui/inquiries?q=UI-Liste&department=nonsense&cursor=x')).status).toBe(200)
+      // A NUL in a search box cannot reach the database; it is dropped.
+      expect((await agent.get('/ui/inquiries?q=UI-%00Liste')).html).toContain(`href="/ui/inquiries/${inquiry.inquiryId}"`)
+      expect((await agent.get('/ui/kb?q=Wasch%00maschine')).status).toBe(200)
       const other = inquiry.department === 'technical' ? 'commercial' : 'technical'
       expect((await agent.get(`/ui/inquiries?q=UI-Liste&department=${other}`)).html).not.toContain(inquiry.inquiryId)
 
@@ -179,7 +182,8 @@ describe('web UI', () => {
 
       const used = inquiry.suggestions[0].articleId as string
       const right = inquiry.department === 'technical' ? 'commercial' : 'technical'
-      const good = await agent.post(`${path}/feedback`, { _csrf: csrf, usedArticleId: used, edited: 'on', rating: '4', correctDepartment: right, comment: 'ok' })
+      // A NUL typed or pasted into the form cannot be stored: it is dropped.
+      const good = await agent.post(`${path}/feedback`, { _csrf: csrf, usedArticleId: used, edited: 'on', rating: '4', correctDepartment: right, comment: 'o\u0000k' })
       expect(good.status).toBe(303)
       expect(good.location).toBe(`${path}?feedback=learned#main`)
       expect((await agent.get(good.location!)).html).toContain('The correction is learned')

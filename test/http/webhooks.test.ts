@@ -139,6 +139,14 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
       expect(refused.map((record) => record.fields.body)).toEqual(['externalId=1&body=hallo', '{"externalId": "T-9", "body": ', '{"body":"Drucker druckt nicht"}', '{"externalId":"T-10","body":"   "}'])
     })
 
+    it('accepts a ticket whose text carries NUL characters, stored without them', async () => {
+      const integration = await createIntegration(t, 'generic')
+      const response = await deliver(t, integration, 'generic', genericTicket('T-nul', 'Drucker\u0000 druckt nicht', { subject: 'Dru\u0000cker' }))
+      expect(response.status).toBe(202)
+      const [row] = await t.deps.sql.query('SELECT subject, body FROM inquiries WHERE external_id = $1', ['T-nul'])
+      expect(row).toEqual({ subject: 'Drucker', body: 'Drucker druckt nicht' })
+    })
+
     it('acknowledges and ignores the webhook our own write-back caused', async () => {
       const integration = await createIntegration(t, 'generic')
       const before = await countRows(t, 'inquiries')

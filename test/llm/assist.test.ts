@@ -114,6 +114,11 @@ describe('draftReply and departmentOpinion against the fake OpenAI server', () =
     expect(user).toContain('[PHONE_1]')
   })
 
+  it('drops NUL characters from a drafted reply, which could not be stored', async () => {
+    const result = await draft({ reply: 'Guten Tag,\u0000 bitte reinigen Sie das Flusensieb [1].', citations: [1] })
+    expect(result.reply).toBe('Guten Tag, bitte reinigen Sie das Flusensieb [1].')
+  })
+
   it('needs at least one passage', async () => {
     await expect(draftReply(llm(), { inquiryText, language: 'de', passages: [] })).rejects.toThrow(RangeError)
   })

@@ -104,7 +104,8 @@ describe('examples command line', () => {
       { text: 'Der Quxolator brummt laut beim Start', department: 'technical' },
       { text: 'Quxolator Geräusch beim Einschalten', department: 'technical', language: 'de' },
       { text: 'missing department' },
-      { text: 'Quxolator macht Lärm', department: 'technical' },
+      // The NUL is dropped: PostgreSQL could not store it.
+      { text: 'Quxolator macht\u0000 Lärm', department: 'technical' },
     ]
     await writeFile(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n{broken\n`)
     const env = { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false', LOG_LEVEL: 'warn' }

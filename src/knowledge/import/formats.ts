@@ -1,6 +1,7 @@
 import { parse as parseCsvText } from 'csv-parse/sync'
 import matter from 'gray-matter'
 import { convert as htmlToText } from 'html-to-text'
+import { withoutNulDeep } from '../../storage/nul.js'
 
 /** An article as read from a file: not yet validated (the ingest step does that, per article). */
 export type RawArticle = Record<string, unknown>
@@ -59,7 +60,7 @@ export function parseJsonLines(text: string): RawArticle[] {
     .filter(({ line }) => line.length > 0)
     .map(({ line, number }) => {
       try {
-        return normalizeRecord(JSON.parse(line) as Record<string, unknown>)
+        return normalizeRecord(withoutNulDeep(JSON.parse(line) as Record<string, unknown>))
       } catch {
         throw new Error(`line ${number} is not valid JSON`)
       }

@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { withoutNulDeep } from '../../storage/nul.js'
 import { parseArticles, supportedExtensions, type RawArticle } from './formats.js'
 
 export interface FileArticles {
@@ -43,7 +44,7 @@ export async function readJsonLines(path: string | URL): Promise<unknown[]> {
   return text.split('\n').flatMap((line, index) => {
     if (!line.trim()) return []
     try {
-      return [JSON.parse(line) as unknown]
+      return [withoutNulDeep(JSON.parse(line) as unknown)]
     } catch {
       throw new Error(`${String(path)} line ${index + 1} is not valid JSON`)
     }

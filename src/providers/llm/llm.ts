@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { withoutNulDeep } from '../../storage/nul.js'
 
 /** One structured-output call: the model must answer JSON that `schema` accepts. */
 export interface LlmRequest<T> {
@@ -51,7 +52,8 @@ export class LlmError extends Error {
 export function parseModelOutput<T>(content: string, schema: z.ZodType<T>, schemaName: string): T {
   let json: unknown
   try {
-    json = JSON.parse(content)
+    // A NUL in a drafted reply could not be stored with the result (storage/nul.ts).
+    json = withoutNulDeep(JSON.parse(content) as unknown)
   } catch (error) {
     throw new LlmError('invalid_output', `model answer for ${schemaName} is not JSON (${content.length} characters)`, { cause: error })
   }

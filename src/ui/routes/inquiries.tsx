@@ -4,6 +4,7 @@ import { isUuid } from '../../auth/api-keys.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import { recordFeedback } from '../../leads/feedback.js'
+import { withoutNul } from '../../storage/nul.js'
 import { findStoredInquiry, listFeedback, listInquiries, type InquiryListFilter } from '../../storage/queries/inquiries.js'
 import type { FormValues, UiEnv } from '../env.js'
 import { fieldErrorsOf, validateForm, type FieldErrors } from '../forms.js'
@@ -16,7 +17,8 @@ const pageSize = 25
 
 /** Filters from the query string; a value the list does not know is treated as "any". */
 function filterOf(query: Record<string, string>): Omit<InquiryListFilter, 'limit'> {
-  const q = query.q?.trim().slice(0, 200)
+  // A NUL pasted into the search box cannot reach the database (storage/nul.ts).
+  const q = withoutNul(query.q ?? '').trim().slice(0, 200)
   return {
     status: query.status === 'received' || query.status === 'triaged' ? query.status : undefined,
     department: query.department === 'technical' || query.department === 'commercial' ? query.department : undefined,

@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js'
 import { getArticle } from '../../knowledge/articles.js'
 import { publishArticle } from '../../knowledge/publish.js'
 import { searchKnowledge } from '../../knowledge/search.js'
+import { withoutNul } from '../../storage/nul.js'
 import { listArticles } from '../../storage/queries/knowledge.js'
 import type { UiEnv } from '../env.js'
 import { signedIn } from '../middleware.js'
@@ -28,7 +29,7 @@ export function knowledgeUiRoutes(deps: Deps) {
     .use('/kb/articles/:id/publish', leads)
     .use('/kb/*', signedIn(deps))
     .get('/kb', async (c) => {
-      const q = (c.req.query('q') ?? '').trim().slice(0, 2000)
+      const q = withoutNul(c.req.query('q') ?? '').trim().slice(0, 2000)
       const asked = c.req.query('department')
       const department = asked === 'technical' || asked === 'commercial' ? asked : ''
       const result = q ? await searchKnowledge(deps, { q, k: resultCount, ...(department ? { department } : {}), signal: c.req.raw.signal }) : undefined
