@@ -125,6 +125,11 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
       const problem = (await response.json()) as { errors: Array<{ field: string; message: string }> }
       expect(JSON.stringify(problem.errors), field).toContain(field)
     }
+    // Thousands of nested arrays used to overflow the stack while the inquiry was stored: 500.
+    const deep = `{"body":"ok","metadata":{"deep":${'['.repeat(5000)}${']'.repeat(5000)}}}`
+    const tooDeep = await t.call('POST', '/v1/triage', { key: agent, body: deep, headers: { 'content-type': 'application/json' } })
+    expect(tooDeep.status).toBe(422)
+    expect(((await tooDeep.json()) as { errors: unknown[] }).errors).toEqual([{ field: 'metadata', message: 'must not nest objects or arrays more than 16 levels deep' }])
     expect(await count()).toBe(before)
   })
 
