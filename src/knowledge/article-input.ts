@@ -28,7 +28,8 @@ export const ArticleInputSchema = z
       .default('en'),
     department: z.enum(departments).default('both'),
     tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
-    url: z.string().url().max(2000).optional(),
+    // Shown to agents as a link and written into helpdesk notes: javascript: or data: URLs must not get in.
+    url: z.string().url().max(2000).refine((url) => /^https?:\/\//i.test(url), 'must be an http or https URL').optional(),
   })
   .strict()
 

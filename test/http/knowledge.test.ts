@@ -54,10 +54,12 @@ describe.each(testDatabases)('knowledge-base API [$name]', (database) => {
   it('answers 422 naming the fields when no article could be written, and for a bad envelope', async () => {
     await setup()
     const lead = await t.keyFor('lead')
-    const none = await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [article('x', { body: '   ' }), article('y', { language: 'german' })] } })
+    const scripted = { url: 'javascript:alert(document.cookie)' }
+    const none = await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [article('x', { body: '   ' }), article('y', { language: 'german' }), article('s', scripted)] } })
     expect(none.status).toBe(422)
-    const problem = (await none.json()) as { errors: Array<{ field: string }> }
-    expect(problem.errors.map((error) => error.field)).toEqual(['articles.0.body', 'articles.1.language'])
+    const problem = (await none.json()) as { errors: Array<{ field: string; message: string }> }
+    expect(problem.errors.map((error) => error.field)).toEqual(['articles.0.body', 'articles.1.language', 'articles.2.url'])
+    expect(problem.errors[2]!.message).toBe('must be an http or https URL')
     expect((await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [] } })).status).toBe(422)
     expect((await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: Array.from({ length: 501 }, (_, i) => article(`n${i}`)) } })).status).toBe(422)
     expect((await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [article('z')], extra: true } })).status).toBe(422)
