@@ -5,19 +5,19 @@ import * as queries from '../storage/queries/integrations.js'
 import type { IntegrationRow } from '../storage/queries/integrations.js'
 import { parseStandardWebhookSecret } from '../webhooks/standard-webhooks.js'
 import { webhookTypes } from '../webhooks/types.js'
+import { webUrl } from '../web-url.js'
 
 // An integration is one helpdesk connection: how its webhooks are verified (the secret) and how results
 // go back (API base URL and token, or a callback URL). Secrets never leave through the API or the logs.
 
 const namePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/
-const httpUrl = z.string().max(2000).url().refine((value) => /^https?:\/\//i.test(value), 'must be an http:// or https:// URL')
 const groupName = z.string().trim().min(1).max(200)
 const DepartmentGroupsSchema = z.object({ technical: groupName.optional(), commercial: groupName.optional() }).strict()
 
 const changeableFields = {
   secret: z.string().min(16, 'must be at least 16 characters long').max(500),
-  callbackUrl: httpUrl.nullable().optional().openapi({ description: 'generic: where the signed triage result is POSTed' }),
-  apiBaseUrl: httpUrl.nullable().optional().openapi({ description: 'helpdesks: the REST API root, e.g. https://example.zendesk.com' }),
+  callbackUrl: webUrl.nullable().optional().openapi({ description: 'generic: where the signed triage result is POSTed' }),
+  apiBaseUrl: webUrl.nullable().optional().openapi({ description: 'helpdesks: the REST API root, e.g. https://example.zendesk.com' }),
   apiToken: z.string().min(1).max(2000).nullable().optional().openapi({ description: 'Never returned. Zendesk: "agent@example.com/token:<token>" or an OAuth token' }),
   departmentGroups: DepartmentGroupsSchema.optional().openapi({ description: 'The helpdesk group each department is assigned to on write-back' }),
 }

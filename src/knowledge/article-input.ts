@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { webUrl } from '../web-url.js'
 
 export const departments = ['technical', 'commercial', 'both'] as const
 export type ArticleDepartment = (typeof departments)[number]
@@ -28,8 +29,7 @@ export const ArticleInputSchema = z
       .default('en'),
     department: z.enum(departments).default('both'),
     tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
-    // Shown to agents as a link and written into helpdesk notes: javascript: or data: URLs must not get in.
-    url: z.string().url().max(2000).refine((url) => /^https?:\/\//i.test(url), 'must be an http or https URL').optional(),
+    url: webUrl.optional(),
   })
   .strict()
 

@@ -211,6 +211,8 @@ describe.each(testDatabases)('/v1/integrations [$name]', (database) => {
       { what: 'apiBaseUrl on a generic integration', body: () => ({ ...valid(), type: 'generic', secret: secretFor('generic'), apiBaseUrl: 'https://example.com', apiToken: 'token-123' }), field: 'apiBaseUrl' },
       { what: 'a non-http callbackUrl', body: () => ({ ...valid(), type: 'generic', secret: secretFor('generic'), callbackUrl: 'ftp://example.com/triage' }), field: 'callbackUrl' },
       { what: 'a non-http apiBaseUrl', body: () => ({ ...valid(), apiBaseUrl: 'javascript:alert(1)', apiToken: 'token-123' }), field: 'apiBaseUrl' },
+      // It would be returned by every GET: credentials go in apiToken, which never is.
+      { what: 'an apiBaseUrl with a password', body: () => ({ ...valid(), apiBaseUrl: 'https://agent:secret@example.zendesk.com', apiToken: 'token-123' }), field: 'apiBaseUrl' },
       { what: 'an unknown department in departmentGroups', body: () => ({ ...valid(), departmentGroups: { legal: 'Lawyers' } }), field: 'departmentGroups' },
     ]
     it.each(cases)('422 naming $field for $what; nothing created', async ({ body, field }) => {

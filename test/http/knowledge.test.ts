@@ -59,7 +59,7 @@ describe.each(testDatabases)('knowledge-base API [$name]', (database) => {
     expect(none.status).toBe(422)
     const problem = (await none.json()) as { errors: Array<{ field: string; message: string }> }
     expect(problem.errors.map((error) => error.field)).toEqual(['articles.0.body', 'articles.1.language', 'articles.2.url'])
-    expect(problem.errors[2]!.message).toBe('must be an http or https URL')
+    expect(problem.errors[2]!.message).toBe('must be an http:// or https:// URL')
     expect((await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [] } })).status).toBe(422)
     expect((await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: Array.from({ length: 501 }, (_, i) => article(`n${i}`)) } })).status).toBe(422)
     expect((await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [article('z')], extra: true } })).status).toBe(422)
