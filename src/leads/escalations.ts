@@ -196,8 +196,19 @@ export async function resolveEscalation(deps: LeadDeps, principal: Principal, id
 }
 
 /** The lead's reply as a draft article; invisible to search until published. */
+// As long as a title a lead may give (articleTitle): an inquiry's subject may run to 1 000 characters.
+const maxDerivedTitle = 300
+
+/** The text cut to a title's length, at a word boundary when there is one, with an ellipsis. */
+function shortTitle(text: string): string {
+  if (text.length <= maxDerivedTitle) return text
+  const cut = text.slice(0, maxDerivedTitle - 1)
+  const lastSpace = cut.lastIndexOf(' ')
+  return `${(lastSpace > maxDerivedTitle / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`
+}
+
 async function draftArticle(deps: LeadDeps, row: EscalationRow, input: z.infer<typeof ResolveSchema>): Promise<string> {
-  const title = input.articleTitle ?? row.inquiry_subject?.trim() ?? row.inquiry_body.trim().split(/\s+/).slice(0, 10).join(' ')
+  const title = input.articleTitle ?? shortTitle(row.inquiry_subject?.trim() || row.inquiry_body.trim().split(/\s+/).slice(0, 10).join(' '))
   const result = await upsertArticles(deps, [{
     externalId: `escalation:${row.id}`,
     title: title.length >= 3 ? title : `Answer to case ${row.id.slice(0, 8)}`,

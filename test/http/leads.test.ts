@@ -188,6 +188,17 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
       expect(similar.suggestions.map((suggestion: Json) => suggestion.articleId)).toContain(articleId)
     })
 
+    it('titles the draft after the inquiry when the lead gives no title, cut to 300 characters', async () => {
+      // A subject may run to 1 000 characters; an article title to 500. Before, this answered 422 about the reply.
+      const subject = `Anwalt eingeschaltet wegen ${'Rechnungsfehler '.repeat(60)}`.trim()
+      const inquiry = await triage({ subject, body: 'Ich habe meinen Anwalt eingeschaltet. Die Rechnung ist falsch!' })
+      const resolved = await call('lead', 'POST', `/v1/escalations/${inquiry.escalation.id as string}/resolve`, { resolution: 'erledigt', reply: 'Wir haben die Rechnung korrigiert und Ihnen eine Gutschrift geschickt.', addToKnowledgeBase: true })
+      expect(resolved.status).toBe(200)
+      const [article] = await sql.query<{ title: string }>('SELECT title FROM kb_articles WHERE id = $1', [resolved.body.kbArticleId])
+      expect(article!.title.length).toBeLessThanOrEqual(300)
+      expect(article!.title).toMatch(/^Anwalt eingeschaltet wegen Rechnungsfehler .*Rechnungsfehler…$/)
+    })
+
     it('marks overdue cases and lists only them with overdue=true', async () => {
       const inquiry = await triage(angryLegal(3))
       const id = inquiry.escalation.id as string
