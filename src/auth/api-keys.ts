@@ -1,9 +1,18 @@
+import { z } from '@hono/zod-openapi'
 import type { Clock } from '../clock.js'
 import { AppError } from '../errors.js'
 import type { Sql } from '../storage/sql.js'
 import * as queries from '../storage/queries/api-keys.js'
 import { constantTimeEqual, randomToken, sha256Hex } from './crypto.js'
-import type { Principal, Role } from './roles.js'
+import { roles, type Principal, type Role } from './roles.js'
+
+/** A key to create, as the API and `npm run keys` take it: one schema, so both refuse the same input. */
+export const ApiKeyInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).openapi({ example: 'Zammad production' }),
+    role: z.enum(roles).openapi({ example: 'integration' }),
+  })
+  .strict()
 
 /** The name under which ADMIN_API_KEY is stored; a changed variable revokes the previous one. */
 export const bootstrapKeyName = 'bootstrap admin (ADMIN_API_KEY)'

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
-import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.js'
-import { roles, type Role } from '../auth/roles.js'
+import { ApiKeyInputSchema, createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.js'
+import { roles } from '../auth/roles.js'
 import { runCommand, UsageError } from './node-deps.js'
 
 const usage = `usage:
@@ -19,7 +19,9 @@ function parseCommand(argv: string[]) {
   if (command === 'create') {
     if (!values.role || !(roles as readonly string[]).includes(values.role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`)
     if (!values.name?.trim()) throw new UsageError('--name is required')
-    return { command, role: values.role as Role, name: values.name.trim() } as const
+    const input = ApiKeyInputSchema.safeParse({ name: values.name, role: values.role })
+    if (!input.success) throw new UsageError(input.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; '))
+    return { command, ...input.data } as const
   }
   if (command === 'list') return { command } as const
   if (command === 'revoke' && rest.length === 1) return { command, id: rest[0]! } as const

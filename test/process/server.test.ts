@@ -109,6 +109,13 @@ describe('keys CLI', () => {
     expect(badRole.code).toBe(2)
     expect(badRole.output).toMatch(/--role must be one of integration, agent, lead, admin/)
     expect((await runCli('src/entry/keys-cli.ts', env, ['frobnicate'])).code).toBe(2)
+    // The API's own limit, checked before the database (it used to print the database's constraint error).
+    const longName = await runCli('src/entry/keys-cli.ts', env, ['create', '--role', 'agent', '--name', 'n'.repeat(201)])
+    expect(longName.code).toBe(2)
+    expect(longName.output).toMatch(/--name: Too big: expected string to have <=200 characters/)
+    const migrateTypo = await runCli('src/entry/migrate-cli.ts', env, ['--dry-run'])
+    expect(migrateTypo.code).toBe(2)
+    expect(migrateTypo.output).toMatch(/takes no arguments/)
     const unknown = await runCli('src/entry/keys-cli.ts', env, ['revoke', '00000000-0000-4000-8000-000000000000'])
     expect(unknown.code).toBe(3)
     expect(unknown.output).toMatch(/No API key with id/)

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { createApiKey, listApiKeys, revokeApiKey } from '../../auth/api-keys.js'
+import { ApiKeyInputSchema, createApiKey, listApiKeys, revokeApiKey } from '../../auth/api-keys.js'
 import type { KeyCache } from '../../auth/key-cache.js'
 import { roles } from '../../auth/roles.js'
 import type { Deps } from '../../deps.js'
@@ -7,13 +7,7 @@ import { createRouter } from '../router.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
 
-const CreateApiKeySchema = z
-  .object({
-    name: z.string().trim().min(1).max(200).openapi({ example: 'Zammad production' }),
-    role: z.enum(roles).openapi({ example: 'integration' }),
-  })
-  .strict()
-  .openapi('CreateApiKey')
+const CreateApiKeySchema = ApiKeyInputSchema.openapi('CreateApiKey')
 
 const ApiKeySchema = z
   .object({
