@@ -14,8 +14,11 @@ const usage = 'usage: npm run kb:import -- <file or folder> [--draft] [--batch 1
 await runMain(async () => {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { draft: { type: 'boolean' }, batch: { type: 'string' } } })
   const batchSize = Number(values.batch ?? 100)
-  if (positionals.length !== 1 || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 500) {
-    process.stderr.write(`${usage}\n`)
+  const problem = positionals.length !== 1
+    ? `give exactly one file or folder (got ${positionals.length})`
+    : !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 500 ? '--batch must be a whole number from 1 to 500' : undefined
+  if (problem) {
+    process.stderr.write(`error: ${problem}\n${usage}\n`)
     return 2
   }
   const files = await listArticleFiles(positionals[0]!).catch((error: Error) => {

@@ -2,11 +2,13 @@ import { SingleBar, Presets } from 'cli-progress'
 import { reindexKnowledge } from '../knowledge/reindex.js'
 import { selectEmbeddings } from '../providers/embeddings/select.js'
 import { prepareForCommand } from '../startup.js'
-import { buildNodeDeps, runMain } from './node-deps.js'
+import { buildNodeDeps, refuseArguments, runMain } from './node-deps.js'
 
 // npm run kb:reindex: embeds every chunk into the configured space, then makes it the active one.
 // Searches keep using the previous space until the switch, so it can run while the service serves.
 await runMain(async () => {
+  const refused = refuseArguments('kb:reindex')
+  if (refused) return refused
   const deps = await buildNodeDeps()
   try {
     await prepareForCommand(deps, () => selectEmbeddings(deps.config, deps.logger))

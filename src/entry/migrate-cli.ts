@@ -1,15 +1,12 @@
 import { readMigrationStatus } from '../storage/migrate.js'
 import { describeDatabase } from '../storage/open.js'
 import { prepareDatabase } from '../storage/prepare.js'
-import { buildNodeDeps, runMain } from './node-deps.js'
+import { buildNodeDeps, refuseArguments, runMain } from './node-deps.js'
 
 // npm run migrate: applies pending migrations (waiting for the database like the server does) and reports.
 await runMain(async () => {
-  // An argument it does not take (a --dry-run, say) must not apply the migrations anyway.
-  if (process.argv.length > 2) {
-    process.stderr.write(`error: npm run migrate takes no arguments (got ${process.argv.slice(2).join(' ')})\nusage: npm run migrate\n`)
-    return 2
-  }
+  const refused = refuseArguments('migrate')
+  if (refused) return refused
   const deps = await buildNodeDeps()
   try {
     const before = await readMigrationStatus(deps.sql, deps.migrations).catch(() => undefined)

@@ -1,10 +1,12 @@
 import { parseConfig } from '../config.js'
 import { createTransformersEmbedder } from '../providers/embeddings/transformers.js'
-import { runMain } from './node-deps.js'
+import { refuseArguments, runMain } from './node-deps.js'
 
 // npm run model:download: fetches the configured model (default Xenova/multilingual-e5-small) into the
 // cache, so later starts load it offline. Needs access to the Hugging Face hub.
 await runMain(async () => {
+  const refused = refuseArguments('model:download')
+  if (refused) return refused
   const config = parseConfig(process.env)
   const seen = new Set<string>()
   const embedder = createTransformersEmbedder({

@@ -38,6 +38,17 @@ export async function runMain(main: () => Promise<number | void>): Promise<never
 export class UsageError extends Error {}
 
 /**
+ * For commands without arguments: a flag they do not take (a hopeful --dry-run, say) must not run them
+ * anyway. Returns the exit code 2 after printing the usage, or undefined when there is nothing to refuse.
+ */
+export function refuseArguments(command: string): 2 | undefined {
+  const given = process.argv.slice(2)
+  if (given.length === 0) return undefined
+  process.stderr.write(`error: npm run ${command} takes no arguments (got ${given.join(' ')})\nusage: npm run ${command}\n`)
+  return 2
+}
+
+/**
  * An admin command: arguments are checked before the database is touched (exit 2 with the usage), the
  * database is migrated and closed afterwards, and a refusal of the domain (AppError) prints its message
  * and fields and exits 3 for "not found", 1 otherwise.

@@ -50,6 +50,15 @@ describe('knowledge-base command line and start-up', () => {
     expect(missing.code).toBe(1)
     expect(missing.output).toMatch(/cannot read \/nonexistent\/folder/)
     expect((await runCli('src/entry/kb-import-cli.ts', env, [])).code).toBe(2)
+    const badBatch = await runCli('src/entry/kb-import-cli.ts', env, ['/tmp', '--batch', 'many'])
+    expect(badBatch).toMatchObject({ code: 2, output: expect.stringMatching(/--batch must be a whole number from 1 to 500/) })
+    // Commands without arguments refuse one instead of running anyway.
+    for (const [cli, command] of [['kb-reindex-cli', 'kb:reindex'], ['model-download-cli', 'model:download'], ['migrate-cli', 'migrate']]) {
+      const refused = await runCli(`src/entry/${cli}.ts`, env, ['--dry-run'])
+      expect(refused, cli).toMatchObject({ code: 2, output: expect.stringContaining(`npm run ${command} takes no arguments (got --dry-run)`) })
+    }
+    const worker = await runCli('src/entry/worker-cli.ts', env, ['--threads', '4'])
+    expect(worker).toMatchObject({ code: 2, output: expect.stringMatching(/unknown argument --threads/) })
   })
 
   it('loads the demo knowledge base at the first start and re-indexes into a new space with kb:reindex', async () => {
