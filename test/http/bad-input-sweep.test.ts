@@ -8,6 +8,7 @@ import type { Sql } from '../../src/storage/sql.js'
 import type { TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
 import { openSeeded } from '../helpers/seed.js'
+import { uiClient } from '../helpers/ui-client.js'
 
 type Json = Record<string, unknown>
 
@@ -126,4 +127,39 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
     }
     expect(serverErrors).toEqual([])
   }, 120_000)
+
+  it('the web UI: every form field odd, odd query values and ids, odd sign-in keys (HTML pages, no 5xx)', async () => {
+    const lead = uiClient(t)
+    await lead.signIn(await t.keyFor('lead'))
+    const csrf = await lead.csrf()
+    const odd = ['', ' ', 'x'.repeat(60_000), 'a\u0000b', '🔥', '<script>', 'on', '-1', '1e400', '00000000-0000-4000-8000-000000000000', 'technical', 'none', '%00']
+    const record = (what: string, status: number) => void (status >= 500 && serverErrors.push(`${status} ${what.slice(0, 160)}`))
+    const forms: Array<[(ids: { inquiryId: string; escalationId: string }) => string, Record<string, string>]> = [
+      [({ inquiryId }) => `/ui/inquiries/${inquiryId}/feedback`, { usedArticleId: 'none', edited: 'on', rating: '3', correctDepartment: 'commercial', comment: 'Passt.' }],
+      [({ escalationId }) => `/ui/escalations/${escalationId}/resolve`, { resolution: 'Erledigt.', finalDepartment: 'commercial', reply: 'Die Antwort.', addToKnowledgeBase: 'on', articleTitle: 'Titel' }],
+      [({ escalationId }) => `/ui/escalations/${escalationId}/reassign`, { toKeyId: '00000000-0000-4000-8000-000000000000' }],
+      [({ escalationId }) => `/ui/escalations/${escalationId}/claim`, {}],
+    ]
+    for (const [pathOf, valid] of forms) {
+      for (const field of [...Object.keys(valid), 'unknownField', 'next']) {
+        for (const value of odd) {
+          const path = pathOf(await escalated())
+          record(`POST ${path} ${field}=${value.slice(0, 20)}`, (await lead.post(path, { _csrf: csrf, ...valid, [field]: value })).status)
+        }
+      }
+    }
+    for (const page of ['/ui', '/ui/inquiries', '/ui/escalations', '/ui/kb', '/ui/kb/drafts']) {
+      for (const parameter of ['q', 'department', 'status', 'overdue', 'cursor', 'lang', 'done', 'feedback']) {
+        for (const value of oddQueryValues) record(`GET ${page}?${parameter}=${value.slice(0, 20)}`, (await lead.get(`${page}?${parameter}=${value}`)).status)
+      }
+    }
+    for (const page of ['/ui/inquiries/', '/ui/escalations/', '/ui/kb/articles/']) for (const id of oddIds) record(`GET ${page}${id.slice(0, 20)}`, (await lead.get(page + id)).status)
+    const visitor = uiClient(t)
+    for (const key of odd) {
+      const signIn = await visitor.get('/ui/sign-in')
+      const token = /name="_csrf" value="([^"]+)"/.exec(signIn.html)?.[1] ?? ''
+      record(`sign-in key=${key.slice(0, 20)}`, (await visitor.post('/ui/sign-in', { _csrf: token, key, next: key })).status)
+    }
+    expect(serverErrors).toEqual([])
+  }, 300_000)
 })
