@@ -10,4 +10,4 @@ export const webUrl = z
   .max(2000)
   .url()
   .refine((value) => /^https?:\/\//i.test(value), 'must be an http:// or https:// URL')
-  .refine((value) => !URL.canParse(value) || (!new URL(value).username && !new URL(value).password), 'must not contain a user name or password; use apiToken')
+  .refine((value) => !URL.canParse(value) || (!new URL(value).username && !new URL(value).password), 'must not contain a user name or password')

@@ -195,7 +195,6 @@ export async function resolveEscalation(deps: LeadDeps, principal: Principal, id
   return resolved
 }
 
-/** The lead's reply as a draft article; invisible to search until published. */
 // As long as a title a lead may give (articleTitle): an inquiry's subject may run to 1 000 characters.
 const maxDerivedTitle = 300
 
@@ -207,6 +206,7 @@ function shortTitle(text: string): string {
   return `${(lastSpace > maxDerivedTitle / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`
 }
 
+/** The lead's reply as a draft article; invisible to search until published. */
 async function draftArticle(deps: LeadDeps, row: EscalationRow, input: z.infer<typeof ResolveSchema>): Promise<string> {
   const title = input.articleTitle ?? shortTitle(row.inquiry_subject?.trim() || row.inquiry_body.trim().split(/\s+/).slice(0, 10).join(' '))
   const result = await upsertArticles(deps, [{
