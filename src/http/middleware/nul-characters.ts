@@ -20,14 +20,16 @@ export function refuseNulInUrl(): MiddlewareHandler<AppEnv> {
 export function dropNulFromJsonBody(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.raw.body !== null && /json/i.test(c.req.header('content-type') ?? '')) {
-      const text = await c.req.raw.clone().text()
+      // Read once: Hono keeps the text, and the route's validator parses that instead of reading again.
+      const text = await c.req.text()
       // Inside JSON a NUL can only be written as the escape \u0000; most bodies have none.
       const cleaned = /\\u0000/.test(text) ? cleanedJson(text) : undefined
       if (cleaned !== undefined) {
         const headers = new Headers(c.req.raw.headers)
         headers.delete('content-length')
-        // As Hono's bodyLimit does: the route reads the replaced request.
-        c.req.raw = new Request(c.req.raw, { body: cleaned, headers })
+        // As Hono's bodyLimit does, the route reads a replaced request; the kept text is dropped with it.
+        c.req.raw = new Request(c.req.raw.url, { method: c.req.method, body: cleaned, headers })
+        c.req.bodyCache = {}
       }
     }
     await next()
