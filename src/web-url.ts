@@ -10,4 +10,5 @@ export const webUrl = z
   .max(2000)
   .url()
   .refine((value) => /^https?:\/\//i.test(value), 'must be an http:// or https:// URL')
-  .refine((value) => !URL.canParse(value) || (!new URL(value).username && !new URL(value).password), 'must not contain a user name or password')
+  // An @ before the first / ? or # is a user name (and password) in the authority.
+  .refine((value) => !/^https?:\/\/[^/?#]*@/i.test(value), 'must not contain a user name or password')
