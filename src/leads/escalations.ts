@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { isUuid } from '../auth/api-keys.js'
 import type { Principal } from '../auth/roles.js'
+import { cutAtWord } from '../cut-text.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { upsertArticles } from '../knowledge/ingest.js'
@@ -198,17 +199,9 @@ export async function resolveEscalation(deps: LeadDeps, principal: Principal, id
 // As long as a title a lead may give (articleTitle): an inquiry's subject may run to 1 000 characters.
 const maxDerivedTitle = 300
 
-/** The text cut to a title's length, at a word boundary when there is one, with an ellipsis. */
-function shortTitle(text: string): string {
-  if (text.length <= maxDerivedTitle) return text
-  const cut = text.slice(0, maxDerivedTitle - 1)
-  const lastSpace = cut.lastIndexOf(' ')
-  return `${(lastSpace > maxDerivedTitle / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`
-}
-
 /** The lead's reply as a draft article; invisible to search until published. */
 async function draftArticle(deps: LeadDeps, row: EscalationRow, input: z.infer<typeof ResolveSchema>): Promise<string> {
-  const title = input.articleTitle ?? shortTitle(row.inquiry_subject?.trim() || row.inquiry_body.trim().split(/\s+/).slice(0, 10).join(' '))
+  const title = input.articleTitle ?? cutAtWord(row.inquiry_subject?.trim() || row.inquiry_body.trim().split(/\s+/).slice(0, 10).join(' '), maxDerivedTitle)
   const result = await upsertArticles(deps, [{
     externalId: `escalation:${row.id}`,
     title: title.length >= 3 ? title : `Answer to case ${row.id.slice(0, 8)}`,

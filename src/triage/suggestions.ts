@@ -1,3 +1,4 @@
+import { cutAtWord } from '../cut-text.js'
 import type { SearchHit } from '../knowledge/search.js'
 import type { EmbeddingSpace } from '../providers/embeddings/embedder.js'
 import { replyTemplate } from '../../prompts/reply-template.js'
@@ -53,5 +54,5 @@ export function templateSuggestions(hits: SearchHit[], context: { language: stri
 
 function shorten(text: string): string {
   const flat = text.replace(/^#{1,6}\s+/gm, '').replace(/\s+/g, ' ').trim()
-  return flat.length <= snippetLength ? flat : `${flat.slice(0, flat.lastIndexOf(' ', snippetLength))} …`
+  return cutAtWord(flat, snippetLength)
 }
