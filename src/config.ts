@@ -78,6 +78,7 @@ const configShape = {
   NO_KNOWLEDGE_SIMILARITY: setting(z.coerce.number().min(0).max(1).optional()),
   REPEAT_CONTACT_COUNT: setting(z.coerce.number().int().min(2).max(100).default(3)),
   REPEAT_CONTACT_DAYS: setting(z.coerce.number().int().min(1).max(365).default(14)),
+  SAFETY_ARTICLE_TAG: setting(z.string().trim().min(1).max(100).default('safety')),
   SLA_FIRST_RESPONSE_HOURS: setting(jsonSetting(z.partialRecord(z.enum(['standard', 'premium', 'key_account']), z.number().positive())).default({})),
   TRAINING_LOAD_DEFAULTS: setting(z.enum(['true', 'false']).default('true')),
   KB_LOAD_DEMO: setting(z.enum(['true', 'false']).default('true')),
@@ -154,6 +155,8 @@ export interface Config {
     repeatContactDays: number
     slaFirstResponseHours: Partial<Record<'standard' | 'premium' | 'key_account', number>>
     loadDefaultExamples: boolean
+    /** Knowledge-base tag of the articles put first when an inquiry reports a hazard (`safety`). */
+    safetyArticleTag: string
   }
 }
 
@@ -230,6 +233,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       repeatContactDays: env2.REPEAT_CONTACT_DAYS,
       slaFirstResponseHours: env2.SLA_FIRST_RESPONSE_HOURS,
       loadDefaultExamples: env2.TRAINING_LOAD_DEFAULTS === 'true',
+      safetyArticleTag: env2.SAFETY_ARTICLE_TAG,
     },
   }
 }

@@ -189,7 +189,8 @@ export function fuse(nearest: queries.CandidateRow[], text: queries.CandidateRow
     .map(({ bestContribution: _, ...hit }) => ({ ...hit, score: Math.round(hit.score * 1e6) / 1e6 }))
 }
 
-function toHit(row: queries.CandidateRow): SearchHit {
+/** A chunk row as a hit that no list has ranked yet. */
+export function toHit(row: Omit<queries.CandidateRow, 'score'>): SearchHit {
   return {
     articleId: row.article_id,
     externalId: row.external_id,

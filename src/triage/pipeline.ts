@@ -2,7 +2,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { leadNoticeOf, queueLeadNotice } from '../leads/notify.js'
 import type { Sql } from '../storage/sql.js'
-import { searchKnowledge, type SearchHit } from '../knowledge/search.js'
+import { searchKnowledge, toHit, type SearchHit } from '../knowledge/search.js'
 import { toSpace } from '../knowledge/spaces.js'
 import * as knowledgeQueries from '../storage/queries/knowledge.js'
 import * as inquiryQueries from '../storage/queries/inquiries.js'
@@ -12,7 +12,7 @@ import { escalationDueAt, type EscalationDecision } from './escalation/score.js'
 import { detectSignals } from './escalation/signals.js'
 import { detectLanguage } from './language.js'
 import { draftWithLlm, secondOpinion, type SecondOpinion } from './llm-step.js'
-import { defaultNoKnowledgeSimilarity, isRelevant, templateSuggestions, type Suggestion } from './suggestions.js'
+import { defaultNoKnowledgeSimilarity, isRelevant, templateSuggestions, withSafetyArticleFirst, type Suggestion } from './suggestions.js'
 import type { TriageInput } from './triage-input.js'
 
 export interface TriageResult {
@@ -100,7 +100,10 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const retrieval = retrieve(deps, text, language.language, vector!, degraded)
   const signals = detectSignals(text, { tier: input.customer?.tier })
   const signalled = performance.now()
-  const [local, hits] = await Promise.all([classification, retrieval])
+  const safetyArticle = signals.some((signal) => signal.code === 'safety')
+    ? knowledgeQueries.nearestTaggedChunk(deps.sql, active, vector!, { tag: deps.config.triage.safetyArticleTag, language: language.language })
+    : undefined
+  const [local, hits, safetyRow] = await Promise.all([classification, retrieval, safetyArticle])
   const retrieved = performance.now()
   const opinion = await secondOpinion(deps, { text, language: language.language, customerName: input.customer?.name, prediction: local }, llmState)
   // An LLM's confidence is not calibrated; capped so it never looks surer than a calibrated answer.
@@ -109,12 +112,13 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const threshold = deps.config.triage.noKnowledgeSimilarity ?? defaultNoKnowledgeSimilarity[active.provider as keyof typeof defaultNoKnowledgeSimilarity] ?? 0.3
   const relevant = hits.filter((hit) => isRelevant(hit, threshold)).slice(0, suggestionCount)
   const noKnowledge = relevant.length === 0 ? describeNoKnowledge(hits, threshold) : undefined
+  const suggested = safetyRow ? withSafetyArticleFirst(relevant, safetyHit(safetyRow, hits), suggestionCount) : relevant
   const assessing = performance.now()
   const decision = assessEscalation(deps, input, { signals, confidence: local.confidence, noKnowledge, earlierContacts: await earlierContacts })
   const assessed = performance.now()
   const suggestions = await draftWithLlm(
     deps.llm,
-    { text, language: language.language, customerName: input.customer?.name, suggestions: templateSuggestions(relevant, { language: language.language, customerName: input.customer?.name }), passages: relevant.map((hit) => hit.snippet) },
+    { text, language: language.language, customerName: input.customer?.name, suggestions: templateSuggestions(suggested, { language: language.language, customerName: input.customer?.name }), passages: suggested.map((hit) => hit.snippet) },
     llmState,
   )
 
@@ -157,6 +161,12 @@ async function retrieve(deps: TriageDeps, text: string, language: string, vector
   degraded.push(...inLanguage.degraded)
   if (inLanguage.results.length > 0) return inLanguage.results
   return (await searchKnowledge(deps, { q, k: suggestionCount * 2, vector })).results
+}
+
+/** The safety article as a search hit: its section nearest the inquiry, and its place in the search when it was found there too. */
+function safetyHit(row: NonNullable<Awaited<ReturnType<typeof knowledgeQueries.nearestTaggedChunk>>>, hits: SearchHit[]): SearchHit {
+  const found = hits.find((hit) => hit.articleId === row.article_id)
+  return { ...toHit(row), score: found?.score ?? 0, vectorRank: found?.vectorRank ?? null, textRank: found?.textRank ?? null, similarity: row.score }
 }
 
 function describeNoKnowledge(hits: SearchHit[], threshold: number): string {

@@ -16,6 +16,21 @@ export interface Suggestion {
   source: 'template' | 'llm'
   /** With an LLM draft: which passages ([1] = this suggestion's article, [2] the next …) it cites. */
   citations?: number[]
+  /** Why it comes first whatever its rank: `safety`, the safety article for an inquiry reporting a hazard. */
+  pinned?: 'safety'
+}
+
+/** A search hit, optionally pinned to the top. */
+export type SuggestedHit = SearchHit & { pinned?: 'safety' }
+
+/**
+ * When an inquiry reports a hazard (smoke, a shock, water in the flat), the agent's first reply must say
+ * what to do at once, not answer the question the search matched best. So the safety article goes
+ * first and the other hits follow in their order, without repeating it.
+ */
+export function withSafetyArticleFirst(hits: SearchHit[], safety: SearchHit, count: number): SuggestedHit[] {
+  const others = hits.filter((hit) => hit.articleId !== safety.articleId)
+  return [{ ...safety, pinned: 'safety' as const }, ...others].slice(0, count)
 }
 
 /**
@@ -38,7 +53,7 @@ export function isRelevant(hit: SearchHit, threshold: number): boolean {
 const snippetLength = 280
 
 /** Suggestions built from the articles without an LLM: greeting, the answering passage, closing. */
-export function templateSuggestions(hits: SearchHit[], context: { language: string; customerName?: string | undefined }): Suggestion[] {
+export function templateSuggestions(hits: SuggestedHit[], context: { language: string; customerName?: string | undefined }): Suggestion[] {
   return hits.map((hit) => ({
     articleId: hit.articleId,
     externalId: hit.externalId,
@@ -49,6 +64,7 @@ export function templateSuggestions(hits: SearchHit[], context: { language: stri
     snippet: shorten(hit.snippet),
     reply: replyTemplate.render({ language: context.language, customerName: context.customerName, title: hit.title, passage: hit.snippet, url: hit.url }).text,
     source: 'template' as const,
+    ...(hit.pinned ? { pinned: hit.pinned } : {}),
   }))
 }
 

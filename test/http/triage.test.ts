@@ -55,6 +55,40 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
     expect(new Date(result.escalation.dueAt!).getTime() - Date.now()).toBeLessThanOrEqual(3600_000) // safety: within an hour
   })
 
+  it('puts the safety article first, at the section on the reported hazard, when an inquiry reports one', async () => {
+    type Pinned = { suggestions: Array<{ externalId: string; reply: string; pinned?: string }>; escalation: Result['escalation'] }
+    const first = async (body: string) => {
+      const result = (await (await triage({ body })).json()) as Pinned
+      const ids = result.suggestions.map((suggestion) => suggestion.externalId)
+      expect(new Set(ids).size).toBe(ids.length) // the pinned article is not repeated further down
+      expect(result.suggestions.slice(1).every((suggestion) => suggestion.pinned === undefined)).toBe(true)
+      return { ...result.suggestions[0]!, reasons: result.escalation.reasons.map((reason) => reason.code) }
+    }
+    const smoke = await first('Unsere Kaffeemaschine hat beim Einschalten geknallt und jetzt kommt Rauch raus. Was soll ich tun?')
+    expect(smoke).toMatchObject({ externalId: 'kb-de-sicherheit-rauch-stromschlag', pinned: 'safety' })
+    expect(smoke.reasons).toContain('safety')
+    expect(smoke.reply).toMatch(/^Sehr geehrte Damen und Herren,/)
+    expect(smoke.reply).toContain('Feuerwehr unter 112')
+    const shock = await first('Beim Anfassen der Waschmaschine habe ich einen Stromschlag bekommen. Ist das gefährlich?')
+    expect(shock).toMatchObject({ externalId: 'kb-de-sicherheit-rauch-stromschlag', pinned: 'safety' })
+    expect(shock.reply).toContain('ärztlich untersuchen') // the shock section, not the smoke one
+    const leak = await first('Water is pouring out of our washing machine into the hall and through the ceiling of the flat below.')
+    expect(leak).toMatchObject({ externalId: 'kb-en-water-leak', pinned: 'safety' })
+    const plain = (await (await triage({ body: 'Meine Waschmaschine WM-7 pumpt nicht ab und zeigt E18 an.' })).json()) as Pinned
+    expect(plain.suggestions.length).toBeGreaterThan(0)
+    expect(plain.suggestions.some((suggestion) => suggestion.pinned)).toBe(false)
+
+    // The team's own safety article: any article with the tag, in any case, in the inquiry's language.
+    const lead = await t.keyFor('lead')
+    const own = { externalId: 'own-charger-safety', title: 'Charger overheating', language: 'en', department: 'technical', tags: ['SAFETY'], body: '## Charger got hot or melted\n\nUnplug the charger from the wall socket at once and let it cool on a stone or metal surface. Do not use it again.' }
+    const written = (await (await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [own] } })).json()) as { items: Array<{ articleId: string }> }
+    try {
+      expect(await first('The charger of my Nordbook got so hot that the plug melted.')).toMatchObject({ externalId: 'own-charger-safety', pinned: 'safety' })
+    } finally {
+      expect((await t.call('DELETE', `/v1/kb/articles/${written.items[0]!.articleId}`, { key: lead })).status).toBe(200)
+    }
+  })
+
   it('flags the third inquiry of a customer within 14 days as repeat contact', async () => {
     const customer = { id: `C-${crypto.randomUUID()}`, email: 'kunde@example.org' }
     for (let i = 0; i < 2; i++) {

@@ -167,6 +167,18 @@ describe('web UI', () => {
       expect(page.html).toContain('<textarea id="reply-1" class="reply" readonly=""')
       expect(page.html).toMatch(/<button type="button" class="secondary" data-copy="reply-1"[^>]*hidden/)
       expect(page.html).toContain(`${Math.round(inquiry.confidence * 100)} %`)
+      expect(page.html).not.toContain('Safety first')
+    })
+
+    it('marks the safety article that comes first for an inquiry reporting a hazard', async () => {
+      const agent = await signedIn('agent')
+      const inquiry = await triage({ body: 'There is smoke coming out of my NetBox 6 router and it smells of burnt plastic.' })
+      const page = await agent.get(`/ui/inquiries/${inquiry.inquiryId}`)
+      expect(page.status).toBe(200)
+      const first = page.html.slice(page.html.indexOf('<article class="suggestion">'), page.html.indexOf('reply-1'))
+      expect(first).toContain('Safety notice – smoke, a burning smell, sparks or an electric shock')
+      expect(first).toContain('<span class="badge overdue">Safety first</span>')
+      expect(page.html.split('Safety first').length - 1).toBe(1)
     })
 
     it('re-renders the feedback form with 422, the message at the field and what was typed', async () => {

@@ -41,6 +41,15 @@ describe('the note and the tags', () => {
     expect(html).toContain('Reset-Taste 10 Sekunden gedrückt.<br>Mit freundlichen Grüßen')
   })
 
+  it('says why a pinned safety article comes first instead of its relevance', () => {
+    const base = triageResult()
+    const pinned = { ...base.suggestions[0]!, title: 'Sicherheitshinweis', score: 0, pinned: 'safety' as const }
+    const { text } = renderNote('inq-3', { ...base, suggestions: [pinned, ...base.suggestions] })
+    expect(text).toContain('1. Sicherheitshinweis (Sicherheit zuerst: die Kundin oder der Kunde meldet eine Gefahr)')
+    expect(text).toContain('2. Router zurücksetzen (Relevanz 0,82)')
+    expect(renderNote('inq-3', { ...base, language: 'en', suggestions: [pinned] }).text).toContain('1. Sicherheitshinweis (safety first: the customer reports a hazard)')
+  })
+
   it('falls back to English for other languages and says when no article fits', () => {
     const result = triageResult({ language: 'fr', department: 'commercial', suggestions: [], noKnowledge: true, escalation: { escalate: false, score: 0.35, reasons: [], id: null, dueAt: null } })
     const { text } = renderNote('inq-2', result)

@@ -17,6 +17,7 @@ const SuggestionSchema = z.object({
   articleId: z.string(), externalId: z.string(), title: z.string(), url: z.string().nullable(), score: z.number(), similarity: z.number().nullable(),
   snippet: z.string(), reply: z.string().openapi({ description: 'Ready for an agent to edit and send, in the inquiry\'s language' }), source: z.enum(['template', 'llm']),
   citations: z.array(z.number().int()).optional(),
+  pinned: z.enum(['safety']).optional().openapi({ description: 'Put first whatever its rank: `safety` is the safety article for an inquiry reporting a hazard' }),
 })
 export const TriageResultSchema = z
   .object({

@@ -276,6 +276,30 @@ export function nearestChunks(
   })
 }
 
+/**
+ * The chunk nearest the question among the published articles carrying `tag` (case-insensitive) in
+ * `language`: for the safety tag, the section on the hazard the customer reports. Such articles are few,
+ * so this compares exactly (no index). Score is the chunk's similarity, null when it has no vector in
+ * this space yet (such chunks come last, the first section first).
+ */
+export async function nearestTaggedChunk(
+  sql: Sql, space: { id: string; dimensions: number }, vector: Float32Array, filter: { tag: string; language: string },
+): Promise<(Omit<CandidateRow, 'score'> & { score: number | null }) | undefined> {
+  const dims = Math.trunc(space.dimensions)
+  const [row] = await sql.query<Omit<CandidateRow, 'score'> & { score: number | null }>(
+    `SELECT ${candidateColumns}, 1 - (e.embedding::vector(${dims}) <=> $1::vector(${dims})) AS score
+       FROM kb_articles a
+       JOIN kb_chunks c ON c.article_id = a.id
+       LEFT JOIN kb_chunk_embeddings e ON e.chunk_id = c.id AND e.space_id = $2
+      WHERE a.status = 'published' AND a.language = $4
+        AND EXISTS (SELECT 1 FROM unnest(a.tags) AS t(tag) WHERE lower(t.tag) = lower($3))
+      ORDER BY score DESC NULLS LAST, a.external_id, c.ordinal
+      LIMIT 1`,
+    [vectorLiteral(vector), space.id, filter.tag, filter.language],
+  )
+  return row
+}
+
 /** A full-text match with its cosine similarity to the question in the given space (null: no vector there yet). */
 export interface TextCandidateRow extends CandidateRow {
   similarity: number | null

@@ -50,13 +50,14 @@ const Classification: FC<{ view: View; inquiry: StoredInquiry; result: TriageRes
 }
 
 /** Suggested replies in read-only textareas (select and copy by hand), with a copy button when JavaScript runs. */
-export const Suggestions: FC<{ view: View; suggestions: Array<{ articleId: string; title: string; reply: string }> }> = ({ view: { t }, suggestions }) => (
+export const Suggestions: FC<{ view: View; suggestions: Array<{ articleId: string; title: string; reply: string; pinned?: 'safety' }> }> = ({ view: { t }, suggestions }) => (
   <section class="card" aria-labelledby="h-suggestions">
     <h2 id="h-suggestions">{t('inquiry.suggestions')}</h2>
     {suggestions.length === 0 ? <p class="muted">{t('inquiry.noSuggestions')}</p> : null}
     {suggestions.map((suggestion, index) => (
       <article class="suggestion">
         <h3>{t('inquiry.suggestion', { n: index + 1, title: suggestion.title })}</h3>
+        {suggestion.pinned === 'safety' ? <p><span class="badge overdue">{t('inquiry.safetyFirst')}</span> {t('inquiry.safetyFirstHint')}</p> : null}
         <label class="hint" for={`reply-${index + 1}`}>{t('inquiry.replyLabel', { n: index + 1 })}</label>
         <textarea id={`reply-${index + 1}`} class="reply" readonly rows={8}>{suggestion.reply}</textarea>
         <div class="actions">

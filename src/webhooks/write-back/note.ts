@@ -21,6 +21,7 @@ const labels = {
     suggestions: 'Antwortvorschläge (bitte prüfen Sie jeden Vorschlag vor dem Versenden):',
     noKnowledge: 'Kein passender Wissensartikel gefunden; bitte beantworten Sie die Anfrage selbst.',
     relevance: 'Relevanz',
+    safetyFirst: 'Sicherheit zuerst: die Kundin oder der Kunde meldet eine Gefahr',
     article: 'Artikel',
   },
   en: {
@@ -32,6 +33,7 @@ const labels = {
     suggestions: 'Suggested replies (review each before sending):',
     noKnowledge: 'No matching knowledge-base article; please answer this inquiry yourself.',
     relevance: 'relevance',
+    safetyFirst: 'safety first: the customer reports a hazard',
     article: 'Article',
   },
 } as const
@@ -93,7 +95,7 @@ function noteParts(inquiryId: string, result: TriageResult): NoteParts {
     reasonsLabel: words.reasons,
     suggestionsLabel: result.suggestions.length > 0 ? words.suggestions : words.noKnowledge,
     suggestions: result.suggestions.map((suggestion, index) => ({
-      heading: `${index + 1}. ${suggestion.title} (${words.relevance} ${decimal(suggestion.score, language)})`,
+      heading: `${index + 1}. ${suggestion.title} (${suggestion.pinned === 'safety' ? words.safetyFirst : `${words.relevance} ${decimal(suggestion.score, language)}`})`,
       reference: `${words.article}: ${suggestion.url ?? suggestion.articleId}${suggestion.url ? ` (${suggestion.articleId})` : ''}`,
       reply: suggestion.reply.trim(),
     })),
