@@ -19,7 +19,7 @@ async function trainClassifier(t: TestApp): Promise<void> {
   await t.deps.classifier.refresh(t.deps, active!)
 }
 
-// Seeding PGlite (60 articles, 414 examples) takes seconds, many on a busy machine; a dump of one
+// Seeding PGlite (62 articles, 414 examples) takes seconds, many on a busy machine; a dump of one
 // seeded database loads in a fraction of that, so each test file pays it once per worker at most.
 let seededPgliteDump: Promise<Blob> | undefined
 async function seededDump(): Promise<Blob> {
