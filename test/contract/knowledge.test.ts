@@ -62,6 +62,23 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     expect(await count('kb_chunk_embeddings')).toBe(await count('kb_chunks'))
   })
 
+  it('derives chunk ids from the content, so a rebuilt knowledge base ranks ties the same way', async () => {
+    const deps = await setup()
+    const chunkIds = async () => (await sql.query<{ id: string }>('SELECT id FROM kb_chunks ORDER BY id')).map((row) => row.id)
+    await upsertArticles(deps, [descaling, refund])
+    const first = await chunkIds()
+    expect(first).toHaveLength(3)
+    // The same content written again after a delete (a new installation, a restore) gets the same ids.
+    await sql.query('DELETE FROM kb_articles')
+    await upsertArticles(deps, [refund, descaling])
+    expect(await chunkIds()).toEqual(first)
+    // Changed text, or the same text under another title, is a new chunk with a new id.
+    await upsertArticles(deps, [{ ...refund, title: 'Erstattung' }])
+    const retitled = await chunkIds()
+    expect(retitled.filter((id) => !first.includes(id))).toHaveLength(1)
+    expect(await count('kb_chunk_embeddings')).toBe(3)
+  })
+
   it('reports each bad article with its reason and still writes the good ones', async () => {
     const deps = await setup()
     const result = await upsertArticles(deps, [

@@ -180,14 +180,21 @@ export async function upsertArticle(sql: Sql, article: ArticleWrite): Promise<{ 
 }
 
 /** Replaces an article's chunks; their full-text vectors are built here, in the article's language. */
+/**
+ * Replaces an article's chunks. A chunk's id is derived from what it holds (the article's external id
+ * and title, its place and its text), not drawn at random: searches break ties in rank by chunk id, so
+ * the same knowledge base ranks the same way in every installation and on both databases. Changed text
+ * gives a new id, so an embedding computed for the old text can never attach to the new one.
+ */
 export async function replaceChunks(sql: Sql, article: { id: string; title: string; language: string; department: string; textConfig: string }, chunks: ChunkInsert[]): Promise<string[]> {
   await sql.query('DELETE FROM kb_chunks WHERE article_id = $1', [article.id])
   if (chunks.length === 0) return []
   const rows = await sql.query<{ id: string; ordinal: number }>(
-    `INSERT INTO kb_chunks (article_id, ordinal, heading_path, content, language, department, fts)
-     SELECT $1, c.ordinal, c.heading_path, c.content, $2, $3,
+    `INSERT INTO kb_chunks (id, article_id, ordinal, heading_path, content, language, department, fts)
+     SELECT md5(concat_ws(chr(31), a.external_id, $5::text, c.ordinal, c.heading_path, c.content))::uuid, $1, c.ordinal, c.heading_path, c.content, $2, $3,
             setweight(to_tsvector($4::regconfig, $5 || ' ' || c.heading_path), 'A') || setweight(to_tsvector($4::regconfig, c.content), 'B')
        FROM unnest($6::int[], $7::text[], $8::text[]) AS c (ordinal, heading_path, content)
+       JOIN kb_articles a ON a.id = $1
      RETURNING id, ordinal`,
     [article.id, article.language, article.department, article.textConfig, article.title,
       chunks.map((chunk) => chunk.ordinal), chunks.map((chunk) => chunk.headingPath), chunks.map((chunk) => chunk.content)],
@@ -258,7 +265,7 @@ export function nearestChunks(
               LIMIT $3) n
        JOIN kb_chunks c ON c.id = n.chunk_id
        JOIN kb_articles a ON a.id = c.article_id
-      ORDER BY n.distance`,
+      ORDER BY n.distance, c.id`,
     [vectorLiteral(vector), space.id, limit, filter.departments ?? null, filter.language ?? null],
   )
   if (!options.efSearchFactor) return run(sql)
@@ -332,7 +339,7 @@ export function textMatches(
               WHERE fts @@ q
                 AND ($3::text[] IS NULL OR department = ANY($3::text[]))
                 AND ($4::text IS NULL OR language = $4)
-              ORDER BY rank DESC, id` // id: equal ranks come in the same order every time
+              ORDER BY rank DESC, id` // id (derived from the content): equal ranks come in the same order everywhere
   const joined = `JOIN kb_chunks c ON c.id = t.id
        JOIN kb_articles a ON a.id = c.article_id`
   const params = [question, limit, filter.departments ?? null, filter.language ?? null, filter.configs]
