@@ -8,7 +8,7 @@ const usage = 'usage: npm run worker [-- --concurrency <n>]\n  runs background j
 function parseConcurrency(argv: string[]): number | undefined {
   if (argv.length === 0) return undefined
   if (argv[0] !== '--concurrency') throw new Error(`unknown argument ${argv[0]}\n${usage}`)
-  const value = argv[0] === '--concurrency' && argv.length === 2 ? Number(argv[1]) : Number.NaN
+  const value = argv.length === 2 ? Number(argv[1]) : Number.NaN
   if (!Number.isInteger(value) || value < 1 || value > 64) throw new Error(`--concurrency must be a whole number from 1 to 64\n${usage}`)
   return value
 }

@@ -159,7 +159,7 @@ async function writeArticle(deps: KnowledgeDeps, entry: Prepared, status: 'draft
   const { article, offset } = entry
   return deps.sql.transaction(async (tx) => {
     const written = await queries.upsertArticle(tx, { ...article, url: article.url, status, contentHash: entry.contentHash })
-    const chunkIds = await queries.replaceChunks(tx, { id: written.id, title: article.title, language: article.language, department: article.department, textConfig: textSearchConfig(article.language) }, entry.chunks)
+    const chunkIds = await queries.replaceChunks(tx, { id: written.id, externalId: article.externalId, title: article.title, language: article.language, department: article.department, textConfig: textSearchConfig(article.language) }, entry.chunks)
     for (const embedder of embedders) {
       const spaceVectors = vectors.get(embedder.id)!.slice(offset, offset + chunkIds.length)
       await queries.insertEmbeddings(tx, embedder.id, chunkIds.map((chunkId, i) => ({ chunkId, language: article.language, department: article.department, vector: spaceVectors[i]! })))

@@ -164,7 +164,7 @@ async function retrieve(deps: TriageDeps, text: string, language: string, vector
 }
 
 /** The safety article as a search hit: its section nearest the inquiry, and its place in the search when it was found there too. */
-function safetyHit(row: NonNullable<Awaited<ReturnType<typeof knowledgeQueries.nearestTaggedChunk>>>, hits: SearchHit[]): SearchHit {
+function safetyHit(row: knowledgeQueries.TaggedChunkRow, hits: SearchHit[]): SearchHit {
   const found = hits.find((hit) => hit.articleId === row.article_id)
   return { ...toHit(row), score: found?.score ?? 0, vectorRank: found?.vectorRank ?? null, textRank: found?.textRank ?? null, similarity: row.score }
 }

@@ -179,25 +179,24 @@ export async function upsertArticle(sql: Sql, article: ArticleWrite): Promise<{ 
   return row!
 }
 
-/** Replaces an article's chunks; their full-text vectors are built here, in the article's language. */
 /**
- * Replaces an article's chunks. A chunk's id is derived from what it holds (the article's external id
- * and title, its place and its text), not drawn at random: searches break ties in rank by chunk id, so
- * the same knowledge base ranks the same way in every installation and on both databases. Changed text
- * gives a new id, so an embedding computed for the old text can never attach to the new one.
+ * Replaces an article's chunks; their full-text vectors are built here, in the article's language. A
+ * chunk's id is derived from what it holds (the article's external id and title, its place and its
+ * text), not drawn at random: searches break ties in rank by chunk id, so the same knowledge base ranks
+ * the same way in every installation and on both databases. Changed text gives a new id, so an
+ * embedding computed for the old text can never attach to the new one.
  */
-export async function replaceChunks(sql: Sql, article: { id: string; title: string; language: string; department: string; textConfig: string }, chunks: ChunkInsert[]): Promise<string[]> {
+export async function replaceChunks(sql: Sql, article: { id: string; externalId: string; title: string; language: string; department: string; textConfig: string }, chunks: ChunkInsert[]): Promise<string[]> {
   await sql.query('DELETE FROM kb_chunks WHERE article_id = $1', [article.id])
   if (chunks.length === 0) return []
   const rows = await sql.query<{ id: string; ordinal: number }>(
     `INSERT INTO kb_chunks (id, article_id, ordinal, heading_path, content, language, department, fts)
-     SELECT md5(concat_ws(chr(31), a.external_id, $5::text, c.ordinal, c.heading_path, c.content))::uuid, $1, c.ordinal, c.heading_path, c.content, $2, $3,
+     SELECT md5(concat_ws(chr(31), $9::text, $5::text, c.ordinal, c.heading_path, c.content))::uuid, $1, c.ordinal, c.heading_path, c.content, $2, $3,
             setweight(to_tsvector($4::regconfig, $5 || ' ' || c.heading_path), 'A') || setweight(to_tsvector($4::regconfig, c.content), 'B')
        FROM unnest($6::int[], $7::text[], $8::text[]) AS c (ordinal, heading_path, content)
-       JOIN kb_articles a ON a.id = $1
      RETURNING id, ordinal`,
     [article.id, article.language, article.department, article.textConfig, article.title,
-      chunks.map((chunk) => chunk.ordinal), chunks.map((chunk) => chunk.headingPath), chunks.map((chunk) => chunk.content)],
+      chunks.map((chunk) => chunk.ordinal), chunks.map((chunk) => chunk.headingPath), chunks.map((chunk) => chunk.content), article.externalId],
   )
   return rows.sort((a, b) => a.ordinal - b.ordinal).map((row) => row.id)
 }
@@ -283,6 +282,9 @@ export function nearestChunks(
   })
 }
 
+/** A chunk of a tagged article; score is its similarity, null without a vector in the space. */
+export type TaggedChunkRow = Omit<CandidateRow, 'score'> & { score: number | null }
+
 /**
  * The chunk nearest the question among the published articles carrying `tag` (case-insensitive) in
  * `language`: for the safety tag, the section on the hazard the customer reports. Such articles are few,
@@ -291,9 +293,9 @@ export function nearestChunks(
  */
 export async function nearestTaggedChunk(
   sql: Sql, space: { id: string; dimensions: number }, vector: Float32Array, filter: { tag: string; language: string },
-): Promise<(Omit<CandidateRow, 'score'> & { score: number | null }) | undefined> {
+): Promise<TaggedChunkRow | undefined> {
   const dims = Math.trunc(space.dimensions)
-  const [row] = await sql.query<Omit<CandidateRow, 'score'> & { score: number | null }>(
+  const [row] = await sql.query<TaggedChunkRow>(
     `SELECT ${candidateColumns}, 1 - (e.embedding::vector(${dims}) <=> $1::vector(${dims})) AS score
        FROM kb_articles a
        JOIN kb_chunks c ON c.article_id = a.id
