@@ -9,6 +9,9 @@ import { loadMigrationFiles } from '../src/storage/migration-files.js'
 import { createPgliteSql, type PgliteSql } from '../src/storage/pglite.js'
 import * as knowledgeQueries from '../src/storage/queries/knowledge.js'
 import { createDepartmentClassifier } from '../src/triage/classifier-service.js'
+import { createEscalationDetector } from '../src/triage/escalation/detector-service.js'
+import { readEscalationCorpus } from '../src/knowledge/import/read-files.js'
+import { createFileModelStore, modelCacheFolder } from '../src/entry/model-file-store.js'
 
 /** The eval's dependency bundle: the PGlite handle is kept so a run can dump and reload it. */
 export type EvalDeps = Deps & { sql: PgliteSql }
@@ -37,6 +40,7 @@ export async function createEvalDeps(options: { loadDataDir?: Blob } = {}): Prom
     startup: { phase: 'ready' },
     embeddings,
     classifier: createDepartmentClassifier(),
+    escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
     llm: undefined,
   }
 }

@@ -9,6 +9,10 @@ import { createEvalDeps, trainClassifier, type EvalDeps } from './deps.js'
 import { inquiryText, retrievalQueryLength } from './inquiry-text.js'
 import { percentile, rankOf, scoreBinary, scoreDepartments, scoreReasons, scoreRetrieval, type BinaryScores, type DepartmentScores, type RetrievalScores } from './scorers.js'
 import { gitCommit } from './git.js'
+import { access } from 'node:fs/promises'
+import { readEscalationCorpus } from '../src/knowledge/import/read-files.js'
+import { aloneReasons, detectorSystem, rulesSystem, runEscalationSet, trainPlainBaseline, type EscalationSetReport } from './escalation-sets.js'
+import { measureSignals, sharedDataDir, type SignalsReport } from './signals.js'
 
 /** What one case came out as; kept in report.json so a regression can be traced to its cases. */
 export interface CaseOutcome {
@@ -41,6 +45,10 @@ export interface ProjectReport {
   /** Detected language against the case's language. */
   languageAccuracy: number
   latency: { medianMs: number; p99Ms: number; meanMs: number; warmup: number }
+  /** Escalation on the own set and the blind sets, beside the lexical baselines (eval/escalation-sets.ts). */
+  escalationSets: Record<string, EscalationSetReport>
+  /** The signals on real human-written text (../shared/data), or null when that folder is absent. */
+  signals: SignalsReport | null
   outcomes: CaseOutcome[]
 }
 
@@ -50,7 +58,7 @@ const warmupCases = 5
  * Runs every case through analyzeInquiry on a fresh in-memory PGlite holding the demo knowledge base
  * and the default examples. The language is not passed, so detection is part of what is measured.
  */
-export async function runProjectEval(options: { casesFile: string; log: (line: string) => void }): Promise<ProjectReport> {
+export async function runProjectEval(options: { casesFile: string; log: (line: string) => void; blindSets?: Array<{ name: string; file: string }>; signalsDir?: string }): Promise<ProjectReport> {
   const articles = await readDemoArticles()
   const cases = await readEvalCases(options.casesFile, new Set(articles.map((article) => String(article.externalId))))
   options.log(`${cases.length} cases valid; seeding a fresh PGlite with ${articles.length} demo articles and the default examples`)
@@ -68,7 +76,9 @@ export async function runProjectEval(options: { casesFile: string; log: (line: s
       versions ??= result.versions
       outcomes.push(outcome)
     }
-    return summarise(cases, outcomes, { ...versions!, embeddingProvider: deps.embeddings.target.space.provider })
+    const escalationSets = await measureEscalationSets(deps, [{ name: 'own', file: options.casesFile }, ...(options.blindSets ?? defaultBlindSets)], options.log)
+    const signals = await measureSignals(deps, options.signalsDir ?? sharedDataDir, options.log)
+    return { ...(await summarise(cases, outcomes, { ...versions!, embeddingProvider: deps.embeddings.target.space.provider })), escalationSets, signals }
   } finally {
     await deps.sql.close()
   }
@@ -118,7 +128,33 @@ function inputOf(entry: EvalCase) {
   return { ...(entry.subject ? { subject: entry.subject } : {}), body: entry.body }
 }
 
-async function summarise(cases: EvalCase[], outcomes: CaseOutcome[], versions: ProjectReport['versions']): Promise<ProjectReport> {
+/** The blind sets in eval/escalation/ that exist (blind-b is written after tuning against blind-a). */
+const defaultBlindSets = [
+  { name: 'blindA', file: 'eval/escalation/blind-a.jsonl' },
+  { name: 'blindB', file: 'eval/escalation/blind-b.jsonl' },
+]
+
+async function measureEscalationSets(deps: EvalDeps, sets: Array<{ name: string; file: string }>, log: (line: string) => void): Promise<Record<string, EscalationSetReport>> {
+  const state = await deps.escalation.current(deps)
+  const corpus = (await readEscalationCorpus()).map((line) => {
+    const { subject, body, reasons } = line as { subject?: string; body: string; reasons: string[] }
+    return { text: [subject, body].filter(Boolean).join('\n\n'), reasons }
+  })
+  const systems = { ours: detectorSystem(state), plainLr: trainPlainBaseline(corpus, state), rules: rulesSystem }
+  const reports: Record<string, EscalationSetReport> = {}
+  for (const set of sets) {
+    if (set.name !== 'own' && !(await exists(set.file))) continue
+    reports[set.name] = await runEscalationSet(deps, set, systems, aloneReasons(state))
+    log(`escalation set ${set.name}: ${reports[set.name]!.n} cases`)
+  }
+  return reports
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(() => true, () => false)
+}
+
+async function summarise(cases: EvalCase[], outcomes: CaseOutcome[], versions: ProjectReport['versions']): Promise<Omit<ProjectReport, 'escalationSets' | 'signals'>> {
   const predictions: ScoredPrediction[] = outcomes.map((outcome) => ({
     actual: outcome.department as ScoredPrediction['actual'],
     predicted: outcome.predicted as ScoredPrediction['predicted'],

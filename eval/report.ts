@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ClassificationReport } from '../src/triage/classifier/metrics.js'
 import type { ProjectReport } from './project.js'
-import type { BinaryScores } from './scorers.js'
+import type { BinaryScores, SignalScores } from './scorers.js'
 import { confusionMatrixSvg, reliabilitySvg } from './svg.js'
 import { describeCheck, type CheckResult } from './thresholds.js'
 
@@ -35,6 +35,8 @@ export function formatTable(report: FinalReport): string {
     ['retrieval recall@1 / @3 / @5', `${f(report.retrieval.recallAt1)} / ${f(report.retrieval.recallAt3)} / ${f(report.retrieval.recallAt5)}`],
     ['retrieval MRR', f(report.retrieval.mrr)],
     ['latency median / p99 (ms)', `${f(report.latency.medianMs, 1)} / ${f(report.latency.p99Ms, 1)}`],
+    ...Object.values(report.escalationSets).map((set): [string, string] => [`escalation ${set.name} P / R (n ${set.n})`, `${f(set.escalation.precision)} / ${f(set.escalation.recall)}`]),
+    ...(report.signals ? (['anger', 'complaint'] as const).map((kind): [string, string] => [`signal ${kind} macro-F1 ours / baseline`, `${f(report.signals![kind].ours.macroF1)} / ${f(report.signals![kind].baseline.macroF1)}`]) : []),
   ]
   const width = Math.max(...rows.map(([name]) => name.length))
   return [...rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`), '', ...report.thresholds.map(describeCheck)].join('\n')
@@ -53,7 +55,6 @@ function markdown(report: FinalReport): string {
   const { department, escalation, retrieval, latency } = report
   const misclassified = report.outcomes.filter((outcome) => outcome.predicted !== outcome.department)
   const missed = report.outcomes.filter((outcome) => outcome.targetArticle && (outcome.rank === null || outcome.rank > 3))
-  const wrongEscalation = report.outcomes.filter((outcome) => outcome.escalate !== outcome.predictedEscalate)
   return `${[
     '# Eval report (`npm run eval`)',
     '',
@@ -88,17 +89,8 @@ function markdown(report: FinalReport): string {
     '',
     `Misclassified (${misclassified.length}): ${misclassified.map((outcome) => `${outcome.id} ${outcome.department}→${outcome.predicted} (${f(outcome.confidence, 2)})`).join(', ') || 'none'}.`,
     '',
-    '## Escalation',
-    '',
-    'Overall: the expected `escalate` against the decision. Per reason: the case\'s expected reasons against the codes the service detected (detected codes count whether or not they tipped the decision). Nobody writes `low_confidence` or `no_knowledge` into a case, so those rows show how often they fire, not a recall.',
-    '',
-    '| | expected | detected | both | precision | recall |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    binaryRow('**escalate**', escalation),
-    ...Object.entries(escalation.byReason).map(([code, scores]) => binaryRow(code, scores)),
-    '',
-    `Wrong decisions (${wrongEscalation.length}): ${wrongEscalation.map((outcome) => `${outcome.id} expected ${outcome.escalate} [${outcome.reasons.join(', ')}], detected [${outcome.detectedReasons.join(', ')}]`).join('; ') || 'none'}.`,
-    '',
+    escalationSetsMarkdown(report),
+    signalsMarkdown(report),
     '## Retrieval',
     '',
     `${retrieval.n} cases with a target article. Rank of the target in hybrid search (k = 5, the inquiry's detected language first, as triage searches).`,
@@ -115,4 +107,59 @@ function markdown(report: FinalReport): string {
     '',
     `Language detection agreed with the case's language for ${f(report.languageAccuracy)} of the cases.`,
   ].join('\n')}\n`
+}
+
+const setTitles: Record<string, string> = {
+  own: 'own set (`eval/cases.jsonl`, written with the rules)',
+  blindA: 'blind set A (`eval/escalation/blind-a.jsonl`, written from the policy text before tuning)',
+  blindB: 'blind set B (`eval/escalation/blind-b.jsonl`, written from the policy text after tuning)',
+}
+
+function escalationSetsMarkdown(report: FinalReport): string {
+  const sets = Object.values(report.escalationSets)
+  const scores = (scores: BinaryScores) => `${f(scores.precision)} / ${f(scores.recall)}`
+  return [
+    '## Escalation on the own and the blind sets',
+    '',
+    'The pipeline as `POST /v1/triage` decides (text reasons, account, history, the models\' doubt), and the text reasons alone beside two lexical baselines trained on the same corpus: the rule patterns of earlier versions as verdicts, and a plain logistic regression over word and character n-grams. Hard negatives use a reason\'s words without meeting it.',
+    '',
+    '| set | n | escalate P / R | text only: detector P / R | plain LR P / R | rules P / R | hard negatives escalated | department accuracy |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...sets.map((set) => `| ${setTitles[set.name] ?? set.name} | ${set.n} | ${scores(set.escalation)} | ${scores(set.textOnly.ours)} | ${scores(set.textOnly.plainLr)} | ${scores(set.textOnly.rules)} | ${set.hardNegatives.falseAlarms} of ${set.hardNegatives.n} | ${f(set.department.accuracy)} |`),
+    '',
+    ...sets.flatMap((set) => [
+      `### Per reason: ${set.name}`,
+      '',
+      '| reason | expected | detected | both | precision | recall |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      ...Object.entries(set.byReason).map(([code, reasonScores]) => binaryRow(code, reasonScores)),
+      '',
+      `Wrong decisions (${set.wrong.length}): ${set.wrong.map((item) => `${item.id} expected ${item.expected} [${item.reasons.join(', ')}], detected [${item.detected.join(', ')}]`).join('; ') || 'none'}.`,
+      '',
+    ]),
+  ].join('\n')
+}
+
+function signalsMarkdown(report: FinalReport): string {
+  if (!report.signals) return '## Signals on real text\n\n`../shared/data` was not found; the real-text measurements were skipped.\n'
+  const row = (name: string, scores: SignalScores) => `| ${name} | ${f(scores.macroF1)} | ${f(scores.positive.precision)} / ${f(scores.positive.recall)} | ${f(scores.negative.precision)} / ${f(scores.negative.recall)} |`
+  return [
+    '## Signals on real text (`../shared/data/signals-*`, dev parts)',
+    '',
+    '5-fold cross-validation, seed 1: the detector\'s learner (NB-LR, calibrated, its own threshold) and the plain lexical baseline (logistic regression over word and character n-grams, decision at 0.5) trained on each fold\'s rows only; "shipped" is the detector trained on the project\'s corpus, applied to the rows as they are.',
+    '',
+    ...(['anger', 'complaint'] as const).flatMap((kind) => {
+      const result = report.signals![kind]
+      return [
+        `### ${kind} (${result.n} rows, ${result.positives} positive)`,
+        '',
+        '| system | macro-F1 | positive P / R | negative P / R |',
+        '| --- | ---: | ---: | ---: |',
+        row('detector learner, 5-fold CV', result.ours),
+        row('plain LR baseline, 5-fold CV', result.baseline),
+        row('shipped detector, no training on these rows', result.shipped),
+        '',
+      ]
+    }),
+  ].join('\n')
 }

@@ -23,6 +23,15 @@ async function main(command: EvalCommand): Promise<number> {
     return `${((performance.now() - started) / 1000).toFixed(1)} s wall, ${((user + system) / 1e6).toFixed(1)} s CPU`
   }
   // The pipeline's modules load only once the arguments are known to be good: a usage error is instant.
+  if (command.mode === 'signal-cv' || command.mode === 'signal-files') {
+    const { crossValidateSignal, readSignalFile, trainTestSignal } = await import('./signals.js')
+    const result = command.mode === 'signal-cv'
+      ? crossValidateSignal(await readSignalFile(command.file, command.signal), command.signal, command.folds, command.seed, log)
+      : trainTestSignal(await readSignalFile(command.train, command.signal), await readSignalFile(command.test, command.signal), command.signal)
+    print(command.json ? JSON.stringify(result) : JSON.stringify(result, null, 2))
+    log(`done in ${seconds()}`)
+    return 0
+  }
   if (command.mode === 'files' || command.mode === 'cv') {
     const { runCrossValidation, runTrainTest } = await import('./external.js')
     const result = command.mode === 'files' ? await runTrainTest(command, log) : await runCrossValidation(command, log)

@@ -92,3 +92,32 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
 }
+
+/** Per-class precision, recall and F1 of a binary task, and their macro average (the signal tasks' headline). */
+export interface SignalScores {
+  macroF1: number
+  accuracy: number
+  positive: { precision: number; recall: number; f1: number; support: number }
+  negative: { precision: number; recall: number; f1: number; support: number }
+  n: number
+}
+
+export function scoreSignal(items: ReadonlyArray<{ expected: boolean; predicted: boolean }>): SignalScores {
+  const side = (label: boolean) => {
+    let tp = 0
+    let fp = 0
+    let fn = 0
+    for (const { expected, predicted } of items) {
+      if (predicted === label && expected === label) tp++
+      else if (predicted === label) fp++
+      else if (expected === label) fn++
+    }
+    const precision = tp + fp ? tp / (tp + fp) : 0
+    const recall = tp + fn ? tp / (tp + fn) : 0
+    return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support: tp + fn }
+  }
+  const positive = side(true)
+  const negative = side(false)
+  const correct = items.filter((item) => item.expected === item.predicted).length
+  return { macroF1: (positive.f1 + negative.f1) / 2, accuracy: items.length ? correct / items.length : 0, positive, negative, n: items.length }
+}

@@ -22,6 +22,8 @@ import { integrationRoutes } from './http/routes/integrations.js'
 import { jobRoutes } from './http/routes/jobs.js'
 import { auditRoutes } from './http/routes/audit.js'
 import { escalationRoutes } from './http/routes/escalations.js'
+import { escalationPolicyRoutes } from './http/routes/escalation-policy.js'
+import { accountRoutes } from './http/routes/accounts.js'
 import { inquiryRoutes } from './http/routes/inquiries.js'
 import { webhookRoutes } from './http/routes/webhooks.js'
 import { createRouter } from './http/router.js'
@@ -72,6 +74,8 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', jobRoutes(deps))
   app.route('/', inquiryRoutes(deps))
   app.route('/', escalationRoutes(deps))
+  app.route('/', escalationPolicyRoutes(deps))
+  app.route('/', accountRoutes(deps))
   app.route('/', auditRoutes(deps))
   app.openAPIRegistry.register('ArticleInput', ArticleInputDoc)
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defaultHnswEfSearch } from './storage/session.js'
+import { builtInReasons, type BuiltInReason } from './triage/escalation/policy.js'
 
 /**
  * Every setting comes from the environment through this one schema. Nothing else reads process.env:
@@ -9,8 +10,9 @@ const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value)
 const setting = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUnset, schema)
 const seconds = (fallback: number) => setting(z.coerce.number().positive().max(3600).default(fallback))
 
-export const escalationReasons = ['low_confidence', 'no_knowledge', 'anger', 'legal_threat', 'safety', 'data_protection_request', 'key_account', 'repeat_contact', 'sla_risk'] as const
-export type EscalationReason = (typeof escalationReasons)[number]
+/** The built-in escalation reasons (a company's policy may add its own text reasons). */
+export const escalationReasons = Object.keys(builtInReasons) as [BuiltInReason, ...BuiltInReason[]]
+export type EscalationReason = BuiltInReason
 
 /** A setting holding JSON, checked against a schema; the message says when it is not JSON at all. */
 function jsonSetting<T extends z.ZodType>(schema: T) {

@@ -4,6 +4,7 @@ import type { Logger } from './logger.js'
 import type { Llm } from './providers/llm/llm.js'
 import type { EmbeddingRuntime } from './providers/embeddings/runtime.js'
 import type { DepartmentClassifier } from './triage/classifier-service.js'
+import type { EscalationDetector } from './triage/escalation/detector-service.js'
 import type { Migration } from './storage/migrate.js'
 import type { Sql } from './storage/sql.js'
 
@@ -23,6 +24,8 @@ export interface Deps {
   startup: StartupState
   embeddings: EmbeddingRuntime
   classifier: DepartmentClassifier
+  /** The escalation policy in force and the learned detector of its text reasons. */
+  escalation: EscalationDetector
   /** The chat model for drafted replies and second opinions; undefined means the rules do everything. */
   llm?: Llm | undefined
   /** Tells this process's job worker that work was queued, so it need not wait for its next poll. */

@@ -27,6 +27,9 @@ export async function prepareService(deps: Deps, hooks: StartupHooks): Promise<{
     if (deps.config.knowledge.loadDemo) await loadDemoKnowledge(deps, hooks.readDemoArticles)
     if (deps.config.triage.loadDefaultExamples) await loadDefaultExamples(deps, hooks.readDefaultExamples)
     await trainClassifier(deps)
+    // The escalation detector is loaded from the database, or trained once per corpus version (tens of seconds).
+    deps.startup.detail = 'loading the escalation detector'
+    await deps.escalation.refresh(deps, { wait: true })
   } catch (error) {
     deps.startup.phase = 'failed'
     deps.startup.detail = (error as Error).message

@@ -22,6 +22,9 @@ import { createPgliteSql } from '../../src/storage/pglite.js'
 import * as knowledgeQueries from '../../src/storage/queries/knowledge.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { createDepartmentClassifier } from '../../src/triage/classifier-service.js'
+import { createEscalationDetector } from '../../src/triage/escalation/detector-service.js'
+import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
+import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
 import { loadDefaultExamples } from '../../src/triage/examples.js'
 import type { WebhookType } from '../../src/webhooks/types.js'
 import type { FakeHelpdesk } from '../../test/helpers/fake-helpdesk.js'
@@ -70,7 +73,7 @@ export async function buildDeps(sql: Sql): Promise<Deps> {
   const deps: Deps = {
     config, sql, logger, clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), startup: { phase: 'ready' },
     embeddings: createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' }),
-    classifier: createDepartmentClassifier(), llm: undefined,
+    classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: undefined,
   }
   await ensureSpace(sql, embedder.space)
   return deps

@@ -9,6 +9,9 @@ import { loadMigrationFiles } from '../../src/storage/migration-files.js'
 import * as knowledgeQueries from '../../src/storage/queries/knowledge.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { createDepartmentClassifier } from '../../src/triage/classifier-service.js'
+import { createEscalationDetector } from '../../src/triage/escalation/detector-service.js'
+import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
+import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
 
 /** One statement as the service sent it: text and parameter values (BEGIN/COMMIT of a transaction included). */
 export interface Statement {
@@ -52,7 +55,7 @@ export async function captureTriageStatements(sql: Sql, key: string, bodies: [st
   const deps: Deps = {
     config, logger, sql: recordSql(sql, log), clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), startup: { phase: 'ready' },
     embeddings: createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' }),
-    classifier: createDepartmentClassifier(), llm: undefined,
+    classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: undefined,
   }
   await deps.classifier.refresh(deps, (await knowledgeQueries.findActiveSpace(sql))!)
   const app = createApp(deps)

@@ -12,6 +12,9 @@ import { createEmbeddingRuntime } from '../../src/providers/embeddings/runtime.j
 import { loadMigrationFiles } from '../../src/storage/migration-files.js'
 import * as knowledgeQueries from '../../src/storage/queries/knowledge.js'
 import { createDepartmentClassifier } from '../../src/triage/classifier-service.js'
+import { createEscalationDetector } from '../../src/triage/escalation/detector-service.js'
+import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
+import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
 import { loadDefaultExamples } from '../../src/triage/examples.js'
 import { openPglite, openPostgres, type BenchDatabase } from '../kb/databases.js'
 import { instrumentClassifier, instrumentEmbeddings, instrumentSql } from './instrument.js'
@@ -48,6 +51,7 @@ export async function buildBenchApp(database: BenchDatabase): Promise<BenchApp> 
     startup: { phase: 'ready' },
     embeddings: instrumentEmbeddings(createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' })),
     classifier: instrumentClassifier(createDepartmentClassifier()),
+    escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
     llm: undefined,
   }
   await ensureSpace(deps.sql, embedder.space)

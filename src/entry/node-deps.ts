@@ -10,6 +10,9 @@ import { prepareDatabase } from '../storage/prepare.js'
 import { createHashingEmbedder } from '../providers/embeddings/hashing.js'
 import { createEmbeddingRuntime } from '../providers/embeddings/runtime.js'
 import { createDepartmentClassifier } from '../triage/classifier-service.js'
+import { createEscalationDetector } from '../triage/escalation/detector-service.js'
+import { readEscalationCorpus } from '../knowledge/import/read-files.js'
+import { createFileModelStore, modelCacheFolder } from './model-file-store.js'
 import { selectLlm } from '../providers/llm/select.js'
 
 /** Builds the dependency bundle for any Node entry point (server, CLIs) from process.env. */
@@ -20,7 +23,7 @@ export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promi
   const sql = await openDatabase(config, logger)
   // Until start-up has chosen the embedder, /v1 answers 503; this placeholder is never used for writes.
   const embeddings = createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), { requested: config.embeddings.provider, provider: 'hashing', reason: 'starting' })
-  return { config, sql, logger, clock: systemClock, migrations, startup: { phase: 'starting' }, embeddings, classifier: createDepartmentClassifier(), llm: selectLlm(config, systemClock, logger) }
+  return { config, sql, logger, clock: systemClock, migrations, startup: { phase: 'starting' }, embeddings, classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: selectLlm(config, systemClock, logger) }
 }
 
 /** Runs a command-line main: known failures print their message, and every failure exits non-zero. */

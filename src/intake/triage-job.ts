@@ -6,7 +6,7 @@ import type { TriageInput } from '../triage/triage-input.js'
 import { writeBackQueue } from './queues.js'
 import { leadNoticeOf, queueLeadNotice } from '../leads/notify.js'
 
-type JobDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'logger' | 'clock' | 'config' | 'llm' | 'jobs'>
+type JobDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'escalation' | 'logger' | 'clock' | 'config' | 'llm' | 'jobs'>
 
 /** The triage request a received inquiry was stored from. */
 export function storedTriageInput(row: inquiries.StoredInquiry): TriageInput {

@@ -9,7 +9,8 @@ import { findApiKey } from '../storage/queries/api-keys.js'
 import { insertAudit } from '../storage/queries/audit.js'
 import * as queries from '../storage/queries/escalations.js'
 import type { EscalationChange, EscalationRow } from '../storage/queries/escalations.js'
-import { learnDepartment } from './learn.js'
+import { textReasonsOf } from '../triage/escalation/policy.js'
+import { learnDepartment, learnEscalation } from './learn.js'
 
 // The lead's queue: escalated inquiries move open → claimed → resolved. Every change is conditional on
 // the version the lead's request read, so of two leads acting at once one wins and the other gets 409;
@@ -36,6 +37,8 @@ export const EscalationSchema = z
     finalDepartment: department.nullable(),
     reply: z.string().nullable(),
     kbArticleId: z.string().nullable().openapi({ description: 'The knowledge-base draft made from the reply' }),
+    policyVersion: z.number().int().nullable().openapi({ description: 'The escalation policy version it was decided under' }),
+    warranted: z.boolean().nullable().openapi({ description: 'The lead\'s verdict: false when it should not have been escalated' }),
     inquiry: z.object({
       externalId: z.string().nullable(), subject: z.string().nullable(), body: z.string(), language: z.string(),
       customer: z.object({ name: z.string().nullable(), email: z.string().nullable(), tier: z.string().nullable() }),
@@ -53,6 +56,7 @@ export const ResolveSchema = z
     reply: z.string().trim().min(1).max(50_000).optional().openapi({ description: 'The answer the customer got' }),
     addToKnowledgeBase: z.boolean().optional().openapi({ description: 'Make the reply a knowledge-base draft for a lead to publish' }),
     articleTitle: z.string().trim().min(3).max(300).optional(),
+    escalationWarranted: z.boolean().optional().openapi({ description: 'false: this should not have been escalated; the text reasons that fired become counter-examples (true confirms them). The detector retrains in the background' }),
   })
   .strict()
   .superRefine((value, context) => {
@@ -83,6 +87,8 @@ export function toEscalation(row: EscalationRow, now: Date): Escalation {
     finalDepartment: row.final_department,
     reply: row.reply,
     kbArticleId: row.kb_article_id,
+    policyVersion: row.policy_version,
+    warranted: row.warranted,
     inquiry: {
       externalId: row.inquiry_external_id, subject: row.inquiry_subject, body: row.inquiry_body, language: row.inquiry_language,
       customer: { name: row.inquiry_customer_name, email: row.inquiry_customer_email, tier: row.inquiry_customer_tier },
@@ -92,7 +98,7 @@ export function toEscalation(row: EscalationRow, now: Date): Escalation {
   }
 }
 
-type LeadDeps = Pick<Deps, 'sql' | 'clock' | 'logger' | 'embeddings' | 'classifier' | 'config'>
+type LeadDeps = Pick<Deps, 'sql' | 'clock' | 'logger' | 'embeddings' | 'classifier' | 'escalation' | 'config'>
 
 export async function listEscalationQueue(
   deps: Pick<Deps, 'sql' | 'clock'>, filter: Omit<queries.EscalationFilter, 'overdueAt'> & { overdue?: boolean | undefined },
@@ -117,13 +123,13 @@ export async function getEscalation(deps: Pick<Deps, 'sql' | 'clock'>, id: strin
 function unchanged(row: EscalationRow, at: Date): EscalationChange {
   return {
     status: row.status, claimedBy: row.claimed_by, claimedAt: row.claimed_at, resolvedBy: row.resolved_by, resolvedAt: row.resolved_at,
-    resolution: row.resolution, finalDepartment: row.final_department, reply: row.reply, kbArticleId: row.kb_article_id, at,
+    resolution: row.resolution, finalDepartment: row.final_department, reply: row.reply, kbArticleId: row.kb_article_id, warranted: row.warranted, at,
   }
 }
 
-const auditView = (state: Pick<EscalationChange, 'status' | 'claimedBy' | 'resolution' | 'finalDepartment' | 'reply' | 'kbArticleId'>) => ({
+const auditView = (state: Pick<EscalationChange, 'status' | 'claimedBy' | 'resolution' | 'finalDepartment' | 'reply' | 'kbArticleId' | 'warranted'>) => ({
   status: state.status, claimedBy: state.claimedBy, resolution: state.resolution ?? null, finalDepartment: state.finalDepartment ?? null,
-  reply: state.reply ?? null, kbArticleId: state.kbArticleId ?? null,
+  reply: state.reply ?? null, kbArticleId: state.kbArticleId ?? null, warranted: state.warranted ?? null,
 })
 
 const conflict = (message: string) => new AppError('conflict', message)
@@ -188,10 +194,17 @@ export async function resolveEscalation(deps: LeadDeps, principal: Principal, id
   const resolved = await applyChange(deps, principal, row, 'resolve', {
     ...unchanged(row, at), status: 'resolved', claimedBy: row.claimed_by ?? principal.keyId, claimedAt: row.claimed_at ?? at,
     resolvedBy: principal.keyId, resolvedAt: at, resolution: input.resolution, finalDepartment: input.finalDepartment ?? null,
-    reply: input.reply ?? null, kbArticleId,
+    reply: input.reply ?? null, kbArticleId, warranted: input.escalationWarranted ?? null,
   })
+  const text = [row.inquiry_subject, row.inquiry_body].filter(Boolean).join('\n\n')
   if (input.finalDepartment && input.finalDepartment !== row.department) {
-    await learnDepartment(deps, { text: [row.inquiry_subject, row.inquiry_body].filter(Boolean).join('\n\n'), department: input.finalDepartment, language: row.inquiry_language })
+    await learnDepartment(deps, { text, department: input.finalDepartment, language: row.inquiry_language })
+  }
+  if (input.escalationWarranted !== undefined) {
+    // The text reasons that fired, confirmed or refuted; reasons from the account, history or models' doubt teach the detector nothing.
+    const textReasons = textReasonsOf((await deps.escalation.current(deps)).policy.policy).map((reason) => reason.code)
+    const labels = Object.fromEntries(row.reasons.filter((reason) => textReasons.includes(reason.code)).map((reason) => [reason.code, input.escalationWarranted!]))
+    await learnEscalation(deps, { text, language: row.inquiry_language, labels, source: 'lead', inquiryId: row.inquiry_id, principal })
   }
   return resolved
 }

@@ -6,6 +6,7 @@ import { AppError } from '../errors.js'
 import { insertAudit } from '../storage/queries/audit.js'
 import * as inquiries from '../storage/queries/inquiries.js'
 import { learnDepartment } from './learn.js'
+import { askForLead, checkLeadReasons } from './needs-lead.js'
 
 export const FeedbackSchema = z
   .object({
@@ -14,20 +15,33 @@ export const FeedbackSchema = z
     rating: z.number().int().min(1).max(5).optional(),
     correctDepartment: z.enum(['technical', 'commercial']).optional().openapi({ description: 'Set when triage chose the wrong department: becomes a training example at once' }),
     comment: z.string().trim().max(2000).optional(),
+    needsLead: z
+      .object({
+        reasons: z.array(z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'must be a reason code')).min(1).max(10).openapi({ description: 'Text reasons of the escalation policy that apply (GET /v1/escalation-policy)' }),
+        note: z.string().trim().max(2000).optional(),
+      })
+      .strict()
+      .optional()
+      .openapi({ description: 'This inquiry needs a lead: it is escalated now if triage did not, and the reasons become a training example for the escalation detector' }),
   })
   .strict()
   .openapi('Feedback')
 
 export const FeedbackResultSchema = z
-  .object({ id: z.string().uuid(), inquiryId: z.string().uuid(), exampleAdded: z.boolean().openapi({ description: 'The correction was stored as a training example' }) })
+  .object({
+    id: z.string().uuid(), inquiryId: z.string().uuid(), exampleAdded: z.boolean().openapi({ description: 'The correction was stored as a training example' }),
+    escalationId: z.string().uuid().nullable().optional().openapi({ description: 'With needsLead: the case the lead sees (opened now, or the one triage opened)' }),
+    escalationExampleAdded: z.boolean().optional().openapi({ description: 'With needsLead: the reasons were stored as an escalation example' }),
+  })
   .openapi('FeedbackResult')
 
 /**
  * An agent's verdict on one triaged inquiry. The used suggestion must be one the inquiry offered; a
- * department correction is learned before the response, so the next similar inquiry is classified right.
+ * department correction is learned before the response, so the next similar inquiry is classified right;
+ * `needsLead` escalates the inquiry (if triage did not) and teaches the escalation detector.
  */
 export async function recordFeedback(
-  deps: Pick<Deps, 'sql' | 'clock' | 'embeddings' | 'classifier' | 'logger'>, principal: Principal, inquiryId: string, input: z.infer<typeof FeedbackSchema>,
+  deps: Pick<Deps, 'sql' | 'clock' | 'embeddings' | 'classifier' | 'escalation' | 'config' | 'logger' | 'jobs'>, principal: Principal, inquiryId: string, input: z.infer<typeof FeedbackSchema>,
 ): Promise<z.infer<typeof FeedbackResultSchema>> {
   const row = isUuid(inquiryId) ? await inquiries.findStoredInquiry(deps.sql, inquiryId) : undefined
   if (!row) throw new AppError('not_found', `No inquiry with id ${inquiryId}.`)
@@ -36,6 +50,7 @@ export async function recordFeedback(
   if (input.usedArticleId && !offered.includes(input.usedArticleId)) {
     throw new AppError('validation_failed', 'That article was not among the suggestions.', { errors: [{ field: 'usedArticleId', message: 'must be the articleId of one of the inquiry\'s suggestions, or null' }] })
   }
+  const policy = input.needsLead ? await checkLeadReasons(deps, input.needsLead.reasons) : undefined
   const at = deps.clock.now()
   const id = await deps.sql.transaction(async (tx) => {
     const feedbackId = await inquiries.insertFeedback(tx, {
@@ -49,5 +64,7 @@ export async function recordFeedback(
   const exampleAdded = correction
     ? await learnDepartment(deps, { text: [row.subject, row.body].filter(Boolean).join('\n\n'), department: input.correctDepartment!, language: row.language })
     : false
-  return { id, inquiryId, exampleAdded }
+  if (!input.needsLead || !policy) return { id, inquiryId, exampleAdded }
+  const lead = await askForLead(deps, principal, { ...row, result: row.result }, input.needsLead, policy)
+  return { id, inquiryId, exampleAdded, escalationId: lead.escalationId, escalationExampleAdded: lead.exampleAdded }
 }

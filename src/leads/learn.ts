@@ -1,5 +1,8 @@
+import { sha256Hex } from '../auth/crypto.js'
+import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import * as knowledgeQueries from '../storage/queries/knowledge.js'
+import { insertEscalationExample } from '../storage/queries/escalation-examples.js'
 import { addExamples } from '../triage/examples.js'
 
 /**
@@ -24,4 +27,24 @@ export function refreshClassifierSoon(deps: Pick<Deps, 'sql' | 'classifier' | 'l
 async function retrain(deps: Pick<Deps, 'sql' | 'classifier' | 'logger'>): Promise<void> {
   const active = await knowledgeQueries.findActiveSpace(deps.sql)
   if (active) await deps.classifier.refresh(deps, active)
+}
+
+/**
+ * A lead's or agent's verdict on an inquiry's escalation becomes a labelled example (`labels`: text
+ * reason → applies or not). The detector retrains in the background on the next check; until the new
+ * model is ready the previous one keeps serving. False when the same verdict on the text exists.
+ */
+export async function learnEscalation(
+  deps: Pick<Deps, 'sql' | 'config' | 'escalation' | 'logger'>,
+  example: { text: string; language: string; labels: Record<string, boolean>; source: 'lead' | 'agent'; inquiryId: string; principal: Principal },
+): Promise<boolean> {
+  if (Object.keys(example.labels).length === 0) return false
+  const labels = Object.fromEntries(Object.entries(example.labels).sort(([a], [b]) => a.localeCompare(b)))
+  const text = example.text.slice(0, 50_000)
+  const created = await insertEscalationExample(deps.sql, {
+    text, language: example.language, labels, source: example.source, inquiryId: example.inquiryId, authorKeyId: example.principal.keyId,
+    contentHash: await sha256Hex(`${JSON.stringify(labels)}\n${text}`),
+  })
+  deps.escalation.refresh(deps).catch((error: Error) => deps.logger.warn({ err: error.message }, 'escalation retraining failed; the previous model keeps serving'))
+  return created
 }

@@ -7,9 +7,9 @@ import { toSpace } from '../knowledge/spaces.js'
 import * as knowledgeQueries from '../storage/queries/knowledge.js'
 import * as inquiryQueries from '../storage/queries/inquiries.js'
 import { replyTemplate } from '../../prompts/reply-template.js'
-import { assessEscalation, countEarlierContacts } from './escalation/assess.js'
-import { escalationDueAt, type EscalationDecision } from './escalation/score.js'
-import { detectSignals } from './escalation/signals.js'
+import { matchAccount, type AccountMatch } from '../accounts/accounts.js'
+import { assessEscalation, assessText, countEarlierContacts } from './escalation/assess.js'
+import { escalationDueAt, type EscalationDecision } from './escalation/decide.js'
 import { detectLanguage } from './language.js'
 import { draftWithLlm, secondOpinion, type SecondOpinion } from './llm-step.js'
 import { defaultNoKnowledgeSimilarity, isRelevant, templateSuggestions, withSafetyArticleFirst, type Suggestion } from './suggestions.js'
@@ -27,15 +27,18 @@ export interface TriageResult {
   secondOpinion?: SecondOpinion
   suggestions: Suggestion[]
   noKnowledge: boolean
+  /** The directory account the sender was recognised as (absent from results stored before accounts existed). */
+  account?: { externalId: string; name: string; tier: string; matchedBy: AccountMatch['matchedBy'] } | null
   escalation: EscalationDecision & { id: string | null; dueAt: string | null }
   degraded?: string[]
   /** languageMs and escalateMs are absent from results stored before they were measured. */
   timings: { languageMs?: number; embedMs: number; classifyMs: number; retrieveMs: number; escalateMs?: number; totalMs: number }
-  versions: { embeddingSpace: string; classifier: string; prompts: string[] }
+  /** escalationModel is absent from results stored before the learned detector. */
+  versions: { embeddingSpace: string; classifier: string; escalationModel?: string; prompts: string[] }
   createdAt: string
 }
 
-type TriageDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'logger' | 'clock' | 'config' | 'llm' | 'jobs'>
+type TriageDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'escalation' | 'logger' | 'clock' | 'config' | 'llm' | 'jobs'>
 
 const retrievalQueryLength = 2000
 const suggestionCount = 3
@@ -80,7 +83,10 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   // repeat-contact count needs only the customer, classification only the vector, retrieval also the
   // language. On PostgreSQL that overlaps; on PGlite (one thread) the order changes nothing.
   const earlierContacts = countEarlierContacts(deps, input, options.inquiryId)
-  earlierContacts.catch(() => undefined) // awaited below; this keeps a failure before then from going unhandled
+  const account = matchAccount(deps, { customerId: input.customer?.id, email: input.customer?.email, text })
+  const detector = deps.escalation.current(deps)
+  // Awaited below; this keeps a failure before then from going unhandled.
+  for (const pending of [earlierContacts, account, detector]) pending.catch(() => undefined)
   const active = await deps.embeddings.activeSpace(() => knowledgeQueries.findActiveSpace(deps.sql))
   const embedder = active && deps.embeddings.forSpace(toSpace(active))
   if (!active || !embedder) throw new AppError('service_unavailable', 'No embedding space is ready yet; retry shortly.')
@@ -98,9 +104,11 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const language = detectLanguage(text, input.language)
   const detected = performance.now()
   const retrieval = retrieve(deps, text, language.language, vector!, degraded)
-  const signals = detectSignals(text, { tier: input.customer?.tier })
+  const escalationState = await detector
+  const escalating = performance.now()
+  const textReasons = assessText(escalationState, text)
   const signalled = performance.now()
-  const safetyArticle = signals.some((signal) => signal.code === 'safety')
+  const safetyArticle = textReasons.fired.some((reason) => reason.code === 'safety')
     ? knowledgeQueries.nearestTaggedChunk(deps.sql, active, vector!, { tag: deps.config.triage.safetyArticleTag, language: language.language })
     : undefined
   const [local, hits, safetyRow] = await Promise.all([classification, retrieval, safetyArticle])
@@ -114,7 +122,8 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const noKnowledge = relevant.length === 0 ? describeNoKnowledge(hits, threshold) : undefined
   const suggested = safetyRow ? withSafetyArticleFirst(relevant, safetyHit(safetyRow, hits), suggestionCount) : relevant
   const assessing = performance.now()
-  const decision = assessEscalation(deps, input, { signals, confidence: local.confidence, noKnowledge, earlierContacts: await earlierContacts })
+  const sender = await account
+  const decision = assessEscalation(deps, input, { detector: escalationState, text: textReasons, confidence: local.confidence, noKnowledge, earlierContacts: await earlierContacts, account: sender })
   const assessed = performance.now()
   const suggestions = await draftWithLlm(
     deps.llm,
@@ -124,7 +133,7 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
 
   const now = deps.clock.now()
   const inquiryId = options.inquiryId ?? crypto.randomUUID()
-  const dueAt = decision.escalate ? escalationDueAt(now, prediction.department, decision.reasons, deps.config.triage) : null
+  const dueAt = decision.escalate ? escalationDueAt(now, prediction.department, decision.reasons, escalationState.policy.policy) : null
   const result: TriageResult = {
     inquiryId,
     externalId: input.externalId ?? null,
@@ -136,6 +145,7 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
     ...(opinion ? { secondOpinion: opinion } : {}),
     suggestions,
     noKnowledge: Boolean(noKnowledge),
+    account: sender ? { externalId: sender.account.externalId, name: sender.account.name, tier: sender.account.tier, matchedBy: sender.matchedBy } : null,
     escalation: { ...decision, id: dueAt ? crypto.randomUUID() : null, dueAt: dueAt?.toISOString() ?? null },
     ...(degraded.length ? { degraded } : {}),
     // Classification and retrieval overlap; retrieveMs is measured from the end of embedding too.
@@ -144,10 +154,10 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
       embedMs: ms(embedding, embedded),
       classifyMs: ms(embedded, classified),
       retrieveMs: ms(embedded, retrieved),
-      escalateMs: ms(detected, signalled) + ms(assessing, assessed),
+      escalateMs: ms(escalating, signalled) + ms(assessing, assessed),
       totalMs: 0,
     },
-    versions: { embeddingSpace: active.id, classifier: prediction.version, prompts: [...prompts] },
+    versions: { embeddingSpace: active.id, classifier: prediction.version, escalationModel: escalationState.model.version, prompts: [...prompts] },
     createdAt: now.toISOString(),
   }
   result.timings.totalMs = ms(started, performance.now())
@@ -197,7 +207,7 @@ export function inquiryRecord(input: TriageInput, result: TriageResult): inquiry
 /** The escalations row, when the outcome escalates. */
 export function escalationRecord({ result, dueAt }: TriageOutcome): inquiryQueries.EscalationInsert | undefined {
   if (!dueAt || !result.escalation.id) return undefined
-  return { id: result.escalation.id, department: result.department, score: result.escalation.score, reasons: result.escalation.reasons, dueAt }
+  return { id: result.escalation.id, department: result.department, score: result.escalation.score, reasons: result.escalation.reasons, dueAt, policyVersion: result.escalation.policyVersion }
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000

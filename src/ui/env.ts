@@ -8,6 +8,8 @@ export interface UiEnv {
     lang: Language
     t: Translate
     session: UiSession | undefined
+    /** Names of the escalation reasons in the reader's language, from the policy in force (signed-in pages). */
+    reasonNames: Record<string, string>
     /** The form fields of a POST, read once (the CSRF check needs them before the handler does). */
     form: FormValues
   }

@@ -12,6 +12,8 @@ export interface View {
   path: string
   timeZone: string
   requestId: string
+  /** An escalation reason's name in the reader's language (the code itself when the policy has none). */
+  reasonName: (code: string) => string
 }
 
 export type Section = 'inquiries' | 'escalations' | 'kb' | 'drafts'

@@ -1,3 +1,5 @@
+import { currentPolicy } from '../triage/escalation/policy-store.js'
+import type { EscalationPolicy } from '../triage/escalation/policy.js'
 import type { Context, MiddlewareHandler } from 'hono'
 import { constantTimeEqual, randomToken } from '../auth/crypto.js'
 import type { Role } from '../auth/roles.js'
@@ -13,6 +15,10 @@ import { SignInPage, type SignInProps } from './pages/sign-in.js'
 import { page, viewOf } from './render.js'
 
 type UiDeps = Pick<Deps, 'sql' | 'clock' | 'config'>
+
+function reasonNamesOf(policy: EscalationPolicy, lang: Language): Record<string, string> {
+  return Object.fromEntries(policy.reasons.map((reason) => [reason.code, reason.names[lang]]))
+}
 
 /** Security headers of every UI response: only our stylesheet and the copy script may run, no framing. */
 export function uiSecurityHeaders(): MiddlewareHandler<UiEnv> {
@@ -42,6 +48,8 @@ export function uiBasics(deps: UiDeps): MiddlewareHandler<UiEnv> {
     const sessionId = readCookie(c, sessionCookie)
     const session = sessionId ? ((await findSession(deps, sessionId)) ?? undefined) : undefined
     c.set('session', session)
+    // The policy names the reasons, a company's own ones too; only signed-in pages show reasons.
+    c.set('reasonNames', session ? reasonNamesOf((await currentPolicy(deps)).policy, lang) : {})
     if (session) c.set('principal', session.principal)
     c.set('form', c.req.method === 'POST' ? await readForm(c) : {})
     await next()

@@ -11,6 +11,9 @@ import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js
 import { createEmbeddingRuntime, type EmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
 import { ensureSpace } from '../../src/knowledge/spaces.js'
 import { createDepartmentClassifier } from '../../src/triage/classifier-service.js'
+import { createEscalationDetector } from '../../src/triage/escalation/detector-service.js'
+import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
+import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
 import type { Llm } from '../../src/providers/llm/llm.js'
 
 export interface TestApp {
@@ -33,6 +36,7 @@ export async function createTestApp(sql: Sql, options: { env?: Record<string, st
     startup: { phase: 'ready' },
     embeddings: options.embeddings ?? hashingRuntime(),
     classifier: createDepartmentClassifier(),
+    escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
     llm: options.llm,
   }
   await ensureSpace(sql, deps.embeddings.target.space)

@@ -32,6 +32,8 @@ export function triageResult(overrides: Partial<TriageResult> = {}): TriageResul
       escalate: true,
       score: 0.9,
       reasons: [{ code: 'legal_threat', detail: 'mentions "Anwalt" <lawyer>' }],
+      scores: { legal_threat: 0.9 },
+      policyVersion: 1,
       id: 'esc-1',
       dueAt: '2024-05-14T13:30:12.000Z',
     },

@@ -51,7 +51,7 @@ describe('the note and the tags', () => {
   })
 
   it('falls back to English for other languages and says when no article fits', () => {
-    const result = triageResult({ language: 'fr', department: 'commercial', suggestions: [], noKnowledge: true, escalation: { escalate: false, score: 0.35, reasons: [], id: null, dueAt: null } })
+    const result = triageResult({ language: 'fr', department: 'commercial', suggestions: [], noKnowledge: true, escalation: { escalate: false, score: 0.35, reasons: [], scores: {}, policyVersion: 1, id: null, dueAt: null } })
     const { text } = renderNote('inq-2', result)
     expect(text).toContain('AI triage: department commercial, confidence 87%')
     expect(text).toContain('Escalation: no')
@@ -59,7 +59,7 @@ describe('the note and the tags', () => {
   })
 
   it('tags the department, escalation, language and each reason in every helpdesk’s tag rules', () => {
-    const result = triageResult({ language: 'pt', escalation: { escalate: true, score: 1, reasons: [{ code: 'legal_threat', detail: '' }, { code: 'data_protection_request', detail: '' }], id: 'e', dueAt: null } })
+    const result = triageResult({ language: 'pt', escalation: { escalate: true, score: 1, reasons: [{ code: 'legal_threat', detail: '' }, { code: 'data_protection_request', detail: '' }], scores: {}, policyVersion: 1, id: 'e', dueAt: null } })
     expect(triageTags(result)).toEqual(['ai_triaged', 'triage:technical', 'triage:escalated', 'triage:lang:pt', 'triage:legal_threat', 'triage:data_protection_request'])
     expect(sanitizeTag('Triage: Key Account, VIP!')).toBe('triage:_key_account_vip')
     expect(sanitizeTag('x'.repeat(40))).toHaveLength(32)

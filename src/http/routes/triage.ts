@@ -31,10 +31,17 @@ export const TriageResultSchema = z
     secondOpinion: z.object({ department, confidence: z.number(), rationale: z.string(), adopted: z.boolean() }).optional(),
     suggestions: z.array(SuggestionSchema),
     noKnowledge: z.boolean().openapi({ description: 'No article is relevant enough; no reply is invented' }),
+    account: z.object({ externalId: z.string(), name: z.string(), tier: z.string(), matchedBy: z.enum(['customer_id', 'email', 'domain', 'name']) }).nullable().optional()
+      .openapi({ description: 'The directory account the sender was recognised as (POST /v1/accounts)' }),
     escalation: z.object({
       escalate: z.boolean(),
-      score: z.number().min(0).max(1),
-      reasons: z.array(z.object({ code: z.enum(escalationReasons), detail: z.string() })),
+      score: z.number().min(0).max(1).openapi({ description: 'Combined weight of the fired reasons, 1 − Π(1 − weight)' }),
+      reasons: z.array(z.object({
+        code: z.string().openapi({ description: `A reason code of the policy: ${escalationReasons.join(', ')}, or a company's own` }),
+        detail: z.string().openapi({ description: 'Why, in words a lead reads: for text reasons the probability and the phrases behind it' }),
+      })),
+      scores: z.record(z.string(), z.number().min(0).max(1)).openapi({ description: 'Calibrated probability of every text reason of the policy, fired or not' }),
+      policyVersion: z.number().int().openapi({ description: 'The escalation policy version this was decided under' }),
       id: z.string().nullable(),
       dueAt: z.string().nullable(),
     }),
@@ -42,7 +49,7 @@ export const TriageResultSchema = z
     timings: z.object({
       languageMs: z.number().optional(), embedMs: z.number(), classifyMs: z.number(), retrieveMs: z.number(), escalateMs: z.number().optional(), totalMs: z.number(),
     }).openapi({ description: 'Milliseconds per step; classification and retrieval overlap, both counted from the end of embedding' }),
-    versions: z.object({ embeddingSpace: z.string(), classifier: z.string(), prompts: z.array(z.string()) }),
+    versions: z.object({ embeddingSpace: z.string(), classifier: z.string(), escalationModel: z.string().optional(), prompts: z.array(z.string()) }),
     createdAt: z.string(),
   })
   .openapi('TriageResult')

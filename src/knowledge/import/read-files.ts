@@ -55,3 +55,10 @@ export async function readJsonLines(path: string | URL): Promise<unknown[]> {
 export function readDefaultExamples(): Promise<unknown[]> {
   return readJsonLines(new URL('../../triage/training/examples.jsonl', import.meta.url))
 }
+
+/** The escalation training corpus that ships with the service (src/triage/escalation/training/*.jsonl). */
+export async function readEscalationCorpus(): Promise<unknown[]> {
+  const folder = new URL('../../triage/escalation/training/', import.meta.url)
+  const files = (await readdir(folder)).filter((name) => name.endsWith('.jsonl')).sort()
+  return (await Promise.all(files.map((name) => readJsonLines(new URL(name, folder))))).flat()
+}

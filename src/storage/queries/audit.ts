@@ -3,7 +3,7 @@ import type { Sql } from '../sql.js'
 export interface AuditEntry {
   actor: { keyId: string; name: string; role: string }
   action: string
-  entityType: 'escalation' | 'inquiry' | 'kb_article'
+  entityType: 'escalation' | 'inquiry' | 'kb_article' | 'escalation_policy' | 'account_import'
   entityId: string
   before: unknown
   after: unknown

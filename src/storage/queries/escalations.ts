@@ -23,6 +23,8 @@ export interface EscalationRow {
   final_department: 'technical' | 'commercial' | null
   reply: string | null
   kb_article_id: string | null
+  policy_version: number | null
+  warranted: boolean | null
   inquiry_subject: string | null
   inquiry_body: string
   inquiry_language: string
@@ -38,7 +40,7 @@ export interface EscalationRow {
 const select = `
   SELECT e.id, e.inquiry_id, e.status, e.department, e.score, e.reasons, e.due_at, e.created_at, e.updated_at, e.version,
          e.claimed_by, k.name AS claimed_by_name, e.claimed_at, e.resolved_by, e.resolved_at, e.resolution, e.final_department,
-         e.reply, e.kb_article_id, i.subject AS inquiry_subject, i.body AS inquiry_body, i.language AS inquiry_language,
+         e.reply, e.kb_article_id, e.policy_version, e.warranted, i.subject AS inquiry_subject, i.body AS inquiry_body, i.language AS inquiry_language,
          i.external_id AS inquiry_external_id, i.customer_name AS inquiry_customer_name, i.customer_email AS inquiry_customer_email,
          i.customer_tier AS inquiry_customer_tier, i.confidence AS inquiry_confidence, i.result AS inquiry_result, i.created_at AS inquiry_created_at
     FROM escalations e JOIN inquiries i ON i.id = e.inquiry_id LEFT JOIN api_keys k ON k.id = e.claimed_by`
@@ -90,6 +92,8 @@ export interface EscalationChange {
   finalDepartment?: string | null
   reply?: string | null
   kbArticleId?: string | null
+  /** The lead's verdict on whether the case needed a lead. */
+  warranted?: boolean | null
   at: Date
 }
 
@@ -97,13 +101,46 @@ export interface EscalationChange {
 export async function updateEscalationIf(sql: Sql, id: string, expected: ExpectedState, change: EscalationChange): Promise<boolean> {
   const rows = await sql.query(
     `UPDATE escalations SET status = $3, claimed_by = $4, claimed_at = $5, resolved_by = $6, resolved_at = $7, resolution = $8,
-            final_department = $9, reply = $10, kb_article_id = $11, updated_at = $12, version = version + 1
+            final_department = $9, reply = $10, kb_article_id = $11, updated_at = $12, warranted = $13, version = version + 1
       WHERE id = $1 AND version = $2
       RETURNING id`,
     [
       id, expected.version, change.status, change.claimedBy, change.claimedAt, change.resolvedBy ?? null, change.resolvedAt ?? null,
-      change.resolution ?? null, change.finalDepartment ?? null, change.reply ?? null, change.kbArticleId ?? null, change.at,
+      change.resolution ?? null, change.finalDepartment ?? null, change.reply ?? null, change.kbArticleId ?? null, change.at, change.warranted ?? null,
     ],
+  )
+  return rows.length > 0
+}
+
+export interface OpenedEscalation {
+  id: string
+  inquiryId: string
+  department: string
+  score: number
+  reasons: Array<{ code: string; detail: string }>
+  dueAt: Date
+  policyVersion: number
+  openedBy: string
+  /** The inquiry's stored triage result, with its escalation updated to this one. */
+  result: unknown
+  at: Date
+}
+
+/**
+ * Opens an escalation for an inquiry triage did not escalate (an agent asked for a lead) and marks the
+ * inquiry escalated; false when it has one already.
+ */
+export async function openEscalation(sql: Sql, escalation: OpenedEscalation): Promise<boolean> {
+  const rows = await sql.query(
+    `WITH opened AS (
+       INSERT INTO escalations (id, inquiry_id, department, score, reasons, due_at, policy_version, opened_by, created_at, updated_at)
+       SELECT $1, $2, $3, $4, $5::jsonb, $6, $7, $8, $10, $10
+        WHERE NOT EXISTS (SELECT 1 FROM escalations WHERE inquiry_id = $2)
+       ON CONFLICT (inquiry_id) DO NOTHING
+       RETURNING inquiry_id)
+     UPDATE inquiries SET escalated = true, result = $9::jsonb FROM opened WHERE inquiries.id = opened.inquiry_id RETURNING inquiries.id`,
+    [escalation.id, escalation.inquiryId, escalation.department, escalation.score, JSON.stringify(escalation.reasons), escalation.dueAt,
+      escalation.policyVersion, escalation.openedBy, JSON.stringify(escalation.result), escalation.at],
   )
   return rows.length > 0
 }

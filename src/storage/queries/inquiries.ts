@@ -21,6 +21,8 @@ export interface EscalationInsert {
   score: number
   reasons: unknown
   dueAt: Date
+  /** The escalation policy version the decision was made under. */
+  policyVersion: number
 }
 
 /**
@@ -34,14 +36,15 @@ export async function insertInquiry(sql: Sql, inquiry: InquiryInsert & { id: str
                               customer_tier, metadata, department, confidence, escalated, result, created_at, triaged_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15::jsonb, $16, $16)
        RETURNING id, department, created_at)
-     INSERT INTO escalations (id, inquiry_id, department, score, reasons, due_at, created_at, updated_at)
-     SELECT $17::uuid, inquiry.id, inquiry.department, $18, $19::jsonb, $20, inquiry.created_at, inquiry.created_at
+     INSERT INTO escalations (id, inquiry_id, department, score, reasons, due_at, policy_version, created_at, updated_at)
+     SELECT $17::uuid, inquiry.id, inquiry.department, $18, $19::jsonb, $20, $21, inquiry.created_at, inquiry.created_at
        FROM inquiry WHERE $17::uuid IS NOT NULL`,
     [
       inquiry.id, inquiry.externalId ?? null, inquiry.subject ?? null, inquiry.body, inquiry.language, inquiry.channel ?? null,
       inquiry.customer.id ?? null, inquiry.customer.name ?? null, inquiry.customer.email ?? null, inquiry.customer.tier ?? null,
       JSON.stringify(inquiry.metadata), inquiry.department, inquiry.confidence, inquiry.escalated, JSON.stringify(inquiry.result), inquiry.createdAt,
       escalation?.id ?? null, escalation?.score ?? null, escalation ? JSON.stringify(escalation.reasons) : null, escalation?.dueAt ?? null,
+      escalation?.policyVersion ?? null,
     ],
   )
 }
@@ -158,12 +161,13 @@ export async function completeReceivedInquiry(
        UPDATE inquiries SET language = $2, department = $3, confidence = $4, escalated = $5, result = $6::jsonb, status = 'triaged', triaged_at = $7
         WHERE id = $1 AND status = 'received' RETURNING id, department),
      escalation AS (
-       INSERT INTO escalations (id, inquiry_id, department, score, reasons, due_at, created_at, updated_at)
-       SELECT $8::uuid, inquiry.id, inquiry.department, $9, $10::jsonb, $11, $7, $7 FROM inquiry WHERE $8::uuid IS NOT NULL)
+       INSERT INTO escalations (id, inquiry_id, department, score, reasons, due_at, policy_version, created_at, updated_at)
+       SELECT $8::uuid, inquiry.id, inquiry.department, $9, $10::jsonb, $11, $12, $7, $7 FROM inquiry WHERE $8::uuid IS NOT NULL)
      SELECT id FROM inquiry`,
     [
       inquiry.id, inquiry.language, inquiry.department, inquiry.confidence, inquiry.escalated, JSON.stringify(inquiry.result), inquiry.triagedAt,
       escalation?.id ?? null, escalation?.score ?? null, escalation ? JSON.stringify(escalation.reasons) : null, escalation?.dueAt ?? null,
+      escalation?.policyVersion ?? null,
     ],
   )
   return rows.length > 0

@@ -17,11 +17,11 @@ export interface InquiryPageProps {
 }
 
 /** Escalation reasons as badges, with their detail unless `compact` (then the detail is the badge's title). */
-export const Reasons: FC<{ view: View; reasons: Array<{ code: string; detail: string }>; compact?: boolean }> = ({ view: { t }, reasons, compact }) => (
+export const Reasons: FC<{ view: View; reasons: Array<{ code: string; detail: string }>; compact?: boolean }> = ({ view: { reasonName }, reasons, compact }) => (
   <ul class="reasons">
     {reasons.map((reason) => (
       <li>
-        <span class="badge reason" title={compact ? reason.detail : undefined}>{t(`reason.${reason.code}` as LabelKey)}</span>
+        <span class="badge reason" title={compact ? reason.detail : undefined}>{reasonName(reason.code)}</span>
         {compact ? null : <> <span class="detail">{reason.detail}</span></>}
       </li>
     ))}

@@ -1,0 +1,32 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { databaseModelStore, type ModelStore } from '../triage/escalation/detector-service.js'
+
+/**
+ * Escalation models kept as files as well as in the database, for processes that start on an empty
+ * database again and again (the eval on in-memory PGlite, the test suite): the first one trains, the
+ * others read the file. A model's name is the hash of everything it learned from, so a stale file is
+ * never read for a changed corpus.
+ */
+export function createFileModelStore(folder: string, inner: ModelStore = databaseModelStore): ModelStore {
+  const fileOf = (version: string) => join(folder, `${version.replace(/[^a-z0-9-]/gi, '_')}.bin`)
+  return {
+    async get(sql, version) {
+      const stored = await readFile(fileOf(version)).catch(() => undefined)
+      return stored ? new Uint8Array(stored) : inner.get(sql, version)
+    },
+    async put(sql, version, model) {
+      await inner.put(sql, version, model)
+      // Written under a temporary name first, so a concurrent reader never sees half a file. Only a
+      // cache: a read-only installation keeps working from the database.
+      const temporary = `${fileOf(version)}.${process.pid}.tmp`
+      await mkdir(folder, { recursive: true })
+        .then(() => writeFile(temporary, model))
+        .then(() => rename(temporary, fileOf(version)))
+        .catch(() => undefined)
+    },
+  }
+}
+
+/** Where the eval and the tests keep trained models: node_modules/.cache, which npm ci clears. */
+export const modelCacheFolder = new URL('../../node_modules/.cache/inquiry-triage/escalation-models/', import.meta.url).pathname
