@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { databaseModelStore, type ModelStore } from '../triage/escalation/detector-service.js'
 
@@ -23,9 +23,18 @@ export function createFileModelStore(folder: string, inner: ModelStore = databas
       await mkdir(folder, { recursive: true })
         .then(() => writeFile(temporary, model))
         .then(() => rename(temporary, fileOf(version)))
+        .then(() => pruneOldest(folder, keepFiles))
         .catch(() => undefined)
     },
   }
+}
+
+/** Models are about 15 MB; a few versions are plenty for switching between branches. */
+const keepFiles = 6
+
+async function pruneOldest(folder: string, keep: number): Promise<void> {
+  const files = await Promise.all((await readdir(folder)).filter((name) => name.endsWith('.bin')).map(async (name) => ({ name, at: (await stat(join(folder, name))).mtimeMs })))
+  for (const { name } of files.sort((a, b) => b.at - a.at).slice(keep)) await unlink(join(folder, name)).catch(() => undefined)
 }
 
 /** Where the eval and the tests keep trained models: node_modules/.cache, which npm ci clears. */

@@ -11,7 +11,8 @@ import { matchAccount, type AccountMatch } from '../accounts/accounts.js'
 import { assessEscalation, assessText, countEarlierContacts } from './escalation/assess.js'
 import { escalationDueAt, type EscalationDecision } from './escalation/decide.js'
 import { detectLanguage } from './language.js'
-import { draftWithLlm, secondOpinion, type SecondOpinion } from './llm-step.js'
+import { draftWithLlm, escalationSecondOpinion, secondOpinion, type EscalationSecondOpinion, type SecondOpinion } from './llm-step.js'
+import type { TextAssessment } from './escalation/assess.js'
 import { defaultNoKnowledgeSimilarity, isRelevant, templateSuggestions, withSafetyArticleFirst, type Suggestion } from './suggestions.js'
 import type { TriageInput } from './triage-input.js'
 
@@ -29,7 +30,7 @@ export interface TriageResult {
   noKnowledge: boolean
   /** The directory account the sender was recognised as (absent from results stored before accounts existed). */
   account?: { externalId: string; name: string; tier: string; matchedBy: AccountMatch['matchedBy'] } | null
-  escalation: EscalationDecision & { id: string | null; dueAt: string | null }
+  escalation: EscalationDecision & { id: string | null; dueAt: string | null; secondOpinion?: EscalationSecondOpinion }
   degraded?: string[]
   /** languageMs and escalateMs are absent from results stored before they were measured. */
   timings: { languageMs?: number; embedMs: number; classifyMs: number; retrieveMs: number; escalateMs?: number; totalMs: number }
@@ -108,22 +109,26 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const escalating = performance.now()
   const textReasons = assessText(escalationState, text)
   const signalled = performance.now()
-  const safetyArticle = textReasons.fired.some((reason) => reason.code === 'safety')
-    ? knowledgeQueries.nearestTaggedChunk(deps.sql, active, vector!, { tag: deps.config.triage.safetyArticleTag, language: language.language })
-    : undefined
+  const findSafetyArticle = () => knowledgeQueries.nearestTaggedChunk(deps.sql, active, vector!, { tag: deps.config.triage.safetyArticleTag, language: language.language })
+  const safetyArticle = reportsHazard(textReasons) ? findSafetyArticle() : undefined
   const [local, hits, safetyRow] = await Promise.all([classification, retrieval, safetyArticle])
   const retrieved = performance.now()
-  const opinion = await secondOpinion(deps, { text, language: language.language, customerName: input.customer?.name, prediction: local }, llmState)
+  const [opinion, escalationOpinion] = await Promise.all([
+    secondOpinion(deps, { text, language: language.language, customerName: input.customer?.name, prediction: local }, llmState),
+    escalationSecondOpinion(deps, { text, language: language.language, customerName: input.customer?.name, policy: escalationState.policy, assessment: textReasons }, llmState),
+  ])
+  // A hazard the second opinion found gets its safety article too.
+  const safetyRowFinal = safetyRow ?? (reportsHazard(escalationOpinion.assessment) ? await findSafetyArticle() : undefined)
   // An LLM's confidence is not calibrated; capped so it never looks surer than a calibrated answer.
   const prediction = opinion?.adopted ? { ...local, department: opinion.department, confidence: Math.min(opinion.confidence, 0.8) } : local
 
   const threshold = deps.config.triage.noKnowledgeSimilarity ?? defaultNoKnowledgeSimilarity[active.provider as keyof typeof defaultNoKnowledgeSimilarity] ?? 0.3
   const relevant = hits.filter((hit) => isRelevant(hit, threshold)).slice(0, suggestionCount)
   const noKnowledge = relevant.length === 0 ? describeNoKnowledge(hits, threshold) : undefined
-  const suggested = safetyRow ? withSafetyArticleFirst(relevant, safetyHit(safetyRow, hits), suggestionCount) : relevant
+  const suggested = safetyRowFinal ? withSafetyArticleFirst(relevant, safetyHit(safetyRowFinal, hits), suggestionCount) : relevant
   const assessing = performance.now()
   const sender = await account
-  const decision = assessEscalation(deps, input, { detector: escalationState, text: textReasons, confidence: local.confidence, noKnowledge, earlierContacts: await earlierContacts, account: sender })
+  const decision = assessEscalation(deps, input, { detector: escalationState, text: escalationOpinion.assessment, confidence: local.confidence, noKnowledge, earlierContacts: await earlierContacts, account: sender })
   const assessed = performance.now()
   const suggestions = await draftWithLlm(
     deps.llm,
@@ -146,7 +151,7 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
     suggestions,
     noKnowledge: Boolean(noKnowledge),
     account: sender ? { externalId: sender.account.externalId, name: sender.account.name, tier: sender.account.tier, matchedBy: sender.matchedBy } : null,
-    escalation: { ...decision, id: dueAt ? crypto.randomUUID() : null, dueAt: dueAt?.toISOString() ?? null },
+    escalation: { ...decision, ...(escalationOpinion.opinion ? { secondOpinion: escalationOpinion.opinion } : {}), id: dueAt ? crypto.randomUUID() : null, dueAt: dueAt?.toISOString() ?? null },
     ...(degraded.length ? { degraded } : {}),
     // Classification and retrieval overlap; retrieveMs is measured from the end of embedding too.
     timings: {
@@ -210,5 +215,6 @@ export function escalationRecord({ result, dueAt }: TriageOutcome): inquiryQueri
   return { id: result.escalation.id, department: result.department, score: result.escalation.score, reasons: result.escalation.reasons, dueAt, policyVersion: result.escalation.policyVersion }
 }
 
+const reportsHazard = (assessment: TextAssessment) => assessment.fired.some((reason) => reason.code === 'safety')
 const round = (value: number) => Math.round(value * 1000) / 1000
 const ms = (from: number, to: number) => Math.round((to - from) * 100) / 100

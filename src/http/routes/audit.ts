@@ -17,7 +17,7 @@ const listRoute = createRoute({
   summary: 'Who did what to which case or article, newest first (admin)',
   request: {
     query: z.object({
-      entityType: z.enum(['escalation', 'inquiry', 'kb_article']).optional(),
+      entityType: z.enum(['escalation', 'inquiry', 'kb_article', 'escalation_policy', 'account_import']).optional(),
       entityId: z.string().uuid().optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
       cursor: z.string().uuid().optional(),

@@ -42,6 +42,10 @@ export const TriageResultSchema = z
       })),
       scores: z.record(z.string(), z.number().min(0).max(1)).openapi({ description: 'Calibrated probability of every text reason of the policy, fired or not' }),
       policyVersion: z.number().int().openapi({ description: 'The escalation policy version this was decided under' }),
+      secondOpinion: z.object({
+        reasons: z.array(z.object({ code: z.string(), applies: z.boolean(), evidence: z.string() })),
+        changed: z.array(z.string()).openapi({ description: 'Reasons whose verdict the LLM changed (never safety taken away)' }),
+      }).optional().openapi({ description: 'With an LLM: its answers on the text reasons whose probability was near their threshold' }),
       id: z.string().nullable(),
       dueAt: z.string().nullable(),
     }),

@@ -22,6 +22,8 @@ export interface AccountUpsert {
 }
 
 const columns = 'id, external_id, name, tier, first_response_hours, domains, emails, created_at, updated_at'
+// Umlauts folded and byte order: PostgreSQL's locale and PGlite's C collation then sort alike ("Bäckerei" before "Brightlets").
+const nameOrder = `lower(translate(name, 'ÄÖÜäöüß', 'AOUaous')) COLLATE "C"`
 
 /** Inserts or replaces accounts by external id in one statement; returns how many were new. */
 export async function upsertAccounts(sql: Sql, accounts: readonly AccountUpsert[], at: Date): Promise<{ created: number; updated: number }> {
@@ -47,7 +49,7 @@ export async function listAccounts(sql: Sql, filter: { q?: string | undefined; t
   const where = `WHERE ($1::text IS NULL OR name ILIKE '%' || $1 || '%' OR external_id = $1 OR $1 = ANY(domains)) AND ($2::text IS NULL OR tier = $2)`
   const params = [filter.q ?? null, filter.tier ?? null]
   const [rows, [count]] = await Promise.all([
-    sql.query<AccountRow>(`SELECT ${columns} FROM accounts ${where} ORDER BY lower(name), external_id LIMIT $3 OFFSET $4`, [...params, filter.limit, filter.offset]),
+    sql.query<AccountRow>(`SELECT ${columns} FROM accounts ${where} ORDER BY ${nameOrder}, external_id LIMIT $3 OFFSET $4`, [...params, filter.limit, filter.offset]),
     sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM accounts ${where}`, params),
   ])
   return { rows, total: count?.n ?? 0 }

@@ -25,6 +25,8 @@ const ruleAssistedThreshold: Readonly<Record<string, number>> = { safety: 0.15 }
 /** What the text says: every text reason's calibrated probability, and the ones that fired with their phrases. */
 export interface TextAssessment {
   scores: Record<string, number>
+  /** The probability each text reason fires from (after the policy's minProbability and rule help). */
+  thresholds: Record<string, number>
   fired: FiredReason[]
 }
 
@@ -35,10 +37,11 @@ export interface TextAssessment {
 export function assessText(detector: DetectorState, text: string): TextAssessment {
   const reasons = textReasonsOf(detector.policy.policy)
   const letters = (text.match(/\p{L}/gu) ?? []).length
-  if (letters < minLetters) return { scores: Object.fromEntries(reasons.map((reason) => [reason.code, 0])), fired: [] }
+  if (letters < minLetters) return { scores: Object.fromEntries(reasons.map((reason) => [reason.code, 0])), thresholds: {}, fired: [] }
   const scored = withRuleSentences(detector, text, detector.model.score(text))
   const hits = new Set(ruleHits(text).map((hit) => hit.feature.slice(0, hit.feature.indexOf(':'))))
   const scores: Record<string, number> = {}
+  const thresholds: Record<string, number> = {}
   const fired: FiredReason[] = []
   for (const reason of reasons) {
     const score = scored.get(reason.code)
@@ -47,12 +50,15 @@ export function assessText(detector: DetectorState, text: string): TextAssessmen
     const learned = reason.minProbability ?? detector.model.reasons.get(reason.code)?.threshold
     const assisted = hits.has(reason.code) ? ruleAssistedThreshold[reason.code] : undefined
     const threshold = assisted !== undefined && learned !== undefined ? Math.min(assisted, learned) : learned
-    if (!score || threshold === undefined || probability < threshold) continue
+    if (threshold !== undefined) thresholds[reason.code] = threshold
+    // A reason the policy switched off (weight 0, not alone) is scored and shown, never fired.
+    const switchedOff = reason.weight === 0 && !reason.alone
+    if (!score || threshold === undefined || probability < threshold || switchedOff) continue
     const phrases = score.phrases().map((phrase) => `"${phrase.replace(/\s+/g, ' ').slice(0, 60)}"`)
     const why = threshold < (learned ?? 1) ? `fires from ${threshold.toFixed(2)} with a ${reason.code} pattern` : `fires from ${threshold.toFixed(2)}`
     fired.push({ code: reason.code, detail: `probability ${probability.toFixed(2)} (${why})${phrases.length ? `: ${phrases.join(', ')}` : ''}` })
   }
-  return { scores, fired }
+  return { scores, thresholds, fired }
 }
 
 /** For rule-assisted reasons: the best of the whole text and each sentence holding one of the reason's patterns. */

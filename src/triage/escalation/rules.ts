@@ -1,4 +1,4 @@
-import type { RuleHit } from './detector/text-features.js'
+import { acronyms, type RuleHit } from './detector/text-features.js'
 
 /**
  * The hand-written patterns of earlier versions (German and English; umlauts written out or dropped).
@@ -46,7 +46,6 @@ export function ruleHits(text: string): RuleHit[] {
   return hits
 }
 
-const acronyms = /^(DSGVO|GDPR|WLAN|HDMI|SEPA|IBAN|USB|PDF|LED|DSL|ASAP|MWST|UST|AGB|HTTP|HTTPS|VPN|SIM|PIN|TAN|CEO|CFO|GMBH)$/
 /** Several words in capitals that are not acronyms: shouting (a feature, never anger on its own). */
 function shouting(text: string): RuleHit | undefined {
   const capitals = [...text.matchAll(/\b[A-ZÄÖÜ]{4,}\b/g)].filter((match) => !acronyms.test(match[0]))

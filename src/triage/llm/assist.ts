@@ -1,5 +1,6 @@
 import { departmentOpinionPrompt } from '../../../prompts/department-opinion.js'
 import { draftReplyPrompt, type DraftReplyOutput } from '../../../prompts/draft-reply.js'
+import { escalationOpinionPrompt } from '../../../prompts/escalation-opinion.js'
 import { markerPattern } from '../../../prompts/fence.js'
 import { promptRef } from '../../../prompts/prompt.js'
 import { LlmError, type Llm } from '../../providers/llm/llm.js'
@@ -84,6 +85,33 @@ export async function departmentOpinion(
   const user = prompt.render({ inquiry: redaction.text.slice(0, maxInquiryChars), language: input.language })
   const answer = await llm.complete({ system: prompt.system, user, schema: prompt.schema, schemaName: prompt.schemaName, maxTokens: 300, ...signalOf(options) })
   return { ...answer, rationale: answer.rationale.trim().slice(0, maxRationaleChars), promptId: promptRef(prompt) }
+}
+
+export interface EscalationOpinion {
+  /** Only the reasons asked about, each once; evidence still redacted and cut short. */
+  reasons: Array<{ code: string; applies: boolean; evidence: string }>
+  promptId: string
+}
+
+/**
+ * The model's view of the escalation reasons the detector is unsure about, judged against the
+ * policy's own definitions. Refuses inquiries that look like prompt injection, without calling the
+ * model; answers about reasons not asked are dropped, and a reason asked but not answered is an error.
+ */
+export async function escalationOpinion(
+  llm: Llm,
+  input: { inquiryText: string; language: string; customerName?: string; reasons: Array<{ code: string; name: string; description: string }> },
+  options: { signal?: AbortSignal } = {},
+): Promise<EscalationOpinion> {
+  const prompt = escalationOpinionPrompt
+  if (looksLikePromptInjection(input.inquiryText).suspicious) throw new LlmError('invalid_output', 'inquiry looks like a prompt injection; no escalation opinion is asked for it')
+  const redaction = redactPersonalData(input.inquiryText, { names: namesOf(input.customerName) })
+  const user = prompt.render({ inquiry: redaction.text.slice(0, maxInquiryChars), language: input.language, reasons: input.reasons })
+  const answer = await llm.complete({ system: prompt.system, user, schema: prompt.schema, schemaName: prompt.schemaName, maxTokens: 400, ...signalOf(options) })
+  const asked = new Set(input.reasons.map((reason) => reason.code))
+  const answered = new Map(answer.reasons.filter((reason) => asked.has(reason.code)).map((reason) => [reason.code, reason]))
+  if (answered.size !== asked.size) throw new LlmError('invalid_output', `escalation opinion answered ${answered.size} of ${asked.size} reasons`)
+  return { reasons: [...answered.values()].map((reason) => ({ ...reason, evidence: reason.evidence.trim().slice(0, maxRationaleChars) })), promptId: promptRef(prompt) }
 }
 
 function namesOf(customerName: string | undefined): string[] {

@@ -70,8 +70,10 @@ export function trainEscalationModel(examples: readonly EscalationExample[], cod
   return runToEnd(trainEscalationModelSteps(examples, codes, options))
 }
 
-export function* trainEscalationModelSteps(examples: readonly EscalationExample[], codes: readonly string[], options: Partial<DetectorOptions> = {}): Steps<EscalationModel> {
+export function* trainEscalationModelSteps(given: readonly EscalationExample[], codes: readonly string[], options: Partial<DetectorOptions> = {}): Steps<EscalationModel> {
   const settings = { ...defaultDetectorOptions, ...options }
+  // In a canonical order: folds and columns follow the order, and the version promises the same model for the same examples.
+  const examples = [...given].sort((a, b) => (exampleKey(a) < exampleKey(b) ? -1 : exampleKey(a) > exampleKey(b) ? 1 : 0))
   const ids: Int32Array[] = []
   for (const example of examples) {
     ids.push(featuresOf(example.text).ids)
@@ -237,18 +239,23 @@ function strongestPhrases(features: TextFeatures, weights: Float32Array, text: s
     if (phrases.length === 3) break
     if (used.has(token)) continue
     let [from, to] = [token, token]
-    while (to - from < 3 && from > 0 && share[from - 1]! > 0 && features.tokens[from - 1]!.kind === 'word') from--
-    while (to - from < 3 && to + 1 < share.length && share[to + 1]! > 0 && features.tokens[to + 1]!.kind === 'word') to++
+    const widens = (index: number) => index >= 0 && index < share.length && share[index]! > 0 && features.tokens[index]!.kind === 'word' && !used.has(index)
+    while (to - from < 3 && widens(from - 1)) from--
+    while (to - from < 3 && widens(to + 1)) to++
     for (let index = from; index <= to; index++) used.add(index)
     phrases.push(text.normalize('NFC').slice(features.tokens[from]!.start, features.tokens[to]!.end))
   }
   return phrases
 }
 
+function exampleKey(example: EscalationExample): string {
+  return `${JSON.stringify(Object.entries(example.labels).sort())}\t${example.weight ?? 1}\t${example.text}`
+}
+
 /** What a model trained on these examples would be called: FNV-1a of the sorted labelled lines and the options. */
 export function modelVersion(examples: readonly EscalationExample[], codes: readonly string[], options: Partial<DetectorOptions> = {}): string {
   const settings = { ...defaultDetectorOptions, ...options }
-  const lines = examples.map((example) => `${JSON.stringify(Object.entries(example.labels).sort())}\t${example.weight ?? 1}\t${example.text}`).sort()
+  const lines = examples.map(exampleKey).sort()
   // Two 32-bit FNV-1a hashes with different offsets: 64 bits, so two training sets practically never share a name.
   const hashes = [0x811c9dc5, 0x050c5d1f]
   for (const line of [JSON.stringify(settings), codes.join(','), ...lines]) {

@@ -12,6 +12,9 @@ import { foldWord } from '../../classifier/features.js'
 
 export const featureBuckets = 2 ** 18
 
+/** Words in capitals that are names, not shouting. */
+export const acronyms = /^(DSGVO|GDPR|WLAN|HDMI|SEPA|IBAN|USB|PDF|LED|DSL|ASAP|MWST|UST|AGB|HTTP|HTTPS|VPN|SIM|PIN|TAN|CEO|CFO|GMBH|DSAR|SMS|NAS|IMEI|VOIP|FTTH|DECT|WIFI|API|SAAS|KFZ|AKKU)$/
+
 /** A token with its place in the original text. */
 export interface Token {
   /** Lower-cased, umlaut-folded form; numbers become <num>. */
@@ -105,7 +108,7 @@ function addShapeFeatures(text: string, tokens: Token[], add: (key: string, toke
     if (token.kind !== 'word') return
     words++
     const raw = text.normalize('NFC').slice(token.start, token.end)
-    if (raw.length >= 4 && /\p{Lu}/u.test(raw) && raw === raw.toUpperCase() && !/\d/.test(raw)) capitals.push(index)
+    if (raw.length >= 4 && /\p{Lu}/u.test(raw) && raw === raw.toUpperCase() && !/\d/.test(raw) && !acronyms.test(raw)) capitals.push(index)
   })
   const runs = tokens.flatMap((token, index) => (token.kind === 'mark' && /^[!?]{2,}/.test(token.norm) ? [index] : []))
   if (capitals.length) add(capitals.length >= 3 ? 's:capitals3' : 's:capitals1', capitals[0]!)
