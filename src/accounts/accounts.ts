@@ -26,7 +26,7 @@ export const AccountInputSchema = z
     domains: z.array(domain).max(100).default([]).openapi({ description: 'E-mail domains of the account: every sender at them belongs to it' }),
     emails: z.array(z.string().trim().toLowerCase().email('must be an e-mail address')).max(1000).default([]),
     tier: z.enum(accountTiers),
-    firstResponseHours: z.number().positive('must be more than 0').max(24 * 90).optional().openapi({ description: 'Agreed first-response time; otherwise the tier\'s (SLA_FIRST_RESPONSE_HOURS)' }),
+    firstResponseHours: z.number({ error: 'must be a number of hours' }).positive('must be more than 0').max(24 * 90).optional().openapi({ description: 'Agreed first-response time; otherwise the tier\'s (SLA_FIRST_RESPONSE_HOURS)' }),
   })
   .strict()
   .openapi('AccountInput')

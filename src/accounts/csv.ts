@@ -58,6 +58,6 @@ function toInput(record: Record<string, string>): Record<string, unknown> {
     domains: list(record.domains),
     emails: list(record.emails),
     // A non-number stays a string, so the schema names the field instead of a NaN slipping through.
-    ...(hours ? { firstResponseHours: /^\d+(\.\d+)?$/.test(hours) ? Number(hours) : hours } : {}),
+    ...(hours ? { firstResponseHours: /^-?\d+([.,]\d+)?$/.test(hours) ? Number(hours.replace(',', '.')) : hours } : {}),
   }
 }

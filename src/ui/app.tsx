@@ -10,6 +10,7 @@ import type { ErrorKind } from './pages/errors.js'
 import { escalationUiRoutes } from './routes/escalations.js'
 import { inquiryUiRoutes } from './routes/inquiries.js'
 import { knowledgeUiRoutes } from './routes/knowledge.js'
+import { policyUiRoutes } from './routes/policy.js'
 import { sessionRoutes } from './routes/session.js'
 
 /**
@@ -34,6 +35,7 @@ export function uiRoutes(deps: Deps): Hono<UiEnv> {
   ui.route('/', inquiryUiRoutes(deps))
   ui.route('/', escalationUiRoutes(deps))
   ui.route('/', knowledgeUiRoutes(deps))
+  ui.route('/', policyUiRoutes(deps))
   // A GET of a form's action (a bookmark, a reload after the resume page) goes to the page it belongs to.
   ui.all('*', (c) => {
     const target = pageOfAction(c.req.path)

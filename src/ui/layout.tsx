@@ -16,7 +16,7 @@ export interface View {
   reasonName: (code: string) => string
 }
 
-export type Section = 'inquiries' | 'escalations' | 'kb' | 'drafts'
+export type Section = 'inquiries' | 'escalations' | 'kb' | 'drafts' | 'policy'
 
 const isLead = (session: UiSession | undefined) => session?.principal.role === 'lead' || session?.principal.role === 'admin'
 
@@ -34,6 +34,7 @@ const Nav: FC<{ view: View; section: Section | undefined }> = ({ view, section }
     ...(isLead(session) ? [['escalations', '/ui/escalations', 'nav.escalations'] as [Section, string, LabelKey]] : []),
     ['kb', '/ui/kb', 'nav.kb'],
     ...(isLead(session) ? [['drafts', '/ui/kb/drafts', 'nav.drafts'] as [Section, string, LabelKey]] : []),
+    ...(isLead(session) ? [['policy', '/ui/escalation-policy', 'nav.policy'] as [Section, string, LabelKey]] : []),
   ]
   return (
     <nav aria-label={t('nav.main')}>

@@ -203,6 +203,45 @@ describe('web UI', () => {
       expect(stored).toMatchObject({ used_article_id: used, edited: true, rating: 4, correct_department: right, comment: 'ok' })
     })
 
+    it('lets an agent send an inquiry to a lead with reasons, and refuses a form without one (422)', async () => {
+      const agent = await signedIn('agent')
+      const inquiry = await triage({ subject: 'Entkalken', body: 'Wie oft muss ich die Barista B3 entkalken?' })
+      expect(inquiry.escalation.escalate).toBe(false)
+      const path = `/ui/inquiries/${inquiry.inquiryId}`
+      const page = await agent.get(path)
+      expect(page.html).toContain('Needs a lead?')
+      expect(page.html).toContain('name="reason_vulnerable_customer"')
+      expect(page.html).toContain('Vulnerable customer')
+      expect(page.html).not.toContain('name="reason_key_account"') // only the text reasons
+      const csrf = hiddenValue(page.html, '_csrf')
+      const none = await agent.post(`${path}/needs-lead`, { _csrf: csrf, note: 'bitte <schnell>' })
+      expect(none.status).toBe(422)
+      expect(none.html).toContain('Choose at least one reason.')
+      expect(none.html).toContain('>bitte &lt;schnell&gt;</textarea>')
+      const sent = await agent.post(`${path}/needs-lead`, { _csrf: csrf, reason_vulnerable_customer: 'on', note: 'Kundin ist 91' })
+      expect(sent.location).toBe(`${path}?feedback=lead#main`)
+      expect((await agent.get(sent.location!)).html).toContain('The inquiry is with the leads now')
+      const queue = await (await signedIn('lead')).get('/ui/escalations')
+      expect(queue.html).toContain('Vulnerable customer')
+      const again = await agent.post(`${path}/needs-lead`, { _csrf: csrf, reason_vulnerable_customer: 'on' })
+      expect(again.location).toBe(`${path}?feedback=leadAlready#main`)
+    })
+
+    it('shows leads the escalation policy in their language, and not agents', async () => {
+      const lead = await signedIn('lead')
+      const page = await lead.get('/ui/escalation-policy')
+      expect(page.status).toBe(200)
+      expect(page.html).toContain('<h1>Escalation policy</h1>')
+      expect(page.html).toMatch(/<tr id="reason-safety"><th scope="row">Danger to people or property<br\/><code class="muted">safety<\/code><\/th><td>the text \(learned\)<\/td><td>1.00<\/td><td>yes<\/td><td>1 h<\/td>/)
+      expect(page.html).toContain('href="/ui/escalation-policy"')
+      const german = await lead.get('/ui/escalation-policy?lang=de')
+      expect(german.html).toContain('Gefahr für Menschen oder Sachen')
+      expect(german.html).toContain('Eskaliert allein')
+      const agent = await signedIn('agent')
+      expect((await agent.get('/ui/escalation-policy')).status).toBe(403)
+      expect((await agent.get('/ui/inquiries')).html).not.toContain('href="/ui/escalation-policy"')
+    })
+
     it('answers unknown ids and paths with a 404 page', async () => {
       const agent = await signedIn('agent')
       for (const path of [`/ui/inquiries/${someId}`, '/ui/inquiries/not-an-id', '/ui/kb/articles/nope', '/ui/no-such-page']) {
@@ -259,8 +298,11 @@ describe('web UI', () => {
       const resolved = await lead.post(`${casePath}/resolve`, {
         _csrf: csrf, resolution: 'Rechnung korrigiert, Gutschrift erteilt', finalDepartment: 'commercial',
         reply: 'Die Rechnung RE-1 war falsch berechnet; wir haben sie korrigiert und Ihnen den Betrag gutgeschrieben.', addToKnowledgeBase: 'on', articleTitle: 'Falsche Rechnung: Korrektur und Gutschrift',
+        notWarranted: 'on',
       })
       expect(resolved.location).toBe(`${casePath}?done=resolved`)
+      const [verdict] = await sql.query<{ warranted: boolean | null }>('SELECT warranted FROM escalations WHERE id = $1', [id])
+      expect(verdict!.warranted).toBe(false) // "should not have been escalated": counter-examples for the detector
       expect((await lead.get('/ui/escalations')).html).not.toContain(id)
       expect((await lead.get('/ui/escalations?status=resolved')).html).toContain(id)
       expect((await other.post(`${casePath}/resolve`, { _csrf: await other.csrf(), resolution: 'noch einmal' })).status).toBe(409)

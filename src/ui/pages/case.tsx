@@ -101,6 +101,7 @@ const Actions: FC<ActionProps> = ({ view, escalation: e, values, errors, leads }
         <TextArea name="reply" label={labels.reply} value={values.reply} error={errors?.reply} rows={6} />
         <Checkbox name="addToKnowledgeBase" label={t('case.addToKb')} checked={values.addToKnowledgeBase === 'on'} />
         <TextField name="articleTitle" label={labels.articleTitle} value={values.articleTitle} error={errors?.articleTitle} />
+        <Checkbox name="notWarranted" label={t('case.notWarranted')} checked={values.notWarranted === 'on'} />
         <button type="submit">{t('case.resolve')}</button>
       </form>
     </section>

@@ -11,10 +11,16 @@ export interface InquiryPageProps {
   view: View
   inquiry: StoredInquiry
   feedbackCount: number
-  notice?: 'saved' | 'learned' | undefined
+  notice?: InquiryNotice | undefined
   values?: FormValues | undefined
   errors?: FieldErrors | undefined
+  /** The policy's text reasons an agent may name when sending the inquiry to a lead. */
+  leadReasons?: ReadonlyArray<{ code: string; name: string }> | undefined
+  leadForm?: { values: FormValues; errors: FieldErrors } | undefined
 }
+
+export const inquiryNotices = ['saved', 'learned', 'lead', 'leadAlready'] as const
+export type InquiryNotice = (typeof inquiryNotices)[number]
 
 /** Escalation reasons as badges, with their detail unless `compact` (then the detail is the badge's title). */
 export const Reasons: FC<{ view: View; reasons: Array<{ code: string; detail: string }>; compact?: boolean }> = ({ view: { reasonName }, reasons, compact }) => (
@@ -94,14 +100,37 @@ const FeedbackForm: FC<{ view: View; inquiry: StoredInquiry; result: TriageResul
   )
 }
 
+/** An agent sends the inquiry to a lead, naming the policy's text reasons that apply. */
+const NeedsLeadForm: FC<{ view: View; inquiry: StoredInquiry; reasons: ReadonlyArray<{ code: string; name: string }>; values: FormValues; errors: FieldErrors | undefined }> = ({ view, inquiry, reasons, values, errors }) => {
+  const { t } = view
+  return (
+    <section class="card" aria-labelledby="h-lead">
+      <h2 id="h-lead">{t('lead.title')}</h2>
+      <p class="hint">{t('lead.hint')}</p>
+      <ErrorSummary view={view} errors={errors} labels={{ reasons: t('lead.reasons'), note: t('lead.note') }} />
+      <form method="post" action={`/ui/inquiries/${inquiry.id}/needs-lead`} novalidate>
+        <Csrf view={view} />
+        <fieldset class={errors?.reasons ? 'field invalid' : 'field'} id="f-reasons">
+          <legend>{t('lead.reasons')}</legend>
+          {reasons.map((reason) => <Checkbox name={`reason_${reason.code}`} label={reason.name} checked={values[`reason_${reason.code}`] === 'on'} />)}
+          {errors?.reasons ? <p class="field-error">{errors.reasons}</p> : null}
+        </fieldset>
+        <TextArea name="note" label={t('lead.note')} value={values.note} error={errors?.note} rows={2} />
+        <button type="submit" class="secondary">{t('lead.submit')}</button>
+      </form>
+    </section>
+  )
+}
+
 /** One inquiry: the message, its classification and escalation, the suggested replies, the feedback form. */
-export const InquiryPage: FC<InquiryPageProps> = ({ view, inquiry, feedbackCount, notice, values, errors }) => {
+export const InquiryPage: FC<InquiryPageProps> = ({ view, inquiry, feedbackCount, notice, values, errors, leadReasons, leadForm }) => {
   const { t } = view
   const result = inquiry.status === 'triaged' ? (inquiry.result as unknown as TriageResult | null) : null
   return (
     <Layout view={view} title={inquiry.subject || t('inquiry.title')} section="inquiries" script={Boolean(result?.suggestions.length)}>
       <p><a href="/ui/inquiries">← {t('inquiry.back')}</a></p>
-      {notice ? <Notice kind="ok">{t('feedback.saved')}{notice === 'learned' ? <p>{t('feedback.learned')}</p> : null}</Notice> : null}
+      {notice === 'saved' || notice === 'learned' ? <Notice kind="ok">{t('feedback.saved')}{notice === 'learned' ? <p>{t('feedback.learned')}</p> : null}</Notice> : null}
+      {notice === 'lead' || notice === 'leadAlready' ? <Notice kind="ok">{t(notice === 'lead' ? 'lead.sent' : 'lead.already')}</Notice> : null}
       <div class="grid">
         <div>
           <section class="card" aria-labelledby="h-message">
@@ -119,6 +148,7 @@ export const InquiryPage: FC<InquiryPageProps> = ({ view, inquiry, feedbackCount
           <div>
             <Classification view={view} inquiry={inquiry} result={result} />
             <FeedbackForm view={view} inquiry={inquiry} result={result} values={values ?? {}} errors={errors} count={feedbackCount} />
+            {leadReasons?.length ? <NeedsLeadForm view={view} inquiry={inquiry} reasons={leadReasons} values={leadForm?.values ?? {}} errors={leadForm?.errors} /> : null}
           </div>
         ) : null}
       </div>

@@ -32,6 +32,7 @@ const ResolveForm = z
     finalDepartment: z.enum(['', 'technical', 'commercial'], { error: 'error.invalid' }).optional(),
     reply: z.string().trim().max(50_000, 'error.tooLong').optional(),
     addToKnowledgeBase: z.literal('on').optional(),
+    notWarranted: z.literal('on').optional(),
     articleTitle: z.string().trim().max(300, 'error.tooLong').refine((value) => value === '' || value.length >= 3, 'error.tooShort').optional(),
   })
   .superRefine((form, context) => {
@@ -95,6 +96,7 @@ export function escalationUiRoutes(deps: Deps) {
     ...(form.reply ? { reply: form.reply } : {}),
     ...(form.addToKnowledgeBase ? { addToKnowledgeBase: true } : {}),
     ...(form.articleTitle ? { articleTitle: form.articleTitle } : {}),
+    ...(form.notWarranted ? { escalationWarranted: false } : {}),
   }), 'resolved')
 
   return new Hono<UiEnv>()

@@ -10,7 +10,9 @@ import type { FormValues, UiEnv } from '../env.js'
 import { fieldErrorsOf, validateForm, type FieldErrors } from '../forms.js'
 import { signedIn } from '../middleware.js'
 import { InquiryListPage } from '../pages/inquiries.js'
-import { InquiryPage } from '../pages/inquiry.js'
+import { InquiryPage, inquiryNotices } from '../pages/inquiry.js'
+import { currentPolicy } from '../../triage/escalation/policy-store.js'
+import { textReasonsOf } from '../../triage/escalation/policy.js'
 import { page, viewOf } from '../render.js'
 
 const pageSize = 25
@@ -41,14 +43,16 @@ const FeedbackForm = z.object({
 export function inquiryUiRoutes(deps: Deps) {
   const tz = deps.config.ui.timeZone
 
-  async function showInquiry(c: Context<UiEnv>, id: string, status: number, form?: { values: FormValues; errors: FieldErrors }) {
+  async function showInquiry(c: Context<UiEnv>, id: string, status: number, form?: { values: FormValues; errors: FieldErrors }, leadForm?: { values: FormValues; errors: FieldErrors }) {
     const inquiry = isUuid(id) ? await findStoredInquiry(deps.sql, id) : undefined
     if (!inquiry) throw new AppError('not_found', `No inquiry with id ${id}.`)
     const feedback = await listFeedback(deps.sql, inquiry.id)
     const notice = c.req.query('feedback')
+    const view = viewOf(c, tz)
+    const leadReasons = textReasonsOf((await currentPolicy(deps)).policy).map((reason) => ({ code: reason.code, name: view.reasonName(reason.code) }))
     return page(c, status, (
-      <InquiryPage view={viewOf(c, tz)} inquiry={inquiry} feedbackCount={feedback.length} values={form?.values} errors={form?.errors}
-        notice={notice === 'saved' || notice === 'learned' ? notice : undefined} />
+      <InquiryPage view={view} inquiry={inquiry} feedbackCount={feedback.length} values={form?.values} errors={form?.errors}
+        notice={inquiryNotices.find((known) => known === notice)} leadReasons={leadReasons} leadForm={leadForm} />
     ))
   }
 
@@ -61,6 +65,24 @@ export function inquiryUiRoutes(deps: Deps) {
       return page(c, 200, <InquiryListPage view={viewOf(c, tz)} filter={filter} rows={list.rows} nextCursor={list.nextCursor} now={deps.clock.now()} />)
     })
     .get('/inquiries/:id', (c) => showInquiry(c, c.req.param('id'), 200))
+    .post('/inquiries/:id/needs-lead', async (c) => {
+      const id = c.req.param('id')
+      const values = c.get('form')
+      const reasons = Object.keys(values).filter((name) => name.startsWith('reason_') && values[name] === 'on').map((name) => name.slice('reason_'.length))
+      const note = values.note?.trim()
+      const t = c.get('t')
+      if (reasons.length === 0) return showInquiry(c, id, 422, undefined, { values, errors: { reasons: t('error.chooseReason') } })
+      if (note && note.length > 2000) return showInquiry(c, id, 422, undefined, { values, errors: { note: t('error.tooLong') } })
+      try {
+        const before = isUuid(id) ? await findStoredInquiry(deps.sql, id) : undefined
+        const already = (before?.result?.escalation as { escalate?: boolean } | undefined)?.escalate === true
+        await recordFeedback(deps, c.get('principal'), id, { usedArticleId: null, needsLead: { reasons, ...(note ? { note } : {}) } })
+        return c.redirect(`/ui/inquiries/${id}?feedback=${already ? 'leadAlready' : 'lead'}#main`, 303)
+      } catch (error) {
+        if (error instanceof AppError && error.code !== 'validation_failed') throw error
+        return showInquiry(c, id, 422, undefined, { values, errors: { reasons: fieldErrorsOf(error, t)['needsLead.reasons.0'] ?? Object.values(fieldErrorsOf(error, t))[0] ?? t('error.invalid') } })
+      }
+    })
     .post('/inquiries/:id/feedback', async (c) => {
       const id = c.req.param('id')
       const values = c.get('form')
