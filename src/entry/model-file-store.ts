@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { databaseModelStore, type ModelStore } from '../triage/escalation/detector-service.js'
 
@@ -13,7 +13,11 @@ export function createFileModelStore(folder: string, inner: ModelStore = databas
   return {
     async get(sql, version) {
       const stored = await readFile(fileOf(version)).catch(() => undefined)
-      return stored ? new Uint8Array(stored) : inner.get(sql, version)
+      if (!stored) return inner.get(sql, version)
+      // Read means used: the pruning below keeps the models in use, whatever their age.
+      const now = new Date()
+      await utimes(fileOf(version), now, now).catch(() => undefined)
+      return new Uint8Array(stored)
     },
     async put(sql, version, model) {
       await inner.put(sql, version, model)
