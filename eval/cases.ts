@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { escalationReasons } from '../src/config.js'
-import { parseJsonLine } from './json-lines.js'
+import { readCheckedLines } from './json-lines.js'
 
 /** One written eval case: an inquiry and what the service should make of it. */
 export const EvalCaseSchema = z
@@ -37,31 +36,18 @@ export class CasesInvalidError extends Error {
  * `articleIds` (the demo KB). Collects every problem before failing, so one run shows them all.
  */
 export async function readEvalCases(file: string, articleIds: ReadonlySet<string>): Promise<EvalCase[]> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new CasesInvalidError(file, [`cannot be read: ${(error as Error).message}`])
-  }
-  const problems: string[] = []
+  const { rows, problems } = await readCheckedLines(file, EvalCaseSchema)
   const cases: EvalCase[] = []
   const seen = new Map<string, number>()
-  text.split('\n').forEach((line, index) => {
-    const where = `line ${index + 1}`
-    if (!line.trim()) return
-    const parsed = parseJsonLine(line, EvalCaseSchema, where)
-    if (!parsed.ok) {
-      problems.push(...parsed.problems)
-      return
-    }
-    const entry = parsed.value
+  for (const { line, value: entry } of rows) {
+    const where = `line ${line}`
     if (seen.has(entry.id)) problems.push(`${where}: field "id": "${entry.id}" repeats line ${seen.get(entry.id)}`)
-    seen.set(entry.id, index + 1)
+    seen.set(entry.id, line)
     if (entry.targetArticle && !articleIds.has(entry.targetArticle)) {
       problems.push(`${where}: field "targetArticle": "${entry.targetArticle}" is not an article of the demo knowledge base`)
     }
     cases.push(entry)
-  })
+  }
   if (cases.length === 0 && problems.length === 0) problems.push('holds no cases')
   if (problems.length) throw new CasesInvalidError(file, problems)
   return cases

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { fitAndVectorize } from '../src/triage/classifier/features.js'
 import { predictLogit, trainLogistic } from '../src/triage/classifier/logistic.js'
@@ -9,7 +8,7 @@ import { ruleHits } from '../src/triage/escalation/rules.js'
 import { analyzeInquiry, type TriageResult } from '../src/triage/pipeline.js'
 import { CasesInvalidError } from './cases.js'
 import type { EvalDeps } from './deps.js'
-import { parseJsonLine } from './json-lines.js'
+import { readCheckedLines } from './json-lines.js'
 import { scoreBinary, scoreReasons, type BinaryScores } from './scorers.js'
 
 /**
@@ -36,22 +35,9 @@ const EscalationCaseSchema = z
 export type EscalationCase = z.output<typeof EscalationCaseSchema>
 
 export async function readEscalationSet(file: string): Promise<EscalationCase[]> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new CasesInvalidError(file, [`cannot be read: ${(error as Error).message}`])
-  }
-  const problems: string[] = []
-  const cases: EscalationCase[] = []
-  text.split('\n').forEach((line, index) => {
-    if (!line.trim()) return
-    const parsed = parseJsonLine(line, EscalationCaseSchema, `line ${index + 1}`)
-    if (parsed.ok) cases.push(parsed.value)
-    else problems.push(...parsed.problems)
-  })
+  const { rows, problems } = await readCheckedLines(file, EscalationCaseSchema)
   if (problems.length) throw new CasesInvalidError(file, problems)
-  return cases
+  return rows.map((row) => row.value)
 }
 
 /** Text-only decisions of one system: which text reasons it names for a text. */

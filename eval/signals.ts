@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises'
+import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Deps } from '../src/deps.js'
 import { z } from 'zod'
@@ -6,7 +6,7 @@ import { fitAndVectorize } from '../src/triage/classifier/features.js'
 import { predictLogit, trainLogistic } from '../src/triage/classifier/logistic.js'
 import { stratifiedFolds } from '../src/triage/classifier/random.js'
 import { trainEscalationModel } from '../src/triage/escalation/detector/model.js'
-import { parseJsonLine } from './json-lines.js'
+import { readCheckedLines } from './json-lines.js'
 import { scoreSignal, type SignalScores } from './scorers.js'
 import { FileInvalidError } from './tickets.js'
 import { signalKinds, type SignalKind, type SignalRow } from './signal-kinds.js'
@@ -46,22 +46,13 @@ interface Labelled {
 
 /** Reads a signal file; every line must have a text and the field the signal is labelled by. */
 export async function readSignalFile(file: string, kind: SignalKind): Promise<Labelled[]> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (error) {
-    throw new FileInvalidError(`cannot read ${file}: ${(error as Error).message}`)
-  }
   const { field, positive } = signalKinds[kind]
+  const { rows: lines, problems } = await readCheckedLines(file, SignalRowSchema)
   const rows: Labelled[] = []
-  const problems: string[] = []
-  text.split('\n').forEach((line, index) => {
-    if (!line.trim()) return
-    const parsed = parseJsonLine(line, SignalRowSchema, `line ${index + 1}`)
-    if (!parsed.ok) problems.push(...parsed.problems)
-    else if (parsed.value[field] === undefined) problems.push(`line ${index + 1}: field "${field}": is required for --signal ${kind}`)
-    else rows.push({ text: parsed.value.text, label: positive(parsed.value) })
-  })
+  for (const { line, value } of lines) {
+    if (value[field] === undefined) problems.push(`line ${line}: field "${field}": is required for --signal ${kind}`)
+    else rows.push({ text: value.text, label: positive(value) })
+  }
   if (problems.length) throw new FileInvalidError(`${file} is invalid:\n${problems.slice(0, 20).map((problem) => `  ${problem}`).join('\n')}`)
   if (!rows.some((row) => row.label) || rows.every((row) => row.label)) throw new FileInvalidError(`${file}: --signal ${kind} needs rows of both classes`)
   return rows

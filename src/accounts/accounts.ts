@@ -87,19 +87,27 @@ export type AccountMatch = { account: Account; matchedBy: 'customer_id' | 'email
 const strength = { customer_id: 0, email: 1, domain: 2, name: 3 } as const
 
 /**
- * The account an inquiry comes from: its customer id, its sender's address or domain, or else the
- * account name written in the text (as a whole word). The strongest match wins; among names, the longest.
+ * The account an inquiry comes from, among the candidates the database found (storage/queries/sender.ts):
+ * its customer id, its sender's address or domain, or else the account name written in the text as a
+ * whole word. The strongest match wins; among names, the longest.
  */
-export async function matchAccount(deps: Pick<Deps, 'sql'>, sender: { customerId?: string | undefined; email?: string | undefined; text: string }): Promise<AccountMatch | undefined> {
-  const email = sender.email?.trim().toLowerCase() || null
-  const domainOf = email?.includes('@') ? email.slice(email.lastIndexOf('@') + 1) : null
-  const text = sender.text.normalize('NFC').toLowerCase()
-  const rows = await queries.findAccountCandidates(deps.sql, { customerId: sender.customerId?.trim() || null, email, domain: domainOf, text })
+export function pickAccount(rows: readonly queries.AccountRow[], sender: { customerId: string | null; email: string | null; domain: string | null; text: string }): AccountMatch | undefined {
   const matches = rows.flatMap((row): AccountMatch[] => {
-    const matchedBy = row.external_id === sender.customerId?.trim() ? 'customer_id' : email && row.emails.includes(email) ? 'email' : domainOf && row.domains.includes(domainOf) ? 'domain' : nameInText(row.name, text) ? 'name' : undefined
+    const matchedBy = row.external_id === sender.customerId ? 'customer_id' : sender.email && row.emails.includes(sender.email) ? 'email' : sender.domain && row.domains.includes(sender.domain) ? 'domain' : nameInText(row.name, sender.text) ? 'name' : undefined
     return matchedBy ? [{ account: toAccount(row), matchedBy }] : []
   })
   return matches.sort((a, b) => strength[a.matchedBy] - strength[b.matchedBy] || b.account.name.length - a.account.name.length)[0]
+}
+
+/** How a sender is looked up: trimmed id, lower-cased address and its domain, lower-cased text. */
+export function senderKeys(sender: { customerId?: string | undefined; email?: string | undefined; text: string }) {
+  const email = sender.email?.trim().toLowerCase() || null
+  return {
+    customerId: sender.customerId?.trim() || null,
+    email,
+    domain: email?.includes('@') ? email.slice(email.lastIndexOf('@') + 1) : null,
+    text: sender.text.normalize('NFC').toLowerCase(),
+  }
 }
 
 function nameInText(name: string, text: string): boolean {

@@ -7,8 +7,8 @@ import { toSpace } from '../knowledge/spaces.js'
 import * as knowledgeQueries from '../storage/queries/knowledge.js'
 import * as inquiryQueries from '../storage/queries/inquiries.js'
 import { replyTemplate } from '../../prompts/reply-template.js'
-import { matchAccount, type AccountMatch } from '../accounts/accounts.js'
-import { assessEscalation, assessText, countEarlierContacts } from './escalation/assess.js'
+import type { AccountMatch } from '../accounts/accounts.js'
+import { assessEscalation, assessText, senderFacts } from './escalation/assess.js'
 import { escalationDueAt, type EscalationDecision } from './escalation/decide.js'
 import { detectLanguage } from './language.js'
 import { draftWithLlm, escalationSecondOpinion, secondOpinion, type EscalationSecondOpinion, type SecondOpinion } from './llm-step.js'
@@ -83,11 +83,11 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   // Statements go out as soon as their inputs exist, and the CPU steps run while they execute: the
   // repeat-contact count needs only the customer, classification only the vector, retrieval also the
   // language. On PostgreSQL that overlaps; on PGlite (one thread) the order changes nothing.
-  const earlierContacts = countEarlierContacts(deps, input, options.inquiryId)
-  const account = matchAccount(deps, { customerId: input.customer?.id, email: input.customer?.email, text })
+  // The detector's state is at hand after the first call; it says whether the account directory is empty.
   const detector = deps.escalation.current(deps)
+  const sender = detector.then((state) => senderFacts(deps, input, text, { ownId: options.inquiryId, withAccounts: state.hasAccounts !== false }))
   // Awaited below; this keeps a failure before then from going unhandled.
-  for (const pending of [earlierContacts, account, detector]) pending.catch(() => undefined)
+  for (const pending of [sender, detector]) pending.catch(() => undefined)
   const active = await deps.embeddings.activeSpace(() => knowledgeQueries.findActiveSpace(deps.sql))
   const embedder = active && deps.embeddings.forSpace(toSpace(active))
   if (!active || !embedder) throw new AppError('service_unavailable', 'No embedding space is ready yet; retry shortly.')
@@ -127,8 +127,8 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const noKnowledge = relevant.length === 0 ? describeNoKnowledge(hits, threshold) : undefined
   const suggested = safetyRowFinal ? withSafetyArticleFirst(relevant, safetyHit(safetyRowFinal, hits), suggestionCount) : relevant
   const assessing = performance.now()
-  const sender = await account
-  const decision = assessEscalation(deps, input, { detector: escalationState, text: escalationOpinion.assessment, confidence: local.confidence, noKnowledge, earlierContacts: await earlierContacts, account: sender })
+  const { earlierContacts, account } = await sender
+  const decision = assessEscalation(deps, input, { detector: escalationState, text: escalationOpinion.assessment, confidence: local.confidence, noKnowledge, earlierContacts, account })
   const assessed = performance.now()
   const suggestions = await draftWithLlm(
     deps.llm,
@@ -150,7 +150,7 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
     ...(opinion ? { secondOpinion: opinion } : {}),
     suggestions,
     noKnowledge: Boolean(noKnowledge),
-    account: sender ? { externalId: sender.account.externalId, name: sender.account.name, tier: sender.account.tier, matchedBy: sender.matchedBy } : null,
+    account: account ? { externalId: account.account.externalId, name: account.account.name, tier: account.account.tier, matchedBy: account.matchedBy } : null,
     escalation: { ...decision, ...(escalationOpinion.opinion ? { secondOpinion: escalationOpinion.opinion } : {}), id: dueAt ? crypto.randomUUID() : null, dueAt: dueAt?.toISOString() ?? null },
     ...(degraded.length ? { degraded } : {}),
     // Classification and retrieval overlap; retrieveMs is measured from the end of embedding too.

@@ -170,6 +170,10 @@ describe('escalation second opinion', () => {
     }
     server.fail({ kind: 'status', status: 500 }, { route: 'chat', times: 3 })
     expect((await triage(text)).degraded).toContain('llm_escalation_failed:unavailable')
+    server.fail({ kind: 'hang' }, { route: 'chat', times: 3 })
+    const slow = await triage(text)
+    expect(slow.degraded).toContain('llm_escalation_failed:timeout')
+    expect(slow.escalation.reasons.map((reason) => reason.code)).not.toContain('churn_risk')
   })
 
   it('never asks about text that looks like an injection', async () => {

@@ -28,6 +28,10 @@ const listRoute = createRoute({
 
 export function accountRoutes(deps: Deps) {
   return createRouter()
-    .openapi(upsertRoute, async (c) => c.json(await upsertAccounts(deps, c.get('principal'), c.req.valid('json')), 200))
+    .openapi(upsertRoute, async (c) => {
+      const counts = await upsertAccounts(deps, c.get('principal'), c.req.valid('json'))
+      await deps.escalation.refresh(deps) // triage in this process looks accounts up from now on
+      return c.json(counts, 200)
+    })
     .openapi(listRoute, async (c) => c.json(await listAccounts(deps, c.req.valid('query')), 200))
 }

@@ -54,20 +54,3 @@ export async function listAccounts(sql: Sql, filter: { q?: string | undefined; t
   ])
   return { rows, total: count?.n ?? 0 }
 }
-
-/**
- * Accounts that may have sent an inquiry: by the CRM id, the exact address, the sender's domain, or
- * a name (four characters or more) that occurs in the lower-cased text. The caller checks word
- * boundaries of name matches and picks the strongest.
- */
-export function findAccountCandidates(sql: Sql, sender: { customerId: string | null; email: string | null; domain: string | null; text: string }): Promise<AccountRow[]> {
-  return sql.query<AccountRow>(
-    `SELECT ${columns} FROM accounts
-      WHERE ($1::text IS NOT NULL AND external_id = $1)
-         OR ($2::text IS NOT NULL AND emails @> ARRAY[$2::text])
-         OR ($3::text IS NOT NULL AND domains @> ARRAY[$3::text])
-         OR (length(name) >= 4 AND strpos($4, lower(name)) > 0)
-      LIMIT 20`,
-    [sender.customerId, sender.email, sender.domain, sender.text],
-  )
-}

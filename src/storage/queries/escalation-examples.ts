@@ -31,10 +31,14 @@ export function listEscalationExamples(sql: Sql): Promise<EscalationExampleRow[]
   return sql.query<EscalationExampleRow>('SELECT text, labels, source FROM escalation_examples ORDER BY content_hash')
 }
 
-/** Changes whenever an example is added or removed: the detector retrains when it does. */
-export async function readEscalationExamplesStamp(sql: Sql): Promise<string> {
-  const [row] = await sql.query<{ stamp: string }>(
-    `SELECT count(*)::text || ':' || coalesce(max(created_at)::text, '') AS stamp FROM escalation_examples`,
+/**
+ * What the detector checks every few seconds: a stamp of the examples, which changes whenever one is
+ * added or removed (it retrains then), and whether the account directory holds anything (triage skips
+ * the account look-up while it is empty).
+ */
+export async function readEscalationInputs(sql: Sql): Promise<{ examplesStamp: string; hasAccounts: boolean }> {
+  const [row] = await sql.query<{ stamp: string; has_accounts: boolean }>(
+    `SELECT count(*)::text || ':' || coalesce(max(created_at)::text, '') AS stamp, EXISTS (SELECT 1 FROM accounts) AS has_accounts FROM escalation_examples`,
   )
-  return row?.stamp ?? '0:'
+  return { examplesStamp: row?.stamp ?? '0:', hasAccounts: row?.has_accounts ?? false }
 }

@@ -49,20 +49,6 @@ export async function insertInquiry(sql: Sql, inquiry: InquiryInsert & { id: str
   )
 }
 
-/** How many inquiries this customer (by id or by e-mail address) sent since `since`. */
-export async function countRecentContacts(
-  sql: Sql, customer: { id?: string | undefined; email?: string | undefined }, since: Date, excludeId?: string | undefined,
-): Promise<number> {
-  if (!customer.id && !customer.email) return 0
-  const [row] = await sql.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM inquiries
-      WHERE created_at >= $3 AND ($4::uuid IS NULL OR id <> $4::uuid)
-        AND ((customer_id IS NOT NULL AND customer_id = $1) OR (customer_email IS NOT NULL AND lower(customer_email) = lower($2)))`,
-    [customer.id ?? null, customer.email ?? null, since, excludeId ?? null],
-  )
-  return row?.n ?? 0
-}
-
 /** An inquiry as a webhook delivered it, before triage: the ticket is kept for the write-back. */
 export interface ReceivedInquiryInsert {
   id: string

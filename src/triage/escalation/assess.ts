@@ -1,9 +1,10 @@
-import type { AccountMatch } from '../../accounts/accounts.js'
+import { pickAccount, senderKeys, type AccountMatch } from '../../accounts/accounts.js'
 import type { Deps } from '../../deps.js'
-import { countRecentContacts } from '../../storage/queries/inquiries.js'
+import { findSenderFacts } from '../../storage/queries/sender.js'
 import type { TriageInput } from '../triage-input.js'
 import { decideEscalation, type EscalationDecision, type FiredReason } from './decide.js'
 import type { ReasonScore } from './detector/model.js'
+import type { RuleHit } from './detector/text-features.js'
 import type { DetectorState } from './detector-service.js'
 import { textReasonsOf } from './policy.js'
 import { ruleHits } from './rules.js'
@@ -38,8 +39,9 @@ export function assessText(detector: DetectorState, text: string): TextAssessmen
   const reasons = textReasonsOf(detector.policy.policy)
   const letters = (text.match(/\p{L}/gu) ?? []).length
   if (letters < minLetters) return { scores: Object.fromEntries(reasons.map((reason) => [reason.code, 0])), thresholds: {}, fired: [] }
-  const scored = withRuleSentences(detector, text, detector.model.score(text))
-  const hits = new Set(ruleHits(text).map((hit) => hit.feature.slice(0, hit.feature.indexOf(':'))))
+  const ruleMatches = ruleHits(text)
+  const scored = withRuleSentences(detector, text, ruleMatches, detector.model.score(text, ruleMatches))
+  const hits = new Set(ruleMatches.map((hit) => hit.feature.slice(0, hit.feature.indexOf(':'))))
   const scores: Record<string, number> = {}
   const thresholds: Record<string, number> = {}
   const fired: FiredReason[] = []
@@ -62,8 +64,8 @@ export function assessText(detector: DetectorState, text: string): TextAssessmen
 }
 
 /** For rule-assisted reasons: the best of the whole text and each sentence holding one of the reason's patterns. */
-function withRuleSentences(detector: DetectorState, text: string, scored: Map<string, ReasonScore>): Map<string, ReasonScore> {
-  for (const hit of ruleHits(text)) {
+function withRuleSentences(detector: DetectorState, text: string, ruleMatches: readonly RuleHit[], scored: Map<string, ReasonScore>): Map<string, ReasonScore> {
+  for (const hit of ruleMatches) {
     const code = hit.feature.slice(0, hit.feature.indexOf(':'))
     if (ruleAssistedThreshold[code] === undefined) continue
     const local = detector.model.score(sentenceAround(text, hit.start, hit.end)).get(code)
@@ -84,7 +86,7 @@ export interface AssessmentContext {
   confidence: number
   /** Why no article answers, when none does. */
   noKnowledge: string | undefined
-  /** The customer's inquiries within the repeat window before this one (countEarlierContacts). */
+  /** The customer's inquiries within the repeat window before this one (senderFacts). */
   earlierContacts: number
   account: AccountMatch | undefined
 }
@@ -107,12 +109,17 @@ export function assessEscalation(deps: Pick<Deps, 'config' | 'clock'>, input: Tr
 }
 
 /**
- * How many inquiries this customer (by id or e-mail) sent within the repeat window; 0 without either,
- * and without a statement. `ownId`: an inquiry already stored (a webhook's) is not its own earlier contact.
+ * The sender's earlier inquiries within the repeat window and the directory account they belong to,
+ * in one statement. `ownId`: an inquiry already stored (a webhook's) is not its own earlier contact;
+ * `withAccounts` false skips the directory (it is empty).
  */
-export function countEarlierContacts(deps: Pick<Deps, 'sql' | 'config' | 'clock'>, input: TriageInput, ownId: string | undefined): Promise<number> {
+export async function senderFacts(
+  deps: Pick<Deps, 'sql' | 'config' | 'clock'>, input: TriageInput, text: string, options: { ownId: string | undefined; withAccounts: boolean },
+): Promise<{ earlierContacts: number; account: AccountMatch | undefined }> {
+  const keys = senderKeys({ customerId: input.customer?.id, email: input.customer?.email, text })
   const since = new Date(deps.clock.now().getTime() - deps.config.triage.repeatContactDays * 86_400_000)
-  return countRecentContacts(deps.sql, { id: input.customer?.id, email: input.customer?.email }, since, ownId)
+  const facts = await findSenderFacts(deps.sql, { ...keys, since, excludeId: options.ownId ?? null }, { accounts: options.withAccounts })
+  return { earlierContacts: facts.earlier, account: pickAccount(facts.accounts, keys) }
 }
 
 function keyAccountEvidence(input: TriageInput, match: AccountMatch | undefined): FiredReason | undefined {

@@ -25,6 +25,8 @@ export interface EscalationDetector {
 export interface DetectorState {
   policy: StoredPolicy
   model: EscalationModel
+  /** Whether the account directory holds anything, as of the last check (triage skips the look-up otherwise). */
+  hasAccounts?: boolean
 }
 
 /** Where trained models are kept between processes; the default is the escalation_models table. */
@@ -57,6 +59,7 @@ export function createEscalationDetector(options: DetectorOptions): EscalationDe
   let state: (DetectorState & { stamp: string }) | undefined
   let training: Promise<void> | undefined
   let checkedAt = 0
+  let hasAccounts = true
 
   const trainFor = async (deps: Pick<Deps, 'sql' | 'logger'>, policy: StoredPolicy, stamp: string) => {
     const examples = await trainingSet(deps.sql, policy, await (corpus ??= readCorpusOnce(options)))
@@ -70,7 +73,7 @@ export function createEscalationDetector(options: DetectorOptions): EscalationDe
       deps.logger.info({ version, examples: examples.length, trainingMs: now() - started }, 'escalation detector trained')
       await store.put(deps.sql, version, serializeModel(model)).catch((error: Error) => deps.logger.warn({ err: error.message }, 'could not store the escalation model; it will be trained again at the next start'))
     }
-    state = { policy, model, stamp }
+    state = { policy, model, stamp, hasAccounts }
   }
 
   const loadStored = async (deps: Pick<Deps, 'sql' | 'logger'>, version: string) => {
@@ -80,11 +83,12 @@ export function createEscalationDetector(options: DetectorOptions): EscalationDe
 
   const refresh: EscalationDetector['refresh'] = async (deps, { wait = false } = {}) => {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const policy = await currentPolicy(deps)
-      const stamp = `${policy.version}|${await exampleQueries.readEscalationExamplesStamp(deps.sql)}`
+      const [policy, inputs] = await Promise.all([currentPolicy(deps), exampleQueries.readEscalationInputs(deps.sql)])
+      const stamp = `${policy.version}|${inputs.examplesStamp}`
       checkedAt = now()
+      hasAccounts = inputs.hasAccounts
       // A new policy applies at once (weights, due hours, thresholds); its model follows when trained.
-      if (state && state.policy.version !== policy.version) state = { ...state, policy }
+      if (state && (state.policy.version !== policy.version || state.hasAccounts !== hasAccounts)) state = { ...state, policy, hasAccounts }
       if (state?.stamp === stamp) return
       if (training) {
         if (!wait && state) return

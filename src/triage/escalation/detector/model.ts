@@ -4,7 +4,7 @@ import { runToEnd, type Steps } from '../../classifier/steps.js'
 import { sigmoid } from '../../classifier/types.js'
 import { ruleHits } from '../rules.js'
 import { fitLogisticLbfgs, type LbfgsOptions } from './lbfgs.js'
-import { extractFeatures, featureBuckets, type TextFeatures } from './text-features.js'
+import { extractFeatures, featureBuckets, type RuleHit, type TextFeatures } from './text-features.js'
 
 /**
  * One binary model per text reason: logistic regression over Naive-Bayes-scaled binary features
@@ -61,8 +61,8 @@ export interface ReasonScore {
 export interface EscalationModel {
   version: string
   reasons: ReadonlyMap<string, ReasonModel>
-  /** Calibrated probability of every learned reason, with the phrases behind it. */
-  score(text: string): Map<string, ReasonScore>
+  /** Calibrated probability of every learned reason, with the phrases behind it; `hits` when the caller has them already. */
+  score(text: string, hits?: readonly RuleHit[]): Map<string, ReasonScore>
 }
 
 /** Trains one model per reason in `codes`; deterministic for the same examples and options. */
@@ -206,16 +206,24 @@ export function featuresOf(text: string): TextFeatures {
 
 /** A model from its parts (training, or a stored model read back). */
 export function createModel(version: string, reasons: ReadonlyMap<string, ReasonModel>): EscalationModel {
+  const models = [...reasons]
+  // All reasons' weights of a bucket side by side: one scattered read per feature instead of one per reason.
+  const interleaved = new Float32Array(featureBuckets * models.length)
+  models.forEach(([, model], r) => model.weights.forEach((weight, bucket) => (interleaved[bucket * models.length + r] = weight)))
   return {
     version,
     reasons,
-    score(text) {
-      const features = featuresOf(text)
-      const scores = new Map<string, ReasonScore>()
-      for (const [code, model] of reasons) {
-        const logit = logitOf(model, features.ids)
-        scores.set(code, { probability: sigmoid(stackLogit(model.platt, [logit])), phrases: () => strongestPhrases(features, model.weights, text) })
+    score(text, hits = ruleHits(text)) {
+      const features = extractFeatures(text, hits)
+      const logits = Float64Array.from(models, ([, model]) => model.bias)
+      for (const id of features.ids) {
+        const base = id * models.length
+        for (let r = 0; r < models.length; r++) logits[r]! += interleaved[base + r]!
       }
+      const scores = new Map<string, ReasonScore>()
+      models.forEach(([code, model], r) => {
+        scores.set(code, { probability: sigmoid(stackLogit(model.platt, [logits[r]!])), phrases: () => strongestPhrases(features, model.weights, text) })
+      })
       return scores
     },
   }
