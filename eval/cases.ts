@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { escalationReasons } from '../src/config.js'
-import { readCheckedLines } from './json-lines.js'
+import { inLineOrder, readCheckedLines } from './json-lines.js'
 
 /** One written eval case: an inquiry and what the service should make of it. */
 export const EvalCaseSchema = z
@@ -49,6 +49,6 @@ export async function readEvalCases(file: string, articleIds: ReadonlySet<string
     cases.push(entry)
   }
   if (cases.length === 0 && problems.length === 0) problems.push('holds no cases')
-  if (problems.length) throw new CasesInvalidError(file, problems)
+  if (problems.length) throw new CasesInvalidError(file, inLineOrder(problems))
   return cases
 }

@@ -32,3 +32,9 @@ export async function readCheckedLines<Schema extends z.ZodType>(file: string, s
   })
   return { rows, problems }
 }
+
+/** Problems in file order: checks that run after parsing (repeats, references) interleave with the parse errors by line. */
+export function inLineOrder(problems: string[]): string[] {
+  const lineOf = (problem: string) => Number(/^line (\d+):/.exec(problem)?.[1] ?? 0)
+  return [...problems].sort((a, b) => lineOf(a) - lineOf(b))
+}

@@ -6,7 +6,7 @@ import { fitAndVectorize } from '../src/triage/classifier/features.js'
 import { predictLogit, trainLogistic } from '../src/triage/classifier/logistic.js'
 import { stratifiedFolds } from '../src/triage/classifier/random.js'
 import { trainEscalationModel } from '../src/triage/escalation/detector/model.js'
-import { readCheckedLines } from './json-lines.js'
+import { inLineOrder, readCheckedLines } from './json-lines.js'
 import { scoreSignal, type SignalScores } from './scorers.js'
 import { FileInvalidError } from './tickets.js'
 import { signalKinds, type SignalKind, type SignalRow } from './signal-kinds.js'
@@ -53,7 +53,7 @@ export async function readSignalFile(file: string, kind: SignalKind): Promise<La
     if (value[field] === undefined) problems.push(`line ${line}: field "${field}": is required for --signal ${kind}`)
     else rows.push({ text: value.text, label: positive(value) })
   }
-  if (problems.length) throw new FileInvalidError(`${file} is invalid:\n${problems.slice(0, 20).map((problem) => `  ${problem}`).join('\n')}`)
+  if (problems.length) throw new FileInvalidError(`${file} is invalid:\n${inLineOrder(problems).slice(0, 20).map((problem) => `  ${problem}`).join('\n')}`)
   if (!rows.some((row) => row.label) || rows.every((row) => row.label)) throw new FileInvalidError(`${file}: --signal ${kind} needs rows of both classes`)
   return rows
 }
