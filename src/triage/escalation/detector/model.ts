@@ -9,7 +9,7 @@ import { extractFeatures, featureBuckets, type RuleHit, type TextFeatures } from
 /**
  * One binary model per text reason: logistic regression over Naive-Bayes-scaled binary features
  * (NB-LR, Wang & Manning 2012), fitted exactly, calibrated by Platt scaling on out-of-fold scores, with
- * a decision threshold chosen on those same out-of-fold scores. See README.md for the measurements.
+ * a decision threshold chosen on those same out-of-fold scores. Measurements: docs/escalation.md and eval/report.md.
  */
 
 /** A labelled text: `labels[reason]` true (applies) or false (does not); a missing reason is unknown. */
