@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Prepares the local PostgreSQL 15 cluster for the test suite: starts it, builds pgvector from
 # Debian trixie's source package when the extension is missing (bookworm ships no pgvector for 15),
-# and creates the test role and database. Idempotent: every step checks before it acts.
+# and creates the test role and database, and a one-connection role for the 'too many connections'
+# test. Idempotent: every step checks before it acts.
 set -euo pipefail
 
 PG_VERSION=15
 TEST_ROLE=${TEST_ROLE:-triage_test}
 TEST_DB=${TEST_DB:-triage_test}
+# A role allowed one connection, so a test can provoke "too many connections" (53300) without
+# touching the limits every other test shares; it needs no privileges beyond logging in.
+LIMITED_ROLE=${LIMITED_ROLE:-triage_limited}
 psql_admin() { psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 start_cluster() {
@@ -55,6 +59,9 @@ create_test_database() {
   fi
   if [ "$(psql_admin -c "select 1 from pg_database where datname='$TEST_DB'")" != 1 ]; then
     psql_admin -c "create database $TEST_DB owner $TEST_ROLE"
+  fi
+  if [ "$(psql_admin -c "select 1 from pg_roles where rolname='$LIMITED_ROLE'")" != 1 ]; then
+    psql_admin -c "create role $LIMITED_ROLE login password '$LIMITED_ROLE' connection limit 1"
   fi
   # The extension needs a superuser to create; later migrations find it already there.
   psql_admin -d "$TEST_DB" -c "create extension if not exists vector"

@@ -1,7 +1,8 @@
+import type { Pool, PoolClient } from 'pg'
 import type { Logger } from '../logger.js'
 import { sessionSettingsAsOptions, type SessionOptions } from './session.js'
 import { transactionScope, type Row, type Sql } from './sql.js'
-import { translateDatabaseError } from './unavailable.js'
+import { databaseUnavailable, isConnectionError, translateDatabaseError } from './unavailable.js'
 
 export interface PgOptions extends SessionOptions {
   url: string
@@ -47,30 +48,60 @@ export async function createPgSql(options: PgOptions): Promise<Sql> {
       await run(pool, text)
     },
     async transaction(fn) {
-      let client
+      const held = await checkOut(pool, options.logger)
       try {
-        client = await pool.connect()
-      } catch (error) {
-        throw translateDatabaseError(error)
-      }
-      let broken = false
-      try {
-        await run(client, 'BEGIN')
+        await run(held.client, 'BEGIN')
         const scope = transactionScope('postgres', {
-          query: (text, params) => run(client, text, params),
-          exec: async (text) => void (await run(client, text)),
+          query: (text, params) => run(held.client, text, params),
+          exec: async (text) => void (await run(held.client, text)),
         })
         const result = await fn(scope)
-        await run(client, 'COMMIT')
+        await run(held.client, 'COMMIT')
         return result
       } catch (error) {
-        await run(client, 'ROLLBACK').catch(() => (broken = true))
-        throw error
+        if (isConnectionError(error)) held.markBroken(error)
+        if (!held.lost) await run(held.client, 'ROLLBACK').catch((rollbackError) => held.markBroken(rollbackError))
+        // Whatever fn made of the driver's error, a transaction whose connection died failed because of it.
+        throw held.lost ? databaseUnavailable(held.lost) : error
       } finally {
-        // A client that could not even roll back is unusable; destroy it instead of returning it.
-        client.release(broken)
+        held.release()
       }
     },
     close: () => pool.end(),
+  }
+}
+
+/**
+ * A pool client held for one transaction. pg-pool drops its own 'error' listener while a client is
+ * checked out, so a connection cut mid-transaction would crash the process with an unhandled 'error'
+ * event; this listener records the loss instead, and a lost client is destroyed on release, not reused.
+ */
+async function checkOut(pool: Pool, logger: Logger) {
+  let client: PoolClient
+  try {
+    client = await pool.connect()
+  } catch (error) {
+    throw translateDatabaseError(error)
+  }
+  let lost: unknown
+  const onError = (error: Error) => {
+    if (lost === undefined) logger.warn({ err: error.message }, 'database connection lost inside a transaction')
+    lost ??= error
+  }
+  client.on('error', onError)
+  return {
+    client,
+    /** The error that broke the connection, once one did. */
+    get lost() {
+      return lost
+    },
+    markBroken(error: unknown) {
+      lost ??= error
+    },
+    release() {
+      client.removeListener('error', onError)
+      // A truthy argument makes pg-pool destroy the client; pg-pool's idle listener is back from here on.
+      client.release(lost === undefined ? undefined : lost instanceof Error ? lost : true)
+    },
   }
 }
