@@ -1,6 +1,7 @@
 // RETENTION_DAYS: inquiries older than that go with everything derived from them, by a job on the
 // durable queue that reschedules itself and survives a restart. The clock is moved, never waited for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ConfigError, parseConfig } from '../../src/config.js'
 import { createWorker } from '../../src/jobs/worker.js'
 import { purgeExpiredInquiries, retentionIntervalMs, retentionQueue, runRetentionJob, scheduleRetention } from '../../src/privacy/retention.js'
 import type { Sql } from '../../src/storage/sql.js'
@@ -76,5 +77,16 @@ describe.each(testDatabases)('retention [$name]', (database) => {
     expect(await scheduleRetention(off.deps)).toBe(false)
     expect(await purgeExpiredInquiries(off.deps)).toEqual({ more: false })
     expect((await call('agent', 'GET', `/v1/inquiries/${id}`)).status).toBe(200)
+  })
+})
+
+describe('RETENTION_DAYS', () => {
+  it('is off unless set, and must be a whole number of days from 1', () => {
+    expect(parseConfig({}).privacy.retentionDays).toBeUndefined()
+    expect(parseConfig({ RETENTION_DAYS: '' }).privacy.retentionDays).toBeUndefined()
+    expect(parseConfig({ RETENTION_DAYS: '90' }).privacy.retentionDays).toBe(90)
+    for (const bad of ['0', '-5', '1.5', 'forever']) {
+      expect(() => parseConfig({ RETENTION_DAYS: bad }), bad).toThrow(ConfigError)
+    }
   })
 })
