@@ -25,6 +25,7 @@ import { escalationRoutes } from './http/routes/escalations.js'
 import { escalationPolicyRoutes } from './http/routes/escalation-policy.js'
 import { accountRoutes } from './http/routes/accounts.js'
 import { inquiryRoutes } from './http/routes/inquiries.js'
+import { dataSubjectRoutes } from './http/routes/data-subjects.js'
 import { webhookRoutes } from './http/routes/webhooks.js'
 import { createRouter } from './http/router.js'
 import { uiRoutes } from './ui/app.js'
@@ -77,6 +78,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', escalationPolicyRoutes(deps))
   app.route('/', accountRoutes(deps))
   app.route('/', auditRoutes(deps))
+  app.route('/', dataSubjectRoutes(deps))
   app.openAPIRegistry.register('ArticleInput', ArticleInputDoc)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })

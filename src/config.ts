@@ -95,6 +95,7 @@ const configShape = {
   PUBLIC_BASE_URL: setting(z.string().url().optional()),
   UI_SESSION_HOURS: setting(z.coerce.number().positive().max(24 * 30).default(12)),
   UI_TIME_ZONE: setting(z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC')),
+  RETENTION_DAYS: setting(z.coerce.number().int('must be a whole number of days').min(1, 'must be at least 1 (leave unset to keep inquiries)').max(36_500).optional()),
 }
 
 export const configSchema = z.object(configShape).superRefine((env, context) => {
@@ -147,6 +148,8 @@ export interface Config {
   leads: { notifyWebhookUrl: string | undefined; publicBaseUrl: string | undefined }
   /** The web UI: how long a sign-in lasts, and the time zone its pages show times in. */
   ui: { sessionTtlMs: number; timeZone: string }
+  /** retentionDays: inquiries older than this are purged with everything derived; undefined keeps them. */
+  privacy: { retentionDays: number | undefined }
   triage: {
     escalationThreshold: number
     escalationWeights: Partial<Record<EscalationReason, number>>
@@ -225,6 +228,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     leads: { notifyWebhookUrl: env2.LEAD_NOTIFY_WEBHOOK_URL, publicBaseUrl: env2.PUBLIC_BASE_URL },
     ui: { sessionTtlMs: env2.UI_SESSION_HOURS * 3600_000, timeZone: env2.UI_TIME_ZONE },
+    privacy: { retentionDays: env2.RETENTION_DAYS },
     triage: {
       escalationThreshold: env2.ESCALATION_THRESHOLD,
       escalationWeights: env2.ESCALATION_WEIGHTS,

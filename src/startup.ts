@@ -6,6 +6,7 @@ import type { EmbeddingRuntime } from './providers/embeddings/runtime.js'
 import * as knowledgeQueries from './storage/queries/knowledge.js'
 import { prepareDatabase } from './storage/prepare.js'
 import { loadDefaultExamples } from './triage/examples.js'
+import { scheduleRetention } from './privacy/retention.js'
 
 /** The runtime-specific pieces start-up needs; Node passes file- and model-loading versions. */
 export interface StartupHooks {
@@ -30,6 +31,7 @@ export async function prepareService(deps: Deps, hooks: StartupHooks): Promise<{
     // The escalation detector is loaded from the database, or trained once per corpus version (tens of seconds).
     deps.startup.detail = 'loading the escalation detector'
     await deps.escalation.refresh(deps, { wait: true })
+    await scheduleRetention(deps)
   } catch (error) {
     deps.startup.phase = 'failed'
     deps.startup.detail = (error as Error).message

@@ -5,6 +5,7 @@ import { triageQueue, writeBackQueue } from './queues.js'
 import { runTriageJob } from './triage-job.js'
 import { notifyLeadsQueue, sendLeadNotice, type LeadNotice } from '../leads/notify.js'
 import { runWriteBackJob } from './write-back-job.js'
+import { retentionQueue, runRetentionJob } from '../privacy/retention.js'
 
 function inquiryIdOf(payload: unknown): string {
   const id = (payload as { inquiryId?: unknown } | null)?.inquiryId
@@ -12,12 +13,13 @@ function inquiryIdOf(payload: unknown): string {
   return id
 }
 
-/** The handlers of the background queues: the webhook flow's, and the leads' notifications. */
+/** The handlers of the background queues: the webhook flow's, the leads' notifications, and retention. */
 export function intakeJobHandlers(deps: Deps): Record<string, JobHandler> {
   return {
     [triageQueue]: (job, { signal }) => runTriageJob(deps, inquiryIdOf(job.payload), signal),
     [writeBackQueue]: (job, { signal }) => runWriteBackJob(deps, inquiryIdOf(job.payload), signal),
     [notifyLeadsQueue]: (job, { signal }) => sendLeadNotice(deps, job.payload as LeadNotice, signal),
+    [retentionQueue]: (job) => runRetentionJob(deps, job),
   }
 }
 

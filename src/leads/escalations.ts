@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { upsertArticles } from '../knowledge/ingest.js'
 import { findApiKey } from '../storage/queries/api-keys.js'
+import { linkArticleToInquiry } from '../storage/queries/data-subjects.js'
 import { insertAudit } from '../storage/queries/audit.js'
 import * as queries from '../storage/queries/escalations.js'
 import type { EscalationChange, EscalationRow } from '../storage/queries/escalations.js'
@@ -198,7 +199,7 @@ export async function resolveEscalation(deps: LeadDeps, principal: Principal, id
   })
   const text = [row.inquiry_subject, row.inquiry_body].filter(Boolean).join('\n\n')
   if (input.finalDepartment && input.finalDepartment !== row.department) {
-    await learnDepartment(deps, { text, department: input.finalDepartment, language: row.inquiry_language })
+    await learnDepartment(deps, { text, department: input.finalDepartment, language: row.inquiry_language, inquiryId: row.inquiry_id })
   }
   if (input.escalationWarranted !== undefined) {
     // The text reasons that fired, confirmed or refuted; reasons from the account, history or models' doubt teach the detector nothing.
@@ -225,5 +226,6 @@ async function draftArticle(deps: LeadDeps, row: EscalationRow, input: z.infer<t
   }], { status: 'draft' })
   const item = result.items[0]
   if (!item) throw new AppError('validation_failed', `The reply cannot become an article: ${result.failed[0]?.reason ?? 'unknown reason'}`, { errors: [{ field: 'reply', message: result.failed[0]?.reason ?? 'rejected' }] })
+  await linkArticleToInquiry(deps.sql, item.articleId, row.inquiry_id) // so erasing the inquiry finds its draft
   return item.articleId
 }

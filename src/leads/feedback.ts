@@ -62,7 +62,7 @@ export async function recordFeedback(
   })
   const correction = input.correctDepartment && input.correctDepartment !== (row.result.department as string | undefined)
   const exampleAdded = correction
-    ? await learnDepartment(deps, { text: [row.subject, row.body].filter(Boolean).join('\n\n'), department: input.correctDepartment!, language: row.language })
+    ? await learnDepartment(deps, { text: [row.subject, row.body].filter(Boolean).join('\n\n'), department: input.correctDepartment!, language: row.language, inquiryId })
     : false
   if (!input.needsLead || !policy) return { id, inquiryId, exampleAdded }
   const lead = await askForLead(deps, principal, { ...row, result: row.result }, input.needsLead, policy)

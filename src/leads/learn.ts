@@ -10,10 +10,12 @@ import { addExamples } from '../triage/examples.js'
  * example, and the classifier retrains before this returns, so the next similar inquiry already benefits.
  */
 export async function learnDepartment(
-  deps: Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'logger'>, example: { text: string; department: 'technical' | 'commercial'; language: string },
+  deps: Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'logger'>,
+  example: { text: string; department: 'technical' | 'commercial'; language: string; inquiryId: string },
 ): Promise<boolean> {
   const language = /^[a-z]{2}$/.test(example.language) ? example.language : undefined
-  const result = await addExamples(deps, [{ text: example.text.slice(0, 50_000), department: example.department, ...(language ? { language } : {}) }], 'feedback')
+  const input = { text: example.text.slice(0, 50_000), department: example.department, ...(language ? { language } : {}) }
+  const result = await addExamples(deps, [input], 'feedback', { inquiryId: example.inquiryId })
   await retrain(deps)
   return result.created > 0
 }

@@ -28,7 +28,9 @@ type ExampleSource = queries.ExampleInsert['source']
  * Stores labelled examples with their vectors in every writable space. They count for the kNN vote
  * at once; the linear model retrains in the background on the next classification.
  */
-export async function addExamples(deps: Pick<Deps, 'sql' | 'embeddings'>, inputs: unknown[], source: ExampleSource): Promise<AddExamplesResult> {
+export async function addExamples(
+  deps: Pick<Deps, 'sql' | 'embeddings'>, inputs: unknown[], source: ExampleSource, origin: { inquiryId?: string } = {},
+): Promise<AddExamplesResult> {
   const result: AddExamplesResult = { created: 0, duplicates: 0, failed: [] }
   const valid: queries.ExampleInsert[] = []
   const seen = new Set<string>()
@@ -44,7 +46,7 @@ export async function addExamples(deps: Pick<Deps, 'sql' | 'embeddings'>, inputs
     const contentHash = await sha256Hex(`${department}\n${text}`)
     // The same example twice in one batch is one example (and one INSERT row: the upsert refuses twins).
     if (seen.has(contentHash)) result.duplicates++
-    else valid.push({ text, department, language, source, contentHash })
+    else valid.push({ text, department, language, source, contentHash, inquiryId: origin.inquiryId })
     seen.add(contentHash)
   }
   const embedders = await writableEmbedders(deps)

@@ -93,12 +93,14 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
     const freshCase = async (action: string) => `/v1/escalations/${(await escalated()).escalationId}/${action}`
     await sweepBody('POST', () => freshCase('resolve'), { resolution: 'Erledigt.', finalDepartment: 'commercial', reply: 'Die Antwort an den Kunden.', addToKnowledgeBase: true, articleTitle: 'Titel' }, 'lead')
     await sweepBody('POST', () => freshCase('reassign'), { toKeyId: leadKeyId }, 'lead')
+    await sweepBody('POST', '/v1/data-subjects/erase', { email: 'sweep-nobody@example.com' })
+    await sweepBody('POST', '/v1/data-subjects/erase', { customerId: 'KD-SWEEP-NOBODY' })
     expect(serverErrors).toEqual([])
   }, 600_000)
 
   it('bodies that are not a JSON object', async () => {
     const bodies = ['', 'null', '[]', '"x"', '1', '{"body":"a"', '{"body":"\\ud800 Rechnung"}', '{"body":"x","body":"Rechnung"}', '{"__proto__":{"admin":true},"body":"Rechnung"}']
-    for (const path of ['/v1/triage', '/v1/examples', '/v1/kb/articles', '/v1/api-keys', '/v1/integrations']) {
+    for (const path of ['/v1/triage', '/v1/examples', '/v1/kb/articles', '/v1/api-keys', '/v1/integrations', '/v1/data-subjects/erase']) {
       for (const body of bodies) await send('POST', path, { body })
     }
     expect(serverErrors).toEqual([])
@@ -112,6 +114,7 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
       '/v1/inquiries': ['status', 'department', 'escalated', 'q', 'limit', 'cursor'],
       '/v1/escalations': ['status', 'department', 'overdue', 'limit', 'cursor'],
       '/v1/audit': ['entityType', 'entityId', 'limit', 'cursor'],
+      '/v1/data-subjects/export': ['email', 'customerId'],
     }
     for (const [path, parameters] of Object.entries(lists)) {
       for (const parameter of parameters) for (const value of oddQueryValues) await send('GET', `${path}?q=Rechnung&${parameter}=${value}`)
@@ -119,7 +122,7 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
     const idRoutes = [
       'GET /v1/inquiries/$', 'GET /v1/kb/articles/$', 'DELETE /v1/kb/articles/$', 'POST /v1/kb/articles/$/publish', 'GET /v1/jobs/$', 'POST /v1/jobs/$/retry',
       'GET /v1/escalations/$', 'POST /v1/escalations/$/claim', 'POST /v1/escalations/$/release', 'GET /v1/integrations/$', 'DELETE /v1/integrations/$',
-      'DELETE /v1/api-keys/$', 'POST /v1/webhooks/$',
+      'DELETE /v1/api-keys/$', 'POST /v1/webhooks/$', 'DELETE /v1/inquiries/$',
     ]
     for (const route of idRoutes) {
       const [method, path] = route.split(' ') as [string, string]

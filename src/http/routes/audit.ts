@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.js'
-import { listAudit } from '../../storage/queries/audit.js'
+import { auditEntityTypes, listAudit } from '../../storage/queries/audit.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
 import { createRouter } from '../router.js'
@@ -17,7 +17,7 @@ const listRoute = createRoute({
   summary: 'Who did what to which case or article, newest first (admin)',
   request: {
     query: z.object({
-      entityType: z.enum(['escalation', 'inquiry', 'kb_article', 'escalation_policy', 'account_import']).optional(),
+      entityType: z.enum(auditEntityTypes).optional(),
       entityId: z.string().uuid().optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
       cursor: z.string().uuid().optional(),

@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.js'
 import { FeedbackResultSchema, FeedbackSchema, recordFeedback } from '../../leads/feedback.js'
 import { listInquiries, type InquiryListRow } from '../../storage/queries/inquiries.js'
+import { eraseInquiry } from '../../privacy/erase.js'
+import { ErasureSchema } from '../../privacy/subject.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
@@ -53,6 +55,15 @@ const feedbackRoute = createRoute({
   responses: { 201: json(FeedbackResultSchema, 'Stored; a correction is learned before this answer'), ...problemResponses(400, 404, 409, 413, 415, 422, ...authenticatedProblems) },
 })
 
+// Erasing one inquiry (a customer's request, a ticket sent by mistake) is for leads and admins: it is
+// scoped to one case and audited. Erasing a whole person is admin only (routes/data-subjects.ts).
+const eraseRoute = createRoute({
+  method: 'delete', path: '/v1/inquiries/{id}', tags: ['inquiries'], security: bearerSecurity, middleware: requireRole('lead', 'admin'),
+  summary: 'Erase one inquiry and everything derived from it, in one transaction (lead, admin)',
+  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
+  responses: { 200: json(ErasureSchema, 'What was erased, per kind'), ...problemResponses(404, ...authenticatedProblems) },
+})
+
 export function inquiryRoutes(deps: Deps) {
   return createRouter()
     .openapi(listRoute, async (c) => {
@@ -61,4 +72,5 @@ export function inquiryRoutes(deps: Deps) {
       return c.json({ items: page.rows.map((row) => toSummary(row, now)), nextCursor: page.nextCursor }, 200)
     })
     .openapi(feedbackRoute, async (c) => c.json(await recordFeedback(deps, c.get('principal'), c.req.valid('param').id, c.req.valid('json')), 201))
+    .openapi(eraseRoute, async (c) => c.json(await eraseInquiry(deps, c.get('principal'), c.req.valid('param').id), 200))
 }

@@ -1,9 +1,13 @@
 import type { Sql } from '../sql.js'
 
+export const auditEntityTypes = ['escalation', 'inquiry', 'kb_article', 'escalation_policy', 'account_import', 'data_subject'] as const
+export type AuditEntityType = (typeof auditEntityTypes)[number]
+
 export interface AuditEntry {
-  actor: { keyId: string; name: string; role: string }
+  /** keyId null: the service itself (the retention job). */
+  actor: { keyId: string | null; name: string; role: string }
   action: string
-  entityType: 'escalation' | 'inquiry' | 'kb_article' | 'escalation_policy' | 'account_import'
+  entityType: AuditEntityType
   entityId: string
   before: unknown
   after: unknown

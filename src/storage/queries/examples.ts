@@ -7,17 +7,20 @@ export interface ExampleInsert {
   language: string
   source: 'default' | 'api' | 'import' | 'feedback'
   contentHash: string
+  /** The inquiry a correction came from, so erasing the inquiry erases the example. */
+  inquiryId?: string | null | undefined
 }
 
 /** Inserts examples, skipping ones already stored (same text and label); returns the new rows' ids. */
 export async function insertExamples(sql: Sql, examples: ExampleInsert[]): Promise<Array<{ id: string; content_hash: string }>> {
   if (examples.length === 0) return []
   return sql.query<{ id: string; content_hash: string }>(
-    `INSERT INTO training_examples (text, department, language, source, content_hash)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+    `INSERT INTO training_examples (text, department, language, source, content_hash, inquiry_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[])
      ON CONFLICT (content_hash) DO NOTHING
      RETURNING id, content_hash`,
-    [examples.map((e) => e.text), examples.map((e) => e.department), examples.map((e) => e.language), examples.map((e) => e.source), examples.map((e) => e.contentHash)],
+    [examples.map((e) => e.text), examples.map((e) => e.department), examples.map((e) => e.language), examples.map((e) => e.source), examples.map((e) => e.contentHash),
+      examples.map((e) => e.inquiryId ?? null)],
   )
 }
 
