@@ -116,9 +116,19 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
   })
 
   describe('bad input after a valid signature', () => {
-    it('404 for an unknown integration', async () => {
-      const response = await deliver(t, { name: 'no-such-helpdesk', secret: 'x'.repeat(20) }, 'freshdesk', {})
-      expect(response.status).toBe(404)
+    it('answers an unknown integration exactly like a bad signature, so names cannot be probed', async () => {
+      const known = await createIntegration(t, 'freshdesk')
+      const payload = await payloadFor('freshdesk')
+      const problemOf = async (response: Response) => {
+        const { requestId: _, instance: __, ...problem } = (await response.json()) as Record<string, unknown>
+        return { status: response.status, headers: [...response.headers].filter(([name]) => name !== 'x-request-id'), problem }
+      }
+      const wrongSecret = await problemOf(await deliver(t, { ...known, secret: 'not-the-token-at-all' }, 'freshdesk', payload))
+      for (const name of ['no-such-helpdesk', 'Not A Name!', known.name.slice(0, -1)]) {
+        expect(await problemOf(await deliver(t, { name, secret: known.secret }, 'freshdesk', payload))).toEqual(wrongSecret)
+      }
+      expect(wrongSecret).toMatchObject({ status: 401, problem: { code: 'unauthorized' } })
+      expect(t.logger.records.some((record) => record.message === 'webhook refused: no integration of that name')).toBe(true)
     })
 
     it('415, 400 and 422 with problem details, nothing stored, and a log line showing what was sent', async () => {

@@ -24,7 +24,7 @@ const webhookRoute = createRoute({
   responses: {
     202: { description: 'Stored and queued for triage', content: { 'application/json': { schema: ReceivedSchema } } },
     200: { description: 'Seen before (the existing inquiry), or caused by our own write-back (ignored)', content: { 'application/json': { schema: ReceivedSchema } } },
-    ...problemResponses(400, 401, 404, 413, 415, 422, 503),
+    ...problemResponses(400, 401, 413, 415, 422, 503),
   },
 })
 
