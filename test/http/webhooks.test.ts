@@ -101,6 +101,26 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
       if (status === 401) expect(await response.json()).toMatchObject({ code: 'unauthorized', status: 401 })
     })
 
+    it('freshdesk: takes its own "Requires authentication" (Basic, secret as password) and a placeholder-picker body', async () => {
+      const integration = await createIntegration(t, 'freshdesk')
+      const body = JSON.stringify(await readFixture('freshdesk-advanced-ticket-created.json'))
+      const authorization = `Basic ${Buffer.from(`freshdesk:${integration.secret}`).toString('base64')}`
+      const response = await t.call('POST', `/v1/webhooks/${integration.name}`, { body, headers: { 'content-type': 'application/json', authorization } })
+      expect(response.status).toBe(202)
+      const { inquiryId } = (await response.json()) as Receipt
+      const [row] = await sql.query<{ customer_name: string; customer_email: string }>('SELECT customer_name, customer_email FROM inquiries WHERE id = $1', [inquiryId])
+      expect(row).toEqual({ customer_name: 'Jonas Weber', customer_email: 'jonas.weber@example.de' })
+    })
+
+    it('zammad: our own note in the default payload (no tags) is acknowledged as ignored and not stored', async () => {
+      const integration = await createIntegration(t, 'zammad')
+      const before = await countRows(t, 'inquiries')
+      const response = await deliver(t, integration, 'zammad', await readFixture('zammad-default-own-note.json'))
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ status: 'ignored' })
+      expect(await countRows(t, 'inquiries')).toBe(before)
+    })
+
     it('refuses a captured delivery replayed with another body, and a wrong token for Freshdesk', async () => {
       const generic = await createIntegration(t, 'generic')
       const payload = genericTicket('T-replay', 'Rechnung doppelt abgebucht')
