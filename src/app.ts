@@ -13,6 +13,7 @@ import { authenticate } from './http/middleware/auth.js'
 import { dropNulFromJsonBody, refuseNulInUrl } from './http/middleware/nul-characters.js'
 import { bodyRoutesOf, requireJsonBody } from './http/middleware/require-json.js'
 import { requireStarted } from './http/middleware/require-started.js'
+import { transportSecurity } from './http/middleware/transport-security.js'
 import { handleError, problemResponse } from './http/problem.js'
 import { apiKeyRoutes } from './http/routes/api-keys.js'
 import { healthRoutes } from './http/routes/health.js'
@@ -46,6 +47,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
 
   app.use('*', requestId({ limitLength: 100 }))
   app.use('*', accessLog(deps.logger))
+  app.use('*', transportSecurity(deps.config.tls))
   app.use('*', methodNotAllowed({
     app,
     onMethodNotAllowed: (_c, methods) => {
