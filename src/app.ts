@@ -11,8 +11,9 @@ import type { AppEnv } from './http/env.js'
 import { accessLog } from './http/middleware/access-log.js'
 import { authenticate } from './http/middleware/auth.js'
 import { dropNulFromJsonBody, refuseNulInUrl } from './http/middleware/nul-characters.js'
-import { requireJsonBody } from './http/middleware/require-json.js'
+import { bodyRoutesOf, requireJsonBody } from './http/middleware/require-json.js'
 import { requireStarted } from './http/middleware/require-started.js'
+import { transportSecurity } from './http/middleware/transport-security.js'
 import { handleError, problemResponse } from './http/problem.js'
 import { apiKeyRoutes } from './http/routes/api-keys.js'
 import { healthRoutes } from './http/routes/health.js'
@@ -47,6 +48,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
 
   app.use('*', requestId({ limitLength: 100 }))
   app.use('*', accessLog(deps.logger))
+  app.use('*', transportSecurity(deps.config.tls))
   app.use('*', methodNotAllowed({
     app,
     onMethodNotAllowed: (_c, methods) => {
@@ -60,7 +62,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   // Webhooks authenticate by their signature over the raw body, and check its type only after that.
   const unlessWebhook = (middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> => (c, next) =>
     c.req.path.startsWith('/v1/webhooks/') ? next() : middleware(c, next)
-  app.use('/v1/*', unlessWebhook(requireJsonBody()))
+  app.use('/v1/*', unlessWebhook(requireJsonBody(bodyRoutesOf(app.openAPIRegistry))))
   const keyCache = createKeyCache()
   app.use('/v1/*', unlessWebhook(authenticate(deps, keyCache)))
   app.use('/v1/*', refuseNulInUrl())

@@ -96,11 +96,16 @@ const configShape = {
   UI_SESSION_HOURS: setting(z.coerce.number().positive().max(24 * 30).default(12)),
   UI_TIME_ZONE: setting(z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC')),
   RETENTION_DAYS: setting(z.coerce.number().int('must be a whole number of days').min(1, 'must be at least 1 (leave unset to keep inquiries)').max(36_500).optional()),
+  COOKIE_SECURE: setting(z.enum(['auto', 'always', 'never'], { message: 'must be auto, always or never' }).default('auto')),
+  HSTS_MAX_AGE_SECONDS: setting(z.coerce.number().int().min(0).max(2 * 365 * 24 * 3600, 'must be at most 63072000 (two years)').default(0)),
 }
 
 export const configSchema = z.object(configShape).superRefine((env, context) => {
   if (env.LLM_ENABLED === 'true' && !env.OPENAI_API_KEY) {
     context.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when LLM_ENABLED=true' })
+  }
+  if (env.HSTS_MAX_AGE_SECONDS > 0 && env.COOKIE_SECURE === 'never') {
+    context.addIssue({ code: 'custom', path: ['HSTS_MAX_AGE_SECONDS'], message: 'needs TLS, but COOKIE_SECURE=never says there is none' })
   }
   if (env.EMBEDDINGS_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
     context.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when EMBEDDINGS_PROVIDER=openai' })
@@ -150,6 +155,8 @@ export interface Config {
   ui: { sessionTtlMs: number; timeZone: string }
   /** retentionDays: inquiries older than this are purged with everything derived; undefined keeps them. */
   privacy: { retentionDays: number | undefined }
+  /** Behind TLS: cookies Secure always, by request (auto) or never; HSTS max-age in seconds, 0 sends none. */
+  tls: { cookieSecure: 'auto' | 'always' | 'never'; hstsMaxAgeSeconds: number }
   triage: {
     escalationThreshold: number
     escalationWeights: Partial<Record<EscalationReason, number>>
@@ -229,6 +236,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     leads: { notifyWebhookUrl: env2.LEAD_NOTIFY_WEBHOOK_URL, publicBaseUrl: env2.PUBLIC_BASE_URL },
     ui: { sessionTtlMs: env2.UI_SESSION_HOURS * 3600_000, timeZone: env2.UI_TIME_ZONE },
     privacy: { retentionDays: env2.RETENTION_DAYS },
+    tls: { cookieSecure: env2.COOKIE_SECURE, hstsMaxAgeSeconds: env2.HSTS_MAX_AGE_SECONDS },
     triage: {
       escalationThreshold: env2.ESCALATION_THRESHOLD,
       escalationWeights: env2.ESCALATION_WEIGHTS,

@@ -1,3 +1,4 @@
+import type { AdminAccess } from './auth/api-keys.js'
 import type { Deps } from './deps.js'
 import { loadDemoKnowledge } from './knowledge/demo.js'
 import { reindexKnowledge } from './knowledge/reindex.js'
@@ -20,8 +21,9 @@ export interface StartupHooks {
  * Everything between "listening" and "ready": database, embedder, embedding space, demo knowledge
  * base. A re-index into a new space runs in the background afterwards; the old space serves meanwhile.
  */
-export async function prepareService(deps: Deps, hooks: StartupHooks): Promise<{ generatedAdminKey?: string; reindex?: Promise<void> }> {
-  const database = await prepareDatabase(deps, { markReady: false })
+export async function prepareService(deps: Deps, hooks: StartupHooks): Promise<{ generatedAdminKey?: string; adminAccess: AdminAccess; reindex?: Promise<void> }> {
+  // The server prints a generated admin key, so it is the one place that may generate it.
+  const database = await prepareDatabase(deps, { markReady: false, generateAdminKey: true })
   try {
     deps.embeddings = await hooks.selectEmbeddings()
     await ensureSpace(deps.sql, deps.embeddings.target.space)

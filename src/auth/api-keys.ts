@@ -81,23 +81,36 @@ export async function authenticateApiKey(deps: KeyDeps, presented: string): Prom
 }
 
 /**
- * Makes sure an admin can get in. With ADMIN_API_KEY that key is stored (hash only) and any earlier
- * value of the variable is revoked; without it, the first start with no admin generates a key and
- * hands it back once for the caller to print.
+ * How admins get in after start-up, for the entry point to tell the operator: with ADMIN_API_KEY; with a
+ * key generated just now (print it); only with the key generated at an earlier first start (say how to
+ * make another if it was lost); with other admin keys; or not yet (a command-line tool ran first).
  */
-export async function ensureBootstrapAdmin(deps: KeyDeps, adminApiKey: string | undefined): Promise<{ generatedKey?: string }> {
+export type AdminAccess = 'configured' | 'generated' | 'generated-earlier' | 'keys' | 'none'
+
+/**
+ * Makes sure an admin can get in. With ADMIN_API_KEY that key is stored (hash only) and any earlier
+ * value of the variable is revoked. Without it, and with no admin yet, a key is generated only when
+ * `generate` says the caller prints it (the server does; command-line tools do not, so a key is never
+ * made where nobody sees it).
+ */
+export async function ensureBootstrapAdmin(
+  deps: KeyDeps, adminApiKey: string | undefined, options: { generate?: boolean } = {},
+): Promise<{ generatedKey?: string; access: AdminAccess }> {
   return deps.sql.transaction(async (sql) => {
     await sql.query(`SELECT pg_advisory_xact_lock(hashtext('inquiry-triage:bootstrap-admin'))`)
     if (adminApiKey) {
       const print = await fingerprint(adminApiKey)
       await queries.insertApiKeyIfAbsent(sql, { name: bootstrapKeyName, role: 'admin', ...print })
       await queries.revokeOtherKeysNamed(sql, bootstrapKeyName, print.hash, deps.clock.now())
-      return {}
+      return { access: 'configured' }
     }
-    if ((await queries.countActiveAdminKeys(sql)) > 0) return {}
+    const { total, generated } = await queries.countActiveAdminKeysByOrigin(sql, generatedKeyName)
+    if (total > generated) return { access: 'keys' }
+    if (total > 0) return { access: 'generated-earlier' }
+    if (!options.generate) return { access: 'none' }
     const key = generateApiKey()
     await queries.insertApiKey(sql, { name: generatedKeyName, role: 'admin', ...(await fingerprint(key)) })
-    return { generatedKey: key }
+    return { generatedKey: key, access: 'generated' }
   })
 }
 

@@ -40,4 +40,4 @@ await runCommand(usage, parseCommand, async (deps, parsed) => {
     const revoked = await revokeApiKey(deps, parsed.id)
     process.stdout.write(`revoked ${revoked.id} (${revoked.name}) at ${revoked.revokedAt}\n`)
   }
-})
+}, { needsExistingDatabase: (parsed) => parsed.command !== 'create' })

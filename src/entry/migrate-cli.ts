@@ -1,7 +1,7 @@
 import { readMigrationStatus } from '../storage/migrate.js'
 import { describeDatabase } from '../storage/open.js'
 import { prepareDatabase } from '../storage/prepare.js'
-import { buildNodeDeps, refuseArguments, runMain } from './node-deps.js'
+import { adminAccessNote, buildNodeDeps, refuseArguments, runMain } from './node-deps.js'
 
 // npm run migrate: applies pending migrations (waiting for the database like the server does) and reports.
 await runMain(async () => {
@@ -10,11 +10,11 @@ await runMain(async () => {
   const deps = await buildNodeDeps()
   try {
     const before = await readMigrationStatus(deps.sql, deps.migrations).catch(() => undefined)
-    await prepareDatabase(deps)
+    const { adminAccess } = await prepareDatabase(deps)
     const applied = before?.pending ?? deps.migrations.map((migration) => migration.id)
     process.stdout.write(
       `${describeDatabase(deps.config)}: ${applied.length ? `applied ${applied.join(', ')}` : 'already up to date'} ` +
-        `(${deps.migrations.length} migrations known)\n`,
+        `(${deps.migrations.length} migrations known)\n` + adminAccessNote(adminAccess),
     )
   } finally {
     await deps.sql.close()

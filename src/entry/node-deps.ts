@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs'
 import { pino } from 'pino'
+import type { AdminAccess } from '../auth/api-keys.js'
 import { systemClock } from '../clock.js'
 import { ConfigError, parseConfig } from '../config.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { loadMigrationFiles } from '../storage/migration-files.js'
-import { openDatabase } from '../storage/open.js'
+import { describeDatabase, openDatabase } from '../storage/open.js'
 import { prepareDatabase } from '../storage/prepare.js'
 import { createHashingEmbedder } from '../providers/embeddings/hashing.js'
 import { createEmbeddingRuntime } from '../providers/embeddings/runtime.js'
@@ -56,7 +58,26 @@ export function refuseArguments(command: string): 2 | undefined {
  * database is migrated and closed afterwards, and a refusal of the domain (AppError) prints its message
  * and fields and exits 3 for "not found", 1 otherwise.
  */
-export function runCommand<Parsed>(usage: string, parse: (argv: string[]) => Parsed, run: (deps: Deps, parsed: Parsed) => Promise<void>): Promise<never> {
+/** A line for a command-line run that found no admin key: the key is generated where it is printed, at `npm start`. */
+export function adminAccessNote(access: AdminAccess): string {
+  return access === 'none' ? 'No admin API key exists yet: the first `npm start` generates one and prints it once (or set ADMIN_API_KEY).\n' : ''
+}
+
+/**
+ * For commands that only read or change what is there (`keys list`, `keys revoke`): an embedded database
+ * folder that does not exist is a wrong DATA_DIR, so it is named instead of silently created empty.
+ */
+function missingDataFolder(env: NodeJS.ProcessEnv): string | undefined {
+  const config = parseConfig(env)
+  const folder = `${config.dataDir.replace(/\/+$/, '')}/pglite`
+  if (config.databaseUrl || existsSync(folder)) return undefined
+  return `error: no database in ${folder}. Set DATA_DIR to the service's data folder (or DATABASE_URL); nothing was created.\n`
+}
+
+export function runCommand<Parsed>(
+  usage: string, parse: (argv: string[]) => Parsed, run: (deps: Deps, parsed: Parsed) => Promise<void>,
+  options: { needsExistingDatabase?: (parsed: Parsed) => boolean } = {},
+): Promise<never> {
   return runMain(async () => {
     let parsed: Parsed
     try {
@@ -66,9 +87,16 @@ export function runCommand<Parsed>(usage: string, parse: (argv: string[]) => Par
       process.stderr.write(`error: ${(error as Error).message}\n${usage}\n`)
       return 2
     }
+    const missing = options.needsExistingDatabase?.(parsed) ? missingDataFolder(process.env) : undefined
+    if (missing) {
+      process.stderr.write(missing)
+      return 1
+    }
     const deps = await buildNodeDeps()
     try {
-      await prepareDatabase(deps)
+      process.stderr.write(`using ${describeDatabase(deps.config)}\n`)
+      const { adminAccess } = await prepareDatabase(deps)
+      process.stderr.write(adminAccessNote(adminAccess))
       await run(deps, parsed)
       return 0
     } catch (error) {

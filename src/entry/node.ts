@@ -30,13 +30,14 @@ await runMain(async () => {
     })
     const { port } = server.address() as { port: number }
     logger.info({ url: `http://${config.host}:${port}`, database: describeDatabase(config) }, 'listening')
-    const { generatedAdminKey } = await prepareService(deps, {
+    const { generatedAdminKey, adminAccess } = await prepareService(deps, {
       selectEmbeddings: () => selectEmbeddings(config, logger),
       readDemoArticles,
       readDefaultExamples,
       signal: background.signal,
     })
     if (generatedAdminKey) printGeneratedKey(generatedAdminKey)
+    else if (adminAccess === 'generated-earlier') printRecoveryHint(config.databaseUrl ? 'DATABASE_URL' : `DATA_DIR=${config.dataDir}`)
     if (config.jobs.workerConcurrency > 0) {
       worker = createIntakeWorker(deps)
       worker.start()
@@ -67,5 +68,14 @@ function printGeneratedKey(key: string) {
       '  No admin API key existed, so one was generated. It is shown only now and stored only as a hash:\n\n' +
       `    ADMIN KEY: ${key}\n\n` +
       '  Use it as "Authorization: Bearer <key>", or set ADMIN_API_KEY (32+ characters) to choose your own.\n\n',
+  )
+}
+
+// The generated key was shown once; an operator who missed it must not be locked out without a word.
+function printRecoveryHint(database: string) {
+  process.stdout.write(
+    '\n  Admin access rests on the key generated and shown at the first start. If it is lost, stop the server\n' +
+      `  and create another with the same ${database}: npm run keys -- create --role admin --name "<your name>"\n` +
+      '  (or set ADMIN_API_KEY, 32+ characters). This note stops once another admin key exists.\n\n',
   )
 }

@@ -5,5 +5,7 @@ export interface AppEnv {
   Variables: {
     requestId: string
     principal: Principal
+    /** Whether cookies set in this request are `Secure` (COOKIE_SECURE, transport-security middleware). */
+    secureCookies: boolean
   }
 }

@@ -34,14 +34,19 @@ const previewLength = 2000
  */
 export async function receiveWebhook(deps: Pick<Deps, 'sql' | 'clock' | 'logger' | 'config' | 'jobs'>, delivery: Delivery): Promise<IntakeOutcome> {
   const integration = integrationNamePattern.test(delivery.integrationName) ? await findIntegrationByName(deps.sql, delivery.integrationName) : undefined
-  if (!integration) throw new AppError('not_found', `No integration named ${delivery.integrationName}.`)
+  const now = deps.clock.now()
+  if (!integration) {
+    // The same work and the same 401 as a bad signature, so the answer does not tell which names exist.
+    await verifyWebhook('zammad', crypto.randomUUID(), delivery.headers, delivery.rawBody, now)
+    deps.logger.warn({ integration: delivery.integrationName.slice(0, 100), requestId: delivery.requestId }, 'webhook refused: no integration of that name')
+    throw signatureRefusal()
+  }
   const log = deps.logger.child({ integration: integration.name, type: integration.type, requestId: delivery.requestId })
 
-  const now = deps.clock.now()
   const verified = await verifyWebhook(integration.type, acceptedSecrets(integration, now), delivery.headers, delivery.rawBody, now)
   if (!verified.ok) {
     log.warn({ reason: verified.reason }, 'webhook refused: signature check failed')
-    throw new AppError('unauthorized', `The webhook signature check failed (${verified.reason}).`)
+    throw signatureRefusal()
   }
   const json = parseBody(delivery, log)
   if (isOwnWriteBack(integration.type, json, delivery.headers)) {
@@ -58,6 +63,11 @@ export async function receiveWebhook(deps: Pick<Deps, 'sql' | 'clock' | 'logger'
   if (outcome.kind === 'accepted') deps.jobs?.wake()
   log.info({ deliveryId: verified.deliveryId, externalId: mapped.input.externalId, ...outcome }, outcome.kind === 'accepted' ? 'webhook accepted' : 'webhook repeated; nothing new queued')
   return outcome
+}
+
+/** One answer for an unknown integration and every failed check; the reason is in the log, for the admin. */
+function signatureRefusal(): AppError {
+  return new AppError('unauthorized', 'The webhook signature check failed; the log says why.')
 }
 
 /** Content type and JSON are checked after the signature, so unsigned junk gets 401 and nothing else. */

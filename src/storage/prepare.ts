@@ -1,4 +1,4 @@
-import { ensureBootstrapAdmin } from '../auth/api-keys.js'
+import { ensureBootstrapAdmin, type AdminAccess } from '../auth/api-keys.js'
 import type { Deps } from '../deps.js'
 import { migrate } from './migrate.js'
 import { isConnectionError } from './unavailable.js'
@@ -8,19 +8,22 @@ const maxDelayMs = 5000
 
 /**
  * Brings the database to a usable state at start: waits for it (exponential backoff up to the
- * configured window), applies pending migrations, and makes sure an admin key exists.
+ * configured window), applies pending migrations, and stores ADMIN_API_KEY. Only a caller that prints
+ * it (`generateAdminKey`: the server) has an admin key generated when there is none.
  */
-export async function prepareDatabase(deps: Deps, options: { markReady?: boolean } = {}): Promise<{ generatedAdminKey?: string }> {
+export async function prepareDatabase(
+  deps: Deps, options: { markReady?: boolean; generateAdminKey?: boolean } = {},
+): Promise<{ generatedAdminKey?: string; adminAccess: AdminAccess }> {
   try {
     await waitForDatabase(deps, deps.config.databaseStartupTimeoutMs)
     const applied = await migrate(deps.sql, deps.migrations)
     if (applied.length > 0) deps.logger.info({ applied }, 'migrations applied')
-    const { generatedKey } = await ensureBootstrapAdmin(deps, deps.config.adminApiKey)
+    const { generatedKey, access } = await ensureBootstrapAdmin(deps, deps.config.adminApiKey, { generate: options.generateAdminKey ?? false })
     if (options.markReady ?? true) {
       deps.startup.phase = 'ready'
       delete deps.startup.detail
     }
-    return generatedKey ? { generatedAdminKey: generatedKey } : {}
+    return { ...(generatedKey ? { generatedAdminKey: generatedKey } : {}), adminAccess: access }
   } catch (error) {
     deps.startup.phase = 'failed'
     deps.startup.detail = error instanceof Error ? error.message : String(error)

@@ -60,10 +60,11 @@ export interface AnalyzeOptions {
  * embed → classify → retrieve → escalate → store. The inquiry and its escalation are stored in one
  * statement before the result is returned, so what the caller saw is what GET /v1/inquiries shows.
  */
-export async function triageInquiry(deps: TriageDeps, input: TriageInput, options: { signal?: AbortSignal } = {}): Promise<TriageResult> {
+export async function triageInquiry(deps: TriageDeps, input: TriageInput, options: { signal?: AbortSignal; submittedByKeyId?: string } = {}): Promise<TriageResult> {
   const outcome = await analyzeInquiry(deps, input, options)
   const notice = deps.config.leads.notifyWebhookUrl ? leadNoticeOf(outcome.result, input.subject) : undefined
-  const store = (sql: Sql) => inquiryQueries.insertInquiry(sql, inquiryRecord(input, outcome.result), escalationRecord(outcome))
+  const record = { ...inquiryRecord(input, outcome.result), submittedByKeyId: options.submittedByKeyId }
+  const store = (sql: Sql) => inquiryQueries.insertInquiry(sql, record, escalationRecord(outcome))
   if (!notice) await store(deps.sql)
   else {
     // The notification is queued with the escalation, in one transaction, and sent by a job.

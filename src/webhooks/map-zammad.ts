@@ -1,6 +1,8 @@
 // Zammad trigger webhooks with the default (pre-defined) payload: `{ ticket, article }`, where the ticket's
 // associations (customer, group, priority, state, organization, owner) arrive as nested records and the
 // article's `type` and `sender` as names. On "ticket created" the article is the ticket's first message.
+// The documented default payload has no `ticket.tags` and no user `preferences` (so no locale): tags and
+// the customer's language are read when a custom payload or a newer Zammad sends them, never relied on.
 import { unmappedFields } from './prune.js'
 import { asRecord, compact, nameOf, tagsOf, textOf, type TicketDraft } from './payload-draft.js'
 

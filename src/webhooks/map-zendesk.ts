@@ -10,6 +10,7 @@
 //    detail carries ids (requester_id, group_id, organization_id) rather than names, and upper-case enums.
 import { unmappedFields } from './prune.js'
 import { asRecord, compact, isRecord, nameOf, tagsOf, textOf, type TicketDraft } from './payload-draft.js'
+import { withoutCommentHeader } from './zendesk-description.js'
 
 export const zendeskTicketCreatedEvent = 'zen:event-type:ticket.created'
 
@@ -28,7 +29,8 @@ function draftFromTrigger(json: Record<string, unknown>): TicketDraft {
     source: 'zendesk',
     id: ticket.id,
     idField: 'ticket.id',
-    body: ticket.description,
+    // The placeholder brings the comment's rendered header (dashes, author, date) along: only the text is the inquiry.
+    body: withoutCommentHeader(ticket.description),
     bodyField: 'ticket.description',
     // {{ticket.description}} is plain text, but admins often swap in {{ticket.latest_comment_html}}.
     bodyFormat: 'detect',

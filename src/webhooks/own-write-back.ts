@@ -33,7 +33,10 @@ function isOwnUser(user: unknown, identity: OwnIdentity): boolean {
   )
 }
 
-// Zammad: our note's author (the API user), the marker in its body, or the tag on the ticket.
+// Zammad: the marker in the article body, the tag on the ticket, or our API user as the article's author.
+// Zammad's default webhook payload carries no `ticket.tags` (only a custom payload could add them), and the
+// intake does not know the API user's id, so for Zammad the marker in our note is what stops the loop: the
+// note must keep opening with it (renderNote), and the trigger should exclude the tag as its own condition.
 function isOwnZammad(json: Record<string, unknown>, identity: OwnIdentity): boolean {
   const ticket = asRecord(json.ticket)
   const article = asRecord(json.article)

@@ -52,13 +52,18 @@ describe.each(testDatabases)('api keys contract [$name]', (database) => {
     await expect(revokeApiKey(d, 'not-a-uuid')).rejects.toMatchObject({ code: 'not_found' })
   })
 
-  it('generates an admin key on the first start only', async () => {
+  it('generates an admin key on the first start only, and only for a caller that prints it', async () => {
     const d = await deps()
-    const first = await ensureBootstrapAdmin(d, undefined)
-    expect(first.generatedKey).toBeDefined()
+    expect(await ensureBootstrapAdmin(d, undefined)).toEqual({ access: 'none' }) // a command-line tool
+    expect(await listApiKeys(d)).toHaveLength(0)
+    const first = await ensureBootstrapAdmin(d, undefined, { generate: true })
+    expect(first).toMatchObject({ access: 'generated', generatedKey: expect.stringMatching(/^itk_/) })
     expect((await authenticateApiKey(d, first.generatedKey!))?.role).toBe('admin')
-    expect(await ensureBootstrapAdmin(d, undefined)).toEqual({})
+    expect(await ensureBootstrapAdmin(d, undefined, { generate: true })).toEqual({ access: 'generated-earlier' })
     expect(await listApiKeys(d)).toHaveLength(1)
+    await createApiKey(d, { name: 'Admin Anna', role: 'admin' })
+    expect(await ensureBootstrapAdmin(d, undefined, { generate: true })).toEqual({ access: 'keys' })
+    expect(await ensureBootstrapAdmin(d, 'admin-key-from-the-environment-0123456789')).toEqual({ access: 'configured' })
   })
 
   it('stores ADMIN_API_KEY once and revokes its previous value when it changes', async () => {

@@ -156,7 +156,7 @@ describe.each(testDatabases)('/v1/integrations [$name]', (database) => {
       expect(bothCleared.body).toMatchObject({ apiBaseUrl: null, hasApiToken: false, writeBack: 'none' })
     })
 
-    it('deletes (204): then 404 for it and its webhook, while the inquiries it delivered remain', async () => {
+    it('deletes (204): then 404 for it and 401 for its webhook, while the inquiries it delivered remain', async () => {
       const secret = secretFor('generic')
       const { name } = await create({ name: uniqueName('generic'), type: 'generic', secret })
       const received = await deliver(t, { name, secret }, 'generic', genericTicket('T-delete', 'Wo bleibt meine Gutschrift?'))
@@ -169,7 +169,7 @@ describe.each(testDatabases)('/v1/integrations [$name]', (database) => {
       expect((await call('DELETE', `/v1/integrations/${name}`)).status).toBe(404)
       expect((await call<{ items: Integration[] }>('GET', '/v1/integrations')).body.items.map((item) => item.name)).not.toContain(name)
       const webhook = await deliver(t, { name, secret }, 'generic', genericTicket('T-delete-2', 'Noch eine Frage'))
-      expect(webhook.status).toBe(404)
+      expect(webhook.status).toBe(401) // as for any unknown name: the answer does not reveal that it existed
 
       expect(await countRows(t, 'inquiries', 'id = $1', [inquiryId])).toBe(1)
       const inquiry = await t.call('GET', `/v1/inquiries/${inquiryId}`, { key: await t.keyFor('agent') })

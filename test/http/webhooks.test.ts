@@ -101,6 +101,26 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
       if (status === 401) expect(await response.json()).toMatchObject({ code: 'unauthorized', status: 401 })
     })
 
+    it('freshdesk: takes its own "Requires authentication" (Basic, secret as password) and a placeholder-picker body', async () => {
+      const integration = await createIntegration(t, 'freshdesk')
+      const body = JSON.stringify(await readFixture('freshdesk-advanced-ticket-created.json'))
+      const authorization = `Basic ${Buffer.from(`freshdesk:${integration.secret}`).toString('base64')}`
+      const response = await t.call('POST', `/v1/webhooks/${integration.name}`, { body, headers: { 'content-type': 'application/json', authorization } })
+      expect(response.status).toBe(202)
+      const { inquiryId } = (await response.json()) as Receipt
+      const [row] = await sql.query<{ customer_name: string; customer_email: string }>('SELECT customer_name, customer_email FROM inquiries WHERE id = $1', [inquiryId])
+      expect(row).toEqual({ customer_name: 'Jonas Weber', customer_email: 'jonas.weber@example.de' })
+    })
+
+    it('zammad: our own note in the default payload (no tags) is acknowledged as ignored and not stored', async () => {
+      const integration = await createIntegration(t, 'zammad')
+      const before = await countRows(t, 'inquiries')
+      const response = await deliver(t, integration, 'zammad', await readFixture('zammad-default-own-note.json'))
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ status: 'ignored' })
+      expect(await countRows(t, 'inquiries')).toBe(before)
+    })
+
     it('refuses a captured delivery replayed with another body, and a wrong token for Freshdesk', async () => {
       const generic = await createIntegration(t, 'generic')
       const payload = genericTicket('T-replay', 'Rechnung doppelt abgebucht')
@@ -116,9 +136,19 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
   })
 
   describe('bad input after a valid signature', () => {
-    it('404 for an unknown integration', async () => {
-      const response = await deliver(t, { name: 'no-such-helpdesk', secret: 'x'.repeat(20) }, 'freshdesk', {})
-      expect(response.status).toBe(404)
+    it('answers an unknown integration exactly like a bad signature, so names cannot be probed', async () => {
+      const known = await createIntegration(t, 'freshdesk')
+      const payload = await payloadFor('freshdesk')
+      const problemOf = async (response: Response) => {
+        const { requestId: _, instance: __, ...problem } = (await response.json()) as Record<string, unknown>
+        return { status: response.status, headers: [...response.headers].filter(([name]) => name !== 'x-request-id'), problem }
+      }
+      const wrongSecret = await problemOf(await deliver(t, { ...known, secret: 'not-the-token-at-all' }, 'freshdesk', payload))
+      for (const name of ['no-such-helpdesk', 'Not A Name!', known.name.slice(0, -1)]) {
+        expect(await problemOf(await deliver(t, { name, secret: known.secret }, 'freshdesk', payload))).toEqual(wrongSecret)
+      }
+      expect(wrongSecret).toMatchObject({ status: 401, problem: { code: 'unauthorized' } })
+      expect(t.logger.records.some((record) => record.message === 'webhook refused: no integration of that name')).toBe(true)
     })
 
     it('415, 400 and 422 with problem details, nothing stored, and a log line showing what was sent', async () => {

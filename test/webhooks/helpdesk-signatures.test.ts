@@ -105,11 +105,21 @@ describe('Freshdesk (static token header)', () => {
     expect(await verify({ authorization: `Bearer ${token}` })).toEqual({ ok: true, deliveryId: undefined })
   })
 
+  it('accepts Freshdesk\'s own "Requires authentication" (HTTP Basic): the secret as password, or as API key', async () => {
+    const basic = (username: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` })
+    expect(await verify(basic('freshdesk', token))).toEqual({ ok: true, deliveryId: undefined })
+    expect(await verify(basic('jemand@nordwerk.example', token))).toEqual({ ok: true, deliveryId: undefined })
+    expect(await verify(basic(token, 'X'))).toEqual({ ok: true, deliveryId: undefined }) // the API-key form
+    expect(await verify(basic('triage', 'pass:word-with-colon'), body, 'triage:pass:word-with-colon')).toEqual({ ok: true, deliveryId: undefined })
+  })
+
   it('refuses a wrong, missing or differently-schemed token', async () => {
     expect(await verify({ 'x-triage-token': `${token}x` })).toEqual({ ok: false, reason: 'bad_signature' })
     expect(await verify({ authorization: `Bearer ${token.slice(0, -1)}` })).toEqual({ ok: false, reason: 'bad_signature' })
     expect(await verify({})).toEqual({ ok: false, reason: 'missing_signature' })
-    expect(await verify({ authorization: `Basic ${btoa(`admin:${token}`)}` })).toEqual({ ok: false, reason: 'missing_signature' })
+    expect(await verify({ authorization: `Basic ${btoa(`admin:${token}x`)}` })).toEqual({ ok: false, reason: 'bad_signature' })
+    expect(await verify({ authorization: `Basic ${btoa(`${token}:not-x`)}` })).toEqual({ ok: false, reason: 'bad_signature' })
+    expect(await verify({ authorization: 'Basic not base64!' })).toEqual({ ok: false, reason: 'missing_signature' })
     expect(await verify({ 'x-triage-token': token }, body, 'an-entirely-other-token')).toEqual({ ok: false, reason: 'bad_signature' })
     expect(await verify({ 'x-triage-token': 'short' }, body, 'short')).toEqual({ ok: false, reason: 'bad_secret_format' })
   })

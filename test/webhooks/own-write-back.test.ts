@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { isOwnWriteBack, type OwnIdentity } from '../../src/webhooks/own-write-back.js'
 import { writeBackMarker, writeBackTag } from '../../src/webhooks/types.js'
+import { renderNote } from '../../src/webhooks/write-back/note.js'
+import { triageResult } from './write-back-support.js'
 import { clone, readFixture } from './support.js'
 
 const zammad = await readFixture('zammad-ticket-created.json')
@@ -38,6 +40,21 @@ describe('isOwnWriteBack', () => {
     const marked = clone(zammad)
     marked.article.body = `<p>${writeBackMarker} Department: technical</p>`
     expect(isOwnWriteBack('zammad', marked, headers)).toBe(true)
+  })
+
+  it('recognises our own note in Zammad\'s documented default payload, which carries no tags, by the marker alone', async () => {
+    const ownNote = await readFixture('zammad-default-own-note.json')
+    expect((ownNote.ticket as Record<string, unknown>).tags).toBeUndefined()
+    expect(isOwnWriteBack('zammad', ownNote, headers)).toBe(true)
+    // The note exactly as the write-back renders it, whatever its wording is today.
+    const rendered = clone(ownNote)
+    rendered.article.body = renderNote('6f1c9a2e-4b7d-4e0a-9c3f-2d8e5b1a7c40', triageResult()).html
+    expect(isOwnWriteBack('zammad', rendered, headers)).toBe(true)
+    // Without the marker nothing else gives it away: no tags, and the intake knows no API user.
+    const unmarked = clone(ownNote)
+    unmarked.article.body = '<p>KI-Triage: Abteilung Technik</p>'
+    expect(isOwnWriteBack('zammad', unmarked, headers)).toBe(false)
+    expect(isOwnWriteBack('zammad', await readFixture('zammad-default-ticket-created.json'), headers)).toBe(false)
   })
 
   it('recognises Zendesk updates by the current tags or our API user, in both payload shapes', () => {

@@ -88,3 +88,35 @@ it('refuses a payload that is not a JSON object, for every type', () => {
     for (const json of [null, [], 'text', 42]) expect(mapPayload(type, json)).toEqual({ ok: false, errors: [{ field: '(body)', message: 'must be a JSON object' }] })
   }
 })
+
+describe('Freshdesk body written in the "Advanced" editor from the placeholder picker', () => {
+  it('reads the requester from requester_name and requester_email', async () => {
+    const { input, ticket } = mapped(mapPayload('freshdesk', await readFixture('freshdesk-advanced-ticket-created.json')))
+    expect(input).toMatchObject({
+      externalId: 'freshdesk:9904',
+      subject: 'Kühlschrank KS-300 kühlt nicht mehr',
+      channel: 'portal',
+      customer: { name: 'Jonas Weber', email: 'jonas.weber@example.de' },
+      metadata: { source: 'freshdesk', priority: 'high', status: 'open', group: 'Technik' },
+    })
+    expect(input.body).toMatch(/^Guten Tag,\n\nunser Kühlschrank KS-300 kühlt seit gestern nicht mehr/)
+    expect(JSON.stringify(input.metadata)).not.toContain('requester_')
+    expect(ticket).toEqual({ id: '9904', group: 'Technik' })
+  })
+
+  it('has a template with exactly the fields the example fills in', async () => {
+    const template = await readFixture('freshdesk-advanced-body.json')
+    const example = await readFixture('freshdesk-advanced-ticket-created.json')
+    expect(Object.keys(template.freshdesk_webhook as object)).toEqual(Object.keys(example.freshdesk_webhook as object))
+    expect(JSON.stringify(template)).toMatch(/"requester_email":"\{\{ticket\.requester\.email\}\}"/)
+  })
+
+  it('prefers the ticket_-prefixed field when both spellings arrive, and skips empty ones', () => {
+    const both = clone(freshdesk)
+    Object.assign(both.freshdesk_webhook, { requester_name: 'Someone Else', requester_email: 'other@example.de' })
+    expect(mapped(mapPayload('freshdesk', both)).input.customer).toEqual({ name: 'Petra Lange', email: 'petra.lange@example.de' })
+    const emptyPrefixed = clone(freshdesk)
+    Object.assign(emptyPrefixed.freshdesk_webhook, { ticket_requester_name: '', ticket_requester_email: '', requester_name: 'Petra L.', requester_email: 'p.l@example.de' })
+    expect(mapped(mapPayload('freshdesk', emptyPrefixed)).input.customer).toEqual({ name: 'Petra L.', email: 'p.l@example.de' })
+  })
+})

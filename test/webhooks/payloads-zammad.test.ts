@@ -73,3 +73,19 @@ describe('Zammad ticket-created payload', () => {
     expect(mapPayload('zammad', { ticket: zammad.ticket })).toMatchObject({ ok: false, errors: [{ field: 'article.body' }] })
   })
 })
+
+describe('Zammad default payload as documented (no ticket.tags, no user preferences)', () => {
+  it('maps the ticket without tags or a language, the customer from the ticket', async () => {
+    const { input, ticket } = mapped(mapPayload('zammad', await readFixture('zammad-default-ticket-created.json')))
+    expect(input).toMatchObject({
+      externalId: 'zammad:1402',
+      subject: 'Geschirrspüler GS-5 zeigt E24',
+      channel: 'email',
+      customer: { id: '312', name: 'Martin Becker', email: 'm.becker@example.de' },
+      metadata: { source: 'zammad', ticketNumber: '31402', priority: 'normal', status: 'new', group: 'Technik', organization: 'Becker Haustechnik' },
+    })
+    expect(input).not.toHaveProperty('language')
+    expect(input.metadata).not.toHaveProperty('tags')
+    expect(ticket).toEqual({ id: '1402', number: '31402', group: 'Technik' })
+  })
+})

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { detectLanguage } from '../../src/triage/language.js'
 import { mapPayload } from '../../src/webhooks/payloads.js'
 import { clone, mapped, readFixture } from './support.js'
 
@@ -81,5 +82,46 @@ describe('Zendesk ticket-created payloads', () => {
     expect(mapPayload('zendesk', event)).toMatchObject({ ok: false, errors: [{ field: 'detail.id' }] })
     const comment = { ...clone(zendeskEvent), type: 'zen:event-type:ticket.comment_added' }
     expect(mapPayload('zendesk', comment)).toMatchObject({ ok: false, errors: [{ field: 'type' }] })
+  })
+})
+
+describe('Zendesk {{ticket.description}} with its rendered comment header', () => {
+  const dashes = '-'.repeat(46)
+
+  it('keeps only the comment text, in German and English accounts, so a short ticket is detected right', async () => {
+    const german = mapped(mapPayload('zendesk', await readFixture('zendesk-trigger-description-de.json'))).input
+    expect(german.body).toBe('Garantie Anfrage')
+    expect(detectLanguage([german.subject, german.body].join('\n\n')).language).toBe('de')
+    const english = mapped(mapPayload('zendesk', await readFixture('zendesk-trigger-description-en.json'))).input
+    expect(english.body).toBe('Refund missing')
+  })
+
+  it('recognises the header in the date formats of other locales and with CRLF line ends', () => {
+    const headers = [
+      'John Carter, 14 May 2024, 11:30',
+      'John Carter, May 14, 2024, 11:30 AM',
+      'Carter, John, 14.05.2024, 11:30',
+      'Petra Lange, 14. Mai 2024 um 11:30',
+    ]
+    for (const header of headers) {
+      for (const newline of ['\n', '\r\n']) {
+        const payload = clone(zendesk)
+        payload.ticket.description = [dashes, '', header, '', 'Das Display flackert.', 'Zweite Zeile.'].join(newline)
+        expect(mapped(mapPayload('zendesk', payload)).input.body, header).toBe(['Das Display flackert.', 'Zweite Zeile.'].join(newline))
+      }
+    }
+  })
+
+  it('leaves text alone that only looks a little like the header', () => {
+    const texts = [
+      `${dashes}\n\nBitte rufen Sie mich an, ich bin erreichbar.\n\nDanke`, // no date line
+      '----\n\nJohn, May 14, 2024\n\nshort rule', // a short rule is the customer's own
+      `Hello,\n${dashes}\n\nJohn Carter, May 14, 2024, 11:30\n\nquoted`, // not at the start
+    ]
+    for (const text of texts) {
+      const payload = clone(zendesk)
+      payload.ticket.description = text
+      expect(mapped(mapPayload('zendesk', payload)).input.body).toBe(text.trim())
+    }
   })
 })

@@ -3,7 +3,7 @@ import { isUuid } from '../../auth/api-keys.js'
 import { escalationReasons } from '../../config.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
-import { findStoredInquiry } from '../../storage/queries/inquiries.js'
+import { findStoredInquiry, isSubmittedBy } from '../../storage/queries/inquiries.js'
 import { addExamples } from '../../triage/examples.js'
 import { refreshClassifierSoon } from '../../leads/learn.js'
 import { triageInquiry } from '../../triage/pipeline.js'
@@ -90,7 +90,7 @@ const triageRoute = createRoute({
 })
 const inquiryRoute = createRoute({
   method: 'get', path: '/v1/inquiries/{id}', tags: ['triage'], security: bearerSecurity, middleware: requireRole('integration', 'agent', 'lead', 'admin'),
-  summary: 'The stored triage result of one inquiry',
+  summary: 'The stored triage result of one inquiry (an integration key: only the inquiries it submitted)',
   request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
   responses: { 200: json(StoredInquirySchema, 'As returned by POST /v1/triage, with its status'), ...problemResponses(404, ...authenticatedProblems) },
 })
@@ -103,10 +103,13 @@ const examplesRoute = createRoute({
 
 export function triageRoutes(deps: Deps) {
   return createRouter()
-    .openapi(triageRoute, async (c) => c.json(await triageInquiry(deps, c.req.valid('json'), { signal: c.req.raw.signal }), 200))
+    .openapi(triageRoute, async (c) => c.json(await triageInquiry(deps, c.req.valid('json'), { signal: c.req.raw.signal, submittedByKeyId: c.get('principal').keyId }), 200))
     .openapi(inquiryRoute, async (c) => {
       const { id } = c.req.valid('param')
-      const row = isUuid(id) ? await findStoredInquiry(deps.sql, id) : undefined
+      const { role, keyId } = c.get('principal')
+      // A helpdesk's machine key reads back only what it submitted; others' inquiries are "not found", not forbidden.
+      const visible = isUuid(id) && (role !== 'integration' || (await isSubmittedBy(deps.sql, id, keyId)))
+      const row = visible ? await findStoredInquiry(deps.sql, id) : undefined
       if (!row) throw new AppError('not_found', `No inquiry with id ${id}`)
       if (row.status === 'received' || !row.result) {
         return c.json({ inquiryId: row.id, externalId: row.external_id, status: 'received' as const, createdAt: row.created_at.toISOString() }, 200)

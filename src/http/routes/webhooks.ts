@@ -19,12 +19,12 @@ const webhookRoute = createRoute({
   description:
     'The body is the helpdesk\'s own ticket payload (generic: the POST /v1/triage request with a required externalId). ' +
     'generic: Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature); zammad: X-Hub-Signature (HMAC-SHA1); ' +
-    'zendesk: X-Zendesk-Webhook-Signature + -Timestamp; freshdesk: X-Triage-Token or Authorization: Bearer with the secret.',
+    'zendesk: X-Zendesk-Webhook-Signature + -Timestamp; freshdesk: the secret as HTTP Basic password (Freshdesk\'s "Requires authentication"), X-Triage-Token or Authorization: Bearer.',
   request: { params: z.object({ integration: z.string().openapi({ param: { name: 'integration', in: 'path' } }) }) },
   responses: {
     202: { description: 'Stored and queued for triage', content: { 'application/json': { schema: ReceivedSchema } } },
     200: { description: 'Seen before (the existing inquiry), or caused by our own write-back (ignored)', content: { 'application/json': { schema: ReceivedSchema } } },
-    ...problemResponses(400, 401, 404, 413, 415, 422, 503),
+    ...problemResponses(400, 401, 413, 415, 422, 503),
   },
 })
 

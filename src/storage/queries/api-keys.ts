@@ -53,6 +53,16 @@ export async function countActiveAdminKeys(sql: Sql): Promise<number> {
   return row?.count ?? 0
 }
 
+/** Active admin keys, and how many of them carry `generatedName` (the key generated at a first start). */
+export async function countActiveAdminKeysByOrigin(sql: Sql, generatedName: string): Promise<{ total: number; generated: number }> {
+  const [row] = await sql.query<{ total: number; generated: number }>(
+    `SELECT count(*)::int AS total, (count(*) FILTER (WHERE name = $1))::int AS generated
+       FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL`,
+    [generatedName],
+  )
+  return row ?? { total: 0, generated: 0 }
+}
+
 /** Inserts the key unless one with this hash exists (a restart with the same ADMIN_API_KEY). */
 export async function insertApiKeyIfAbsent(sql: Sql, key: { name: string; role: Role; lookup: string; hash: string }): Promise<boolean> {
   const rows = await sql.query(

@@ -13,6 +13,8 @@ export interface InquiryInsert {
   escalated: boolean
   result: unknown
   createdAt: Date
+  /** The API key that sent POST /v1/triage; an integration key may read back only its own inquiries. */
+  submittedByKeyId?: string | undefined
 }
 
 export interface EscalationInsert {
@@ -33,8 +35,8 @@ export async function insertInquiry(sql: Sql, inquiry: InquiryInsert & { id: str
   await sql.query(
     `WITH inquiry AS (
        INSERT INTO inquiries (id, external_id, subject, body, language, channel, customer_id, customer_name, customer_email,
-                              customer_tier, metadata, department, confidence, escalated, result, created_at, triaged_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15::jsonb, $16, $16)
+                              customer_tier, metadata, department, confidence, escalated, result, created_at, triaged_at, submitted_by_key_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15::jsonb, $16, $16, $22)
        RETURNING id, department, created_at)
      INSERT INTO escalations (id, inquiry_id, department, score, reasons, due_at, policy_version, created_at, updated_at)
      SELECT $17::uuid, inquiry.id, inquiry.department, $18, $19::jsonb, $20, $21, inquiry.created_at, inquiry.created_at
@@ -44,7 +46,7 @@ export async function insertInquiry(sql: Sql, inquiry: InquiryInsert & { id: str
       inquiry.customer.id ?? null, inquiry.customer.name ?? null, inquiry.customer.email ?? null, inquiry.customer.tier ?? null,
       JSON.stringify(inquiry.metadata), inquiry.department, inquiry.confidence, inquiry.escalated, JSON.stringify(inquiry.result), inquiry.createdAt,
       escalation?.id ?? null, escalation?.score ?? null, escalation ? JSON.stringify(escalation.reasons) : null, escalation?.dueAt ?? null,
-      escalation?.policyVersion ?? null,
+      escalation?.policyVersion ?? null, inquiry.submittedByKeyId ?? null,
     ],
   )
 }
@@ -245,4 +247,10 @@ export function listFeedback(sql: Sql, inquiryId: string): Promise<FeedbackRow[]
        FROM inquiry_feedback WHERE inquiry_id = $1 ORDER BY created_at, id`,
     [inquiryId],
   )
+}
+
+/** True when this API key submitted the inquiry (POST /v1/triage); false for others and for webhook inquiries. */
+export async function isSubmittedBy(sql: Sql, inquiryId: string, keyId: string): Promise<boolean> {
+  const rows = await sql.query('SELECT 1 FROM inquiries WHERE id = $1 AND submitted_by_key_id = $2', [inquiryId, keyId])
+  return rows.length > 0
 }
