@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defaultHnswEfSearch } from './storage/session.js'
 import { builtInReasons, type BuiltInReason } from './triage/escalation/policy.js'
+import { parseAllowedHosts, type OutboundPolicy } from './outbound/policy.js'
 
 /**
  * Every setting comes from the environment through this one schema. Nothing else reads process.env:
@@ -95,6 +96,12 @@ const configShape = {
   PUBLIC_BASE_URL: setting(z.string().url().optional()),
   UI_SESSION_HOURS: setting(z.coerce.number().positive().max(24 * 30).default(12)),
   UI_TIME_ZONE: setting(z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC')),
+  OUTBOUND_ALLOWED_HOSTS: setting(z.string().max(10_000).default('').transform((text, context) => {
+    const parsed = parseAllowedHosts(text)
+    for (const problem of parsed.problems) context.addIssue({ code: 'custom', message: `${problem}; list host names, IP addresses or CIDR ranges, comma-separated` })
+    return { names: parsed.names, ranges: parsed.ranges }
+  })),
+  OUTBOUND_ALLOW_HTTP: setting(z.enum(['false', 'true', 'allowed-hosts'], { message: 'must be false, true or allowed-hosts' }).default('false')),
 }
 
 export const configSchema = z.object(configShape).superRefine((env, context) => {
@@ -147,6 +154,8 @@ export interface Config {
   leads: { notifyWebhookUrl: string | undefined; publicBaseUrl: string | undefined }
   /** The web UI: how long a sign-in lasts, and the time zone its pages show times in. */
   ui: { sessionTtlMs: number; timeZone: string }
+  /** Where write-back and callback URLs may point (docs/outbound.md): https and public addresses unless listed. */
+  outbound: OutboundPolicy
   triage: {
     escalationThreshold: number
     escalationWeights: Partial<Record<EscalationReason, number>>
@@ -225,6 +234,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     leads: { notifyWebhookUrl: env2.LEAD_NOTIFY_WEBHOOK_URL, publicBaseUrl: env2.PUBLIC_BASE_URL },
     ui: { sessionTtlMs: env2.UI_SESSION_HOURS * 3600_000, timeZone: env2.UI_TIME_ZONE },
+    outbound: {
+      allowedNames: env2.OUTBOUND_ALLOWED_HOSTS.names,
+      allowedRanges: env2.OUTBOUND_ALLOWED_HOSTS.ranges,
+      plainHttp: ({ false: 'never', true: 'always', 'allowed-hosts': 'allowed-hosts' } as const)[env2.OUTBOUND_ALLOW_HTTP],
+    },
     triage: {
       escalationThreshold: env2.ESCALATION_THRESHOLD,
       escalationWeights: env2.ESCALATION_WEIGHTS,
