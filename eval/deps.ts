@@ -12,6 +12,7 @@ import { createDepartmentClassifier } from '../src/triage/classifier-service.js'
 import { createEscalationDetector } from '../src/triage/escalation/detector-service.js'
 import { readEscalationCorpus } from '../src/knowledge/import/read-files.js'
 import { createFileModelStore, modelCacheFolder } from '../src/entry/model-file-store.js'
+import { createNodeOutboundGuard } from '../src/entry/node-outbound.js'
 
 /** The eval's dependency bundle: the PGlite handle is kept so a run can dump and reload it. */
 export type EvalDeps = Deps & { sql: PgliteSql }
@@ -42,6 +43,7 @@ export async function createEvalDeps(options: { loadDataDir?: Blob } = {}): Prom
     classifier: createDepartmentClassifier(),
     escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
     llm: undefined,
+    outbound: createNodeOutboundGuard(config.outbound),
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defaultHnswEfSearch } from './storage/session.js'
 import { builtInReasons, type BuiltInReason } from './triage/escalation/policy.js'
+import { parseAllowedHosts, type OutboundPolicy } from './outbound/policy.js'
 
 /**
  * Every setting comes from the environment through this one schema. Nothing else reads process.env:
@@ -98,6 +99,12 @@ const configShape = {
   RETENTION_DAYS: setting(z.coerce.number().int('must be a whole number of days').min(1, 'must be at least 1 (leave unset to keep inquiries)').max(36_500).optional()),
   COOKIE_SECURE: setting(z.enum(['auto', 'always', 'never'], { message: 'must be auto, always or never' }).default('auto')),
   HSTS_MAX_AGE_SECONDS: setting(z.coerce.number().int().min(0).max(2 * 365 * 24 * 3600, 'must be at most 63072000 (two years)').default(0)),
+  OUTBOUND_ALLOWED_HOSTS: setting(z.string().max(10_000).default('').transform((text, context) => {
+    const parsed = parseAllowedHosts(text)
+    for (const problem of parsed.problems) context.addIssue({ code: 'custom', message: `${problem}; list host names, IP addresses or CIDR ranges, comma-separated` })
+    return { names: parsed.names, ranges: parsed.ranges }
+  })),
+  OUTBOUND_ALLOW_HTTP: setting(z.enum(['false', 'true', 'allowed-hosts'], { message: 'must be false, true or allowed-hosts' }).default('false')),
 }
 
 export const configSchema = z.object(configShape).superRefine((env, context) => {
@@ -157,6 +164,8 @@ export interface Config {
   privacy: { retentionDays: number | undefined }
   /** Behind TLS: cookies Secure always, by request (auto) or never; HSTS max-age in seconds, 0 sends none. */
   tls: { cookieSecure: 'auto' | 'always' | 'never'; hstsMaxAgeSeconds: number }
+  /** Where write-back and callback URLs may point (docs/outbound.md): https and public addresses unless listed. */
+  outbound: OutboundPolicy
   triage: {
     escalationThreshold: number
     escalationWeights: Partial<Record<EscalationReason, number>>
@@ -237,6 +246,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ui: { sessionTtlMs: env2.UI_SESSION_HOURS * 3600_000, timeZone: env2.UI_TIME_ZONE },
     privacy: { retentionDays: env2.RETENTION_DAYS },
     tls: { cookieSecure: env2.COOKIE_SECURE, hstsMaxAgeSeconds: env2.HSTS_MAX_AGE_SECONDS },
+    outbound: {
+      allowedNames: env2.OUTBOUND_ALLOWED_HOSTS.names,
+      allowedRanges: env2.OUTBOUND_ALLOWED_HOSTS.ranges,
+      plainHttp: ({ false: 'never', true: 'always', 'allowed-hosts': 'allowed-hosts' } as const)[env2.OUTBOUND_ALLOW_HTTP],
+    },
     triage: {
       escalationThreshold: env2.ESCALATION_THRESHOLD,
       escalationWeights: env2.ESCALATION_WEIGHTS,

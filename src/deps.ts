@@ -6,6 +6,7 @@ import type { EmbeddingRuntime } from './providers/embeddings/runtime.js'
 import type { DepartmentClassifier } from './triage/classifier-service.js'
 import type { EscalationDetector } from './triage/escalation/detector-service.js'
 import type { Migration } from './storage/migrate.js'
+import type { OutboundGuard } from './outbound/guard.js'
 import type { Sql } from './storage/sql.js'
 
 /** Where start-up stands; /readyz reports it while the database is still being waited for. */
@@ -28,6 +29,8 @@ export interface Deps {
   escalation: EscalationDetector
   /** The chat model for drafted replies and second opinions; undefined means the rules do everything. */
   llm?: Llm | undefined
+  /** Calls URLs that came from runtime input (write-back, callbacks) under the outbound policy. */
+  outbound: OutboundGuard
   /** Tells this process's job worker that work was queued, so it need not wait for its next poll. */
   jobs?: { wake(): void } | undefined
 }

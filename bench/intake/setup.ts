@@ -27,7 +27,8 @@ import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
 import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
 import { loadDefaultExamples } from '../../src/triage/examples.js'
 import type { WebhookType } from '../../src/webhooks/types.js'
-import type { FakeHelpdesk } from '../../test/helpers/fake-helpdesk.js'
+import { loopbackOutboundEnv, type FakeHelpdesk } from '../../test/helpers/fake-helpdesk.js'
+import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
 import { secretFor } from '../../test/helpers/webhooks.js'
 
 export type DatabaseName = 'postgres' | 'pglite'
@@ -67,13 +68,14 @@ export async function openDatabase(name: DatabaseName, postgresUrl: string | und
 
 /** Dependencies as the server builds them; log lines go to /dev/null (their cost counts, the terminal does not). */
 export async function buildDeps(sql: Sql): Promise<Deps> {
-  const config = parseConfig({ EMBEDDINGS_PROVIDER: 'hashing' })
+  const config = parseConfig({ EMBEDDINGS_PROVIDER: 'hashing', ...loopbackOutboundEnv })
   const logger = pino({ level: config.logLevel, base: { service: 'inquiry-triage' } }, pino.destination({ dest: '/dev/null', sync: true })) as unknown as Logger
   const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
   const deps: Deps = {
     config, sql, logger, clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), startup: { phase: 'ready' },
     embeddings: createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' }),
     classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: undefined,
+    outbound: createNodeOutboundGuard(config.outbound),
   }
   await ensureSpace(sql, embedder.space)
   return deps

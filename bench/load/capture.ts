@@ -12,6 +12,7 @@ import { createDepartmentClassifier } from '../../src/triage/classifier-service.
 import { createEscalationDetector } from '../../src/triage/escalation/detector-service.js'
 import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
 import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
+import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
 
 /** One statement as the service sent it: text and parameter values (BEGIN/COMMIT of a transaction included). */
 export interface Statement {
@@ -56,6 +57,7 @@ export async function captureTriageStatements(sql: Sql, key: string, bodies: [st
     config, logger, sql: recordSql(sql, log), clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), startup: { phase: 'ready' },
     embeddings: createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' }),
     classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: undefined,
+    outbound: createNodeOutboundGuard(config.outbound),
   }
   await deps.classifier.refresh(deps, (await knowledgeQueries.findActiveSpace(sql))!)
   const app = createApp(deps)

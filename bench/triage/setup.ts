@@ -15,6 +15,7 @@ import { createDepartmentClassifier } from '../../src/triage/classifier-service.
 import { createEscalationDetector } from '../../src/triage/escalation/detector-service.js'
 import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
 import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
+import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
 import { loadDefaultExamples } from '../../src/triage/examples.js'
 import { openPglite, openPostgres, type BenchDatabase } from '../kb/databases.js'
 import { instrumentClassifier, instrumentEmbeddings, instrumentSql } from './instrument.js'
@@ -53,6 +54,7 @@ export async function buildBenchApp(database: BenchDatabase): Promise<BenchApp> 
     classifier: instrumentClassifier(createDepartmentClassifier()),
     escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
     llm: undefined,
+    outbound: createNodeOutboundGuard(config.outbound),
   }
   await ensureSpace(deps.sql, embedder.space)
   await loadDemoKnowledge(deps, readDemoArticles)

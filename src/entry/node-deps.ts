@@ -16,6 +16,7 @@ import { createEscalationDetector } from '../triage/escalation/detector-service.
 import { readEscalationCorpus } from '../knowledge/import/read-files.js'
 import { createFileModelStore, modelCacheFolder } from './model-file-store.js'
 import { selectLlm } from '../providers/llm/select.js'
+import { createNodeOutboundGuard } from './node-outbound.js'
 
 /** Builds the dependency bundle for any Node entry point (server, CLIs) from process.env. */
 export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promise<Deps> {
@@ -25,7 +26,8 @@ export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promi
   const sql = await openDatabase(config, logger)
   // Until start-up has chosen the embedder, /v1 answers 503; this placeholder is never used for writes.
   const embeddings = createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), { requested: config.embeddings.provider, provider: 'hashing', reason: 'starting' })
-  return { config, sql, logger, clock: systemClock, migrations, startup: { phase: 'starting' }, embeddings, classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: selectLlm(config, systemClock, logger) }
+  return { config, sql, logger, clock: systemClock, migrations, startup: { phase: 'starting' }, embeddings, classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: selectLlm(config, systemClock, logger),
+    outbound: createNodeOutboundGuard(config.outbound) }
 }
 
 /** Runs a command-line main: known failures print their message, and every failure exits non-zero. */

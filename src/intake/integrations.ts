@@ -111,8 +111,24 @@ function checkTypeRules(settings: Settings): void {
   if (errors.length) throw new AppError('validation_failed', 'The integration settings do not fit its type.', { errors })
 }
 
-export async function createIntegration(deps: Pick<Deps, 'sql' | 'clock'>, input: IntegrationCreate): Promise<Integration> {
+/**
+ * The write-back URLs being set must pass the outbound policy (docs/outbound.md); each refused one is
+ * named with the reason. The same check runs again on every call, since DNS answers may change.
+ */
+async function checkOutboundUrls(deps: Pick<Deps, 'outbound'>, urls: { callbackUrl?: string | null | undefined; apiBaseUrl?: string | null | undefined }): Promise<void> {
+  const errors: Array<{ field: string; message: string }> = []
+  for (const field of ['callbackUrl', 'apiBaseUrl'] as const) {
+    const refusal = urls[field] ? await deps.outbound.check(urls[field]) : undefined
+    if (refusal) errors.push({ field, message: `refused by outbound policy: ${refusal}` })
+  }
+  if (errors.length) {
+    throw new AppError('validation_failed', 'The outbound policy refuses this URL; a helpdesk on a private network is allowed by listing it in OUTBOUND_ALLOWED_HOSTS.', { errors })
+  }
+}
+
+export async function createIntegration(deps: Pick<Deps, 'sql' | 'clock' | 'outbound'>, input: IntegrationCreate): Promise<Integration> {
   checkTypeRules({ type: input.type, secret: input.secret, callback_url: input.callbackUrl ?? null, api_base_url: input.apiBaseUrl ?? null, api_token: input.apiToken ?? null })
+  await checkOutboundUrls(deps, input)
   const row = await queries.insertIntegration(deps.sql, input)
   if (!row) throw new AppError('conflict', `An integration named ${input.name} exists already.`)
   return toIntegration(row, deps.clock.now())
@@ -137,7 +153,7 @@ export async function getIntegration(deps: Pick<Deps, 'sql' | 'clock'>, name: st
  * Changes settings (rotating the secret, say); checked against the type rules with the stored values
  * filled in. A new secret moves the current one to the overlap slot for `previousSecretValidHours`.
  */
-export async function updateIntegration(deps: Pick<Deps, 'sql' | 'clock'>, name: string, update: IntegrationUpdate): Promise<Integration> {
+export async function updateIntegration(deps: Pick<Deps, 'sql' | 'clock' | 'outbound'>, name: string, update: IntegrationUpdate): Promise<Integration> {
   const { previousSecretValidHours: overlapHours, ...changes } = update
   const current = await findRow(deps, name)
   const now = deps.clock.now()
@@ -149,6 +165,7 @@ export async function updateIntegration(deps: Pick<Deps, 'sql' | 'clock'>, name:
     api_base_url: pick(changes.apiBaseUrl, current.api_base_url),
     api_token: pick(changes.apiToken, current.api_token),
   })
+  await checkOutboundUrls(deps, changes)
   const row = await queries.updateIntegration(deps.sql, name, { ...changes, ...previousSecretChange(current, changes.secret, overlapHours, now) })
   if (!row) throw new AppError('not_found', `No integration named ${name}.`)
   return toIntegration(row, now)

@@ -6,7 +6,7 @@ import type { TicketRef } from '../webhooks/payloads.js'
 import { writeBack, type WriteBackTarget } from '../webhooks/write-back/index.js'
 import { writeBackMode } from './integrations.js'
 
-type JobDeps = Pick<Deps, 'sql' | 'logger' | 'clock' | 'config'>
+type JobDeps = Pick<Deps, 'sql' | 'logger' | 'clock' | 'config' | 'outbound'>
 
 /** Where this integration's results go, or undefined when it has no write-back configured. */
 export function writeBackTargetOf(row: IntegrationRow): WriteBackTarget | undefined {
@@ -39,7 +39,7 @@ export async function runWriteBackJob(deps: JobDeps, inquiryId: string, signal: 
   const report = await writeBack(
     target,
     { inquiryId, ticket: row.ticket as TicketRef, result: row.result as unknown as TriageResult },
-    { now: deps.clock.now(), signal, timeoutMs: deps.config.jobs.writeBackTimeoutMs },
+    { now: deps.clock.now(), signal, timeoutMs: deps.config.jobs.writeBackTimeoutMs, outbound: deps.outbound },
   )
   await inquiries.markWrittenBack(deps.sql, inquiryId, deps.clock.now())
   log.info({ integration: integration.name, requests: report.requests, skipped: report.skipped }, 'result written back')

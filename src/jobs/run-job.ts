@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
 import { completeJob, extendLease, failJob, releaseJob, type BackoffPolicy, type Job } from '../storage/queries/jobs.js'
-import { withoutNul } from '../storage/nul.js'
+import { jobErrorText } from './job-error.js'
 import type { Sql } from '../storage/sql.js'
 
 /**
@@ -32,9 +32,6 @@ export interface RunningJob {
   release(reason: string): Promise<void>
 }
 
-// A helpdesk's error text may carry a NUL, which the jobs table could not store (storage/nul.ts).
-const lastErrorText = (error: unknown): string =>
-  withoutNul(error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error))
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** Starts the handler at once, with a heartbeat that keeps the lease while it runs. */
@@ -105,7 +102,7 @@ async function recordSuccess(context: JobRunContext, job: Job, log: Logger): Pro
 
 async function recordFailure(context: JobRunContext, job: Job, error: unknown, log: Logger): Promise<void> {
   const hints = failureHints(error)
-  const outcome = await failJob(context.sql, job.id, context.workerId, lastErrorText(error), {
+  const outcome = await failJob(context.sql, job.id, context.workerId, jobErrorText(error), {
     now: context.clock.now(),
     backoff: context.backoff,
     ...hints,

@@ -15,6 +15,9 @@ import { createEscalationDetector } from '../../src/triage/escalation/detector-s
 import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
 import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
 import type { Llm } from '../../src/providers/llm/llm.js'
+import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
+import type { ResolveHost } from '../../src/outbound/guard.js'
+import { loopbackOutboundEnv } from './fake-helpdesk.js'
 
 export interface TestApp {
   app: ReturnType<typeof createApp>
@@ -24,11 +27,15 @@ export interface TestApp {
   call(method: string, path: string, options?: { key?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> }): Promise<Response>
 }
 
-/** The real app on a real database, called in-process; only the clock may be faked. */
-export async function createTestApp(sql: Sql, options: { env?: Record<string, string>; clock?: Clock; embeddings?: EmbeddingRuntime; llm?: Llm } = {}): Promise<TestApp> {
+/**
+ * The real app on a real database, called in-process; only the clock and DNS (`resolveHost`) may be
+ * faked. The fake servers on 127.0.0.1 over http are allowed unless `env` says otherwise.
+ */
+export async function createTestApp(sql: Sql, options: { env?: Record<string, string>; clock?: Clock; embeddings?: EmbeddingRuntime; llm?: Llm; resolveHost?: ResolveHost } = {}): Promise<TestApp> {
   const logger = createMemoryLogger()
+  const config = parseConfig({ ...loopbackOutboundEnv, ...options.env })
   const deps: Deps = {
-    config: parseConfig(options.env ?? {}),
+    config,
     sql,
     logger,
     clock: options.clock ?? { now: () => new Date() },
@@ -38,6 +45,7 @@ export async function createTestApp(sql: Sql, options: { env?: Record<string, st
     classifier: createDepartmentClassifier(),
     escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
     llm: options.llm,
+    outbound: createNodeOutboundGuard(config.outbound, options.resolveHost),
   }
   await ensureSpace(sql, deps.embeddings.target.space)
   const app = createApp(deps)

@@ -60,8 +60,11 @@ export interface FakeHelpdesk {
   agentEdit(type: HelpdeskType, id: string, change?: { tags?: string[]; group?: string }): void
   /** An agent edits the ticket right after each of the next `times` reads of it: the Zendesk 409 race. */
   agentEditAfterRead(type: HelpdeskType, id: string, times?: number): void
-  /** The next `count` matching requests answer `status` (with Retry-After when given) and change nothing. */
-  failNext(count: number, status: number, options?: { retryAfterSeconds?: number; match?: RequestMatch }): void
+  /**
+   * The next `count` matching requests answer `status` (with Retry-After when given) and change nothing;
+   * `json` and `headers` replace the default error body and add headers (a redirect's Location, say).
+   */
+  failNext(count: number, status: number, options?: { retryAfterSeconds?: number; match?: RequestMatch; json?: unknown; headers?: Record<string, string> }): void
   /** Down: every request answers 503 (`status`) or has its connection destroyed (`reset`). */
   setDown(down: boolean, mode?: 'status' | 'reset'): void
   /** Hanging: requests are recorded but never answered; turning it off drops the hung connections. */
@@ -71,6 +74,12 @@ export interface FakeHelpdesk {
   /** Stops the server and destroys every open connection, hung ones included. */
   close(): Promise<void>
 }
+
+/**
+ * The fake servers listen on 127.0.0.1 over plain http, which the outbound policy refuses by default:
+ * test apps, processes and benches that call them allow exactly that, explicitly.
+ */
+export const loopbackOutboundEnv = { OUTBOUND_ALLOWED_HOSTS: '127.0.0.1', OUTBOUND_ALLOW_HTTP: 'allowed-hosts' } as const
 
 const defaultTokens: Record<HelpdeskType, string> = {
   zammad: 'zammad-token-0123456789',
@@ -118,6 +127,11 @@ function parseBody(raw: string): any {
   }
 }
 
+function failureReply(failure: { status: number; retryAfterSeconds: number | undefined; json?: unknown; headers?: Record<string, string> }): Reply {
+  const headers = { ...(failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {}), ...failure.headers }
+  return { status: failure.status, json: failure.json ?? { error: `fake failure ${failure.status}` }, ...(Object.keys(headers).length ? { headers } : {}) }
+}
+
 function send(res: ServerResponse, reply: Reply): void {
   const body = reply.json === undefined ? '' : JSON.stringify(reply.json)
   res.writeHead(reply.status, { ...(body ? { 'content-type': 'application/json' } : {}), ...reply.headers })
@@ -130,7 +144,7 @@ export async function startFakeHelpdesk(options: { tokens?: Partial<Record<Helpd
   const requests: RecordedRequest[] = []
   const sockets = new Set<Socket>()
   const hung = new Set<ServerResponse>()
-  let failures: Array<{ remaining: number; status: number; retryAfterSeconds: number | undefined; match: RequestMatch | undefined }> = []
+  let failures: Array<{ remaining: number; status: number; retryAfterSeconds: number | undefined; match: RequestMatch | undefined; json?: unknown; headers?: Record<string, string> }> = []
   let editsAfterRead = new Map<string, number>()
   let down: false | 'status' | 'reset' = false
   let hanging = false
@@ -182,9 +196,7 @@ export async function startFakeHelpdesk(options: { tokens?: Partial<Record<Helpd
     if (down === 'reset') return void req.socket.destroy()
     if (hanging) return void hung.add(res)
     const failure = down === 'status' ? { status: 503, retryAfterSeconds: undefined } : takeFailure(request)
-    const reply: Reply = failure
-      ? { status: failure.status, json: { error: `fake failure ${failure.status}` }, ...(failure.retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(failure.retryAfterSeconds) } } : {}) }
-      : answer(request)
+    const reply: Reply = failure ? failureReply(failure) : answer(request)
     request.status = reply.status
     send(res, reply)
   }
@@ -234,7 +246,7 @@ export async function startFakeHelpdesk(options: { tokens?: Partial<Record<Helpd
       editsAfterRead.set(`${type}:${id}`, times)
     },
     failNext(count, status, failOptions = {}) {
-      failures.push({ remaining: count, status, retryAfterSeconds: failOptions.retryAfterSeconds, match: failOptions.match })
+      failures.push({ remaining: count, status, retryAfterSeconds: failOptions.retryAfterSeconds, match: failOptions.match, json: failOptions.json, headers: failOptions.headers })
     },
     setDown(on, mode = 'status') {
       down = on ? mode : false

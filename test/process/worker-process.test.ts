@@ -7,7 +7,7 @@ import { writeBackQueue } from '../../src/intake/queues.js'
 import type { Sql } from '../../src/storage/sql.js'
 import type { WebhookType } from '../../src/webhooks/types.js'
 import { freshPostgresSchema, openPostgresSchema, postgresAvailable } from '../helpers/databases.js'
-import { startFakeHelpdesk, type FakeHelpdesk } from '../helpers/fake-helpdesk.js'
+import { loopbackOutboundEnv, startFakeHelpdesk, type FakeHelpdesk } from '../helpers/fake-helpdesk.js'
 import { killStartedProcesses, startProcess, startServer, type RunningProcess } from '../helpers/process.js'
 import { allWrittenBack, callbacksPerWebhookId, deliveriesPerTicket, makeTickets, waitUntil, type Ticket } from '../helpers/webhook-flow.js'
 import { secretFor, signedHeaders } from '../helpers/webhooks.js'
@@ -15,7 +15,7 @@ import { secretFor, signedHeaders } from '../helpers/webhooks.js'
 const adminKey = 'test-admin-key-0123456789abcdef-0123456789'
 const types: readonly WebhookType[] = ['generic', 'zammad', 'zendesk', 'freshdesk']
 // About the queue, not the content: no demo articles or default examples to load.
-const light = { EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false', ADMIN_API_KEY: adminKey }
+const light = { EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false', ADMIN_API_KEY: adminKey, ...loopbackOutboundEnv }
 
 interface WorkerProcess extends RunningProcess {
   id: string

@@ -1,7 +1,12 @@
 // Triage results and targets for the write-back tests.
 import type { TriageResult } from '../../src/triage/pipeline.js'
 import type { WriteBackRequest, WriteBackTarget } from '../../src/webhooks/write-back/index.js'
-import type { FakeHelpdesk, HelpdeskType } from '../helpers/fake-helpdesk.js'
+import { loopbackOutboundEnv, type FakeHelpdesk, type HelpdeskType } from '../helpers/fake-helpdesk.js'
+import { parseConfig } from '../../src/config.js'
+import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
+
+/** The guard a test app gets: the fake helpdesk on 127.0.0.1 over http is allowed, nothing else private. */
+export const loopbackOutbound = createNodeOutboundGuard(parseConfig(loopbackOutboundEnv).outbound)
 
 export const secret = `whsec_${Buffer.from('write-back test key, 32 bytes!!').toString('base64')}`
 

@@ -4,10 +4,10 @@ import { noteMarker, renderNote, sanitizeTag, triageTags, writeBack, WriteBackEr
 import { zendeskConflictAttempts } from '../../src/webhooks/write-back/zendesk.js'
 import { startFakeHelpdesk, type FakeHelpdesk, type HelpdeskType } from '../helpers/fake-helpdesk.js'
 import { now } from './support.js'
-import { helpdeskTarget, secret, triageResult, writeBackRequest } from './write-back-support.js'
+import { helpdeskTarget, loopbackOutbound, secret, triageResult, writeBackRequest } from './write-back-support.js'
 
 const helpdesks: HelpdeskType[] = ['zammad', 'zendesk', 'freshdesk']
-const options = { now, timeoutMs: 2000 }
+const options = { now, timeoutMs: 2000, outbound: loopbackOutbound }
 let helpdesk: FakeHelpdesk
 
 beforeAll(async () => {
@@ -263,7 +263,7 @@ describe.each(helpdesks)('%s: exactly once and failures', (type) => {
   it('times out a hanging helpdesk as a retryable error', async () => {
     helpdesk.hang(true)
     const started = performance.now()
-    const error = await failure(writeBack(helpdeskTarget(helpdesk, type), writeBackRequest('107'), { now, timeoutMs: 150 }))
+    const error = await failure(writeBack(helpdeskTarget(helpdesk, type), writeBackRequest('107'), { ...options, timeoutMs: 150 }))
     expect(error.permanent).toBe(false)
     expect(error.message).toContain('timed out after 150 ms')
     expect(performance.now() - started).toBeLessThan(4000)
@@ -273,7 +273,7 @@ describe.each(helpdesks)('%s: exactly once and failures', (type) => {
     helpdesk.hang(true)
     const controller = new AbortController()
     setTimeout(() => controller.abort(), 50)
-    const error = await failure(writeBack(helpdeskTarget(helpdesk, type), writeBackRequest('108'), { now, signal: controller.signal }))
+    const error = await failure(writeBack(helpdeskTarget(helpdesk, type), writeBackRequest('108'), { ...options, signal: controller.signal }))
     expect(error).toMatchObject({ permanent: false })
     expect(error.message).toContain('cancelled')
   }, 5000)

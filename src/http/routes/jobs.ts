@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { isUuid } from '../../auth/api-keys.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
+import { sanitizeJobError } from '../../jobs/job-error.js'
 import { findJob, listJobs, retryDeadJob, type Job } from '../../storage/queries/jobs.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
@@ -18,7 +19,7 @@ const JobSchema = z
 
 const toJson = (job: Job): z.infer<typeof JobSchema> => ({
   id: job.id, queue: job.queue, payload: job.payload, status: job.status, attempts: job.attempts, maxAttempts: job.maxAttempts, priority: job.priority,
-  runAt: job.runAt.toISOString(), lastError: job.lastError, lockedBy: job.lockedBy, lockedUntil: job.lockedUntil?.toISOString() ?? null,
+  runAt: job.runAt.toISOString(), lastError: job.lastError === null ? null : sanitizeJobError(job.lastError), lockedBy: job.lockedBy, lockedUntil: job.lockedUntil?.toISOString() ?? null,
   createdAt: job.createdAt.toISOString(), updatedAt: job.updatedAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null,
 })
 

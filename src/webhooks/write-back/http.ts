@@ -1,10 +1,11 @@
 // The one place write-back requests are sent: per-request timeout, error classification, Retry-After, and
-// messages that never carry a credential. Web APIs only (fetch, AbortSignal), so it runs on Workers too.
+// messages that never carry a credential or the helpdesk's answer (they end up in a job's lastError,
+// which admins read: an answer may quote the customer). Web APIs only, so it runs on Workers too.
+import { OutboundRefusedError } from '../../outbound/policy.js'
 import type { WebhookType } from '../types.js'
 import { isPermanentStatus, WriteBackError, type WriteBackOptions } from './types.js'
 
 export const defaultTimeoutMs = 10_000
-const errorBodyChars = 200
 
 export interface HttpResponse<T = unknown> {
   status: number
@@ -51,7 +52,6 @@ function parseBaseUrl(type: WebhookType, text: string): URL {
 
 export function createHttpClient(settings: ClientSettings): HttpClient {
   const base = parseBaseUrl(settings.type, settings.baseUrl)
-  const fetchImpl = settings.options.fetch ?? fetch
   const secrets = [...settings.secrets, settings.authorization].filter((value): value is string => Boolean(value && value.length >= 4))
   let requests = 0
 
@@ -74,16 +74,19 @@ export function createHttpClient(settings: ClientSettings): HttpClient {
     let response: Response
     let body: string
     try {
-      // Redirects are not followed: a moved API is a configuration error, and a redirect could leak the token.
-      response = await fetchImpl(url, { method, headers, body: text, signal, redirect: 'manual' })
+      // Redirects are not followed: a moved API is a configuration error, and a redirect could leak the token
+      // or lead past the outbound policy. The guard refuses what the policy refuses before anything is sent.
+      response = await settings.options.outbound.fetch(url, { method, headers, body: text, signal, redirect: 'manual' })
       body = await response.text()
     } catch (error) {
+      if (error instanceof OutboundRefusedError) throw fail(`${what}: ${error.message}`, { permanent: true, cause: error })
       throw fail(`${what}: ${describeNetworkError(error, signal, settings.options.signal, timeoutMs)}`, { permanent: false, cause: error })
     }
     if (response.status >= 200 && response.status < 300) return { status: response.status, headers: response.headers, json: parseJson(body) as T }
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), settings.options.now)
-    const detail = body.trim() ? `: ${body.trim().replace(/\s+/g, ' ').slice(0, errorBodyChars)}` : ''
-    throw fail(`${what} answered ${response.status}${detail}`, {
+    // Status only: the body may quote the ticket or the customer, and this message is stored and shown.
+    const redirect = response.status >= 300 && response.status < 400 ? ' (a redirect; not followed, check the URL)' : ''
+    throw fail(`${what} answered ${response.status}${redirect}`, {
       permanent: response.status < 400 || isPermanentStatus(response.status),
       status: response.status,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),

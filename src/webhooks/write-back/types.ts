@@ -1,3 +1,4 @@
+import type { OutboundGuard } from '../../outbound/guard.js'
 import type { TriageResult } from '../../triage/pipeline.js'
 import type { TicketRef } from '../payload-draft.js'
 import type { WebhookType } from '../types.js'
@@ -28,7 +29,8 @@ export interface WriteBackRequest {
 
 /** Injected network, cancellation and clock, so tests and the job runner control all three. */
 export interface WriteBackOptions {
-  fetch?: typeof fetch
+  /** Every request goes through it: the outbound policy decides, and redirects are never followed. */
+  outbound: OutboundGuard
   /** Cancels every request still under way (shutdown); a cancelled write-back is retryable. */
   signal?: AbortSignal
   now: Date
