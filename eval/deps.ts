@@ -12,6 +12,7 @@ import { createDepartmentClassifier } from '../src/triage/classifier-service.js'
 import { createEscalationDetector } from '../src/triage/escalation/detector-service.js'
 import { readEscalationCorpus } from '../src/knowledge/import/read-files.js'
 import { createFileModelStore, modelCacheFolder } from '../src/entry/model-file-store.js'
+import { createEphemeralSecretBox } from '../src/secrets/secret-box.js'
 
 /** The eval's dependency bundle: the PGlite handle is kept so a run can dump and reload it. */
 export type EvalDeps = Deps & { sql: PgliteSql }
@@ -37,6 +38,7 @@ export async function createEvalDeps(options: { loadDataDir?: Blob } = {}): Prom
     logger: createMemoryLogger(),
     clock: { now: () => new Date() },
     migrations,
+    secrets: await createEphemeralSecretBox(),
     startup: { phase: 'ready' },
     embeddings,
     classifier: createDepartmentClassifier(),

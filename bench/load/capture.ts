@@ -12,6 +12,7 @@ import { createDepartmentClassifier } from '../../src/triage/classifier-service.
 import { createEscalationDetector } from '../../src/triage/escalation/detector-service.js'
 import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
 import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
+import { createEphemeralSecretBox } from '../../src/secrets/secret-box.js'
 
 /** One statement as the service sent it: text and parameter values (BEGIN/COMMIT of a transaction included). */
 export interface Statement {
@@ -53,7 +54,7 @@ export async function captureTriageStatements(sql: Sql, key: string, bodies: [st
   const log = { on: false, statements: [] as Statement[] }
   const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
   const deps: Deps = {
-    config, logger, sql: recordSql(sql, log), clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), startup: { phase: 'ready' },
+    config, logger, sql: recordSql(sql, log), clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), secrets: await createEphemeralSecretBox(), startup: { phase: 'ready' },
     embeddings: createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' }),
     classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: undefined,
   }

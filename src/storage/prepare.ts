@@ -1,5 +1,6 @@
 import { ensureBootstrapAdmin } from '../auth/api-keys.js'
 import type { Deps } from '../deps.js'
+import { sealStoredSecrets } from '../secrets/stored-secrets.js'
 import { migrate } from './migrate.js'
 import { isConnectionError } from './unavailable.js'
 
@@ -8,13 +9,15 @@ const maxDelayMs = 5000
 
 /**
  * Brings the database to a usable state at start: waits for it (exponential backoff up to the
- * configured window), applies pending migrations, and makes sure an admin key exists.
+ * configured window), applies pending migrations, encrypts secrets still stored in plain text, and
+ * makes sure an admin key exists.
  */
 export async function prepareDatabase(deps: Deps, options: { markReady?: boolean } = {}): Promise<{ generatedAdminKey?: string }> {
   try {
     await waitForDatabase(deps, deps.config.databaseStartupTimeoutMs)
     const applied = await migrate(deps.sql, deps.migrations)
     if (applied.length > 0) deps.logger.info({ applied }, 'migrations applied')
+    await sealStoredSecrets(deps)
     const { generatedKey } = await ensureBootstrapAdmin(deps, deps.config.adminApiKey)
     if (options.markReady ?? true) {
       deps.startup.phase = 'ready'

@@ -15,6 +15,7 @@ import { createEscalationDetector } from '../../src/triage/escalation/detector-s
 import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
 import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
 import type { Llm } from '../../src/providers/llm/llm.js'
+import { createEphemeralSecretBox, createSecretBox } from '../../src/secrets/secret-box.js'
 
 export interface TestApp {
   app: ReturnType<typeof createApp>
@@ -27,12 +28,15 @@ export interface TestApp {
 /** The real app on a real database, called in-process; only the clock may be faked. */
 export async function createTestApp(sql: Sql, options: { env?: Record<string, string>; clock?: Clock; embeddings?: EmbeddingRuntime; llm?: Llm } = {}): Promise<TestApp> {
   const logger = createMemoryLogger()
+  const config = parseConfig(options.env ?? {})
   const deps: Deps = {
-    config: parseConfig(options.env ?? {}),
+    config,
     sql,
     logger,
     clock: options.clock ?? { now: () => new Date() },
     migrations: await migrations(),
+    // SECRETS_KEY when the test gives one (to reopen the same data later), else a key of its own.
+    secrets: config.secrets.key ? await createSecretBox({ current: config.secrets.key }) : await createEphemeralSecretBox(),
     startup: { phase: 'ready' },
     embeddings: options.embeddings ?? hashingRuntime(),
     classifier: createDepartmentClassifier(),
