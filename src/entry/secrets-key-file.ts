@@ -1,5 +1,5 @@
 import { chmod, mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { resolve } from 'node:path'
 import type { Logger } from '../logger.js'
 import type { SecretsKeyStore } from '../secrets/resolve.js'
 
@@ -8,7 +8,7 @@ const ownerOnly = 0o600
 
 /** The embedded default's secrets key: `<DATA_DIR>/secrets.key`, mode 0600, beside the PGlite data. */
 export function createSecretsKeyFile(dataDir: string, logger: Logger): SecretsKeyStore {
-  const path = join(dataDir, keyFileName)
+  const path = resolve(dataDir, keyFileName)
   const pendingPath = `${path}.next`
   return {
     location: path,
