@@ -67,6 +67,7 @@ async function benchDatabase(name: 'pglite' | 'postgres', options: LoadBenchOpti
   if (name === 'postgres') {
     database = await createSchema(options.postgresUrl!)
     env.DATABASE_URL = database.url
+    env.SECRETS_KEY = randomBytes(32).toString('base64')
     report.machine.databases.postgres = await describeDatabase(database.sql)
   } else {
     const dataDir = await mkdtemp(join(tmpdir(), 'triage-bench-'))

@@ -13,6 +13,7 @@ import { createEscalationDetector } from '../src/triage/escalation/detector-serv
 import { readEscalationCorpus } from '../src/knowledge/import/read-files.js'
 import { createFileModelStore, modelCacheFolder } from '../src/entry/model-file-store.js'
 import { createNodeOutboundGuard } from '../src/entry/node-outbound.js'
+import { createEphemeralSecretBox } from '../src/secrets/secret-box.js'
 
 /** The eval's dependency bundle: the PGlite handle is kept so a run can dump and reload it. */
 export type EvalDeps = Deps & { sql: PgliteSql }
@@ -38,6 +39,7 @@ export async function createEvalDeps(options: { loadDataDir?: Blob } = {}): Prom
     logger: createMemoryLogger(),
     clock: { now: () => new Date() },
     migrations,
+    secrets: await createEphemeralSecretBox(),
     startup: { phase: 'ready' },
     embeddings,
     classifier: createDepartmentClassifier(),

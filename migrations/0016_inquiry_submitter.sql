@@ -1,4 +1,4 @@
--- 0014 inquiry submitter: the API key that submitted an inquiry through POST /v1/triage.
+-- 0016 inquiry submitter: the API key that submitted an inquiry through POST /v1/triage.
 --
 -- An `integration` key is one helpdesk's machine key; it may read back the inquiries it submitted and no
 -- others (GET /v1/inquiries/:id answers 404 for the rest, so ids do not leak). Webhook and older

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defaultHnswEfSearch } from './storage/session.js'
+import { decodeSecretsKey } from './secrets/key.js'
 import { builtInReasons, type BuiltInReason } from './triage/escalation/policy.js'
 import { parseAllowedHosts, type OutboundPolicy } from './outbound/policy.js'
 
@@ -47,6 +48,10 @@ const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
 
+const secretsKey = z
+  .string()
+  .transform((text, context) => decodeSecretsKey(text) ?? (context.addIssue({ code: 'custom', message: 'must be 32 bytes written as base64 or 64 hex digits (make one with: openssl rand -base64 32)' }), z.NEVER))
+
 const configShape = {
   PORT: setting(z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: setting(z.string().min(1).default('127.0.0.1')),
@@ -54,6 +59,8 @@ const configShape = {
   DATABASE_POOL_MAX: setting(z.coerce.number().int().min(1).max(200).default(10)),
   DATABASE_STARTUP_TIMEOUT_SECONDS: seconds(30),
   DATA_DIR: setting(z.string().min(1).default('./data')),
+  SECRETS_KEY: setting(secretsKey.optional()),
+  SECRETS_KEY_PREVIOUS: setting(secretsKey.optional()),
   ADMIN_API_KEY: setting(z.string().min(32, 'must be at least 32 characters long').optional()),
   LOG_LEVEL: setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info')),
   BODY_LIMIT_BYTES: setting(z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024)),
@@ -108,6 +115,14 @@ const configShape = {
 }
 
 export const configSchema = z.object(configShape).superRefine((env, context) => {
+  // The embedded default keeps a generated key file beside its data; a server database has no such
+  // place the operator would back up with it, so the key must come from them.
+  if (env.DATABASE_URL && !env.SECRETS_KEY) {
+    context.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'is required with DATABASE_URL: it encrypts the stored webhook secrets and helpdesk tokens (make one with: openssl rand -base64 32, and keep it in your secret store)' })
+  }
+  if (env.SECRETS_KEY_PREVIOUS && !env.SECRETS_KEY) {
+    context.addIssue({ code: 'custom', path: ['SECRETS_KEY_PREVIOUS'], message: 'is only read beside SECRETS_KEY (the new key) during a key rotation' })
+  }
   if (env.LLM_ENABLED === 'true' && !env.OPENAI_API_KEY) {
     context.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when LLM_ENABLED=true' })
   }
@@ -129,6 +144,8 @@ export interface Config {
   databaseStartupTimeoutMs: number
   dataDir: string
   adminApiKey: string | undefined
+  /** The key stored secrets are encrypted with, and the one before it during a rotation (read only). */
+  secrets: { key: Uint8Array | undefined; previousKey: Uint8Array | undefined }
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
   bodyLimitBytes: number
   kbImportBodyLimitBytes: number
@@ -212,6 +229,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     databaseStartupTimeoutMs: env2.DATABASE_STARTUP_TIMEOUT_SECONDS * 1000,
     dataDir: env2.DATA_DIR,
     adminApiKey: env2.ADMIN_API_KEY,
+    secrets: { key: env2.SECRETS_KEY, previousKey: env2.SECRETS_KEY_PREVIOUS },
     logLevel: env2.LOG_LEVEL,
     bodyLimitBytes: env2.BODY_LIMIT_BYTES,
     kbImportBodyLimitBytes: env2.KB_IMPORT_BODY_LIMIT_BYTES,

@@ -5,6 +5,7 @@ import type { Llm } from './providers/llm/llm.js'
 import type { EmbeddingRuntime } from './providers/embeddings/runtime.js'
 import type { DepartmentClassifier } from './triage/classifier-service.js'
 import type { EscalationDetector } from './triage/escalation/detector-service.js'
+import type { SecretBox } from './secrets/secret-box.js'
 import type { Migration } from './storage/migrate.js'
 import type { OutboundGuard } from './outbound/guard.js'
 import type { Sql } from './storage/sql.js'
@@ -22,6 +23,8 @@ export interface Deps {
   logger: Logger
   clock: Clock
   migrations: readonly Migration[]
+  /** Encrypts and decrypts the secrets stored in the database (webhook secrets, helpdesk tokens). */
+  secrets: SecretBox
   startup: StartupState
   embeddings: EmbeddingRuntime
   classifier: DepartmentClassifier

@@ -23,6 +23,7 @@ describe('config', () => {
       ADMIN_API_KEY: 'a'.repeat(32),
       LOG_LEVEL: 'debug',
       BODY_LIMIT_BYTES: '',
+      SECRETS_KEY: 'A'.repeat(43) + '=',
     })
     expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/triage', dataDir: '/var/lib/triage', logLevel: 'debug', bodyLimitBytes: 1024 * 1024 })
   })

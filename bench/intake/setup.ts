@@ -30,6 +30,7 @@ import type { WebhookType } from '../../src/webhooks/types.js'
 import { loopbackOutboundEnv, type FakeHelpdesk } from '../../test/helpers/fake-helpdesk.js'
 import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
 import { secretFor } from '../../test/helpers/webhooks.js'
+import { createEphemeralSecretBox } from '../../src/secrets/secret-box.js'
 
 export type DatabaseName = 'postgres' | 'pglite'
 
@@ -72,7 +73,7 @@ export async function buildDeps(sql: Sql): Promise<Deps> {
   const logger = pino({ level: config.logLevel, base: { service: 'inquiry-triage' } }, pino.destination({ dest: '/dev/null', sync: true })) as unknown as Logger
   const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
   const deps: Deps = {
-    config, sql, logger, clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), startup: { phase: 'ready' },
+    config, sql, logger, clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), secrets: await createEphemeralSecretBox(), startup: { phase: 'ready' },
     embeddings: createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' }),
     classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: undefined,
     outbound: createNodeOutboundGuard(config.outbound),

@@ -13,6 +13,7 @@ import { createEscalationDetector } from '../../src/triage/escalation/detector-s
 import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
 import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
 import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
+import { createEphemeralSecretBox } from '../../src/secrets/secret-box.js'
 
 /** One statement as the service sent it: text and parameter values (BEGIN/COMMIT of a transaction included). */
 export interface Statement {
@@ -54,7 +55,7 @@ export async function captureTriageStatements(sql: Sql, key: string, bodies: [st
   const log = { on: false, statements: [] as Statement[] }
   const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
   const deps: Deps = {
-    config, logger, sql: recordSql(sql, log), clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), startup: { phase: 'ready' },
+    config, logger, sql: recordSql(sql, log), clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), secrets: await createEphemeralSecretBox(), startup: { phase: 'ready' },
     embeddings: createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' }),
     classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: undefined,
     outbound: createNodeOutboundGuard(config.outbound),

@@ -19,6 +19,7 @@ import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
 import { loadDefaultExamples } from '../../src/triage/examples.js'
 import { openPglite, openPostgres, type BenchDatabase } from '../kb/databases.js'
 import { instrumentClassifier, instrumentEmbeddings, instrumentSql } from './instrument.js'
+import { createEphemeralSecretBox } from '../../src/secrets/secret-box.js'
 
 /** One database with the app built on it as the server builds it, seeded with the demo content. */
 export interface BenchApp {
@@ -49,6 +50,7 @@ export async function buildBenchApp(database: BenchDatabase): Promise<BenchApp> 
     logger,
     clock: { now: () => new Date() },
     migrations: await loadMigrationFiles(),
+    secrets: await createEphemeralSecretBox(),
     startup: { phase: 'ready' },
     embeddings: instrumentEmbeddings(createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' })),
     classifier: instrumentClassifier(createDepartmentClassifier()),

@@ -17,16 +17,19 @@ import { readEscalationCorpus } from '../knowledge/import/read-files.js'
 import { createFileModelStore, modelCacheFolder } from './model-file-store.js'
 import { selectLlm } from '../providers/llm/select.js'
 import { createNodeOutboundGuard } from './node-outbound.js'
+import { resolveSecretBox } from '../secrets/resolve.js'
+import { createSecretsKeyFile } from './secrets-key-file.js'
 
 /** Builds the dependency bundle for any Node entry point (server, CLIs) from process.env. */
 export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promise<Deps> {
   const config = parseConfig(env)
   const logger = pino({ level: config.logLevel, base: { service: 'inquiry-triage' } }) as unknown as Logger
   const migrations = await loadMigrationFiles()
+  const secrets = await resolveSecretBox(config, createSecretsKeyFile(config.dataDir, logger), logger)
   const sql = await openDatabase(config, logger)
   // Until start-up has chosen the embedder, /v1 answers 503; this placeholder is never used for writes.
   const embeddings = createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), { requested: config.embeddings.provider, provider: 'hashing', reason: 'starting' })
-  return { config, sql, logger, clock: systemClock, migrations, startup: { phase: 'starting' }, embeddings, classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: selectLlm(config, systemClock, logger),
+  return { config, sql, logger, clock: systemClock, migrations, secrets, startup: { phase: 'starting' }, embeddings, classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: selectLlm(config, systemClock, logger),
     outbound: createNodeOutboundGuard(config.outbound) }
 }
 

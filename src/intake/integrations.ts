@@ -6,9 +6,11 @@ import type { IntegrationRow } from '../storage/queries/integrations.js'
 import { parseStandardWebhookSecret } from '../webhooks/standard-webhooks.js'
 import { webhookTypes } from '../webhooks/types.js'
 import { webUrl } from '../web-url.js'
+import { findOpenIntegrationByName, sealIntegrationSecrets } from './integration-secrets.js'
 
 // An integration is one helpdesk connection: how its webhooks are verified (the secret) and how results
-// go back (API base URL and token, or a callback URL). Secrets never leave through the API or the logs.
+// go back (API base URL and token, or a callback URL). Secrets never leave through the API or the logs,
+// and are stored encrypted (integration-secrets.ts).
 
 const namePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/
 const groupName = z.string().trim().min(1).max(200)
@@ -126,10 +128,11 @@ async function checkOutboundUrls(deps: Pick<Deps, 'outbound'>, urls: { callbackU
   }
 }
 
-export async function createIntegration(deps: Pick<Deps, 'sql' | 'clock' | 'outbound'>, input: IntegrationCreate): Promise<Integration> {
+export async function createIntegration(deps: Pick<Deps, 'sql' | 'clock' | 'outbound' | 'secrets'>, input: IntegrationCreate): Promise<Integration> {
   checkTypeRules({ type: input.type, secret: input.secret, callback_url: input.callbackUrl ?? null, api_base_url: input.apiBaseUrl ?? null, api_token: input.apiToken ?? null })
   await checkOutboundUrls(deps, input)
-  const row = await queries.insertIntegration(deps.sql, input)
+  const id = crypto.randomUUID()
+  const row = await queries.insertIntegration(deps.sql, await sealIntegrationSecrets(deps.secrets, id, { ...input, id }))
   if (!row) throw new AppError('conflict', `An integration named ${input.name} exists already.`)
   return toIntegration(row, deps.clock.now())
 }
@@ -153,9 +156,10 @@ export async function getIntegration(deps: Pick<Deps, 'sql' | 'clock'>, name: st
  * Changes settings (rotating the secret, say); checked against the type rules with the stored values
  * filled in. A new secret moves the current one to the overlap slot for `previousSecretValidHours`.
  */
-export async function updateIntegration(deps: Pick<Deps, 'sql' | 'clock' | 'outbound'>, name: string, update: IntegrationUpdate): Promise<Integration> {
+export async function updateIntegration(deps: Pick<Deps, 'sql' | 'clock' | 'outbound' | 'secrets'>, name: string, update: IntegrationUpdate): Promise<Integration> {
   const { previousSecretValidHours: overlapHours, ...changes } = update
-  const current = await findRow(deps, name)
+  const current = namePattern.test(name) ? await findOpenIntegrationByName(deps, name) : undefined
+  if (!current) throw new AppError('not_found', `No integration named ${name}.`)
   const now = deps.clock.now()
   const pick = <T>(value: T | undefined, stored: T) => (value === undefined ? stored : value)
   checkTypeRules({
@@ -166,7 +170,8 @@ export async function updateIntegration(deps: Pick<Deps, 'sql' | 'clock' | 'outb
     api_token: pick(changes.apiToken, current.api_token),
   })
   await checkOutboundUrls(deps, changes)
-  const row = await queries.updateIntegration(deps.sql, name, { ...changes, ...previousSecretChange(current, changes.secret, overlapHours, now) })
+  const sealed = await sealIntegrationSecrets(deps.secrets, current.id, { ...changes, ...previousSecretChange(current, changes.secret, overlapHours, now) })
+  const row = await queries.updateIntegration(deps.sql, name, sealed)
   if (!row) throw new AppError('not_found', `No integration named ${name}.`)
   return toIntegration(row, now)
 }

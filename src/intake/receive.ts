@@ -2,12 +2,13 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { withoutNulDeep } from '../storage/nul.js'
 import { enqueueJob } from '../storage/queries/jobs.js'
-import { findIntegrationByName, type IntegrationRow } from '../storage/queries/integrations.js'
+import type { IntegrationRow } from '../storage/queries/integrations.js'
 import * as inquiries from '../storage/queries/inquiries.js'
 import { contentHash } from '../webhooks/content-hash.js'
 import { isOwnWriteBack } from '../webhooks/own-write-back.js'
 import { mapPayload, type WebhookTriageInput, type TicketRef } from '../webhooks/payloads.js'
 import { verifyWebhook } from '../webhooks/signatures.js'
+import { findOpenIntegrationByName } from './integration-secrets.js'
 import { acceptedSecrets, integrationNamePattern } from './integrations.js'
 import { triageQueue } from './queues.js'
 
@@ -32,8 +33,8 @@ const previewLength = 2000
  * in one transaction. Nothing is stored for a delivery that fails any check, and a repeated delivery
  * (same delivery id, or same ticket and content) returns the inquiry the first one created.
  */
-export async function receiveWebhook(deps: Pick<Deps, 'sql' | 'clock' | 'logger' | 'config' | 'jobs'>, delivery: Delivery): Promise<IntakeOutcome> {
-  const integration = integrationNamePattern.test(delivery.integrationName) ? await findIntegrationByName(deps.sql, delivery.integrationName) : undefined
+export async function receiveWebhook(deps: Pick<Deps, 'sql' | 'clock' | 'logger' | 'config' | 'jobs' | 'secrets'>, delivery: Delivery): Promise<IntakeOutcome> {
+  const integration = integrationNamePattern.test(delivery.integrationName) ? await findOpenIntegrationByName(deps, delivery.integrationName) : undefined
   const now = deps.clock.now()
   if (!integration) {
     // The same work and the same 401 as a bad signature, so the answer does not tell which names exist.

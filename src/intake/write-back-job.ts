@@ -1,12 +1,13 @@
 import type { Deps } from '../deps.js'
-import { findIntegration, type IntegrationRow } from '../storage/queries/integrations.js'
+import type { IntegrationRow } from '../storage/queries/integrations.js'
 import * as inquiries from '../storage/queries/inquiries.js'
 import type { TriageResult } from '../triage/pipeline.js'
 import type { TicketRef } from '../webhooks/payloads.js'
 import { writeBack, type WriteBackTarget } from '../webhooks/write-back/index.js'
+import { findOpenIntegration } from './integration-secrets.js'
 import { writeBackMode } from './integrations.js'
 
-type JobDeps = Pick<Deps, 'sql' | 'logger' | 'clock' | 'config' | 'outbound'>
+type JobDeps = Pick<Deps, 'sql' | 'logger' | 'clock' | 'config' | 'outbound' | 'secrets'>
 
 /** Where this integration's results go, or undefined when it has no write-back configured. */
 export function writeBackTargetOf(row: IntegrationRow): WriteBackTarget | undefined {
@@ -32,7 +33,7 @@ export async function runWriteBackJob(deps: JobDeps, inquiryId: string, signal: 
   const row = await inquiries.findStoredInquiry(deps.sql, inquiryId)
   if (!row || row.status !== 'triaged' || !row.result) return log.warn({}, 'write-back for an inquiry without a result; nothing to do')
   if (row.written_back_at) return log.info({}, 'result was written back already; nothing to do')
-  const integration = row.integration_id ? await findIntegration(deps.sql, row.integration_id) : undefined
+  const integration = row.integration_id ? await findOpenIntegration(deps, row.integration_id) : undefined
   const target = integration && writeBackTargetOf(integration)
   if (!integration || !target) return log.warn({}, 'the integration is gone or has no write-back configured; result not delivered')
 

@@ -1,5 +1,6 @@
 import { ensureBootstrapAdmin, type AdminAccess } from '../auth/api-keys.js'
 import type { Deps } from '../deps.js'
+import { sealStoredSecrets } from '../secrets/stored-secrets.js'
 import { migrate } from './migrate.js'
 import { isConnectionError } from './unavailable.js'
 
@@ -8,8 +9,9 @@ const maxDelayMs = 5000
 
 /**
  * Brings the database to a usable state at start: waits for it (exponential backoff up to the
- * configured window), applies pending migrations, and stores ADMIN_API_KEY. Only a caller that prints
- * it (`generateAdminKey`: the server) has an admin key generated when there is none.
+ * configured window), applies pending migrations, encrypts secrets still stored in plain text, and
+ * stores ADMIN_API_KEY. Only a caller that prints it (`generateAdminKey`: the server) has an admin key
+ * generated when there is none.
  */
 export async function prepareDatabase(
   deps: Deps, options: { markReady?: boolean; generateAdminKey?: boolean } = {},
@@ -18,6 +20,7 @@ export async function prepareDatabase(
     await waitForDatabase(deps, deps.config.databaseStartupTimeoutMs)
     const applied = await migrate(deps.sql, deps.migrations)
     if (applied.length > 0) deps.logger.info({ applied }, 'migrations applied')
+    await sealStoredSecrets(deps)
     const { generatedKey, access } = await ensureBootstrapAdmin(deps, deps.config.adminApiKey, { generate: options.generateAdminKey ?? false })
     if (options.markReady ?? true) {
       deps.startup.phase = 'ready'

@@ -18,6 +18,7 @@ import type { Llm } from '../../src/providers/llm/llm.js'
 import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
 import type { ResolveHost } from '../../src/outbound/guard.js'
 import { loopbackOutboundEnv } from './fake-helpdesk.js'
+import { createEphemeralSecretBox, createSecretBox } from '../../src/secrets/secret-box.js'
 
 export interface TestApp {
   app: ReturnType<typeof createApp>
@@ -40,6 +41,8 @@ export async function createTestApp(sql: Sql, options: { env?: Record<string, st
     logger,
     clock: options.clock ?? { now: () => new Date() },
     migrations: await migrations(),
+    // SECRETS_KEY when the test gives one (to reopen the same data later), else a key of its own.
+    secrets: config.secrets.key ? await createSecretBox({ current: config.secrets.key }) : await createEphemeralSecretBox(),
     startup: { phase: 'ready' },
     embeddings: options.embeddings ?? hashingRuntime(),
     classifier: createDepartmentClassifier(),

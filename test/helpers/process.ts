@@ -15,6 +15,9 @@ export interface RunningProcess {
 
 const running = new Set<ChildProcess>()
 
+/** The secrets key every child on PostgreSQL gets unless its test gives one (config requires it there). */
+export const testSecretsKey = Buffer.alloc(32, 7).toString('base64')
+
 /** Kills whatever a failed test left running; only processes these helpers started. */
 export function killStartedProcesses() {
   for (const child of running) child.kill('SIGKILL')
@@ -24,7 +27,7 @@ export function killStartedProcesses() {
 export function startProcess(entry: string, env: Record<string, string>, args: string[] = []): RunningProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry), ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...(env.DATABASE_URL ? { SECRETS_KEY: testSecretsKey } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   running.add(child)

@@ -6,7 +6,13 @@ import { parseConfig } from '../../src/config.js'
 import { createMemoryLogger } from '../../src/logger.js'
 import { openDatabase } from '../../src/storage/open.js'
 import { freshPostgresSchema, postgresAvailable } from '../helpers/databases.js'
-import { killStartedProcesses, runCli, tempDataDir } from '../helpers/process.js'
+import { killStartedProcesses, runCli, tempDataDir, testSecretsKey } from '../helpers/process.js'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { openIntegration } from '../../src/intake/integration-secrets.js'
+import { decodeSecretsKey } from '../../src/secrets/key.js'
+import { createSecretBox, isSealed } from '../../src/secrets/secret-box.js'
+import type { IntegrationRow } from '../../src/storage/queries/integrations.js'
 
 const cli = 'src/entry/integrations-cli.ts'
 const cleanups: Array<() => Promise<void>> = []
@@ -23,12 +29,18 @@ const targets = postgresAvailable
   ? [{ name: 'postgres', env: async (): Promise<Record<string, string>> => ({ DATABASE_URL: (await freshPostgresSchema(cleanups)).url }) }]
   : [{ name: 'pglite', env: async (): Promise<Record<string, string>> => ({ DATA_DIR: await tempDataDir() }) }]
 
-/** The secrets the database holds, by integration name, read after the CLI has exited (PGlite allows one process). */
+/**
+ * The secrets the database holds, by integration name, read after the CLI has exited (PGlite allows one
+ * process): stored encrypted, opened with the key the CLI used (the test key, or the PGlite key file).
+ */
 async function storedSecrets(env: Record<string, string>): Promise<Record<string, string>> {
-  const sql = await openDatabase(parseConfig(env), createMemoryLogger())
+  const key = env.DATABASE_URL ? testSecretsKey : await readFile(join(env.DATA_DIR!, 'secrets.key'), 'utf8')
+  const box = await createSecretBox({ current: decodeSecretsKey(key)! })
+  const sql = await openDatabase(parseConfig({ ...env, SECRETS_KEY: key }), createMemoryLogger())
   try {
-    const rows = await sql.query<{ name: string; secret: string }>('SELECT name, secret FROM integrations')
-    return Object.fromEntries(rows.map((row) => [row.name, row.secret]))
+    const rows = await sql.query<IntegrationRow>('SELECT * FROM integrations')
+    for (const row of rows) expect(isSealed(row.secret)).toBe(true)
+    return Object.fromEntries(await Promise.all(rows.map(async (row) => [row.name, (await openIntegration(box, row)).secret])))
   } finally {
     await sql.close()
   }

@@ -3,7 +3,10 @@ import type { WebhookType } from '../../webhooks/types.js'
 
 export type DepartmentGroups = Partial<Record<'technical' | 'commercial', string>>
 
-/** One helpdesk connection, secrets included: only the intake and the write-back read these. */
+/**
+ * One helpdesk connection, secrets included: only the intake and the write-back read these. As stored,
+ * secret, previous_secret and api_token are encrypted (src/intake/integration-secrets.ts opens them).
+ */
 export interface IntegrationRow {
   id: string
   name: string
@@ -21,6 +24,8 @@ export interface IntegrationRow {
 }
 
 export interface IntegrationFields {
+  /** Chosen before the insert, as the encrypted secrets are bound to it. */
+  id: string
   name: string
   type: WebhookType
   secret: string
@@ -35,9 +40,9 @@ const columns = 'id, name, type, secret, previous_secret, previous_secret_expire
 /** Inserts; undefined when the name is taken (the caller answers 409). */
 export async function insertIntegration(sql: Sql, fields: IntegrationFields): Promise<IntegrationRow | undefined> {
   const [row] = await sql.query<IntegrationRow>(
-    `INSERT INTO integrations (name, type, secret, callback_url, api_base_url, api_token, department_groups)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (name) DO NOTHING RETURNING ${columns}`,
-    [fields.name, fields.type, fields.secret, fields.callbackUrl ?? null, fields.apiBaseUrl ?? null, fields.apiToken ?? null, JSON.stringify(fields.departmentGroups ?? {})],
+    `INSERT INTO integrations (id, name, type, secret, callback_url, api_base_url, api_token, department_groups)
+     VALUES ($8, $1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (name) DO NOTHING RETURNING ${columns}`,
+    [fields.name, fields.type, fields.secret, fields.callbackUrl ?? null, fields.apiBaseUrl ?? null, fields.apiToken ?? null, JSON.stringify(fields.departmentGroups ?? {}), fields.id],
   )
   return row
 }
@@ -64,7 +69,7 @@ export interface PreviousSecret {
 
 /** Replaces the given fields (null clears an optional one); the type and name never change. */
 export async function updateIntegration(
-  sql: Sql, name: string, changes: Partial<Omit<IntegrationFields, 'name' | 'type'>> & { previousSecret?: PreviousSecret | null | undefined },
+  sql: Sql, name: string, changes: Partial<Omit<IntegrationFields, 'id' | 'name' | 'type'>> & { previousSecret?: PreviousSecret | null | undefined },
 ): Promise<IntegrationRow | undefined> {
   const has = (key: keyof typeof changes) => Object.hasOwn(changes, key) && changes[key] !== undefined
   const [row] = await sql.query<IntegrationRow>(

@@ -4,7 +4,6 @@ import type { Sql } from '../sql.js'
 export interface UiSessionInsert {
   idHash: string
   keyId: string
-  csrfToken: string
   createdAt: Date
   expiresAt: Date
 }
@@ -13,21 +12,20 @@ export interface UiSessionRow {
   key_id: string
   key_name: string
   key_role: Role
-  csrf_token: string
   expires_at: Date
 }
 
 export async function insertUiSession(sql: Sql, session: UiSessionInsert): Promise<void> {
   await sql.query(
-    'INSERT INTO ui_sessions (id_hash, key_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
-    [session.idHash, session.keyId, session.csrfToken, session.createdAt, session.expiresAt],
+    'INSERT INTO ui_sessions (id_hash, key_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+    [session.idHash, session.keyId, session.createdAt, session.expiresAt],
   )
 }
 
 /** The live session with this id hash: not expired at `now`, and its key not revoked. */
 export async function findLiveUiSession(sql: Sql, idHash: string, now: Date): Promise<UiSessionRow | undefined> {
   const [row] = await sql.query<UiSessionRow>(
-    `SELECT s.key_id, k.name AS key_name, k.role AS key_role, s.csrf_token, s.expires_at
+    `SELECT s.key_id, k.name AS key_name, k.role AS key_role, s.expires_at
        FROM ui_sessions s JOIN api_keys k ON k.id = s.key_id
       WHERE s.id_hash = $1 AND s.expires_at > $2 AND k.revoked_at IS NULL`,
     [idHash, now],
