@@ -18,7 +18,9 @@ import type { Llm } from '../../src/providers/llm/llm.js'
 import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
 import type { ResolveHost } from '../../src/outbound/guard.js'
 import { loopbackOutboundEnv } from './fake-helpdesk.js'
-import { createEphemeralSecretBox, createSecretBox } from '../../src/secrets/secret-box.js'
+import { createSecretBox } from '../../src/secrets/secret-box.js'
+
+const testFileSecretsKey = crypto.getRandomValues(new Uint8Array(32))
 
 export interface TestApp {
   app: ReturnType<typeof createApp>
@@ -41,8 +43,9 @@ export async function createTestApp(sql: Sql, options: { env?: Record<string, st
     logger,
     clock: options.clock ?? { now: () => new Date() },
     migrations: await migrations(),
-    // SECRETS_KEY when the test gives one (to reopen the same data later), else a key of its own.
-    secrets: config.secrets.key ? await createSecretBox({ current: config.secrets.key }) : await createEphemeralSecretBox(),
+    // SECRETS_KEY when the test gives one, else one key for the whole test file: several apps over one
+    // database (an API app and a worker app, say) must read what the other sealed, as servers sharing a key do.
+    secrets: await createSecretBox({ current: config.secrets.key ?? testFileSecretsKey }),
     startup: { phase: 'ready' },
     embeddings: options.embeddings ?? hashingRuntime(),
     classifier: createDepartmentClassifier(),
