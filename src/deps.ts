@@ -28,6 +28,8 @@ export interface Deps {
   escalation: EscalationDetector
   /** The chat model for drafted replies and second opinions; undefined means the rules do everything. */
   llm?: Llm | undefined
+  /** The client address of a request from the runtime's bindings (Node: the socket's peer); absent in-process. */
+  peerAddress?: ((bindings: unknown) => string | undefined) | undefined
   /** Tells this process's job worker that work was queued, so it need not wait for its next poll. */
   jobs?: { wake(): void } | undefined
 }
