@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { Scalar } from '@scalar/hono-api-reference'
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { methodNotAllowed } from 'hono/method-not-allowed'
@@ -27,6 +26,8 @@ import { accountRoutes } from './http/routes/accounts.js'
 import { inquiryRoutes } from './http/routes/inquiries.js'
 import { webhookRoutes } from './http/routes/webhooks.js'
 import { createRouter } from './http/router.js'
+import { mountApiReference } from './http/docs/docs-route.js'
+import type { OpenApiDocument } from './http/docs/page.js'
 import { limitTriageConcurrency } from './http/limits/concurrency.js'
 import { createRateLimits, limitFailedAuthentication, limitPerAddress, limitPerKey } from './http/limits/rate-limits.js'
 import { uiRoutes } from './ui/app.js'
@@ -98,7 +99,8 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
   app.doc31('/openapi.json', openApiInfo)
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'inquiry-triage API' }))
+  // Rendered here, not by a script from a CDN: no third-party origin sees who reads the reference.
+  mountApiReference(app, () => app.getOpenAPI31Document(openApiInfo) as unknown as OpenApiDocument)
   // The web UI: HTML pages with their own sign-in and error pages, outside the OpenAPI document.
   app.route('/ui', uiRoutes(deps, rateLimits))
   app.get('/', (c) => c.redirect('/ui', 302))
