@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
-import { Scalar } from '@scalar/hono-api-reference'
 import { bodyLimit } from 'hono/body-limit'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import { requestId } from 'hono/request-id'
@@ -29,6 +28,10 @@ import { inquiryRoutes } from './http/routes/inquiries.js'
 import { dataSubjectRoutes } from './http/routes/data-subjects.js'
 import { webhookRoutes } from './http/routes/webhooks.js'
 import { createRouter } from './http/router.js'
+import { mountApiReference } from './http/docs/docs-route.js'
+import type { OpenApiDocument } from './http/docs/page.js'
+import { limitTriageConcurrency } from './http/limits/concurrency.js'
+import { createRateLimits, limitFailedAuthentication, limitPerAddress, limitPerKey } from './http/limits/rate-limits.js'
 import { uiRoutes } from './ui/app.js'
 
 export const serviceVersion = '0.1.0'
@@ -40,6 +43,15 @@ function bodyLimitOf(maxSize: number) {
       throw new AppError('payload_too_large', `The body is larger than the limit of ${maxSize} bytes.`)
     },
   })
+}
+
+const openApiInfo = {
+  openapi: '3.1.0',
+  info: {
+    title: 'inquiry-triage',
+    version: serviceVersion,
+    description: 'Triage of customer-service inquiries. Every /v1 route but the webhooks needs `Authorization: Bearer <api key>`; errors are RFC 9457 problem details.',
+  },
 }
 
 /** Builds the whole HTTP service from its dependencies; entry points only serve what this returns. */
@@ -55,16 +67,22 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
       throw new AppError('method_not_allowed', `Use one of: ${methods.join(', ')}.`, { headers: { Allow: methods.join(', ') } })
     },
   }))
-  // Bulk knowledge-base uploads (up to 500 articles of up to 1 MB) get their own, larger limit.
-  const limits = [bodyLimitOf(deps.config.kbImportBodyLimitBytes), bodyLimitOf(deps.config.bodyLimitBytes)] as const
-  app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === '/v1/kb/articles' ? limits[0] : limits[1])(c, next))
+  const rateLimits = createRateLimits(deps)
+  app.use('*', limitPerAddress(rateLimits))
   app.use('/v1/*', requireStarted(deps))
+  app.use('/v1/*', limitFailedAuthentication(rateLimits))
   // Webhooks authenticate by their signature over the raw body, and check its type only after that.
   const unlessWebhook = (middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> => (c, next) =>
     c.req.path.startsWith('/v1/webhooks/') ? next() : middleware(c, next)
   app.use('/v1/*', unlessWebhook(requireJsonBody(bodyRoutesOf(app.openAPIRegistry))))
   const keyCache = createKeyCache()
   app.use('/v1/*', unlessWebhook(authenticate(deps, keyCache)))
+  app.use('/v1/*', limitPerKey(rateLimits))
+  app.use('/v1/triage', limitTriageConcurrency(deps.config.triageLimit))
+  // Bodies are read only after authentication, so an unknown caller's upload is never buffered; bulk
+  // knowledge-base uploads (up to 500 articles of up to 1 MB) get their own, larger limit.
+  const limits = [bodyLimitOf(deps.config.kbImportBodyLimitBytes), bodyLimitOf(deps.config.bodyLimitBytes)] as const
+  app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === '/v1/kb/articles' ? limits[0] : limits[1])(c, next))
   app.use('/v1/*', refuseNulInUrl())
   app.use('/v1/*', unlessWebhook(dropNulFromJsonBody()))
 
@@ -84,17 +102,11 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.openAPIRegistry.register('ArticleInput', ArticleInputDoc)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'inquiry-triage',
-      version: serviceVersion,
-      description: 'Triage of customer-service inquiries. Every /v1 route but the webhooks needs `Authorization: Bearer <api key>`; errors are RFC 9457 problem details.',
-    },
-  })
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'inquiry-triage API' }))
+  app.doc31('/openapi.json', openApiInfo)
+  // Rendered here, not by a script from a CDN: no third-party origin sees who reads the reference.
+  mountApiReference(app, () => app.getOpenAPI31Document(openApiInfo) as unknown as OpenApiDocument)
   // The web UI: HTML pages with their own sign-in and error pages, outside the OpenAPI document.
-  app.route('/ui', uiRoutes(deps))
+  app.route('/ui', uiRoutes(deps, rateLimits))
   app.get('/', (c) => c.redirect('/ui', 302))
 
   // Returned, not thrown: methodNotAllowed turns a plain 404 into 405 when the path exists.

@@ -44,6 +44,20 @@ function isTimeZone(value: string): boolean {
   }
 }
 
+/**
+ * An admin key must not be guessable: 32 of the same character passes a length check. Refused when it
+ * has few distinct characters or little Shannon entropy per character (a random base64 key has ~5 bits).
+ */
+function refuseGuessableKey(key: string, context: z.RefinementCtx) {
+  if (key.length < 32) return // the length rule has said it already
+  const counts = new Map<string, number>()
+  for (const character of key) counts.set(character, (counts.get(character) ?? 0) + 1)
+  const bitsPerCharacter = [...counts.values()].reduce((bits, count) => bits - (count / key.length) * Math.log2(count / key.length), 0)
+  if (counts.size < 10 || bitsPerCharacter < 3) {
+    context.addIssue({ code: 'custom', message: 'is too easy to guess (too few different characters); generate one, e.g. `openssl rand -base64 32`' })
+  }
+}
+
 const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
@@ -61,7 +75,7 @@ const configShape = {
   DATA_DIR: setting(z.string().min(1).default('./data')),
   SECRETS_KEY: setting(secretsKey.optional()),
   SECRETS_KEY_PREVIOUS: setting(secretsKey.optional()),
-  ADMIN_API_KEY: setting(z.string().min(32, 'must be at least 32 characters long').optional()),
+  ADMIN_API_KEY: setting(z.string().min(32, 'must be at least 32 characters long').superRefine(refuseGuessableKey).optional()),
   LOG_LEVEL: setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info')),
   BODY_LIMIT_BYTES: setting(z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024)),
   SHUTDOWN_TIMEOUT_SECONDS: seconds(10),
@@ -102,6 +116,13 @@ const configShape = {
   LEAD_NOTIFY_WEBHOOK_URL: setting(z.string().url().refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL').optional()),
   PUBLIC_BASE_URL: setting(z.string().url().optional()),
   UI_SESSION_HOURS: setting(z.coerce.number().positive().max(24 * 30).default(12)),
+  RATE_LIMIT_ENABLED: setting(z.enum(['true', 'false']).default('true')),
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: setting(z.coerce.number().int().min(1).max(1_000_000).default(12_000)),
+  RATE_LIMIT_PER_KEY_PER_MINUTE: setting(z.coerce.number().int().min(1).max(1_000_000).default(6_000)),
+  RATE_LIMIT_AUTH_FAILURES: setting(z.coerce.number().int().min(1).max(10_000).default(10)),
+  TRUST_PROXY: setting(z.enum(['true', 'false']).default('false')),
+  TRIAGE_MAX_CONCURRENT: setting(z.coerce.number().int().min(1).max(1000).default(8)),
+  TRIAGE_MAX_QUEUE: setting(z.coerce.number().int().min(0).max(10_000).default(64)),
   UI_TIME_ZONE: setting(z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC')),
   RETENTION_DAYS: setting(z.coerce.number().int('must be a whole number of days').min(1, 'must be at least 1 (leave unset to keep inquiries)').max(36_500).optional()),
   COOKIE_SECURE: setting(z.enum(['auto', 'always', 'never'], { message: 'must be auto, always or never' }).default('auto')),
@@ -183,6 +204,10 @@ export interface Config {
   tls: { cookieSecure: 'auto' | 'always' | 'never'; hstsMaxAgeSeconds: number }
   /** Where write-back and callback URLs may point (docs/outbound.md): https and public addresses unless listed. */
   outbound: OutboundPolicy
+  /** Per-process limits (each instance counts alone); trustProxy takes the client address from X-Forwarded-For. */
+  rateLimit: { enabled: boolean; perAddressPerMinute: number; perKeyPerMinute: number; authFailures: number; trustProxy: boolean }
+  /** Synchronous triage requests running at once, and waiting; beyond both, 503 at once. */
+  triageLimit: { maxConcurrent: number; maxQueue: number }
   triage: {
     escalationThreshold: number
     escalationWeights: Partial<Record<EscalationReason, number>>
@@ -269,6 +294,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       allowedRanges: env2.OUTBOUND_ALLOWED_HOSTS.ranges,
       plainHttp: ({ false: 'never', true: 'always', 'allowed-hosts': 'allowed-hosts' } as const)[env2.OUTBOUND_ALLOW_HTTP],
     },
+    rateLimit: {
+      enabled: env2.RATE_LIMIT_ENABLED === 'true',
+      perAddressPerMinute: env2.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+      perKeyPerMinute: env2.RATE_LIMIT_PER_KEY_PER_MINUTE,
+      authFailures: env2.RATE_LIMIT_AUTH_FAILURES,
+      trustProxy: env2.TRUST_PROXY === 'true',
+    },
+    triageLimit: { maxConcurrent: env2.TRIAGE_MAX_CONCURRENT, maxQueue: env2.TRIAGE_MAX_QUEUE },
     triage: {
       escalationThreshold: env2.ESCALATION_THRESHOLD,
       escalationWeights: env2.ESCALATION_WEIGHTS,

@@ -34,6 +34,8 @@ export interface Deps {
   llm?: Llm | undefined
   /** Calls URLs that came from runtime input (write-back, callbacks) under the outbound policy. */
   outbound: OutboundGuard
+  /** The client address of a request from the runtime's bindings (Node: the socket's peer); absent in-process. */
+  peerAddress?: ((bindings: unknown) => string | undefined) | undefined
   /** Tells this process's job worker that work was queued, so it need not wait for its next poll. */
   jobs?: { wake(): void } | undefined
 }

@@ -12,6 +12,7 @@ export const errorStatus = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,
+  rate_limited: 429,
   internal: 500,
   service_unavailable: 503,
 } as const
@@ -58,6 +59,7 @@ const titles: Record<ErrorCode, string> = {
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   validation_failed: 'Validation failed',
+  rate_limited: 'Too many requests',
   internal: 'Internal server error',
   service_unavailable: 'Service unavailable',
 }

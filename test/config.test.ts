@@ -20,7 +20,7 @@ describe('config', () => {
       HOST: '0.0.0.0',
       DATABASE_URL: 'postgres://u:p@db:5432/triage',
       DATA_DIR: '/var/lib/triage',
-      ADMIN_API_KEY: 'a'.repeat(32),
+      ADMIN_API_KEY: 'k3Jx9-Qm2vLp8Rt4Wz7Yb1Nc6Hd5Fg0Sa',
       LOG_LEVEL: 'debug',
       BODY_LIMIT_BYTES: '',
       SECRETS_KEY: 'A'.repeat(43) + '=',
@@ -39,6 +39,21 @@ describe('config', () => {
     const variables = (error as ConfigError).problems.map((problem) => problem.variable).sort()
     expect(variables).toEqual(['ADMIN_API_KEY', 'DATABASE_URL', 'LOG_LEVEL', 'PORT'])
     expect((error as Error).message).toMatch(/ADMIN_API_KEY: must be at least 32 characters/)
+  })
+
+  it('refuses an admin key that is long enough but easy to guess, with a clear message', () => {
+    for (const guessable of ['a'.repeat(32), 'abababababababababababababababab', 'password1password1password1password1']) {
+      expect(() => parseConfig({ ADMIN_API_KEY: guessable }), guessable).toThrow(/ADMIN_API_KEY: is too easy to guess/)
+    }
+    expect(() => parseConfig({ ADMIN_API_KEY: 'test-admin-key-0123456789abcdef-0123456789' })).not.toThrow()
+    expect(() => parseConfig({ ADMIN_API_KEY: 'HvTcMOGXPEjFwgCAuDdbPW/ZzMR0m4Ft1i+qUaQW3fM=' })).not.toThrow()
+  })
+
+  it('reads the rate limits, with defaults and a switch to turn them off', () => {
+    expect(parseConfig({}).rateLimit).toEqual({ enabled: true, perAddressPerMinute: 12_000, perKeyPerMinute: 6_000, authFailures: 10, trustProxy: false })
+    expect(parseConfig({ RATE_LIMIT_ENABLED: 'false', TRUST_PROXY: 'true' }).rateLimit).toMatchObject({ enabled: false, trustProxy: true })
+    expect(() => parseConfig({ RATE_LIMIT_AUTH_FAILURES: '0' })).toThrow(/RATE_LIMIT_AUTH_FAILURES/)
+    expect(parseConfig({}).triageLimit).toEqual({ maxConcurrent: 8, maxQueue: 64 })
   })
 
   it('ignores unrelated environment variables', () => {

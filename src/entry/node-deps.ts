@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs'
-import { pino } from 'pino'
 import type { AdminAccess } from '../auth/api-keys.js'
+import type { IncomingMessage } from 'node:http'
 import { systemClock } from '../clock.js'
 import { ConfigError, parseConfig } from '../config.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import type { Logger } from '../logger.js'
+import { createNodeLogger } from './node-logger.js'
 import { loadMigrationFiles } from '../storage/migration-files.js'
 import { describeDatabase, openDatabase } from '../storage/open.js'
 import { prepareDatabase } from '../storage/prepare.js'
@@ -23,14 +23,19 @@ import { createSecretsKeyFile } from './secrets-key-file.js'
 /** Builds the dependency bundle for any Node entry point (server, CLIs) from process.env. */
 export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promise<Deps> {
   const config = parseConfig(env)
-  const logger = pino({ level: config.logLevel, base: { service: 'inquiry-triage' } }) as unknown as Logger
+  const logger = createNodeLogger(config)
   const migrations = await loadMigrationFiles()
   const secrets = await resolveSecretBox(config, createSecretsKeyFile(config.dataDir, logger), logger)
   const sql = await openDatabase(config, logger)
   // Until start-up has chosen the embedder, /v1 answers 503; this placeholder is never used for writes.
   const embeddings = createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), { requested: config.embeddings.provider, provider: 'hashing', reason: 'starting' })
-  return { config, sql, logger, clock: systemClock, migrations, secrets, startup: { phase: 'starting' }, embeddings, classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: selectLlm(config, systemClock, logger),
+  return { config, sql, logger, peerAddress: socketPeerAddress, clock: systemClock, migrations, secrets, startup: { phase: 'starting' }, embeddings, classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: selectLlm(config, systemClock, logger),
     outbound: createNodeOutboundGuard(config.outbound) }
+}
+
+/** @hono/node-server passes the Node request as `incoming`; its socket knows who connected. */
+function socketPeerAddress(bindings: unknown): string | undefined {
+  return (bindings as { incoming?: IncomingMessage } | undefined)?.incoming?.socket?.remoteAddress
 }
 
 /** Runs a command-line main: known failures print their message, and every failure exits non-zero. */

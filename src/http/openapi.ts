@@ -23,6 +23,7 @@ const descriptions: Record<number, string> = {
   413: 'Body over the size limit',
   415: 'Body is not JSON',
   422: 'A field is missing or wrong; `errors` names it',
+  429: 'Too many requests or failed sign-ins from this address or key; `Retry-After` says when to try again',
   503: 'Database not reachable',
 }
 
@@ -37,7 +38,7 @@ export function problemResponses(...statuses: number[]) {
 }
 
 /** The statuses every authenticated JSON route can answer with. */
-export const authenticatedProblems = [401, 403, 503] as const
+export const authenticatedProblems = [401, 403, 429, 503] as const
 
 export const bearerSecurity = [{ bearerAuth: [] }]
 

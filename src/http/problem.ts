@@ -20,6 +20,7 @@ const httpExceptionCodes: Record<number, ErrorCode> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   422: 'validation_failed',
+  429: 'rate_limited',
   503: 'service_unavailable',
 }
 

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { withoutNulDeep } from '../storage/nul.js'
+import { summariseBody } from './body-summary.js'
 import { enqueueJob } from '../storage/queries/jobs.js'
 import type { IntegrationRow } from '../storage/queries/integrations.js'
 import * as inquiries from '../storage/queries/inquiries.js'
@@ -26,7 +27,6 @@ export interface Delivery {
 }
 
 const jsonMediaType = /^application\/([\w.-]+\+)?json$/i
-const previewLength = 2000
 
 /**
  * Webhook intake: verify the raw bytes, then parse and map, then store the inquiry and queue its triage
@@ -49,14 +49,15 @@ export async function receiveWebhook(deps: Pick<Deps, 'sql' | 'clock' | 'logger'
     log.warn({ reason: verified.reason }, 'webhook refused: signature check failed')
     throw signatureRefusal()
   }
-  const json = parseBody(delivery, log)
+  const json = await parseBody(delivery, log)
   if (isOwnWriteBack(integration.type, json, delivery.headers)) {
     log.info({ deliveryId: verified.deliveryId }, 'webhook ignored: caused by our own write-back')
     return { kind: 'ignored', reason: 'the ticket carries our write-back tag or note; triaging it again would loop' }
   }
   const mapped = mapPayload(integration.type, json)
   if (!mapped.ok) {
-    log.warn({ errors: mapped.errors, body: preview(delivery.rawBody) }, 'webhook refused: the payload does not map to an inquiry')
+    // Field names only: a mapping message could quote the value it refused.
+    log.warn({ invalidFields: mapped.errors.map((error) => error.field), received: await summariseBody(delivery.rawBody) }, 'webhook refused: the payload does not map to an inquiry')
     throw new AppError('validation_failed', `The ${integration.type} payload lacks what triage needs.`, { errors: mapped.errors })
   }
   const keys = await idempotencyKeys(integration, verified.deliveryId, mapped.input)
@@ -72,25 +73,19 @@ function signatureRefusal(): AppError {
 }
 
 /** Content type and JSON are checked after the signature, so unsigned junk gets 401 and nothing else. */
-function parseBody(delivery: Delivery, log: Deps['logger']): unknown {
+async function parseBody(delivery: Delivery, log: Deps['logger']): Promise<unknown> {
   const mediaType = (delivery.headers.get('content-type') ?? '').split(';')[0]!.trim()
   if (!jsonMediaType.test(mediaType)) {
-    log.warn({ contentType: mediaType || null, body: preview(delivery.rawBody) }, 'webhook refused: not JSON')
+    log.warn({ contentType: mediaType || null, received: await summariseBody(delivery.rawBody) }, 'webhook refused: not JSON')
     throw new AppError('unsupported_media_type', `Send the webhook as application/json (got ${mediaType || 'no content type'}).`)
   }
   try {
     // NULs cannot be stored and carry nothing in a ticket: dropped here, as for the API's JSON bodies.
     return withoutNulDeep(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(delivery.rawBody)) as unknown)
   } catch {
-    log.warn({ body: preview(delivery.rawBody) }, 'webhook refused: malformed JSON')
+    log.warn({ received: await summariseBody(delivery.rawBody) }, 'webhook refused: malformed JSON')
     throw new AppError('bad_request', 'The webhook body is not valid UTF-8 JSON.')
   }
-}
-
-/** The start of what the helpdesk sent, for the admin reading the log. Only refused deliveries are logged. */
-function preview(rawBody: Uint8Array): string {
-  const text = new TextDecoder().decode(rawBody.subarray(0, previewLength * 4))
-  return text.length > previewLength ? `${text.slice(0, previewLength)}…` : text
 }
 
 /** The sender's delivery id when it sends one, and always the ticket id with a hash of its content. */

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono'
 import type { Deps } from '../deps.js'
+import type { RateLimits } from '../http/limits/rate-limits.js'
 import { AppError } from '../errors.js'
 import { stylesheet } from './assets.js'
 import type { UiEnv } from './env.js'
@@ -17,7 +18,7 @@ import { sessionRoutes } from './routes/session.js'
  * The web UI, mounted at /ui: server-rendered pages over the same verbs as the JSON API. A plain Hono
  * router, so none of it enters the OpenAPI document; errors become HTML pages, not problem+json.
  */
-export function uiRoutes(deps: Deps): Hono<UiEnv> {
+export function uiRoutes(deps: Deps, rateLimits?: RateLimits): Hono<UiEnv> {
   const ui = new Hono<UiEnv>()
   // Before the middleware: the stylesheet needs neither a session nor a language.
   ui.get('/assets/app.css', (c) => c.body(stylesheet, 200, {
@@ -31,7 +32,7 @@ export function uiRoutes(deps: Deps): Hono<UiEnv> {
     await next()
   })
   ui.use('*', uiBasics(deps))
-  ui.route('/', sessionRoutes(deps))
+  ui.route('/', sessionRoutes(deps, rateLimits))
   ui.route('/', inquiryUiRoutes(deps))
   ui.route('/', escalationUiRoutes(deps))
   ui.route('/', knowledgeUiRoutes(deps))

@@ -151,7 +151,7 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
       expect(t.logger.records.some((record) => record.message === 'webhook refused: no integration of that name')).toBe(true)
     })
 
-    it('415, 400 and 422 with problem details, nothing stored, and a log line showing what was sent', async () => {
+    it('415, 400 and 422 with problem details, nothing stored, and a log line naming what was sent but not its content', async () => {
       const integration = await createIntegration(t, 'generic')
       const before = await countRows(t, 'inquiries')
       const form = await deliver(t, integration, 'generic', 'externalId=1&body=hallo', { contentType: 'application/x-www-form-urlencoded' })
@@ -166,7 +166,9 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
       expect(noText.status).toBe(422)
       expect(await countRows(t, 'inquiries')).toBe(before)
       const refused = t.logger.records.filter((record) => record.level === 'warn' && record.fields.integration === integration.name && /^webhook refused/.test(record.message ?? ''))
-      expect(refused.map((record) => record.fields.body)).toEqual(['externalId=1&body=hallo', '{"externalId": "T-9", "body": ', '{"body":"Drucker druckt nicht"}', '{"externalId":"T-10","body":"   "}'])
+      expect(refused.map((record) => (record.fields.received as { fields?: string[] }).fields)).toEqual([undefined, undefined, ['body'], ['externalId', 'body']])
+      expect(refused.every((record) => /^[0-9a-f]{16}$/.test((record.fields.received as { sha256: string }).sha256))).toBe(true)
+      expect(JSON.stringify(refused)).not.toMatch(/hallo|Drucker|T-9/)
     })
 
     it('accepts a ticket whose text carries NUL characters, stored without them', async () => {

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { constantTimeEqual } from '../../auth/crypto.js'
 import { signIn, signOut, type UiSession } from '../../auth/sessions.js'
 import type { Deps } from '../../deps.js'
+import type { RateLimits } from '../../http/limits/rate-limits.js'
 import { clearUiCookie, readCookie, sessionCookie, setUiCookie, signInCookie } from '../cookies.js'
 import type { FormValues, UiEnv } from '../env.js'
 import { isUiPath, pageOfAction } from '../forms.js'
@@ -16,7 +17,7 @@ const carried = (form: FormValues): FormValues =>
   Object.fromEntries(Object.entries(form).filter(([name]) => name.startsWith('carry.')).map(([name, value]) => [name.slice('carry.'.length), value]))
 
 /** Sign-in with an API key (form POST), sign-out, and the start page. */
-export function sessionRoutes(deps: Deps) {
+export function sessionRoutes(deps: Deps, rateLimits?: RateLimits) {
   const tz = deps.config.ui.timeZone
   return new Hono<UiEnv>()
     .get('/', (c) => {
@@ -39,7 +40,15 @@ export function sessionRoutes(deps: Deps) {
         renderSignIn(c, deps, status, { next, carry, errors: { key: message }, notice: carry ? 'expired' : undefined })
       const key = (form.key ?? '').trim()
       if (!key) return again(422, c.get('t')('error.keyRequired'))
+      // Guessing keys through the form meets the same per-address backoff as the API.
+      const address = rateLimits?.enabled ? rateLimits.addressOf(c) : undefined
+      const verdict = address ? rateLimits!.authFailures.check(address) : { allowed: true as const }
+      if (!verdict.allowed) {
+        c.header('Retry-After', String(verdict.retryAfterSeconds))
+        return again(429, c.get('t')('error.tooManyAttempts').replace('{seconds}', String(verdict.retryAfterSeconds)))
+      }
       const outcome = await signIn(deps, key)
+      if (!outcome.ok && outcome.reason === 'unknown_key' && address) rateLimits!.authFailures.recordFailure(address)
       if (!outcome.ok) return outcome.reason === 'machine_key' ? again(403, c.get('t')('error.keyMachine')) : again(401, c.get('t')('error.keyUnknown'))
       const previous = readCookie(c, sessionCookie)
       if (previous) await signOut(deps, previous) // signing in again replaces the old session rather than leaving it live
