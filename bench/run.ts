@@ -62,7 +62,8 @@ async function main(): Promise<void> {
 
 async function benchDatabase(name: 'pglite' | 'postgres', options: LoadBenchOptions, cases: TriageCase[], report: LoadReport): Promise<DatabaseRun> {
   const key = `bench-${randomBytes(24).toString('hex')}`
-  const env: Record<string, string> = { EMBEDDINGS_PROVIDER: 'hashing', LLM_ENABLED: 'false', ADMIN_API_KEY: key, LOG_LEVEL: 'info' }
+  // The load runs measure capacity with one key from one address: the rate limits would measure themselves.
+  const env: Record<string, string> = { EMBEDDINGS_PROVIDER: 'hashing', LLM_ENABLED: 'false', ADMIN_API_KEY: key, LOG_LEVEL: 'info', RATE_LIMIT_ENABLED: 'false' }
   let database: { sql: Sql; schema: string; url: string } | undefined
   if (name === 'postgres') {
     database = await createSchema(options.postgresUrl!)
