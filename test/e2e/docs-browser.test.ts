@@ -1,57 +1,30 @@
 // The API reference in real headless Chromium with every other origin unreachable: it must render all
 // the same (the old page loaded its script from a public CDN and stayed white offline) and break no CSP.
-import { serve, type ServerType } from '@hono/node-server'
-import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
 import type { Sql } from '../../src/storage/sql.js'
 import { createTestApp } from '../helpers/app.js'
+import { chromiumAvailable, openBrowserBed, requireChromiumInCi, screenshots, type BrowserBed } from '../helpers/browser.js'
 import { testDatabases } from '../helpers/databases.js'
 
-const chromiumPath = '/usr/bin/chromium'
-const available = existsSync(chromiumPath)
-const required = Boolean(process.env.CI_REQUIRE_BROWSER)
-const screenshots = new URL('../../test-artifacts/screenshots/', import.meta.url).pathname
+requireChromiumInCi('API reference in Chromium')
 
-describe.runIf(!available && required)('API reference in Chromium', () => {
-  it('needs /usr/bin/chromium because CI_REQUIRE_BROWSER is set', () => {
-    throw new Error(`CI_REQUIRE_BROWSER is set but ${chromiumPath} is missing: apt-get install -y chromium`)
-  })
-})
-
-describe.skipIf(!available)('API reference in Chromium, offline but for this origin', () => {
+describe.skipIf(!chromiumAvailable)('API reference in Chromium, offline but for this origin', () => {
   let sql: Sql
-  let server: ServerType
+  let bed: BrowserBed
   let base: string
-  let profile: string
-  let context: BrowserContext
+  let context: BrowserBed['context']
 
   beforeAll(async () => {
     sql = await testDatabases[0]!.open()
     const t = await createTestApp(sql)
-    await new Promise<void>((resolve) => {
-      server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
-    })
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    await mkdir(screenshots, { recursive: true })
-    profile = await mkdtemp(join(tmpdir(), 'triage-chromium-docs-'))
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
-    })
+    bed = await openBrowserBed(t.app.fetch)
+    ;({ base, context } = bed)
   }, 300_000)
 
   afterAll(async () => {
-    await context?.close()
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    await bed?.close()
     await sql?.close()
-    if (profile) await rm(profile, { recursive: true, force: true })
   })
 
   it('renders every operation with nothing loaded from elsewhere and no CSP violation', async () => {

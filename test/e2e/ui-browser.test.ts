@@ -2,40 +2,26 @@
 // signs in, claims and resolves an escalated case into a knowledge-base draft and sees it leave the
 // queue; an agent opens an inquiry, copies a reply and sends feedback. Every page is screenshotted to
 // test-artifacts/screenshots/ for a person to look at.
-import { serve, type ServerType } from '@hono/node-server'
-import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiKey } from '../../src/auth/api-keys.js'
 import type { Sql } from '../../src/storage/sql.js'
 import type { TestApp } from '../helpers/app.js'
+import { chromiumAvailable, openBrowserBed, requireChromiumInCi, screenshots, type BrowserBed } from '../helpers/browser.js'
 import { testDatabases } from '../helpers/databases.js'
 import { openSeeded } from '../helpers/seed.js'
 
-const chromiumPath = '/usr/bin/chromium'
-const available = existsSync(chromiumPath)
-const required = Boolean(process.env.CI_REQUIRE_BROWSER)
-const screenshots = new URL('../../test-artifacts/screenshots/', import.meta.url).pathname
-
 type Json = Record<string, any>
 
-describe.runIf(!available && required)('web UI in Chromium', () => {
-  it('needs /usr/bin/chromium because CI_REQUIRE_BROWSER is set', () => {
-    throw new Error(`CI_REQUIRE_BROWSER is set but ${chromiumPath} is missing: apt-get install -y chromium`)
-  })
-})
+requireChromiumInCi('web UI in Chromium')
 
-describe.skipIf(!available)(`web UI in Chromium${available ? '' : ` (skipped: ${chromiumPath} is missing; apt-get install -y chromium)`}`, () => {
+describe.skipIf(!chromiumAvailable)(`web UI in Chromium${chromiumAvailable ? '' : ' (skipped: /usr/bin/chromium is missing; apt-get install -y chromium)'}`, () => {
   let sql: Sql
   let t: TestApp
-  let server: ServerType
+  let bed: BrowserBed
   let base: string
-  let profile: string
-  let context: BrowserContext
+  let context: BrowserBed['context']
   let page: Page
   const cspErrors: string[] = []
 
@@ -53,19 +39,8 @@ describe.skipIf(!available)(`web UI in Chromium${available ? '' : ` (skipped: ${
 
   beforeAll(async () => {
     ;({ sql, t } = await openSeeded(testDatabases[0]!))
-    await new Promise<void>((resolve) => {
-      server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
-    })
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    await mkdir(screenshots, { recursive: true })
-    profile = await mkdtemp(join(tmpdir(), 'triage-chromium-'))
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
-      locale: 'en-GB',
-    })
+    bed = await openBrowserBed(t.app.fetch, { locale: 'en-GB' })
+    ;({ base, context } = bed)
     page = context.pages()[0] ?? (await context.newPage())
     page.setDefaultTimeout(60_000)
     page.on('console', (message) => {
@@ -73,10 +48,8 @@ describe.skipIf(!available)(`web UI in Chromium${available ? '' : ` (skipped: ${
     })
   }, 600_000) // seeding and a cold Chromium start are slow on a busy machine
   afterAll(async () => {
-    await context?.close()
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    await bed?.close()
     await sql?.close()
-    if (profile) await rm(profile, { recursive: true, force: true })
   })
 
   it('a lead claims and resolves an escalated case into the knowledge base, and it leaves the queue', async () => {
