@@ -8,6 +8,8 @@ const root = new URL('../../', import.meta.url).pathname
 export interface RunningProcess {
   child: ChildProcess
   output(): string
+  /** What the process wrote to stdout alone (its answer, without the notes on stderr). */
+  stdout(): string
   exited: Promise<number | null>
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
   stop(signal?: NodeJS.Signals): Promise<number | null>
@@ -33,17 +35,22 @@ export function startProcess(entry: string, env: Record<string, string>, args: s
   running.add(child)
   child.once('exit', () => running.delete(child))
   let output = ''
+  let stdout = ''
   const listeners = new Set<() => void>()
   const append = (chunk: Buffer) => {
     output += chunk.toString()
     for (const listener of listeners) listener()
   }
-  child.stdout!.on('data', append)
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+    append(chunk)
+  })
   child.stderr!.on('data', append)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   return {
     child,
     output: () => output,
+    stdout: () => stdout,
     exited,
     waitFor(pattern, timeoutMs = 90_000) {
       return new Promise((resolve, reject) => {
@@ -90,7 +97,7 @@ export async function startServer(env: Record<string, string>) {
 export async function runCli(entry: string, env: Record<string, string>, args: string[]) {
   const run = startProcess(entry, env, args)
   const code = await run.exited
-  return { code, output: run.output() }
+  return { code, output: run.output(), stdout: run.stdout() }
 }
 
 export const tempDataDir = () => mkdtemp(join(tmpdir(), 'triage-test-'))

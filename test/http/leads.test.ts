@@ -219,7 +219,7 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
     it('tells the leads\' chat webhook about each escalation, retrying failures without holding up triage', async () => {
       chat.failNext(2)
       const inquiry = await triage(angryLegal(4))
-      expect(inquiry.escalation.escalate).toBe(true)
+      expect(inquiry.escalation?.escalate, JSON.stringify(inquiry)).toBe(true)
       worker = testWorker(t)
       const deadline = Date.now() + 60_000
       while (!chat.messages.some((message) => message.escalation?.escalationId === inquiry.escalation.id) && Date.now() < deadline) {

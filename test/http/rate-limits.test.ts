@@ -71,6 +71,18 @@ describe.each(testDatabases)('rate limits [$name]', (database) => {
     expect((await listKeys(admin, '192.0.2.4')).status).toBe(200)
   })
 
+  it('keeps serving a key and an address when the clock steps back', async () => {
+    await setup({ RATE_LIMIT_PER_KEY_PER_MINUTE: '3', RATE_LIMIT_AUTH_FAILURES: '1' })
+    const admin = await t.keyFor('admin')
+    nowMs += 4 * 3600_000 // hours ahead (a test's clock, or NTP correcting a clock that ran fast) ...
+    expect((await listKeys(admin, '192.0.2.20')).status).toBe(200)
+    for (const attempt of [1, 2]) expect((await listKeys(`wrong-${attempt}`, '192.0.2.21')).status).toBe(401)
+    await expectRateLimited(await listKeys(admin, '192.0.2.21'), 1)
+    nowMs -= 4 * 3600_000 // ... and back: no bucket may owe those hours, no lockout last that long
+    expect((await listKeys(admin, '192.0.2.20')).status).toBe(200)
+    expect((await listKeys(admin, '192.0.2.21')).status).toBe(200)
+  })
+
   it('limits requests per client address, whatever key they carry; health probes never count', async () => {
     await setup({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '4' })
     const [admin, lead] = [await t.keyFor('admin'), await t.keyFor('lead')]

@@ -76,7 +76,7 @@ describe.each(targets)('integrations command line [$name]', (target) => {
     expect(listed.output).toMatch(/zammad-main \(zammad\)/)
     const shown = await run('show', 'zammad-main')
     expect(shown.code).toBe(0)
-    expect(shown.output).toMatch(/^zammad-main \(zammad\)/)
+    expect(shown.stdout).toMatch(/^zammad-main \(zammad\)/) // notes about the database go to stderr
 
     const updated = await run('update', 'zammad-main', '--commercial-group', 'Vertrieb')
     expect(updated.code, updated.output).toBe(0)
@@ -136,7 +136,7 @@ describe.each(targets)('integrations command line [$name]', (target) => {
       expect(missing.output).toMatch(/No integration named nobody/)
       expect(missing.output).not.toMatch(/^secret:/m)
     }
-    expect((await run('list')).output.trim().split('\n').filter((line) => /^\S/.test(line))).toEqual(['desk (freshdesk)'])
+    expect((await run('list')).stdout.trim().split('\n').filter((line) => /^\S/.test(line))).toEqual(['desk (freshdesk)'])
   })
 })
 

@@ -73,7 +73,7 @@ describe('log privacy of a real server process', () => {
   it('refused every delivery and request as it should', () => {
     expect(statuses).toEqual({
       'bad signature': 401, 'signed, unmappable': 422, 'signed, malformed JSON': 400, 'signed, not JSON': 415,
-      'unknown integration': 404, oversized: 413, 'accepted and triaged': 202, 'triage, bad input': 422,
+      'unknown integration': 401, oversized: 413, 'accepted and triaged': 202, 'triage, bad input': 422,
       'triage, malformed JSON': 400, 'API, wrong key': 401, 'sign-in, wrong key': 401,
     })
   })

@@ -21,7 +21,10 @@ export function createAuthFailures(options: { allowed: number; now: () => number
 
   function current(address: string, now: number): Failures | undefined {
     const failures = byAddress.get(address)
-    if (failures && now - failures.lastMs > forgetAfterMs && now >= failures.blockedUntilMs) {
+    // Forgotten after a quiet spell, or when the wall clock stepped back behind the last failure (a
+    // lockout measured from a time that has not come yet would last longer than any lockout may).
+    const steppedBack = failures !== undefined && now < failures.lastMs
+    if (failures && (steppedBack || (now - failures.lastMs > forgetAfterMs && now >= failures.blockedUntilMs))) {
       byAddress.delete(address)
       return undefined
     }
