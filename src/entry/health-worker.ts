@@ -4,7 +4,7 @@
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { parentPort, workerData } from 'node:worker_threads'
-import { readEventLoopLagMs } from './heartbeat.js'
+import { watchHeartbeat } from './heartbeat.js'
 
 /** What health-port.ts hands this thread. */
 export interface HealthWorkerData {
@@ -19,12 +19,13 @@ export type HealthWorkerMessage = { listening: number } | { failed: string; code
 
 const { host, port, maxLagMs, heartbeat } = workerData as HealthWorkerData
 const probePaths = new Set(['/healthz', '/livez'])
+const mainLoop = watchHeartbeat(heartbeat)
 
 const server = createServer((request, response) => {
   const path = (request.url ?? '/').split('?')[0]!
   if (!probePaths.has(path)) return answer(response, 404, { status: 404, title: 'Not Found', detail: 'This port answers only GET /healthz and /livez.' }, 'application/problem+json')
   if (request.method !== 'GET' && request.method !== 'HEAD') return answer(response, 405, { status: 405, title: 'Method Not Allowed' }, 'application/problem+json', { allow: 'GET, HEAD' })
-  const eventLoopLagMs = readEventLoopLagMs(heartbeat)
+  const eventLoopLagMs = mainLoop.eventLoopLagMs()
   if (eventLoopLagMs < maxLagMs) answer(response, 200, { status: 'ok', eventLoopLagMs })
   else answer(response, 503, { status: 'unresponsive', eventLoopLagMs, maxLagMs })
 })
