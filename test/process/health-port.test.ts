@@ -1,9 +1,11 @@
 // The separate liveness port (HEALTH_PORT), answered by a worker thread from the main thread's heartbeat:
 // it answers 200 while the main port is flooded with triage work, 503 while the main loop is stuck, and
-// 200 again once it runs. Real processes on loopback; every loop is bounded; nothing asserts timing.
+// 200 again once it runs; a taken port stops the start. Real processes on loopback; every loop is bounded;
+// nothing asserts timing.
 import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
-import { Agent, request } from 'node:http'
+import { Agent, createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { killStartedProcesses, startProcess, startServer, tempDataDir } from '../helpers/process.js'
@@ -79,6 +81,22 @@ describe('the health port of a real server', () => {
     expect((await probe(`${server.url}/healthz`)).status).toBe(200)
     expect(await server.stop()).toBe(0)
   }, 400_000)
+
+  it('refuses to start when the health port is taken, naming the setting, exit code 1', async () => {
+    const squatter = createServer().listen(0, '127.0.0.1')
+    await new Promise((listening) => squatter.once('listening', listening))
+    try {
+      const { port } = squatter.address() as AddressInfo
+      const server = startProcess('src/entry/node.ts', {
+        PORT: '0', HOST: '127.0.0.1', HEALTH_PORT: String(port), DATA_DIR: await tempDataDir(), ADMIN_API_KEY: adminKey,
+        EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false',
+      })
+      expect(await server.exited).toBe(1)
+      expect(server.output()).toContain(`127.0.0.1:${port} is already in use; set HEALTH_PORT to a free port.`)
+    } finally {
+      squatter.close()
+    }
+  }, 120_000)
 })
 
 describe('the health port beside a stuck main thread', () => {
