@@ -69,6 +69,9 @@ const secretsKey = z
 const configShape = {
   PORT: setting(z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: setting(z.string().min(1).default('127.0.0.1')),
+  HEALTH_PORT: setting(z.coerce.number().int('must be a whole port number').min(0).max(65535, 'must be a port number (0–65535)').optional()),
+  HEALTH_HOST: setting(z.string().min(1).optional()),
+  HEALTH_MAX_LAG_SECONDS: setting(z.coerce.number().min(1, 'must be at least 1 (the heartbeat beats every 250 ms)').max(3600).default(30)),
   DATABASE_URL: setting(postgresUrl.optional()),
   DATABASE_POOL_MAX: setting(z.coerce.number().int().min(1).max(200).default(10)),
   DATABASE_STARTUP_TIMEOUT_SECONDS: seconds(30),
@@ -144,6 +147,12 @@ export const configSchema = z.object(configShape).superRefine((env, context) => 
   if (env.SECRETS_KEY_PREVIOUS && !env.SECRETS_KEY) {
     context.addIssue({ code: 'custom', path: ['SECRETS_KEY_PREVIOUS'], message: 'is only read beside SECRETS_KEY (the new key) during a key rotation' })
   }
+  if (env.HEALTH_PORT !== undefined && env.HEALTH_PORT !== 0 && env.HEALTH_PORT === env.PORT) {
+    context.addIssue({ code: 'custom', path: ['HEALTH_PORT'], message: 'must differ from PORT: the health port is a second listener' })
+  }
+  if (env.HEALTH_HOST && env.HEALTH_PORT === undefined) {
+    context.addIssue({ code: 'custom', path: ['HEALTH_HOST'], message: 'is only read with HEALTH_PORT (the separate liveness port)' })
+  }
   if (env.LLM_ENABLED === 'true' && !env.OPENAI_API_KEY) {
     context.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when LLM_ENABLED=true' })
   }
@@ -160,6 +169,11 @@ export type ConfigInput = z.input<typeof configSchema>
 export interface Config {
   port: number
   host: string
+  /**
+   * The liveness port answered by a worker thread (src/entry/health-port.ts), so probes never wait behind
+   * the main event loop; it fails once the main loop has not beaten for maxLagMs. port undefined: off.
+   */
+  health: { port: number | undefined; host: string; maxLagMs: number }
   databaseUrl: string | undefined
   databasePoolMax: number
   databaseStartupTimeoutMs: number
@@ -249,6 +263,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     port: env2.PORT,
     host: env2.HOST,
+    health: { port: env2.HEALTH_PORT, host: env2.HEALTH_HOST ?? env2.HOST, maxLagMs: env2.HEALTH_MAX_LAG_SECONDS * 1000 },
     databaseUrl: env2.DATABASE_URL,
     databasePoolMax: env2.DATABASE_POOL_MAX,
     databaseStartupTimeoutMs: env2.DATABASE_STARTUP_TIMEOUT_SECONDS * 1000,

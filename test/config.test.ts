@@ -56,6 +56,17 @@ describe('config', () => {
     expect(parseConfig({}).triageLimit).toEqual({ maxConcurrent: 8, maxQueue: 64 })
   })
 
+  it('reads the separate health port: off by default, on HOST unless HEALTH_HOST is set, and checked', () => {
+    expect(parseConfig({}).health).toEqual({ port: undefined, host: '127.0.0.1', maxLagMs: 30_000 })
+    expect(parseConfig({ HOST: '0.0.0.0', HEALTH_PORT: '9090', HEALTH_MAX_LAG_SECONDS: '5' }).health).toEqual({ port: 9090, host: '0.0.0.0', maxLagMs: 5_000 })
+    expect(parseConfig({ HEALTH_PORT: '0', HEALTH_HOST: '10.0.0.7' }).health).toMatchObject({ port: 0, host: '10.0.0.7' })
+    expect(() => parseConfig({ HEALTH_PORT: 'ninety' })).toThrow(/HEALTH_PORT/)
+    expect(() => parseConfig({ HEALTH_PORT: '70000' })).toThrow(/HEALTH_PORT: must be a port number/)
+    expect(() => parseConfig({ PORT: '8080', HEALTH_PORT: '8080' })).toThrow(/HEALTH_PORT: must differ from PORT/)
+    expect(() => parseConfig({ HEALTH_HOST: '0.0.0.0' })).toThrow(/HEALTH_HOST: is only read with HEALTH_PORT/)
+    expect(() => parseConfig({ HEALTH_PORT: '9090', HEALTH_MAX_LAG_SECONDS: '0.1' })).toThrow(/HEALTH_MAX_LAG_SECONDS: must be at least 1/)
+  })
+
   it('ignores unrelated environment variables', () => {
     expect(() => parseConfig({ PATH: '/bin', HOME: '/root', PORT: '1' })).not.toThrow()
   })

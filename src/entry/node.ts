@@ -9,6 +9,7 @@ import { createIntakeWorker } from '../intake/jobs.js'
 import type { Worker } from '../jobs/worker.js'
 import { buildNodeDeps, runMain } from './node-deps.js'
 import { installGracefulShutdown } from './shutdown.js'
+import { startHealthPort, type HealthPort } from './health-port.js'
 
 // The server listens at once, so /readyz can say what start-up is waiting for; the database is
 // prepared (waited for, migrated, admin key ensured) in the meantime.
@@ -18,18 +19,22 @@ await runMain(async () => {
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host }) as Server
   const background = new AbortController()
   let worker: Worker | undefined
+  let healthPort: HealthPort | undefined
   // Enqueuers in this process wake the worker instead of waiting for its next poll.
   deps.jobs = { wake: () => worker?.wake() }
   try {
     await listening(server, `${config.host}:${config.port}`)
+    // Liveness on its own port and thread (HEALTH_PORT), so probes never queue behind triage work.
+    if (config.health.port !== undefined) healthPort = await startHealthPort({ ...config.health, port: config.health.port }, logger)
     installGracefulShutdown(server, {
       logger,
       timeoutMs: config.shutdownTimeoutMs,
       // Jobs in hand finish (or go back to the queue) before the database closes under them.
-      cleanups: [async () => background.abort(), () => worker?.stop({ timeoutMs: config.shutdownTimeoutMs }) ?? Promise.resolve(), () => deps.sql.close()],
+      cleanups: [async () => background.abort(), () => healthPort?.stop() ?? Promise.resolve(), () => worker?.stop({ timeoutMs: config.shutdownTimeoutMs }) ?? Promise.resolve(), () => deps.sql.close()],
     })
     const { port } = server.address() as { port: number }
     logger.info({ url: `http://${config.host}:${port}`, database: describeDatabase(config) }, 'listening')
+    if (healthPort) logger.info({ healthUrl: healthPort.url, maxLagSeconds: config.health.maxLagMs / 1000 }, 'health port listening')
     const { generatedAdminKey, adminAccess } = await prepareService(deps, {
       selectEmbeddings: () => selectEmbeddings(config, logger),
       readDemoArticles,
@@ -47,6 +52,7 @@ await runMain(async () => {
     background.abort()
     logger.error({ err: error instanceof Error ? error.message : String(error) }, 'start-up failed')
     server.close()
+    await healthPort?.stop().catch(() => {})
     await deps.sql.close().catch(() => {})
     throw error
   }
