@@ -1,0 +1,47 @@
+// The test tiers (vitest projects, see vitest.config.ts and docs/development.md). Paths are relative to the
+// project root. A test file not listed in `unit` or `slow` runs in `db`, the tier that is safe for anything.
+
+/** Pure modules: no database, no child process, no listening socket, no shared data. Well under a minute. */
+export const unitFiles = [
+  'test/auth/key-cache.test.ts',
+  'test/config.test.ts',
+  'test/cut-text.test.ts',
+  'test/jobs/job-error.test.ts',
+  'test/knowledge/chunk.test.ts',
+  'test/knowledge/vector-candidates.test.ts',
+  'test/llm/circuit-breaker.test.ts',
+  'test/llm/redact.test.ts',
+  'test/logger-redaction.test.ts',
+  'test/nul.test.ts',
+  'test/outbound/policy.test.ts',
+  'test/providers/hashing.test.ts',
+  'test/providers/transformers.test.ts',
+  'test/secrets/secret-box.test.ts',
+  'test/storage/unavailable.test.ts',
+  'test/tiers.test.ts',
+  'test/triage/classifier-parts.test.ts',
+  'test/triage/classifier.test.ts',
+  'test/triage/escalation-detector.test.ts',
+  'test/triage/language.test.ts',
+  'test/webhooks/content-hash.test.ts',
+  'test/webhooks/helpdesk-signatures.test.ts',
+  'test/webhooks/own-write-back.test.ts',
+  'test/webhooks/payloads-freshdesk-generic.test.ts',
+  'test/webhooks/payloads-zammad.test.ts',
+  'test/webhooks/payloads-zendesk.test.ts',
+  'test/webhooks/standard-webhooks.test.ts',
+]
+
+/** Child processes, the browser, the eval and the shared ticket data, and files that train models per test. */
+export const slowFiles = [
+  'test/process/**/*.test.ts',
+  'test/e2e/**/*.test.ts',
+  'test/eval/**/*.test.ts',
+  'test/http/escalation-policy.test.ts',
+  'test/http/escalation-verdicts.test.ts',
+  'test/knowledge/adobe-kb.test.ts',
+  'test/triage/classifier-tickets.test.ts',
+]
+
+/** Every test file; `db` is this minus the two lists above. */
+export const allTestFiles = 'test/**/*.test.ts'
