@@ -27,6 +27,8 @@ const adminOnly = requireRole('admin')
 const common = { tags: ['api keys'], security: bearerSecurity, middleware: adminOnly }
 
 const createKeyRoute = createRoute({
+  operationId: 'createApiKey',
+  description: 'Creates a key with one role (integration, agent, lead, admin). Admin only; the secret is in this answer and never again.',
   ...common,
   method: 'post',
   path: '/v1/api-keys',
@@ -39,6 +41,8 @@ const createKeyRoute = createRoute({
 })
 
 const listKeysRoute = createRoute({
+  operationId: 'listApiKeys',
+  description: 'Lists every key with its role and revocation time, never the secret. Admin only.',
   ...common,
   method: 'get',
   path: '/v1/api-keys',
@@ -50,6 +54,8 @@ const listKeysRoute = createRoute({
 })
 
 const revokeKeyRoute = createRoute({
+  operationId: 'revokeApiKey',
+  description: 'Revokes a key; requests with it get 401 from now on. Admin only; 404 for an unknown id.',
   ...common,
   method: 'delete',
   path: '/v1/api-keys/{id}',

@@ -13,6 +13,8 @@ const AuditEntrySchema = z
   .openapi('AuditEntry')
 
 const listRoute = createRoute({
+  operationId: 'listAuditEntries',
+  description: 'Pages through the audit trail, newest first, optionally for one entity. Admin only.',
   method: 'get', path: '/v1/audit', tags: ['audit'], security: bearerSecurity, middleware: requireRole('admin'),
   summary: 'Who did what to which case or article, newest first (admin)',
   request: {

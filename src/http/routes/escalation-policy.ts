@@ -14,17 +14,23 @@ const StoredPolicySchema = z
 
 const tags = ['escalation policy']
 const getRoute = createRoute({
+  operationId: 'getEscalationPolicy',
+  description: 'Returns the escalation policy in force with its version. Lead or admin.',
   method: 'get', path: '/v1/escalation-policy', tags, security: bearerSecurity, middleware: requireRole('lead', 'admin'),
   summary: 'The escalation policy in force: reasons, weights, due hours, what escalates alone (lead, admin)',
   responses: { 200: jsonContent(StoredPolicySchema, 'The highest version'), ...problemResponses(...authenticatedProblems) },
 })
 const versionRoute = createRoute({
+  operationId: 'getEscalationPolicyVersion',
+  description: 'Returns an earlier policy version, to explain escalations decided under it. Lead or admin; 404 for an unknown version.',
   method: 'get', path: '/v1/escalation-policy/versions/{version}', tags, security: bearerSecurity, middleware: requireRole('lead', 'admin'),
   summary: 'An earlier version, as recorded with the escalations decided under it (lead, admin)',
   request: { params: z.object({ version: z.coerce.number().int().min(1).max(2 ** 31 - 1).openapi({ param: { name: 'version', in: 'path' } }) }) },
   responses: { 200: jsonContent(StoredPolicySchema, 'That version'), ...problemResponses(404, 422, ...authenticatedProblems) },
 })
 const putRoute = createRoute({
+  operationId: 'replaceEscalationPolicy',
+  description: 'Stores the whole policy as a new version and applies it at once. Admin only; 422 names the bad field and leaves the version in force.',
   method: 'put', path: '/v1/escalation-policy', tags, security: bearerSecurity, middleware: requireRole('admin'),
   summary: 'Store a new version of the whole policy (admin); an invalid one gets 422 and the version in force stays',
   request: { body: { required: true, content: { 'application/json': { schema: EscalationPolicySchema } } } },

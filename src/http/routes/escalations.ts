@@ -15,6 +15,8 @@ const changed = json(EscalationSchema, 'The case after the change')
 const actionProblems = problemResponses(404, 409, ...authenticatedProblems)
 
 const listRoute = createRoute({
+  operationId: 'listEscalations',
+  description: 'Pages through escalated cases, soonest due first, filtered by status, department or overdue. Lead or admin.',
   ...common, method: 'get', path: '/v1/escalations', summary: 'The lead queue, soonest due first (lead, admin)',
   request: {
     query: z.object({
@@ -27,15 +29,19 @@ const listRoute = createRoute({
   },
   responses: { 200: json(z.object({ items: z.array(EscalationSchema), nextCursor: z.string().nullable() }), 'One page'), ...problemResponses(422, ...authenticatedProblems) },
 })
-const getRoute = createRoute({ ...common, method: 'get', path: '/v1/escalations/{id}', summary: 'One case with its inquiry and suggestions', request: { params: idParam }, responses: { 200: json(EscalationSchema, 'The case'), ...problemResponses(404, ...authenticatedProblems) } })
-const claimRoute = createRoute({ ...common, method: 'post', path: '/v1/escalations/{id}/claim', summary: 'Take the case (409 if another lead has it)', request: { params: idParam }, responses: { 200: changed, ...actionProblems } })
-const releaseRoute = createRoute({ ...common, method: 'post', path: '/v1/escalations/{id}/release', summary: 'Give a claimed case back to the queue', request: { params: idParam }, responses: { 200: changed, ...actionProblems } })
+const getRoute = createRoute({ operationId: 'getEscalation', description: 'Returns one escalated case with its inquiry, reasons and suggestions. Lead or admin; 404 for an unknown id.', ...common, method: 'get', path: '/v1/escalations/{id}', summary: 'One case with its inquiry and suggestions', request: { params: idParam }, responses: { 200: json(EscalationSchema, 'The case'), ...problemResponses(404, ...authenticatedProblems) } })
+const claimRoute = createRoute({ operationId: 'claimEscalation', description: 'Assigns the case to the calling lead. Lead or admin; 409 when another lead holds it or it is resolved.', ...common, method: 'post', path: '/v1/escalations/{id}/claim', summary: 'Take the case (409 if another lead has it)', request: { params: idParam }, responses: { 200: changed, ...actionProblems } })
+const releaseRoute = createRoute({ operationId: 'releaseEscalation', description: 'Puts a claimed case back into the open queue. Lead or admin; 409 when it is not claimed, or claimed by another lead (an admin may release any).', ...common, method: 'post', path: '/v1/escalations/{id}/release', summary: 'Give a claimed case back to the queue', request: { params: idParam }, responses: { 200: changed, ...actionProblems } })
 const reassignRoute = createRoute({
+  operationId: 'reassignEscalation',
+  description: 'Assigns the case to another lead\'s key. Lead or admin; 422 when that key is not an active lead, 409 when the case is resolved or another lead holds it.',
   ...common, method: 'post', path: '/v1/escalations/{id}/reassign', summary: 'Hand the case to another lead',
   request: { params: idParam, body: { required: true, content: { 'application/json': { schema: ReassignSchema } } } },
   responses: { 200: changed, ...problemResponses(400, 404, 409, 415, 422, ...authenticatedProblems) },
 })
 const resolveRoute = createRoute({
+  operationId: 'resolveEscalation',
+  description: 'Closes the case with a resolution; a corrected department is learned and the reply can be kept as a knowledge-base draft. Lead or admin; 409 when already resolved.',
   ...common, method: 'post', path: '/v1/escalations/{id}/resolve', summary: 'Close the case; optionally correct the department and keep the reply as a knowledge-base draft',
   request: { params: idParam, body: { required: true, content: { 'application/json': { schema: ResolveSchema } } } },
   responses: { 200: changed, ...problemResponses(400, 404, 409, 415, 422, ...authenticatedProblems) },

@@ -34,6 +34,8 @@ const ReadinessSchema = z
   .openapi('Readiness')
 
 const healthRoute = createRoute({
+  operationId: 'getLiveness',
+  description: 'Answers 200 while the process serves requests, without touching the database. Public, for load balancers and orchestrators.',
   method: 'get',
   path: '/healthz',
   tags: ['operations'],
@@ -42,6 +44,8 @@ const healthRoute = createRoute({
 })
 
 const readyRoute = createRoute({
+  operationId: 'getReadiness',
+  description: 'Checks the database, the migrations and the embedding provider. Public; 503 with the same report says which check failed.',
   method: 'get',
   path: '/readyz',
   tags: ['operations'],

@@ -43,12 +43,16 @@ const json = jsonContent
 const people = requireRole('agent', 'lead', 'admin')
 
 const listRoute = createRoute({
+  operationId: 'listInquiries',
+  description: 'Pages through inquiries with their department, escalation and customer, filtered by status, department, escalation or text. Agent, lead or admin.',
   method: 'get', path: '/v1/inquiries', tags: ['inquiries'], security: bearerSecurity, middleware: people,
   summary: 'Inquiries, newest first, with filters (agent, lead, admin)',
   request: { query: ListQuerySchema },
   responses: { 200: json(z.object({ items: z.array(InquirySummarySchema), nextCursor: z.string().nullable() }), 'One page'), ...problemResponses(422, ...authenticatedProblems) },
 })
 const feedbackRoute = createRoute({
+  operationId: 'recordInquiryFeedback',
+  description: 'Records how a suggestion was used and, when given, the right department, which the classifier learns before answering. Agent, lead or admin; 404 unknown inquiry, 409 not yet triaged.',
   method: 'post', path: '/v1/inquiries/{id}/feedback', tags: ['inquiries'], security: bearerSecurity, middleware: people,
   summary: 'Which suggestion was used, whether it was edited, a rating, and the right department if triage was wrong',
   request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }), body: { required: true, content: { 'application/json': { schema: FeedbackSchema } } } },
@@ -58,6 +62,8 @@ const feedbackRoute = createRoute({
 // Erasing one inquiry (a customer's request, a ticket sent by mistake) is for leads and admins: it is
 // scoped to one case and audited. Erasing a whole person is admin only (routes/data-subjects.ts).
 const eraseRoute = createRoute({
+  operationId: 'deleteInquiry',
+  description: 'Erases one inquiry and everything derived from it (escalation, feedback, learned examples) in one transaction, and audits the erasure. Lead or admin; 404 for an unknown id.',
   method: 'delete', path: '/v1/inquiries/{id}', tags: ['inquiries'], security: bearerSecurity, middleware: requireRole('lead', 'admin'),
   summary: 'Erase one inquiry and everything derived from it, in one transaction (lead, admin)',
   request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },

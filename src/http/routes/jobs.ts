@@ -28,6 +28,8 @@ const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'pa
 const json = jsonContent
 
 const listJobsRoute = createRoute({
+  operationId: 'listJobs',
+  description: 'Pages through background jobs (triage, write-back, notices) by status; dead letters by default. Admin only.',
   ...common, method: 'get', path: '/v1/jobs', summary: 'Background jobs by status, newest first (admin); status=dead lists the dead letters',
   request: {
     query: z.object({
@@ -40,10 +42,14 @@ const listJobsRoute = createRoute({
   responses: { 200: json(z.object({ items: z.array(JobSchema), nextCursor: z.string().nullable() }), 'One page'), ...problemResponses(422, ...authenticatedProblems) },
 })
 const getJobRoute = createRoute({
+  operationId: 'getJob',
+  description: 'Returns one job with its payload and last error. Admin only; 404 for an unknown id.',
   ...common, method: 'get', path: '/v1/jobs/{id}', summary: 'One job with its last error (admin)', request: { params: idParam },
   responses: { 200: json(JobSchema, 'The job'), ...problemResponses(404, ...authenticatedProblems) },
 })
 const retryJobRoute = createRoute({
+  operationId: 'retryJob',
+  description: 'Queues a dead job again with fresh attempts. Admin only; 409 when the job is not dead.',
   ...common, method: 'post', path: '/v1/jobs/{id}/retry', summary: 'Queue a dead job again with fresh attempts (admin)', request: { params: idParam },
   responses: { 200: json(JobSchema, 'Queued again'), ...problemResponses(404, 409, ...authenticatedProblems) },
 })

@@ -76,22 +76,30 @@ const tags = ['knowledge base']
 const json = jsonContent
 
 const upsertRoute = createRoute({
+  operationId: 'upsertArticles',
+  description: 'Creates or updates up to 500 articles by externalId, chunking and embedding them. Lead or admin; invalid articles are listed in `failed`, 422 when none could be written.',
   method: 'post', path: '/v1/kb/articles', tags, security: bearerSecurity, middleware: requireRole('lead', 'admin'),
   summary: 'Bulk upsert articles by externalId (lead, admin)',
   request: { body: { required: true, content: { 'application/json': { schema: UpsertArticlesSchema } } } },
   responses: { 200: json(UpsertResultSchema, 'Counts, and a reason for every failed article'), ...problemResponses(400, 413, 415, 422, ...authenticatedProblems) },
 })
 const getRoute = createRoute({
+  operationId: 'getArticle',
+  description: 'Returns one article with its body and chunk count. Agent, lead or admin; 404 for an unknown id.',
   method: 'get', path: '/v1/kb/articles/{id}', tags, security: bearerSecurity, middleware: requireRole('agent', 'lead', 'admin'),
   summary: 'One article', request: { params: idParam },
   responses: { 200: json(ArticleSchema, 'The article'), ...problemResponses(404, ...authenticatedProblems) },
 })
 const deleteRoute = createRoute({
+  operationId: 'deleteArticle',
+  description: 'Deletes an article, its chunks and vectors; triage stops suggesting it at once. Lead or admin; 404 for an unknown id.',
   method: 'delete', path: '/v1/kb/articles/{id}', tags, security: bearerSecurity, middleware: requireRole('lead', 'admin'),
   summary: 'Delete an article with its chunks and vectors (lead, admin)', request: { params: idParam },
   responses: { 200: json(z.object({ id: z.string(), deleted: z.literal(true) }), 'Deleted'), ...problemResponses(404, ...authenticatedProblems) },
 })
 const searchRoute = createRoute({
+  operationId: 'searchKnowledge',
+  description: 'Searches published articles by meaning and by words and fuses both rankings. Agent, lead or admin; `degraded` says when one half was unavailable.',
   method: 'get', path: '/v1/kb/search', tags, security: bearerSecurity, middleware: requireRole('agent', 'lead', 'admin'),
   summary: 'Hybrid search (vector kNN + full text, fused by reciprocal rank fusion)', request: { query: SearchQuerySchema },
   responses: { 200: json(SearchResultSchema, 'Best articles first'), ...problemResponses(422, ...authenticatedProblems) },
@@ -99,6 +107,8 @@ const searchRoute = createRoute({
 
 const ArticleSummarySchema = ArticleSchema.omit({ body: true, chunks: true }).openapi('ArticleSummary')
 const listRoute = createRoute({
+  operationId: 'listArticles',
+  description: 'Pages through articles without their bodies, filtered by draft or published. Agent, lead or admin.',
   method: 'get', path: '/v1/kb/articles', tags, security: bearerSecurity, middleware: requireRole('agent', 'lead', 'admin'),
   summary: 'Articles by status, most recently changed first (status=draft: drafts waiting to be published)',
   request: {
@@ -111,6 +121,8 @@ const listRoute = createRoute({
   responses: { 200: json(z.object({ items: z.array(ArticleSummarySchema), nextCursor: z.string().nullable() }), 'One page'), ...problemResponses(422, ...authenticatedProblems) },
 })
 const publishRoute = createRoute({
+  operationId: 'publishArticle',
+  description: 'Publishes a draft (for example one kept from a resolved escalation) so search and triage find it. Lead or admin; 409 when it is already published.',
   method: 'post', path: '/v1/kb/articles/{id}/publish', tags, security: bearerSecurity, middleware: requireRole('lead', 'admin'),
   summary: 'Publish a draft: it is chunked, embedded and found by search from now on (lead, admin)',
   request: { params: idParam },

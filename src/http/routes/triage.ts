@@ -83,18 +83,24 @@ const ExamplesResultSchema = z.object({
 const json = jsonContent
 
 const triageRoute = createRoute({
+  operationId: 'triageInquiry',
+  description: 'Detects the language, picks the department, suggests knowledge-base replies and decides on escalation, then stores the inquiry with its result. Any role; 422 names the bad field.',
   method: 'post', path: '/v1/triage', tags: ['triage'], security: bearerSecurity, middleware: requireRole('integration', 'agent', 'lead', 'admin'),
   summary: 'Triage one inquiry: language, department, suggested replies, escalation',
   request: { body: { required: true, content: { 'application/json': { schema: TriageInputSchema.openapi('TriageRequest') } } } },
   responses: { 200: json(TriageResultSchema, 'Stored with the inquiry before it is returned'), ...problemResponses(400, 413, 415, 422, ...authenticatedProblems) },
 })
 const inquiryRoute = createRoute({
+  operationId: 'getInquiry',
+  description: 'Returns one inquiry\'s stored triage result, or status `received` while a webhook inquiry waits for its job. Any role; an integration key sees only what it submitted, others get 404.',
   method: 'get', path: '/v1/inquiries/{id}', tags: ['triage'], security: bearerSecurity, middleware: requireRole('integration', 'agent', 'lead', 'admin'),
   summary: 'The stored triage result of one inquiry (an integration key: only the inquiries it submitted)',
   request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
   responses: { 200: json(StoredInquirySchema, 'As returned by POST /v1/triage, with its status'), ...problemResponses(404, ...authenticatedProblems) },
 })
 const examplesRoute = createRoute({
+  operationId: 'addExamples',
+  description: 'Stores labelled texts and retrains the department classifier soon after. Lead or admin; invalid items are listed in `failed`, 422 when none could be stored.',
   method: 'post', path: '/v1/examples', tags: ['triage'], security: bearerSecurity, middleware: requireRole('lead', 'admin'),
   summary: 'Add labelled examples the department classifier learns from (lead, admin)',
   request: { body: { required: true, content: { 'application/json': { schema: ExamplesSchema } } } },

@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.js'
 import { receiveWebhook } from '../../intake/receive.js'
 import { problemResponses } from '../openapi.js'
 import { createRouter } from '../router.js'
+import { webhookBody, webhookPayloadSchemas, webhookSignatureHeaders } from './webhook-docs.js'
 
 const ReceivedSchema = z
   .object({
@@ -14,13 +15,15 @@ const ReceivedSchema = z
   .openapi('WebhookReceipt')
 
 const webhookRoute = createRoute({
-  method: 'post', path: '/v1/webhooks/{integration}', tags: ['webhooks'],
+  method: 'post', path: '/v1/webhooks/{integration}', tags: ['webhooks'], operationId: 'receiveWebhook',
   summary: 'Ticket webhook from a helpdesk; verified by its signature, not an API key',
   description:
-    'The body is the helpdesk\'s own ticket payload (generic: the POST /v1/triage request with a required externalId). ' +
-    'generic: Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature); zammad: X-Hub-Signature (HMAC-SHA1); ' +
-    'zendesk: X-Zendesk-Webhook-Signature + -Timestamp; freshdesk: the secret as HTTP Basic password (Freshdesk\'s "Requires authentication"), X-Triage-Token or Authorization: Bearer.',
-  request: { params: z.object({ integration: z.string().openapi({ param: { name: 'integration', in: 'path' } }) }) },
+    'Stores a new ticket and queues its triage; the result is written back to the helpdesk later. No API key: the ' +
+    'integration named in the path is authenticated by its secret, over the raw body (see the header parameters; which ' +
+    'apply depends on the integration\'s type). An unknown integration and a wrong signature both get 401; a body ' +
+    'the integration\'s mapper cannot read gets 422 naming the helpdesk\'s field.',
+  request: { params: z.object({ integration: z.string().openapi({ param: { name: 'integration', in: 'path' } }) }), body: webhookBody },
+  parameters: webhookSignatureHeaders,
   responses: {
     202: { description: 'Stored and queued for triage', content: { 'application/json': { schema: ReceivedSchema } } },
     200: { description: 'Seen before (the existing inquiry), or caused by our own write-back (ignored)', content: { 'application/json': { schema: ReceivedSchema } } },
@@ -29,7 +32,9 @@ const webhookRoute = createRoute({
 })
 
 export function webhookRoutes(deps: Deps) {
-  return createRouter().openapi(webhookRoute, async (c) => {
+  const router = createRouter()
+  for (const [name, schema] of Object.entries(webhookPayloadSchemas)) router.openAPIRegistry.register(name, schema)
+  return router.openapi(webhookRoute, async (c) => {
     // The raw bytes, read once: the signature covers exactly what was sent, not a re-serialisation.
     const rawBody = new Uint8Array(await c.req.arrayBuffer())
     const outcome = await receiveWebhook(deps, { integrationName: c.req.valid('param').integration, headers: c.req.raw.headers, rawBody, requestId: c.get('requestId') })
