@@ -44,12 +44,8 @@ const rrfK = 60
 const candidatesPerList = 40
 /**
  * The best full-text matches by rank whose exact vector similarity the text leg computes for the vector
- * list. A short question often shares words with chunks in several parts of the HNSW graph, and the
- * graph search finds only some of them; the chunks that share its words hold nearly all of the rest.
- * bench:kb-style measurement at 100k chunks (200 questions, PostgreSQL, throw-away script, one run):
- * vector-list recall@10 against exact search 0.926 / 0.948 / 0.961 / 0.961 scoring the best 1 000 /
- * 2 000 / 4 000 / all matches (the best 100 before: 0.869; HNSW alone 0.64), text leg median 14.5 /
- * 17.7 / 17.9 / 21.9 ms against 12.0 ms, p99 38 / 41 / 69 / 111 ms.
+ * list: the graph search misses some of a short question's nearest chunks, and the chunks that share its
+ * words hold nearly all of them (figures: bench/kb-notes.md#scored-text-matches).
  */
 export const scoredTextMatches = 4000
 
@@ -101,22 +97,15 @@ export async function searchLegs(
 }
 
 /**
- * When and how much wider the second kNN searches. bench:kb-style experiment (throw-away script, PostgreSQL,
- * 200 questions, one 10k-chunk graph whose vector list reached 0.949 against exact search): widening
- * below 40 / 100 / 200 / 400 full-text matches took 14 / 49 / 85 / 139 questions and gave 0.963 /
- * 0.973 / 0.980 / 0.990. At ef_search 800 the planner scans a 10k-chunk space exactly (about 20 ms
- * against 6 ms for the HNSW kNN), so the threshold is kept low enough that most questions do not pay
- * it; at 100k chunks a question matches 2 000 chunks (median), and few need it.
+ * When and how much wider the second kNN searches: low enough that most questions do not pay for an
+ * exact scan (figures: bench/kb-notes.md#wider-second-knn).
  */
 export const wideSearchBelowMatches = 100
 export const wideSearchFactor = 4
 
 /**
- * A large space's kNN runs at 1.5 × hnsw.ef_search (300 at the default). bench:kb at 100k chunks
- * (PostgreSQL, one run): HNSW recall@10 of held-out chunks 0.917 at 200, 0.957 at 300, for a hybrid
- * search 26.2 → 27.6 ms median, since the vector leg runs beside the slower full-text leg. Not below
- * 50 000 vectors: at 10k the planner prices an index scan at ef_search 300 above a sequential scan and
- * answers exactly but 3× slower; at 50k and 100k it keeps the index up to ef_search 1 000.
+ * A large space's kNN runs at 1.5 × hnsw.ef_search (300 at the default), only from 50 000 vectors, where
+ * the planner keeps the index (figures: bench/kb-notes.md#large-space-ef-search).
  */
 export const largeSpaceVectors = 50_000
 export const largeSpaceEfSearchFactor = 1.5

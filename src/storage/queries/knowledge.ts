@@ -66,9 +66,8 @@ export interface ActiveSpaceRow extends SpaceRow {
 }
 
 /**
- * Up to this many times the session's hnsw.ef_search, HNSW answers are exact in bench:kb: recall@10
- * 1.0 at 2 000 chunks at ef_search 100 to 400, for customer questions and held-out chunks alike (0.75 at
- * 10 000 and ef_search 200). 10 keeps a margin: 2 000 vectors at the default 200.
+ * Up to this many times the session's hnsw.ef_search, HNSW answers are exact; 10 keeps a margin
+ * (figures: bench/kb-notes.md#exhaustive-hnsw).
  */
 export const hnswExhaustiveFactor = 10
 
@@ -100,9 +99,8 @@ export async function insertSpace(sql: Sql, id: string, space: EmbeddingSpace, i
 }
 
 /**
- * Graph parameters of every space index. pgvector's defaults (m 16, ef_construction 64) reached recall@10
- * 0.91 at ef_search 100 on 10k hashing vectors (1024 dimensions) on PostgreSQL here; m 24 with
- * ef_construction 128 reached 0.978 at the same ef_search and query time, for a 2.6x longer build.
+ * Graph parameters of every space index: higher recall than pgvector's defaults at the same query time,
+ * for a longer build (figures: bench/kb-notes.md#hnsw-build-parameters).
  */
 const hnswBuild = { m: 24, efConstruction: 128 }
 
