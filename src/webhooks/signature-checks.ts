@@ -47,3 +47,17 @@ export function anySignatureMatches(
 export function withinTolerance(sentAtMs: number, now: Date): boolean {
   return Math.abs(now.getTime() - sentAtMs) <= timestampToleranceMs
 }
+
+// Admin-chosen secrets (the Zammad token, the Freshdesk header token) are the only protection there is;
+// a short one is guessable, so it is refused as a configuration error rather than accepted quietly.
+const minimumSecretLength = 16
+
+/** Runs a helpdesk's check with the admin-chosen secrets, or refuses when any is missing or too short. */
+export async function withUsableSecrets(
+  secrets: Secrets,
+  verify: (usable: readonly string[]) => VerifyResult | Promise<VerifyResult>,
+): Promise<VerifyResult> {
+  const list = secretList(secrets)
+  const usable = list.length > 0 && list.every((secret) => secret.length >= minimumSecretLength)
+  return usable ? verify(list) : fail('bad_secret_format')
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { constantTimeEqual } from '../../src/auth/crypto.js'
-import { anySignatureMatches, verifyWebhook } from '../../src/webhooks/signatures.js'
+import { verifyWebhook } from '../../src/helpdesks/index.js'
+import { anySignatureMatches } from '../../src/webhooks/signature-checks.js'
 import { encode, flipFirst, minutes, now, zammadSignature, zendeskSignature } from './support.js'
 
 const secret = 'zammad-hmac-token-3f9c1e'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isOwnWriteBack, type OwnIdentity } from '../../src/webhooks/own-write-back.js'
+import { isOwnWriteBack } from '../../src/helpdesks/index.js'
+import type { OwnIdentity } from '../../src/webhooks/own-write-back-checks.js'
 import { writeBackMarker, writeBackTag } from '../../src/webhooks/types.js'
 import { renderNote } from '../../src/webhooks/write-back/note.js'
 import { triageResult } from './write-back-support.js'

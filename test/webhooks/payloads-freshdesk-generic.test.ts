@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mapPayload } from '../../src/webhooks/payloads.js'
+import { mapPayload } from '../../src/helpdesks/index.js'
 import { clone, mapped, readFixture } from './support.js'
 
 const freshdesk = await readFixture('freshdesk-ticket-created.json')

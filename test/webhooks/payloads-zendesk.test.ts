@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { detectLanguage } from '../../src/triage/language.js'
-import { mapPayload } from '../../src/webhooks/payloads.js'
+import { mapPayload } from '../../src/helpdesks/index.js'
 import { clone, mapped, readFixture } from './support.js'
 
 const zendesk = await readFixture('zendesk-ticket-created.json')

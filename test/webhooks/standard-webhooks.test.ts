@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { fromBase64 } from '../../src/webhooks/bytes.js'
-import { generateStandardWebhookSecret, signStandardWebhook, verifyWebhook } from '../../src/webhooks/signatures.js'
-import { parseStandardWebhookSecret } from '../../src/webhooks/standard-webhooks.js'
+import { verifyWebhook } from '../../src/helpdesks/index.js'
+import { generateStandardWebhookSecret, parseStandardWebhookSecret, signStandardWebhook } from '../../src/webhooks/standard-webhooks.js'
 import { encode, flipFirst, minutes, now, nowSeconds, standardSignature } from './support.js'
 
 const key = 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'

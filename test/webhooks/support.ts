@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { expect } from 'vitest'
 import { TriageInputSchema } from '../../src/triage/triage-input.js'
-import type { MappedPayload } from '../../src/webhooks/payloads.js'
+import type { MappedPayload } from '../../src/webhooks/payload-draft.js'
 
 export const encode = (text: string) => new TextEncoder().encode(text)
 

@@ -1,6 +1,6 @@
 // Triage results and targets for the write-back tests.
 import type { TriageResult } from '../../src/triage/pipeline.js'
-import type { WriteBackRequest, WriteBackTarget } from '../../src/webhooks/write-back/index.js'
+import type { WriteBackRequest, WriteBackTarget } from '../../src/webhooks/write-back/types.js'
 import { loopbackOutboundEnv, type FakeHelpdesk, type HelpdeskType } from '../helpers/fake-helpdesk.js'
 import { parseConfig } from '../../src/config.js'
 import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'

@@ -3,7 +3,7 @@
 // shapes field by field, so these schemas describe the fields read and are never used to validate.
 import { z } from '@hono/zod-openapi'
 import { TriageInputSchema } from '../../triage/triage-input.js'
-import { zendeskTicketCreatedEvent } from '../../webhooks/map-zendesk.js'
+import { zendeskTicketCreatedEvent } from '../../helpdesks/zendesk/map.js'
 
 const id = z.union([z.string(), z.number()])
 const named = z.union([z.string(), z.object({ name: z.string() }).loose()]).openapi({ description: 'A name, or a record with a `name`' })
@@ -107,7 +107,7 @@ const header = (name: string, description: string) => ({ name, in: 'header' as c
 
 /**
  * The signature and delivery headers, as plain parameters (so nothing validates them before the check in
- * src/webhooks/signatures.ts). Each is optional on its own: which set applies depends on the integration's type.
+ * src/helpdesks/<type>/verify.ts). Each is optional on its own: which set applies depends on the integration's type.
  */
 export const webhookSignatureHeaders = [
   header('webhook-id', 'generic (Standard Webhooks): the delivery id, signed and used to drop repeats'),

@@ -1,9 +1,9 @@
 // Zendesk: one atomic ticket update (tags, private comment, group) guarded by safe_update, so an agent's
 // edit between our read and our write is never overwritten: Zendesk answers 409 and we read again.
-import { basicAuth, helpdeskApiClient, type HttpClient } from './http.js'
-import { fieldTexts, idValue, recordOf, tagList, unionTags } from './json.js'
-import { containsNoteFor, renderNote, triageTags } from './note.js'
-import { WriteBackError, type WriteBackOptions, type WriteBackReport, type WriteBackRequest, type WriteBackTarget } from './types.js'
+import { basicAuth, helpdeskApiClient, type HttpClient } from '../../webhooks/write-back/http.js'
+import { fieldTexts, idValue, recordOf, tagList, unionTags } from '../../webhooks/write-back/json.js'
+import { containsNoteFor, renderNote, triageTags } from '../../webhooks/write-back/note.js'
+import { WriteBackError, type WriteBackOptions, type WriteBackReport, type WriteBackRequest, type WriteBackTarget } from '../../webhooks/write-back/types.js'
 
 /** Conflicts tolerated in one write-back before it is handed back to the job queue as retryable. */
 export const zendeskConflictAttempts = 3

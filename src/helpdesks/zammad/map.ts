@@ -3,8 +3,8 @@
 // article's `type` and `sender` as names. On "ticket created" the article is the ticket's first message.
 // The documented default payload has no `ticket.tags` and no user `preferences` (so no locale): tags and
 // the customer's language are read when a custom payload or a newer Zammad sends them, never relied on.
-import { unmappedFields } from './prune.js'
-import { asRecord, compact, nameOf, tagsOf, textOf, type TicketDraft } from './payload-draft.js'
+import { unmappedFields } from '../../webhooks/prune.js'
+import { asRecord, compact, nameOf, tagsOf, textOf, type TicketDraft } from '../../webhooks/payload-draft.js'
 
 const mappedTicketKeys = [
   'id', 'number', 'title', 'customer', 'customer_id', 'priority', 'priority_id', 'state', 'state_id',

@@ -1,8 +1,8 @@
 // Generic: the result as a signed Standard Webhooks POST. The message id is derived from the inquiry, so a
 // retried delivery carries the same webhook-id and the receiver can drop the duplicate.
-import { signStandardWebhook } from '../standard-webhooks.js'
-import { createHttpClient, requireSetting } from './http.js'
-import { WriteBackError, type WriteBackOptions, type WriteBackReport, type WriteBackRequest, type WriteBackTarget } from './types.js'
+import { signStandardWebhook } from '../../webhooks/standard-webhooks.js'
+import { createHttpClient, requireSetting } from '../../webhooks/write-back/http.js'
+import { WriteBackError, type WriteBackOptions, type WriteBackReport, type WriteBackRequest, type WriteBackTarget } from '../../webhooks/write-back/types.js'
 
 /** The event type our callbacks carry. */
 export const triageCompletedEvent = 'triage.completed'

@@ -8,9 +8,9 @@
 //    placeholder values for a JSON body; empty placeholders arrive as "" and are ignored.
 // 2. An event webhook subscribed to `zen:event-type:ticket.created`: `{ type, detail, event, ... }`, where
 //    detail carries ids (requester_id, group_id, organization_id) rather than names, and upper-case enums.
-import { unmappedFields } from './prune.js'
-import { asRecord, compact, isRecord, nameOf, tagsOf, textOf, type TicketDraft } from './payload-draft.js'
-import { withoutCommentHeader } from './zendesk-description.js'
+import { unmappedFields } from '../../webhooks/prune.js'
+import { asRecord, compact, isRecord, nameOf, tagsOf, textOf, type TicketDraft } from '../../webhooks/payload-draft.js'
+import { withoutCommentHeader } from './description.js'
 
 export const zendeskTicketCreatedEvent = 'zen:event-type:ticket.created'
 

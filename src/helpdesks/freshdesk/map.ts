@@ -6,8 +6,8 @@
 // A body the admin writes in the "Advanced" editor from the placeholder picker names the requester
 // `requester_name` / `requester_email` (from {{ticket.requester.name}} / {{ticket.requester.email}}),
 // without the `ticket_` prefix: both spellings are read, the prefixed one first.
-import { unmappedFields } from './prune.js'
-import { asRecord, compact, tagsOf, textOf, type TicketDraft } from './payload-draft.js'
+import { unmappedFields } from '../../webhooks/prune.js'
+import { asRecord, compact, tagsOf, textOf, type TicketDraft } from '../../webhooks/payload-draft.js'
 
 /** The first of the fields that holds a value; placeholders with nothing to say arrive as "". */
 const firstOf = (...values: unknown[]) => values.map(textOf).find((value) => value !== undefined)

@@ -1,9 +1,9 @@
 // Freshdesk: tags (and the group, when mapped) by a ticket update, then a private note. Freshdesk's update
 // replaces the tag list, so we send the ticket's tags plus ours. The note goes last: present means done.
-import { basicAuth, helpdeskApiClient, type HttpClient } from './http.js'
-import { fieldTexts, idValue, nextLink, recordOf, tagList, unionTags } from './json.js'
-import { containsNoteFor, renderNote, triageTags } from './note.js'
-import type { WriteBackOptions, WriteBackReport, WriteBackRequest, WriteBackTarget } from './types.js'
+import { basicAuth, helpdeskApiClient, type HttpClient } from '../../webhooks/write-back/http.js'
+import { fieldTexts, idValue, nextLink, recordOf, tagList, unionTags } from '../../webhooks/write-back/json.js'
+import { containsNoteFor, renderNote, triageTags } from '../../webhooks/write-back/note.js'
+import type { WriteBackOptions, WriteBackReport, WriteBackRequest, WriteBackTarget } from '../../webhooks/write-back/types.js'
 
 const maxConversationPages = 20
 

@@ -1,9 +1,9 @@
 // Zammad: tags through the tag API (the ticket update has no tag field), then ONE ticket update carrying
 // the group and the internal note. The note is written last, so "note present" means "all done".
-import { helpdeskApiClient } from './http.js'
-import { fieldTexts, idValue } from './json.js'
-import { containsNoteFor, renderNote, triageTags } from './note.js'
-import type { WriteBackOptions, WriteBackReport, WriteBackRequest, WriteBackTarget } from './types.js'
+import { helpdeskApiClient } from '../../webhooks/write-back/http.js'
+import { fieldTexts, idValue } from '../../webhooks/write-back/json.js'
+import { containsNoteFor, renderNote, triageTags } from '../../webhooks/write-back/note.js'
+import type { WriteBackOptions, WriteBackReport, WriteBackRequest, WriteBackTarget } from '../../webhooks/write-back/types.js'
 
 /** A group given as digits is an id; anything else is a name, which Zammad resolves itself. */
 function groupFields(group: string | undefined): Record<string, unknown> {
