@@ -6,6 +6,7 @@ export const unitFiles = [
   'test/auth/key-cache.test.ts',
   'test/config.test.ts',
   'test/cut-text.test.ts',
+  'test/helpdesks/registry.test.ts',
   'test/jobs/job-error.test.ts',
   'test/knowledge/chunk.test.ts',
   'test/knowledge/vector-candidates.test.ts',
