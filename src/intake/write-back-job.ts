@@ -1,7 +1,6 @@
 import type { Deps } from '../deps.js'
 import type { IntegrationRow } from '../storage/queries/integrations.js'
 import * as inquiries from '../storage/queries/inquiries.js'
-import type { TriageResult } from '../triage/pipeline.js'
 import type { TicketRef } from '../webhooks/payloads.js'
 import { writeBack, type WriteBackTarget } from '../webhooks/write-back/index.js'
 import { findOpenIntegration } from './integration-secrets.js'
@@ -39,7 +38,7 @@ export async function runWriteBackJob(deps: JobDeps, inquiryId: string, signal: 
 
   const report = await writeBack(
     target,
-    { inquiryId, ticket: row.ticket as TicketRef, result: row.result as unknown as TriageResult },
+    { inquiryId, ticket: row.ticket as TicketRef, result: row.result },
     { now: deps.clock.now(), signal, timeoutMs: deps.config.jobs.writeBackTimeoutMs, outbound: deps.outbound },
   )
   await inquiries.markWrittenBack(deps.sql, inquiryId, deps.clock.now())

@@ -7,37 +7,17 @@ import { toSpace } from '../knowledge/spaces.js'
 import * as knowledgeQueries from '../storage/queries/knowledge.js'
 import * as inquiryQueries from '../storage/queries/inquiries.js'
 import { replyTemplate } from '../../prompts/reply-template.js'
-import type { AccountMatch } from '../accounts/accounts.js'
 import { assessEscalation, assessText, senderFacts } from './escalation/assess.js'
-import { escalationDueAt, type EscalationDecision } from './escalation/decide.js'
+import { escalationDueAt } from './escalation/decide.js'
 import { detectLanguage } from './language.js'
-import { draftWithLlm, escalationSecondOpinion, secondOpinion, type EscalationSecondOpinion, type SecondOpinion } from './llm-step.js'
+import { draftWithLlm, escalationSecondOpinion, secondOpinion } from './llm-step.js'
 import type { TextAssessment } from './escalation/assess.js'
-import { defaultNoKnowledgeSimilarity, isRelevant, templateSuggestions, withSafetyArticleFirst, type Suggestion } from './suggestions.js'
+import { defaultNoKnowledgeSimilarity, isRelevant, templateSuggestions, withSafetyArticleFirst } from './suggestions.js'
 import type { TriageInput } from './triage-input.js'
+import type { TriageResult } from './triage-result.js'
 
-export interface TriageResult {
-  inquiryId: string
-  externalId: string | null
-  language: string
-  languageSource: 'given' | 'detected' | 'default'
-  department: 'technical' | 'commercial'
-  confidence: number
-  probabilities: { technical: number; commercial: number }
-  /** The LLM's view when local confidence was low (and the text did not look like an injection). */
-  secondOpinion?: SecondOpinion
-  suggestions: Suggestion[]
-  noKnowledge: boolean
-  /** The directory account the sender was recognised as (absent from results stored before accounts existed). */
-  account?: { externalId: string; name: string; tier: string; matchedBy: AccountMatch['matchedBy'] } | null
-  escalation: EscalationDecision & { id: string | null; dueAt: string | null; secondOpinion?: EscalationSecondOpinion }
-  degraded?: string[]
-  /** languageMs and escalateMs are absent from results stored before they were measured. */
-  timings: { languageMs?: number; embedMs: number; classifyMs: number; retrieveMs: number; escalateMs?: number; totalMs: number }
-  /** escalationModel is absent from results stored before the learned detector. */
-  versions: { embeddingSpace: string; classifier: string; escalationModel?: string; prompts: string[] }
-  createdAt: string
-}
+// Still imported from here by the webhook write-back modules, which move to src/helpdesks/ in parallel.
+export type { TriageResult }
 
 type TriageDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'escalation' | 'logger' | 'clock' | 'config' | 'llm' | 'jobs'>
 
