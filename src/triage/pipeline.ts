@@ -1,11 +1,8 @@
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { leadNoticeOf, queueLeadNotice } from '../leads/notify.js'
-import type { Sql } from '../storage/sql.js'
 import { searchKnowledge, toHit, type SearchHit } from '../knowledge/search.js'
 import { toSpace } from '../knowledge/spaces.js'
 import * as knowledgeQueries from '../storage/queries/knowledge.js'
-import * as inquiryQueries from '../storage/queries/inquiries.js'
 import { replyTemplate } from '../../prompts/reply-template.js'
 import { assessEscalation, assessText, senderFacts } from './escalation/assess.js'
 import { escalationDueAt } from './escalation/decide.js'
@@ -15,6 +12,7 @@ import type { TextAssessment } from './escalation/assess.js'
 import { defaultNoKnowledgeSimilarity, isRelevant, templateSuggestions, withSafetyArticleFirst } from './suggestions.js'
 import type { TriageInput } from './triage-input.js'
 import type { TriageResult } from './triage-result.js'
+import { storeTriageOutcome, type TriageOutcome } from './store-outcome.js'
 
 // Still imported from here by the webhook write-back modules, which move to src/helpdesks/ in parallel.
 export type { TriageResult }
@@ -23,12 +21,6 @@ type TriageDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'escalation' 
 
 const retrievalQueryLength = 2000
 const suggestionCount = 3
-
-/** A triage result and, when it escalates, when the lead's answer is due. */
-export interface TriageOutcome {
-  result: TriageResult
-  dueAt: Date | null
-}
 
 export interface AnalyzeOptions {
   signal?: AbortSignal | undefined
@@ -42,22 +34,11 @@ export interface AnalyzeOptions {
  */
 export async function triageInquiry(deps: TriageDeps, input: TriageInput, options: { signal?: AbortSignal; submittedByKeyId?: string } = {}): Promise<TriageResult> {
   const outcome = await analyzeInquiry(deps, input, options)
-  const notice = deps.config.leads.notifyWebhookUrl ? leadNoticeOf(outcome.result, input.subject) : undefined
-  const record = { ...inquiryRecord(input, outcome.result), submittedByKeyId: options.submittedByKeyId }
-  const store = (sql: Sql) => inquiryQueries.insertInquiry(sql, record, escalationRecord(outcome))
-  if (!notice) await store(deps.sql)
-  else {
-    // The notification is queued with the escalation, in one transaction, and sent by a job.
-    await deps.sql.transaction(async (tx) => {
-      await store(tx)
-      await queueLeadNotice(deps, tx, notice)
-    })
-    deps.jobs?.wake()
-  }
+  await storeTriageOutcome(deps, outcome, { kind: 'new', input, submittedByKeyId: options.submittedByKeyId })
   return outcome.result
 }
 
-/** embed → classify → retrieve → escalate, without storing: the caller stores the outcome its own way. */
+/** embed → classify → retrieve → escalate, without storing: the webhook's job stores it with storeTriageOutcome, evals not at all. */
 export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, options: AnalyzeOptions = {}): Promise<TriageOutcome> {
   const started = performance.now()
   const text = [input.subject?.trim(), input.body.trim()].filter(Boolean).join('\n\n')
@@ -169,31 +150,6 @@ function describeNoKnowledge(hits: SearchHit[], threshold: number): string {
   if (hits.length === 0) return 'the knowledge base has no article for this inquiry'
   const best = hits[0]!
   return `best article "${best.title}" is not close enough (similarity ${(best.similarity ?? 0).toFixed(2)}, needs ${threshold})`
-}
-
-/** The inquiries row of a triaged inquiry. */
-export function inquiryRecord(input: TriageInput, result: TriageResult): inquiryQueries.InquiryInsert & { id: string } {
-  return {
-    id: result.inquiryId,
-    externalId: input.externalId,
-    subject: input.subject,
-    body: input.body,
-    language: result.language,
-    channel: input.channel,
-    customer: input.customer ?? {},
-    metadata: input.metadata ?? {},
-    department: result.department,
-    confidence: result.confidence,
-    escalated: result.escalation.escalate,
-    result,
-    createdAt: new Date(result.createdAt),
-  }
-}
-
-/** The escalations row, when the outcome escalates. */
-export function escalationRecord({ result, dueAt }: TriageOutcome): inquiryQueries.EscalationInsert | undefined {
-  if (!dueAt || !result.escalation.id) return undefined
-  return { id: result.escalation.id, department: result.department, score: result.escalation.score, reasons: result.escalation.reasons, dueAt, policyVersion: result.escalation.policyVersion }
 }
 
 const reportsHazard = (assessment: TextAssessment) => assessment.fired.some((reason) => reason.code === 'safety')
