@@ -138,7 +138,7 @@ const configShape = {
   OUTBOUND_ALLOW_HTTP: setting(z.enum(['false', 'true', 'allowed-hosts'], { message: 'must be false, true or allowed-hosts' }).default('false')),
 }
 
-export const configSchema = z.object(configShape).superRefine((env, context) => {
+const checkedSettings = z.object(configShape).superRefine((env, context) => {
   // The embedded default keeps a generated key file beside its data; a server database has no such
   // place the operator would back up with it, so the key must come from them.
   if (env.DATABASE_URL && !env.SECRETS_KEY) {
@@ -164,78 +164,95 @@ export const configSchema = z.object(configShape).superRefine((env, context) => 
   }
 })
 
-export type ConfigInput = z.input<typeof configSchema>
-
-export interface Config {
-  port: number
-  host: string
+/** The settings grouped by what reads them; the `Config` type is inferred from this, so there is no second definition. */
+export const configSchema = checkedSettings.transform((env) => ({
+  port: env.PORT,
+  host: env.HOST,
   /**
    * The liveness port answered by a worker thread (src/entry/health-port.ts), so probes never wait behind
    * the main event loop; it fails once the main loop has not beaten for maxLagMs. port undefined: off.
    */
-  health: { port: number | undefined; host: string; maxLagMs: number }
-  databaseUrl: string | undefined
-  databasePoolMax: number
-  databaseStartupTimeoutMs: number
-  dataDir: string
-  adminApiKey: string | undefined
+  health: { port: env.HEALTH_PORT, host: env.HEALTH_HOST ?? env.HOST, maxLagMs: env.HEALTH_MAX_LAG_SECONDS * 1000 },
+  databaseUrl: env.DATABASE_URL,
+  databasePoolMax: env.DATABASE_POOL_MAX,
+  databaseStartupTimeoutMs: env.DATABASE_STARTUP_TIMEOUT_SECONDS * 1000,
+  dataDir: env.DATA_DIR,
+  adminApiKey: env.ADMIN_API_KEY,
   /** The key stored secrets are encrypted with, and the one before it during a rotation (read only). */
-  secrets: { key: Uint8Array | undefined; previousKey: Uint8Array | undefined }
-  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
-  bodyLimitBytes: number
-  kbImportBodyLimitBytes: number
-  shutdownTimeoutMs: number
+  secrets: { key: env.SECRETS_KEY, previousKey: env.SECRETS_KEY_PREVIOUS },
+  logLevel: env.LOG_LEVEL,
+  bodyLimitBytes: env.BODY_LIMIT_BYTES,
+  kbImportBodyLimitBytes: env.KB_IMPORT_BODY_LIMIT_BYTES,
+  shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   embeddings: {
-    provider: 'auto' | 'transformers' | 'openai' | 'hashing'
-    model: string
-    modelDir: string | undefined
-    cacheDir: string | undefined
-    loadTimeoutMs: number
-    hashingDimensions: number
-  }
+    provider: env.EMBEDDINGS_PROVIDER,
+    model: env.EMBEDDINGS_MODEL,
+    modelDir: env.EMBEDDINGS_MODEL_DIR,
+    cacheDir: env.EMBEDDINGS_CACHE_DIR,
+    loadTimeoutMs: env.EMBEDDINGS_LOAD_TIMEOUT_SECONDS * 1000,
+    hashingDimensions: env.HASHING_DIMENSIONS,
+  },
   openai: {
-    baseUrl: string | undefined
-    apiKey: string | undefined
-    embeddingsModel: string
-    embeddingsDimensions: number | undefined
-    timeoutMs: number
-    maxRetries: number
-    chatModel: string
-  }
+    baseUrl: env.OPENAI_BASE_URL,
+    apiKey: env.OPENAI_API_KEY,
+    embeddingsModel: env.OPENAI_EMBEDDINGS_MODEL,
+    embeddingsDimensions: env.OPENAI_EMBEDDINGS_DIMENSIONS,
+    timeoutMs: env.OPENAI_TIMEOUT_SECONDS * 1000,
+    maxRetries: env.OPENAI_MAX_RETRIES,
+    chatModel: env.OPENAI_CHAT_MODEL,
+  },
   /** Drafting replies and second opinions with the chat model: on when an API key is set (auto). */
-  llm: { enabled: boolean; timeoutMs: number }
+  llm: { enabled: env.LLM_ENABLED === 'true' || (env.LLM_ENABLED === 'auto' && Boolean(env.OPENAI_API_KEY)), timeoutMs: env.LLM_TIMEOUT_SECONDS * 1000 },
   /** hnswEfSearch: HNSW candidate list per kNN query, set on every database session. */
-  knowledge: { loadDemo: boolean; reindexOnStart: boolean; hnswEfSearch: number }
+  knowledge: { loadDemo: env.KB_LOAD_DEMO === 'true', reindexOnStart: env.KB_REINDEX_ON_START === 'true', hnswEfSearch: env.KB_HNSW_EF_SEARCH },
   /** Background jobs: workerConcurrency 0 runs none in the server (then run `npm run worker`). */
-  jobs: { workerConcurrency: number; leaseMs: number; pollIntervalMs: number; maxAttempts: number; writeBackTimeoutMs: number }
+  jobs: {
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    leaseMs: env.JOB_LEASE_SECONDS * 1000,
+    pollIntervalMs: env.JOB_POLL_INTERVAL_MS,
+    maxAttempts: env.JOB_MAX_ATTEMPTS,
+    writeBackTimeoutMs: env.WRITE_BACK_TIMEOUT_SECONDS * 1000,
+  },
   /** notifyWebhookUrl: a Slack- or Teams-compatible incoming webhook told about every escalation. */
-  leads: { notifyWebhookUrl: string | undefined; publicBaseUrl: string | undefined }
+  leads: { notifyWebhookUrl: env.LEAD_NOTIFY_WEBHOOK_URL, publicBaseUrl: env.PUBLIC_BASE_URL },
   /** The web UI: how long a sign-in lasts, and the time zone its pages show times in. */
-  ui: { sessionTtlMs: number; timeZone: string }
+  ui: { sessionTtlMs: env.UI_SESSION_HOURS * 3600_000, timeZone: env.UI_TIME_ZONE },
   /** retentionDays: inquiries older than this are purged with everything derived; undefined keeps them. */
-  privacy: { retentionDays: number | undefined }
+  privacy: { retentionDays: env.RETENTION_DAYS },
   /** Behind TLS: cookies Secure always, by request (auto) or never; HSTS max-age in seconds, 0 sends none. */
-  tls: { cookieSecure: 'auto' | 'always' | 'never'; hstsMaxAgeSeconds: number }
+  tls: { cookieSecure: env.COOKIE_SECURE, hstsMaxAgeSeconds: env.HSTS_MAX_AGE_SECONDS },
   /** Where write-back and callback URLs may point (docs/outbound.md): https and public addresses unless listed. */
-  outbound: OutboundPolicy
+  outbound: {
+    allowedNames: env.OUTBOUND_ALLOWED_HOSTS.names,
+    allowedRanges: env.OUTBOUND_ALLOWED_HOSTS.ranges,
+    plainHttp: ({ false: 'never', true: 'always', 'allowed-hosts': 'allowed-hosts' } as const)[env.OUTBOUND_ALLOW_HTTP],
+  } satisfies OutboundPolicy,
   /** Per-process limits (each instance counts alone); trustProxy takes the client address from X-Forwarded-For. */
-  rateLimit: { enabled: boolean; perAddressPerMinute: number; perKeyPerMinute: number; authFailures: number; trustProxy: boolean }
+  rateLimit: {
+    enabled: env.RATE_LIMIT_ENABLED === 'true',
+    perAddressPerMinute: env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    perKeyPerMinute: env.RATE_LIMIT_PER_KEY_PER_MINUTE,
+    authFailures: env.RATE_LIMIT_AUTH_FAILURES,
+    trustProxy: env.TRUST_PROXY === 'true',
+  },
   /** Synchronous triage requests running at once, and waiting; beyond both, 503 at once. */
-  triageLimit: { maxConcurrent: number; maxQueue: number }
+  triageLimit: { maxConcurrent: env.TRIAGE_MAX_CONCURRENT, maxQueue: env.TRIAGE_MAX_QUEUE },
   triage: {
-    escalationThreshold: number
-    escalationWeights: Partial<Record<EscalationReason, number>>
-    escalationDueHours: Record<string, number | Record<string, number>>
-    lowConfidenceThreshold: number
-    noKnowledgeSimilarity: number | undefined
-    repeatContactCount: number
-    repeatContactDays: number
-    slaFirstResponseHours: Partial<Record<'standard' | 'premium' | 'key_account', number>>
-    loadDefaultExamples: boolean
+    escalationThreshold: env.ESCALATION_THRESHOLD,
+    escalationWeights: env.ESCALATION_WEIGHTS,
+    escalationDueHours: env.ESCALATION_DUE_HOURS,
+    lowConfidenceThreshold: env.LOW_CONFIDENCE_THRESHOLD,
+    noKnowledgeSimilarity: env.NO_KNOWLEDGE_SIMILARITY,
+    repeatContactCount: env.REPEAT_CONTACT_COUNT,
+    repeatContactDays: env.REPEAT_CONTACT_DAYS,
+    slaFirstResponseHours: env.SLA_FIRST_RESPONSE_HOURS,
+    loadDefaultExamples: env.TRAINING_LOAD_DEFAULTS === 'true',
     /** Knowledge-base tag of the articles put first when an inquiry reports a hazard (`safety`). */
-    safetyArticleTag: string
-  }
-}
+    safetyArticleTag: env.SAFETY_ARTICLE_TAG,
+  },
+}))
+
+export type Config = z.output<typeof configSchema>
 
 /** Every bad variable at once, so an operator fixes them in one go instead of one restart each. */
 export class ConfigError extends Error {
@@ -259,75 +276,5 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       }),
     )
   }
-  const env2 = result.data
-  return {
-    port: env2.PORT,
-    host: env2.HOST,
-    health: { port: env2.HEALTH_PORT, host: env2.HEALTH_HOST ?? env2.HOST, maxLagMs: env2.HEALTH_MAX_LAG_SECONDS * 1000 },
-    databaseUrl: env2.DATABASE_URL,
-    databasePoolMax: env2.DATABASE_POOL_MAX,
-    databaseStartupTimeoutMs: env2.DATABASE_STARTUP_TIMEOUT_SECONDS * 1000,
-    dataDir: env2.DATA_DIR,
-    adminApiKey: env2.ADMIN_API_KEY,
-    secrets: { key: env2.SECRETS_KEY, previousKey: env2.SECRETS_KEY_PREVIOUS },
-    logLevel: env2.LOG_LEVEL,
-    bodyLimitBytes: env2.BODY_LIMIT_BYTES,
-    kbImportBodyLimitBytes: env2.KB_IMPORT_BODY_LIMIT_BYTES,
-    shutdownTimeoutMs: env2.SHUTDOWN_TIMEOUT_SECONDS * 1000,
-    embeddings: {
-      provider: env2.EMBEDDINGS_PROVIDER,
-      model: env2.EMBEDDINGS_MODEL,
-      modelDir: env2.EMBEDDINGS_MODEL_DIR,
-      cacheDir: env2.EMBEDDINGS_CACHE_DIR,
-      loadTimeoutMs: env2.EMBEDDINGS_LOAD_TIMEOUT_SECONDS * 1000,
-      hashingDimensions: env2.HASHING_DIMENSIONS,
-    },
-    openai: {
-      baseUrl: env2.OPENAI_BASE_URL,
-      apiKey: env2.OPENAI_API_KEY,
-      embeddingsModel: env2.OPENAI_EMBEDDINGS_MODEL,
-      embeddingsDimensions: env2.OPENAI_EMBEDDINGS_DIMENSIONS,
-      timeoutMs: env2.OPENAI_TIMEOUT_SECONDS * 1000,
-      maxRetries: env2.OPENAI_MAX_RETRIES,
-      chatModel: env2.OPENAI_CHAT_MODEL,
-    },
-    llm: { enabled: env2.LLM_ENABLED === 'true' || (env2.LLM_ENABLED === 'auto' && Boolean(env2.OPENAI_API_KEY)), timeoutMs: env2.LLM_TIMEOUT_SECONDS * 1000 },
-    knowledge: { loadDemo: env2.KB_LOAD_DEMO === 'true', reindexOnStart: env2.KB_REINDEX_ON_START === 'true', hnswEfSearch: env2.KB_HNSW_EF_SEARCH },
-    jobs: {
-      workerConcurrency: env2.WORKER_CONCURRENCY,
-      leaseMs: env2.JOB_LEASE_SECONDS * 1000,
-      pollIntervalMs: env2.JOB_POLL_INTERVAL_MS,
-      maxAttempts: env2.JOB_MAX_ATTEMPTS,
-      writeBackTimeoutMs: env2.WRITE_BACK_TIMEOUT_SECONDS * 1000,
-    },
-    leads: { notifyWebhookUrl: env2.LEAD_NOTIFY_WEBHOOK_URL, publicBaseUrl: env2.PUBLIC_BASE_URL },
-    ui: { sessionTtlMs: env2.UI_SESSION_HOURS * 3600_000, timeZone: env2.UI_TIME_ZONE },
-    privacy: { retentionDays: env2.RETENTION_DAYS },
-    tls: { cookieSecure: env2.COOKIE_SECURE, hstsMaxAgeSeconds: env2.HSTS_MAX_AGE_SECONDS },
-    outbound: {
-      allowedNames: env2.OUTBOUND_ALLOWED_HOSTS.names,
-      allowedRanges: env2.OUTBOUND_ALLOWED_HOSTS.ranges,
-      plainHttp: ({ false: 'never', true: 'always', 'allowed-hosts': 'allowed-hosts' } as const)[env2.OUTBOUND_ALLOW_HTTP],
-    },
-    rateLimit: {
-      enabled: env2.RATE_LIMIT_ENABLED === 'true',
-      perAddressPerMinute: env2.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
-      perKeyPerMinute: env2.RATE_LIMIT_PER_KEY_PER_MINUTE,
-      authFailures: env2.RATE_LIMIT_AUTH_FAILURES,
-      trustProxy: env2.TRUST_PROXY === 'true',
-    },
-    triageLimit: { maxConcurrent: env2.TRIAGE_MAX_CONCURRENT, maxQueue: env2.TRIAGE_MAX_QUEUE },
-    triage: {
-      escalationThreshold: env2.ESCALATION_THRESHOLD,
-      escalationWeights: env2.ESCALATION_WEIGHTS,
-      escalationDueHours: env2.ESCALATION_DUE_HOURS,
-      lowConfidenceThreshold: env2.LOW_CONFIDENCE_THRESHOLD,
-      noKnowledgeSimilarity: env2.NO_KNOWLEDGE_SIMILARITY,
-      repeatContactCount: env2.REPEAT_CONTACT_COUNT,
-      repeatContactDays: env2.REPEAT_CONTACT_DAYS,
-      slaFirstResponseHours: env2.SLA_FIRST_RESPONSE_HOURS,
-      loadDefaultExamples: env2.TRAINING_LOAD_DEFAULTS === 'true',
-      safetyArticleTag: env2.SAFETY_ARTICLE_TAG,
-    },
-  }
+  return result.data
 }

@@ -1,10 +1,8 @@
 import type { Deps } from '../deps.js'
-import { enqueueJob, jobPriority } from '../storage/queries/jobs.js'
 import * as inquiries from '../storage/queries/inquiries.js'
-import { analyzeInquiry, escalationRecord } from '../triage/pipeline.js'
+import { analyzeInquiry } from '../triage/pipeline.js'
+import { storeTriageOutcome } from '../triage/store-outcome.js'
 import type { TriageInput } from '../triage/triage-input.js'
-import { writeBackQueue } from './queues.js'
-import { leadNoticeOf, queueLeadNotice } from '../leads/notify.js'
 
 type JobDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'escalation' | 'logger' | 'clock' | 'config' | 'llm' | 'jobs'>
 
@@ -38,19 +36,6 @@ export async function runTriageJob(deps: JobDeps, inquiryId: string, signal: Abo
 
   const outcome = await analyzeInquiry(deps, storedTriageInput(row), { inquiryId, signal })
   const { result } = outcome
-  const stored = await deps.sql.transaction(async (tx) => {
-    const updated = await inquiries.completeReceivedInquiry(
-      tx,
-      { id: inquiryId, language: result.language, department: result.department, confidence: result.confidence, escalated: result.escalation.escalate, result, triagedAt: new Date(result.createdAt) },
-      escalationRecord(outcome),
-    )
-    if (updated && row.integration_id) {
-      // Finishing this ticket goes before triaging the next ones queued in a burst.
-      await enqueueJob(tx, { queue: writeBackQueue, payload: { inquiryId }, dedupeKey: `${writeBackQueue}:${inquiryId}`, maxAttempts: deps.config.jobs.maxAttempts, priority: jobPriority.finishing })
-    }
-    if (updated) await queueLeadNotice(deps, tx, leadNoticeOf(result, row.subject))
-    return updated
-  })
-  if (stored) deps.jobs?.wake()
+  const stored = await storeTriageOutcome(deps, outcome, { kind: 'received', subject: row.subject, integrationId: row.integration_id })
   log.info({ department: result.department, escalate: result.escalation.escalate, stored }, stored ? 'inquiry triaged' : 'inquiry was triaged by another attempt meanwhile')
 }

@@ -1,7 +1,6 @@
 import type { Deps } from '../deps.js'
 import type { IntegrationRow } from '../storage/queries/integrations.js'
 import * as inquiries from '../storage/queries/inquiries.js'
-import type { TriageResult } from '../triage/pipeline.js'
 import { writeBack } from '../helpdesks/index.js'
 import type { TicketRef } from '../webhooks/payload-draft.js'
 import type { WriteBackTarget } from '../webhooks/write-back/types.js'
@@ -40,7 +39,7 @@ export async function runWriteBackJob(deps: JobDeps, inquiryId: string, signal: 
 
   const report = await writeBack(
     target,
-    { inquiryId, ticket: row.ticket as TicketRef, result: row.result as unknown as TriageResult },
+    { inquiryId, ticket: row.ticket as TicketRef, result: row.result },
     { now: deps.clock.now(), signal, timeoutMs: deps.config.jobs.writeBackTimeoutMs, outbound: deps.outbound },
   )
   await inquiries.markWrittenBack(deps.sql, inquiryId, deps.clock.now())

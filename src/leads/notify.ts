@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js'
 import { enqueueJob, jobPriority } from '../storage/queries/jobs.js'
 import type { Sql } from '../storage/sql.js'
-import type { TriageResult } from '../triage/pipeline.js'
+import type { TriageResult } from '../triage/triage-result.js'
 
 /** The queue of lead notifications; a job per escalation, retried with backoff like every job. */
 export const notifyLeadsQueue = 'notify-leads'

@@ -8,14 +8,7 @@ import { departmentOpinion, draftReply, escalationOpinion, looksLikePromptInject
 import type { TextAssessment } from './escalation/assess.js'
 import { reasonOf, type StoredPolicy } from './escalation/policy.js'
 import { escalationOpinionPrompt } from '../../prompts/escalation-opinion.js'
-import type { Suggestion } from './suggestions.js'
-
-export interface SecondOpinion {
-  department: 'technical' | 'commercial'
-  confidence: number
-  rationale: string
-  adopted: boolean
-}
+import type { EscalationSecondOpinion, SecondOpinion, Suggestion } from './triage-result.js'
 
 /** An LLM opinion replaces a low-confidence local decision only when the model is this sure. */
 const adoptOpinionAt = 0.75
@@ -68,12 +61,6 @@ export async function draftWithLlm(
     state.degraded.push(`llm_reply_failed:${failureKind(error)}`)
     return input.suggestions
   }
-}
-
-/** The LLM's answers on the uncertain text reasons, and which of them changed the detector's verdict. */
-export interface EscalationSecondOpinion {
-  reasons: Array<{ code: string; applies: boolean; evidence: string }>
-  changed: string[]
 }
 
 /** A reason is uncertain when its probability lies within this many log-odds of the probability it fires from. */

@@ -1,54 +1,23 @@
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
-import { leadNoticeOf, queueLeadNotice } from '../leads/notify.js'
-import type { Sql } from '../storage/sql.js'
 import { searchKnowledge, toHit, type SearchHit } from '../knowledge/search.js'
 import { toSpace } from '../knowledge/spaces.js'
 import * as knowledgeQueries from '../storage/queries/knowledge.js'
-import * as inquiryQueries from '../storage/queries/inquiries.js'
 import { replyTemplate } from '../../prompts/reply-template.js'
-import type { AccountMatch } from '../accounts/accounts.js'
 import { assessEscalation, assessText, senderFacts } from './escalation/assess.js'
-import { escalationDueAt, type EscalationDecision } from './escalation/decide.js'
+import { escalationDueAt } from './escalation/decide.js'
 import { detectLanguage } from './language.js'
-import { draftWithLlm, escalationSecondOpinion, secondOpinion, type EscalationSecondOpinion, type SecondOpinion } from './llm-step.js'
+import { draftWithLlm, escalationSecondOpinion, secondOpinion } from './llm-step.js'
 import type { TextAssessment } from './escalation/assess.js'
-import { defaultNoKnowledgeSimilarity, isRelevant, templateSuggestions, withSafetyArticleFirst, type Suggestion } from './suggestions.js'
+import { defaultNoKnowledgeSimilarity, isRelevant, templateSuggestions, withSafetyArticleFirst } from './suggestions.js'
 import type { TriageInput } from './triage-input.js'
-
-export interface TriageResult {
-  inquiryId: string
-  externalId: string | null
-  language: string
-  languageSource: 'given' | 'detected' | 'default'
-  department: 'technical' | 'commercial'
-  confidence: number
-  probabilities: { technical: number; commercial: number }
-  /** The LLM's view when local confidence was low (and the text did not look like an injection). */
-  secondOpinion?: SecondOpinion
-  suggestions: Suggestion[]
-  noKnowledge: boolean
-  /** The directory account the sender was recognised as (absent from results stored before accounts existed). */
-  account?: { externalId: string; name: string; tier: string; matchedBy: AccountMatch['matchedBy'] } | null
-  escalation: EscalationDecision & { id: string | null; dueAt: string | null; secondOpinion?: EscalationSecondOpinion }
-  degraded?: string[]
-  /** languageMs and escalateMs are absent from results stored before they were measured. */
-  timings: { languageMs?: number; embedMs: number; classifyMs: number; retrieveMs: number; escalateMs?: number; totalMs: number }
-  /** escalationModel is absent from results stored before the learned detector. */
-  versions: { embeddingSpace: string; classifier: string; escalationModel?: string; prompts: string[] }
-  createdAt: string
-}
+import type { TriageResult } from './triage-result.js'
+import { storeTriageOutcome, type TriageOutcome } from './store-outcome.js'
 
 type TriageDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'escalation' | 'logger' | 'clock' | 'config' | 'llm' | 'jobs'>
 
 const retrievalQueryLength = 2000
 const suggestionCount = 3
-
-/** A triage result and, when it escalates, when the lead's answer is due. */
-export interface TriageOutcome {
-  result: TriageResult
-  dueAt: Date | null
-}
 
 export interface AnalyzeOptions {
   signal?: AbortSignal | undefined
@@ -62,22 +31,11 @@ export interface AnalyzeOptions {
  */
 export async function triageInquiry(deps: TriageDeps, input: TriageInput, options: { signal?: AbortSignal; submittedByKeyId?: string } = {}): Promise<TriageResult> {
   const outcome = await analyzeInquiry(deps, input, options)
-  const notice = deps.config.leads.notifyWebhookUrl ? leadNoticeOf(outcome.result, input.subject) : undefined
-  const record = { ...inquiryRecord(input, outcome.result), submittedByKeyId: options.submittedByKeyId }
-  const store = (sql: Sql) => inquiryQueries.insertInquiry(sql, record, escalationRecord(outcome))
-  if (!notice) await store(deps.sql)
-  else {
-    // The notification is queued with the escalation, in one transaction, and sent by a job.
-    await deps.sql.transaction(async (tx) => {
-      await store(tx)
-      await queueLeadNotice(deps, tx, notice)
-    })
-    deps.jobs?.wake()
-  }
+  await storeTriageOutcome(deps, outcome, { kind: 'new', input, submittedByKeyId: options.submittedByKeyId })
   return outcome.result
 }
 
-/** embed → classify → retrieve → escalate, without storing: the caller stores the outcome its own way. */
+/** embed → classify → retrieve → escalate, without storing: the webhook's job stores it with storeTriageOutcome, evals not at all. */
 export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, options: AnalyzeOptions = {}): Promise<TriageOutcome> {
   const started = performance.now()
   const text = [input.subject?.trim(), input.body.trim()].filter(Boolean).join('\n\n')
@@ -189,31 +147,6 @@ function describeNoKnowledge(hits: SearchHit[], threshold: number): string {
   if (hits.length === 0) return 'the knowledge base has no article for this inquiry'
   const best = hits[0]!
   return `best article "${best.title}" is not close enough (similarity ${(best.similarity ?? 0).toFixed(2)}, needs ${threshold})`
-}
-
-/** The inquiries row of a triaged inquiry. */
-export function inquiryRecord(input: TriageInput, result: TriageResult): inquiryQueries.InquiryInsert & { id: string } {
-  return {
-    id: result.inquiryId,
-    externalId: input.externalId,
-    subject: input.subject,
-    body: input.body,
-    language: result.language,
-    channel: input.channel,
-    customer: input.customer ?? {},
-    metadata: input.metadata ?? {},
-    department: result.department,
-    confidence: result.confidence,
-    escalated: result.escalation.escalate,
-    result,
-    createdAt: new Date(result.createdAt),
-  }
-}
-
-/** The escalations row, when the outcome escalates. */
-export function escalationRecord({ result, dueAt }: TriageOutcome): inquiryQueries.EscalationInsert | undefined {
-  if (!dueAt || !result.escalation.id) return undefined
-  return { id: result.escalation.id, department: result.department, score: result.escalation.score, reasons: result.escalation.reasons, dueAt, policyVersion: result.escalation.policyVersion }
 }
 
 const reportsHazard = (assessment: TextAssessment) => assessment.fired.some((reason) => reason.code === 'safety')

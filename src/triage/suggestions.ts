@@ -2,23 +2,7 @@ import { cutAtWord } from '../cut-text.js'
 import type { SearchHit } from '../knowledge/search.js'
 import type { EmbeddingSpace } from '../providers/embeddings/embedder.js'
 import { replyTemplate } from '../../prompts/reply-template.js'
-
-export interface Suggestion {
-  articleId: string
-  externalId: string
-  title: string
-  url: string | null
-  score: number
-  similarity: number | null
-  snippet: string
-  reply: string
-  /** `template` without an LLM, `llm` when the configured model drafted it from the passages. */
-  source: 'template' | 'llm'
-  /** With an LLM draft: which passages ([1] = this suggestion's article, [2] the next …) it cites. */
-  citations?: number[]
-  /** Why it comes first whatever its rank: `safety`, the safety article for an inquiry reporting a hazard. */
-  pinned?: 'safety'
-}
+import type { Suggestion } from './triage-result.js'
 
 /** A search hit, optionally pinned to the top. */
 export type SuggestedHit = SearchHit & { pinned?: 'safety' }

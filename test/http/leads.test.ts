@@ -7,7 +7,7 @@ import type { Sql } from '../../src/storage/sql.js'
 import type { TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
 import { openSeeded } from '../helpers/seed.js'
-import { testWorker } from '../helpers/webhooks.js'
+import { createIntegration, deliver, genericTicket, testWorker } from '../helpers/webhooks.js'
 
 type Json = Record<string, any>
 
@@ -233,6 +233,22 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
       expect(calm.escalation.escalate).toBe(false)
       await worker.drain()
       expect(chat.messages.some((message) => message.escalation?.inquiryId === calm.inquiryId)).toBe(false)
+    })
+
+    it('tells the leads\' chat about an escalating webhook inquiry once its triage job has run', async () => {
+      const integration = await createIntegration(t, 'generic')
+      const externalId = `lead-notice-${crypto.randomUUID().slice(0, 8)}`
+      const { subject, body } = angryLegal(5)
+      expect((await deliver(t, integration, 'generic', genericTicket(externalId, body, { subject }))).status).toBe(202)
+      worker = testWorker(t)
+      const fromTicket = () => chat.messages.filter((message) => message.escalation?.externalId === externalId)
+      const deadline = Date.now() + 60_000
+      while (fromTicket().length === 0 && Date.now() < deadline) {
+        await worker.drain()
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      expect(fromTicket()).toHaveLength(1)
+      expect(fromTicket()[0]!.text).toMatch(/legal_threat/)
     })
   })
 })

@@ -1,5 +1,5 @@
 // Triage results and targets for the write-back tests.
-import type { TriageResult } from '../../src/triage/pipeline.js'
+import type { TriageResult } from '../../src/triage/triage-result.js'
 import type { WriteBackRequest, WriteBackTarget } from '../../src/webhooks/write-back/types.js'
 import { loopbackOutboundEnv, type FakeHelpdesk, type HelpdeskType } from '../helpers/fake-helpdesk.js'
 import { parseConfig } from '../../src/config.js'

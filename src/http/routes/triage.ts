@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { isUuid } from '../../auth/api-keys.js'
-import { escalationReasons } from '../../config.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import { findStoredInquiry, isSubmittedBy } from '../../storage/queries/inquiries.js'
@@ -8,58 +7,16 @@ import { addExamples } from '../../triage/examples.js'
 import { refreshClassifierSoon } from '../../leads/learn.js'
 import { triageInquiry } from '../../triage/pipeline.js'
 import { TriageInputSchema } from '../../triage/triage-input.js'
+import { TriageResultSchema } from '../../triage/triage-result.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
 
-const department = z.enum(['technical', 'commercial'])
-const SuggestionSchema = z.object({
-  articleId: z.string(), externalId: z.string(), title: z.string(), url: z.string().nullable(), score: z.number(), similarity: z.number().nullable(),
-  snippet: z.string(), reply: z.string().openapi({ description: 'Ready for an agent to edit and send, in the inquiry\'s language' }), source: z.enum(['template', 'llm']),
-  citations: z.array(z.number().int()).optional(),
-  pinned: z.enum(['safety']).optional().openapi({ description: 'Put first whatever its rank: `safety` is the safety article for an inquiry reporting a hazard' }),
-})
-export const TriageResultSchema = z
-  .object({
-    inquiryId: z.string().uuid(),
-    externalId: z.string().nullable(),
-    language: z.string(),
-    languageSource: z.enum(['given', 'detected', 'default']),
-    department,
-    confidence: z.number().min(0).max(1).openapi({ description: 'Calibrated probability that the department is right' }),
-    probabilities: z.object({ technical: z.number(), commercial: z.number() }),
-    secondOpinion: z.object({ department, confidence: z.number(), rationale: z.string(), adopted: z.boolean() }).optional(),
-    suggestions: z.array(SuggestionSchema),
-    noKnowledge: z.boolean().openapi({ description: 'No article is relevant enough; no reply is invented' }),
-    account: z.object({ externalId: z.string(), name: z.string(), tier: z.string(), matchedBy: z.enum(['customer_id', 'email', 'domain', 'name']) }).nullable().optional()
-      .openapi({ description: 'The directory account the sender was recognised as (POST /v1/accounts)' }),
-    escalation: z.object({
-      escalate: z.boolean(),
-      score: z.number().min(0).max(1).openapi({ description: 'Combined weight of the fired reasons, 1 − Π(1 − weight)' }),
-      reasons: z.array(z.object({
-        code: z.string().openapi({ description: `A reason code of the policy: ${escalationReasons.join(', ')}, or a company's own` }),
-        detail: z.string().openapi({ description: 'Why, in words a lead reads: for text reasons the probability and the phrases behind it' }),
-      })),
-      scores: z.record(z.string(), z.number().min(0).max(1)).openapi({ description: 'Calibrated probability of every text reason of the policy, fired or not' }),
-      policyVersion: z.number().int().openapi({ description: 'The escalation policy version this was decided under' }),
-      secondOpinion: z.object({
-        reasons: z.array(z.object({ code: z.string(), applies: z.boolean(), evidence: z.string() })),
-        changed: z.array(z.string()).openapi({ description: 'Reasons whose verdict the LLM changed (never safety taken away)' }),
-      }).optional().openapi({ description: 'With an LLM: its answers on the text reasons whose probability was near their threshold' }),
-      id: z.string().nullable(),
-      dueAt: z.string().nullable(),
-    }),
-    degraded: z.array(z.string()).optional(),
-    timings: z.object({
-      languageMs: z.number().optional(), embedMs: z.number(), classifyMs: z.number(), retrieveMs: z.number(), escalateMs: z.number().optional(), totalMs: z.number(),
-    }).openapi({ description: 'Milliseconds per step; classification and retrieval overlap, both counted from the end of embedding' }),
-    versions: z.object({ embeddingSpace: z.string(), classifier: z.string(), escalationModel: z.string().optional(), prompts: z.array(z.string()) }),
-    createdAt: z.string(),
-  })
-  .openapi('TriageResult')
+// Named here, at the HTTP edge: the domain schema knows nothing of the OpenAPI document.
+const TriageResultResponse = TriageResultSchema.openapi('TriageResult')
 
 const StoredInquirySchema = z.union([
-  TriageResultSchema.extend({
+  TriageResultResponse.extend({
     status: z.literal('triaged'),
     writtenBackAt: z.string().nullable().openapi({ description: 'When the result reached the helpdesk (webhook inquiries)' }),
   }),
@@ -88,7 +45,7 @@ const triageRoute = createRoute({
   method: 'post', path: '/v1/triage', tags: ['triage'], security: bearerSecurity, middleware: requireRole('integration', 'agent', 'lead', 'admin'),
   summary: 'Triage one inquiry: language, department, suggested replies, escalation',
   request: { body: { required: true, content: { 'application/json': { schema: TriageInputSchema.openapi('TriageRequest') } } } },
-  responses: { 200: json(TriageResultSchema, 'Stored with the inquiry before it is returned'), ...problemResponses(400, 413, 415, 422, ...authenticatedProblems) },
+  responses: { 200: json(TriageResultResponse, 'Stored with the inquiry before it is returned'), ...problemResponses(400, 413, 415, 422, ...authenticatedProblems) },
 })
 const inquiryRoute = createRoute({
   operationId: 'getInquiry',
@@ -120,8 +77,7 @@ export function triageRoutes(deps: Deps) {
       if (row.status === 'received' || !row.result) {
         return c.json({ inquiryId: row.id, externalId: row.external_id, status: 'received' as const, createdAt: row.created_at.toISOString() }, 200)
       }
-      const result = row.result as z.infer<typeof TriageResultSchema>
-      return c.json({ ...result, status: 'triaged' as const, writtenBackAt: row.written_back_at?.toISOString() ?? null }, 200)
+      return c.json({ ...row.result, status: 'triaged' as const, writtenBackAt: row.written_back_at?.toISOString() ?? null }, 200)
     })
     .openapi(examplesRoute, async (c) => {
       const result = await addExamples(deps, c.req.valid('json').examples, 'api')

@@ -1,3 +1,4 @@
+import type { TriageResult } from '../../triage/triage-result.js'
 import type { Sql } from '../sql.js'
 
 export interface InquiryInsert {
@@ -11,7 +12,7 @@ export interface InquiryInsert {
   department: string
   confidence: number
   escalated: boolean
-  result: unknown
+  result: TriageResult
   createdAt: Date
   /** The API key that sent POST /v1/triage; an integration key may read back only its own inquiries. */
   submittedByKeyId?: string | undefined
@@ -120,7 +121,8 @@ export interface StoredInquiry {
   metadata: Record<string, unknown>
   ticket: unknown
   status: 'received' | 'triaged'
-  result: Record<string, unknown> | null
+  /** Written only from a `TriageResult` (insertInquiry, completeReceivedInquiry). */
+  result: TriageResult | null
   created_at: Date
   triaged_at: Date | null
   written_back_at: Date | null

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx'
 import type { StoredInquiry } from '../../storage/queries/inquiries.js'
-import type { TriageResult } from '../../triage/pipeline.js'
+import type { TriageResult } from '../../triage/triage-result.js'
 import type { FormValues } from '../env.js'
 import { Checkbox, ErrorSummary, RadioGroup, SelectField, TextArea } from '../fields.js'
 import type { FieldErrors } from '../forms.js'
@@ -125,7 +125,7 @@ const NeedsLeadForm: FC<{ view: View; inquiry: StoredInquiry; reasons: ReadonlyA
 /** One inquiry: the message, its classification and escalation, the suggested replies, the feedback form. */
 export const InquiryPage: FC<InquiryPageProps> = ({ view, inquiry, feedbackCount, notice, values, errors, leadReasons, leadForm }) => {
   const { t } = view
-  const result = inquiry.status === 'triaged' ? (inquiry.result as unknown as TriageResult | null) : null
+  const result = inquiry.status === 'triaged' ? inquiry.result : null
   return (
     <Layout view={view} title={inquiry.subject || t('inquiry.title')} section="inquiries" script={Boolean(result?.suggestions.length)}>
       <p><a href="/ui/inquiries">← {t('inquiry.back')}</a></p>

@@ -1,6 +1,6 @@
 // The internal note and the tags a triage result becomes in a helpdesk. The note's first line is the
 // marker plus the inquiry id: a retried write-back finds it and knows the note is already there.
-import type { TriageResult } from '../../triage/pipeline.js'
+import type { TriageResult } from '../../triage/triage-result.js'
 import { writeBackMarker, writeBackTag } from '../types.js'
 
 export interface RenderedNote {

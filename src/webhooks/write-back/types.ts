@@ -1,5 +1,5 @@
 import type { OutboundGuard } from '../../outbound/guard.js'
-import type { TriageResult } from '../../triage/pipeline.js'
+import type { TriageResult } from '../../triage/triage-result.js'
 import type { TicketRef } from '../payload-draft.js'
 import type { WebhookType } from '../types.js'
 
