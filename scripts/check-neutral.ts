@@ -25,6 +25,11 @@ function nodeGuard(problems: string[]): esbuild.Plugin {
   return {
   name: 'node-guard',
   setup(build) {
+    // Native addons are often reached through a computed require(), which onResolve does not see.
+    build.onLoad({ filter: /\.node$/ }, (args) => {
+      problems.push(`${relative(args.path)} is a native Node addon`)
+      return { contents: '', loader: 'empty' }
+    })
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind === 'entry-point' || !isNodeBuiltin(args.path)) return undefined
       problems.push(`${relative(args.importer)} imports the Node module '${args.path}'`)

@@ -21,7 +21,7 @@ describe('check:neutral', () => {
   })
 
   it('catches the Node-only storage adapters, so they cannot slip into the core unnoticed', async () => {
-    const uses = await nodeUsesOf('src/storage/open.ts')
-    expect(uses.filter((line) => line.startsWith('src/'))).toContain("src/storage/pglite.ts uses Node's global 'process'")
+    const uses = await nodeUsesOf('src/platform/node/storage/open.ts')
+    expect(uses.filter((line) => line.startsWith('src/'))).toContain("src/platform/node/storage/pglite.ts uses Node's global 'process'")
   })
 })
