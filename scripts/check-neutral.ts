@@ -1,5 +1,6 @@
-// Bundles createApp (src/app.ts, or the file given as argument) the way a Web-standard runtime (Cloudflare Workers, Deno, a browser) would
-// and fails, naming the importing file, when the core graph reaches a Node builtin or Node's globals.
+// Bundles createApp (src/app.ts) and the Workers entry (or the files given as arguments) the way a
+// Web-standard runtime (Cloudflare Workers, Deno, a browser) would, and fails, naming the importing file,
+// when the graph reaches a Node builtin, a native addon or Node's globals.
 // Runs in CI right after the typecheck: `npm run check:neutral` (docs/development.md, "Runtime neutrality").
 import { builtinModules } from 'node:module'
 import { readFile } from 'node:fs/promises'
@@ -74,13 +75,23 @@ export async function nodeUsesOf(entry: string): Promise<string[]> {
   return [...new Set(problems)].sort()
 }
 
+// The core (createApp) and the Workers entry that will serve it; arguments name other modules to check.
+const defaultEntries = ['src/app.ts', 'src/entry/worker.ts']
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const entry = process.argv[2] ?? 'src/app.ts'
-  const problems = await nodeUsesOf(entry)
-  if (problems.length > 0) {
-    console.error(`check:neutral: the core graph of ${entry} is not runtime-neutral:\n${problems.map((line) => `  - ${line}`).join('\n')}`)
+  const entries = process.argv.length > 2 ? process.argv.slice(2) : defaultEntries
+  let failed = false
+  for (const entry of entries) {
+    const problems = await nodeUsesOf(entry)
+    if (problems.length === 0) {
+      console.log(`check:neutral: ${entry} bundles for a Web-standard runtime without Node builtins or globals.`)
+      continue
+    }
+    failed = true
+    console.error(`check:neutral: the graph of ${entry} is not runtime-neutral:\n${problems.map((line) => `  - ${line}`).join('\n')}`)
+  }
+  if (failed) {
     console.error('Move the Node-only piece to src/platform/node/ behind an interface injected through Deps (src/deps.ts).')
     process.exit(1)
   }
-  console.log(`check:neutral: ${entry} bundles for a Web-standard runtime without Node builtins or globals.`)
 }
