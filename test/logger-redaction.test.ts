@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { createNodeLogger } from '../src/entry/node-logger.js'
+import { createNodeLogger } from '../src/platform/node/node-logger.js'
 import { summariseBody } from '../src/intake/body-summary.js'
 import { scrubText } from '../src/logger.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseArticles } from '../src/knowledge/import/formats.js'
+import { parseArticles } from '../src/platform/node/knowledge-import/formats.js'
 import { withoutNul, withoutNulDeep } from '../src/storage/nul.js'
 
 describe('NUL characters, which PostgreSQL cannot store', () => {

@@ -5,14 +5,14 @@ import type { Deps } from '../../src/deps.js'
 import type { Logger } from '../../src/logger.js'
 import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
 import { createEmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
-import { loadMigrationFiles } from '../../src/storage/migration-files.js'
+import { loadMigrationFiles } from '../../src/platform/node/storage/migration-files.js'
 import * as knowledgeQueries from '../../src/storage/queries/knowledge.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { createDepartmentClassifier } from '../../src/triage/classifier-service.js'
 import { createEscalationDetector } from '../../src/triage/escalation/detector-service.js'
-import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
-import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
-import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
+import { readEscalationCorpus } from '../../src/platform/node/knowledge-import/read-files.js'
+import { createFileModelStore, modelCacheFolder } from '../../src/platform/node/model-file-store.js'
+import { createNodeOutboundGuard } from '../../src/platform/node/node-outbound.js'
 import { createEphemeralSecretBox } from '../../src/secrets/secret-box.js'
 
 /** One statement as the service sent it: text and parameter values (BEGIN/COMMIT of a transaction included). */
@@ -45,7 +45,7 @@ function recordSql(sql: Sql, log: { on: boolean; statements: Statement[] }): Sql
 }
 
 /**
- * Builds the app as src/entry/node-deps.ts does (hashing embedder, no LLM, the classifier trained
+ * Builds the app as src/platform/node/node-deps.ts does (hashing embedder, no LLM, the classifier trained
  * from the database), on the server's own data, with the database recorded; sends two inquiries and
  * keeps the statements of each, including any sent within 300 ms after the response.
  */

@@ -1,6 +1,6 @@
 import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
 import { createOpenAIEmbedder } from '../../src/providers/embeddings/openai.js'
-import { createTransformersEmbedder } from '../../src/providers/embeddings/transformers.js'
+import { createTransformersEmbedder } from '../../src/platform/node/embeddings/transformers.js'
 import type { Embedder } from '../../src/providers/embeddings/embedder.js'
 import { ensureTinyModel } from '../../test/helpers/tiny-model.js'
 import { round } from './http.js'

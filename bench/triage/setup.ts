@@ -4,18 +4,18 @@ import { createApiKey } from '../../src/auth/api-keys.js'
 import { parseConfig } from '../../src/config.js'
 import type { Deps } from '../../src/deps.js'
 import { loadDemoKnowledge } from '../../src/knowledge/demo.js'
-import { readDefaultExamples, readDemoArticles } from '../../src/knowledge/import/read-files.js'
+import { readDefaultExamples, readDemoArticles } from '../../src/platform/node/knowledge-import/read-files.js'
 import { ensureSpace } from '../../src/knowledge/spaces.js'
 import type { Logger } from '../../src/logger.js'
 import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
 import { createEmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
-import { loadMigrationFiles } from '../../src/storage/migration-files.js'
+import { loadMigrationFiles } from '../../src/platform/node/storage/migration-files.js'
 import * as knowledgeQueries from '../../src/storage/queries/knowledge.js'
 import { createDepartmentClassifier } from '../../src/triage/classifier-service.js'
 import { createEscalationDetector } from '../../src/triage/escalation/detector-service.js'
-import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
-import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
-import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
+import { readEscalationCorpus } from '../../src/platform/node/knowledge-import/read-files.js'
+import { createFileModelStore, modelCacheFolder } from '../../src/platform/node/model-file-store.js'
+import { createNodeOutboundGuard } from '../../src/platform/node/node-outbound.js'
 import { loadDefaultExamples } from '../../src/triage/examples.js'
 import { openPglite, openPostgres, type BenchDatabase } from '../kb/databases.js'
 import { instrumentClassifier, instrumentEmbeddings, instrumentSql } from './instrument.js'
@@ -36,7 +36,7 @@ export function openBenchDatabase(name: BenchDatabase['name'], options: { postgr
 }
 
 /**
- * Dependencies as src/entry/node-deps.ts builds them (pino at info, the hashing embedder, no LLM), with
+ * Dependencies as src/platform/node/node-deps.ts builds them (pino at info, the hashing embedder, no LLM), with
  * the database, embedder and classifier timed. Log lines go to /dev/null: their cost is part of a
  * request, the terminal is not.
  */

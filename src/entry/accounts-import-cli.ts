@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { upsertAccounts } from '../accounts/accounts.js'
 import { parseAccountsCsv } from '../accounts/csv.js'
 import { prepareDatabase } from '../storage/prepare.js'
-import { buildNodeDeps, runMain } from './node-deps.js'
+import { buildNodeDeps, runMain } from '../platform/node/node-deps.js'
 
 const usage = `usage: npm run accounts:import -- <file.csv>
   a header row, then one account per row: external_id,name,tier[,domains][,emails][,first_response_hours]

@@ -1,8 +1,8 @@
-import { readJsonLines } from '../knowledge/import/read-files.js'
-import { selectEmbeddings } from '../providers/embeddings/select.js'
+import { readJsonLines } from '../platform/node/knowledge-import/read-files.js'
+import { selectEmbeddings } from '../platform/node/embeddings/select.js'
 import { prepareForCommand } from '../startup.js'
 import { addExamples } from '../triage/examples.js'
-import { buildNodeDeps, runMain } from './node-deps.js'
+import { buildNodeDeps, runMain } from '../platform/node/node-deps.js'
 
 const usage = 'usage: npm run examples:import -- <file.jsonl>\n  one JSON object per line: { "text": "...", "department": "technical"|"commercial", "language"?: "de" }'
 const batchSize = 500

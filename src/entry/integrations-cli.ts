@@ -5,7 +5,7 @@ import {
 } from '../intake/integrations.js'
 import { generateStandardWebhookSecret } from '../webhooks/standard-webhooks.js'
 import { webhookTypes } from '../webhooks/types.js'
-import { runCommand, UsageError } from './node-deps.js'
+import { runCommand, UsageError } from '../platform/node/node-deps.js'
 
 const usage = `usage:
   npm run integrations -- create --name <name> --type <${webhookTypes.join('|')}> (--secret <secret> | --generate-secret)

@@ -1,11 +1,11 @@
 import { SingleBar, Presets } from 'cli-progress'
 import { parseArgs } from 'node:util'
 import { upsertArticles, type IngestResult } from '../knowledge/ingest.js'
-import { listArticleFiles, readArticleFile } from '../knowledge/import/read-files.js'
-import type { RawArticle } from '../knowledge/import/formats.js'
-import { selectEmbeddings } from '../providers/embeddings/select.js'
+import { listArticleFiles, readArticleFile } from '../platform/node/knowledge-import/read-files.js'
+import type { RawArticle } from '../platform/node/knowledge-import/formats.js'
+import { selectEmbeddings } from '../platform/node/embeddings/select.js'
 import { prepareForCommand } from '../startup.js'
-import { buildNodeDeps, runMain } from './node-deps.js'
+import { buildNodeDeps, runMain } from '../platform/node/node-deps.js'
 
 const usage = 'usage: npm run kb:import -- <file or folder> [--draft] [--batch 100]\n  formats: Markdown with front matter, HTML, CSV, JSONL'
 

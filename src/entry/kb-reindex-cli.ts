@@ -1,8 +1,8 @@
 import { SingleBar, Presets } from 'cli-progress'
 import { reindexKnowledge } from '../knowledge/reindex.js'
-import { selectEmbeddings } from '../providers/embeddings/select.js'
+import { selectEmbeddings } from '../platform/node/embeddings/select.js'
 import { prepareForCommand } from '../startup.js'
-import { buildNodeDeps, refuseArguments, runMain } from './node-deps.js'
+import { buildNodeDeps, refuseArguments, runMain } from '../platform/node/node-deps.js'
 
 // npm run kb:reindex: embeds every chunk into the configured space, then makes it the active one.
 // Searches keep using the previous space until the switch, so it can run while the service serves.

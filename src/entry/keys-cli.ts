@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { ApiKeyInputSchema, createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.js'
 import { roles } from '../auth/roles.js'
-import { runCommand, UsageError } from './node-deps.js'
+import { runCommand, UsageError } from '../platform/node/node-deps.js'
 
 const usage = `usage:
   npm run keys -- create --role <${roles.join('|')}> --name "<name>"

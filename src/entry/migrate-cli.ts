@@ -1,7 +1,7 @@
 import { readMigrationStatus } from '../storage/migrate.js'
-import { describeDatabase } from '../storage/open.js'
+import { describeDatabase } from '../platform/node/storage/open.js'
 import { prepareDatabase } from '../storage/prepare.js'
-import { adminAccessNote, buildNodeDeps, refuseArguments, runMain } from './node-deps.js'
+import { adminAccessNote, buildNodeDeps, refuseArguments, runMain } from '../platform/node/node-deps.js'
 
 // npm run migrate: applies pending migrations (waiting for the database like the server does) and reports.
 await runMain(async () => {

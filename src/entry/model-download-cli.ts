@@ -1,6 +1,6 @@
 import { parseConfig } from '../config.js'
-import { createTransformersEmbedder } from '../providers/embeddings/transformers.js'
-import { refuseArguments, runMain } from './node-deps.js'
+import { createTransformersEmbedder } from '../platform/node/embeddings/transformers.js'
+import { refuseArguments, runMain } from '../platform/node/node-deps.js'
 
 // npm run model:download: fetches the configured model (default Xenova/multilingual-e5-small) into the
 // cache, so later starts load it offline. Needs access to the Hugging Face hub.

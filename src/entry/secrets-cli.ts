@@ -5,8 +5,8 @@ import { resealStoredSecrets, type ResealReport } from '../secrets/stored-secret
 import type { Deps } from '../deps.js'
 import { lockStoredSecrets, secretColumns } from '../storage/queries/stored-secrets.js'
 import { prepareDatabase } from '../storage/prepare.js'
-import { buildNodeDeps, runMain } from './node-deps.js'
-import { createSecretsKeyFile } from './secrets-key-file.js'
+import { buildNodeDeps, runMain } from '../platform/node/node-deps.js'
+import { createSecretsKeyFile } from '../platform/node/secrets-key-file.js'
 
 const usage = `usage:
   npm run secrets -- status    which key each stored secret is encrypted with

@@ -1,7 +1,7 @@
 import { createIntakeWorker } from '../intake/jobs.js'
-import { selectEmbeddings } from '../providers/embeddings/select.js'
+import { selectEmbeddings } from '../platform/node/embeddings/select.js'
 import { prepareForCommand } from '../startup.js'
-import { buildNodeDeps, runMain } from './node-deps.js'
+import { buildNodeDeps, runMain } from '../platform/node/node-deps.js'
 
 const usage = 'usage: npm run worker [-- --concurrency <n>]\n  runs background jobs (webhook triage, write-back) until SIGTERM or SIGINT; start as many as you like'
 

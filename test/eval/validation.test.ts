@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { parseEvalArgs, UsageError } from '../../eval/args.js'
 import { CasesInvalidError, readEvalCases } from '../../eval/cases.js'
 import { FileInvalidError, readLabelledFile } from '../../eval/tickets.js'
-import { readDemoArticles } from '../../src/knowledge/import/read-files.js'
+import { readDemoArticles } from '../../src/platform/node/knowledge-import/read-files.js'
 import { runEval, writeFiles } from './support.js'
 
 const good = { id: 'c1', body: 'Die Waschmaschine zeigt F21.', language: 'de', department: 'technical', escalate: false, reasons: [], targetArticle: null }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { createMemoryLogger } from '../../src/logger.js'
 import { migrate, type Migration } from '../../src/storage/migrate.js'
-import { loadMigrationFiles } from '../../src/storage/migration-files.js'
-import { createPgSql } from '../../src/storage/pg.js'
-import { createPgliteSql } from '../../src/storage/pglite.js'
+import { loadMigrationFiles } from '../../src/platform/node/storage/migration-files.js'
+import { createPgSql } from '../../src/platform/node/storage/pg.js'
+import { createPgliteSql } from '../../src/platform/node/storage/pglite.js'
 import type { Sql } from '../../src/storage/sql.js'
 
 /** A database the contract suites run against; every open() is a fresh, migrated, isolated one. */

@@ -1,6 +1,6 @@
 import { parseConfig } from '../../src/config.js'
-import { createFileModelStore, modelCacheFolder } from '../../src/entry/model-file-store.js'
-import { readEscalationCorpus } from '../../src/knowledge/import/read-files.js'
+import { createFileModelStore, modelCacheFolder } from '../../src/platform/node/model-file-store.js'
+import { readEscalationCorpus } from '../../src/platform/node/knowledge-import/read-files.js'
 import { createMemoryLogger } from '../../src/logger.js'
 import { createEscalationDetector, type DetectorState } from '../../src/triage/escalation/detector-service.js'
 import { testDatabases } from './databases.js'

@@ -5,7 +5,7 @@
 import { createServer } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryLogger } from '../../src/logger.js'
-import { createPgSql } from '../../src/storage/pg.js'
+import { createPgSql } from '../../src/platform/node/storage/pg.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { databaseRetryAfterSeconds } from '../../src/storage/unavailable.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'

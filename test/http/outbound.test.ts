@@ -4,7 +4,7 @@
 // between configuration and call is refused; redirects fail; lastError never shows the helpdesk's answer.
 import { describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config.js'
-import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
+import { createNodeOutboundGuard } from '../../src/platform/node/node-outbound.js'
 import { createIntakeWorker } from '../../src/intake/jobs.js'
 import type { Worker } from '../../src/jobs/worker.js'
 import type { ResolveHost } from '../../src/outbound/guard.js'

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseJsonLines } from '../../src/knowledge/import/formats.js'
+import { parseJsonLines } from '../../src/platform/node/knowledge-import/formats.js'
 import { upsertArticles } from '../../src/knowledge/ingest.js'
 import { searchKnowledge } from '../../src/knowledge/search.js'
 import { ensureSpace } from '../../src/knowledge/spaces.js'

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { upsertArticles } from '../../src/knowledge/ingest.js'
-import { readDemoArticles } from '../../src/knowledge/import/read-files.js'
+import { readDemoArticles } from '../../src/platform/node/knowledge-import/read-files.js'
 import { searchKnowledge } from '../../src/knowledge/search.js'
 import { ensureSpace } from '../../src/knowledge/spaces.js'
 import { createMemoryLogger } from '../../src/logger.js'

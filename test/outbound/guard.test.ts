@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config.js'
-import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
+import { createNodeOutboundGuard } from '../../src/platform/node/node-outbound.js'
 import { createOutboundGuard, type ResolveHost } from '../../src/outbound/guard.js'
 import { OutboundRefusedError, strictOutboundPolicy, type OutboundPolicy } from '../../src/outbound/policy.js'
 

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config.js'
 import { createMemoryLogger } from '../../src/logger.js'
-import { openDatabase } from '../../src/storage/open.js'
+import { openDatabase } from '../../src/platform/node/storage/open.js'
 import { freshPostgresSchema, postgresAvailable } from '../helpers/databases.js'
 import { killStartedProcesses, runCli, tempDataDir, testSecretsKey } from '../helpers/process.js'
 import { readFile } from 'node:fs/promises'

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryLogger } from '../../src/logger.js'
 import { migrate } from '../../src/storage/migrate.js'
-import { createPgSql } from '../../src/storage/pg.js'
+import { createPgSql } from '../../src/platform/node/storage/pg.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { createTestApp } from '../helpers/app.js'
 import { freshPostgresSchema, migrations, openPostgresSchema, postgresAvailable, testPostgresUrl } from '../helpers/databases.js'

@@ -34,7 +34,7 @@ describe.runIf(postgresAvailable)('job worker killed mid-job [postgres]', () => 
                     CREATE TABLE kill_effects (job_id uuid PRIMARY KEY, worker_id text NOT NULL)`)
     const { id } = await enqueueJob(sql, { queue: 'kill-test', payload: {} })
 
-    const fixture = startProcess('src/entry/worker-fixture.ts', { DATABASE_URL: url, WORKER_LEASE_MS: '1000', LOG_LEVEL: 'warn' })
+    const fixture = startProcess('test/fixtures/worker-fixture.ts', { DATABASE_URL: url, WORKER_LEASE_MS: '1000', LOG_LEVEL: 'warn' })
     await fixture.waitFor(new RegExp(`handling ${id}`), 60_000)
     const pid = fixture.child.pid!
     expect(await findJob(sql, id)).toMatchObject({ status: 'running', attempts: 1, lockedBy: `fixture-${pid}` })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMemoryLogger } from '../../src/logger.js'
-import { createTransformersEmbedder, withE5Prefix, type LoadProgress, type TransformersEmbedderOptions } from '../../src/providers/embeddings/transformers.js'
+import { createTransformersEmbedder, withE5Prefix, type LoadProgress, type TransformersEmbedderOptions } from '../../src/platform/node/embeddings/transformers.js'
 import { ensureTinyModel } from '../helpers/tiny-model.js'
 
 // The real library and ONNX Runtime on a generated model: nothing of ours is mocked, nothing leaves the machine.

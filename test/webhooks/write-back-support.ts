@@ -3,7 +3,7 @@ import type { TriageResult } from '../../src/triage/triage-result.js'
 import type { WriteBackRequest, WriteBackTarget } from '../../src/webhooks/write-back/types.js'
 import { loopbackOutboundEnv, type FakeHelpdesk, type HelpdeskType } from '../helpers/fake-helpdesk.js'
 import { parseConfig } from '../../src/config.js'
-import { createNodeOutboundGuard } from '../../src/entry/node-outbound.js'
+import { createNodeOutboundGuard } from '../../src/platform/node/node-outbound.js'
 
 /** The guard a test app gets: the fake helpdesk on 127.0.0.1 over http is allowed, nothing else private. */
 export const loopbackOutbound = createNodeOutboundGuard(parseConfig(loopbackOutboundEnv).outbound)

@@ -7,8 +7,8 @@ import { promises as dns } from 'node:dns'
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
-import { createOutboundGuard, type OutboundGuard, type ResolveHost } from '../outbound/guard.js'
-import { OutboundRefusedError, refusedResolution, type OutboundPolicy } from '../outbound/policy.js'
+import { createOutboundGuard, type OutboundGuard, type ResolveHost } from '../../outbound/guard.js'
+import { OutboundRefusedError, refusedResolution, type OutboundPolicy } from '../../outbound/policy.js'
 
 /** Larger answers are refused: a helpdesk's API answers are a few kilobytes. */
 const maxResponseBytes = 16 * 1024 * 1024

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { databaseModelStore, type ModelStore } from '../triage/escalation/detector-service.js'
+import { databaseModelStore, type ModelStore } from '../../triage/escalation/detector-service.js'
 
 /**
  * Escalation models kept as files as well as in the database, for processes that start on an empty
@@ -42,4 +42,4 @@ async function pruneOldest(folder: string, keep: number): Promise<void> {
 }
 
 /** Where the eval and the tests keep trained models: node_modules/.cache, which npm ci clears. */
-export const modelCacheFolder = new URL('../../node_modules/.cache/inquiry-triage/escalation-models/', import.meta.url).pathname
+export const modelCacheFolder = new URL('../../../node_modules/.cache/inquiry-triage/escalation-models/', import.meta.url).pathname

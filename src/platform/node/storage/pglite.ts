@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite'
-import { sessionSettings, type SessionOptions } from './session.js'
-import { transactionScope, type Row, type Sql } from './sql.js'
+import { sessionSettings, type SessionOptions } from '../../../storage/session.js'
+import { transactionScope, type Row, type Sql } from '../../../storage/sql.js'
 
 export interface PgliteOptions extends SessionOptions {
   /** Folder for the database files; omitted means in memory (tests, evals). */

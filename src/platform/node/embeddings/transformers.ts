@@ -1,5 +1,5 @@
-import type { Logger } from '../../logger.js'
-import { normalize, spaceId, type EmbedPurpose, type Embedder, type EmbeddingSpace } from './embedder.js'
+import type { Logger } from '../../../logger.js'
+import { normalize, spaceId, type EmbedPurpose, type Embedder, type EmbeddingSpace } from '../../../providers/embeddings/embedder.js'
 
 /**
  * Sentence embeddings computed in-process with @xenova/transformers (ONNX Runtime): no network at query time,

@@ -1,8 +1,8 @@
 import type { Pool, PoolClient } from 'pg'
-import type { Logger } from '../logger.js'
-import { sessionSettingsAsOptions, type SessionOptions } from './session.js'
-import { transactionScope, type Row, type Sql } from './sql.js'
-import { databaseUnavailable, isConnectionError, translateDatabaseError } from './unavailable.js'
+import type { Logger } from '../../../logger.js'
+import { sessionSettingsAsOptions, type SessionOptions } from '../../../storage/session.js'
+import { transactionScope, type Row, type Sql } from '../../../storage/sql.js'
+import { databaseUnavailable, isConnectionError, translateDatabaseError } from '../../../storage/unavailable.js'
 
 export interface PgOptions extends SessionOptions {
   url: string

@@ -1,6 +1,6 @@
 import { pino } from 'pino'
-import type { Config } from '../config.js'
-import { redactedLogPaths, scrubLogFields, scrubText, type Logger } from '../logger.js'
+import type { Config } from '../../config.js'
+import { redactedLogPaths, scrubLogFields, scrubText, type Logger } from '../../logger.js'
 
 /**
  * The Node logger: JSON lines on stdout, personal fields censored at any listed depth, and values that

@@ -1,7 +1,7 @@
 import { chmod, mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import type { Logger } from '../logger.js'
-import type { SecretsKeyStore } from '../secrets/resolve.js'
+import type { Logger } from '../../logger.js'
+import type { SecretsKeyStore } from '../../secrets/resolve.js'
 
 const keyFileName = 'secrets.key'
 const ownerOnly = 0o600

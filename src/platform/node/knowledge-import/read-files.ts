@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { withoutNulDeep } from '../../storage/nul.js'
+import { withoutNulDeep } from '../../../storage/nul.js'
 import { parseArticles, supportedExtensions, type RawArticle } from './formats.js'
 
 export interface FileArticles {
@@ -32,7 +32,7 @@ export async function readArticleFile(file: string): Promise<FileArticles> {
 
 /** The demo knowledge base that ships with the service (src/knowledge/demo/*.md). */
 export async function readDemoArticles(): Promise<RawArticle[]> {
-  const folder = new URL('../demo/', import.meta.url).pathname
+  const folder = new URL('../../../knowledge/demo/', import.meta.url).pathname
   const files = await listArticleFiles(folder)
   const parsed = await Promise.all(files.map(readArticleFile))
   return parsed.flatMap((file) => file.articles)
@@ -53,12 +53,12 @@ export async function readJsonLines(path: string | URL): Promise<unknown[]> {
 
 /** The labelled examples that ship as the default training set (src/triage/training/examples.jsonl). */
 export function readDefaultExamples(): Promise<unknown[]> {
-  return readJsonLines(new URL('../../triage/training/examples.jsonl', import.meta.url))
+  return readJsonLines(new URL('../../../triage/training/examples.jsonl', import.meta.url))
 }
 
 /** The escalation training corpus that ships with the service (src/triage/escalation/training/*.jsonl). */
 export async function readEscalationCorpus(): Promise<unknown[]> {
-  const folder = new URL('../../triage/escalation/training/', import.meta.url)
+  const folder = new URL('../../../triage/escalation/training/', import.meta.url)
   const files = (await readdir(folder)).filter((name) => name.endsWith('.jsonl')).sort()
   return (await Promise.all(files.map((name) => readJsonLines(new URL(name, folder))))).flat()
 }

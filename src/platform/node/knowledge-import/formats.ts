@@ -1,7 +1,7 @@
 import { parse as parseCsvText } from 'csv-parse/sync'
 import matter from 'gray-matter'
 import { convert as htmlToText } from 'html-to-text'
-import { withoutNulDeep } from '../../storage/nul.js'
+import { withoutNulDeep } from '../../../storage/nul.js'
 
 /** An article as read from a file: not yet validated (the ingest step does that, per article). */
 export type RawArticle = Record<string, unknown>

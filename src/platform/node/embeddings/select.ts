@@ -1,7 +1,7 @@
-import type { Config } from '../../config.js'
-import type { Logger } from '../../logger.js'
-import { createHashingEmbedder } from './hashing.js'
-import { createEmbeddingRuntime, type EmbeddingRuntime } from './runtime.js'
+import type { Config } from '../../../config.js'
+import type { Logger } from '../../../logger.js'
+import { createHashingEmbedder } from '../../../providers/embeddings/hashing.js'
+import { createEmbeddingRuntime, type EmbeddingRuntime } from '../../../providers/embeddings/runtime.js'
 
 /**
  * Builds the configured embedder. `auto` tries the local transformers model and falls back to the
@@ -13,7 +13,7 @@ export async function selectEmbeddings(config: Config, logger: Logger): Promise<
     return createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), { requested, provider: 'hashing', reason: 'configured' })
   }
   if (requested === 'openai') {
-    const { createOpenAIEmbedder } = await import('./openai.js')
+    const { createOpenAIEmbedder } = await import('../../../providers/embeddings/openai.js')
     const embedder = createOpenAIEmbedder({
       apiKey: config.openai.apiKey!,
       model: config.openai.embeddingsModel,

@@ -1,6 +1,6 @@
-import type { Config } from '../config.js'
-import type { Logger } from '../logger.js'
-import type { Sql } from './sql.js'
+import type { Config } from '../../../config.js'
+import type { Logger } from '../../../logger.js'
+import type { Sql } from '../../../storage/sql.js'
 
 /** PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite database under DATA_DIR. */
 export async function openDatabase(config: Config, logger: Logger): Promise<Sql> {
