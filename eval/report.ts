@@ -52,7 +52,7 @@ function binaryRow(name: string, scores: BinaryScores): string {
 }
 
 function markdown(report: FinalReport): string {
-  const { department, escalation, retrieval, latency } = report
+  const { department, retrieval, latency } = report
   const misclassified = report.outcomes.filter((outcome) => outcome.predicted !== outcome.department)
   const missed = report.outcomes.filter((outcome) => outcome.targetArticle && (outcome.rank === null || outcome.rank > 3))
   return `${[

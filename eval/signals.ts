@@ -9,7 +9,7 @@ import { trainEscalationModel } from '../src/triage/escalation/detector/model.js
 import { inLineOrder, readCheckedLines } from './json-lines.js'
 import { scoreSignal, type SignalScores } from './scorers.js'
 import { FileInvalidError } from './tickets.js'
-import { signalKinds, type SignalKind, type SignalRow } from './signal-kinds.js'
+import { signalKinds, type SignalKind } from './signal-kinds.js'
 
 /**
  * The escalation signals on real human-written text (../shared/data/signals-*, see its README): anger

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
-import { AppError } from '../errors.js'
 import * as queries from '../storage/queries/accounts.js'
 import { insertAudit } from '../storage/queries/audit.js'
 

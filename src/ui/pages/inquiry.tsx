@@ -4,7 +4,6 @@ import type { TriageResult } from '../../triage/triage-result.js'
 import type { FormValues } from '../env.js'
 import { Checkbox, ErrorSummary, RadioGroup, SelectField, TextArea } from '../fields.js'
 import type { FieldErrors } from '../forms.js'
-import type { LabelKey } from '../i18n.js'
 import { Csrf, Layout, Notice, percent, Time, type View } from '../layout.js'
 
 export interface InquiryPageProps {

@@ -175,12 +175,6 @@ function columnLogit(fitted: NbFit, row: Int32Array): number {
   return logit
 }
 
-function logitOf(fitted: { weights: Float32Array; bias: number }, ids: Int32Array): number {
-  let logit = fitted.bias
-  for (const id of ids) logit += fitted.weights[id]!
-  return logit
-}
-
 /** The F-beta-optimal threshold on out-of-fold probabilities, kept within [0.1, 0.8]. */
 function bestThreshold(probabilities: number[], labels: Uint8Array, beta: number): number {
   let best = { threshold: 0.5, f: -1 }
