@@ -29,14 +29,21 @@ const requests = Number(values.requests)
 const warmup = Number(values.warmup)
 const concurrency = Number(values.concurrency)
 const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
-const databases = values.databases.split(',').filter((name): name is DatabaseName => name === 'postgres' || name === 'pglite')
-  .filter((name) => name === 'pglite' || Boolean(postgresUrl) || (console.warn('skipping postgres: set BENCH_DATABASE_URL or TEST_DATABASE_URL'), false))
+const databases = values.databases
+  .split(',')
+  .filter((name): name is DatabaseName => name === 'postgres' || name === 'pglite')
+  .filter(
+    (name) =>
+      name === 'pglite' || Boolean(postgresUrl) || (console.warn('skipping postgres: set BENCH_DATABASE_URL or TEST_DATABASE_URL'), false),
+  )
 const types: readonly WebhookType[] = ['generic', 'zammad', 'zendesk', 'freshdesk']
 const startedLoad = loadavg()
 
 const print = (database: string, r: LatencySummary) =>
-  console.log(`${database.padEnd(8)} ${r.mode.padEnd(11)} ×${String(r.concurrency).padEnd(3)} n=${r.requests}  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  ` +
-    `max ${r.maxMs.toFixed(1)} ms  ${r.perSecond.toFixed(0)}/s  ${JSON.stringify(r.statuses)}`)
+  console.log(
+    `${database.padEnd(8)} ${r.mode.padEnd(11)} ×${String(r.concurrency).padEnd(3)} n=${r.requests}  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  ` +
+      `max ${r.maxMs.toFixed(1)} ms  ${r.perSecond.toFixed(0)}/s  ${JSON.stringify(r.statuses)}`,
+  )
 
 async function measureIntake(name: DatabaseName): Promise<IntakeRun> {
   const database = await openDatabase(name, postgresUrl)
@@ -44,8 +51,10 @@ async function measureIntake(name: DatabaseName): Promise<IntakeRun> {
     const deps = await buildDeps(database.sql) // deps.jobs stays unset: no worker, nobody to wake
     const integrations = await createIntegrations(deps, types)
     const floor = await measureFloor(deps)
-    console.log(`${name.padEnd(8)} floor: round trip p50 ${floor.roundTrip.p50Ms.toFixed(1)} ms p99 ${floor.roundTrip.p99Ms.toFixed(1)} ms; ` +
-      `one-row commit p50 ${floor.commit.p50Ms.toFixed(1)} ms p99 ${floor.commit.p99Ms.toFixed(1)} ms`)
+    console.log(
+      `${name.padEnd(8)} floor: round trip p50 ${floor.roundTrip.p50Ms.toFixed(1)} ms p99 ${floor.roundTrip.p99Ms.toFixed(1)} ms; ` +
+        `one-row commit p50 ${floor.commit.p50Ms.toFixed(1)} ms p99 ${floor.commit.p99Ms.toFixed(1)} ms`,
+    )
     const loopback = await overLoopback(deps)
     const modes = [
       { mode: 'in-process', concurrency: 1, send: inProcess(deps) },
@@ -74,9 +83,14 @@ for (const name of databases) {
   const count = Number(name === 'postgres' ? values.burst : values['burst-pglite'])
   if (!(count > 0)) continue
   const figures = await measureBurst(name, postgresUrl, count, 50)
-  console.log(`burst    ${name}: ${count} webhooks, intake ${(count / figures.intakeSeconds).toFixed(0)}/s; triage + write-back ` +
-    `${(count / figures.processSeconds).toFixed(1)}/s (${figures.processSeconds.toFixed(1)} s); not exactly once: ${figures.notOnce}`)
+  console.log(
+    `burst    ${name}: ${count} webhooks, intake ${(count / figures.intakeSeconds).toFixed(0)}/s; triage + write-back ` +
+      `${(count / figures.processSeconds).toFixed(1)}/s (${figures.processSeconds.toFixed(1)} s); not exactly once: ${figures.notOnce}`,
+  )
   bursts.push(figures)
 }
-await writeFile(values.report, renderReport(runs, bursts, { startedLoad, command: `npm run bench:intake -- ${process.argv.slice(2).join(' ')}`.trim() }))
+await writeFile(
+  values.report,
+  renderReport(runs, bursts, { startedLoad, command: `npm run bench:intake -- ${process.argv.slice(2).join(' ')}`.trim() }),
+)
 console.log(`report: ${values.report}`)

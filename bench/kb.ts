@@ -33,7 +33,11 @@ async function main(): Promise<void> {
   const { articles, counts } = generateArticles(options.seed, generated)
   const embedder = createHashingEmbedder(options.dimensions)
   const queries = await prepareQueries(embedder, generateQueries(options.seed + 1, options.queries))
-  const heldOut = await prepareQueries(embedder, heldOutChunks(articles.slice(takeChunks(articles, counts, largest + options.extraChunks).length), options.recallQueries), 'passage')
+  const heldOut = await prepareQueries(
+    embedder,
+    heldOutChunks(articles.slice(takeChunks(articles, counts, largest + options.extraChunks).length), options.recallQueries),
+    'passage',
+  )
   const warmup = await prepareQueries(embedder, generateQueries(options.seed + 2, options.warmup))
   const bulkEmbedder = memoizeEmbedder(embedder)
   for (const size of options.sizes) {
@@ -46,10 +50,27 @@ async function main(): Promise<void> {
       }
       const database = await open(name, options)
       report.machine.databases[name] ??= await describeDatabase(database.sql)
-      const runtime = createEmbeddingRuntime(createHashingEmbedder(options.dimensions), { requested: 'hashing', provider: 'hashing', reason: 'benchmark' })
+      const runtime = createEmbeddingRuntime(createHashingEmbedder(options.dimensions), {
+        requested: 'hashing',
+        provider: 'hashing',
+        reason: 'benchmark',
+      })
       // Ingest with the previous statistics rule alongside, where the whole size goes through upsertArticles.
       const openBaseline = options.ingestBaseline.includes(name) && size <= options.ingestChunks ? () => open(name, options) : undefined
-      const result = await runBenchmark({ database, size, options, runtime, bulkEmbedder, articles: sized, counts, extraArticles, queries, heldOut, warmup, ...(openBaseline ? { openBaseline } : {}) })
+      const result = await runBenchmark({
+        database,
+        size,
+        options,
+        runtime,
+        bulkEmbedder,
+        articles: sized,
+        counts,
+        extraArticles,
+        queries,
+        heldOut,
+        warmup,
+        ...(openBaseline ? { openBaseline } : {}),
+      })
       await database.close()
       report.runs.push(result)
       report.totalSeconds = Math.round((Date.now() - started) / 1000)
@@ -80,7 +101,6 @@ async function writeReports(report: Report, outDir: string): Promise<void> {
 function withoutUrl({ postgresUrl: _, ...rest }: BenchOptions) {
   return rest
 }
-
 
 main().catch((error: unknown) => {
   process.stderr.write(`${(error as Error).stack ?? String(error)}\n`)

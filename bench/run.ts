@@ -20,7 +20,8 @@ const cleanups: Array<() => Promise<void>> = []
 const runCleanups = async () => {
   while (cleanups.length) await cleanups.pop()!().catch((error: Error) => process.stderr.write(`cleanup failed: ${error.message}\n`))
 }
-const progress = (message: string) => process.stderr.write(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${message}\n`)
+const progress = (message: string) =>
+  process.stderr.write(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${message}\n`)
 const startedAt = performance.now()
 
 /** `npm run bench`: HTTP load, retrieval, database floor, embedders and memory, side by side in one run. */
@@ -48,7 +49,11 @@ async function main(): Promise<void> {
       report.databases.push(await benchDatabase(name, options, cases, report))
     }
     progress('embedders')
-    report.embeddings = await measureEmbedders(cases.map((entry) => `${entry.subject ?? ''}\n${entry.body}`), options.embedSeconds, process.env)
+    report.embeddings = await measureEmbedders(
+      cases.map((entry) => `${entry.subject ?? ''}\n${entry.body}`),
+      options.embedSeconds,
+      process.env,
+    )
   } finally {
     await stopAll()
     await runCleanups()
@@ -60,10 +65,21 @@ async function main(): Promise<void> {
   process.stdout.write(renderSummary(report))
 }
 
-async function benchDatabase(name: 'pglite' | 'postgres', options: LoadBenchOptions, cases: TriageCase[], report: LoadReport): Promise<DatabaseRun> {
+async function benchDatabase(
+  name: 'pglite' | 'postgres',
+  options: LoadBenchOptions,
+  cases: TriageCase[],
+  report: LoadReport,
+): Promise<DatabaseRun> {
   const key = `bench-${randomBytes(24).toString('hex')}`
   // The load runs measure capacity with one key from one address: the rate limits would measure themselves.
-  const env: Record<string, string> = { EMBEDDINGS_PROVIDER: 'hashing', LLM_ENABLED: 'false', ADMIN_API_KEY: key, LOG_LEVEL: 'info', RATE_LIMIT_ENABLED: 'false' }
+  const env: Record<string, string> = {
+    EMBEDDINGS_PROVIDER: 'hashing',
+    LLM_ENABLED: 'false',
+    ADMIN_API_KEY: key,
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_ENABLED: 'false',
+  }
   let database: { sql: Sql; schema: string; url: string } | undefined
   if (name === 'postgres') {
     database = await createSchema(options.postgresUrl!)
@@ -75,7 +91,12 @@ async function benchDatabase(name: 'pglite' | 'postgres', options: LoadBenchOpti
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }))
     env.DATA_DIR = dataDir
   }
-  const run: DatabaseRun = { database: name, location: database ? `schema ${database.schema}` : `DATA_DIR ${env.DATA_DIR}`, loads: [], loadAverageAtStart: loadavg()[0]! }
+  const run: DatabaseRun = {
+    database: name,
+    location: database ? `schema ${database.schema}` : `DATA_DIR ${env.DATA_DIR}`,
+    loads: [],
+    loadAverageAtStart: loadavg()[0]!,
+  }
   const hello = await startBenchServer(`hello-world (${name})`, 'bench/load/hello-server.ts', {})
   const server = await startBenchServer(`server (${name})`, 'src/entry/node.ts', env, /"msg":"ready"/)
   progress(`${name}: server pid ${server.pid} at ${server.url}, hello-world pid ${hello.pid}`)
@@ -88,10 +109,15 @@ async function benchDatabase(name: 'pglite' | 'postgres', options: LoadBenchOpti
   const nextBody = createBodyRotation(cases, `${name}-${Date.now().toString(36)}`)
   await warmUp(server.url, { seconds: Math.min(3, options.seconds), key, nextBody })
   for (const connections of options.connections) {
-    for (const [target, url] of [['hello', hello.url], ['triage', server.url]] as const) {
+    for (const [target, url] of [
+      ['hello', hello.url],
+      ['triage', server.url],
+    ] as const) {
       progress(`${name}: ${target} at ${connections} connections for ${options.seconds} s`)
       const result: LoadResult = await runLoad(target, url, { connections, seconds: options.seconds, key, nextBody })
-      progress(`  ${result.requestsPerSecond} req/s, median ${result.latencyMs.median} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`)
+      progress(
+        `  ${result.requestsPerSecond} req/s, median ${result.latencyMs.median} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+      )
       run.loads.push(result)
     }
   }
@@ -101,7 +127,13 @@ async function benchDatabase(name: 'pglite' | 'postgres', options: LoadBenchOpti
     run.inquiriesStored = await countInquiries(database.sql)
     progress(`${name}: capturing the statements of one triage, then pgbench`)
     run.captured = await captureTriageStatements(database.sql, key, [nextBody(), nextBody()])
-    run.pgbench = await runPgbench(run.captured.warm, { url: options.postgresUrl!, schema: database.schema, scriptPath: join(options.outDir, 'triage.pgbench.sql'), clients: 2, seconds: options.pgbenchSeconds })
+    run.pgbench = await runPgbench(run.captured.warm, {
+      url: options.postgresUrl!,
+      schema: database.schema,
+      scriptPath: join(options.outDir, 'triage.pgbench.sql'),
+      clients: 2,
+      seconds: options.pgbenchSeconds,
+    })
     progress(`  pgbench ${run.pgbench.tps} tps${run.pgbench.error ? ` (${run.pgbench.error})` : ''}`)
   }
   run.loadAverageAtEnd = loadavg()[0]!

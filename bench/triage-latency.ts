@@ -32,8 +32,13 @@ databases, and interleaves its requests with this tree's: an A/B under the same 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      passes: { type: 'string', default: '5' }, databases: { type: 'string' }, 'pglite-dir': { type: 'boolean', default: false },
-      out: { type: 'string' }, profile: { type: 'string' }, compare: { type: 'string' }, help: { type: 'boolean' },
+      passes: { type: 'string', default: '5' },
+      databases: { type: 'string' },
+      'pglite-dir': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      profile: { type: 'string' },
+      compare: { type: 'string' },
+      help: { type: 'boolean' },
     },
   })
   if (values.help) return void process.stdout.write(`${usage}\n`)
@@ -81,7 +86,14 @@ async function main(): Promise<void> {
       databases: Object.fromEntries(
         benches.map((target) => {
           const [first, ...rest] = samples.get(target.label)!
-          return [target.label, { location: target.bench.database.location, firstPass: { total: summarise(first!.map((s) => s.steps.total!)), answers: scoreAnswers(cases, first!) }, warm: summariseSteps(rest.flat()) }]
+          return [
+            target.label,
+            {
+              location: target.bench.database.location,
+              firstPass: { total: summarise(first!.map((s) => s.steps.total!)), answers: scoreAnswers(cases, first!) },
+              warm: summariseSteps(rest.flat()),
+            },
+          ]
         }),
       ),
     }
@@ -92,12 +104,29 @@ async function main(): Promise<void> {
   }
 }
 
-function render(report: { requestsPerDatabase: number; code: { commit: string; changed: string[] }; databases: Record<string, { firstPass: { total: ReturnType<typeof summarise>; answers: ReturnType<typeof scoreAnswers> }; warm: ReturnType<typeof summariseSteps> }> }): string {
-  const lines = [`POST /v1/triage in-process, ${report.requestsPerDatabase} warm requests per database (commit ${report.code.commit}${report.code.changed.length ? ' + local changes' : ''})`, '']
+function render(report: {
+  requestsPerDatabase: number
+  code: { commit: string; changed: string[] }
+  databases: Record<
+    string,
+    {
+      firstPass: { total: ReturnType<typeof summarise>; answers: ReturnType<typeof scoreAnswers> }
+      warm: ReturnType<typeof summariseSteps>
+    }
+  >
+}): string {
+  const lines = [
+    `POST /v1/triage in-process, ${report.requestsPerDatabase} warm requests per database (commit ${report.code.commit}${report.code.changed.length ? ' + local changes' : ''})`,
+    '',
+  ]
   for (const [name, { firstPass, warm }] of Object.entries(report.databases)) {
     const a = firstPass.answers
-    lines.push(`${name}: warm median ${warm.total!.median.toFixed(2)} ms, p99 ${warm.total!.p99.toFixed(2)} ms; first pass median ${firstPass.total.median.toFixed(2)} ms, p99 ${firstPass.total.p99.toFixed(2)} ms`)
-    lines.push(`  answers (first pass): department accuracy ${a.departmentAccuracy.toFixed(3)}, escalation recall ${a.escalationRecall.toFixed(3)}, precision ${a.escalationPrecision.toFixed(3)}, missing reasons ${a.missingReasons.length ? a.missingReasons.join(' ') : 'none'}`)
+    lines.push(
+      `${name}: warm median ${warm.total!.median.toFixed(2)} ms, p99 ${warm.total!.p99.toFixed(2)} ms; first pass median ${firstPass.total.median.toFixed(2)} ms, p99 ${firstPass.total.p99.toFixed(2)} ms`,
+    )
+    lines.push(
+      `  answers (first pass): department accuracy ${a.departmentAccuracy.toFixed(3)}, escalation recall ${a.escalationRecall.toFixed(3)}, precision ${a.escalationPrecision.toFixed(3)}, missing reasons ${a.missingReasons.length ? a.missingReasons.join(' ') : 'none'}`,
+    )
   }
   lines.push('', 'Warm requests, ms per step (steps overlap: on PostgreSQL classification and retrieval run in parallel):', '')
   lines.push(renderTable(Object.fromEntries(Object.entries(report.databases).map(([name, d]) => [name, d.warm]))), '')

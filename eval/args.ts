@@ -72,10 +72,18 @@ function signalCommand(values: ReturnType<typeof parse>['values'], positionals: 
     if (files.length !== 1 || values.test !== undefined) throw new UsageError('--signal --cv takes exactly one file')
     const folds = positiveInteger('--cv', values.cv)
     if (folds < 2) throw new UsageError('--cv needs at least 2 folds')
-    return { mode: 'signal-cv', signal: signal as SignalKind, file: files[0]!, folds, seed: values.seed === undefined ? 1 : positiveInteger('--seed', values.seed), json }
+    return {
+      mode: 'signal-cv',
+      signal: signal as SignalKind,
+      file: files[0]!,
+      folds,
+      seed: values.seed === undefined ? 1 : positiveInteger('--seed', values.seed),
+      json,
+    }
   }
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`)
-  if (values.train === undefined || values.test === undefined) throw new UsageError('--signal needs --cv <k> <file>, or --train <file> --test <file>')
+  if (values.train === undefined || values.test === undefined)
+    throw new UsageError('--signal needs --cv <k> <file>, or --train <file> --test <file>')
   if (values.seed !== undefined) throw new UsageError('--seed applies to --cv runs')
   return { mode: 'signal-files', signal: signal as SignalKind, train: values.train, test: values.test, json }
 }

@@ -60,7 +60,12 @@ export interface EscalationSetReport {
 }
 
 /** Runs one set through the pipeline and the text-only systems. */
-export async function runEscalationSet(deps: EvalDeps, set: { name: string; file: string }, systems: Record<'ours' | 'plainLr' | 'rules', TextSystem>, alone: ReadonlySet<string>): Promise<EscalationSetReport> {
+export async function runEscalationSet(
+  deps: EvalDeps,
+  set: { name: string; file: string },
+  systems: Record<'ours' | 'plainLr' | 'rules', TextSystem>,
+  alone: ReadonlySet<string>,
+): Promise<EscalationSetReport> {
   const cases = await readEscalationSet(set.file)
   const outcomes: Array<{ entry: EscalationCase; result: TriageResult; detected: string[] }> = []
   for (const entry of cases) {
@@ -71,22 +76,37 @@ export async function runEscalationSet(deps: EvalDeps, set: { name: string; file
   const hardNegatives = outcomes.filter(({ entry }) => !entry.escalate && entry.hardNegativeOf?.length)
   const falseAlarms = hardNegatives.filter(({ result }) => result.escalation.escalate).length
   const withDepartment = outcomes.filter(({ entry }) => entry.department)
-  const textOnly = (system: TextSystem) => scoreBinary(outcomes.map(({ entry }) => ({ expected: entry.escalate, predicted: system(textOf(entry)).some((code) => alone.has(code)) })))
+  const textOnly = (system: TextSystem) =>
+    scoreBinary(
+      outcomes.map(({ entry }) => ({ expected: entry.escalate, predicted: system(textOf(entry)).some((code) => alone.has(code)) })),
+    )
   return {
     name: set.name,
     file: set.file,
     n: cases.length,
     escalation: scoreBinary(outcomes.map(({ entry, result }) => ({ expected: entry.escalate, predicted: result.escalation.escalate }))),
     // Only reasons the set labels: a set without `complaint` labels says nothing about complaint's precision.
-    byReason: Object.fromEntries(Object.entries(scoreReasons(outcomes.map(({ entry, detected }) => ({ expected: entry.reasons, detected })))).filter(([code]) => labelled.has(code))),
+    byReason: Object.fromEntries(
+      Object.entries(scoreReasons(outcomes.map(({ entry, detected }) => ({ expected: entry.reasons, detected })))).filter(([code]) =>
+        labelled.has(code),
+      ),
+    ),
     hardNegatives: { n: hardNegatives.length, falseAlarms, rate: hardNegatives.length ? falseAlarms / hardNegatives.length : null },
-    department: { accuracy: withDepartment.length ? withDepartment.filter(({ entry, result }) => result.department === entry.department).length / withDepartment.length : null, n: withDepartment.length },
+    department: {
+      accuracy: withDepartment.length
+        ? withDepartment.filter(({ entry, result }) => result.department === entry.department).length / withDepartment.length
+        : null,
+      n: withDepartment.length,
+    },
     textOnly: { ours: textOnly(systems.ours), plainLr: textOnly(systems.plainLr), rules: textOnly(systems.rules) },
-    wrong: outcomes.filter(({ entry, result }) => entry.escalate !== result.escalation.escalate).map(({ entry, detected }) => ({ id: entry.id, expected: entry.escalate, reasons: entry.reasons, detected })),
+    wrong: outcomes
+      .filter(({ entry, result }) => entry.escalate !== result.escalation.escalate)
+      .map(({ entry, detected }) => ({ id: entry.id, expected: entry.escalate, reasons: entry.reasons, detected })),
   }
 }
 
-const textOf = (entry: { subject?: string | undefined; body: string }) => [entry.subject?.trim(), entry.body.trim()].filter(Boolean).join('\n\n')
+const textOf = (entry: { subject?: string | undefined; body: string }) =>
+  [entry.subject?.trim(), entry.body.trim()].filter(Boolean).join('\n\n')
 
 /** The detector as triage runs it, on the text alone. */
 export function detectorSystem(state: DetectorState): TextSystem {
@@ -103,7 +123,14 @@ export const rulesSystem: TextSystem = (text) => [...new Set(ruleHits(text).map(
 export function trainPlainBaseline(corpus: ReadonlyArray<{ text: string; reasons: readonly string[] }>, state: DetectorState): TextSystem {
   const codes = textReasonsOf(state.policy.policy).map((reason) => reason.code)
   const { featurizer, vectors } = fitAndVectorize(corpus.map((line) => line.text))
-  const models = codes.map((code) => ({ code, model: trainLogistic(vectors, corpus.map((line) => (line.reasons.includes(code) ? 1 : 0)), { dimensions: featurizer.options.buckets }) }))
+  const models = codes.map((code) => ({
+    code,
+    model: trainLogistic(
+      vectors,
+      corpus.map((line) => (line.reasons.includes(code) ? 1 : 0)),
+      { dimensions: featurizer.options.buckets },
+    ),
+  }))
   return (text) => {
     const vector = featurizer.vectorize(text)
     return models.filter(({ model }) => predictLogit(model, vector) >= 0).map(({ code }) => code)

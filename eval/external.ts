@@ -54,9 +54,16 @@ export async function runTrainTest(command: { train: string; test: string; limit
  * (the file's answers) is loaded once and copied into each fold's fresh database from a dump; each
  * fold trains on the other folds' rows and is evaluated through the pipeline.
  */
-export async function runCrossValidation(command: { file: string; folds: number; seed: number; limit: number | null }, log: Log): Promise<FileEvalResult> {
+export async function runCrossValidation(
+  command: { file: string; folds: number; seed: number; limit: number | null },
+  log: Log,
+): Promise<FileEvalResult> {
   const rows = await readLabelledFile(command.file, command.limit)
-  const folds = stratifiedFolds(Uint8Array.from(rows, (row) => (row.department === 'technical' ? 1 : row.department === 'commercial' ? 0 : 2)), command.folds, command.seed)
+  const folds = stratifiedFolds(
+    Uint8Array.from(rows, (row) => (row.department === 'technical' ? 1 : row.department === 'commercial' ? 0 : 2)),
+    command.folds,
+    command.seed,
+  )
   const base = await createEvalDeps()
   const { articles, targets, dump } = await loadAnswers(base, rows, log)
     .then(async (loaded) => ({ ...loaded, dump: await base.sql.dump() }))
@@ -67,13 +74,30 @@ export async function runCrossValidation(command: { file: string; folds: number;
     log(`fold ${fold + 1}/${command.folds}`)
     const deps = await createEvalDeps({ loadDataDir: dump })
     try {
-      trainExamples += await addTrainingRows(deps, rows.filter((_, index) => folds[index] !== fold), log)
-      outcomes.push(...(await evaluateRows(deps, rows.filter((_, index) => folds[index] === fold), targets, log)))
+      trainExamples += await addTrainingRows(
+        deps,
+        rows.filter((_, index) => folds[index] !== fold),
+        log,
+      )
+      outcomes.push(
+        ...(await evaluateRows(
+          deps,
+          rows.filter((_, index) => folds[index] === fold),
+          targets,
+          log,
+        )),
+      )
     } finally {
       await deps.sql.close()
     }
   }
-  return { mode: 'cv', ...summarise(outcomes, articles), trainExamples: Math.round(trainExamples / command.folds), folds: command.folds, seed: command.seed }
+  return {
+    mode: 'cv',
+    ...summarise(outcomes, articles),
+    trainExamples: Math.round(trainExamples / command.folds),
+    folds: command.folds,
+    seed: command.seed,
+  }
 }
 
 /** Labelled technical/commercial rows become training examples; the classifier is trained on them now. */
@@ -81,12 +105,18 @@ async function addTrainingRows(deps: EvalDeps, rows: readonly LabelledRow[], log
   const labelled = rows.filter((row) => row.department)
   if (labelled.length === 0) throw new Error('the training rows hold no technical or commercial example')
   const started = performance.now()
-  const inputs = labelled.map((row) => ({ text: inquiryText(row), department: row.department, ...(row.language ? { language: row.language } : {}) }))
+  const inputs = labelled.map((row) => ({
+    text: inquiryText(row),
+    department: row.department,
+    ...(row.language ? { language: row.language } : {}),
+  }))
   const result = await loadWithoutVectorIndexes(deps, () => addExamples(deps, inputs, 'import'))
   if (result.failed.length) log(`${result.failed.length} training rows rejected, first: ${result.failed[0]!.reason}`)
   const stored = performance.now()
   await trainClassifier(deps)
-  log(`${result.created} examples stored (${result.duplicates} duplicates) in ${seconds(started, stored)} s, classifier trained in ${seconds(stored)} s`)
+  log(
+    `${result.created} examples stored (${result.duplicates} duplicates) in ${seconds(started, stored)} s, classifier trained in ${seconds(stored)} s`,
+  )
   return result.created
 }
 
@@ -94,14 +124,24 @@ async function addTrainingRows(deps: EvalDeps, rows: readonly LabelledRow[], log
  * The knowledge base of a ticket file: one article per distinct non-empty answer (identical answers
  * share one), titled by the row's subject or its first words. Returns each row's target article.
  */
-async function loadAnswers(deps: EvalDeps, rows: readonly LabelledRow[], log: Log): Promise<{ articles: number; targets: Map<LabelledRow, string> }> {
+async function loadAnswers(
+  deps: EvalDeps,
+  rows: readonly LabelledRow[],
+  log: Log,
+): Promise<{ articles: number; targets: Map<LabelledRow, string> }> {
   const targets = new Map<LabelledRow, string>()
   const byAnswer = new Map<string, { externalId: string; title: string; body: string; language: string; department: 'both' }>()
   for (const row of rows) {
     if (!row.answer) continue
     let article = byAnswer.get(row.answer)
     if (!article) {
-      article = { externalId: `answer-${byAnswer.size + 1}`, title: titleOf(row), body: row.answer, language: row.language ?? 'en', department: 'both' }
+      article = {
+        externalId: `answer-${byAnswer.size + 1}`,
+        title: titleOf(row),
+        body: row.answer,
+        language: row.language ?? 'en',
+        department: 'both',
+      }
       byAnswer.set(row.answer, article)
     }
     targets.set(row, article.externalId)
@@ -110,7 +150,13 @@ async function loadAnswers(deps: EvalDeps, rows: readonly LabelledRow[], log: Lo
   const started = performance.now()
   const articles = [...byAnswer.values()]
   const result = await loadWithoutVectorIndexes(deps, () => upsertArticles(deps, articles))
-  if (result.failed.length) throw new Error(`answer articles rejected: ${result.failed.slice(0, 3).map((failure) => `${failure.externalId}: ${failure.reason}`).join('; ')}`)
+  if (result.failed.length)
+    throw new Error(
+      `answer articles rejected: ${result.failed
+        .slice(0, 3)
+        .map((failure) => `${failure.externalId}: ${failure.reason}`)
+        .join('; ')}`,
+    )
   log(`knowledge base: ${articles.length} answers in ${seconds(started)} s`)
   return { articles: articles.length, targets }
 }
@@ -120,7 +166,12 @@ function titleOf(row: LabelledRow): string {
 }
 
 /** Every row through analyzeInquiry (department and escalation); rows with an answer also through k = 5 search. */
-async function evaluateRows(deps: EvalDeps, rows: readonly LabelledRow[], targets: Map<LabelledRow, string>, log: Log): Promise<RowOutcome[]> {
+async function evaluateRows(
+  deps: EvalDeps,
+  rows: readonly LabelledRow[],
+  targets: Map<LabelledRow, string>,
+  log: Log,
+): Promise<RowOutcome[]> {
   const outcomes: RowOutcome[] = []
   const started = performance.now()
   // Per row, the k = 5 search repeats the statements of triage's own retrieval: served from a memo.
@@ -153,7 +204,13 @@ function summarise(outcomes: RowOutcome[], articles: number): Omit<FileEvalResul
     department: predictions.length ? departmentSummary(predictions) : null,
     retrieval: retrieval ? { ...retrieval, articles } : null,
     escalation: escalated.length
-      ? { precision: escalation.precision, recall: escalation.recall, n: escalation.n, expected: escalation.truePositives + escalation.falseNegatives, escalated: escalation.truePositives + escalation.falsePositives }
+      ? {
+          precision: escalation.precision,
+          recall: escalation.recall,
+          n: escalation.n,
+          expected: escalation.truePositives + escalation.falseNegatives,
+          escalated: escalation.truePositives + escalation.falsePositives,
+        }
       : null,
     n: outcomes.length,
   }
@@ -161,8 +218,17 @@ function summarise(outcomes: RowOutcome[], articles: number): Omit<FileEvalResul
 
 function departmentSummary(predictions: ScoredPrediction[]): NonNullable<FileEvalResult['department']> {
   const { reliability: _reliability, count, confusion: _confusion, byLanguage, ...overall } = scoreDepartments(predictions)
-  const compact = (report: ClassificationReport): LanguageScores => ({ accuracy: report.accuracy, macroF1: report.macroF1, ece: report.ece, n: report.count })
-  return { ...overall, n: count, byLanguage: Object.fromEntries(Object.entries(byLanguage).map(([language, report]) => [language, compact(report)])) }
+  const compact = (report: ClassificationReport): LanguageScores => ({
+    accuracy: report.accuracy,
+    macroF1: report.macroF1,
+    ece: report.ece,
+    n: report.count,
+  })
+  return {
+    ...overall,
+    n: count,
+    byLanguage: Object.fromEntries(Object.entries(byLanguage).map(([language, report]) => [language, compact(report)])),
+  }
 }
 
 const seconds = (since: number, until = performance.now()) => ((until - since) / 1000).toFixed(1)

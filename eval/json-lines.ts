@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises'
 import type { z } from 'zod'
 
 /** One line of a JSONL input checked against its schema: the value, or every problem, each naming the line and field. */
-export function parseJsonLine<Schema extends z.ZodType>(line: string, schema: Schema, where: string): { ok: true; value: z.output<Schema> } | { ok: false; problems: string[] } {
+export function parseJsonLine<Schema extends z.ZodType>(
+  line: string,
+  schema: Schema,
+  where: string,
+): { ok: true; value: z.output<Schema> } | { ok: false; problems: string[] } {
   let value: unknown
   try {
     value = JSON.parse(line)
@@ -11,11 +15,17 @@ export function parseJsonLine<Schema extends z.ZodType>(line: string, schema: Sc
   }
   const parsed = schema.safeParse(value)
   if (parsed.success) return { ok: true, value: parsed.data }
-  return { ok: false, problems: parsed.error.issues.map((issue) => `${where}: field "${issue.path.join('.') || '(line)'}": ${issue.message}`) }
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => `${where}: field "${issue.path.join('.') || '(line)'}": ${issue.message}`),
+  }
 }
 
 /** Every non-empty line of a JSONL file checked against `schema`: the values with their line numbers, and every problem. */
-export async function readCheckedLines<Schema extends z.ZodType>(file: string, schema: Schema): Promise<{ rows: Array<{ line: number; value: z.output<Schema> }>; problems: string[] }> {
+export async function readCheckedLines<Schema extends z.ZodType>(
+  file: string,
+  schema: Schema,
+): Promise<{ rows: Array<{ line: number; value: z.output<Schema> }>; problems: string[] }> {
   let text: string
   try {
     text = await readFile(file, 'utf8')

@@ -8,11 +8,28 @@ import type { TriageResult } from '../src/triage/triage-result.js'
 import { readEvalCases, type EvalCase } from './cases.js'
 import { createEvalDeps, trainClassifier, type EvalDeps } from './deps.js'
 import { inquiryText, retrievalQueryLength } from './inquiry-text.js'
-import { percentile, rankOf, scoreBinary, scoreDepartments, scoreReasons, scoreRetrieval, type BinaryScores, type DepartmentScores, type RetrievalScores } from './scorers.js'
+import {
+  percentile,
+  rankOf,
+  scoreBinary,
+  scoreDepartments,
+  scoreReasons,
+  scoreRetrieval,
+  type BinaryScores,
+  type DepartmentScores,
+  type RetrievalScores,
+} from './scorers.js'
 import { gitCommit } from './git.js'
 import { access } from 'node:fs/promises'
 import { readEscalationCorpus } from '../src/platform/node/knowledge-import/read-files.js'
-import { aloneReasons, detectorSystem, rulesSystem, runEscalationSet, trainPlainBaseline, type EscalationSetReport } from './escalation-sets.js'
+import {
+  aloneReasons,
+  detectorSystem,
+  rulesSystem,
+  runEscalationSet,
+  trainPlainBaseline,
+  type EscalationSetReport,
+} from './escalation-sets.js'
 import { measureSignals, sharedDataDir, type SignalsReport } from './signals.js'
 
 /** What one case came out as; kept in report.json so a regression can be traced to its cases. */
@@ -59,7 +76,12 @@ const warmupCases = 5
  * Runs every case through analyzeInquiry on a fresh in-memory PGlite holding the demo knowledge base
  * and the default examples. The language is not passed, so detection is part of what is measured.
  */
-export async function runProjectEval(options: { casesFile: string; log: (line: string) => void; blindSets?: Array<{ name: string; file: string }>; signalsDir?: string }): Promise<ProjectReport> {
+export async function runProjectEval(options: {
+  casesFile: string
+  log: (line: string) => void
+  blindSets?: Array<{ name: string; file: string }>
+  signalsDir?: string
+}): Promise<ProjectReport> {
   const articles = await readDemoArticles()
   const cases = await readEvalCases(options.casesFile, new Set(articles.map((article) => String(article.externalId))))
   options.log(`${cases.length} cases valid; seeding a fresh PGlite with ${articles.length} demo articles and the default examples`)
@@ -77,9 +99,17 @@ export async function runProjectEval(options: { casesFile: string; log: (line: s
       versions ??= result.versions
       outcomes.push(outcome)
     }
-    const escalationSets = await measureEscalationSets(deps, [{ name: 'own', file: options.casesFile }, ...(options.blindSets ?? defaultBlindSets)], options.log)
+    const escalationSets = await measureEscalationSets(
+      deps,
+      [{ name: 'own', file: options.casesFile }, ...(options.blindSets ?? defaultBlindSets)],
+      options.log,
+    )
     const signals = await measureSignals(deps, options.signalsDir ?? sharedDataDir, options.log)
-    return { ...(await summarise(cases, outcomes, { ...versions!, embeddingProvider: deps.embeddings.target.space.provider })), escalationSets, signals }
+    return {
+      ...(await summarise(cases, outcomes, { ...versions!, embeddingProvider: deps.embeddings.target.space.provider })),
+      escalationSets,
+      signals,
+    }
   } finally {
     await deps.sql.close()
   }
@@ -135,7 +165,11 @@ const defaultBlindSets = [
   { name: 'blindB', file: 'eval/escalation/blind-b.jsonl' },
 ]
 
-async function measureEscalationSets(deps: EvalDeps, sets: Array<{ name: string; file: string }>, log: (line: string) => void): Promise<Record<string, EscalationSetReport>> {
+async function measureEscalationSets(
+  deps: EvalDeps,
+  sets: Array<{ name: string; file: string }>,
+  log: (line: string) => void,
+): Promise<Record<string, EscalationSetReport>> {
   const state = await deps.escalation.current(deps)
   const corpus = (await readEscalationCorpus()).map((line) => {
     const { subject, body, reasons } = line as { subject?: string; body: string; reasons: string[] }
@@ -152,10 +186,17 @@ async function measureEscalationSets(deps: EvalDeps, sets: Array<{ name: string;
 }
 
 async function exists(file: string): Promise<boolean> {
-  return access(file).then(() => true, () => false)
+  return access(file).then(
+    () => true,
+    () => false,
+  )
 }
 
-async function summarise(cases: EvalCase[], outcomes: CaseOutcome[], versions: ProjectReport['versions']): Promise<Omit<ProjectReport, 'escalationSets' | 'signals'>> {
+async function summarise(
+  cases: EvalCase[],
+  outcomes: CaseOutcome[],
+  versions: ProjectReport['versions'],
+): Promise<Omit<ProjectReport, 'escalationSets' | 'signals'>> {
   const predictions: ScoredPrediction[] = outcomes.map((outcome) => ({
     actual: outcome.department as ScoredPrediction['actual'],
     predicted: outcome.predicted as ScoredPrediction['predicted'],

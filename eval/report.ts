@@ -29,14 +29,28 @@ export function formatTable(report: FinalReport): string {
     ['cases', String(report.cases)],
     ['department accuracy', f(report.department.accuracy)],
     ['department macro-F1', f(report.department.macroF1)],
-    ...Object.entries(report.department.byLanguage).map(([language, scores]): [string, string] => [`  ${language}: accuracy / macro-F1`, `${f(scores.accuracy)} / ${f(scores.macroF1)}`]),
+    ...Object.entries(report.department.byLanguage).map(([language, scores]): [string, string] => [
+      `  ${language}: accuracy / macro-F1`,
+      `${f(scores.accuracy)} / ${f(scores.macroF1)}`,
+    ]),
     ['ECE', f(report.department.ece)],
     ['escalation precision / recall', `${f(report.escalation.precision)} / ${f(report.escalation.recall)}`],
-    ['retrieval recall@1 / @3 / @5', `${f(report.retrieval.recallAt1)} / ${f(report.retrieval.recallAt3)} / ${f(report.retrieval.recallAt5)}`],
+    [
+      'retrieval recall@1 / @3 / @5',
+      `${f(report.retrieval.recallAt1)} / ${f(report.retrieval.recallAt3)} / ${f(report.retrieval.recallAt5)}`,
+    ],
     ['retrieval MRR', f(report.retrieval.mrr)],
     ['latency median / p99 (ms)', `${f(report.latency.medianMs, 1)} / ${f(report.latency.p99Ms, 1)}`],
-    ...Object.values(report.escalationSets).map((set): [string, string] => [`escalation ${set.name} P / R (n ${set.n})`, `${f(set.escalation.precision)} / ${f(set.escalation.recall)}`]),
-    ...(report.signals ? (['anger', 'complaint'] as const).map((kind): [string, string] => [`signal ${kind} macro-F1 ours / baseline`, `${f(report.signals![kind].ours.macroF1)} / ${f(report.signals![kind].baseline.macroF1)}`]) : []),
+    ...Object.values(report.escalationSets).map((set): [string, string] => [
+      `escalation ${set.name} P / R (n ${set.n})`,
+      `${f(set.escalation.precision)} / ${f(set.escalation.recall)}`,
+    ]),
+    ...(report.signals
+      ? (['anger', 'complaint'] as const).map((kind): [string, string] => [
+          `signal ${kind} macro-F1 ours / baseline`,
+          `${f(report.signals![kind].ours.macroF1)} / ${f(report.signals![kind].baseline.macroF1)}`,
+        ])
+      : []),
   ]
   const width = Math.max(...rows.map(([name]) => name.length))
   return [...rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`), '', ...report.thresholds.map(describeCheck)].join('\n')
@@ -85,7 +99,9 @@ function markdown(report: FinalReport): string {
     '',
     '| confidence bin | n | mean confidence | share correct |',
     '| --- | ---: | ---: | ---: |',
-    ...department.reliability.filter((bin) => bin.count).map((bin) => `| ${bin.lower.toFixed(1)}–${bin.upper.toFixed(1)} | ${bin.count} | ${f(bin.meanConfidence)} | ${f(bin.accuracy)} |`),
+    ...department.reliability
+      .filter((bin) => bin.count)
+      .map((bin) => `| ${bin.lower.toFixed(1)}–${bin.upper.toFixed(1)} | ${bin.count} | ${f(bin.meanConfidence)} | ${f(bin.accuracy)} |`),
     '',
     `Misclassified (${misclassified.length}): ${misclassified.map((outcome) => `${outcome.id} ${outcome.department}→${outcome.predicted} (${f(outcome.confidence, 2)})`).join(', ') || 'none'}.`,
     '',
@@ -121,11 +137,14 @@ function escalationSetsMarkdown(report: FinalReport): string {
   return [
     '## Escalation on the own and the blind sets',
     '',
-    'The pipeline as `POST /v1/triage` decides (text reasons, account, history, the models\' doubt), and the text reasons alone beside two lexical baselines trained on the same corpus: the rule patterns of earlier versions as verdicts, and a plain logistic regression over word and character n-grams. Hard negatives use a reason\'s words without meeting it.',
+    "The pipeline as `POST /v1/triage` decides (text reasons, account, history, the models' doubt), and the text reasons alone beside two lexical baselines trained on the same corpus: the rule patterns of earlier versions as verdicts, and a plain logistic regression over word and character n-grams. Hard negatives use a reason's words without meeting it.",
     '',
     '| set | n | escalate P / R | text only: detector P / R | plain LR P / R | rules P / R | hard negatives escalated | department accuracy |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...sets.map((set) => `| ${setTitles[set.name] ?? set.name} | ${set.n} | ${scores(set.escalation)} | ${scores(set.textOnly.ours)} | ${scores(set.textOnly.plainLr)} | ${scores(set.textOnly.rules)} | ${set.hardNegatives.falseAlarms} of ${set.hardNegatives.n} | ${f(set.department.accuracy)} |`),
+    ...sets.map(
+      (set) =>
+        `| ${setTitles[set.name] ?? set.name} | ${set.n} | ${scores(set.escalation)} | ${scores(set.textOnly.ours)} | ${scores(set.textOnly.plainLr)} | ${scores(set.textOnly.rules)} | ${set.hardNegatives.falseAlarms} of ${set.hardNegatives.n} | ${f(set.department.accuracy)} |`,
+    ),
     '',
     ...sets.flatMap((set) => [
       `### Per reason: ${set.name}`,
@@ -142,11 +161,12 @@ function escalationSetsMarkdown(report: FinalReport): string {
 
 function signalsMarkdown(report: FinalReport): string {
   if (!report.signals) return '## Signals on real text\n\n`../shared/data` was not found; the real-text measurements were skipped.\n'
-  const row = (name: string, scores: SignalScores) => `| ${name} | ${f(scores.macroF1)} | ${f(scores.positive.precision)} / ${f(scores.positive.recall)} | ${f(scores.negative.precision)} / ${f(scores.negative.recall)} |`
+  const row = (name: string, scores: SignalScores) =>
+    `| ${name} | ${f(scores.macroF1)} | ${f(scores.positive.precision)} / ${f(scores.positive.recall)} | ${f(scores.negative.precision)} / ${f(scores.negative.recall)} |`
   return [
     '## Signals on real text (`../shared/data/signals-*`, dev parts)',
     '',
-    '5-fold cross-validation, seed 1: the detector\'s learner (NB-LR, calibrated, threshold F1-optimal out of fold within each training fold; triage itself uses F1.5) and the plain lexical baseline (logistic regression over word and character n-grams, decision at 0.5) trained on each fold\'s rows only; "shipped" is the detector trained on the project\'s corpus, applied to the rows as they are.',
+    "5-fold cross-validation, seed 1: the detector's learner (NB-LR, calibrated, threshold F1-optimal out of fold within each training fold; triage itself uses F1.5) and the plain lexical baseline (logistic regression over word and character n-grams, decision at 0.5) trained on each fold's rows only; \"shipped\" is the detector trained on the project's corpus, applied to the rows as they are.",
     '',
     ...(['anger', 'complaint'] as const).flatMap((kind) => {
       const result = report.signals![kind]

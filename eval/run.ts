@@ -25,9 +25,14 @@ async function main(command: EvalCommand): Promise<number> {
   // The pipeline's modules load only once the arguments are known to be good: a usage error is instant.
   if (command.mode === 'signal-cv' || command.mode === 'signal-files') {
     const { crossValidateSignal, readSignalFile, trainTestSignal } = await import('./signals.js')
-    const result = command.mode === 'signal-cv'
-      ? crossValidateSignal(await readSignalFile(command.file, command.signal), command.signal, command.folds, command.seed, log)
-      : trainTestSignal(await readSignalFile(command.train, command.signal), await readSignalFile(command.test, command.signal), command.signal)
+    const result =
+      command.mode === 'signal-cv'
+        ? crossValidateSignal(await readSignalFile(command.file, command.signal), command.signal, command.folds, command.seed, log)
+        : trainTestSignal(
+            await readSignalFile(command.train, command.signal),
+            await readSignalFile(command.test, command.signal),
+            command.signal,
+          )
     print(command.json ? JSON.stringify(result) : JSON.stringify(result, null, 2))
     log(`done in ${seconds()}`)
     return 0

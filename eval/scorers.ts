@@ -13,11 +13,16 @@ export interface DepartmentScores extends ClassificationReport {
 }
 
 export function scoreDepartments(predictions: readonly ScoredPrediction[]): DepartmentScores {
-  const confusion = Object.fromEntries(departments.map((actual) => [actual, Object.fromEntries(departments.map((predicted) => [predicted, 0]))])) as DepartmentScores['confusion']
+  const confusion = Object.fromEntries(
+    departments.map((actual) => [actual, Object.fromEntries(departments.map((predicted) => [predicted, 0]))]),
+  ) as DepartmentScores['confusion']
   for (const prediction of predictions) confusion[prediction.actual][prediction.predicted]++
   const languages = [...new Set(predictions.map((prediction) => prediction.language ?? 'unknown'))].sort()
   const byLanguage = Object.fromEntries(
-    languages.map((language) => [language, classificationReport(predictions.filter((prediction) => (prediction.language ?? 'unknown') === language))]),
+    languages.map((language) => [
+      language,
+      classificationReport(predictions.filter((prediction) => (prediction.language ?? 'unknown') === language)),
+    ]),
   )
   return { ...classificationReport(predictions), confusion, byLanguage }
 }
@@ -79,10 +84,15 @@ export function scoreBinary(items: ReadonlyArray<{ expected: boolean; predicted:
  * Per reason code: was it detected where a case expects it, and expected where it was detected.
  * Codes nobody writes down (low_confidence, no_knowledge) get detections but no recall.
  */
-export function scoreReasons(items: ReadonlyArray<{ expected: readonly string[]; detected: readonly string[] }>): Record<string, BinaryScores> {
+export function scoreReasons(
+  items: ReadonlyArray<{ expected: readonly string[]; detected: readonly string[] }>,
+): Record<string, BinaryScores> {
   const codes = [...new Set(items.flatMap((item) => [...item.expected, ...item.detected]))].sort()
   return Object.fromEntries(
-    codes.map((code) => [code, scoreBinary(items.map((item) => ({ expected: item.expected.includes(code), predicted: item.detected.includes(code) })))]),
+    codes.map((code) => [
+      code,
+      scoreBinary(items.map((item) => ({ expected: item.expected.includes(code), predicted: item.detected.includes(code) }))),
+    ]),
   )
 }
 
@@ -119,5 +129,11 @@ export function scoreSignal(items: ReadonlyArray<{ expected: boolean; predicted:
   const positive = side(true)
   const negative = side(false)
   const correct = items.filter((item) => item.expected === item.predicted).length
-  return { macroF1: (positive.f1 + negative.f1) / 2, accuracy: items.length ? correct / items.length : 0, positive, negative, n: items.length }
+  return {
+    macroF1: (positive.f1 + negative.f1) / 2,
+    accuracy: items.length ? correct / items.length : 0,
+    positive,
+    negative,
+    n: items.length,
+  }
 }

@@ -5,8 +5,7 @@ import type { DepartmentScores } from './scorers.js'
 
 const round = (value: number) => Math.round(value * 10) / 10
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-const text = (x: number, y: number, content: string, attributes = '') =>
-  `<text x="${x}" y="${y}" ${attributes}>${escape(content)}</text>`
+const text = (x: number, y: number, content: string, attributes = '') => `<text x="${x}" y="${y}" ${attributes}>${escape(content)}</text>`
 const frame = (width: number, height: number, body: string[]) =>
   [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">`,
@@ -22,7 +21,10 @@ export function confusionMatrixSvg(confusion: DepartmentScores['confusion'], tit
   const cell = 110
   const left = 130
   const top = 70
-  const body = [text(left + cell, 24, title, 'text-anchor="middle" font-weight="bold" font-size="15"'), text(left + cell, 50, 'predicted', 'text-anchor="middle"')]
+  const body = [
+    text(left + cell, 24, title, 'text-anchor="middle" font-weight="bold" font-size="15"'),
+    text(left + cell, 50, 'predicted', 'text-anchor="middle"'),
+  ]
   body.push(text(20, top + cell, 'actual', `transform="rotate(-90 20 ${top + cell})" text-anchor="middle"`))
   labels.forEach((predicted, column) => body.push(text(left + column * cell + cell / 2, top - 6, predicted, 'text-anchor="middle"')))
   labels.forEach((actual, row) => {
@@ -55,16 +57,26 @@ export function reliabilitySvg(bins: readonly ReliabilityBin[], title: string): 
   const body = [text(left + size / 2, 24, title, 'text-anchor="middle" font-weight="bold" font-size="15"')]
   body.push(`<rect x="${left}" y="${top}" width="${size}" height="${size}" fill="none" stroke="#333"/>`)
   for (const tick of [0, 0.2, 0.4, 0.6, 0.8, 1]) {
-    body.push(`<line x1="${x(tick)}" y1="${y(0)}" x2="${x(tick)}" y2="${y(0) + 5}" stroke="#333"/>`, text(x(tick), y(0) + 20, tick.toFixed(1), 'text-anchor="middle"'))
-    body.push(`<line x1="${left - 5}" y1="${y(tick)}" x2="${left}" y2="${y(tick)}" stroke="#333"/>`, text(left - 8, y(tick) + 4, tick.toFixed(1), 'text-anchor="end"'))
+    body.push(
+      `<line x1="${x(tick)}" y1="${y(0)}" x2="${x(tick)}" y2="${y(0) + 5}" stroke="#333"/>`,
+      text(x(tick), y(0) + 20, tick.toFixed(1), 'text-anchor="middle"'),
+    )
+    body.push(
+      `<line x1="${left - 5}" y1="${y(tick)}" x2="${left}" y2="${y(tick)}" stroke="#333"/>`,
+      text(left - 8, y(tick) + 4, tick.toFixed(1), 'text-anchor="end"'),
+    )
   }
   body.push(`<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#999" stroke-dasharray="5,4"/>`)
   for (const bin of bins) {
     if (bin.count === 0) continue
     const width = round((bin.upper - bin.lower) * size)
-    body.push(`<rect x="${x(bin.lower) + 2}" y="${y(bin.accuracy)}" width="${width - 4}" height="${y(0) - y(bin.accuracy)}" fill="rgba(50,100,200,0.55)" stroke="#235"/>`)
+    body.push(
+      `<rect x="${x(bin.lower) + 2}" y="${y(bin.accuracy)}" width="${width - 4}" height="${y(0) - y(bin.accuracy)}" fill="rgba(50,100,200,0.55)" stroke="#235"/>`,
+    )
     body.push(`<circle cx="${x(bin.meanConfidence)}" cy="${y(bin.meanConfidence)}" r="4" fill="#c33"/>`)
-    body.push(text(x(bin.lower) + width / 2, Math.min(y(bin.accuracy) - 6, y(0) - 6), `n=${bin.count}`, 'text-anchor="middle" font-size="11"'))
+    body.push(
+      text(x(bin.lower) + width / 2, Math.min(y(bin.accuracy) - 6, y(0) - 6), `n=${bin.count}`, 'text-anchor="middle" font-size="11"'),
+    )
   }
   body.push(text(left + size / 2, y(0) + 42, 'confidence (bar: share correct, dot: mean confidence)', 'text-anchor="middle"'))
   body.push(text(18, top + size / 2, 'accuracy', `transform="rotate(-90 18 ${top + size / 2})" text-anchor="middle"`))

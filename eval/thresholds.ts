@@ -33,14 +33,17 @@ export async function readThresholds(file: string): Promise<ThresholdCheck[]> {
     throw new Error(`${file}: ${(error as Error).message}`)
   }
   const parsed = ThresholdsSchema.safeParse(value)
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((issue) => `field "${issue.path.join('.')}": ${issue.message}`).join('; ')}`)
+  if (!parsed.success)
+    throw new Error(`${file}: ${parsed.error.issues.map((issue) => `field "${issue.path.join('.')}": ${issue.message}`).join('; ')}`)
   return parsed.data.checks
 }
 
 /** Compares each gate with the report; a metric that is missing or null fails its gate. */
 export function checkThresholds(report: unknown, checks: readonly ThresholdCheck[]): CheckResult[] {
   return checks.map((check) => {
-    const value = check.metric.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), report)
+    const value = check.metric
+      .split('.')
+      .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), report)
     const measured = typeof value === 'number' ? value : null
     const meets = (bound: number | undefined) => measured !== null && (check.min !== undefined ? measured >= bound! : measured <= bound!)
     return {
@@ -55,6 +58,9 @@ export function checkThresholds(report: unknown, checks: readonly ThresholdCheck
 export function describeCheck(result: CheckResult): string {
   const bound = result.min !== undefined ? `>= ${result.min}` : `<= ${result.max}`
   const measured = result.measured === null ? 'not measured' : result.measured.toFixed(4)
-  const target = result.target === undefined ? '' : `; target ${result.min !== undefined ? '>=' : '<='} ${result.target} ${result.targetMet ? 'met' : 'NOT met'}`
+  const target =
+    result.target === undefined
+      ? ''
+      : `; target ${result.min !== undefined ? '>=' : '<='} ${result.target} ${result.targetMet ? 'met' : 'NOT met'}`
   return `${result.passed ? 'ok    ' : 'FAILED'} ${result.metric} = ${measured} (gate ${bound}${target})`
 }

@@ -16,7 +16,10 @@ const RowSchema = z
     answer: z.string().nullish(),
     department: z.string().nullish(),
     priority: z.string().nullish(),
-    language: z.string().regex(/^[a-z]{2}$/, 'must be a two-letter code').nullish(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2}$/, 'must be a two-letter code')
+      .nullish(),
   })
   .refine((row) => Boolean(row.body?.trim() || row.text?.trim()), { message: 'needs a non-empty body or text', path: ['body'] })
 

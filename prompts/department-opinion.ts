@@ -29,7 +29,8 @@ export const departmentOpinionPrompt: PromptModule<DepartmentOpinionPromptInput,
   id: 'department-opinion',
   version: 1,
   system,
-  render: (input) => [`Inquiry language: ${languageName(input.language)} (${input.language}).`, fence('INQUIRY', input.inquiry)].join('\n\n'),
+  render: (input) =>
+    [`Inquiry language: ${languageName(input.language)} (${input.language}).`, fence('INQUIRY', input.inquiry)].join('\n\n'),
   schema,
   schemaName: 'department_opinion',
 }

@@ -9,6 +9,9 @@ export { escalationOpinionPrompt } from './escalation-opinion.js'
 export { promptRef, type PromptModule } from './prompt.js'
 
 /** Every versioned prompt and template, as stored with each result (`id@version`) and listed by evals. */
-export const promptVersions: ReadonlyArray<{ id: string; version: number }> = [draftReplyPrompt, departmentOpinionPrompt, escalationOpinionPrompt, replyTemplate].map(
-  ({ id, version }) => ({ id, version }),
-)
+export const promptVersions: ReadonlyArray<{ id: string; version: number }> = [
+  draftReplyPrompt,
+  departmentOpinionPrompt,
+  escalationOpinionPrompt,
+  replyTemplate,
+].map(({ id, version }) => ({ id, version }))

@@ -6,7 +6,10 @@
 export const replyTemplate = {
   id: 'reply-template',
   version: 1,
-  render(input: { language: string; customerName?: string | undefined; title: string; passage: string; url?: string | null | undefined }): { text: string; language: 'de' | 'en' } {
+  render(input: { language: string; customerName?: string | undefined; title: string; passage: string; url?: string | null | undefined }): {
+    text: string
+    language: 'de' | 'en'
+  } {
     const language = input.language === 'de' ? 'de' : 'en'
     const passage = cleanPassage(input.passage)
     const name = input.customerName?.trim()

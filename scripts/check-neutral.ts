@@ -24,25 +24,25 @@ const relative = (file: string): string => path.relative(root, file) || file
 /** A plugin that lets the bundle finish but notes every Node builtin import and every Node global read. */
 function nodeGuard(problems: string[]): esbuild.Plugin {
   return {
-  name: 'node-guard',
-  setup(build) {
-    // Native addons are often reached through a computed require(), which onResolve does not see.
-    build.onLoad({ filter: /\.node$/ }, (args) => {
-      problems.push(`${relative(args.path)} is a native Node addon`)
-      return { contents: '', loader: 'empty' }
-    })
-    build.onResolve({ filter: /.*/ }, (args) => {
-      if (args.kind === 'entry-point' || !isNodeBuiltin(args.path)) return undefined
-      problems.push(`${relative(args.importer)} imports the Node module '${args.path}'`)
-      return { path: args.path, external: true }
-    })
-    // Our own files only: libraries may probe `typeof process` behind a guard, which is harmless.
-    build.onLoad({ filter: /\.(ts|tsx|js|mjs)$/ }, async (args) => {
-      if (!isOwnSource(args.path)) return undefined
-      for (const name of await nodeGlobalsUsedIn(args.path)) problems.push(`${relative(args.path)} uses Node's global '${name}'`)
-      return undefined
-    })
-  },
+    name: 'node-guard',
+    setup(build) {
+      // Native addons are often reached through a computed require(), which onResolve does not see.
+      build.onLoad({ filter: /\.node$/ }, (args) => {
+        problems.push(`${relative(args.path)} is a native Node addon`)
+        return { contents: '', loader: 'empty' }
+      })
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point' || !isNodeBuiltin(args.path)) return undefined
+        problems.push(`${relative(args.importer)} imports the Node module '${args.path}'`)
+        return { path: args.path, external: true }
+      })
+      // Our own files only: libraries may probe `typeof process` behind a guard, which is harmless.
+      build.onLoad({ filter: /\.(ts|tsx|js|mjs)$/ }, async (args) => {
+        if (!isOwnSource(args.path)) return undefined
+        for (const name of await nodeGlobalsUsedIn(args.path)) problems.push(`${relative(args.path)} uses Node's global '${name}'`)
+        return undefined
+      })
+    },
   }
 }
 
@@ -53,7 +53,13 @@ function nodeGuard(problems: string[]): esbuild.Plugin {
 async function nodeGlobalsUsedIn(file: string): Promise<string[]> {
   const source = await readFile(file, 'utf8')
   const define = Object.fromEntries(nodeGlobals.map((name) => [name, `__node_global_${name}__`]))
-  const { code } = await esbuild.transform(source, { loader: file.endsWith('x') ? 'tsx' : 'ts', define, jsx: 'automatic', jsxImportSource: 'hono/jsx', legalComments: 'none' })
+  const { code } = await esbuild.transform(source, {
+    loader: file.endsWith('x') ? 'tsx' : 'ts',
+    define,
+    jsx: 'automatic',
+    jsxImportSource: 'hono/jsx',
+    legalComments: 'none',
+  })
   return nodeGlobals.filter((name) => code.includes(`__node_global_${name}__`))
 }
 
@@ -61,7 +67,12 @@ async function nodeGlobalsUsedIn(file: string): Promise<string[]> {
 export async function nodeUsesOf(entry: string): Promise<string[]> {
   const problems: string[] = []
   await esbuild.build({
-    stdin: { contents: `export * from './${relative(path.resolve(root, entry)).split(path.sep).join('/')}'`, resolveDir: root, loader: 'ts', sourcefile: 'check-neutral-entry.ts' },
+    stdin: {
+      contents: `export * from './${relative(path.resolve(root, entry)).split(path.sep).join('/')}'`,
+      resolveDir: root,
+      loader: 'ts',
+      sourcefile: 'check-neutral-entry.ts',
+    },
     bundle: true,
     write: false,
     platform: 'neutral',

@@ -50,7 +50,8 @@ const openApiInfo = {
   info: {
     title: 'inquiry-triage',
     version: serviceVersion,
-    description: 'Triage of customer-service inquiries. Every /v1 route but the webhooks needs `Authorization: Bearer <api key>`; errors are RFC 9457 problem details.',
+    description:
+      'Triage of customer-service inquiries. Every /v1 route but the webhooks needs `Authorization: Bearer <api key>`; errors are RFC 9457 problem details.',
   },
 }
 
@@ -61,19 +62,24 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.use('*', requestId({ limitLength: 100 }))
   app.use('*', accessLog(deps.logger))
   app.use('*', transportSecurity(deps.config.tls))
-  app.use('*', methodNotAllowed({
-    app,
-    onMethodNotAllowed: (_c, methods) => {
-      throw new AppError('method_not_allowed', `Use one of: ${methods.join(', ')}.`, { headers: { Allow: methods.join(', ') } })
-    },
-  }))
+  app.use(
+    '*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (_c, methods) => {
+        throw new AppError('method_not_allowed', `Use one of: ${methods.join(', ')}.`, { headers: { Allow: methods.join(', ') } })
+      },
+    }),
+  )
   const rateLimits = createRateLimits(deps)
   app.use('*', limitPerAddress(rateLimits))
   app.use('/v1/*', requireStarted(deps))
   app.use('/v1/*', limitFailedAuthentication(rateLimits))
   // Webhooks authenticate by their signature over the raw body, and check its type only after that.
-  const unlessWebhook = (middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> => (c, next) =>
-    c.req.path.startsWith('/v1/webhooks/') ? next() : middleware(c, next)
+  const unlessWebhook =
+    (middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> =>
+    (c, next) =>
+      c.req.path.startsWith('/v1/webhooks/') ? next() : middleware(c, next)
   app.use('/v1/*', unlessWebhook(requireJsonBody(bodyRoutesOf(app.openAPIRegistry))))
   const keyCache = createKeyCache()
   app.use('/v1/*', unlessWebhook(authenticate(deps, keyCache)))

@@ -31,7 +31,10 @@ function jsonSetting<T extends z.ZodType>(schema: T) {
     .pipe(schema)
 }
 
-const hours = z.number().positive().max(24 * 90)
+const hours = z
+  .number()
+  .positive()
+  .max(24 * 90)
 /** Hours until a lead should act: per reason, optionally per department ({"technical": {"safety": 1}}). */
 const dueHoursSchema = z.record(z.string(), z.union([hours, z.record(z.string(), hours)]))
 
@@ -54,22 +57,31 @@ function refuseGuessableKey(key: string, context: z.RefinementCtx) {
   for (const character of key) counts.set(character, (counts.get(character) ?? 0) + 1)
   const bitsPerCharacter = [...counts.values()].reduce((bits, count) => bits - (count / key.length) * Math.log2(count / key.length), 0)
   if (counts.size < 10 || bitsPerCharacter < 3) {
-    context.addIssue({ code: 'custom', message: 'is too easy to guess (too few different characters); generate one, e.g. `openssl rand -base64 32`' })
+    context.addIssue({
+      code: 'custom',
+      message: 'is too easy to guess (too few different characters); generate one, e.g. `openssl rand -base64 32`',
+    })
   }
 }
 
-const postgresUrl = z
-  .string()
-  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
+const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
 
-const secretsKey = z
-  .string()
-  .transform((text, context) => decodeSecretsKey(text) ?? (context.addIssue({ code: 'custom', message: 'must be 32 bytes written as base64 or 64 hex digits (make one with: openssl rand -base64 32)' }), z.NEVER))
+const secretsKey = z.string().transform(
+  (text, context) =>
+    decodeSecretsKey(text) ??
+    (context.addIssue({
+      code: 'custom',
+      message: 'must be 32 bytes written as base64 or 64 hex digits (make one with: openssl rand -base64 32)',
+    }),
+    z.NEVER),
+)
 
 const configShape = {
   PORT: setting(z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: setting(z.string().min(1).default('127.0.0.1')),
-  HEALTH_PORT: setting(z.coerce.number().int('must be a whole port number').min(0).max(65535, 'must be a port number (0–65535)').optional()),
+  HEALTH_PORT: setting(
+    z.coerce.number().int('must be a whole port number').min(0).max(65535, 'must be a port number (0–65535)').optional(),
+  ),
   HEALTH_HOST: setting(z.string().min(1).optional()),
   HEALTH_MAX_LAG_SECONDS: setting(z.coerce.number().min(1, 'must be at least 1 (the heartbeat beats every 250 ms)').max(3600).default(30)),
   DATABASE_URL: setting(postgresUrl.optional()),
@@ -80,9 +92,23 @@ const configShape = {
   SECRETS_KEY_PREVIOUS: setting(secretsKey.optional()),
   ADMIN_API_KEY: setting(z.string().min(32, 'must be at least 32 characters long').superRefine(refuseGuessableKey).optional()),
   LOG_LEVEL: setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info')),
-  BODY_LIMIT_BYTES: setting(z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024)),
+  BODY_LIMIT_BYTES: setting(
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(1024 * 1024),
+  ),
   SHUTDOWN_TIMEOUT_SECONDS: seconds(10),
-  KB_IMPORT_BODY_LIMIT_BYTES: setting(z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024)),
+  KB_IMPORT_BODY_LIMIT_BYTES: setting(
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .default(32 * 1024 * 1024),
+  ),
   EMBEDDINGS_PROVIDER: setting(z.enum(['auto', 'transformers', 'openai', 'hashing']).default('auto')),
   EMBEDDINGS_MODEL: setting(z.string().min(1).default('Xenova/multilingual-e5-small')),
   EMBEDDINGS_MODEL_DIR: setting(z.string().min(1).optional()),
@@ -106,7 +132,9 @@ const configShape = {
   REPEAT_CONTACT_COUNT: setting(z.coerce.number().int().min(2).max(100).default(3)),
   REPEAT_CONTACT_DAYS: setting(z.coerce.number().int().min(1).max(365).default(14)),
   SAFETY_ARTICLE_TAG: setting(z.string().trim().min(1).max(100).default('safety')),
-  SLA_FIRST_RESPONSE_HOURS: setting(jsonSetting(z.partialRecord(z.enum(['standard', 'premium', 'key_account']), z.number().positive())).default({})),
+  SLA_FIRST_RESPONSE_HOURS: setting(
+    jsonSetting(z.partialRecord(z.enum(['standard', 'premium', 'key_account']), z.number().positive())).default({}),
+  ),
   TRAINING_LOAD_DEFAULTS: setting(z.enum(['true', 'false']).default('true')),
   KB_LOAD_DEMO: setting(z.enum(['true', 'false']).default('true')),
   KB_REINDEX_ON_START: setting(z.enum(['true', 'false']).default('true')),
@@ -116,9 +144,21 @@ const configShape = {
   JOB_POLL_INTERVAL_MS: setting(z.coerce.number().int().min(10).max(60_000).default(500)),
   JOB_MAX_ATTEMPTS: setting(z.coerce.number().int().min(1).max(100).default(25)),
   WRITE_BACK_TIMEOUT_SECONDS: seconds(15),
-  LEAD_NOTIFY_WEBHOOK_URL: setting(z.string().url().refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL').optional()),
+  LEAD_NOTIFY_WEBHOOK_URL: setting(
+    z
+      .string()
+      .url()
+      .refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL')
+      .optional(),
+  ),
   PUBLIC_BASE_URL: setting(z.string().url().optional()),
-  UI_SESSION_HOURS: setting(z.coerce.number().positive().max(24 * 30).default(12)),
+  UI_SESSION_HOURS: setting(
+    z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(12),
+  ),
   RATE_LIMIT_ENABLED: setting(z.enum(['true', 'false']).default('true')),
   RATE_LIMIT_PER_ADDRESS_PER_MINUTE: setting(z.coerce.number().int().min(1).max(1_000_000).default(12_000)),
   RATE_LIMIT_PER_KEY_PER_MINUTE: setting(z.coerce.number().int().min(1).max(1_000_000).default(6_000)),
@@ -127,25 +167,57 @@ const configShape = {
   TRIAGE_MAX_CONCURRENT: setting(z.coerce.number().int().min(1).max(1000).default(8)),
   TRIAGE_MAX_QUEUE: setting(z.coerce.number().int().min(0).max(10_000).default(64)),
   UI_TIME_ZONE: setting(z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC')),
-  RETENTION_DAYS: setting(z.coerce.number().int('must be a whole number of days').min(1, 'must be at least 1 (leave unset to keep inquiries)').max(36_500).optional()),
+  RETENTION_DAYS: setting(
+    z.coerce
+      .number()
+      .int('must be a whole number of days')
+      .min(1, 'must be at least 1 (leave unset to keep inquiries)')
+      .max(36_500)
+      .optional(),
+  ),
   COOKIE_SECURE: setting(z.enum(['auto', 'always', 'never'], { message: 'must be auto, always or never' }).default('auto')),
-  HSTS_MAX_AGE_SECONDS: setting(z.coerce.number().int().min(0).max(2 * 365 * 24 * 3600, 'must be at most 63072000 (two years)').default(0)),
-  OUTBOUND_ALLOWED_HOSTS: setting(z.string().max(10_000).default('').transform((text, context) => {
-    const parsed = parseAllowedHosts(text)
-    for (const problem of parsed.problems) context.addIssue({ code: 'custom', message: `${problem}; list host names, IP addresses or CIDR ranges, comma-separated` })
-    return { names: parsed.names, ranges: parsed.ranges }
-  })),
-  OUTBOUND_ALLOW_HTTP: setting(z.enum(['false', 'true', 'allowed-hosts'], { message: 'must be false, true or allowed-hosts' }).default('false')),
+  HSTS_MAX_AGE_SECONDS: setting(
+    z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 * 365 * 24 * 3600, 'must be at most 63072000 (two years)')
+      .default(0),
+  ),
+  OUTBOUND_ALLOWED_HOSTS: setting(
+    z
+      .string()
+      .max(10_000)
+      .default('')
+      .transform((text, context) => {
+        const parsed = parseAllowedHosts(text)
+        for (const problem of parsed.problems)
+          context.addIssue({ code: 'custom', message: `${problem}; list host names, IP addresses or CIDR ranges, comma-separated` })
+        return { names: parsed.names, ranges: parsed.ranges }
+      }),
+  ),
+  OUTBOUND_ALLOW_HTTP: setting(
+    z.enum(['false', 'true', 'allowed-hosts'], { message: 'must be false, true or allowed-hosts' }).default('false'),
+  ),
 }
 
 const checkedSettings = z.object(configShape).superRefine((env, context) => {
   // The embedded default keeps a generated key file beside its data; a server database has no such
   // place the operator would back up with it, so the key must come from them.
   if (env.DATABASE_URL && !env.SECRETS_KEY) {
-    context.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'is required with DATABASE_URL: it encrypts the stored webhook secrets and helpdesk tokens (make one with: openssl rand -base64 32, and keep it in your secret store)' })
+    context.addIssue({
+      code: 'custom',
+      path: ['SECRETS_KEY'],
+      message:
+        'is required with DATABASE_URL: it encrypts the stored webhook secrets and helpdesk tokens (make one with: openssl rand -base64 32, and keep it in your secret store)',
+    })
   }
   if (env.SECRETS_KEY_PREVIOUS && !env.SECRETS_KEY) {
-    context.addIssue({ code: 'custom', path: ['SECRETS_KEY_PREVIOUS'], message: 'is only read beside SECRETS_KEY (the new key) during a key rotation' })
+    context.addIssue({
+      code: 'custom',
+      path: ['SECRETS_KEY_PREVIOUS'],
+      message: 'is only read beside SECRETS_KEY (the new key) during a key rotation',
+    })
   }
   if (env.HEALTH_PORT !== undefined && env.HEALTH_PORT !== 0 && env.HEALTH_PORT === env.PORT) {
     context.addIssue({ code: 'custom', path: ['HEALTH_PORT'], message: 'must differ from PORT: the health port is a second listener' })
@@ -202,9 +274,16 @@ export const configSchema = checkedSettings.transform((env) => ({
     chatModel: env.OPENAI_CHAT_MODEL,
   },
   /** Drafting replies and second opinions with the chat model: on when an API key is set (auto). */
-  llm: { enabled: env.LLM_ENABLED === 'true' || (env.LLM_ENABLED === 'auto' && Boolean(env.OPENAI_API_KEY)), timeoutMs: env.LLM_TIMEOUT_SECONDS * 1000 },
+  llm: {
+    enabled: env.LLM_ENABLED === 'true' || (env.LLM_ENABLED === 'auto' && Boolean(env.OPENAI_API_KEY)),
+    timeoutMs: env.LLM_TIMEOUT_SECONDS * 1000,
+  },
   /** hnswEfSearch: HNSW candidate list per kNN query, set on every database session. */
-  knowledge: { loadDemo: env.KB_LOAD_DEMO === 'true', reindexOnStart: env.KB_REINDEX_ON_START === 'true', hnswEfSearch: env.KB_HNSW_EF_SEARCH },
+  knowledge: {
+    loadDemo: env.KB_LOAD_DEMO === 'true',
+    reindexOnStart: env.KB_REINDEX_ON_START === 'true',
+    hnswEfSearch: env.KB_HNSW_EF_SEARCH,
+  },
   /** Background jobs: workerConcurrency 0 runs none in the server (then run `npm run worker`). */
   jobs: {
     workerConcurrency: env.WORKER_CONCURRENCY,
@@ -257,10 +336,7 @@ export type Config = z.output<typeof configSchema>
 /** Every bad variable at once, so an operator fixes them in one go instead of one restart each. */
 export class ConfigError extends Error {
   constructor(readonly problems: Array<{ variable: string; message: string }>) {
-    super(
-      'Invalid configuration:\n' +
-        problems.map((problem) => `  ${problem.variable}: ${problem.message}`).join('\n'),
-    )
+    super('Invalid configuration:\n' + problems.map((problem) => `  ${problem.variable}: ${problem.message}`).join('\n'))
     this.name = 'ConfigError'
   }
 }

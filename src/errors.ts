@@ -90,7 +90,9 @@ export function toProblem(error: AppError, instance: string, requestId: string):
 }
 
 /** Turns zod-style issues into field errors that name the offending field. */
-export function fieldErrorsFrom(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: readonly string[] }>): FieldError[] {
+export function fieldErrorsFrom(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: readonly string[] }>,
+): FieldError[] {
   const fieldOf = (path: ReadonlyArray<PropertyKey>) => (path.length > 0 ? path.map(String).join('.') : '(body)')
   return issues.flatMap((issue) =>
     // An unknown field is named itself, not its parent object, so a form can show the message next to it.

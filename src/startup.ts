@@ -21,7 +21,10 @@ export interface StartupHooks {
  * Everything between "listening" and "ready": database, embedder, embedding space, demo knowledge
  * base. A re-index into a new space runs in the background afterwards; the old space serves meanwhile.
  */
-export async function prepareService(deps: Deps, hooks: StartupHooks): Promise<{ generatedAdminKey?: string; adminAccess: AdminAccess; reindex?: Promise<void> }> {
+export async function prepareService(
+  deps: Deps,
+  hooks: StartupHooks,
+): Promise<{ generatedAdminKey?: string; adminAccess: AdminAccess; reindex?: Promise<void> }> {
   // The server prints a generated admin key, so it is the one place that may generate it.
   const database = await prepareDatabase(deps, { markReady: false, generateAdminKey: true })
   try {
@@ -58,7 +61,8 @@ async function startBackgroundReindex(deps: Deps, signal: AbortSignal | undefine
   try {
     await reindexKnowledge(deps, signal ? { signal } : {})
   } catch (error) {
-    if (!signal?.aborted) deps.logger.error({ err: (error as Error).message }, 'background re-index failed; the previous space keeps serving')
+    if (!signal?.aborted)
+      deps.logger.error({ err: (error as Error).message }, 'background re-index failed; the previous space keeps serving')
   }
 }
 

@@ -25,7 +25,14 @@ describe('config', () => {
       BODY_LIMIT_BYTES: '',
       SECRETS_KEY: 'A'.repeat(43) + '=',
     })
-    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u:p@db:5432/triage', dataDir: '/var/lib/triage', logLevel: 'debug', bodyLimitBytes: 1024 * 1024 })
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: 'postgres://u:p@db:5432/triage',
+      dataDir: '/var/lib/triage',
+      logLevel: 'debug',
+      bodyLimitBytes: 1024 * 1024,
+    })
   })
 
   it('names every bad variable in one error', () => {
@@ -50,7 +57,13 @@ describe('config', () => {
   })
 
   it('reads the rate limits, with defaults and a switch to turn them off', () => {
-    expect(parseConfig({}).rateLimit).toEqual({ enabled: true, perAddressPerMinute: 12_000, perKeyPerMinute: 6_000, authFailures: 10, trustProxy: false })
+    expect(parseConfig({}).rateLimit).toEqual({
+      enabled: true,
+      perAddressPerMinute: 12_000,
+      perKeyPerMinute: 6_000,
+      authFailures: 10,
+      trustProxy: false,
+    })
     expect(parseConfig({ RATE_LIMIT_ENABLED: 'false', TRUST_PROXY: 'true' }).rateLimit).toMatchObject({ enabled: false, trustProxy: true })
     expect(() => parseConfig({ RATE_LIMIT_AUTH_FAILURES: '0' })).toThrow(/RATE_LIMIT_AUTH_FAILURES/)
     expect(parseConfig({}).triageLimit).toEqual({ maxConcurrent: 8, maxQueue: 64 })
@@ -58,7 +71,11 @@ describe('config', () => {
 
   it('reads the separate health port: off by default, on HOST unless HEALTH_HOST is set, and checked', () => {
     expect(parseConfig({}).health).toEqual({ port: undefined, host: '127.0.0.1', maxLagMs: 30_000 })
-    expect(parseConfig({ HOST: '0.0.0.0', HEALTH_PORT: '9090', HEALTH_MAX_LAG_SECONDS: '5' }).health).toEqual({ port: 9090, host: '0.0.0.0', maxLagMs: 5_000 })
+    expect(parseConfig({ HOST: '0.0.0.0', HEALTH_PORT: '9090', HEALTH_MAX_LAG_SECONDS: '5' }).health).toEqual({
+      port: 9090,
+      host: '0.0.0.0',
+      maxLagMs: 5_000,
+    })
     expect(parseConfig({ HEALTH_PORT: '0', HEALTH_HOST: '10.0.0.7' }).health).toMatchObject({ port: 0, host: '10.0.0.7' })
     expect(() => parseConfig({ HEALTH_PORT: 'ninety' })).toThrow(/HEALTH_PORT/)
     expect(() => parseConfig({ HEALTH_PORT: '70000' })).toThrow(/HEALTH_PORT: must be a port number/)

@@ -6,16 +6,36 @@ import { scrubText } from '../src/logger.js'
 
 function capturedLogger() {
   const lines: string[] = []
-  const destination = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk))
+      done()
+    },
+  })
   return { logger: createNodeLogger({ logLevel: 'debug' }, destination), lines }
 }
 
 describe('the Node logger', () => {
   it('censors personal fields at the top level and nested, and keeps the rest', () => {
     const { logger, lines } = capturedLogger()
-    logger.warn({ email: 'a.person@example.org', customer: { name: 'Ada' }, payload: { ticket: { requester: { email: 'x@example.org' } } }, headers: { authorization: 'Bearer abc' }, status: 422 }, 'refused')
+    logger.warn(
+      {
+        email: 'a.person@example.org',
+        customer: { name: 'Ada' },
+        payload: { ticket: { requester: { email: 'x@example.org' } } },
+        headers: { authorization: 'Bearer abc' },
+        status: 422,
+      },
+      'refused',
+    )
     const record = JSON.parse(lines[0]!)
-    expect(record).toMatchObject({ email: '[redacted]', customer: '[redacted]', headers: { authorization: '[redacted]' }, status: 422, msg: 'refused' })
+    expect(record).toMatchObject({
+      email: '[redacted]',
+      customer: '[redacted]',
+      headers: { authorization: '[redacted]' },
+      status: 422,
+      msg: 'refused',
+    })
     expect(lines[0]).not.toMatch(/example\.org|Ada|abc/)
   })
 
@@ -32,15 +52,23 @@ describe('the Node logger', () => {
   })
 
   it('scrubs e-mail addresses, IBANs and phone numbers from free text', () => {
-    expect(scrubText('from a.b@example.org, IBAN DE89 3704 0044 0532 0130 00, call +49 170 5550123')).toBe('from [email], IBAN [iban], call [number]')
+    expect(scrubText('from a.b@example.org, IBAN DE89 3704 0044 0532 0130 00, call +49 170 5550123')).toBe(
+      'from [email], IBAN [iban], call [number]',
+    )
   })
 })
 
 describe('a refused body in the log', () => {
   it('is its size, a hash prefix and its field names, never its values', async () => {
-    const body = new TextEncoder().encode(JSON.stringify({ ticket: { requester: { email: 'p@example.org' }, 'weird key with spaces': 1 }, body: 'hello' }))
+    const body = new TextEncoder().encode(
+      JSON.stringify({ ticket: { requester: { email: 'p@example.org' }, 'weird key with spaces': 1 }, body: 'hello' }),
+    )
     const summary = await summariseBody(body)
-    expect(summary).toEqual({ bytes: body.byteLength, sha256: expect.stringMatching(/^[0-9a-f]{16}$/), fields: ['ticket', 'ticket.requester', 'ticket.requester.email', 'ticket.?', 'body'] })
+    expect(summary).toEqual({
+      bytes: body.byteLength,
+      sha256: expect.stringMatching(/^[0-9a-f]{16}$/),
+      fields: ['ticket', 'ticket.requester', 'ticket.requester.email', 'ticket.?', 'body'],
+    })
     expect(JSON.stringify(summary)).not.toContain('example.org')
   })
 })

@@ -11,7 +11,10 @@ const root = fileURLToPath(new URL('../', import.meta.url))
 
 function testFilesOnDisk(): string[] {
   const names = readdirSync(join(root, 'test'), { recursive: true, encoding: 'utf8' })
-  return names.filter((name) => name.endsWith('.test.ts')).map((name) => `test/${name.split('\\').join('/')}`).sort()
+  return names
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => `test/${name.split('\\').join('/')}`)
+    .sort()
 }
 
 describe('test tiers', () => {

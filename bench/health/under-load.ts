@@ -15,10 +15,27 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 
-const { values } = parseArgs({ options: { tree: { type: 'string', multiple: true }, seconds: { type: 'string', default: '6' }, rounds: { type: 'string', default: '2' }, connections: { type: 'string', default: '200' } } })
+const { values } = parseArgs({
+  options: {
+    tree: { type: 'string', multiple: true },
+    seconds: { type: 'string', default: '6' },
+    rounds: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '200' },
+  },
+})
 const trees = (values.tree ?? []).map((spec) => {
   const [label, path, ...env] = spec.split('=')
-  return { label: label!, path: resolve(path!), env: Object.fromEntries(env.join('=').split(',').filter(Boolean).map((pair) => pair.split(':') as [string, string])) }
+  return {
+    label: label!,
+    path: resolve(path!),
+    env: Object.fromEntries(
+      env
+        .join('=')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => pair.split(':') as [string, string]),
+    ),
+  }
 })
 const seconds = Number(values.seconds)
 const connections = Number(values.connections)
@@ -30,7 +47,17 @@ async function startServer(tree: (typeof trees)[number]): Promise<{ url: string;
   const logFile = join(dataDir, 'server.log')
   const child = spawn(process.execPath, ['--import', 'tsx', join(tree.path, 'src/entry/node.ts')], {
     cwd: tree.path,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, LOG_LEVEL: 'info', EMBEDDINGS_PROVIDER: 'hashing', HEALTH_PORT: '0', ...tree.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ADMIN_API_KEY: adminKey,
+      LOG_LEVEL: 'info',
+      EMBEDDINGS_PROVIDER: 'hashing',
+      HEALTH_PORT: '0',
+      ...tree.env,
+    },
     stdio: ['ignore', openSync(logFile, 'w'), 'inherit'],
   })
   for (let waited = 0; waited < 600_000; waited += 250) {
@@ -43,12 +70,21 @@ async function startServer(tree: (typeof trees)[number]): Promise<{ url: string;
   throw new Error(`${tree.label} did not get ready; see ${logFile}`)
 }
 
-const texts = ['Meine Waschmaschine zeigt Fehler E18 und pumpt nicht ab.', 'I was charged twice for my last order, please refund.', 'Der Kühlschrank kühlt nicht mehr, Lebensmittel verderben.', 'Where is my parcel? Tracking has not changed for a week.']
+const texts = [
+  'Meine Waschmaschine zeigt Fehler E18 und pumpt nicht ab.',
+  'I was charged twice for my last order, please refund.',
+  'Der Kühlschrank kühlt nicht mehr, Lebensmittel verderben.',
+  'Where is my parcel? Tracking has not changed for a week.',
+]
 
 function send(agent: Agent, url: string, method: string, path: string, body?: string): Promise<number> {
   return new Promise((done) => {
-    const headers: Record<string, string> = body ? { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}
-    const req = request(`${url}${path}`, { method, agent, headers }, (response) => response.resume().on('end', () => done(response.statusCode!)))
+    const headers: Record<string, string> = body
+      ? { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }
+      : {}
+    const req = request(`${url}${path}`, { method, agent, headers }, (response) =>
+      response.resume().on('end', () => done(response.statusCode!)),
+    )
     req.on('error', () => done(0))
     req.end(body)
   })
@@ -61,7 +97,13 @@ async function measure(url: string, healthUrl: string | undefined) {
   const statuses = new Map<number, number>()
   const loops = Array.from({ length: connections }, async (_, index) => {
     for (let n = 0; Date.now() < until; n++) {
-      const status = await send(loadAgent, url, 'POST', '/v1/triage', JSON.stringify({ body: `${texts[(index + n) % texts.length]} (${index}/${n})` }))
+      const status = await send(
+        loadAgent,
+        url,
+        'POST',
+        '/v1/triage',
+        JSON.stringify({ body: `${texts[(index + n) % texts.length]} (${index}/${n})` }),
+      )
       statuses.set(status, (statuses.get(status) ?? 0) + 1)
     }
   })
@@ -114,8 +156,11 @@ try {
 } finally {
   for (const server of servers) server.child.kill('SIGTERM')
 }
-const figures = (probes: number[]) => (probes.length ? `${median(probes).toFixed(0)} | ${p90(probes).toFixed(0)} | ${probes.length}` : '– | – | –')
-console.log(`| tree | main port /healthz median ms | p90 ms | probes | health port /healthz median ms | p90 ms | probes | triage answers by status (${connections} connections, ${seconds} s × ${values.rounds}) |`)
+const figures = (probes: number[]) =>
+  probes.length ? `${median(probes).toFixed(0)} | ${p90(probes).toFixed(0)} | ${probes.length}` : '– | – | –'
+console.log(
+  `| tree | main port /healthz median ms | p90 ms | probes | health port /healthz median ms | p90 ms | probes | triage answers by status (${connections} connections, ${seconds} s × ${values.rounds}) |`,
+)
 console.log('|---|---:|---:|---:|---:|---:|---:|---|')
 for (const [label, result] of results) {
   console.log(`| ${label} | ${figures(result.probes)} | ${figures(result.healthPortProbes)} | ${JSON.stringify(result.statuses)} |`)

@@ -18,7 +18,12 @@ export interface BurstFigures extends BurstOutcome {
 
 const types: readonly WebhookType[] = ['generic', 'zammad', 'zendesk', 'freshdesk']
 
-export async function measureBurst(name: DatabaseName, postgresUrl: string | undefined, count: number, inFlight: number): Promise<BurstFigures> {
+export async function measureBurst(
+  name: DatabaseName,
+  postgresUrl: string | undefined,
+  count: number,
+  inFlight: number,
+): Promise<BurstFigures> {
   const database = await openDatabase(name, postgresUrl)
   const helpdesk = await startFakeHelpdesk()
   try {
@@ -34,7 +39,13 @@ export async function measureBurst(name: DatabaseName, postgresUrl: string | und
       async send(ticket) {
         const integration = integrations.get(ticket.type)!
         const body = JSON.stringify(ticket.payload)
-        return (await app.request(`/v1/webhooks/${integration.name}`, { method: 'POST', headers: signedHeaders(ticket.type, integration.secret, body), body })).status
+        return (
+          await app.request(`/v1/webhooks/${integration.name}`, {
+            method: 'POST',
+            headers: signedHeaders(ticket.type, integration.secret, body),
+            body,
+          })
+        ).status
       },
       startWorker() {
         const worker = createIntakeWorker(deps)

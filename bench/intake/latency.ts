@@ -26,7 +26,12 @@ type Send = (path: string, init: RequestInit) => Promise<Response>
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 
 /** Sends every ticket, `concurrency` at a time, timing each request from send to the end of the body. */
-async function run(tickets: readonly Ticket[], concurrency: number, integrations: Map<WebhookType, { name: string; secret: string }>, send: Send) {
+async function run(
+  tickets: readonly Ticket[],
+  concurrency: number,
+  integrations: Map<WebhookType, { name: string; secret: string }>,
+  send: Send,
+) {
   const latencies: number[] = []
   const statuses: Record<number, number> = {}
   let next = 0
@@ -36,7 +41,11 @@ async function run(tickets: readonly Ticket[], concurrency: number, integrations
       const integration = integrations.get(ticket.type)!
       const body = JSON.stringify(ticket.payload)
       const started = performance.now()
-      const response = await send(`/v1/webhooks/${integration.name}`, { method: 'POST', headers: signedHeaders(ticket.type, integration.secret, body), body })
+      const response = await send(`/v1/webhooks/${integration.name}`, {
+        method: 'POST',
+        headers: signedHeaders(ticket.type, integration.secret, body),
+        body,
+      })
       await response.arrayBuffer()
       latencies.push(performance.now() - started)
       statuses[response.status] = (statuses[response.status] ?? 0) + 1
@@ -49,14 +58,27 @@ async function run(tickets: readonly Ticket[], concurrency: number, integrations
 
 /** Warms up with `warmup` tickets (not counted), then measures the rest. */
 export async function measureMode(
-  mode: string, concurrency: number, tickets: readonly Ticket[], warmup: number,
-  integrations: Map<WebhookType, { name: string; secret: string }>, send: Send,
+  mode: string,
+  concurrency: number,
+  tickets: readonly Ticket[],
+  warmup: number,
+  integrations: Map<WebhookType, { name: string; secret: string }>,
+  send: Send,
 ): Promise<LatencySummary> {
   await run(tickets.slice(0, warmup), concurrency, integrations, send)
   const measured = tickets.slice(warmup)
   const { latencies, statuses, seconds } = await run(measured, concurrency, integrations, send)
   const sorted = latencies.sort((a, b) => a - b)
-  return { mode, concurrency, requests: measured.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1)!, perSecond: measured.length / seconds, statuses }
+  return {
+    mode,
+    concurrency,
+    requests: measured.length,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted.at(-1)!,
+    perSecond: measured.length / seconds,
+    statuses,
+  }
 }
 
 /** The app in this process, called without a socket. */
@@ -72,10 +94,11 @@ export async function overLoopback(deps: Deps): Promise<{ send: Send; close(): P
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
   return {
     send: (path, init) => fetch(`${base}${path}`, init),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
 

@@ -47,7 +47,14 @@ export async function openDatabase(name: DatabaseName, postgresUrl: string | und
     const dataDir = await mkdtemp(join(tmpdir(), 'bench-intake-'))
     const sql = await createPgliteSql({ dataDir })
     await migrate(sql, migrations)
-    return { name, sql, close: async () => { await sql.close(); await rm(dataDir, { recursive: true, force: true }) } }
+    return {
+      name,
+      sql,
+      close: async () => {
+        await sql.close()
+        await rm(dataDir, { recursive: true, force: true })
+      },
+    }
   }
   if (!postgresUrl) throw new Error('postgres needs BENCH_DATABASE_URL or TEST_DATABASE_URL')
   const schema = `bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`
@@ -70,12 +77,23 @@ export async function openDatabase(name: DatabaseName, postgresUrl: string | und
 /** Dependencies as the server builds them; log lines go to /dev/null (their cost counts, the terminal does not). */
 export async function buildDeps(sql: Sql): Promise<Deps> {
   const config = parseConfig({ EMBEDDINGS_PROVIDER: 'hashing', ...loopbackOutboundEnv })
-  const logger = pino({ level: config.logLevel, base: { service: 'inquiry-triage' } }, pino.destination({ dest: '/dev/null', sync: true })) as unknown as Logger
+  const logger = pino(
+    { level: config.logLevel, base: { service: 'inquiry-triage' } },
+    pino.destination({ dest: '/dev/null', sync: true }),
+  ) as unknown as Logger
   const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
   const deps: Deps = {
-    config, sql, logger, clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), secrets: await createEphemeralSecretBox(), startup: { phase: 'ready' },
+    config,
+    sql,
+    logger,
+    clock: { now: () => new Date() },
+    migrations: await loadMigrationFiles(),
+    secrets: await createEphemeralSecretBox(),
+    startup: { phase: 'ready' },
     embeddings: createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' }),
-    classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: undefined,
+    classifier: createDepartmentClassifier(),
+    escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
+    llm: undefined,
     outbound: createNodeOutboundGuard(config.outbound),
   }
   await ensureSpace(sql, embedder.space)
@@ -94,7 +112,11 @@ export async function createIntegrations(deps: Deps, types: readonly WebhookType
   const integrations = new Map<WebhookType, { name: string; secret: string }>()
   for (const type of types) {
     const integration = { name: `bench-${type}`, secret: secretFor(type) }
-    const writeBack = !helpdesk ? {} : type === 'generic' ? { callbackUrl: helpdesk.callbackUrl } : { apiBaseUrl: helpdesk.apiBaseUrl(type), apiToken: helpdesk.tokens[type] }
+    const writeBack = !helpdesk
+      ? {}
+      : type === 'generic'
+        ? { callbackUrl: helpdesk.callbackUrl }
+        : { apiBaseUrl: helpdesk.apiBaseUrl(type), apiToken: helpdesk.tokens[type] }
     await createIntegration(deps, { ...integration, type, ...writeBack })
     integrations.set(type, integration)
   }

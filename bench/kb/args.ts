@@ -63,12 +63,14 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, got "${text}"\n${usage}`)
     return value
   }
-  const sizes = values.quick && !values.sizes ? [2000] : (values.sizes ?? '10000,100000').split(',').map((size) => int('sizes', size.trim()))
+  const sizes =
+    values.quick && !values.sizes ? [2000] : (values.sizes ?? '10000,100000').split(',').map((size) => int('sizes', size.trim()))
   const postgresUrl = env.BENCH_DATABASE_URL || env.TEST_DATABASE_URL || undefined
   const databases = values.databases.split(',').map((name) => name.trim())
   for (const name of databases) if (name !== 'pglite' && name !== 'postgres') throw new Error(`unknown database "${name}"\n${usage}`)
   const queries = int('queries', values.queries)
-  if (!/^\d+\s*(kB|MB|GB)$/.test(values['maintenance-work-mem'])) throw new Error(`--maintenance-work-mem must look like 1GB or 512MB\n${usage}`)
+  if (!/^\d+\s*(kB|MB|GB)$/.test(values['maintenance-work-mem']))
+    throw new Error(`--maintenance-work-mem must look like 1GB or 512MB\n${usage}`)
   return {
     sizes,
     databases: (databases as BenchOptions['databases']).filter((name) => name === 'pglite' || postgresUrl),
@@ -79,13 +81,18 @@ export function parseBenchArgs(argv: string[], env: Record<string, string | unde
     ingestChunks: int('ingest-chunks', values['ingest-chunks']),
     extraChunks: int('extra-chunks', values['extra-chunks'] ?? (values.quick ? '200' : '1000')),
     dimensions: int('dims', values.dims),
-    efSearch: [...new Set([defaultHnswEfSearch, ...values['ef-search'].split(',').map((ef) => int('ef-search', ef.trim()))])].sort((a, b) => a - b),
+    efSearch: [...new Set([defaultHnswEfSearch, ...values['ef-search'].split(',').map((ef) => int('ef-search', ef.trim()))])].sort(
+      (a, b) => a - b,
+    ),
     seed: int('seed', values.seed),
     maxMinutes: Number(values['max-minutes']) > 0 ? Number(values['max-minutes']) : 8,
     maintenanceWorkMem: values['maintenance-work-mem'],
     pgliteInMemory: values['pglite-memory'],
     pgliteLarge: values['pglite-100k'],
-    ingestBaseline: values['ingest-baseline'].split(',').map((name) => name.trim()).filter((name): name is 'pglite' | 'postgres' => name === 'pglite' || name === 'postgres'),
+    ingestBaseline: values['ingest-baseline']
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name): name is 'pglite' | 'postgres' => name === 'pglite' || name === 'postgres'),
     outDir: values.out,
   }
 }

@@ -13,12 +13,16 @@ import type { SyntheticArticle } from './corpus.js'
  * `insertEmbeddings`), but many articles per statement and one transaction per batch.
  */
 export async function bulkLoadArticles(sql: Sql, embedder: Embedder, articles: SyntheticArticle[]): Promise<number> {
-  const prepared = await Promise.all(articles.map(async (article) => ({
-    article,
-    chunks: chunkArticle(article.body),
-    // The formula of hashArticle in src/knowledge/ingest.ts, so a later upsert sees these as unchanged.
-    contentHash: await sha256Hex(JSON.stringify([article.title, article.body, article.language, article.department, article.tags, null, 'published'])),
-  })))
+  const prepared = await Promise.all(
+    articles.map(async (article) => ({
+      article,
+      chunks: chunkArticle(article.body),
+      // The formula of hashArticle in src/knowledge/ingest.ts, so a later upsert sees these as unchanged.
+      contentHash: await sha256Hex(
+        JSON.stringify([article.title, article.body, article.language, article.department, article.tags, null, 'published']),
+      ),
+    })),
+  )
   const texts = prepared.flatMap(({ article, chunks }) => chunks.map((chunk) => embeddingText(article.title, chunk)))
   const vectors = await embedder.embed(texts, { purpose: 'passage' })
   await sql.transaction(async (tx) => {
@@ -28,12 +32,34 @@ export async function bulkLoadArticles(sql: Sql, embedder: Embedder, articles: S
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
               AS a (external_id, title, body, language, department, tags, content_hash)
        RETURNING id, external_id`,
-      [...columns(prepared.map(({ article, contentHash }) => [article.externalId, article.title, article.body, article.language, article.department, JSON.stringify(article.tags), contentHash]), 7)],
+      [
+        ...columns(
+          prepared.map(({ article, contentHash }) => [
+            article.externalId,
+            article.title,
+            article.body,
+            article.language,
+            article.department,
+            JSON.stringify(article.tags),
+            contentHash,
+          ]),
+          7,
+        ),
+      ],
     )
     const articleIds = new Map(ids.map((row) => [row.external_id, row.id]))
-    const chunkRows = prepared.flatMap(({ article, chunks }) => chunks.map((chunk) => [
-      articleIds.get(article.externalId)!, chunk.ordinal, chunk.headingPath, chunk.content, article.language, article.department, textSearchConfig(article.language), article.title,
-    ]))
+    const chunkRows = prepared.flatMap(({ article, chunks }) =>
+      chunks.map((chunk) => [
+        articleIds.get(article.externalId)!,
+        chunk.ordinal,
+        chunk.headingPath,
+        chunk.content,
+        article.language,
+        article.department,
+        textSearchConfig(article.language),
+        article.title,
+      ]),
+    )
     const inserted = await tx.query<{ id: string; article_id: string; ordinal: number }>(
       `INSERT INTO kb_chunks (article_id, ordinal, heading_path, content, language, department, fts)
        SELECT c.article_id, c.ordinal, c.heading_path, c.content, c.language, c.department,
@@ -45,9 +71,16 @@ export async function bulkLoadArticles(sql: Sql, embedder: Embedder, articles: S
     )
     const chunkIds = new Map(inserted.map((row) => [`${row.article_id}:${row.ordinal}`, row.id]))
     // chunkRows is in the order of `texts`, hence of `vectors`.
-    await insertEmbeddings(tx, embedder.id, chunkRows.map((row, index) => ({
-      chunkId: chunkIds.get(`${row[0]}:${row[1]}`)!, language: row[4] as string, department: row[5] as string, vector: vectors[index]!,
-    })))
+    await insertEmbeddings(
+      tx,
+      embedder.id,
+      chunkRows.map((row, index) => ({
+        chunkId: chunkIds.get(`${row[0]}:${row[1]}`)!,
+        language: row[4] as string,
+        department: row[5] as string,
+        vector: vectors[index]!,
+      })),
+    )
   })
   return texts.length
 }

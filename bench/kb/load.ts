@@ -20,10 +20,17 @@ export interface IngestOutcome extends PhaseOutcome {
 }
 
 type Log = (message: string, force?: boolean) => void
-const chunkCount = (articles: SyntheticArticle[], counts: Map<string, number>) => articles.reduce((sum, article) => sum + counts.get(article.externalId)!, 0)
+const chunkCount = (articles: SyntheticArticle[], counts: Map<string, number>) =>
+  articles.reduce((sum, article) => sum + counts.get(article.externalId)!, 0)
 
 /** The real ingest path, 100 articles per call as an import would send them; stops when the budget runs out. */
-export async function ingestArticles(deps: KnowledgeDeps, articles: SyntheticArticle[], counts: Map<string, number>, budget: Budget, log: Log): Promise<IngestOutcome> {
+export async function ingestArticles(
+  deps: KnowledgeDeps,
+  articles: SyntheticArticle[],
+  counts: Map<string, number>,
+  budget: Budget,
+  log: Log,
+): Promise<IngestOutcome> {
   return (await ingestSideBySide([{ deps }], articles, counts, budget, log))[0]!
 }
 
@@ -37,7 +44,13 @@ export interface IngestTarget {
  * The same articles into several databases, batch by batch in turn, so a slow minute of a shared
  * machine falls on all of them alike.
  */
-export async function ingestSideBySide(targets: IngestTarget[], articles: SyntheticArticle[], counts: Map<string, number>, budget: Budget, log: Log): Promise<IngestOutcome[]> {
+export async function ingestSideBySide(
+  targets: IngestTarget[],
+  articles: SyntheticArticle[],
+  counts: Map<string, number>,
+  budget: Budget,
+  log: Log,
+): Promise<IngestOutcome[]> {
   const outcomes: IngestOutcome[] = targets.map(() => ({ complete: true, articles: 0, chunks: 0, ms: 0, chunksPerSecond: null, failed: 0 }))
   for (let start = 0; start < articles.length; start += 100) {
     if (budget.expired) {
@@ -57,7 +70,9 @@ export async function ingestSideBySide(targets: IngestTarget[], articles: Synthe
       outcome.articles += value.created + value.updated
       outcome.chunks += chunkCount(batch, counts)
     }
-    log(`upsertArticles ${outcomes[0]!.chunks} chunks, ${outcomes.map((outcome) => perSecond(outcome.chunks, outcome.ms)).join(' / ')} chunks/s`)
+    log(
+      `upsertArticles ${outcomes[0]!.chunks} chunks, ${outcomes.map((outcome) => perSecond(outcome.chunks, outcome.ms)).join(' / ')} chunks/s`,
+    )
   }
   for (const outcome of outcomes) {
     outcome.ms = roundMs(outcome.ms)
@@ -67,12 +82,23 @@ export async function ingestSideBySide(targets: IngestTarget[], articles: Synthe
 }
 
 /** Fast loading of the rest: both search indexes are dropped first and rebuilt afterwards (timed by `buildIndexes`). */
-export async function bulkLoad(sql: Sql, embedder: Embedder, space: SpaceRow, articles: SyntheticArticle[], counts: Map<string, number>, budget: Budget, log: Log): Promise<IngestOutcome> {
+export async function bulkLoad(
+  sql: Sql,
+  embedder: Embedder,
+  space: SpaceRow,
+  articles: SyntheticArticle[],
+  counts: Map<string, number>,
+  budget: Budget,
+  log: Log,
+): Promise<IngestOutcome> {
   await sql.exec(`DROP INDEX IF EXISTS ${space.index_name}; DROP INDEX IF EXISTS kb_chunks_fts`)
   const outcome: IngestOutcome = { complete: true, articles: 0, chunks: 0, ms: 0, chunksPerSecond: null, failed: 0 }
   for (let start = 0; start < articles.length; start += 200) {
     if (budget.expired) {
-      Object.assign(outcome, { complete: false, note: `stopped after ${budget.minutes} min budget: the knowledge base is smaller than asked` })
+      Object.assign(outcome, {
+        complete: false,
+        note: `stopped after ${budget.minutes} min budget: the knowledge base is smaller than asked`,
+      })
       break
     }
     const batch = articles.slice(start, start + 200)
@@ -98,7 +124,11 @@ export interface IndexBuild extends PhaseOutcome {
  * (Re)builds the HNSW index through the service's own DDL (`ensureSpaceIndexes`), and the full-text GIN index
  * when it was dropped for the bulk load. On PostgreSQL a statement timeout bounds the build.
  */
-export async function buildIndexes(sql: Sql, space: SpaceRow, options: { gin: boolean; maintenanceWorkMem: string; budget: Budget }): Promise<IndexBuild> {
+export async function buildIndexes(
+  sql: Sql,
+  space: SpaceRow,
+  options: { gin: boolean; maintenanceWorkMem: string; budget: Budget },
+): Promise<IndexBuild> {
   const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_chunk_embeddings WHERE space_id = $1', [space.id])
   const result: IndexBuild = { complete: true, hnswMs: null, ginMs: null, maintenanceWorkMem: options.maintenanceWorkMem, vectors: row!.n }
   const limits = async (tx: Sql) => {
@@ -107,16 +137,28 @@ export async function buildIndexes(sql: Sql, space: SpaceRow, options: { gin: bo
   }
   try {
     if (options.gin) {
-      result.ginMs = roundMs((await timed(() => sql.transaction(async (tx) => {
-        await limits(tx)
-        await tx.exec('CREATE INDEX IF NOT EXISTS kb_chunks_fts ON kb_chunks USING gin (fts) WITH (fastupdate = off)')
-      }))).ms)
+      result.ginMs = roundMs(
+        (
+          await timed(() =>
+            sql.transaction(async (tx) => {
+              await limits(tx)
+              await tx.exec('CREATE INDEX IF NOT EXISTS kb_chunks_fts ON kb_chunks USING gin (fts) WITH (fastupdate = off)')
+            }),
+          )
+        ).ms,
+      )
     }
     await sql.exec(`DROP INDEX IF EXISTS ${space.index_name}`)
-    result.hnswMs = roundMs((await timed(() => sql.transaction(async (tx) => {
-      await limits(tx)
-      await ensureSpaceIndexes(tx, space)
-    }))).ms)
+    result.hnswMs = roundMs(
+      (
+        await timed(() =>
+          sql.transaction(async (tx) => {
+            await limits(tx)
+            await ensureSpaceIndexes(tx, space)
+          }),
+        )
+      ).ms,
+    )
   } catch (error) {
     Object.assign(result, { complete: false, note: `index build failed: ${(error as Error).message}` })
   }

@@ -97,22 +97,35 @@ export async function measureRecall(
   if (!knnIds) throw new Error(`no latency-run answers at the session's ef_search ${session!.ef}`)
   const exactScan = <T>(fn: (tx: Sql) => Promise<T>) => withSettings(sql, 'SET LOCAL enable_indexscan = off', fn)
   const exactPlan = await exactScan(async (tx) =>
-    (await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${exactSql(dims)}`, [queries[0]!.literal, space.id])).map((row) => row['QUERY PLAN']).join('\n'))
+    (await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${exactSql(dims)}`, [queries[0]!.literal, space.id]))
+      .map((row) => row['QUERY PLAN'])
+      .join('\n'),
+  )
   const sample = await randomChunkIds(sql, space)
   const active = await findActiveSpace(sql)
   if (active?.id !== space.id) throw new Error(`the benchmark's space ${space.id} is not the active one`)
   const truthOf = async (query: QueryCase): Promise<Truth> => {
     const exact = await exactScan((tx) => tx.query<{ chunk_id: string; distance: number }>(exactSql(dims), [query.literal, space.id]))
     const tenth = exact[Math.min(9, exact.length - 1)]?.distance ?? 0
-    return { ids: new Set(exact.slice(0, 10).map((row) => row.chunk_id)), tenth, tied: !!exact[10] && Math.abs(exact[10].distance - tenth) < 1e-9 }
+    return {
+      ids: new Set(exact.slice(0, 10).map((row) => row.chunk_id)),
+      tenth,
+      tied: !!exact[10] && Math.abs(exact[10].distance - tenth) < 1e-9,
+    }
   }
   const score = async (query: QueryCase, truth: Truth, ids: string[]) => {
     const rows = await sql.query<{ chunk_id: string; distance: number }>(distancesSql(dims), [query.literal, space.id, ids])
     const near = rows.filter((row) => row.distance <= truth.tenth * (1 + epsilon) + 1e-9).length
-    return { recall: ids.filter((id) => truth.ids.has(id)).length / Math.max(1, truth.ids.size), epsilon: near / Math.max(1, truth.ids.size) }
+    return {
+      recall: ids.filter((id) => truth.ids.has(id)).length / Math.max(1, truth.ids.size),
+      epsilon: near / Math.max(1, truth.ids.size),
+    }
   }
   const contrastOf = async (query: QueryCase, truth: Truth) => {
-    const [row] = await sql.query<{ mean: number }>(`SELECT avg(embedding::vector(${dims}) <=> $1::vector(${dims}))::float8 AS mean FROM kb_chunk_embeddings WHERE space_id = $2 AND chunk_id = ANY($3::uuid[])`, [query.literal, space.id, sample])
+    const [row] = await sql.query<{ mean: number }>(
+      `SELECT avg(embedding::vector(${dims}) <=> $1::vector(${dims}))::float8 AS mean FROM kb_chunk_embeddings WHERE space_id = $2 AND chunk_id = ANY($3::uuid[])`,
+      [query.literal, space.id, sample],
+    )
     return truth.tenth > 0 ? row!.mean / truth.tenth : Number.NaN
   }
 
@@ -150,12 +163,29 @@ export async function measureRecall(
     agreements.push(await hybridAgreement(sql, active, query))
     measured++
   }
-  const heldOut = await measureHeldOut(sql, space, cases.heldOut, [...knnIdsByEf.keys()], Number(session!.ef), { truthOf, score, contrastOf }, budget)
-  const recallAt = (ef: string, ms: Stats | null = null): RecallAt => ({ efSearch: ef, recall: mean(at(ef).recall), epsilonRecall: mean(at(ef).epsilon), knnMs: ms })
+  const heldOut = await measureHeldOut(
+    sql,
+    space,
+    cases.heldOut,
+    [...knnIdsByEf.keys()],
+    Number(session!.ef),
+    { truthOf, score, contrastOf },
+    budget,
+  )
+  const recallAt = (ef: string, ms: Stats | null = null): RecallAt => ({
+    efSearch: ef,
+    recall: mean(at(ef).recall),
+    epsilonRecall: mean(at(ef).epsilon),
+    knnMs: ms,
+  })
   const complete = measured === queries.length && heldOut.queries === cases.heldOut.length
   return {
     complete,
-    ...(complete ? {} : { note: `budget ran out after ${measured} of ${queries.length} questions and ${heldOut.queries} of ${cases.heldOut.length} held-out chunks` }),
+    ...(complete
+      ? {}
+      : {
+          note: `budget ran out after ${measured} of ${queries.length} questions and ${heldOut.queries} of ${cases.heldOut.length} held-out chunks`,
+        }),
     queries: measured,
     session: recallAt(session!.ef),
     byEfSearch: [...knnIdsByEf.keys()].map((ef) => recallAt(String(ef))),
@@ -194,7 +224,8 @@ async function measureHeldOut(
     contrasts.push(await measure.contrastOf(query, truth))
     for (const [ef, figures] of byEf) {
       const ids = await withSettings(sql, `SET LOCAL hnsw.ef_search = ${ef}`, async (tx) =>
-        (await tx.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.literal, space.id])).map((row) => row.chunk_id))
+        (await tx.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.literal, space.id])).map((row) => row.chunk_id),
+      )
       const atEf = await measure.score(query, truth, ids)
       figures.recall.push(atEf.recall)
       figures.epsilon.push(atEf.epsilon)
@@ -206,7 +237,12 @@ async function measureHeldOut(
     recall: mean(atSession.recall),
     epsilonRecall: mean(atSession.epsilon),
     contrast: median(contrasts),
-    byEfSearch: efValues.map((ef) => ({ efSearch: String(ef), recall: mean(byEf.get(ef)!.recall), epsilonRecall: mean(byEf.get(ef)!.epsilon), knnMs: null })),
+    byEfSearch: efValues.map((ef) => ({
+      efSearch: String(ef),
+      recall: mean(byEf.get(ef)!.recall),
+      epsilonRecall: mean(byEf.get(ef)!.epsilon),
+      knnMs: null,
+    })),
   }
 }
 
@@ -221,7 +257,11 @@ interface Agreement {
 /** Share of the top 5 articles the fused search shows that it would also show with an exact vector leg. */
 async function hybridAgreement(sql: Sql, space: ActiveSpaceRow, query: QueryCase): Promise<Agreement> {
   // The legs as searchKnowledge runs them (scored text matches, the wider kNN when they are few).
-  const { nearest: approximate, matches, widened } = await searchLegs(sql, query.text, { space, vector: query.vector }, candidates, { configs: allTextConfigs })
+  const {
+    nearest: approximate,
+    matches,
+    widened,
+  } = await searchLegs(sql, query.text, { space, vector: query.vector }, candidates, { configs: allTextConfigs })
   // The HNSW answers as the search's first kNN gets them (wider in a large space), without the text matches.
   const hnswAnswers = await nearestChunks(sql, space, query.vector, candidates, {}, knnOptions(space))
   const exact = await withSettings(sql, 'SET LOCAL enable_indexscan = off', (tx) => nearestChunks(tx, space, query.vector, candidates, {}))
@@ -233,7 +273,10 @@ async function hybridAgreement(sql: Sql, space: ActiveSpaceRow, query: QueryCase
   return {
     service: share(top(rankArticles(approximate, matches, candidates))),
     hnswOnly: share(top(fuse(hnswAnswers, textList(matches, candidates)))),
-    vectorListRecall: vectorCandidates(approximate, matches, candidates).slice(0, 10).filter((row) => exactTen.has(row.chunk_id)).length / Math.max(1, exactTen.size),
+    vectorListRecall:
+      vectorCandidates(approximate, matches, candidates)
+        .slice(0, 10)
+        .filter((row) => exactTen.has(row.chunk_id)).length / Math.max(1, exactTen.size),
     widened,
   }
 }
@@ -241,7 +284,9 @@ async function hybridAgreement(sql: Sql, space: ActiveSpaceRow, query: QueryCase
 /** A fixed sample of chunk ids to measure a query's distance to "any chunk". */
 async function randomChunkIds(sql: Sql, space: SpaceRow): Promise<string[]> {
   const rows = await sql.query<{ chunk_id: string }>(
-    `SELECT chunk_id FROM kb_chunk_embeddings WHERE space_id = $1 ORDER BY md5(chunk_id::text) LIMIT ${contrastSample}`, [space.id])
+    `SELECT chunk_id FROM kb_chunk_embeddings WHERE space_id = $1 ORDER BY md5(chunk_id::text) LIMIT ${contrastSample}`,
+    [space.id],
+  )
   return rows.map((row) => row.chunk_id)
 }
 

@@ -30,9 +30,13 @@ export interface Report {
 /** The commit under test and the source files changed on top of it (git is optional). */
 export async function describeCode(): Promise<Report['code']> {
   const { execFile } = await import('node:child_process')
-  const git = (args: string[]) => new Promise<string>((resolve) => execFile('git', args, (error, stdout) => resolve(error ? '' : stdout.trimEnd())))
+  const git = (args: string[]) =>
+    new Promise<string>((resolve) => execFile('git', args, (error, stdout) => resolve(error ? '' : stdout.trimEnd())))
   const commit = (await git(['rev-parse', '--short', 'HEAD'])) || 'unknown'
-  const changed = (await git(['status', '--porcelain', '--', 'src', 'migrations'])).split('\n').filter(Boolean).map((line) => line.slice(3))
+  const changed = (await git(['status', '--porcelain', '--', 'src', 'migrations']))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.slice(3))
   return { commit, changed }
 }
 
@@ -88,17 +92,22 @@ export function renderMarkdown(report: Report): string {
     '',
     '| database | chunks | ingest chunks/s (upsertArticles, first 10k) | bulk chunks/s | HNSW build s | ef_search | hybrid k=5 | bare kNN | hybrid / bare (p50) | text leg | text matches (median) | vector leg | recall@10 (ε-recall) | recall@10 ef 40 | held-out chunks: recall@10 (ε-recall) | vector list recall@10 (HNSW + full-text matches) | hybrid top-5 agreement (HNSW leg alone) | contrast: questions / held-out |',
     '| --- | ---: | --- | ---: | ---: | ---: | --- | --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...report.runs.map((run) => `| ${run.database} | ${run.chunks} | ${value(run.ingest?.chunksPerSecond)}${run.ingestRefreshEveryBatch ? ` (refresh every batch: ${run.ingestRefreshEveryBatch.chunksPerSecond})` : ''} | ${value(run.bulk?.chunksPerSecond)} | ${seconds(run.indexBuild?.hnswMs)} | ${value(run.latency?.sessionEfSearch)} | ${ms(run.latency?.stats.hybrid)} | ${ms(run.latency?.stats.bareKnn)} | ${value(run.latency?.hybridOverBareKnn)} | ${ms(run.latency?.stats.textLeg)} | ${value(run.textMatchesPerQuery?.p50)} | ${ms(run.latency?.stats.vectorLeg)} | ${value(run.recall?.session.recall)} (${value(run.recall?.session.epsilonRecall)}) | ${value(run.recall?.others.find((at) => at.efSearch === '40')?.recall)} | ${value(run.recall?.heldOut?.recall)} (${value(run.recall?.heldOut?.epsilonRecall)}) | ${value(run.recall?.vectorListRecall)} | ${value(run.recall?.hybridTop5Agreement)} (${value(run.recall?.hybridTop5AgreementHnswOnly)}) | ${value(run.recall?.contrast)} / ${value(run.recall?.heldOut?.contrast)} |`),
+    ...report.runs.map(
+      (run) =>
+        `| ${run.database} | ${run.chunks} | ${value(run.ingest?.chunksPerSecond)}${run.ingestRefreshEveryBatch ? ` (refresh every batch: ${run.ingestRefreshEveryBatch.chunksPerSecond})` : ''} | ${value(run.bulk?.chunksPerSecond)} | ${seconds(run.indexBuild?.hnswMs)} | ${value(run.latency?.sessionEfSearch)} | ${ms(run.latency?.stats.hybrid)} | ${ms(run.latency?.stats.bareKnn)} | ${value(run.latency?.hybridOverBareKnn)} | ${ms(run.latency?.stats.textLeg)} | ${value(run.textMatchesPerQuery?.p50)} | ${ms(run.latency?.stats.vectorLeg)} | ${value(run.recall?.session.recall)} (${value(run.recall?.session.epsilonRecall)}) | ${value(run.recall?.others.find((at) => at.efSearch === '40')?.recall)} | ${value(run.recall?.heldOut?.recall)} (${value(run.recall?.heldOut?.epsilonRecall)}) | ${value(run.recall?.vectorListRecall)} | ${value(run.recall?.hybridTop5Agreement)} (${value(run.recall?.hybridTop5AgreementHnswOnly)}) | ${value(run.recall?.contrast)} / ${value(run.recall?.heldOut?.contrast)} |`,
+    ),
     '',
     '## hnsw.ef_search side by side (same run, interleaved per query; ms p50 / p99)',
     '',
     '| database | chunks | ef_search | hybrid k=5 | bare kNN | hybrid / bare (p50) | recall@10 of the questions (ε-recall) | recall@10 of held-out chunks (ε-recall) |',
     '| --- | ---: | ---: | --- | --- | ---: | ---: | ---: |',
-    ...report.runs.flatMap((run) => (run.latency?.byEfSearch ?? []).map((at) => {
-      const questions = recallAtEf(run.recall?.byEfSearch, at.efSearch)
-      const heldOut = recallAtEf(run.recall?.heldOut?.byEfSearch, at.efSearch)
-      return `| ${run.database} | ${run.chunks} | ${at.efSearch}${at.efSearch === run.latency?.sessionEfSearch ? ' (default)' : ''} | ${ms(at.hybrid)} | ${ms(at.bareKnn)} | ${value(at.ratio)} | ${value(questions?.recall)} (${value(questions?.epsilonRecall)}) | ${value(heldOut?.recall)} (${value(heldOut?.epsilonRecall)}) |`
-    })),
+    ...report.runs.flatMap((run) =>
+      (run.latency?.byEfSearch ?? []).map((at) => {
+        const questions = recallAtEf(run.recall?.byEfSearch, at.efSearch)
+        const heldOut = recallAtEf(run.recall?.heldOut?.byEfSearch, at.efSearch)
+        return `| ${run.database} | ${run.chunks} | ${at.efSearch}${at.efSearch === run.latency?.sessionEfSearch ? ' (default)' : ''} | ${ms(at.hybrid)} | ${ms(at.bareKnn)} | ${value(at.ratio)} | ${value(questions?.recall)} (${value(questions?.epsilonRecall)}) | ${value(heldOut?.recall)} (${value(heldOut?.epsilonRecall)}) |`
+      }),
+    ),
     '',
     ...report.runs.flatMap(renderRun),
     '## How it was measured',
@@ -113,7 +122,14 @@ function recallAtEf(curve: RecallAt[] | undefined, efSearch: number) {
 }
 
 function renderRun(run: RunResult): string[] {
-  const incomplete = [['ingest', run.ingest], ['bulk load', run.bulk], ['index build', run.indexBuild], ['search', run.latency], ['recall', run.recall], ['ingest at full size', run.scaleIngest]]
+  const incomplete = [
+    ['ingest', run.ingest],
+    ['bulk load', run.bulk],
+    ['index build', run.indexBuild],
+    ['search', run.latency],
+    ['recall', run.recall],
+    ['ingest at full size', run.scaleIngest],
+  ]
     .filter(([, phase]) => phase && !(phase as { complete: boolean }).complete)
     .map(([name, phase]) => `- **${name} incomplete**: ${(phase as { note?: string }).note ?? ''}`)
   const stats = run.latency?.stats
@@ -123,29 +139,66 @@ function renderRun(run: RunResult): string[] {
     ...(run.error ? [`- **error**: ${run.error}`] : []),
     ...incomplete,
     `- ingest through upsertArticles: ${value(run.ingest?.chunks)} chunks in ${seconds(run.ingest?.ms)} s = ${value(run.ingest?.chunksPerSecond)} chunks/s (HNSW and GIN indexes present, empty knowledge base at the start)`,
-    ...(run.ingestRefreshEveryBatch ? [`- the same ingest into a second database, interleaved batch by batch, with the statistics refreshed after every batch (the rule before): ${run.ingestRefreshEveryBatch.chunks} chunks in ${seconds(run.ingestRefreshEveryBatch.ms)} s = ${run.ingestRefreshEveryBatch.chunksPerSecond} chunks/s`] : []),
-    ...(run.bulk ? [`- bulk load of the rest (not the service's path; indexes dropped): ${run.bulk.chunks} chunks in ${seconds(run.bulk.ms)} s = ${run.bulk.chunksPerSecond} chunks/s`] : []),
+    ...(run.ingestRefreshEveryBatch
+      ? [
+          `- the same ingest into a second database, interleaved batch by batch, with the statistics refreshed after every batch (the rule before): ${run.ingestRefreshEveryBatch.chunks} chunks in ${seconds(run.ingestRefreshEveryBatch.ms)} s = ${run.ingestRefreshEveryBatch.chunksPerSecond} chunks/s`,
+        ]
+      : []),
+    ...(run.bulk
+      ? [
+          `- bulk load of the rest (not the service's path; indexes dropped): ${run.bulk.chunks} chunks in ${seconds(run.bulk.ms)} s = ${run.bulk.chunksPerSecond} chunks/s`,
+        ]
+      : []),
     `- index build: HNSW ${seconds(run.indexBuild?.hnswMs)} s over ${value(run.indexBuild?.vectors)} vectors${run.indexBuild?.ginMs != null ? `, GIN ${seconds(run.indexBuild.ginMs)} s` : ''} (maintenance_work_mem ${value(run.indexBuild?.maintenanceWorkMem)}); VACUUM ANALYZE and refreshTextStatistics ${seconds(run.analyzeMs)} s`,
-    ...(run.scaleIngest ? [`- ingest into the full knowledge base afterwards: ${run.scaleIngest.chunks} chunks at ${run.scaleIngest.chunksPerSecond} chunks/s`] : []),
+    ...(run.scaleIngest
+      ? [
+          `- ingest into the full knowledge base afterwards: ${run.scaleIngest.chunks} chunks at ${run.scaleIngest.chunksPerSecond} chunks/s`,
+        ]
+      : []),
     ...(run.schema ? [`- schema: migrations ${run.schema.migrations.join(', ')}; \`${run.schema.hnswIndex}\``] : []),
-    ...(run.tableSizes ? [`- sizes: ${Object.entries(run.tableSizes).map(([name, size]) => `${name} ${size}`).join(', ')}`] : []),
+    ...(run.tableSizes
+      ? [
+          `- sizes: ${Object.entries(run.tableSizes)
+            .map(([name, size]) => `${name} ${size}`)
+            .join(', ')}`,
+        ]
+      : []),
     `- full-text matches per query (all ${value(run.textMatchesPerQuery?.n)} queries): median ${value(run.textMatchesPerQuery?.p50)}, p99 ${value(run.textMatchesPerQuery?.p99)}, max ${value(run.textMatchesPerQuery?.max)}`,
-    ...(run.recall ? [
-      `- recall@10 over ${run.recall.queries} queries against exact search (${ms(run.recall.exactMs)} ms p50 / p99 per exact query; ties at rank 10: ${run.recall.exactTiesAt10}):`,
-      `  ${run.recall.byEfSearch.map((at) => `${at.recall} (ε ${at.epsilonRecall}) at ${at.efSearch}`).join('; ')} (bare kNN answers of the latency run); ${run.recall.others.map((at) => `${at.recall} (ε ${at.epsilonRecall}) at ${at.efSearch} (bare kNN ${ms(at.knnMs)} ms)`).join('; ')}`,
-      `- contrast of the questions (mean distance to 500 random chunks / exact 10th distance, median): ${value(run.recall.contrast)}`,
-      ...(run.recall.heldOut ? [`- held-out chunks as queries (${run.recall.heldOut.queries}, at the default ef_search): recall@10 ${value(run.recall.heldOut.recall)}, ε-recall ${value(run.recall.heldOut.epsilonRecall)}, contrast ${value(run.recall.heldOut.contrast)}`] : []),
-      `- vector list (HNSW answers and full-text matches by exact similarity) recall@10 against exact search: ${value(run.recall.vectorListRecall)}; questions that took the wider kNN (fewer than 100 full-text matches): ${value(run.recall.widenedSearches)} of ${value(run.recall.queries)}`,
-      `- hybrid top-5 agreement (articles the search shows that it would also show with an exact vector leg): ${value(run.recall.hybridTop5Agreement)}; with the HNSW answers alone as the vector list: ${value(run.recall.hybridTop5AgreementHnswOnly)}`,
-    ] : []),
+    ...(run.recall
+      ? [
+          `- recall@10 over ${run.recall.queries} queries against exact search (${ms(run.recall.exactMs)} ms p50 / p99 per exact query; ties at rank 10: ${run.recall.exactTiesAt10}):`,
+          `  ${run.recall.byEfSearch.map((at) => `${at.recall} (ε ${at.epsilonRecall}) at ${at.efSearch}`).join('; ')} (bare kNN answers of the latency run); ${run.recall.others.map((at) => `${at.recall} (ε ${at.epsilonRecall}) at ${at.efSearch} (bare kNN ${ms(at.knnMs)} ms)`).join('; ')}`,
+          `- contrast of the questions (mean distance to 500 random chunks / exact 10th distance, median): ${value(run.recall.contrast)}`,
+          ...(run.recall.heldOut
+            ? [
+                `- held-out chunks as queries (${run.recall.heldOut.queries}, at the default ef_search): recall@10 ${value(run.recall.heldOut.recall)}, ε-recall ${value(run.recall.heldOut.epsilonRecall)}, contrast ${value(run.recall.heldOut.contrast)}`,
+              ]
+            : []),
+          `- vector list (HNSW answers and full-text matches by exact similarity) recall@10 against exact search: ${value(run.recall.vectorListRecall)}; questions that took the wider kNN (fewer than 100 full-text matches): ${value(run.recall.widenedSearches)} of ${value(run.recall.queries)}`,
+          `- hybrid top-5 agreement (articles the search shows that it would also show with an exact vector leg): ${value(run.recall.hybridTop5Agreement)}; with the HNSW answers alone as the vector list: ${value(run.recall.hybridTop5AgreementHnswOnly)}`,
+        ]
+      : []),
     '',
-    ...(stats ? [
-      '| operation | n | p50 ms | p99 ms | mean ms |',
-      '| --- | ---: | ---: | ---: | ---: |',
-      ...Object.entries(stats).map(([name, s]) => `| ${operationNames[name] ?? name} | ${value(s?.n)} | ${value(s?.p50)} | ${value(s?.p99)} | ${value(s?.mean)} |`),
+    ...(stats
+      ? [
+          '| operation | n | p50 ms | p99 ms | mean ms |',
+          '| --- | ---: | ---: | ---: | ---: |',
+          ...Object.entries(stats).map(
+            ([name, s]) => `| ${operationNames[name] ?? name} | ${value(s?.n)} | ${value(s?.p50)} | ${value(s?.p99)} | ${value(s?.mean)} |`,
+          ),
+          '',
+        ]
+      : []),
+    ...Object.entries(run.explain ?? {}).flatMap(([name, plan]) => [
+      `<details><summary>EXPLAIN (ANALYZE, BUFFERS) ${name}</summary>`,
       '',
-    ] : []),
-    ...Object.entries(run.explain ?? {}).flatMap(([name, plan]) => [`<details><summary>EXPLAIN (ANALYZE, BUFFERS) ${name}</summary>`, '', '```', plan, '```', '', '</details>', '']),
+      '```',
+      plan,
+      '```',
+      '',
+      '</details>',
+      '',
+    ]),
   ]
 }
 

@@ -63,10 +63,21 @@ export async function runBenchmark(input: RunInput): Promise<RunResult> {
   const { database, articles, counts } = input
   const log = createProgress(`[${database.name} ${input.size}]`)
   const result: RunResult = {
-    database: database.name, location: database.location, targetChunks: input.size, articles: articles.length,
+    database: database.name,
+    location: database.location,
+    targetChunks: input.size,
+    articles: articles.length,
     chunks: articles.reduce((sum, article) => sum + counts.get(article.externalId)!, 0),
-    ingest: null, bulk: null, indexBuild: null, analyzeMs: null, tableSizes: null, latency: null,
-    textMatchesPerQuery: null, recall: null, scaleIngest: null, explain: null,
+    ingest: null,
+    bulk: null,
+    indexBuild: null,
+    analyzeMs: null,
+    tableSizes: null,
+    latency: null,
+    textMatchesPerQuery: null,
+    recall: null,
+    scaleIngest: null,
+    explain: null,
   }
   try {
     await runPhases(input, result, log)
@@ -85,7 +96,10 @@ async function runPhases(input: RunInput, result: RunResult, log: (message: stri
   let real = 0
   let realChunks = 0
   while (real < articles.length && realChunks < options.ingestChunks) realChunks += counts.get(articles[real++]!.externalId)!
-  log(`ingesting ${realChunks} chunks through upsertArticles${input.openBaseline ? ', side by side with a refresh after every batch' : ''}`, true)
+  log(
+    `ingesting ${realChunks} chunks through upsertArticles${input.openBaseline ? ', side by side with a refresh after every batch' : ''}`,
+    true,
+  )
   const baseline = input.openBaseline ? await input.openBaseline() : undefined
   try {
     const targets: IngestTarget[] = [{ deps }]
@@ -108,14 +122,22 @@ async function runPhases(input: RunInput, result: RunResult, log: (message: stri
     result.bulk = await bulkLoad(sql, input.bulkEmbedder, space, rest, counts, new Budget(options.maxMinutes), log)
   }
   log('building indexes', true)
-  result.indexBuild = await buildIndexes(sql, space, { gin: rest.length > 0, maintenanceWorkMem: options.maintenanceWorkMem, budget: new Budget(options.maxMinutes) })
+  result.indexBuild = await buildIndexes(sql, space, {
+    gin: rest.length > 0,
+    maintenanceWorkMem: options.maintenanceWorkMem,
+    budget: new Budget(options.maxMinutes),
+  })
   log(`HNSW build ${result.indexBuild.hnswMs} ms over ${result.indexBuild.vectors} vectors`, true)
   if (!result.indexBuild.complete) return
   // PGlite has no autovacuum; on both, searches should see statistics as a settled installation has them.
-  result.analyzeMs = roundMs((await timed(async () => {
-    await sql.exec('VACUUM ANALYZE')
-    await refreshTextStatistics(sql) // what the service runs after bulk writes (the full-text leg reads these statistics)
-  })).ms)
+  result.analyzeMs = roundMs(
+    (
+      await timed(async () => {
+        await sql.exec('VACUUM ANALYZE')
+        await refreshTextStatistics(sql) // what the service runs after bulk writes (the full-text leg reads these statistics)
+      })
+    ).ms,
+  )
   result.schema = await readSchemaFacts(sql, space.index_name)
   result.tableSizes = await readTableSizes(sql, space.index_name)
   result.chunks = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_chunks'))[0]!.n
@@ -123,20 +145,37 @@ async function runPhases(input: RunInput, result: RunResult, log: (message: stri
   const handles = await Promise.all(options.efSearch.map((ef) => database.atEfSearch(ef)))
   let knnIds: Map<number, string[][]>
   try {
-    const measured = await measureLatency(input.runtime, space, handles, defaultHnswEfSearch, { queries: input.queries, warmup: input.warmup }, new Budget(options.maxMinutes))
+    const measured = await measureLatency(
+      input.runtime,
+      space,
+      handles,
+      defaultHnswEfSearch,
+      { queries: input.queries, warmup: input.warmup },
+      new Budget(options.maxMinutes),
+    )
     ;({ knnIds } = measured)
     const { knnIds: _, ...latency } = measured
     result.latency = latency
   } finally {
     for (const handle of handles) await handle.close()
   }
-  for (const at of result.latency.byEfSearch) log(`ef_search ${at.efSearch}: hybrid p50 ${at.hybrid?.p50} ms, bare kNN p50 ${at.bareKnn?.p50} ms, ratio ${at.ratio}`, true)
+  for (const at of result.latency.byEfSearch)
+    log(`ef_search ${at.efSearch}: hybrid p50 ${at.hybrid?.p50} ms, bare kNN p50 ${at.bareKnn?.p50} ms, ratio ${at.ratio}`, true)
   const matches = await countTextMatches(sql, input.queries)
   result.textMatchesPerQuery = summarize(matches)
   result.explain = await explainQueries(sql, space, medianQuery(input.queries, matches))
   log('recall against exact search', true)
-  result.recall = await measureRecall(sql, space, { queries: input.queries.slice(0, options.recallQueries), heldOut: input.heldOut }, knnIds, new Budget(options.maxMinutes))
-  log(`recall@10 ${[...result.recall.byEfSearch, ...result.recall.others].map((at) => `${at.recall} (ε ${at.epsilonRecall}) at ef ${at.efSearch}`).join(', ')}; held-out chunks ${result.recall.heldOut?.recall} (ε ${result.recall.heldOut?.epsilonRecall}); vector list recall@10 ${result.recall.vectorListRecall}; hybrid top-5 agreement ${result.recall.hybridTop5Agreement} (HNSW alone ${result.recall.hybridTop5AgreementHnswOnly})`, true)
+  result.recall = await measureRecall(
+    sql,
+    space,
+    { queries: input.queries.slice(0, options.recallQueries), heldOut: input.heldOut },
+    knnIds,
+    new Budget(options.maxMinutes),
+  )
+  log(
+    `recall@10 ${[...result.recall.byEfSearch, ...result.recall.others].map((at) => `${at.recall} (ε ${at.epsilonRecall}) at ef ${at.efSearch}`).join(', ')}; held-out chunks ${result.recall.heldOut?.recall} (ε ${result.recall.heldOut?.epsilonRecall}); vector list recall@10 ${result.recall.vectorListRecall}; hybrid top-5 agreement ${result.recall.hybridTop5Agreement} (HNSW alone ${result.recall.hybridTop5AgreementHnswOnly})`,
+    true,
+  )
   if (input.extraArticles.length) {
     result.scaleIngest = await ingestArticles(deps, input.extraArticles, counts, new Budget(options.maxMinutes), log)
     log(`ingest into the full knowledge base: ${result.scaleIngest.chunksPerSecond} chunks/s`, true)
@@ -160,6 +199,9 @@ async function readTableSizes(sql: Sql, hnswIndex: string): Promise<Record<strin
 
 async function readSchemaFacts(sql: Sql, hnswIndex: string): Promise<{ migrations: string[]; hnswIndex: string }> {
   const migrations = await sql.query<{ id: string; name: string }>('SELECT id, name FROM schema_migrations ORDER BY id')
-  const [index] = await sql.query<{ def: string }>('SELECT indexdef AS def FROM pg_indexes WHERE indexname = $1 AND schemaname = current_schema()', [hnswIndex])
+  const [index] = await sql.query<{ def: string }>(
+    'SELECT indexdef AS def FROM pg_indexes WHERE indexname = $1 AND schemaname = current_schema()',
+    [hnswIndex],
+  )
   return { migrations: migrations.map((row) => `${row.id}_${row.name}`), hnswIndex: index?.def ?? 'missing' }
 }

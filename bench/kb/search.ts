@@ -75,8 +75,16 @@ export async function measureLatency(
   if (!session) throw new Error(`ef_search ${sessionEfSearch} (the session's) is not among the measured values`)
   const textLeg = await serviceTextLeg(session.sql)
   const steps: Step[] = handles.flatMap((handle) => [
-    { name: `hybrid@${handle.efSearch}`, handle, run: (query: QueryCase) => searchKnowledge({ sql: handle.sql, embeddings }, { q: query.text, k: 5 }) },
-    { name: `bareKnn@${handle.efSearch}`, handle, run: (query: QueryCase) => handle.sql.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.literal, space.id]) },
+    {
+      name: `hybrid@${handle.efSearch}`,
+      handle,
+      run: (query: QueryCase) => searchKnowledge({ sql: handle.sql, embeddings }, { q: query.text, k: 5 }),
+    },
+    {
+      name: `bareKnn@${handle.efSearch}`,
+      handle,
+      run: (query: QueryCase) => handle.sql.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.literal, space.id]),
+    },
   ])
   steps.push(
     { name: 'embedQuery', handle: session, run: (query) => embeddings.target.embed([query.text], { purpose: 'query' }) },
@@ -95,7 +103,8 @@ export async function measureLatency(
       const start = performance.now()
       const rows = await step.run(query)
       samples.get(step.name)!.push(performance.now() - start)
-      if (step.name.startsWith('bareKnn@')) knnIds.get(step.handle.efSearch)![index] = (rows as Array<{ chunk_id: string }>).map((row) => row.chunk_id)
+      if (step.name.startsWith('bareKnn@'))
+        knnIds.get(step.handle.efSearch)![index] = (rows as Array<{ chunk_id: string }>).map((row) => row.chunk_id)
     }
     measured++
   }
@@ -113,7 +122,13 @@ export async function measureLatency(
     ...(complete ? {} : { note: `budget ran out after ${measured} of ${cases.queries.length} queries` }),
     queries: measured,
     warmup: cases.warmup.length,
-    stats: { hybrid: atSession.hybrid, bareKnn: atSession.bareKnn, embedQuery: stat('embedQuery'), vectorLeg: stat('vectorLeg'), textLeg: stat('textLeg') },
+    stats: {
+      hybrid: atSession.hybrid,
+      bareKnn: atSession.bareKnn,
+      embedQuery: stat('embedQuery'),
+      vectorLeg: stat('vectorLeg'),
+      textLeg: stat('textLeg'),
+    },
     hybridOverBareKnn: atSession.ratio,
     sessionEfSearch,
     byEfSearch,
@@ -125,7 +140,10 @@ export async function measureLatency(
 export async function countTextMatches(sql: Sql, queries: QueryCase[]): Promise<number[]> {
   const counts: number[] = []
   for (const query of queries) {
-    const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_chunks, kb_text_query($1, $2::regconfig[]) AS q WHERE fts @@ q', [query.text, allTextConfigs])
+    const [row] = await sql.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM kb_chunks, kb_text_query($1, $2::regconfig[]) AS q WHERE fts @@ q',
+      [query.text, allTextConfigs],
+    )
     counts.push(row!.n)
   }
   return counts

@@ -33,10 +33,17 @@ export function parseLoadArgs(argv: string[], env: Record<string, string | undef
   const { values } = parseArgs({
     args: argv,
     options: {
-      seconds: { type: 'string' }, connections: { type: 'string', default: '2,32' }, databases: { type: 'string', default: 'pglite,postgres' },
-      'kb-chunks': { type: 'string' }, 'kb-minutes': { type: 'string', default: '3' }, 'retrieval-queries': { type: 'string' },
-      'pgbench-seconds': { type: 'string' }, 'embed-seconds': { type: 'string' }, quick: { type: 'boolean', default: false },
-      out: { type: 'string', default: 'bench' }, help: { type: 'boolean', default: false },
+      seconds: { type: 'string' },
+      connections: { type: 'string', default: '2,32' },
+      databases: { type: 'string', default: 'pglite,postgres' },
+      'kb-chunks': { type: 'string' },
+      'kb-minutes': { type: 'string', default: '3' },
+      'retrieval-queries': { type: 'string' },
+      'pgbench-seconds': { type: 'string' },
+      'embed-seconds': { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench' },
+      help: { type: 'boolean', default: false },
     },
   })
   if (values.help) return null

@@ -55,9 +55,17 @@ export async function captureTriageStatements(sql: Sql, key: string, bodies: [st
   const log = { on: false, statements: [] as Statement[] }
   const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
   const deps: Deps = {
-    config, logger, sql: recordSql(sql, log), clock: { now: () => new Date() }, migrations: await loadMigrationFiles(), secrets: await createEphemeralSecretBox(), startup: { phase: 'ready' },
+    config,
+    logger,
+    sql: recordSql(sql, log),
+    clock: { now: () => new Date() },
+    migrations: await loadMigrationFiles(),
+    secrets: await createEphemeralSecretBox(),
+    startup: { phase: 'ready' },
     embeddings: createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' }),
-    classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: undefined,
+    classifier: createDepartmentClassifier(),
+    escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
+    llm: undefined,
     outbound: createNodeOutboundGuard(config.outbound),
   }
   await deps.classifier.refresh(deps, (await knowledgeQueries.findActiveSpace(sql))!)
@@ -65,7 +73,11 @@ export async function captureTriageStatements(sql: Sql, key: string, bodies: [st
   const send = async (body: string) => {
     log.statements = []
     log.on = true
-    const response = await app.request('/v1/triage', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body })
+    const response = await app.request('/v1/triage', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body,
+    })
     const text = await response.text()
     await new Promise((resolve) => setTimeout(resolve, 300))
     log.on = false

@@ -23,7 +23,12 @@ export interface BenchServer {
 }
 
 /** Starts an entry on 127.0.0.1 at an ephemeral port and resolves with its URL once it has logged it. */
-export async function startBenchServer(label: string, entry: string, env: Record<string, string>, readyPattern?: RegExp): Promise<BenchServer> {
+export async function startBenchServer(
+  label: string,
+  entry: string,
+  env: Record<string, string>,
+  readyPattern?: RegExp,
+): Promise<BenchServer> {
   const child = startProcess(entry, { PORT: '0', HOST: '127.0.0.1', ...env })
   const pid = child.child.pid!
   const stop = async () => {
@@ -52,7 +57,9 @@ export function stopChildrenOnSignal(cleanup: () => Promise<void>): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       process.stderr.write(`\n${signal}: stopping started processes\n`)
-      void stopAll().then(cleanup).finally(() => process.exit(130))
+      void stopAll()
+        .then(cleanup)
+        .finally(() => process.exit(130))
     })
   }
 }

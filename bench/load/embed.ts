@@ -15,23 +15,47 @@ export interface EmbedThroughput {
 }
 
 /** hashing, transformers with the generated tiny model (offline), and openai only when OPENAI_BASE_URL is set. */
-export async function measureEmbedders(texts: string[], seconds: number, env: Record<string, string | undefined>): Promise<EmbedThroughput[]> {
+export async function measureEmbedders(
+  texts: string[],
+  seconds: number,
+  env: Record<string, string | undefined>,
+): Promise<EmbedThroughput[]> {
   const results = [await measure('hashing', createHashingEmbedder(1024), texts, seconds)]
   const modelDir = await ensureTinyModel()
   const tiny = createTransformersEmbedder({ model: 'tiny-bert', modelDir, allowRemote: false })
   const loading = performance.now()
   await tiny.load()
-  results.push(await measure('transformers (generated tiny model: the library\'s fixed cost)', tiny, texts, seconds, performance.now() - loading))
+  results.push(
+    await measure("transformers (generated tiny model: the library's fixed cost)", tiny, texts, seconds, performance.now() - loading),
+  )
   if (env.OPENAI_BASE_URL) {
-    const openai = createOpenAIEmbedder({ baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY ?? 'bench', model: env.OPENAI_EMBEDDINGS_MODEL ?? 'text-embedding-3-small' })
-    results.push(await measure(`openai (${env.OPENAI_BASE_URL})`, openai, texts, seconds).catch((error: Error) => ({ provider: 'openai', space: openai.id, loadMs: null, textsPerSecond: null, skipped: `failed: ${error.message}` })))
+    const openai = createOpenAIEmbedder({
+      baseURL: env.OPENAI_BASE_URL,
+      apiKey: env.OPENAI_API_KEY ?? 'bench',
+      model: env.OPENAI_EMBEDDINGS_MODEL ?? 'text-embedding-3-small',
+    })
+    results.push(
+      await measure(`openai (${env.OPENAI_BASE_URL})`, openai, texts, seconds).catch((error: Error) => ({
+        provider: 'openai',
+        space: openai.id,
+        loadMs: null,
+        textsPerSecond: null,
+        skipped: `failed: ${error.message}`,
+      })),
+    )
   } else {
     results.push({ provider: 'openai', space: '–', loadMs: null, textsPerSecond: null, skipped: 'OPENAI_BASE_URL is not set' })
   }
   return results
 }
 
-async function measure(provider: string, embedder: Embedder, texts: string[], seconds: number, loadMs: number | null = null): Promise<EmbedThroughput> {
+async function measure(
+  provider: string,
+  embedder: Embedder,
+  texts: string[],
+  seconds: number,
+  loadMs: number | null = null,
+): Promise<EmbedThroughput> {
   await embedder.embed(texts.slice(0, 4), { purpose: 'query' }) // warm-up
   const rate = async (batch: number) => {
     const deadline = performance.now() + seconds * 1000
@@ -44,5 +68,10 @@ async function measure(provider: string, embedder: Embedder, texts: string[], se
     }
     return round(done / ((performance.now() - started) / 1000))
   }
-  return { provider, space: embedder.id, loadMs: loadMs === null ? null : Math.round(loadMs), textsPerSecond: { batch1: await rate(1), batch32: await rate(32) } }
+  return {
+    provider,
+    space: embedder.id,
+    loadMs: loadMs === null ? null : Math.round(loadMs),
+    textsPerSecond: { batch1: await rate(1), batch32: await rate(32) },
+  }
 }

@@ -71,7 +71,8 @@ export async function runLoad(
 /** A short unmeasured run, so the JIT and the connection pool are warm before the figures count. */
 export async function warmUp(url: string, options: { seconds: number; key: string; nextBody: () => string }): Promise<void> {
   const result = await runLoad('triage', url, { connections: 2, ...options })
-  if (result.requests === 0 || result.non2xx > 0) throw new Error(`warm-up failed: ${result.requests} requests, ${result.non2xx} non-2xx, ${result.errors} errors`)
+  if (result.requests === 0 || result.non2xx > 0)
+    throw new Error(`warm-up failed: ${result.requests} requests, ${result.non2xx} non-2xx, ${result.errors} errors`)
 }
 
 export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits

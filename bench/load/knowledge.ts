@@ -67,7 +67,13 @@ export async function compareRetrieval(sql: Sql, queries: number): Promise<Retri
   const result = await measureLatency(runtime, space, [handle], defaultHnswEfSearch, cases, new Budget(2))
   const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kb_chunks')
   return {
-    chunks: row!.n, queries, efSearch: defaultHnswEfSearch, hybrid: result.stats.hybrid, bareKnn: result.stats.bareKnn,
-    hybridOverBareKnn: result.hybridOverBareKnn, legs: { vector: result.stats.vectorLeg, text: result.stats.textLeg }, complete: result.complete,
+    chunks: row!.n,
+    queries,
+    efSearch: defaultHnswEfSearch,
+    hybrid: result.stats.hybrid,
+    bareKnn: result.stats.bareKnn,
+    hybridOverBareKnn: result.hybridOverBareKnn,
+    legs: { vector: result.stats.vectorLeg, text: result.stats.textLeg },
+    complete: result.complete,
   }
 }

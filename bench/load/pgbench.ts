@@ -47,26 +47,50 @@ export function writeScript(statements: Statement[]): { script: string; variable
 /** A parameter as node-postgres would put it on the wire as text. */
 function encode(value: unknown): string {
   if (value instanceof Date) return value.toISOString()
-  if (Array.isArray(value)) return `{${value.map((item) => (item === null ? 'NULL' : `"${String(item).replace(/(["\\])/g, '\\$1')}"`)).join(',')}}`
+  if (Array.isArray(value))
+    return `{${value.map((item) => (item === null ? 'NULL' : `"${String(item).replace(/(["\\])/g, '\\$1')}"`)).join(',')}}`
   if (typeof value === 'object') return JSON.stringify(value)
   return String(value)
 }
 
 /** Runs `pgbench -n -M extended -c <clients> -j <clients> -T <seconds> -f <script>` against the schema. */
-export async function runPgbench(statements: Statement[], options: { url: string; schema: string; scriptPath: string; clients: number; seconds: number }): Promise<PgbenchResult> {
+export async function runPgbench(
+  statements: Statement[],
+  options: { url: string; schema: string; scriptPath: string; clients: number; seconds: number },
+): Promise<PgbenchResult> {
   const binary = await findPgbench()
   const { script, variables } = writeScript(statements)
   await writeFile(options.scriptPath, script)
-  const args = ['-n', '-M', 'extended', '-c', String(options.clients), '-j', String(options.clients), '-T', String(options.seconds), '-f', options.scriptPath, ...variables.flatMap((entry) => ['-D', entry])]
+  const args = [
+    '-n',
+    '-M',
+    'extended',
+    '-c',
+    String(options.clients),
+    '-j',
+    String(options.clients),
+    '-T',
+    String(options.seconds),
+    '-f',
+    options.scriptPath,
+    ...variables.flatMap((entry) => ['-D', entry]),
+  ]
   const url = new URL(options.url)
   const env = {
-    PATH: process.env.PATH ?? '', PGHOST: url.hostname, PGPORT: url.port || '5432', PGUSER: decodeURIComponent(url.username),
-    PGPASSWORD: decodeURIComponent(url.password), PGDATABASE: url.pathname.slice(1),
+    PATH: process.env.PATH ?? '',
+    PGHOST: url.hostname,
+    PGPORT: url.port || '5432',
+    PGUSER: decodeURIComponent(url.username),
+    PGPASSWORD: decodeURIComponent(url.password),
+    PGDATABASE: url.pathname.slice(1),
     // The server's session settings (ef_search, iterative scans) and the bench schema, as the pool has them.
     PGOPTIONS: [...sessionSettingsAsOptions(), `-c search_path=${options.schema},public`].join(' '),
   }
-  const command = `PGOPTIONS='${env.PGOPTIONS}' ${binary} ${args.slice(0, 11).join(' ')} ${variables.length ? `-D <${variables.length} captured parameters>` : ''}`.trim()
-  const version = await new Promise<string>((resolve) => execFile(binary, ['--version'], (error, stdout) => resolve(error ? 'unknown' : stdout.trim())))
+  const command =
+    `PGOPTIONS='${env.PGOPTIONS}' ${binary} ${args.slice(0, 11).join(' ')} ${variables.length ? `-D <${variables.length} captured parameters>` : ''}`.trim()
+  const version = await new Promise<string>((resolve) =>
+    execFile(binary, ['--version'], (error, stdout) => resolve(error ? 'unknown' : stdout.trim())),
+  )
   const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   const untrack = track(child.pid, 'pgbench', async () => child.kill('SIGTERM'))
   let output = ''
@@ -79,12 +103,24 @@ export async function runPgbench(statements: Statement[], options: { url: string
     return match ? Number(match[1]) : null
   }
   return {
-    command, version, statements: statements.length, exitCode,
+    command,
+    version,
+    statements: statements.length,
+    exitCode,
     tps: round(number(/tps = ([\d.]+) \(without initial connection time\)/)),
     transactions: number(/number of transactions actually processed: (\d+)/),
     failed: number(/number of failed transactions: (\d+)/),
     latencyAverageMs: number(/latency average = ([\d.]+) ms/),
-    ...(exitCode === 0 ? {} : { error: output.split('\n').filter((line) => /error|abort/i.test(line)).slice(0, 5).join('\n') || output.slice(-800) }),
+    ...(exitCode === 0
+      ? {}
+      : {
+          error:
+            output
+              .split('\n')
+              .filter((line) => /error|abort/i.test(line))
+              .slice(0, 5)
+              .join('\n') || output.slice(-800),
+        }),
   }
 }
 

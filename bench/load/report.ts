@@ -38,11 +38,15 @@ export interface LoadReport {
 
 /** Versions of what the figures depend on: the full commit, the libraries, the load generator. */
 export async function describeVersions(): Promise<Record<string, string>> {
-  const git = await new Promise<string>((resolve) => execFile('git', ['rev-parse', 'HEAD'], (error, stdout) => resolve(error ? 'unknown' : stdout.trim())))
+  const git = await new Promise<string>((resolve) =>
+    execFile('git', ['rev-parse', 'HEAD'], (error, stdout) => resolve(error ? 'unknown' : stdout.trim())),
+  )
   const versions: Record<string, string> = { commit: git, node: process.version }
   for (const name of ['hono', '@hono/node-server', '@electric-sql/pglite', 'pg', 'autocannon', '@xenova/transformers']) {
     try {
-      versions[name] = (JSON.parse(await readFile(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version
+      versions[name] = (
+        JSON.parse(await readFile(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }
+      ).version
     } catch {
       versions[name] = 'missing'
     }
@@ -68,23 +72,46 @@ export function floorRatio(run: DatabaseRun): { connections: number; triage: num
   if (!run.pgbench) return null
   const top = helloRatios(run).sort((a, b) => b.connections - a.connections)[0]
   if (!top) return null
-  return { connections: top.connections, triage: top.triage.requestsPerSecond, tps: run.pgbench.tps, ratio: ratio(top.triage.requestsPerSecond, run.pgbench.tps) }
+  return {
+    connections: top.connections,
+    triage: top.triage.requestsPerSecond,
+    tps: run.pgbench.tps,
+    ratio: ratio(top.triage.requestsPerSecond, run.pgbench.tps),
+  }
 }
 
 /** The lines printed at the end of a run: ratios first. */
 export function renderSummary(report: LoadReport): string {
-  const lines = [`npm run bench (${report.totalSeconds} s; load average at start ${load(report.loadAverage.start)}, at end ${load(report.loadAverage.end)})`, '']
+  const lines = [
+    `npm run bench (${report.totalSeconds} s; load average at start ${load(report.loadAverage.start)}, at end ${load(report.loadAverage.end)})`,
+    '',
+  ]
   for (const run of report.databases) {
     for (const { connections, triage, hello, ratio: r } of helloRatios(run)) {
-      lines.push(`${run.database} c=${connections}: triage ${triage.requestsPerSecond} req/s (median ${triage.latencyMs.median} ms, p99 ${triage.latencyMs.p99} ms, non-2xx ${triage.non2xx}) / hello-world ${hello.requestsPerSecond} req/s = ${show(r)}`)
+      lines.push(
+        `${run.database} c=${connections}: triage ${triage.requestsPerSecond} req/s (median ${triage.latencyMs.median} ms, p99 ${triage.latencyMs.p99} ms, non-2xx ${triage.non2xx}) / hello-world ${hello.requestsPerSecond} req/s = ${show(r)}`,
+      )
     }
     const floor = floorRatio(run)
-    if (floor) lines.push(`${run.database}: triage c=${floor.connections} ${floor.triage} req/s / pgbench (2 clients) ${show(floor.tps)} tps = ${show(floor.ratio)} (target ≥ 0.5)`)
-    if (run.retrieval) lines.push(`${run.database}: hybrid search / bare kNN (p50, ${run.retrieval.chunks} chunks) = ${show(run.retrieval.hybridOverBareKnn)}`)
-    if (run.memory?.server) lines.push(`${run.database}: server peak RSS ${run.memory.server.peakMiB} MiB (hello-world ${show(run.memory.helloWorld?.peakMiB)} MiB)`)
+    if (floor)
+      lines.push(
+        `${run.database}: triage c=${floor.connections} ${floor.triage} req/s / pgbench (2 clients) ${show(floor.tps)} tps = ${show(floor.ratio)} (target ≥ 0.5)`,
+      )
+    if (run.retrieval)
+      lines.push(
+        `${run.database}: hybrid search / bare kNN (p50, ${run.retrieval.chunks} chunks) = ${show(run.retrieval.hybridOverBareKnn)}`,
+      )
+    if (run.memory?.server)
+      lines.push(
+        `${run.database}: server peak RSS ${run.memory.server.peakMiB} MiB (hello-world ${show(run.memory.helloWorld?.peakMiB)} MiB)`,
+      )
   }
   for (const entry of report.embeddings) {
-    lines.push(entry.textsPerSecond ? `embed ${entry.provider}: ${entry.textsPerSecond.batch1} texts/s one per call, ${entry.textsPerSecond.batch32} texts/s 32 per call` : `embed ${entry.provider}: skipped (${entry.skipped})`)
+    lines.push(
+      entry.textsPerSecond
+        ? `embed ${entry.provider}: ${entry.textsPerSecond.batch1} texts/s one per call, ${entry.textsPerSecond.batch32} texts/s 32 per call`
+        : `embed ${entry.provider}: skipped (${entry.skipped})`,
+    )
   }
   return `${lines.join('\n')}\n`
 }
@@ -98,7 +125,10 @@ export function renderMarkdown(report: LoadReport): string {
     `- command: \`${report.command}\``,
     `- code: ${report.versions.commit}${report.code.changed.length ? ` plus uncommitted changes to ${report.code.changed.join(', ')}` : ''}`,
     `- machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, ${report.machine.platform}`,
-    `- versions: ${Object.entries(report.versions).filter(([name]) => name !== 'commit').map(([name, version]) => `${name} ${version}`).join(', ')}`,
+    `- versions: ${Object.entries(report.versions)
+      .filter(([name]) => name !== 'commit')
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}`,
     ...Object.entries(report.machine.databases).map(([name, db]) => `- ${name}: ${db.server}; pgvector ${db.pgvector}`),
     `- load average (1 / 5 / 15 min) at start ${load(report.loadAverage.start)}, at end ${load(report.loadAverage.end)}; 1-min load per database part: ${report.databases.map((run) => `${run.database} ${run.loadAverageAtStart.toFixed(2)} → ${show(run.loadAverageAtEnd?.toFixed(2))}`).join(', ')}`,
     '',
@@ -106,8 +136,12 @@ export function renderMarkdown(report: LoadReport): string {
     '',
     '| database | connections | triage req/s | median ms | p99 ms | non-2xx | errors | hello-world req/s | median ms | p99 ms | triage / hello-world | 1-min load |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...report.databases.flatMap((run) => helloRatios(run).map(({ connections, triage, hello, ratio: r }) =>
-      `| ${run.database} | ${connections} | ${triage.requestsPerSecond} | ${triage.latencyMs.median} | ${triage.latencyMs.p99} | ${triage.non2xx} | ${triage.errors} | ${hello.requestsPerSecond} | ${hello.latencyMs.median} | ${hello.latencyMs.p99} | ${show(r)} | ${triage.loadAverage.toFixed(1)} |`)),
+    ...report.databases.flatMap((run) =>
+      helloRatios(run).map(
+        ({ connections, triage, hello, ratio: r }) =>
+          `| ${run.database} | ${connections} | ${triage.requestsPerSecond} | ${triage.latencyMs.median} | ${triage.latencyMs.p99} | ${triage.non2xx} | ${triage.errors} | ${hello.requestsPerSecond} | ${hello.latencyMs.median} | ${hello.latencyMs.p99} | ${show(r)} | ${triage.loadAverage.toFixed(1)} |`,
+      ),
+    ),
     '',
     '## Database floor (PostgreSQL)',
     '',
@@ -121,11 +155,17 @@ export function renderMarkdown(report: LoadReport): string {
     '',
     '| provider | space | load ms | texts/s, 1 per call | texts/s, 32 per call |',
     '| --- | --- | ---: | ---: | ---: |',
-    ...report.embeddings.map((entry) => `| ${entry.provider} | ${entry.space} | ${show(entry.loadMs)} | ${entry.textsPerSecond?.batch1 ?? `skipped: ${entry.skipped}`} | ${show(entry.textsPerSecond?.batch32)} |`),
+    ...report.embeddings.map(
+      (entry) =>
+        `| ${entry.provider} | ${entry.space} | ${show(entry.loadMs)} | ${entry.textsPerSecond?.batch1 ?? `skipped: ${entry.skipped}`} | ${show(entry.textsPerSecond?.batch32)} |`,
+    ),
     '',
     '## Memory',
     '',
-    ...report.databases.map((run) => `- ${run.database}: server peak RSS (VmHWM, start-up included) ${show(run.memory?.server?.peakMiB)} MiB, RSS after the load ${show(run.memory?.server?.currentMiB)} MiB; hello-world server peak ${show(run.memory?.helloWorld?.peakMiB)} MiB${run.database === 'pglite' ? ' (PGlite runs inside the server process, so its memory is included)' : ' (PostgreSQL backends are separate processes, not included)'}`),
+    ...report.databases.map(
+      (run) =>
+        `- ${run.database}: server peak RSS (VmHWM, start-up included) ${show(run.memory?.server?.peakMiB)} MiB, RSS after the load ${show(run.memory?.server?.currentMiB)} MiB; hello-world server peak ${show(run.memory?.helloWorld?.peakMiB)} MiB${run.database === 'pglite' ? ' (PGlite runs inside the server process, so its memory is included)' : ' (PostgreSQL backends are separate processes, not included)'}`,
+    ),
     '',
     '## How it was measured',
     '',
@@ -143,9 +183,17 @@ function renderFloor(run: DatabaseRun): string[] {
     `- command: \`${pgbench.command}\` (${pgbench.version}); script: bench/triage.pgbench.sql (${pgbench.statements} statements per transaction)`,
     `- statements of one triage after the first (caches warm; what a request under load runs): ${run.captured!.warm.length}; of the first request on a fresh app: ${run.captured!.cold.length}`,
     '',
-    ...run.captured!.warm.map((statement, index) => `${index + 1}. \`${statement.text.replace(/\s+/g, ' ').trim().slice(0, 160)}${statement.text.length > 160 ? ' …' : ''}\``),
+    ...run.captured!.warm.map(
+      (statement, index) =>
+        `${index + 1}. \`${statement.text.replace(/\s+/g, ' ').trim().slice(0, 160)}${statement.text.length > 160 ? ' …' : ''}\``,
+    ),
     '',
-    `- the first request also ran: ${run.captured!.cold.filter((statement) => !run.captured!.warm.some((other) => other.text === statement.text)).map((statement) => `\`${statement.text.replace(/\s+/g, ' ').trim().slice(0, 70)}…\``).join(', ') || 'nothing else'} (cached afterwards for seconds)`,
+    `- the first request also ran: ${
+      run
+        .captured!.cold.filter((statement) => !run.captured!.warm.some((other) => other.text === statement.text))
+        .map((statement) => `\`${statement.text.replace(/\s+/g, ' ').trim().slice(0, 70)}…\``)
+        .join(', ') || 'nothing else'
+    } (cached afterwards for seconds)`,
     `- inquiries stored by the load before pgbench ran: ${show(run.inquiriesStored)}; pgbench's INSERT adds one row per transaction, so the table grows during its run as it does under HTTP load`,
   ]
 }

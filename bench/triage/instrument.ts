@@ -57,7 +57,10 @@ export function instrumentSql<T extends Sql>(sql: T, options: { serialise: boole
     queue = next.catch(() => undefined)
     return next
   }
-  return { ...sql, query: (text: string, params?: readonly unknown[]) => run(() => timed(statementOf(text), () => sql.query(text, params))) }
+  return {
+    ...sql,
+    query: (text: string, params?: readonly unknown[]) => run(() => timed(statementOf(text), () => sql.query(text, params))),
+  }
 }
 
 /** The same runtime, with the embedders it hands out timed. */
@@ -68,7 +71,8 @@ export function instrumentEmbeddings(runtime: EmbeddingRuntime): EmbeddingRuntim
     forSpace(space) {
       const embedder = runtime.forSpace(space)
       if (!embedder) return undefined
-      if (!wrapped.has(embedder)) wrapped.set(embedder, { ...embedder, embed: (texts, options) => timed('embed', () => embedder.embed(texts, options)) })
+      if (!wrapped.has(embedder))
+        wrapped.set(embedder, { ...embedder, embed: (texts, options) => timed('embed', () => embedder.embed(texts, options)) })
       return wrapped.get(embedder)
     },
   }

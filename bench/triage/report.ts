@@ -51,6 +51,14 @@ export function renderTable(summaries: Record<string, Record<string, Summary>>):
   const rule = `| --- | ${names.map(() => '---: | ---: | ---:').join(' | ')} |`
   const rows = steps
     .filter(([key]) => names.some((name) => summaries[name]![key]!.mean > 0))
-    .map(([key, label]) => `| ${label} | ${names.map((name) => { const s = summaries[name]![key]!; return `${fixed(s.median)} | ${fixed(s.p99)} | ${fixed(s.mean)}` }).join(' | ')} |`)
+    .map(
+      ([key, label]) =>
+        `| ${label} | ${names
+          .map((name) => {
+            const s = summaries[name]![key]!
+            return `${fixed(s.median)} | ${fixed(s.p99)} | ${fixed(s.mean)}`
+          })
+          .join(' | ')} |`,
+    )
   return [header, rule, ...rows].join('\n')
 }

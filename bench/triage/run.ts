@@ -39,7 +39,11 @@ export function requestBody(entry: TriageCase, pass: number): Record<string, unk
 /** Sends one inquiry through app.request, as the acceptance test does, and reads the body. */
 export async function sendCase(bench: BenchApp, body: Record<string, unknown>): Promise<Sample> {
   const trace = new Trace()
-  const init = { method: 'POST', headers: { authorization: `Bearer ${bench.key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }
+  const init = {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bench.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }
   tracing.current = trace
   const cpu = process.cpuUsage()
   const started = performance.now()
@@ -70,7 +74,9 @@ export function scoreAnswers(cases: TriageCase[], samples: Sample[]) {
   const pairs = cases.map((entry, index) => ({ entry, result: samples[index]!.result }))
   const truePositives = pairs.filter(({ entry, result }) => entry.expected.escalate && result.escalation.escalate).length
   const missingReasons = pairs.flatMap(({ entry, result }) =>
-    entry.expected.reasons.filter((code) => !result.escalation.reasons.some((reason) => reason.code === code)).map((code) => `${entry.id}:${code}`),
+    entry.expected.reasons
+      .filter((code) => !result.escalation.reasons.some((reason) => reason.code === code))
+      .map((code) => `${entry.id}:${code}`),
   )
   return {
     departmentAccuracy: pairs.filter(({ entry, result }) => entry.expected.department === result.department).length / pairs.length,

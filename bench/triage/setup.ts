@@ -30,7 +30,10 @@ export interface BenchApp {
 }
 
 /** A fresh database migrated with this checkout's migrations (a compared checkout brings its own). */
-export function openBenchDatabase(name: BenchDatabase['name'], options: { postgresUrl?: string | undefined; pgliteInMemory: boolean }): Promise<BenchDatabase> {
+export function openBenchDatabase(
+  name: BenchDatabase['name'],
+  options: { postgresUrl?: string | undefined; pgliteInMemory: boolean },
+): Promise<BenchDatabase> {
   if (name === 'postgres' && !options.postgresUrl) throw new Error('postgres needs BENCH_DATABASE_URL or TEST_DATABASE_URL')
   return name === 'postgres' ? openPostgres(options.postgresUrl!) : openPglite({ inMemory: options.pgliteInMemory })
 }
@@ -42,7 +45,10 @@ export function openBenchDatabase(name: BenchDatabase['name'], options: { postgr
  */
 export async function buildBenchApp(database: BenchDatabase): Promise<BenchApp> {
   const config = parseConfig({ EMBEDDINGS_PROVIDER: 'hashing' })
-  const logger = pino({ level: config.logLevel, base: { service: 'inquiry-triage' } }, pino.destination({ dest: '/dev/null', sync: true })) as unknown as Logger
+  const logger = pino(
+    { level: config.logLevel, base: { service: 'inquiry-triage' } },
+    pino.destination({ dest: '/dev/null', sync: true }),
+  ) as unknown as Logger
   const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
   const deps: Deps = {
     config,

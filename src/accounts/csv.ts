@@ -11,13 +11,23 @@ import { AccountInputSchema, type AccountInput } from './accounts.js'
 export function parseAccountsCsv(text: string): { accounts: AccountInput[]; problems: string[] } {
   let records: Array<Record<string, string>>
   try {
-    records = parse(text, { columns: (header: string[]) => header.map(canonicalColumn), skip_empty_lines: true, trim: true, bom: true, relax_column_count: false })
+    records = parse(text, {
+      columns: (header: string[]) => header.map(canonicalColumn),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: false,
+    })
   } catch (error) {
     return { accounts: [], problems: [`not readable as CSV: ${(error as Error).message}`] }
   }
   if (records.length === 0) return { accounts: [], problems: ['no rows after the header'] }
   const missing = ['externalId', 'name', 'tier'].filter((column) => !(column in records[0]!))
-  if (missing.length) return { accounts: [], problems: [`missing column(s): ${missing.join(', ')} (header: external_id, name, tier, domains, emails, first_response_hours)`] }
+  if (missing.length)
+    return {
+      accounts: [],
+      problems: [`missing column(s): ${missing.join(', ')} (header: external_id, name, tier, domains, emails, first_response_hours)`],
+    }
   const accounts: AccountInput[] = []
   const problems: string[] = []
   const seen = new Map<string, number>()
@@ -37,10 +47,22 @@ export function parseAccountsCsv(text: string): { accounts: AccountInput[]; prob
 }
 
 const aliases: Record<string, string> = {
-  externalid: 'externalId', id: 'externalId', accountid: 'externalId', customerid: 'externalId', crmid: 'externalId',
-  name: 'name', company: 'name', accountname: 'name', companyname: 'name',
-  tier: 'tier', domains: 'domains', domain: 'domains', emails: 'emails', email: 'emails',
-  firstresponsehours: 'firstResponseHours', slahours: 'firstResponseHours',
+  externalid: 'externalId',
+  id: 'externalId',
+  accountid: 'externalId',
+  customerid: 'externalId',
+  crmid: 'externalId',
+  name: 'name',
+  company: 'name',
+  accountname: 'name',
+  companyname: 'name',
+  tier: 'tier',
+  domains: 'domains',
+  domain: 'domains',
+  emails: 'emails',
+  email: 'emails',
+  firstresponsehours: 'firstResponseHours',
+  slahours: 'firstResponseHours',
 }
 
 function canonicalColumn(header: string): string {
@@ -54,7 +76,10 @@ function toInput(record: Record<string, string>): Record<string, unknown> {
   return {
     externalId: record.externalId,
     name: record.name,
-    tier: record.tier?.trim().toLowerCase().replace(/[\s-]+/g, '_'),
+    tier: record.tier
+      ?.trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_'),
     domains: list(record.domains),
     emails: list(record.emails),
     // A non-number stays a string, so the schema names the field instead of a NaN slipping through.

@@ -94,7 +94,9 @@ export type AdminAccess = 'configured' | 'generated' | 'generated-earlier' | 'ke
  * made where nobody sees it).
  */
 export async function ensureBootstrapAdmin(
-  deps: KeyDeps, adminApiKey: string | undefined, options: { generate?: boolean } = {},
+  deps: KeyDeps,
+  adminApiKey: string | undefined,
+  options: { generate?: boolean } = {},
 ): Promise<{ generatedKey?: string; access: AdminAccess }> {
   return deps.sql.transaction(async (sql) => {
     await sql.query(`SELECT pg_advisory_xact_lock(hashtext('inquiry-triage:bootstrap-admin'))`)

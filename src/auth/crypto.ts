@@ -19,5 +19,8 @@ export function constantTimeEqual(a: string, b: string): boolean {
 /** URL-safe base64 of `bytes` cryptographically random bytes. */
 export function randomToken(bytes: number): string {
   const buffer = crypto.getRandomValues(new Uint8Array(bytes))
-  return btoa(String.fromCharCode(...buffer)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return btoa(String.fromCharCode(...buffer))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 }

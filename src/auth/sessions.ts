@@ -19,9 +19,7 @@ export interface UiSession {
   expiresAt: Date
 }
 
-export type SignInOutcome =
-  | { ok: true; sessionId: string; session: UiSession }
-  | { ok: false; reason: 'unknown_key' | 'machine_key' }
+export type SignInOutcome = { ok: true; sessionId: string; session: UiSession } | { ok: false; reason: 'unknown_key' | 'machine_key' }
 
 /** Checks the key and opens a session for its holder; the raw session id is returned once, for the cookie. */
 export async function signIn(deps: SessionDeps, apiKey: string): Promise<SignInOutcome> {
@@ -31,8 +29,17 @@ export async function signIn(deps: SessionDeps, apiKey: string): Promise<SignInO
   const now = deps.clock.now()
   await queries.deleteDeadUiSessions(deps.sql, now)
   const sessionId = randomToken(32)
-  const session: UiSession = { principal, csrfToken: await csrfTokenOf(sessionId), expiresAt: new Date(now.getTime() + deps.config.ui.sessionTtlMs) }
-  await queries.insertUiSession(deps.sql, { idHash: await sha256Hex(sessionId), keyId: principal.keyId, createdAt: now, expiresAt: session.expiresAt })
+  const session: UiSession = {
+    principal,
+    csrfToken: await csrfTokenOf(sessionId),
+    expiresAt: new Date(now.getTime() + deps.config.ui.sessionTtlMs),
+  }
+  await queries.insertUiSession(deps.sql, {
+    idHash: await sha256Hex(sessionId),
+    keyId: principal.keyId,
+    createdAt: now,
+    expiresAt: session.expiresAt,
+  })
   return { ok: true, sessionId, session }
 }
 
@@ -40,7 +47,11 @@ export async function signIn(deps: SessionDeps, apiKey: string): Promise<SignInO
 export async function findSession(deps: SessionDeps, sessionId: string): Promise<UiSession | null> {
   const row = await queries.findLiveUiSession(deps.sql, await sha256Hex(sessionId), deps.clock.now())
   if (!row) return null
-  return { principal: { keyId: row.key_id, name: row.key_name, role: row.key_role }, csrfToken: await csrfTokenOf(sessionId), expiresAt: row.expires_at }
+  return {
+    principal: { keyId: row.key_id, name: row.key_name, role: row.key_role },
+    csrfToken: await csrfTokenOf(sessionId),
+    expiresAt: row.expires_at,
+  }
 }
 
 /**

@@ -23,7 +23,10 @@ await runMain(async () => {
   })
   const { accounts, problems } = parseAccountsCsv(text)
   if (problems.length) {
-    process.stderr.write([`${file}: nothing imported, ${problems.length} problem(s):`, ...problems.slice(0, 50).map((problem) => `  ${problem}`)].join('\n') + '\n')
+    process.stderr.write(
+      [`${file}: nothing imported, ${problems.length} problem(s):`, ...problems.slice(0, 50).map((problem) => `  ${problem}`)].join('\n') +
+        '\n',
+    )
     return 1
   }
   const deps = await buildNodeDeps()

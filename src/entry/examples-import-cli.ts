@@ -4,7 +4,8 @@ import { prepareForCommand } from '../startup.js'
 import { addExamples } from '../triage/examples.js'
 import { buildNodeDeps, runMain } from '../platform/node/node-deps.js'
 
-const usage = 'usage: npm run examples:import -- <file.jsonl>\n  one JSON object per line: { "text": "...", "department": "technical"|"commercial", "language"?: "de" }'
+const usage =
+  'usage: npm run examples:import -- <file.jsonl>\n  one JSON object per line: { "text": "...", "department": "technical"|"commercial", "language"?: "de" }'
 const batchSize = 500
 
 // npm run examples:import: adds labelled examples the department classifier learns from. Invalid
@@ -30,7 +31,12 @@ await runMain(async () => {
       duplicates += result.duplicates
       failures.push(...result.failed.map((failure) => `  line ${start + failure.index + 1}: ${failure.reason}`))
     }
-    process.stdout.write([`${rows.length} lines read: ${created} examples added, ${duplicates} already known, ${failures.length} rejected`, ...failures.slice(0, 50)].join('\n') + '\n')
+    process.stdout.write(
+      [
+        `${rows.length} lines read: ${created} examples added, ${duplicates} already known, ${failures.length} rejected`,
+        ...failures.slice(0, 50),
+      ].join('\n') + '\n',
+    )
     return failures.length > 0 ? 1 : 0
   } finally {
     await deps.sql.close()

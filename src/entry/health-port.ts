@@ -19,7 +19,12 @@ export interface HealthPort {
  */
 export async function startHealthPort(settings: Config['health'] & { port: number }, logger: Logger): Promise<HealthPort> {
   const heartbeat = startHeartbeat()
-  const workerData: HealthWorkerData = { host: settings.host, port: settings.port, maxLagMs: settings.maxLagMs, heartbeat: heartbeat.buffer }
+  const workerData: HealthWorkerData = {
+    host: settings.host,
+    port: settings.port,
+    maxLagMs: settings.maxLagMs,
+    heartbeat: heartbeat.buffer,
+  }
   const worker = new Worker(workerBootstrap(), { eval: true, workerData, resourceLimits: { maxOldGenerationSizeMb: 32 } })
   const stop = async () => {
     heartbeat.stop()
@@ -42,7 +47,14 @@ function listeningPort(worker: Worker, address: string): Promise<number> {
     worker.once('exit', (code) => reject(new Error(`the health port worker exited (code ${code}) before listening`)))
     worker.once('message', (message: HealthWorkerMessage) => {
       if ('listening' in message) resolve(message.listening)
-      else reject(new Error(message.code === 'EADDRINUSE' ? `${address} is already in use; set HEALTH_PORT to a free port.` : `health port: ${message.failed}`))
+      else
+        reject(
+          new Error(
+            message.code === 'EADDRINUSE'
+              ? `${address} is already in use; set HEALTH_PORT to a free port.`
+              : `health port: ${message.failed}`,
+          ),
+        )
     })
   })
 }

@@ -23,8 +23,15 @@ const mainLoop = watchHeartbeat(heartbeat)
 
 const server = createServer((request, response) => {
   const path = (request.url ?? '/').split('?')[0]!
-  if (!probePaths.has(path)) return answer(response, 404, { status: 404, title: 'Not Found', detail: 'This port answers only GET /healthz and /livez.' }, 'application/problem+json')
-  if (request.method !== 'GET' && request.method !== 'HEAD') return answer(response, 405, { status: 405, title: 'Method Not Allowed' }, 'application/problem+json', { allow: 'GET, HEAD' })
+  if (!probePaths.has(path))
+    return answer(
+      response,
+      404,
+      { status: 404, title: 'Not Found', detail: 'This port answers only GET /healthz and /livez.' },
+      'application/problem+json',
+    )
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    return answer(response, 405, { status: 405, title: 'Method Not Allowed' }, 'application/problem+json', { allow: 'GET, HEAD' })
   const eventLoopLagMs = mainLoop.eventLoopLagMs()
   if (eventLoopLagMs < maxLagMs) answer(response, 200, { status: 'ok', eventLoopLagMs })
   else answer(response, 503, { status: 'unresponsive', eventLoopLagMs, maxLagMs })

@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util'
 import {
-  IntegrationCreateSchema, IntegrationUpdateSchema, createIntegration, deleteIntegration, getIntegration, listIntegrations, updateIntegration,
+  IntegrationCreateSchema,
+  IntegrationUpdateSchema,
+  createIntegration,
+  deleteIntegration,
+  getIntegration,
+  listIntegrations,
+  updateIntegration,
   type Integration,
 } from '../intake/integrations.js'
 import { generateStandardWebhookSecret } from '../webhooks/standard-webhooks.js'
@@ -21,15 +27,23 @@ Secrets are stored and never shown again, except one made by --generate-secret, 
 Read a secret from the environment instead of the command line (shell history): --secret "$WEBHOOK_SECRET".`
 
 const options = {
-  name: { type: 'string' }, type: { type: 'string' }, secret: { type: 'string' }, 'generate-secret': { type: 'boolean' },
-  'callback-url': { type: 'string' }, 'api-base-url': { type: 'string' }, 'api-token': { type: 'string' },
-  'technical-group': { type: 'string' }, 'commercial-group': { type: 'string' }, 'previous-secret-valid-hours': { type: 'string' },
+  name: { type: 'string' },
+  type: { type: 'string' },
+  secret: { type: 'string' },
+  'generate-secret': { type: 'boolean' },
+  'callback-url': { type: 'string' },
+  'api-base-url': { type: 'string' },
+  'api-token': { type: 'string' },
+  'technical-group': { type: 'string' },
+  'commercial-group': { type: 'string' },
+  'previous-secret-valid-hours': { type: 'string' },
 } as const
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>['values']
 
 /** A new secret of the form the type needs (generic: a Standard Webhooks secret). */
-const generateSecret = (type: string | undefined) => (type === 'generic' ? generateStandardWebhookSecret() : crypto.randomUUID().replaceAll('-', ''))
+const generateSecret = (type: string | undefined) =>
+  type === 'generic' ? generateStandardWebhookSecret() : crypto.randomUUID().replaceAll('-', '')
 
 /**
  * The settings the flags name, in the API's terms; a generated secret is returned so it can be printed once.
@@ -72,19 +86,32 @@ function parseCommand(argv: string[]) {
   throw new UsageError(command ? `unknown or incomplete command: ${command}` : 'no command given')
 }
 
-function checked<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, value: unknown): T {
+function checked<T>(
+  schema: {
+    safeParse(
+      value: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } }
+  },
+  value: unknown,
+): T {
   const parsed = schema.safeParse(value)
   if (parsed.success) return parsed.data
   throw new UsageError(parsed.error.issues.map((issue) => `${flagOf(issue.path)}: ${issue.message}`).join('\n'))
 }
 
 const flagNames: Record<string, string> = {
-  callbackUrl: '--callback-url', apiBaseUrl: '--api-base-url', apiToken: '--api-token', departmentGroups: '--<department>-group', previousSecretValidHours: '--previous-secret-valid-hours',
+  callbackUrl: '--callback-url',
+  apiBaseUrl: '--api-base-url',
+  apiToken: '--api-token',
+  departmentGroups: '--<department>-group',
+  previousSecretValidHours: '--previous-secret-valid-hours',
 }
 const flagOf = (path: PropertyKey[]) => flagNames[String(path[0])] ?? `--${String(path[0] ?? 'arguments')}`
 
 function describe(integration: Integration): string {
-  const groups = Object.entries(integration.departmentGroups).map(([department, group]) => `${department}→${group}`).join(', ')
+  const groups = Object.entries(integration.departmentGroups)
+    .map(([department, group]) => `${department}→${group}`)
+    .join(', ')
   return [
     `${integration.name} (${integration.type})`,
     `  webhook URL path: ${integration.webhookPath}`,

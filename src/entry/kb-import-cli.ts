@@ -7,16 +7,20 @@ import { selectEmbeddings } from '../platform/node/embeddings/select.js'
 import { prepareForCommand } from '../startup.js'
 import { buildNodeDeps, runMain } from '../platform/node/node-deps.js'
 
-const usage = 'usage: npm run kb:import -- <file or folder> [--draft] [--batch 100]\n  formats: Markdown with front matter, HTML, CSV, JSONL'
+const usage =
+  'usage: npm run kb:import -- <file or folder> [--draft] [--batch 100]\n  formats: Markdown with front matter, HTML, CSV, JSONL'
 
 // npm run kb:import: imports every supported file under a path. A bad file or article is reported and
 // skipped; the rest is imported. Exit code 1 when anything was skipped, so scripts notice.
 await runMain(async () => {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { draft: { type: 'boolean' }, batch: { type: 'string' } } })
   const batchSize = Number(values.batch ?? 100)
-  const problem = positionals.length !== 1
-    ? `give exactly one file or folder (got ${positionals.length})`
-    : !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 500 ? '--batch must be a whole number from 1 to 500' : undefined
+  const problem =
+    positionals.length !== 1
+      ? `give exactly one file or folder (got ${positionals.length})`
+      : !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 500
+        ? '--batch must be a whole number from 1 to 500'
+        : undefined
   if (problem) {
     process.stderr.write(`error: ${problem}\n${usage}\n`)
     return 2
@@ -29,11 +33,18 @@ await runMain(async () => {
     await prepareForCommand(deps, () => selectEmbeddings(deps.config, deps.logger))
     const totals: IngestResult = { created: 0, updated: 0, unchanged: 0, failed: [], items: [] }
     const badFiles: string[] = []
-    const bar = new SingleBar({ format: 'importing |{bar}| {value}/{total} files | {file}', stream: process.stderr, hideCursor: true }, Presets.shades_classic)
+    const bar = new SingleBar(
+      { format: 'importing |{bar}| {value}/{total} files | {file}', stream: process.stderr, hideCursor: true },
+      Presets.shades_classic,
+    )
     bar.start(files.length, 0, { file: '' })
     let pending: Array<{ file: string; article: RawArticle }> = []
     const flush = async () => {
-      const result = await upsertArticles(deps, pending.map((entry) => entry.article), values.draft ? { status: 'draft' } : {})
+      const result = await upsertArticles(
+        deps,
+        pending.map((entry) => entry.article),
+        values.draft ? { status: 'draft' } : {},
+      )
       totals.created += result.created
       totals.updated += result.updated
       totals.unchanged += result.unchanged

@@ -12,7 +12,10 @@ await runMain(async () => {
   const deps = await buildNodeDeps()
   try {
     await prepareForCommand(deps, () => selectEmbeddings(deps.config, deps.logger))
-    const bar = new SingleBar({ format: 're-indexing |{bar}| {value}/{total} chunks', stream: process.stderr, hideCursor: true }, Presets.shades_classic)
+    const bar = new SingleBar(
+      { format: 're-indexing |{bar}| {value}/{total} chunks', stream: process.stderr, hideCursor: true },
+      Presets.shades_classic,
+    )
     bar.start(0, 0)
     const result = await reindexKnowledge(deps, {
       onProgress: ({ embedded, total }) => {
@@ -21,7 +24,9 @@ await runMain(async () => {
       },
     })
     bar.stop()
-    process.stdout.write(`space ${result.space}: ${result.embedded} chunks embedded, ${result.activated ? 'now active' : 'was already active'}\n`)
+    process.stdout.write(
+      `space ${result.space}: ${result.embedded} chunks embedded, ${result.activated ? 'now active' : 'was already active'}\n`,
+    )
   } finally {
     await deps.sql.close()
   }

@@ -14,7 +14,8 @@ await runMain(async () => {
     const applied = before?.pending ?? deps.migrations.map((migration) => migration.id)
     process.stdout.write(
       `${describeDatabase(deps.config)}: ${applied.length ? `applied ${applied.join(', ')}` : 'already up to date'} ` +
-        `(${deps.migrations.length} migrations known)\n` + adminAccessNote(adminAccess),
+        `(${deps.migrations.length} migrations known)\n` +
+        adminAccessNote(adminAccess),
     )
   } finally {
     await deps.sql.close()

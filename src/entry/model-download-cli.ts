@@ -22,7 +22,9 @@ await runMain(async () => {
   })
   process.stderr.write(`downloading ${config.embeddings.model} …\n`)
   await embedder.load().catch((error: Error) => {
-    throw new Error(`${error.message}\nThe Hugging Face hub must be reachable; for an offline machine, copy a model folder and set EMBEDDINGS_MODEL_DIR.`)
+    throw new Error(
+      `${error.message}\nThe Hugging Face hub must be reachable; for an offline machine, copy a model folder and set EMBEDDINGS_MODEL_DIR.`,
+    )
   })
   process.stdout.write(`${config.embeddings.model} is ready (${embedder.dimensions} dimensions, space ${embedder.id})\n`)
 })

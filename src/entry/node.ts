@@ -30,7 +30,12 @@ await runMain(async () => {
       logger,
       timeoutMs: config.shutdownTimeoutMs,
       // Jobs in hand finish (or go back to the queue) before the database closes under them.
-      cleanups: [async () => background.abort(), () => healthPort?.stop() ?? Promise.resolve(), () => worker?.stop({ timeoutMs: config.shutdownTimeoutMs }) ?? Promise.resolve(), () => deps.sql.close()],
+      cleanups: [
+        async () => background.abort(),
+        () => healthPort?.stop() ?? Promise.resolve(),
+        () => worker?.stop({ timeoutMs: config.shutdownTimeoutMs }) ?? Promise.resolve(),
+        () => deps.sql.close(),
+      ],
     })
     const { port } = server.address() as { port: number }
     logger.info({ url: `http://${config.host}:${port}`, database: describeDatabase(config) }, 'listening')

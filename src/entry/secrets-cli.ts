@@ -18,7 +18,8 @@ Without SECRETS_KEY (embedded database): a new key is generated and replaces <DA
 // key, or a value that does not decrypt, exits 1 and changes nothing.
 await runMain(async () => {
   const command = process.argv.slice(2)
-  if (command.length !== 1 || !['status', 'rotate'].includes(command[0]!)) return refuse(command.length ? `unknown command: ${command.join(' ')}` : 'no command given')
+  if (command.length !== 1 || !['status', 'rotate'].includes(command[0]!))
+    return refuse(command.length ? `unknown command: ${command.join(' ')}` : 'no command given')
   const deps = await buildNodeDeps()
   if (command[0] === 'rotate' && deps.config.secrets.key && !deps.config.secrets.previousKey) {
     await deps.sql.close()
@@ -31,7 +32,9 @@ await runMain(async () => {
     return 0
   } catch (error) {
     if (!(error instanceof SecretsError)) throw error
-    process.stderr.write(`error: ${error.message}\nNothing was changed.${deps.config.secrets.key ? ' Check SECRETS_KEY_PREVIOUS: it must be the key the secrets are encrypted with now.' : ''}\n`)
+    process.stderr.write(
+      `error: ${error.message}\nNothing was changed.${deps.config.secrets.key ? ' Check SECRETS_KEY_PREVIOUS: it must be the key the secrets are encrypted with now.' : ''}\n`,
+    )
     return 1
   } finally {
     await deps.sql.close()
@@ -45,12 +48,20 @@ function refuse(message: string): 2 {
 
 /** With SECRETS_KEY: from the previous key to it. Embedded: to a new key, promoted into the key file after the commit. */
 async function rotate(deps: Deps): Promise<void> {
-  if (deps.config.secrets.key) return printReport(await resealStoredSecrets(deps.sql, deps.secrets), deps.secrets, 'SECRETS_KEY now encrypts every stored secret; remove SECRETS_KEY_PREVIOUS and restart.')
+  if (deps.config.secrets.key)
+    return printReport(
+      await resealStoredSecrets(deps.sql, deps.secrets),
+      deps.secrets,
+      'SECRETS_KEY now encrypts every stored secret; remove SECRETS_KEY_PREVIOUS and restart.',
+    )
   const keyFile = createSecretsKeyFile(deps.config.dataDir, deps.logger)
   // A pending key is one an interrupted rotation chose (values may be under it already): finish with it.
   let pending = await keyFile.readPending()
   if (!pending) await keyFile.writePending((pending = generateSecretsKey()))
-  const box = await createSecretBox({ current: keyFrom(pending, keyFile.location), previous: [keyFrom((await keyFile.read())!, keyFile.location)] })
+  const box = await createSecretBox({
+    current: keyFrom(pending, keyFile.location),
+    previous: [keyFrom((await keyFile.read())!, keyFile.location)],
+  })
   const report = await resealStoredSecrets(deps.sql, box)
   await keyFile.promotePending()
   printReport(report, box, `${keyFile.location} holds the new key now: replace every backup of the old one.`)
@@ -58,7 +69,9 @@ async function rotate(deps: Deps): Promise<void> {
 
 function printReport(report: ResealReport, box: SecretBox, next: string): void {
   const total = Object.values(report).reduce((sum, counts) => sum + counts.resealed, 0)
-  const lines = Object.entries(report).map(([column, counts]) => `  ${column}: ${counts.resealed} re-encrypted, ${counts.current} already under the new key`)
+  const lines = Object.entries(report).map(
+    ([column, counts]) => `  ${column}: ${counts.resealed} re-encrypted, ${counts.current} already under the new key`,
+  )
   process.stdout.write(`re-encrypted ${total} stored secret(s) under key ${box.keyId}, in one transaction:\n${lines.join('\n')}\n${next}\n`)
 }
 

@@ -6,7 +6,10 @@ import type { Logger } from '../logger.js'
  * On SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish (up to the timeout),
  * then run the cleanups (close the database) and exit 0. A second signal exits at once.
  */
-export function installGracefulShutdown(server: Server, options: { logger: Logger; timeoutMs: number; cleanups: Array<() => Promise<void>> }) {
+export function installGracefulShutdown(
+  server: Server,
+  options: { logger: Logger; timeoutMs: number; cleanups: Array<() => Promise<void>> },
+) {
   const connections = trackConnections(server)
   let stopping = false
   const stop = async (signal: string) => {
@@ -15,7 +18,10 @@ export function installGracefulShutdown(server: Server, options: { logger: Logge
       process.exit(1)
     }
     stopping = true
-    options.logger.info({ signal, inFlight: connections.activeRequests() }, 'shutting down: no new connections, finishing in-flight requests')
+    options.logger.info(
+      { signal, inFlight: connections.activeRequests() },
+      'shutting down: no new connections, finishing in-flight requests',
+    )
     const force = setTimeout(() => {
       options.logger.warn({ timeoutMs: options.timeoutMs }, 'shutdown timeout: closing remaining connections')
       server.closeAllConnections()

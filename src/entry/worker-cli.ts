@@ -3,7 +3,8 @@ import { selectEmbeddings } from '../platform/node/embeddings/select.js'
 import { prepareForCommand } from '../startup.js'
 import { buildNodeDeps, runMain } from '../platform/node/node-deps.js'
 
-const usage = 'usage: npm run worker [-- --concurrency <n>]\n  runs background jobs (webhook triage, write-back) until SIGTERM or SIGINT; start as many as you like'
+const usage =
+  'usage: npm run worker [-- --concurrency <n>]\n  runs background jobs (webhook triage, write-back) until SIGTERM or SIGINT; start as many as you like'
 
 function parseConcurrency(argv: string[]): number | undefined {
   if (argv.length === 0) return undefined
@@ -25,7 +26,10 @@ await runMain(async () => {
   }
   const deps = await buildNodeDeps()
   await prepareForCommand(deps, () => selectEmbeddings(deps.config, deps.logger))
-  const worker = createIntakeWorker(deps, { ...(concurrency ? { concurrency } : {}), workerId: `worker-${process.pid}-${crypto.randomUUID().slice(0, 8)}` })
+  const worker = createIntakeWorker(deps, {
+    ...(concurrency ? { concurrency } : {}),
+    workerId: `worker-${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
+  })
   deps.jobs = worker
   worker.start()
   process.stdout.write(`worker ${worker.id} running; stop with Ctrl-C\n`)

@@ -25,7 +25,13 @@ export const helpdeskAdapters: Readonly<Record<WebhookType, HelpdeskAdapter>> = 
  * Verifies one delivery against the raw body, before anything parses it. `secret` may list several
  * secrets while one is rotated; `now` is injected so tests move the clock instead of waiting.
  */
-export async function verifyWebhook(type: WebhookType, secret: Secrets, headers: Headers, rawBody: Uint8Array, now: Date): Promise<VerifyResult> {
+export async function verifyWebhook(
+  type: WebhookType,
+  secret: Secrets,
+  headers: Headers,
+  rawBody: Uint8Array,
+  now: Date,
+): Promise<VerifyResult> {
   return helpdeskAdapters[type].verify(headers, rawBody, secret, now)
 }
 

@@ -17,7 +17,7 @@ export const ProblemSchema = z
 const descriptions: Record<number, string> = {
   400: 'Malformed request',
   401: 'Missing, unknown or revoked API key',
-  403: 'The key\'s role may not do this',
+  403: "The key's role may not do this",
   404: 'Not found',
   409: 'Conflict with the current state',
   413: 'Body over the size limit',
@@ -43,4 +43,7 @@ export const authenticatedProblems = [401, 403, 429, 503] as const
 export const bearerSecurity = [{ bearerAuth: [] }]
 
 /** A JSON response (or body) for a route's OpenAPI entry. */
-export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+})

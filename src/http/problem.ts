@@ -36,7 +36,10 @@ export function handleError(logger: Logger): ErrorHandler<AppEnv> {
       return problemResponse(c, new AppError(code, error.message || 'Request rejected'))
     }
     logger.error({ requestId: c.get('requestId'), err: describe(error), stack: (error as Error)?.stack }, 'unhandled error')
-    return problemResponse(c, new AppError('internal', `Something went wrong on our side. Quote request id ${c.get('requestId')} when reporting it.`))
+    return problemResponse(
+      c,
+      new AppError('internal', `Something went wrong on our side. Quote request id ${c.get('requestId')} when reporting it.`),
+    )
   }
 }
 

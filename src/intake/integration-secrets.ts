@@ -24,13 +24,17 @@ export async function openIntegration(box: SecretBox, row: IntegrationRow): Prom
 }
 
 /** The secret-bearing changes of an insert or update, encrypted for row `rowId`; other fields pass through. */
-export async function sealIntegrationSecrets<T extends { secret?: string | undefined; apiToken?: string | null | undefined; previousSecret?: PreviousSecret | null | undefined }>(
-  box: SecretBox, rowId: string, fields: T,
-): Promise<T> {
+export async function sealIntegrationSecrets<
+  T extends { secret?: string | undefined; apiToken?: string | null | undefined; previousSecret?: PreviousSecret | null | undefined },
+>(box: SecretBox, rowId: string, fields: T): Promise<T> {
   const sealed = { ...fields }
   if (typeof fields.secret === 'string') sealed.secret = await box.seal(fields.secret, context(rowId, 'secret'))
   if (typeof fields.apiToken === 'string') sealed.apiToken = await box.seal(fields.apiToken, context(rowId, 'api_token'))
-  if (fields.previousSecret) sealed.previousSecret = { ...fields.previousSecret, secret: await box.seal(fields.previousSecret.secret, context(rowId, 'previous_secret')) }
+  if (fields.previousSecret)
+    sealed.previousSecret = {
+      ...fields.previousSecret,
+      secret: await box.seal(fields.previousSecret.secret, context(rowId, 'previous_secret')),
+    }
   return sealed
 }
 

@@ -20,13 +20,24 @@ const changeableFields = {
   secret: z.string().min(16, 'must be at least 16 characters long').max(500),
   callbackUrl: webUrl.nullable().optional().openapi({ description: 'generic: where the signed triage result is POSTed' }),
   apiBaseUrl: webUrl.nullable().optional().openapi({ description: 'helpdesks: the REST API root, e.g. https://example.zendesk.com' }),
-  apiToken: z.string().min(1).max(2000).nullable().optional().openapi({ description: 'Never returned. Zendesk: "agent@example.com/token:<token>" or an OAuth token' }),
-  departmentGroups: DepartmentGroupsSchema.optional().openapi({ description: 'The helpdesk group each department is assigned to on write-back' }),
+  apiToken: z
+    .string()
+    .min(1)
+    .max(2000)
+    .nullable()
+    .optional()
+    .openapi({ description: 'Never returned. Zendesk: "agent@example.com/token:<token>" or an OAuth token' }),
+  departmentGroups: DepartmentGroupsSchema.optional().openapi({
+    description: 'The helpdesk group each department is assigned to on write-back',
+  }),
 }
 
 export const IntegrationCreateSchema = z
   .object({
-    name: z.string().regex(namePattern, 'use 1–63 lower-case letters, digits, "-" or "_", starting with a letter or digit').openapi({ description: 'Unique; the webhook URL is /v1/webhooks/<name>' }),
+    name: z
+      .string()
+      .regex(namePattern, 'use 1–63 lower-case letters, digits, "-" or "_", starting with a letter or digit')
+      .openapi({ description: 'Unique; the webhook URL is /v1/webhooks/<name>' }),
     type: z.enum(webhookTypes),
     ...changeableFields,
   })
@@ -41,7 +52,8 @@ export const IntegrationUpdateSchema = z
     ...changeableFields,
     secret: changeableFields.secret.optional(),
     previousSecretValidHours: z.number().int().min(0).max(maxOverlapHours).optional().openapi({
-      description: 'With a new secret: how many hours the previous one is still accepted (0, the default, refuses it at once), so deliveries the helpdesk signs before its admin has changed the secret there are not lost. Without a secret: changes the remaining overlap (0 ends it now).',
+      description:
+        'With a new secret: how many hours the previous one is still accepted (0, the default, refuses it at once), so deliveries the helpdesk signs before its admin has changed the secret there are not lost. Without a secret: changes the remaining overlap (0 ends it now).',
     }),
   })
   .strict()
@@ -58,7 +70,10 @@ export const IntegrationSchema = z
     callbackUrl: z.string().nullable(),
     apiBaseUrl: z.string().nullable(),
     hasApiToken: z.boolean(),
-    previousSecretExpiresAt: z.string().nullable().openapi({ description: 'Until when the secret before the last rotation is still accepted; null when it is not' }),
+    previousSecretExpiresAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Until when the secret before the last rotation is still accepted; null when it is not' }),
     departmentGroups: DepartmentGroupsSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -73,7 +88,10 @@ export function writeBackMode(row: Pick<IntegrationRow, 'type' | 'callback_url' 
 }
 
 /** The secrets a delivery may be signed with at `now`: the current one, and the previous one during its overlap. */
-export function acceptedSecrets(row: Pick<IntegrationRow, 'secret' | 'previous_secret' | 'previous_secret_expires_at'>, now: Date): string[] {
+export function acceptedSecrets(
+  row: Pick<IntegrationRow, 'secret' | 'previous_secret' | 'previous_secret_expires_at'>,
+  now: Date,
+): string[] {
   const previousValid = row.previous_secret && row.previous_secret_expires_at && row.previous_secret_expires_at.getTime() > now.getTime()
   return previousValid ? [row.secret, row.previous_secret!] : [row.secret]
 }
@@ -102,12 +120,27 @@ type Settings = Pick<IntegrationRow, 'type' | 'secret' | 'callback_url' | 'api_b
 function checkTypeRules(settings: Settings): void {
   const errors: Array<{ field: string; message: string }> = []
   if (settings.type === 'generic') {
-    if (!parseStandardWebhookSecret(settings.secret)) errors.push({ field: 'secret', message: 'a generic integration needs a Standard Webhooks secret: "whsec_" and at least 24 bytes in base64' })
-    if (settings.api_base_url || settings.api_token) errors.push({ field: 'apiBaseUrl', message: 'a generic integration writes back to callbackUrl; apiBaseUrl and apiToken are for helpdesks' })
+    if (!parseStandardWebhookSecret(settings.secret))
+      errors.push({
+        field: 'secret',
+        message: 'a generic integration needs a Standard Webhooks secret: "whsec_" and at least 24 bytes in base64',
+      })
+    if (settings.api_base_url || settings.api_token)
+      errors.push({
+        field: 'apiBaseUrl',
+        message: 'a generic integration writes back to callbackUrl; apiBaseUrl and apiToken are for helpdesks',
+      })
   } else {
-    if (settings.callback_url) errors.push({ field: 'callbackUrl', message: `a ${settings.type} integration writes back through its API (apiBaseUrl and apiToken), not a callback URL` })
+    if (settings.callback_url)
+      errors.push({
+        field: 'callbackUrl',
+        message: `a ${settings.type} integration writes back through its API (apiBaseUrl and apiToken), not a callback URL`,
+      })
     if (Boolean(settings.api_base_url) !== Boolean(settings.api_token)) {
-      errors.push({ field: settings.api_base_url ? 'apiToken' : 'apiBaseUrl', message: 'write-back needs both apiBaseUrl and apiToken (or neither, for no write-back)' })
+      errors.push({
+        field: settings.api_base_url ? 'apiToken' : 'apiBaseUrl',
+        message: 'write-back needs both apiBaseUrl and apiToken (or neither, for no write-back)',
+      })
     }
   }
   if (errors.length) throw new AppError('validation_failed', 'The integration settings do not fit its type.', { errors })
@@ -117,19 +150,35 @@ function checkTypeRules(settings: Settings): void {
  * The write-back URLs being set must pass the outbound policy (docs/outbound.md); each refused one is
  * named with the reason. The same check runs again on every call, since DNS answers may change.
  */
-async function checkOutboundUrls(deps: Pick<Deps, 'outbound'>, urls: { callbackUrl?: string | null | undefined; apiBaseUrl?: string | null | undefined }): Promise<void> {
+async function checkOutboundUrls(
+  deps: Pick<Deps, 'outbound'>,
+  urls: { callbackUrl?: string | null | undefined; apiBaseUrl?: string | null | undefined },
+): Promise<void> {
   const errors: Array<{ field: string; message: string }> = []
   for (const field of ['callbackUrl', 'apiBaseUrl'] as const) {
     const refusal = urls[field] ? await deps.outbound.check(urls[field]) : undefined
     if (refusal) errors.push({ field, message: `refused by outbound policy: ${refusal}` })
   }
   if (errors.length) {
-    throw new AppError('validation_failed', 'The outbound policy refuses this URL; a helpdesk on a private network is allowed by listing it in OUTBOUND_ALLOWED_HOSTS.', { errors })
+    throw new AppError(
+      'validation_failed',
+      'The outbound policy refuses this URL; a helpdesk on a private network is allowed by listing it in OUTBOUND_ALLOWED_HOSTS.',
+      { errors },
+    )
   }
 }
 
-export async function createIntegration(deps: Pick<Deps, 'sql' | 'clock' | 'outbound' | 'secrets'>, input: IntegrationCreate): Promise<Integration> {
-  checkTypeRules({ type: input.type, secret: input.secret, callback_url: input.callbackUrl ?? null, api_base_url: input.apiBaseUrl ?? null, api_token: input.apiToken ?? null })
+export async function createIntegration(
+  deps: Pick<Deps, 'sql' | 'clock' | 'outbound' | 'secrets'>,
+  input: IntegrationCreate,
+): Promise<Integration> {
+  checkTypeRules({
+    type: input.type,
+    secret: input.secret,
+    callback_url: input.callbackUrl ?? null,
+    api_base_url: input.apiBaseUrl ?? null,
+    api_token: input.apiToken ?? null,
+  })
   await checkOutboundUrls(deps, input)
   const id = crypto.randomUUID()
   const row = await queries.insertIntegration(deps.sql, await sealIntegrationSecrets(deps.secrets, id, { ...input, id }))
@@ -156,7 +205,11 @@ export async function getIntegration(deps: Pick<Deps, 'sql' | 'clock'>, name: st
  * Changes settings (rotating the secret, say); checked against the type rules with the stored values
  * filled in. A new secret moves the current one to the overlap slot for `previousSecretValidHours`.
  */
-export async function updateIntegration(deps: Pick<Deps, 'sql' | 'clock' | 'outbound' | 'secrets'>, name: string, update: IntegrationUpdate): Promise<Integration> {
+export async function updateIntegration(
+  deps: Pick<Deps, 'sql' | 'clock' | 'outbound' | 'secrets'>,
+  name: string,
+  update: IntegrationUpdate,
+): Promise<Integration> {
   const { previousSecretValidHours: overlapHours, ...changes } = update
   const current = namePattern.test(name) ? await findOpenIntegrationByName(deps, name) : undefined
   if (!current) throw new AppError('not_found', `No integration named ${name}.`)
@@ -170,16 +223,25 @@ export async function updateIntegration(deps: Pick<Deps, 'sql' | 'clock' | 'outb
     api_token: pick(changes.apiToken, current.api_token),
   })
   await checkOutboundUrls(deps, changes)
-  const sealed = await sealIntegrationSecrets(deps.secrets, current.id, { ...changes, ...previousSecretChange(current, changes.secret, overlapHours, now) })
+  const sealed = await sealIntegrationSecrets(deps.secrets, current.id, {
+    ...changes,
+    ...previousSecretChange(current, changes.secret, overlapHours, now),
+  })
   const row = await queries.updateIntegration(deps.sql, name, sealed)
   if (!row) throw new AppError('not_found', `No integration named ${name}.`)
   return toIntegration(row, now)
 }
 
 /** What happens to the overlap slot: filled on rotation, re-timed or emptied on request, else untouched. */
-function previousSecretChange(current: IntegrationRow, secret: string | undefined, overlapHours: number | undefined, now: Date): { previousSecret?: queries.PreviousSecret | null } {
+function previousSecretChange(
+  current: IntegrationRow,
+  secret: string | undefined,
+  overlapHours: number | undefined,
+  now: Date,
+): { previousSecret?: queries.PreviousSecret | null } {
   const until = (hours: number) => new Date(now.getTime() + hours * 3_600_000)
-  if (secret !== undefined && secret !== current.secret) return { previousSecret: overlapHours ? { secret: current.secret, expiresAt: until(overlapHours) } : null }
+  if (secret !== undefined && secret !== current.secret)
+    return { previousSecret: overlapHours ? { secret: current.secret, expiresAt: until(overlapHours) } : null }
   if (overlapHours === undefined) return {}
   const previous = acceptedSecrets(current, now)[1]
   return { previousSecret: previous && overlapHours > 0 ? { secret: previous, expiresAt: until(overlapHours) } : null }
@@ -187,7 +249,8 @@ function previousSecretChange(current: IntegrationRow, secret: string | undefine
 
 /** Removes the integration; its inquiries stay (no longer linked), its queued write-backs are dropped. */
 export async function deleteIntegration(deps: Pick<Deps, 'sql'>, name: string): Promise<void> {
-  if (!namePattern.test(name) || !(await queries.deleteIntegration(deps.sql, name))) throw new AppError('not_found', `No integration named ${name}.`)
+  if (!namePattern.test(name) || !(await queries.deleteIntegration(deps.sql, name)))
+    throw new AppError('not_found', `No integration named ${name}.`)
 }
 
 export { namePattern as integrationNamePattern }

@@ -25,7 +25,8 @@ export function intakeJobHandlers(deps: Deps): Record<string, JobHandler> {
 
 /** A worker for the webhook flow, configured from deps.config.jobs; the caller starts and stops it. */
 export function createIntakeWorker(
-  deps: Deps, options: { concurrency?: number; workerId?: string; backoff?: Partial<BackoffPolicy>; leaseMs?: number; pollIntervalMs?: number } = {},
+  deps: Deps,
+  options: { concurrency?: number; workerId?: string; backoff?: Partial<BackoffPolicy>; leaseMs?: number; pollIntervalMs?: number } = {},
 ): Worker {
   const { jobs } = deps.config
   return createWorker({

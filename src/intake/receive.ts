@@ -32,13 +32,21 @@ const jsonMediaType = /^application\/([\w.-]+\+)?json$/i
  * in one transaction. Nothing is stored for a delivery that fails any check, and a repeated delivery
  * (same delivery id, or same ticket and content) returns the inquiry the first one created.
  */
-export async function receiveWebhook(deps: Pick<Deps, 'sql' | 'clock' | 'logger' | 'config' | 'jobs' | 'secrets'>, delivery: Delivery): Promise<IntakeOutcome> {
-  const integration = integrationNamePattern.test(delivery.integrationName) ? await findOpenIntegrationByName(deps, delivery.integrationName) : undefined
+export async function receiveWebhook(
+  deps: Pick<Deps, 'sql' | 'clock' | 'logger' | 'config' | 'jobs' | 'secrets'>,
+  delivery: Delivery,
+): Promise<IntakeOutcome> {
+  const integration = integrationNamePattern.test(delivery.integrationName)
+    ? await findOpenIntegrationByName(deps, delivery.integrationName)
+    : undefined
   const now = deps.clock.now()
   if (!integration) {
     // The same work and the same 401 as a bad signature, so the answer does not tell which names exist.
     await verifyWebhook('zammad', crypto.randomUUID(), delivery.headers, delivery.rawBody, now)
-    deps.logger.warn({ integration: delivery.integrationName.slice(0, 100), requestId: delivery.requestId }, 'webhook refused: no integration of that name')
+    deps.logger.warn(
+      { integration: delivery.integrationName.slice(0, 100), requestId: delivery.requestId },
+      'webhook refused: no integration of that name',
+    )
     throw signatureRefusal()
   }
   const log = deps.logger.child({ integration: integration.name, type: integration.type, requestId: delivery.requestId })
@@ -56,13 +64,19 @@ export async function receiveWebhook(deps: Pick<Deps, 'sql' | 'clock' | 'logger'
   const mapped = mapPayload(integration.type, json)
   if (!mapped.ok) {
     // Field names only: a mapping message could quote the value it refused.
-    log.warn({ invalidFields: mapped.errors.map((error) => error.field), received: await summariseBody(delivery.rawBody) }, 'webhook refused: the payload does not map to an inquiry')
+    log.warn(
+      { invalidFields: mapped.errors.map((error) => error.field), received: await summariseBody(delivery.rawBody) },
+      'webhook refused: the payload does not map to an inquiry',
+    )
     throw new AppError('validation_failed', `The ${integration.type} payload lacks what triage needs.`, { errors: mapped.errors })
   }
   const keys = await idempotencyKeys(integration, verified.deliveryId, mapped.input)
   const outcome = await storeDelivery(deps, integration, keys, mapped.input, mapped.ticket)
   if (outcome.kind === 'accepted') deps.jobs?.wake()
-  log.info({ deliveryId: verified.deliveryId, externalId: mapped.input.externalId, ...outcome }, outcome.kind === 'accepted' ? 'webhook accepted' : 'webhook repeated; nothing new queued')
+  log.info(
+    { deliveryId: verified.deliveryId, externalId: mapped.input.externalId, ...outcome },
+    outcome.kind === 'accepted' ? 'webhook accepted' : 'webhook repeated; nothing new queued',
+  )
   return outcome
 }
 
@@ -96,18 +110,35 @@ async function idempotencyKeys(integration: IntegrationRow, deliveryId: string |
 class RepeatedDelivery extends Error {}
 
 async function storeDelivery(
-  deps: Pick<Deps, 'sql' | 'config'>, integration: IntegrationRow, keys: string[], input: WebhookTriageInput, ticket: TicketRef,
+  deps: Pick<Deps, 'sql' | 'config'>,
+  integration: IntegrationRow,
+  keys: string[],
+  input: WebhookTriageInput,
+  ticket: TicketRef,
 ): Promise<IntakeOutcome> {
   const inquiryId = crypto.randomUUID()
   try {
     await deps.sql.transaction(async (tx) => {
       await inquiries.insertReceivedInquiry(tx, {
-        id: inquiryId, integrationId: integration.id, externalId: input.externalId, subject: input.subject, body: input.body,
-        language: input.language, channel: input.channel, customer: input.customer ?? {}, metadata: input.metadata ?? {}, ticket,
+        id: inquiryId,
+        integrationId: integration.id,
+        externalId: input.externalId,
+        subject: input.subject,
+        body: input.body,
+        language: input.language,
+        channel: input.channel,
+        customer: input.customer ?? {},
+        metadata: input.metadata ?? {},
+        ticket,
       })
       // Rolls the whole delivery back, inquiry included, when any key was seen before.
       if (!(await inquiries.recordDeliveryKeys(tx, integration.id, keys, inquiryId))) throw new RepeatedDelivery()
-      await enqueueJob(tx, { queue: triageQueue, payload: { inquiryId }, dedupeKey: `${triageQueue}:${inquiryId}`, maxAttempts: deps.config.jobs.maxAttempts })
+      await enqueueJob(tx, {
+        queue: triageQueue,
+        payload: { inquiryId },
+        dedupeKey: `${triageQueue}:${inquiryId}`,
+        maxAttempts: deps.config.jobs.maxAttempts,
+      })
     })
     return { kind: 'accepted', inquiryId }
   } catch (error) {

@@ -9,7 +9,9 @@ type JobDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'escalation' | '
 /** The triage request a received inquiry was stored from. */
 export function storedTriageInput(row: inquiries.StoredInquiry): TriageInput {
   const customer = Object.fromEntries(
-    Object.entries({ id: row.customer_id, name: row.customer_name, email: row.customer_email, tier: row.customer_tier }).filter(([, value]) => value !== null),
+    Object.entries({ id: row.customer_id, name: row.customer_name, email: row.customer_email, tier: row.customer_tier }).filter(
+      ([, value]) => value !== null,
+    ),
   ) as TriageInput['customer']
   return {
     body: row.body,
@@ -37,5 +39,8 @@ export async function runTriageJob(deps: JobDeps, inquiryId: string, signal: Abo
   const outcome = await analyzeInquiry(deps, storedTriageInput(row), { inquiryId, signal })
   const { result } = outcome
   const stored = await storeTriageOutcome(deps, outcome, { kind: 'received', subject: row.subject, integrationId: row.integration_id })
-  log.info({ department: result.department, escalate: result.escalation.escalate, stored }, stored ? 'inquiry triaged' : 'inquiry was triaged by another attempt meanwhile')
+  log.info(
+    { department: result.department, escalate: result.escalation.escalate, stored },
+    stored ? 'inquiry triaged' : 'inquiry was triaged by another attempt meanwhile',
+  )
 }

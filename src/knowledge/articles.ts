@@ -39,5 +39,6 @@ export async function getArticle(deps: Pick<Deps, 'sql'>, id: string): Promise<A
 
 /** Deletes the article with its chunks and vectors (cascade); unknown ids are 404. */
 export async function deleteArticle(deps: Pick<Deps, 'sql'>, id: string): Promise<void> {
-  if (!isUuid(id) || !(await queries.deleteArticle(deps.sql, id))) throw new AppError('not_found', `No knowledge-base article with id ${id}`)
+  if (!isUuid(id) || !(await queries.deleteArticle(deps.sql, id)))
+    throw new AppError('not_found', `No knowledge-base article with id ${id}`)
 }

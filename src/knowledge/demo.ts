@@ -9,7 +9,10 @@ const demoLoadedKey = 'demo_kb_loaded'
  * Loads the demo knowledge base into an empty installation, once. The flag keeps a team that deleted
  * the demo articles from getting them back at the next start.
  */
-export async function loadDemoKnowledge(deps: Pick<Deps, 'sql' | 'embeddings' | 'logger'>, readArticles: () => Promise<unknown[]>): Promise<number> {
+export async function loadDemoKnowledge(
+  deps: Pick<Deps, 'sql' | 'embeddings' | 'logger'>,
+  readArticles: () => Promise<unknown[]>,
+): Promise<number> {
   const loaded = await seedOnce(deps.sql, demoLoadedKey, {
     isEmpty: async () => (await queries.countArticles(deps.sql)) === 0,
     async load() {

@@ -39,13 +39,23 @@ interface Prepared {
  * content is re-chunked and re-embedded. Each article is written in its own transaction, so one bad
  * article never leaves another half-written, and the rest of the batch is still processed.
  */
-export async function upsertArticles(deps: KnowledgeDeps, inputs: unknown[], options: { status?: 'draft' | 'published' } = {}): Promise<IngestResult> {
+export async function upsertArticles(
+  deps: KnowledgeDeps,
+  inputs: unknown[],
+  options: { status?: 'draft' | 'published' } = {},
+): Promise<IngestResult> {
   const status = options.status ?? 'published'
   const result: IngestResult = { created: 0, updated: 0, unchanged: 0, failed: [], items: [] }
   const valid = validateAll(inputs, result.failed)
   const embedders = await writableEmbedders(deps)
   const states = new Map(
-    (await queries.findArticleStates(deps.sql, valid.map((entry) => entry.article.externalId), embedders[0]!.id)).map((row) => [row.external_id, row]),
+    (
+      await queries.findArticleStates(
+        deps.sql,
+        valid.map((entry) => entry.article.externalId),
+        embedders[0]!.id,
+      )
+    ).map((row) => [row.external_id, row]),
   )
   const changed: Prepared[] = []
   let offset = 0
@@ -63,7 +73,12 @@ export async function upsertArticles(deps: KnowledgeDeps, inputs: unknown[], opt
     offset += chunks.length
   }
   const vectors = await embedChunks(embedders, changed).catch((error: unknown) => {
-    for (const entry of changed) result.failed.push({ index: entry.index, externalId: entry.article.externalId, reason: `embedding failed: ${(error as Error).message}` })
+    for (const entry of changed)
+      result.failed.push({
+        index: entry.index,
+        externalId: entry.article.externalId,
+        reason: `embedding failed: ${(error as Error).message}`,
+      })
     return undefined
   })
   if (!vectors) return result
@@ -71,13 +86,20 @@ export async function upsertArticles(deps: KnowledgeDeps, inputs: unknown[], opt
     try {
       const written = await writeArticle(deps, entry, status, embedders, vectors)
       written.created ? result.created++ : result.updated++
-      result.items.push({ index: entry.index, externalId: entry.article.externalId, articleId: written.id, outcome: written.created ? 'created' : 'updated' })
+      result.items.push({
+        index: entry.index,
+        externalId: entry.article.externalId,
+        articleId: written.id,
+        outcome: written.created ? 'created' : 'updated',
+      })
     } catch (error) {
       deps.logger.warn({ externalId: entry.article.externalId, err: (error as Error).message }, 'article not written')
       result.failed.push({ index: entry.index, externalId: entry.article.externalId, reason: (error as Error).message })
     }
   }
-  const written = changed.filter((entry) => !result.failed.some((failure) => failure.index === entry.index)).reduce((sum, entry) => sum + entry.chunks.length, 0)
+  const written = changed
+    .filter((entry) => !result.failed.some((failure) => failure.index === entry.index))
+    .reduce((sum, entry) => sum + entry.chunks.length, 0)
   if (written > 0) await noteChunksWritten(deps.sql, written)
   return result
 }
@@ -115,7 +137,9 @@ export async function noteChunksWritten(sql: KnowledgeDeps['sql'], chunks: numbe
 export async function refreshTextStatistics(sql: KnowledgeDeps['sql']): Promise<void> {
   await sql.exec('ANALYZE kb_chunks; SELECT kb_refresh_common_lexemes()')
   // reltuples is ANALYZE's count of the rows, fresh from the line above.
-  const [row] = await sql.query<{ chunks: number }>(`SELECT greatest(reltuples, 0)::float8 AS chunks FROM pg_class WHERE oid = 'kb_chunks'::regclass`)
+  const [row] = await sql.query<{ chunks: number }>(
+    `SELECT greatest(reltuples, 0)::float8 AS chunks FROM pg_class WHERE oid = 'kb_chunks'::regclass`,
+  )
   await writeSetting(sql, textStatisticsSetting, { chunks: Math.round(row?.chunks ?? 0), written: 0 } satisfies TextStatisticsState)
 }
 
@@ -124,10 +148,16 @@ function validateAll(inputs: unknown[], failed: IngestFailure[]): Array<{ index:
   const valid: Array<{ index: number; article: ArticleInput }> = []
   inputs.forEach((input, index) => {
     const parsed = ArticleInputSchema.safeParse(input)
-    const externalId = typeof (input as { externalId?: unknown })?.externalId === 'string' ? (input as { externalId: string }).externalId : undefined
+    const externalId =
+      typeof (input as { externalId?: unknown })?.externalId === 'string' ? (input as { externalId: string }).externalId : undefined
     if (!parsed.success) {
       const errors = fieldErrorsFrom(parsed.error.issues)
-      failed.push({ index, ...(externalId ? { externalId } : {}), reason: errors.map((error) => `${error.field}: ${error.message}`).join('; '), errors })
+      failed.push({
+        index,
+        ...(externalId ? { externalId } : {}),
+        reason: errors.map((error) => `${error.field}: ${error.message}`).join('; '),
+        errors,
+      })
     } else if (seen.has(parsed.data.externalId)) {
       failed.push({ index, externalId: parsed.data.externalId, reason: 'externalId appears more than once in this request' })
     } else {
@@ -139,7 +169,9 @@ function validateAll(inputs: unknown[], failed: IngestFailure[]): Array<{ index:
 }
 
 function hashArticle(article: ArticleInput, status: string): Promise<string> {
-  return sha256Hex(JSON.stringify([article.title, article.body, article.language, article.department, article.tags, article.url ?? null, status]))
+  return sha256Hex(
+    JSON.stringify([article.title, article.body, article.language, article.department, article.tags, article.url ?? null, status]),
+  )
 }
 
 /** What gets embedded: the title and heading path give a short chunk its context. */
@@ -155,14 +187,35 @@ async function embedChunks(embedders: Embedder[], changed: Prepared[]): Promise<
   return bySpace
 }
 
-async function writeArticle(deps: KnowledgeDeps, entry: Prepared, status: 'draft' | 'published', embedders: Embedder[], vectors: Map<string, Float32Array[]>) {
+async function writeArticle(
+  deps: KnowledgeDeps,
+  entry: Prepared,
+  status: 'draft' | 'published',
+  embedders: Embedder[],
+  vectors: Map<string, Float32Array[]>,
+) {
   const { article, offset } = entry
   return deps.sql.transaction(async (tx) => {
     const written = await queries.upsertArticle(tx, { ...article, url: article.url, status, contentHash: entry.contentHash })
-    const chunkIds = await queries.replaceChunks(tx, { id: written.id, externalId: article.externalId, title: article.title, language: article.language, department: article.department, textConfig: textSearchConfig(article.language) }, entry.chunks)
+    const chunkIds = await queries.replaceChunks(
+      tx,
+      {
+        id: written.id,
+        externalId: article.externalId,
+        title: article.title,
+        language: article.language,
+        department: article.department,
+        textConfig: textSearchConfig(article.language),
+      },
+      entry.chunks,
+    )
     for (const embedder of embedders) {
       const spaceVectors = vectors.get(embedder.id)!.slice(offset, offset + chunkIds.length)
-      await queries.insertEmbeddings(tx, embedder.id, chunkIds.map((chunkId, i) => ({ chunkId, language: article.language, department: article.department, vector: spaceVectors[i]! })))
+      await queries.insertEmbeddings(
+        tx,
+        embedder.id,
+        chunkIds.map((chunkId, i) => ({ chunkId, language: article.language, department: article.department, vector: spaceVectors[i]! })),
+      )
     }
     return written
   })

@@ -26,7 +26,11 @@ const chunks: VectorSource = {
     if (batch.length === 0) return 0
     const texts = batch.map((chunk) => embeddingText(chunk.title, { headingPath: chunk.heading_path, content: chunk.content }))
     const vectors = await embedder.embed(texts, { purpose: 'passage', ...(signal ? { signal } : {}) })
-    await queries.insertEmbeddings(sql, embedder.id, batch.map((chunk, i) => ({ chunkId: chunk.id, language: chunk.language, department: chunk.department, vector: vectors[i]! })))
+    await queries.insertEmbeddings(
+      sql,
+      embedder.id,
+      batch.map((chunk, i) => ({ chunkId: chunk.id, language: chunk.language, department: chunk.department, vector: vectors[i]! })),
+    )
     return batch.length
   },
 }
@@ -36,8 +40,15 @@ const examples: VectorSource = {
   async fillBatch(sql, embedder, batchSize, signal) {
     const batch = await exampleQueries.findUnembeddedExamples(sql, embedder.id, batchSize)
     if (batch.length === 0) return 0
-    const vectors = await embedder.embed(batch.map((example) => example.text), { purpose: 'query', ...(signal ? { signal } : {}) })
-    await exampleQueries.insertExampleEmbeddings(sql, embedder.id, batch.map((example, i) => ({ exampleId: example.id, department: example.department, vector: vectors[i]! })))
+    const vectors = await embedder.embed(
+      batch.map((example) => example.text),
+      { purpose: 'query', ...(signal ? { signal } : {}) },
+    )
+    await exampleQueries.insertExampleEmbeddings(
+      sql,
+      embedder.id,
+      batch.map((example, i) => ({ exampleId: example.id, department: example.department, vector: vectors[i]! })),
+    )
     return batch.length
   },
 }

@@ -65,9 +65,14 @@ export async function searchKnowledge(deps: Pick<Deps, 'sql' | 'embeddings'>, in
   const embedder = active ? deps.embeddings.forSpace(toSpace(active)) : undefined
   if (!embedder) degraded.push(active ? 'vector_search_unavailable' : 'no_embedding_space')
   // The question's vector in the active space, when there is an embedder for it.
-  const scored = embedder && active
-    ? { space: active, vector: input.vector ?? (await embedder.embed([input.q], { purpose: 'query', ...(input.signal ? { signal: input.signal } : {}) }))[0]! }
-    : undefined
+  const scored =
+    embedder && active
+      ? {
+          space: active,
+          vector:
+            input.vector ?? (await embedder.embed([input.q], { purpose: 'query', ...(input.signal ? { signal: input.signal } : {}) }))[0]!,
+        }
+      : undefined
   // Chunks are stemmed in their own language, so a language-filtered search needs only that stemming.
   const configs = input.language ? [textSearchConfig(input.language)] : ['german', 'english', 'simple']
   const { nearest, matches } = await searchLegs(deps.sql, input.q, scored, limit, { ...filter, configs })
@@ -82,7 +87,10 @@ export async function searchKnowledge(deps: Pick<Deps, 'sql' | 'embeddings'>, in
  * (`wideSearchFactor` × hnsw.ef_search).
  */
 export async function searchLegs(
-  sql: Sql, question: string, scored: { space: queries.ActiveSpaceRow; vector: Float32Array } | undefined, limit: number,
+  sql: Sql,
+  question: string,
+  scored: { space: queries.ActiveSpaceRow; vector: Float32Array } | undefined,
+  limit: number,
   filter: queries.CandidateFilter & { configs: readonly string[] },
   options: { wideSearchBelowMatches?: number } = {},
 ): Promise<{ nearest: queries.CandidateRow[]; matches: queries.TextCandidateRow[]; widened: boolean }> {
@@ -92,8 +100,13 @@ export async function searchLegs(
     queries.textMatches(sql, question, limit, filter, scoring),
   ])
   const scoredMatches = matches[0]?.scored_matches ?? 0
-  if (!scored || !scoring || scoredMatches >= (options.wideSearchBelowMatches ?? wideSearchBelowMatches)) return { nearest, matches, widened: false }
-  return { nearest: await queries.nearestChunks(sql, scored.space, scored.vector, limit, filter, { efSearchFactor: wideSearchFactor }), matches, widened: true }
+  if (!scored || !scoring || scoredMatches >= (options.wideSearchBelowMatches ?? wideSearchBelowMatches))
+    return { nearest, matches, widened: false }
+  return {
+    nearest: await queries.nearestChunks(sql, scored.space, scored.vector, limit, filter, { efSearchFactor: wideSearchFactor }),
+    matches,
+    widened: true,
+  }
 }
 
 /**
@@ -131,7 +144,10 @@ export function rankArticles(nearest: queries.CandidateRow[], matches: queries.T
 
 /** The full-text ranking: the matches with a text rank, best first (the rest came only for their similarity). */
 export function textList(matches: queries.TextCandidateRow[], limit: number): queries.TextCandidateRow[] {
-  return matches.filter((row) => row.text_rank !== null).sort((a, b) => a.text_rank! - b.text_rank!).slice(0, limit)
+  return matches
+    .filter((row) => row.text_rank !== null)
+    .sort((a, b) => a.text_rank! - b.text_rank!)
+    .slice(0, limit)
 }
 
 /**

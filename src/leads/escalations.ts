@@ -39,13 +39,19 @@ export const EscalationSchema = z
     reply: z.string().nullable(),
     kbArticleId: z.string().nullable().openapi({ description: 'The knowledge-base draft made from the reply' }),
     policyVersion: z.number().int().nullable().openapi({ description: 'The escalation policy version it was decided under' }),
-    warranted: z.boolean().nullable().openapi({ description: 'The lead\'s verdict: false when it should not have been escalated' }),
+    warranted: z.boolean().nullable().openapi({ description: "The lead's verdict: false when it should not have been escalated" }),
     inquiry: z.object({
-      externalId: z.string().nullable(), subject: z.string().nullable(), body: z.string(), language: z.string(),
+      externalId: z.string().nullable(),
+      subject: z.string().nullable(),
+      body: z.string(),
+      language: z.string(),
       customer: z.object({ name: z.string().nullable(), email: z.string().nullable(), tier: z.string().nullable() }),
-      confidence: z.number().nullable(), createdAt: z.string(),
+      confidence: z.number().nullable(),
+      createdAt: z.string(),
     }),
-    suggestions: z.array(z.object({ articleId: z.string(), title: z.string(), score: z.number(), snippet: z.string(), reply: z.string() }).passthrough()),
+    suggestions: z.array(
+      z.object({ articleId: z.string(), title: z.string(), score: z.number(), snippet: z.string(), reply: z.string() }).passthrough(),
+    ),
   })
   .openapi('Escalation')
 export type Escalation = z.infer<typeof EscalationSchema>
@@ -53,19 +59,28 @@ export type Escalation = z.infer<typeof EscalationSchema>
 export const ResolveSchema = z
   .object({
     resolution: z.string().trim().min(1, 'say how the case was resolved').max(5000),
-    finalDepartment: department.optional().openapi({ description: 'When it differs from the triage, the inquiry becomes a training example' }),
+    finalDepartment: department
+      .optional()
+      .openapi({ description: 'When it differs from the triage, the inquiry becomes a training example' }),
     reply: z.string().trim().min(1).max(50_000).optional().openapi({ description: 'The answer the customer got' }),
     addToKnowledgeBase: z.boolean().optional().openapi({ description: 'Make the reply a knowledge-base draft for a lead to publish' }),
     articleTitle: z.string().trim().min(3).max(300).optional(),
-    escalationWarranted: z.boolean().optional().openapi({ description: 'false: this should not have been escalated; the text reasons that fired become counter-examples (true confirms them). The detector retrains in the background' }),
+    escalationWarranted: z.boolean().optional().openapi({
+      description:
+        'false: this should not have been escalated; the text reasons that fired become counter-examples (true confirms them). The detector retrains in the background',
+    }),
   })
   .strict()
   .superRefine((value, context) => {
-    if (value.addToKnowledgeBase && !value.reply) context.addIssue({ code: 'custom', path: ['reply'], message: 'is required when addToKnowledgeBase is true' })
+    if (value.addToKnowledgeBase && !value.reply)
+      context.addIssue({ code: 'custom', path: ['reply'], message: 'is required when addToKnowledgeBase is true' })
   })
   .openapi('ResolveEscalation')
 
-export const ReassignSchema = z.object({ toKeyId: z.string().uuid().openapi({ description: 'The API key id of the lead who takes the case' }) }).strict().openapi('ReassignEscalation')
+export const ReassignSchema = z
+  .object({ toKeyId: z.string().uuid().openapi({ description: 'The API key id of the lead who takes the case' }) })
+  .strict()
+  .openapi('ReassignEscalation')
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
 
@@ -91,9 +106,13 @@ export function toEscalation(row: EscalationRow, now: Date): Escalation {
     policyVersion: row.policy_version,
     warranted: row.warranted,
     inquiry: {
-      externalId: row.inquiry_external_id, subject: row.inquiry_subject, body: row.inquiry_body, language: row.inquiry_language,
+      externalId: row.inquiry_external_id,
+      subject: row.inquiry_subject,
+      body: row.inquiry_body,
+      language: row.inquiry_language,
       customer: { name: row.inquiry_customer_name, email: row.inquiry_customer_email, tier: row.inquiry_customer_tier },
-      confidence: row.inquiry_confidence, createdAt: row.inquiry_created_at.toISOString(),
+      confidence: row.inquiry_confidence,
+      createdAt: row.inquiry_created_at.toISOString(),
     },
     suggestions,
   }
@@ -102,7 +121,8 @@ export function toEscalation(row: EscalationRow, now: Date): Escalation {
 type LeadDeps = Pick<Deps, 'sql' | 'clock' | 'logger' | 'embeddings' | 'classifier' | 'escalation' | 'config'>
 
 export async function listEscalationQueue(
-  deps: Pick<Deps, 'sql' | 'clock'>, filter: Omit<queries.EscalationFilter, 'overdueAt'> & { overdue?: boolean | undefined },
+  deps: Pick<Deps, 'sql' | 'clock'>,
+  filter: Omit<queries.EscalationFilter, 'overdueAt'> & { overdue?: boolean | undefined },
 ): Promise<{ items: Escalation[]; nextCursor: string | null }> {
   const now = deps.clock.now()
   const { overdue, ...rest } = filter
@@ -123,29 +143,59 @@ export async function getEscalation(deps: Pick<Deps, 'sql' | 'clock'>, id: strin
 /** The fields of a row that a change keeps unless it says otherwise. */
 function unchanged(row: EscalationRow, at: Date): EscalationChange {
   return {
-    status: row.status, claimedBy: row.claimed_by, claimedAt: row.claimed_at, resolvedBy: row.resolved_by, resolvedAt: row.resolved_at,
-    resolution: row.resolution, finalDepartment: row.final_department, reply: row.reply, kbArticleId: row.kb_article_id, warranted: row.warranted, at,
+    status: row.status,
+    claimedBy: row.claimed_by,
+    claimedAt: row.claimed_at,
+    resolvedBy: row.resolved_by,
+    resolvedAt: row.resolved_at,
+    resolution: row.resolution,
+    finalDepartment: row.final_department,
+    reply: row.reply,
+    kbArticleId: row.kb_article_id,
+    warranted: row.warranted,
+    at,
   }
 }
 
-const auditView = (state: Pick<EscalationChange, 'status' | 'claimedBy' | 'resolution' | 'finalDepartment' | 'reply' | 'kbArticleId' | 'warranted'>) => ({
-  status: state.status, claimedBy: state.claimedBy, resolution: state.resolution ?? null, finalDepartment: state.finalDepartment ?? null,
-  reply: state.reply ?? null, kbArticleId: state.kbArticleId ?? null, warranted: state.warranted ?? null,
+const auditView = (
+  state: Pick<EscalationChange, 'status' | 'claimedBy' | 'resolution' | 'finalDepartment' | 'reply' | 'kbArticleId' | 'warranted'>,
+) => ({
+  status: state.status,
+  claimedBy: state.claimedBy,
+  resolution: state.resolution ?? null,
+  finalDepartment: state.finalDepartment ?? null,
+  reply: state.reply ?? null,
+  kbArticleId: state.kbArticleId ?? null,
+  warranted: state.warranted ?? null,
 })
 
 const conflict = (message: string) => new AppError('conflict', message)
 const ownsOrAdmin = (row: EscalationRow, principal: Principal) => row.claimed_by === principal.keyId || principal.role === 'admin'
 
 /** Applies one change if nobody changed the case since it was read, with its audit entry. */
-async function applyChange(deps: LeadDeps, principal: Principal, row: EscalationRow, action: string, change: EscalationChange): Promise<Escalation> {
+async function applyChange(
+  deps: LeadDeps,
+  principal: Principal,
+  row: EscalationRow,
+  action: string,
+  change: EscalationChange,
+): Promise<Escalation> {
   await deps.sql.transaction(async (tx) => {
     if (!(await queries.updateEscalationIf(tx, row.id, { version: row.version }, change))) {
       throw conflict('Another lead changed this case at the same moment; reload it and try again.')
     }
-    await insertAudit(tx, {
-      actor: principal, action, entityType: 'escalation', entityId: row.id,
-      before: auditView({ ...unchanged(row, change.at) }), after: auditView(change),
-    }, change.at)
+    await insertAudit(
+      tx,
+      {
+        actor: principal,
+        action,
+        entityType: 'escalation',
+        entityId: row.id,
+        before: auditView({ ...unchanged(row, change.at) }),
+        after: auditView(change),
+      },
+      change.at,
+    )
   })
   return getEscalation(deps, row.id)
 }
@@ -164,18 +214,27 @@ export async function claimEscalation(deps: LeadDeps, principal: Principal, id: 
 export async function releaseEscalation(deps: LeadDeps, principal: Principal, id: string): Promise<Escalation> {
   const row = await findRow(deps, id)
   if (row.status !== 'claimed') throw conflict(`Only a claimed case can be released; this one is ${row.status}.`)
-  if (!ownsOrAdmin(row, principal)) throw conflict(`The case is claimed by ${row.claimed_by_name ?? 'another lead'}; only they or an admin can release it.`)
+  if (!ownsOrAdmin(row, principal))
+    throw conflict(`The case is claimed by ${row.claimed_by_name ?? 'another lead'}; only they or an admin can release it.`)
   const at = deps.clock.now()
   return applyChange(deps, principal, row, 'release', { ...unchanged(row, at), status: 'open', claimedBy: null, claimedAt: null })
 }
 
-export async function reassignEscalation(deps: LeadDeps, principal: Principal, id: string, input: z.infer<typeof ReassignSchema>): Promise<Escalation> {
+export async function reassignEscalation(
+  deps: LeadDeps,
+  principal: Principal,
+  id: string,
+  input: z.infer<typeof ReassignSchema>,
+): Promise<Escalation> {
   const row = await findRow(deps, id)
   if (row.status === 'resolved') throw conflict('The case is resolved already.')
-  if (row.status === 'claimed' && !ownsOrAdmin(row, principal)) throw conflict(`The case is claimed by ${row.claimed_by_name ?? 'another lead'}; only they or an admin can reassign it.`)
+  if (row.status === 'claimed' && !ownsOrAdmin(row, principal))
+    throw conflict(`The case is claimed by ${row.claimed_by_name ?? 'another lead'}; only they or an admin can reassign it.`)
   const target = await findApiKey(deps.sql, input.toKeyId)
   if (!target || target.revoked_at || target.role !== 'lead') {
-    throw new AppError('validation_failed', 'The case can only go to an active lead.', { errors: [{ field: 'toKeyId', message: 'must be the key id of an active lead' }] })
+    throw new AppError('validation_failed', 'The case can only go to an active lead.', {
+      errors: [{ field: 'toKeyId', message: 'must be the key id of an active lead' }],
+    })
   }
   if (target.id === row.claimed_by) return toEscalation(row, deps.clock.now())
   const at = deps.clock.now()
@@ -186,16 +245,30 @@ export async function reassignEscalation(deps: LeadDeps, principal: Principal, i
  * Closes the case. A different final department teaches the classifier at once; a reply marked for the
  * knowledge base becomes a draft article, searchable once a lead publishes it.
  */
-export async function resolveEscalation(deps: LeadDeps, principal: Principal, id: string, input: z.infer<typeof ResolveSchema>): Promise<Escalation> {
+export async function resolveEscalation(
+  deps: LeadDeps,
+  principal: Principal,
+  id: string,
+  input: z.infer<typeof ResolveSchema>,
+): Promise<Escalation> {
   const row = await findRow(deps, id)
   if (row.status === 'resolved') throw conflict('The case is resolved already.')
-  if (row.status === 'claimed' && !ownsOrAdmin(row, principal)) throw conflict(`The case is claimed by ${row.claimed_by_name ?? 'another lead'}; only they or an admin can resolve it.`)
+  if (row.status === 'claimed' && !ownsOrAdmin(row, principal))
+    throw conflict(`The case is claimed by ${row.claimed_by_name ?? 'another lead'}; only they or an admin can resolve it.`)
   const kbArticleId = input.addToKnowledgeBase && input.reply ? await draftArticle(deps, row, input) : null
   const at = deps.clock.now()
   const resolved = await applyChange(deps, principal, row, 'resolve', {
-    ...unchanged(row, at), status: 'resolved', claimedBy: row.claimed_by ?? principal.keyId, claimedAt: row.claimed_at ?? at,
-    resolvedBy: principal.keyId, resolvedAt: at, resolution: input.resolution, finalDepartment: input.finalDepartment ?? null,
-    reply: input.reply ?? null, kbArticleId, warranted: input.escalationWarranted ?? null,
+    ...unchanged(row, at),
+    status: 'resolved',
+    claimedBy: row.claimed_by ?? principal.keyId,
+    claimedAt: row.claimed_at ?? at,
+    resolvedBy: principal.keyId,
+    resolvedAt: at,
+    resolution: input.resolution,
+    finalDepartment: input.finalDepartment ?? null,
+    reply: input.reply ?? null,
+    kbArticleId,
+    warranted: input.escalationWarranted ?? null,
   })
   const text = [row.inquiry_subject, row.inquiry_body].filter(Boolean).join('\n\n')
   if (input.finalDepartment && input.finalDepartment !== row.department) {
@@ -204,7 +277,9 @@ export async function resolveEscalation(deps: LeadDeps, principal: Principal, id
   if (input.escalationWarranted !== undefined) {
     // The text reasons that fired, confirmed or refuted; reasons from the account, history or models' doubt teach the detector nothing.
     const textReasons = textReasonsOf((await deps.escalation.current(deps)).policy.policy).map((reason) => reason.code)
-    const labels = Object.fromEntries(row.reasons.filter((reason) => textReasons.includes(reason.code)).map((reason) => [reason.code, input.escalationWarranted!]))
+    const labels = Object.fromEntries(
+      row.reasons.filter((reason) => textReasons.includes(reason.code)).map((reason) => [reason.code, input.escalationWarranted!]),
+    )
     await learnEscalation(deps, { text, language: row.inquiry_language, labels, source: 'lead', inquiryId: row.inquiry_id, principal })
   }
   return resolved
@@ -215,17 +290,28 @@ const maxDerivedTitle = 300
 
 /** The lead's reply as a draft article; invisible to search until published. */
 async function draftArticle(deps: LeadDeps, row: EscalationRow, input: z.infer<typeof ResolveSchema>): Promise<string> {
-  const title = input.articleTitle ?? cutAtWord(row.inquiry_subject?.trim() || row.inquiry_body.trim().split(/\s+/).slice(0, 10).join(' '), maxDerivedTitle)
-  const result = await upsertArticles(deps, [{
-    externalId: `escalation:${row.id}`,
-    title: title.length >= 3 ? title : `Answer to case ${row.id.slice(0, 8)}`,
-    body: input.reply!,
-    language: row.inquiry_language,
-    department: input.finalDepartment ?? row.department,
-    tags: ['from-escalation'],
-  }], { status: 'draft' })
+  const title =
+    input.articleTitle ??
+    cutAtWord(row.inquiry_subject?.trim() || row.inquiry_body.trim().split(/\s+/).slice(0, 10).join(' '), maxDerivedTitle)
+  const result = await upsertArticles(
+    deps,
+    [
+      {
+        externalId: `escalation:${row.id}`,
+        title: title.length >= 3 ? title : `Answer to case ${row.id.slice(0, 8)}`,
+        body: input.reply!,
+        language: row.inquiry_language,
+        department: input.finalDepartment ?? row.department,
+        tags: ['from-escalation'],
+      },
+    ],
+    { status: 'draft' },
+  )
   const item = result.items[0]
-  if (!item) throw new AppError('validation_failed', `The reply cannot become an article: ${result.failed[0]?.reason ?? 'unknown reason'}`, { errors: [{ field: 'reply', message: result.failed[0]?.reason ?? 'rejected' }] })
+  if (!item)
+    throw new AppError('validation_failed', `The reply cannot become an article: ${result.failed[0]?.reason ?? 'unknown reason'}`, {
+      errors: [{ field: 'reply', message: result.failed[0]?.reason ?? 'rejected' }],
+    })
   await linkArticleToInquiry(deps.sql, item.articleId, row.inquiry_id) // so erasing the inquiry finds its draft
   return item.articleId
 }

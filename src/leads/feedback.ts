@@ -13,25 +13,45 @@ export const FeedbackSchema = z
     usedArticleId: z.string().uuid().nullable().openapi({ description: 'The suggestion the agent used (its articleId), or null for none' }),
     edited: z.boolean().optional().openapi({ description: 'Whether the agent changed the suggested reply before sending it' }),
     rating: z.number().int().min(1).max(5).optional(),
-    correctDepartment: z.enum(['technical', 'commercial']).optional().openapi({ description: 'Set when triage chose the wrong department: becomes a training example at once' }),
+    correctDepartment: z
+      .enum(['technical', 'commercial'])
+      .optional()
+      .openapi({ description: 'Set when triage chose the wrong department: becomes a training example at once' }),
     comment: z.string().trim().max(2000).optional(),
     needsLead: z
       .object({
-        reasons: z.array(z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'must be a reason code')).min(1).max(10).openapi({ description: 'Text reasons of the escalation policy that apply (GET /v1/escalation-policy)' }),
+        reasons: z
+          .array(z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'must be a reason code'))
+          .min(1)
+          .max(10)
+          .openapi({ description: 'Text reasons of the escalation policy that apply (GET /v1/escalation-policy)' }),
         note: z.string().trim().max(2000).optional(),
       })
       .strict()
       .optional()
-      .openapi({ description: 'This inquiry needs a lead: it is escalated now if triage did not, and the reasons become a training example for the escalation detector' }),
+      .openapi({
+        description:
+          'This inquiry needs a lead: it is escalated now if triage did not, and the reasons become a training example for the escalation detector',
+      }),
   })
   .strict()
   .openapi('Feedback')
 
 export const FeedbackResultSchema = z
   .object({
-    id: z.string().uuid(), inquiryId: z.string().uuid(), exampleAdded: z.boolean().openapi({ description: 'The correction was stored as a training example' }),
-    escalationId: z.string().uuid().nullable().optional().openapi({ description: 'With needsLead: the case the lead sees (opened now, or the one triage opened)' }),
-    escalationExampleAdded: z.boolean().optional().openapi({ description: 'With needsLead: the reasons were stored as an escalation example' }),
+    id: z.string().uuid(),
+    inquiryId: z.string().uuid(),
+    exampleAdded: z.boolean().openapi({ description: 'The correction was stored as a training example' }),
+    escalationId: z
+      .string()
+      .uuid()
+      .nullable()
+      .optional()
+      .openapi({ description: 'With needsLead: the case the lead sees (opened now, or the one triage opened)' }),
+    escalationExampleAdded: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'With needsLead: the reasons were stored as an escalation example' }),
   })
   .openapi('FeedbackResult')
 
@@ -41,28 +61,52 @@ export const FeedbackResultSchema = z
  * `needsLead` escalates the inquiry (if triage did not) and teaches the escalation detector.
  */
 export async function recordFeedback(
-  deps: Pick<Deps, 'sql' | 'clock' | 'embeddings' | 'classifier' | 'escalation' | 'config' | 'logger' | 'jobs'>, principal: Principal, inquiryId: string, input: z.infer<typeof FeedbackSchema>,
+  deps: Pick<Deps, 'sql' | 'clock' | 'embeddings' | 'classifier' | 'escalation' | 'config' | 'logger' | 'jobs'>,
+  principal: Principal,
+  inquiryId: string,
+  input: z.infer<typeof FeedbackSchema>,
 ): Promise<z.infer<typeof FeedbackResultSchema>> {
   const row = isUuid(inquiryId) ? await inquiries.findStoredInquiry(deps.sql, inquiryId) : undefined
   if (!row) throw new AppError('not_found', `No inquiry with id ${inquiryId}.`)
-  if (row.status !== 'triaged' || !row.result) throw new AppError('conflict', 'The inquiry is not triaged yet; there is nothing to give feedback on.')
+  if (row.status !== 'triaged' || !row.result)
+    throw new AppError('conflict', 'The inquiry is not triaged yet; there is nothing to give feedback on.')
   const offered = ((row.result.suggestions ?? []) as Array<{ articleId: string }>).map((suggestion) => suggestion.articleId)
   if (input.usedArticleId && !offered.includes(input.usedArticleId)) {
-    throw new AppError('validation_failed', 'That article was not among the suggestions.', { errors: [{ field: 'usedArticleId', message: 'must be the articleId of one of the inquiry\'s suggestions, or null' }] })
+    throw new AppError('validation_failed', 'That article was not among the suggestions.', {
+      errors: [{ field: 'usedArticleId', message: "must be the articleId of one of the inquiry's suggestions, or null" }],
+    })
   }
   const policy = input.needsLead ? await checkLeadReasons(deps, input.needsLead.reasons) : undefined
   const at = deps.clock.now()
   const id = await deps.sql.transaction(async (tx) => {
-    const feedbackId = await inquiries.insertFeedback(tx, {
-      inquiryId, usedArticleId: input.usedArticleId, edited: input.edited, rating: input.rating, correctDepartment: input.correctDepartment,
-      comment: input.comment, authorKeyId: principal.keyId,
-    }, at)
-    await insertAudit(tx, { actor: principal, action: 'feedback', entityType: 'inquiry', entityId: inquiryId, before: null, after: { feedbackId, ...input } }, at)
+    const feedbackId = await inquiries.insertFeedback(
+      tx,
+      {
+        inquiryId,
+        usedArticleId: input.usedArticleId,
+        edited: input.edited,
+        rating: input.rating,
+        correctDepartment: input.correctDepartment,
+        comment: input.comment,
+        authorKeyId: principal.keyId,
+      },
+      at,
+    )
+    await insertAudit(
+      tx,
+      { actor: principal, action: 'feedback', entityType: 'inquiry', entityId: inquiryId, before: null, after: { feedbackId, ...input } },
+      at,
+    )
     return feedbackId
   })
   const correction = input.correctDepartment && input.correctDepartment !== (row.result.department as string | undefined)
   const exampleAdded = correction
-    ? await learnDepartment(deps, { text: [row.subject, row.body].filter(Boolean).join('\n\n'), department: input.correctDepartment!, language: row.language, inquiryId })
+    ? await learnDepartment(deps, {
+        text: [row.subject, row.body].filter(Boolean).join('\n\n'),
+        department: input.correctDepartment!,
+        language: row.language,
+        inquiryId,
+      })
     : false
   if (!input.needsLead || !policy) return { id, inquiryId, exampleAdded }
   const lead = await askForLead(deps, principal, { ...row, result: row.result }, input.needsLead, policy)

@@ -22,7 +22,9 @@ export async function learnDepartment(
 
 /** Retrains in the background after examples were added here, so this process need not wait for its next check. */
 export function refreshClassifierSoon(deps: Pick<Deps, 'sql' | 'classifier' | 'logger'>): void {
-  retrain(deps).catch((error: Error) => deps.logger.warn({ err: error.message }, 'classifier retraining failed; the previous model keeps serving'))
+  retrain(deps).catch((error: Error) =>
+    deps.logger.warn({ err: error.message }, 'classifier retraining failed; the previous model keeps serving'),
+  )
 }
 
 /** Retrains on the stored examples of the active embedding space; without one there is nothing to train on. */
@@ -38,15 +40,29 @@ async function retrain(deps: Pick<Deps, 'sql' | 'classifier' | 'logger'>): Promi
  */
 export async function learnEscalation(
   deps: Pick<Deps, 'sql' | 'config' | 'escalation' | 'logger'>,
-  example: { text: string; language: string; labels: Record<string, boolean>; source: 'lead' | 'agent'; inquiryId: string; principal: Principal },
+  example: {
+    text: string
+    language: string
+    labels: Record<string, boolean>
+    source: 'lead' | 'agent'
+    inquiryId: string
+    principal: Principal
+  },
 ): Promise<boolean> {
   if (Object.keys(example.labels).length === 0) return false
   const labels = Object.fromEntries(Object.entries(example.labels).sort(([a], [b]) => a.localeCompare(b)))
   const text = example.text.slice(0, 50_000)
   const created = await insertEscalationExample(deps.sql, {
-    text, language: example.language, labels, source: example.source, inquiryId: example.inquiryId, authorKeyId: example.principal.keyId,
+    text,
+    language: example.language,
+    labels,
+    source: example.source,
+    inquiryId: example.inquiryId,
+    authorKeyId: example.principal.keyId,
     contentHash: await sha256Hex(`${JSON.stringify(labels)}\n${text}`),
   })
-  deps.escalation.refresh(deps).catch((error: Error) => deps.logger.warn({ err: error.message }, 'escalation retraining failed; the previous model keeps serving'))
+  deps.escalation
+    .refresh(deps)
+    .catch((error: Error) => deps.logger.warn({ err: error.message }, 'escalation retraining failed; the previous model keeps serving'))
   return created
 }

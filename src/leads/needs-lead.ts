@@ -14,7 +14,16 @@ type NeedsLeadDeps = Pick<Deps, 'sql' | 'config' | 'clock' | 'escalation' | 'log
 export async function checkLeadReasons(deps: NeedsLeadDeps, reasons: readonly string[]): Promise<StoredPolicy> {
   const { policy } = await deps.escalation.current(deps)
   const known = textReasonsOf(policy.policy).map((reason) => reason.code)
-  const errors = reasons.flatMap((code, index) => (known.includes(code) ? [] : [{ field: `needsLead.reasons.${index}`, message: `"${code}" is not a text reason of the escalation policy (one of ${known.join(', ')})` }]))
+  const errors = reasons.flatMap((code, index) =>
+    known.includes(code)
+      ? []
+      : [
+          {
+            field: `needsLead.reasons.${index}`,
+            message: `"${code}" is not a text reason of the escalation policy (one of ${known.join(', ')})`,
+          },
+        ],
+  )
   if (errors.length) throw new AppError('validation_failed', 'Unknown escalation reasons.', { errors })
   return policy
 }
@@ -25,11 +34,20 @@ export async function checkLeadReasons(deps: NeedsLeadDeps, reasons: readonly st
  * become a training example for the detector.
  */
 export async function askForLead(
-  deps: NeedsLeadDeps, principal: Principal, inquiry: StoredInquiry & { result: Record<string, unknown> }, request: { reasons: string[]; note?: string | undefined }, policy: StoredPolicy,
+  deps: NeedsLeadDeps,
+  principal: Principal,
+  inquiry: StoredInquiry & { result: Record<string, unknown> },
+  request: { reasons: string[]; note?: string | undefined },
+  policy: StoredPolicy,
 ): Promise<{ escalationId: string; exampleAdded: boolean }> {
   const text = [inquiry.subject, inquiry.body].filter(Boolean).join('\n\n')
   const exampleAdded = await learnEscalation(deps, {
-    text, language: inquiry.language, labels: Object.fromEntries(request.reasons.map((code) => [code, true])), source: 'agent', inquiryId: inquiry.id, principal,
+    text,
+    language: inquiry.language,
+    labels: Object.fromEntries(request.reasons.map((code) => [code, true])),
+    source: 'agent',
+    inquiryId: inquiry.id,
+    principal,
   })
   const existing = inquiry.result.escalation as { escalate?: boolean; id?: string | null } | undefined
   if (existing?.escalate && existing.id) return { escalationId: existing.id, exampleAdded }
@@ -43,12 +61,27 @@ export async function askForLead(
   const escalation = { ...decision, escalate: true, id, dueAt: dueAt.toISOString() }
   const opened = await deps.sql.transaction(async (tx) => {
     const stored = await openEscalation(tx, {
-      id, inquiryId: inquiry.id, department, score: decision.score, reasons, dueAt, policyVersion: policy.version, openedBy: principal.keyId,
-      result: { ...inquiry.result, escalation }, at,
+      id,
+      inquiryId: inquiry.id,
+      department,
+      score: decision.score,
+      reasons,
+      dueAt,
+      policyVersion: policy.version,
+      openedBy: principal.keyId,
+      result: { ...inquiry.result, escalation },
+      at,
     })
     if (stored) {
       await queueLeadNotice(deps, tx, {
-        escalationId: id, inquiryId: inquiry.id, externalId: inquiry.external_id, department, score: decision.score, reasons, dueAt: escalation.dueAt, subject: inquiry.subject,
+        escalationId: id,
+        inquiryId: inquiry.id,
+        externalId: inquiry.external_id,
+        department,
+        score: decision.score,
+        reasons,
+        dueAt: escalation.dueAt,
+        subject: inquiry.subject,
       })
     }
     return stored

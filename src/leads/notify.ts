@@ -21,8 +21,14 @@ export interface LeadNotice {
 export function leadNoticeOf(result: TriageResult, subject: string | undefined | null): LeadNotice | undefined {
   if (!result.escalation.escalate || !result.escalation.id || !result.escalation.dueAt) return undefined
   return {
-    escalationId: result.escalation.id, inquiryId: result.inquiryId, externalId: result.externalId, department: result.department,
-    score: result.escalation.score, reasons: result.escalation.reasons, dueAt: result.escalation.dueAt, subject: subject ?? null,
+    escalationId: result.escalation.id,
+    inquiryId: result.inquiryId,
+    externalId: result.externalId,
+    department: result.department,
+    score: result.escalation.score,
+    reasons: result.escalation.reasons,
+    dueAt: result.escalation.dueAt,
+    subject: subject ?? null,
   }
 }
 
@@ -33,7 +39,13 @@ export function leadNoticeOf(result: TriageResult, subject: string | undefined |
  */
 export async function queueLeadNotice(deps: Pick<Deps, 'config'>, sql: Sql, notice: LeadNotice | undefined): Promise<boolean> {
   if (!notice || !deps.config.leads.notifyWebhookUrl) return false
-  await enqueueJob(sql, { queue: notifyLeadsQueue, payload: notice, dedupeKey: `${notifyLeadsQueue}:${notice.escalationId}`, maxAttempts: deps.config.jobs.maxAttempts, priority: jobPriority.finishing })
+  await enqueueJob(sql, {
+    queue: notifyLeadsQueue,
+    payload: notice,
+    dedupeKey: `${notifyLeadsQueue}:${notice.escalationId}`,
+    maxAttempts: deps.config.jobs.maxAttempts,
+    priority: jobPriority.finishing,
+  })
   return true
 }
 

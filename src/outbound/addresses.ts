@@ -77,7 +77,15 @@ export function inRange(address: IpAddress, range: CidrRange): boolean {
 }
 
 /** Why an address must not be called; undefined for an ordinary public address. */
-export type AddressKind = 'loopback' | 'private' | 'link-local' | 'cloud metadata' | 'unspecified' | 'multicast' | 'reserved' | 'shared (CGNAT)'
+export type AddressKind =
+  | 'loopback'
+  | 'private'
+  | 'link-local'
+  | 'cloud metadata'
+  | 'unspecified'
+  | 'multicast'
+  | 'reserved'
+  | 'shared (CGNAT)'
 
 const range = (text: string): CidrRange => parseCidr(text)!
 

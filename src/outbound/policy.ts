@@ -26,7 +26,10 @@ export class OutboundRefusedError extends Error {
 
 /** Lower case, no trailing dot, no brackets: the form names and addresses are compared in. */
 function canonicalHost(host: string): string {
-  return host.toLowerCase().replace(/\.$/, '').replace(/^\[(.*)\]$/, '$1')
+  return host
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/^\[(.*)\]$/, '$1')
 }
 
 /**
@@ -36,7 +39,10 @@ function canonicalHost(host: string): string {
  */
 export function parseAllowedHosts(text: string): { names: string[]; ranges: CidrRange[]; problems: string[] } {
   const result = { names: [] as string[], ranges: [] as CidrRange[], problems: [] as string[] }
-  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [hostPart, prefix, extra] = entry.split('/')
     const host = extra === undefined ? urlHost(hostPart ?? '') : undefined
     const address = host === undefined ? undefined : parseIp(host)

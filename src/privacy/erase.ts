@@ -24,10 +24,16 @@ interface ErasureRecord {
  * Erases the inquiries and everything derived from them inside the caller's transaction: audit entries
  * about them are pseudonymised, every derived row deleted, and the erasure audited by ids and counts.
  */
-export async function eraseWithin(tx: Sql, inquiryIds: readonly string[], record: ErasureRecord, extra: { accountEmails?: number } = {}): Promise<Omit<Erasure, 'retraining'>> {
+export async function eraseWithin(
+  tx: Sql,
+  inquiryIds: readonly string[],
+  record: ErasureRecord,
+  extra: { accountEmails?: number } = {},
+): Promise<Omit<Erasure, 'retraining'>> {
   const derived = await queries.findDerivedIds(tx, inquiryIds)
   const images = await queries.listAuditImages(tx, inquiryIds, derived)
-  for (const image of images) await queries.replaceAuditImage(tx, { id: image.id, before: pseudonymise(image.before), after: pseudonymise(image.after) })
+  for (const image of images)
+    await queries.replaceAuditImage(tx, { id: image.id, before: pseudonymise(image.before), after: pseudonymise(image.after) })
   const records = await queries.deleteInquiryRecords(tx, inquiryIds, derived)
   const suggestionCopies = await queries.deleteSuggestionCopies(tx, derived.articleIds)
   const escalationModels = records.escalationExamples > 0 ? await queries.deleteEscalationModels(tx) : 0
@@ -36,10 +42,18 @@ export async function eraseWithin(tx: Sql, inquiryIds: readonly string[], record
     erased: { ...records, suggestionCopies, escalationModels, accountEmails: extra.accountEmails ?? 0 },
     pseudonymised: { auditEntries: images.length },
   }
-  await insertAudit(tx, {
-    actor: record.actor, action: record.action, entityType: record.entityType, entityId: record.entityId, before: null,
-    after: { inquiryIds, erased: erasure.erased, pseudonymised: erasure.pseudonymised },
-  }, record.at)
+  await insertAudit(
+    tx,
+    {
+      actor: record.actor,
+      action: record.action,
+      entityType: record.entityType,
+      entityId: record.entityId,
+      before: null,
+      after: { inquiryIds, erased: erasure.erased, pseudonymised: erasure.pseudonymised },
+    },
+    record.at,
+  )
   return erasure
 }
 
@@ -63,7 +77,12 @@ export async function eraseDataSubject(deps: EraseDeps, principal: Principal, su
   const erasure = await deps.sql.transaction(async (tx) => {
     const inquiryIds = await queries.lockSubjectInquiries(tx, key)
     const accountEmails = 'email' in key ? await queries.removeAccountEmail(tx, key.email) : 0
-    return eraseWithin(tx, inquiryIds, { actor: principal, action: 'erase', entityType: 'data_subject', entityId: crypto.randomUUID(), at: deps.clock.now() }, { accountEmails })
+    return eraseWithin(
+      tx,
+      inquiryIds,
+      { actor: principal, action: 'erase', entityType: 'data_subject', entityId: crypto.randomUUID(), at: deps.clock.now() },
+      { accountEmails },
+    )
   })
   return { ...erasure, retraining: await retrainAfterErasure(deps, erasure.erased) }
 }

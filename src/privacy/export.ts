@@ -18,7 +18,11 @@ function exportRow(row: Record<string, unknown>): Record<string, unknown> {
  * GET /v1/data-subjects/export (DSGVO Art. 15): everything stored about the person, kind by kind, read
  * in one transaction so the kinds agree with each other. The export is audited by ids and counts only.
  */
-export async function exportDataSubject(deps: Pick<Deps, 'sql' | 'clock'>, principal: Principal, subject: DataSubject): Promise<DataExport> {
+export async function exportDataSubject(
+  deps: Pick<Deps, 'sql' | 'clock'>,
+  principal: Principal,
+  subject: DataSubject,
+): Promise<DataExport> {
   const key = subjectKey(subject)
   const at = deps.clock.now()
   return deps.sql.transaction(async (tx) => {
@@ -28,8 +32,22 @@ export async function exportDataSubject(deps: Pick<Deps, 'sql' | 'clock'>, princ
     const accounts = 'email' in key ? await queries.readAccountsListing(tx, key.email) : []
     const kinds = { ...records, accounts }
     const counts = Object.fromEntries(Object.entries(kinds).map(([kind, rows]) => [kind, rows.length]))
-    await insertAudit(tx, { actor: principal, action: 'export', entityType: 'data_subject', entityId: crypto.randomUUID(), before: null, after: { inquiryIds, counts } }, at)
-    const rows = Object.fromEntries(Object.entries(kinds).map(([kind, list]) => [kind, list.map(exportRow)])) as Omit<DataExport, 'exportedAt' | 'subject'>
+    await insertAudit(
+      tx,
+      {
+        actor: principal,
+        action: 'export',
+        entityType: 'data_subject',
+        entityId: crypto.randomUUID(),
+        before: null,
+        after: { inquiryIds, counts },
+      },
+      at,
+    )
+    const rows = Object.fromEntries(Object.entries(kinds).map(([kind, list]) => [kind, list.map(exportRow)])) as Omit<
+      DataExport,
+      'exportedAt' | 'subject'
+    >
     return { exportedAt: at.toISOString(), subject: key, ...rows }
   })
 }

@@ -19,7 +19,10 @@ const dayMs = 86_400_000
 const systemActor = { keyId: null, name: 'retention', role: 'system' }
 
 /** Erases one batch of expired inquiries; `more` when the batch was full. Nothing when retention is off. */
-export async function purgeExpiredInquiries(deps: EraseDeps, options: { batchSize?: number } = {}): Promise<{ erasure?: Erasure; more: boolean }> {
+export async function purgeExpiredInquiries(
+  deps: EraseDeps,
+  options: { batchSize?: number } = {},
+): Promise<{ erasure?: Erasure; more: boolean }> {
   const days = deps.config.privacy.retentionDays
   if (!days) return { more: false }
   const batchSize = options.batchSize ?? defaultBatchSize
@@ -27,7 +30,13 @@ export async function purgeExpiredInquiries(deps: EraseDeps, options: { batchSiz
   const outcome = await deps.sql.transaction(async (tx) => {
     const ids = await lockExpiredInquiries(tx, new Date(now.getTime() - days * dayMs), batchSize)
     if (ids.length === 0) return undefined
-    const erasure = await eraseWithin(tx, ids, { actor: systemActor, action: 'retention_purge', entityType: 'data_subject', entityId: crypto.randomUUID(), at: now })
+    const erasure = await eraseWithin(tx, ids, {
+      actor: systemActor,
+      action: 'retention_purge',
+      entityType: 'data_subject',
+      entityId: crypto.randomUUID(),
+      at: now,
+    })
     return { erasure, more: ids.length === batchSize }
   })
   if (!outcome) return { more: false }
@@ -41,11 +50,23 @@ const hourKey = (at: number) => `${retentionQueue}:${Math.floor(at / retentionIn
 export async function scheduleRetention(deps: Pick<Deps, 'sql' | 'clock' | 'config'>): Promise<boolean> {
   if (!deps.config.privacy.retentionDays) return false
   const now = deps.clock.now()
-  return (await enqueueJob(deps.sql, { queue: retentionQueue, payload: {}, dedupeKey: hourKey(now.getTime()), runAt: now, maxAttempts: deps.config.jobs.maxAttempts })).created
+  return (
+    await enqueueJob(deps.sql, {
+      queue: retentionQueue,
+      payload: {},
+      dedupeKey: hourKey(now.getTime()),
+      runAt: now,
+      maxAttempts: deps.config.jobs.maxAttempts,
+    })
+  ).created
 }
 
 /** The job: one batch, then the next batch now or the next run at the start of the next hour. */
-export async function runRetentionJob(deps: EraseDeps & Pick<Deps, 'jobs'>, job: Pick<Job, 'id'>, options: { batchSize?: number } = {}): Promise<void> {
+export async function runRetentionJob(
+  deps: EraseDeps & Pick<Deps, 'jobs'>,
+  job: Pick<Job, 'id'>,
+  options: { batchSize?: number } = {},
+): Promise<void> {
   if (!deps.config.privacy.retentionDays) return // switched off since it was queued: the chain ends here
   const { more } = await purgeExpiredInquiries(deps, options)
   const now = deps.clock.now().getTime()

@@ -10,7 +10,8 @@ import type { Erasure } from './subject.js'
  * retraining, which takes longer (the previous model serves until then, as after any new verdict).
  */
 export async function retrainAfterErasure(
-  deps: Pick<Deps, 'sql' | 'config' | 'logger' | 'classifier' | 'escalation'>, erased: Pick<ErasedRecords, 'trainingExamples' | 'escalationExamples'>,
+  deps: Pick<Deps, 'sql' | 'config' | 'logger' | 'classifier' | 'escalation'>,
+  erased: Pick<ErasedRecords, 'trainingExamples' | 'escalationExamples'>,
 ): Promise<Erasure['retraining']> {
   const retraining = { departmentClassifier: false, escalationDetector: false }
   if (erased.trainingExamples > 0) {
@@ -23,7 +24,11 @@ export async function retrainAfterErasure(
     }
   }
   if (erased.escalationExamples > 0) {
-    deps.escalation.refresh(deps).catch((error: Error) => deps.logger.warn({ err: error.message }, 'escalation retraining after an erasure failed; it retrains at its next check'))
+    deps.escalation
+      .refresh(deps)
+      .catch((error: Error) =>
+        deps.logger.warn({ err: error.message }, 'escalation retraining after an erasure failed; it retrains at its next check'),
+      )
     retraining.escalationDetector = true
   }
   return retraining

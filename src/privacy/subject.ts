@@ -3,8 +3,20 @@ import { z } from '@hono/zod-openapi'
 /** A person, by the sender address or the customer id their inquiries were stored with: exactly one. */
 export const DataSubjectSchema = z
   .object({
-    email: z.string().trim().max(320).email('must be an e-mail address').optional().openapi({ description: 'The sender address, compared without regard to case' }),
-    customerId: z.string().trim().min(1).max(200).optional().openapi({ description: 'The customer id the helpdesk or the triage request gave' }),
+    email: z
+      .string()
+      .trim()
+      .max(320)
+      .email('must be an e-mail address')
+      .optional()
+      .openapi({ description: 'The sender address, compared without regard to case' }),
+    customerId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: 'The customer id the helpdesk or the triage request gave' }),
   })
   .strict()
   .superRefine((value, context) => {
@@ -27,14 +39,24 @@ export const ErasureSchema = z
   .object({
     erasureId: z.string().uuid().openapi({ description: 'The id of the audit entry that records this erasure (ids and counts only)' }),
     erased: z.object({
-      inquiries: count, escalations: count, feedback: count, trainingExamples: count, trainingExampleVectors: count, escalationExamples: count,
-      knowledgeBaseArticles: count.openapi({ description: 'Drafts (and articles published from them) made from a lead\'s reply' }),
-      suggestionCopies: count.openapi({ description: 'Other inquiries whose stored result suggested one of those articles; the copy is taken out' }),
-      jobs: count, webhookDeliveries: count,
+      inquiries: count,
+      escalations: count,
+      feedback: count,
+      trainingExamples: count,
+      trainingExampleVectors: count,
+      escalationExamples: count,
+      knowledgeBaseArticles: count.openapi({ description: "Drafts (and articles published from them) made from a lead's reply" }),
+      suggestionCopies: count.openapi({
+        description: 'Other inquiries whose stored result suggested one of those articles; the copy is taken out',
+      }),
+      jobs: count,
+      webhookDeliveries: count,
       escalationModels: count.openapi({ description: 'Stored escalation models trained on erased verdicts' }),
       accountEmails: count.openapi({ description: 'Directory accounts the address was removed from (the accounts stay)' }),
     }),
-    pseudonymised: z.object({ auditEntries: count.openapi({ description: 'Kept, with free text in their before/after images replaced by "[erased]"' }) }),
+    pseudonymised: z.object({
+      auditEntries: count.openapi({ description: 'Kept, with free text in their before/after images replaced by "[erased]"' }),
+    }),
     retraining: z.object({
       departmentClassifier: z.boolean().openapi({ description: 'Retrained without the erased examples before this answer' }),
       escalationDetector: z.boolean().openapi({ description: 'Retraining without the erased verdicts has started' }),
@@ -50,8 +72,15 @@ export const DataExportSchema = z
   .object({
     exportedAt: z.string(),
     subject: z.object({ email: z.string().optional(), customerId: z.string().optional() }),
-    inquiries: records, escalations: records, feedback: records, trainingExamples: records, escalationExamples: records,
-    knowledgeBaseArticles: records, jobs: records, webhookDeliveries: records, auditEntries: records,
+    inquiries: records,
+    escalations: records,
+    feedback: records,
+    trainingExamples: records,
+    escalationExamples: records,
+    knowledgeBaseArticles: records,
+    jobs: records,
+    webhookDeliveries: records,
+    auditEntries: records,
     accounts: records.openapi({ description: 'Directory accounts that list the address as a contact' }),
   })
   .openapi('DataExport')

@@ -98,7 +98,13 @@ function describeFailure(error: unknown, timedOut: boolean, { sdk, timeoutMs, sc
   if (error instanceof sdk.APIError && error.status !== undefined) {
     const hint = error.headers?.get('x-should-retry')
     const retryable = hint ? hint === 'true' : error.status === 408 || error.status === 429 || error.status >= 500
-    return { kind: 'status' as const, retryable, message: `failed with status ${error.status}: ${message}`, status: error.status, headers: error.headers }
+    return {
+      kind: 'status' as const,
+      retryable,
+      message: `failed with status ${error.status}: ${message}`,
+      status: error.status,
+      headers: error.headers,
+    }
   }
   if (error instanceof sdk.APIConnectionError) {
     return { kind: 'connection' as const, retryable: true, message: `could not connect: ${scrub(rootMessage(error))}`, ...none }

@@ -32,11 +32,20 @@ export async function resolveSecretBox(config: Pick<Config, 'secrets'>, store: S
   if (!stored) {
     stored = generateSecretsKey()
     await store.create(stored)
-    logger.warn({ keyFile: store.location }, 'generated the key that encrypts stored webhook secrets and helpdesk tokens; back it up with the data folder (without it they cannot be read), or set SECRETS_KEY in production')
+    logger.warn(
+      { keyFile: store.location },
+      'generated the key that encrypts stored webhook secrets and helpdesk tokens; back it up with the data folder (without it they cannot be read), or set SECRETS_KEY in production',
+    )
   } else {
-    logger.info({ keyFile: store.location }, 'stored secrets are encrypted with the key file; back it up with the data folder, or set SECRETS_KEY')
+    logger.info(
+      { keyFile: store.location },
+      'stored secrets are encrypted with the key file; back it up with the data folder, or set SECRETS_KEY',
+    )
   }
-  return createSecretBox({ current: keyFrom(stored, store.location), previous: pending ? [keyFrom(pending, `${store.location} (pending)`)] : [] })
+  return createSecretBox({
+    current: keyFrom(stored, store.location),
+    previous: pending ? [keyFrom(pending, `${store.location} (pending)`)] : [],
+  })
 }
 
 export function keyFrom(text: string, location: string): Uint8Array {

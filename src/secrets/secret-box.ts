@@ -26,7 +26,10 @@ export type SecretsErrorCode = 'plain_text' | 'malformed' | 'unknown_key' | 'not
 
 /** A stored secret that cannot be opened; the message never contains the value. */
 export class SecretsError extends Error {
-  constructor(readonly code: SecretsErrorCode, message: string) {
+  constructor(
+    readonly code: SecretsErrorCode,
+    message: string,
+  ) {
     super(message)
     this.name = 'SecretsError'
   }
@@ -70,22 +73,40 @@ export async function createSecretBox(keys: { current: Uint8Array; previous?: re
     keyIds: [keyId, ...[...known.keys()].filter((id) => id !== keyId)],
     async seal(plain, context) {
       const iv = crypto.getRandomValues(new Uint8Array(ivLength))
-      const ciphertext = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: associatedData(keyId, context) }, currentKey, utf8(plain))
+      const ciphertext = await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: associatedData(keyId, context) },
+        currentKey,
+        utf8(plain),
+      )
       return `${version}:${keyId}:${toBase64Url(iv)}:${toBase64Url(new Uint8Array(ciphertext))}`
     },
     async open(sealed, context) {
       const match = sealedPattern.exec(sealed)
-      if (!match) throw new SecretsError(sealed.startsWith(`${version}:`) ? 'malformed' : 'plain_text', `The stored ${where(context)} is ${sealed.startsWith(`${version}:`) ? 'not a well-formed encrypted value' : 'not encrypted'}.`)
+      if (!match)
+        throw new SecretsError(
+          sealed.startsWith(`${version}:`) ? 'malformed' : 'plain_text',
+          `The stored ${where(context)} is ${sealed.startsWith(`${version}:`) ? 'not a well-formed encrypted value' : 'not encrypted'}.`,
+        )
       const [, valueKeyId, iv, ciphertext] = match as unknown as [string, string, string, string]
       const key = known.get(valueKeyId)
       if (!key) {
-        throw new SecretsError('unknown_key', `The stored ${where(context)} is encrypted with key ${valueKeyId}, but SECRETS_KEY is key ${keyId}${known.size > 1 ? ' and SECRETS_KEY_PREVIOUS is none of the others' : ''}: is the secrets key wrong?`)
+        throw new SecretsError(
+          'unknown_key',
+          `The stored ${where(context)} is encrypted with key ${valueKeyId}, but SECRETS_KEY is key ${keyId}${known.size > 1 ? ' and SECRETS_KEY_PREVIOUS is none of the others' : ''}: is the secrets key wrong?`,
+        )
       }
       try {
-        const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: associatedData(valueKeyId, context) }, key, fromBase64Url(ciphertext))
+        const plain = await crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: associatedData(valueKeyId, context) },
+          key,
+          fromBase64Url(ciphertext),
+        )
         return new TextDecoder().decode(plain)
       } catch {
-        throw new SecretsError('not_authentic', `The stored ${where(context)} does not decrypt with key ${valueKeyId}: it was altered or belongs to another row.`)
+        throw new SecretsError(
+          'not_authentic',
+          `The stored ${where(context)} does not decrypt with key ${valueKeyId}: it was altered or belongs to another row.`,
+        )
       }
     },
   }

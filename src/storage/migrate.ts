@@ -54,9 +54,7 @@ export async function migrate(sql: Sql, migrations: readonly Migration[]): Promi
 
 /** Which known migrations the database has and lacks; an absent table means none applied. */
 export async function readMigrationStatus(sql: Sql, migrations: readonly Migration[]): Promise<MigrationStatus> {
-  const [exists] = await sql.query<{ present: boolean }>(
-    `SELECT to_regclass('schema_migrations') IS NOT NULL AS present`,
-  )
+  const [exists] = await sql.query<{ present: boolean }>(`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`)
   const done = exists?.present
     ? new Set((await sql.query<{ id: string }>('SELECT id FROM schema_migrations')).map((row) => row.id))
     : new Set<string>()
@@ -74,7 +72,7 @@ export function explainMigrationFailure(error: unknown): unknown {
     return new MigrationError(
       `The PostgreSQL server has no "${name}" extension installed. ` +
         (name === 'vector'
-          ? 'Install pgvector on the database server (Debian/Ubuntu with the PostgreSQL project\'s apt repository: ' +
+          ? "Install pgvector on the database server (Debian/Ubuntu with the PostgreSQL project's apt repository: " +
             '`apt install postgresql-<major>-pgvector`; Docker: the `pgvector/pgvector:pg<major>` image; ' +
             'managed services: enable the "vector" extension), then start again.'
           : 'Install it on the database server, then start again.'),

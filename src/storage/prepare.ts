@@ -14,14 +14,17 @@ const maxDelayMs = 5000
  * generated when there is none.
  */
 export async function prepareDatabase(
-  deps: Deps, options: { markReady?: boolean; generateAdminKey?: boolean } = {},
+  deps: Deps,
+  options: { markReady?: boolean; generateAdminKey?: boolean } = {},
 ): Promise<{ generatedAdminKey?: string; adminAccess: AdminAccess }> {
   try {
     await waitForDatabase(deps, deps.config.databaseStartupTimeoutMs)
     const applied = await migrate(deps.sql, deps.migrations)
     if (applied.length > 0) deps.logger.info({ applied }, 'migrations applied')
     await sealStoredSecrets(deps)
-    const { generatedKey, access } = await ensureBootstrapAdmin(deps, deps.config.adminApiKey, { generate: options.generateAdminKey ?? false })
+    const { generatedKey, access } = await ensureBootstrapAdmin(deps, deps.config.adminApiKey, {
+      generate: options.generateAdminKey ?? false,
+    })
     if (options.markReady ?? true) {
       deps.startup.phase = 'ready'
       delete deps.startup.detail

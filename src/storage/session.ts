@@ -21,7 +21,9 @@ function settings(options: SessionOptions): Record<string, string> {
 
 /** As SQL, for PGlite, which runs it once after opening. */
 export function sessionSettings(options: SessionOptions = {}): string {
-  return Object.entries(settings(options)).map(([name, value]) => `SET ${name} = ${value};`).join(' ')
+  return Object.entries(settings(options))
+    .map(([name, value]) => `SET ${name} = ${value};`)
+    .join(' ')
 }
 
 /** As `-c name=value` connection options, for PostgreSQL's startup packet. */

@@ -29,8 +29,7 @@ export interface Connection {
 export function transactionScope(dialect: Sql['dialect'], connection: Connection, depth = 1): Sql {
   return {
     dialect,
-    query: async <T = Row>(text: string, params?: readonly unknown[]) =>
-      (await connection.query(text, params)) as T[],
+    query: async <T = Row>(text: string, params?: readonly unknown[]) => (await connection.query(text, params)) as T[],
     exec: (text) => connection.exec(text),
     async transaction(fn) {
       const savepoint = `sp_${depth}`

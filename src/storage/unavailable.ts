@@ -4,9 +4,23 @@ import { AppError } from '../errors.js'
 // class 08 connection exception, 53300 too many connections, 57P01 admin shutdown, 57P02 crash
 // shutdown, 57P03 cannot connect now (starting or stopping), 57P05 idle session timeout, and 25P03
 // idle-in-transaction timeout (the server ended the session).
-const connectionErrnos = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'])
+const connectionErrnos = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+])
 const unavailableSqlStates = new Set(['53300', '57P01', '57P02', '57P03', '57P05', '25P03'])
-const connectionMessages = [/Connection terminated/i, /timeout exceeded when trying to connect/i, /Client has encountered a connection error/i, /Connection ended unexpectedly/i]
+const connectionMessages = [
+  /Connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /Client has encountered a connection error/i,
+  /Connection ended unexpectedly/i,
+]
 
 /** Seconds a caller is asked to wait before retrying while the database is unavailable. */
 export const databaseRetryAfterSeconds = 5

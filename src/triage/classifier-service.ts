@@ -16,7 +16,10 @@ export interface DepartmentPrediction {
 
 /** Classifies inquiries with a model trained from the stored examples, retrained when they change. */
 export interface DepartmentClassifier {
-  classify(deps: Pick<Deps, 'sql' | 'logger'>, input: { text: string; vector: Float32Array; space: { id: string; dimensions: number } }): Promise<DepartmentPrediction>
+  classify(
+    deps: Pick<Deps, 'sql' | 'logger'>,
+    input: { text: string; vector: Float32Array; space: { id: string; dimensions: number } },
+  ): Promise<DepartmentPrediction>
   /** Trains now if the examples changed (start-up and tests call this; requests never wait for it). */
   refresh(deps: Pick<Deps, 'sql' | 'logger'>, space: { id: string }): Promise<void>
 }
@@ -75,11 +78,14 @@ export function createDepartmentClassifier(clock: () => number = Date.now, slici
       if (!model || model.space !== input.space.id) await refresh(deps, input.space)
       else if (clock() - checkedAt > stampCheckIntervalMs) {
         checkedAt = clock()
-        void refresh(deps, input.space).catch((error: Error) => deps.logger.warn({ err: error.message }, 'classifier retraining failed; the previous model keeps serving'))
+        void refresh(deps, input.space).catch((error: Error) =>
+          deps.logger.warn({ err: error.message }, 'classifier retraining failed; the previous model keeps serving'),
+        )
       }
-      const neighbours = neighbourIndex?.space === input.space.id
-        ? neighbourIndex.index.nearest(input.vector, neighbourCount)
-        : await queries.nearestExamples(deps.sql, input.space, input.vector, neighbourCount)
+      const neighbours =
+        neighbourIndex?.space === input.space.id
+          ? neighbourIndex.index.nearest(input.vector, neighbourCount)
+          : await queries.nearestExamples(deps.sql, input.space, input.vector, neighbourCount)
       const prediction = model!.value.predict({ text: input.text, neighbours })
       return {
         department: prediction.department,

@@ -12,7 +12,10 @@ export const ExampleInputSchema = z
   .object({
     text: z.string().trim().min(1, 'must not be empty').max(50_000),
     department: z.enum(['technical', 'commercial']),
-    language: z.string().regex(/^[a-z]{2}$/, 'must be a two-letter ISO 639-1 code').optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2}$/, 'must be a two-letter ISO 639-1 code')
+      .optional(),
   })
   .strict()
 
@@ -29,7 +32,10 @@ type ExampleSource = queries.ExampleInsert['source']
  * at once; the linear model retrains in the background on the next classification.
  */
 export async function addExamples(
-  deps: Pick<Deps, 'sql' | 'embeddings'>, inputs: unknown[], source: ExampleSource, origin: { inquiryId?: string } = {},
+  deps: Pick<Deps, 'sql' | 'embeddings'>,
+  inputs: unknown[],
+  source: ExampleSource,
+  origin: { inquiryId?: string } = {},
 ): Promise<AddExamplesResult> {
   const result: AddExamplesResult = { created: 0, duplicates: 0, failed: [] }
   const valid: queries.ExampleInsert[] = []
@@ -50,7 +56,14 @@ export async function addExamples(
     seen.add(contentHash)
   }
   const embedders = await writableEmbedders(deps)
-  const vectors = await Promise.all(embedders.map((embedder) => embedder.embed(valid.map((example) => example.text), { purpose: 'query' })))
+  const vectors = await Promise.all(
+    embedders.map((embedder) =>
+      embedder.embed(
+        valid.map((example) => example.text),
+        { purpose: 'query' },
+      ),
+    ),
+  )
   await deps.sql.transaction(async (tx) => {
     const inserted = new Map((await queries.insertExamples(tx, valid)).map((row) => [row.content_hash, row.id]))
     for (const [spaceIndex, embedder] of embedders.entries()) {
@@ -69,7 +82,10 @@ export async function addExamples(
 const defaultsLoadedKey = 'default_examples_loaded'
 
 /** Loads the shipped training set into an installation without examples, once. */
-export async function loadDefaultExamples(deps: Pick<Deps, 'sql' | 'embeddings' | 'logger'>, readExamples: () => Promise<unknown[]>): Promise<number> {
+export async function loadDefaultExamples(
+  deps: Pick<Deps, 'sql' | 'embeddings' | 'logger'>,
+  readExamples: () => Promise<unknown[]>,
+): Promise<number> {
   const loaded = await seedOnce(deps.sql, defaultsLoadedKey, {
     isEmpty: async () => (await queries.countExamples(deps.sql)) === 0,
     async load() {

@@ -3,8 +3,10 @@ import { eld } from 'eld/medium'
 /** The languages the service is tuned for; short texts lean towards them when the detector hesitates. */
 const primary = ['de', 'en'] as const
 // Function words and the service vocabulary short inquiries consist of ("Router kaputt", "refund please").
-const germanMarks = /[äöüß]|\b(und|ich|nicht|bitte|mein|meine|ist|der|die|das|kein|keine|wie|geht|danke|hallo|sehr geehrte|kaputt|defekt|funktioniert|rechnung|bestellung|lieferung|zahlung|geraet|kuendigung|stornieren|rueckgabe)\b/i
-const englishMarks = /\b(the|and|my|is|not|please|thanks|hello|dear|how|does|doesn't|can't|won't|your|broken|working|invoice|order|delivery|payment|refund|cancel|return)\b/i
+const germanMarks =
+  /[äöüß]|\b(und|ich|nicht|bitte|mein|meine|ist|der|die|das|kein|keine|wie|geht|danke|hallo|sehr geehrte|kaputt|defekt|funktioniert|rechnung|bestellung|lieferung|zahlung|geraet|kuendigung|stornieren|rueckgabe)\b/i
+const englishMarks =
+  /\b(the|and|my|is|not|please|thanks|hello|dear|how|does|doesn't|can't|won't|your|broken|working|invoice|order|delivery|payment|refund|cancel|return)\b/i
 
 export interface DetectedLanguage {
   language: string

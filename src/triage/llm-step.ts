@@ -29,9 +29,18 @@ export async function secondOpinion(
     return undefined
   }
   try {
-    const opinion = await departmentOpinion(llm, { inquiryText: input.text, language: input.language, ...(input.customerName ? { customerName: input.customerName } : {}) })
+    const opinion = await departmentOpinion(llm, {
+      inquiryText: input.text,
+      language: input.language,
+      ...(input.customerName ? { customerName: input.customerName } : {}),
+    })
     state.prompts.add(promptRef(departmentOpinionPrompt))
-    return { department: opinion.department, confidence: opinion.confidence, rationale: opinion.rationale, adopted: opinion.confidence >= adoptOpinionAt }
+    return {
+      department: opinion.department,
+      confidence: opinion.confidence,
+      rationale: opinion.rationale,
+      adopted: opinion.confidence >= adoptOpinionAt,
+    }
   } catch (error) {
     state.degraded.push(`llm_opinion_failed:${failureKind(error)}`)
     return undefined
@@ -53,10 +62,16 @@ export async function draftWithLlm(
       inquiryText: input.text,
       language: input.language,
       ...(input.customerName ? { customerName: input.customerName } : {}),
-      passages: input.suggestions.map((suggestion, i) => ({ title: suggestion.title, content: input.passages[i]!, ...(suggestion.url ? { url: suggestion.url } : {}) })),
+      passages: input.suggestions.map((suggestion, i) => ({
+        title: suggestion.title,
+        content: input.passages[i]!,
+        ...(suggestion.url ? { url: suggestion.url } : {}),
+      })),
     })
     state.prompts.add(promptRef(draftReplyPrompt))
-    return input.suggestions.map((suggestion, i) => (i === 0 ? { ...suggestion, reply: drafted.reply, source: 'llm' as const, citations: drafted.citations } : suggestion))
+    return input.suggestions.map((suggestion, i) =>
+      i === 0 ? { ...suggestion, reply: drafted.reply, source: 'llm' as const, citations: drafted.citations } : suggestion,
+    )
   } catch (error) {
     state.degraded.push(`llm_reply_failed:${failureKind(error)}`)
     return input.suggestions
@@ -79,16 +94,25 @@ export async function escalationSecondOpinion(
   state: { degraded: string[]; prompts: Set<string> },
 ): Promise<{ assessment: TextAssessment; opinion?: EscalationSecondOpinion }> {
   const { assessment } = input
-  const uncertain = Object.entries(assessment.thresholds).filter(([code, threshold]) => Math.abs(logit(assessment.scores[code] ?? 0) - logit(threshold)) < uncertainBand).map(([code]) => code)
+  const uncertain = Object.entries(assessment.thresholds)
+    .filter(([code, threshold]) => Math.abs(logit(assessment.scores[code] ?? 0) - logit(threshold)) < uncertainBand)
+    .map(([code]) => code)
   if (!deps.llm || uncertain.length === 0) return { assessment }
   if (looksLikePromptInjection(input.text).suspicious) {
     state.degraded.push('llm_escalation_skipped:injection_suspected')
     return { assessment }
   }
   const language = input.language === 'de' ? 'de' : 'en'
-  const asked = uncertain.map((code) => reasonOf(input.policy.policy, code)!).map((reason) => ({ code: reason.code, name: reason.names.en, description: reason.descriptions.en }))
+  const asked = uncertain
+    .map((code) => reasonOf(input.policy.policy, code)!)
+    .map((reason) => ({ code: reason.code, name: reason.names.en, description: reason.descriptions.en }))
   try {
-    const opinion = await escalationOpinion(deps.llm, { inquiryText: input.text, language, ...(input.customerName ? { customerName: input.customerName } : {}), reasons: asked })
+    const opinion = await escalationOpinion(deps.llm, {
+      inquiryText: input.text,
+      language,
+      ...(input.customerName ? { customerName: input.customerName } : {}),
+      reasons: asked,
+    })
     state.prompts.add(promptRef(escalationOpinionPrompt))
     const changed: string[] = []
     let fired = [...assessment.fired]
@@ -96,7 +120,10 @@ export async function escalationSecondOpinion(
       const isFired = fired.some((reason) => reason.code === answer.code)
       const probability = (assessment.scores[answer.code] ?? 0).toFixed(2)
       if (answer.applies && !isFired) {
-        fired.push({ code: answer.code, detail: `probability ${probability}, just below ${assessment.thresholds[answer.code]!.toFixed(2)}; LLM second opinion: ${answer.evidence}` })
+        fired.push({
+          code: answer.code,
+          detail: `probability ${probability}, just below ${assessment.thresholds[answer.code]!.toFixed(2)}; LLM second opinion: ${answer.evidence}`,
+        })
         changed.push(answer.code)
       } else if (!answer.applies && isFired && !keptAgainstOpinion.has(answer.code)) {
         fired = fired.filter((reason) => reason.code !== answer.code)

@@ -29,7 +29,11 @@ export interface AnalyzeOptions {
  * embed → classify → retrieve → escalate → store. The inquiry and its escalation are stored in one
  * statement before the result is returned, so what the caller saw is what GET /v1/inquiries shows.
  */
-export async function triageInquiry(deps: TriageDeps, input: TriageInput, options: { signal?: AbortSignal; submittedByKeyId?: string } = {}): Promise<TriageResult> {
+export async function triageInquiry(
+  deps: TriageDeps,
+  input: TriageInput,
+  options: { signal?: AbortSignal; submittedByKeyId?: string } = {},
+): Promise<TriageResult> {
   const outcome = await analyzeInquiry(deps, input, options)
   await storeTriageOutcome(deps, outcome, { kind: 'new', input, submittedByKeyId: options.submittedByKeyId })
   return outcome.result
@@ -44,7 +48,9 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   // language. On PostgreSQL that overlaps; on PGlite (one thread) the order changes nothing.
   // The detector's state is at hand after the first call; it says whether the account directory is empty.
   const detector = deps.escalation.current(deps)
-  const sender = detector.then((state) => senderFacts(deps, input, text, { ownId: options.inquiryId, withAccounts: state.hasAccounts !== false }))
+  const sender = detector.then((state) =>
+    senderFacts(deps, input, text, { ownId: options.inquiryId, withAccounts: state.hasAccounts !== false }),
+  )
   // Awaited below; this keeps a failure before then from going unhandled.
   for (const pending of [sender, detector]) pending.catch(() => undefined)
   const active = await deps.embeddings.activeSpace(() => knowledgeQueries.findActiveSpace(deps.sql))
@@ -58,7 +64,9 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const [vector] = await embedder.embed([text], { purpose: 'query', ...(options.signal ? { signal: options.signal } : {}) })
   const embedded = performance.now()
   let classified = 0
-  const classification = deps.classifier.classify(deps, { text, vector: vector!, space: active }).finally(() => (classified = performance.now()))
+  const classification = deps.classifier
+    .classify(deps, { text, vector: vector!, space: active })
+    .finally(() => (classified = performance.now()))
   classification.catch(() => undefined) // awaited below, with retrieval
   const detecting = performance.now()
   const language = detectLanguage(text, input.language)
@@ -68,30 +76,54 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const escalating = performance.now()
   const textReasons = assessText(escalationState, text)
   const signalled = performance.now()
-  const findSafetyArticle = () => knowledgeQueries.nearestTaggedChunk(deps.sql, active, vector!, { tag: deps.config.triage.safetyArticleTag, language: language.language })
+  const findSafetyArticle = () =>
+    knowledgeQueries.nearestTaggedChunk(deps.sql, active, vector!, {
+      tag: deps.config.triage.safetyArticleTag,
+      language: language.language,
+    })
   const safetyArticle = reportsHazard(textReasons) ? findSafetyArticle() : undefined
   const [local, hits, safetyRow] = await Promise.all([classification, retrieval, safetyArticle])
   const retrieved = performance.now()
   const [opinion, escalationOpinion] = await Promise.all([
     secondOpinion(deps, { text, language: language.language, customerName: input.customer?.name, prediction: local }, llmState),
-    escalationSecondOpinion(deps, { text, language: language.language, customerName: input.customer?.name, policy: escalationState.policy, assessment: textReasons }, llmState),
+    escalationSecondOpinion(
+      deps,
+      { text, language: language.language, customerName: input.customer?.name, policy: escalationState.policy, assessment: textReasons },
+      llmState,
+    ),
   ])
   // A hazard the second opinion found gets its safety article too.
   const safetyRowFinal = safetyRow ?? (reportsHazard(escalationOpinion.assessment) ? await findSafetyArticle() : undefined)
   // An LLM's confidence is not calibrated; capped so it never looks surer than a calibrated answer.
   const prediction = opinion?.adopted ? { ...local, department: opinion.department, confidence: Math.min(opinion.confidence, 0.8) } : local
 
-  const threshold = deps.config.triage.noKnowledgeSimilarity ?? defaultNoKnowledgeSimilarity[active.provider as keyof typeof defaultNoKnowledgeSimilarity] ?? 0.3
+  const threshold =
+    deps.config.triage.noKnowledgeSimilarity ??
+    defaultNoKnowledgeSimilarity[active.provider as keyof typeof defaultNoKnowledgeSimilarity] ??
+    0.3
   const relevant = hits.filter((hit) => isRelevant(hit, threshold)).slice(0, suggestionCount)
   const noKnowledge = relevant.length === 0 ? describeNoKnowledge(hits, threshold) : undefined
   const suggested = safetyRowFinal ? withSafetyArticleFirst(relevant, safetyHit(safetyRowFinal, hits), suggestionCount) : relevant
   const assessing = performance.now()
   const { earlierContacts, account } = await sender
-  const decision = assessEscalation(deps, input, { detector: escalationState, text: escalationOpinion.assessment, confidence: local.confidence, noKnowledge, earlierContacts, account })
+  const decision = assessEscalation(deps, input, {
+    detector: escalationState,
+    text: escalationOpinion.assessment,
+    confidence: local.confidence,
+    noKnowledge,
+    earlierContacts,
+    account,
+  })
   const assessed = performance.now()
   const suggestions = await draftWithLlm(
     deps.llm,
-    { text, language: language.language, customerName: input.customer?.name, suggestions: templateSuggestions(suggested, { language: language.language, customerName: input.customer?.name }), passages: suggested.map((hit) => hit.snippet) },
+    {
+      text,
+      language: language.language,
+      customerName: input.customer?.name,
+      suggestions: templateSuggestions(suggested, { language: language.language, customerName: input.customer?.name }),
+      passages: suggested.map((hit) => hit.snippet),
+    },
     llmState,
   )
 
@@ -109,8 +141,15 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
     ...(opinion ? { secondOpinion: opinion } : {}),
     suggestions,
     noKnowledge: Boolean(noKnowledge),
-    account: account ? { externalId: account.account.externalId, name: account.account.name, tier: account.account.tier, matchedBy: account.matchedBy } : null,
-    escalation: { ...decision, ...(escalationOpinion.opinion ? { secondOpinion: escalationOpinion.opinion } : {}), id: dueAt ? crypto.randomUUID() : null, dueAt: dueAt?.toISOString() ?? null },
+    account: account
+      ? { externalId: account.account.externalId, name: account.account.name, tier: account.account.tier, matchedBy: account.matchedBy }
+      : null,
+    escalation: {
+      ...decision,
+      ...(escalationOpinion.opinion ? { secondOpinion: escalationOpinion.opinion } : {}),
+      id: dueAt ? crypto.randomUUID() : null,
+      dueAt: dueAt?.toISOString() ?? null,
+    },
     ...(degraded.length ? { degraded } : {}),
     // Classification and retrieval overlap; retrieveMs is measured from the end of embedding too.
     timings: {
@@ -121,7 +160,12 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
       escalateMs: ms(escalating, signalled) + ms(assessing, assessed),
       totalMs: 0,
     },
-    versions: { embeddingSpace: active.id, classifier: prediction.version, escalationModel: escalationState.model.version, prompts: [...prompts] },
+    versions: {
+      embeddingSpace: active.id,
+      classifier: prediction.version,
+      escalationModel: escalationState.model.version,
+      prompts: [...prompts],
+    },
     createdAt: now.toISOString(),
   }
   result.timings.totalMs = ms(started, performance.now())
@@ -140,7 +184,13 @@ async function retrieve(deps: TriageDeps, text: string, language: string, vector
 /** The safety article as a search hit: its section nearest the inquiry, and its place in the search when it was found there too. */
 function safetyHit(row: knowledgeQueries.TaggedChunkRow, hits: SearchHit[]): SearchHit {
   const found = hits.find((hit) => hit.articleId === row.article_id)
-  return { ...toHit(row), score: found?.score ?? 0, vectorRank: found?.vectorRank ?? null, textRank: found?.textRank ?? null, similarity: row.score }
+  return {
+    ...toHit(row),
+    score: found?.score ?? 0,
+    vectorRank: found?.vectorRank ?? null,
+    textRank: found?.textRank ?? null,
+    similarity: row.score,
+  }
 }
 
 function describeNoKnowledge(hits: SearchHit[], threshold: number): string {

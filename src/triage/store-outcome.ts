@@ -35,7 +35,14 @@ export async function storeTriageOutcome(deps: StoreDeps, outcome: TriageOutcome
   const stored = await deps.sql.transaction(async (tx) => {
     if (!(await writeInquiry(tx, outcome, destination))) return false
     // Finishing this ticket goes before triaging the next ones queued in a burst.
-    if (writesBack) await enqueueJob(tx, { queue: writeBackQueue, payload: { inquiryId }, dedupeKey: `${writeBackQueue}:${inquiryId}`, maxAttempts: deps.config.jobs.maxAttempts, priority: jobPriority.finishing })
+    if (writesBack)
+      await enqueueJob(tx, {
+        queue: writeBackQueue,
+        payload: { inquiryId },
+        dedupeKey: `${writeBackQueue}:${inquiryId}`,
+        maxAttempts: deps.config.jobs.maxAttempts,
+        priority: jobPriority.finishing,
+      })
     await queueLeadNotice(deps, tx, notice)
     return true
   })
@@ -47,10 +54,22 @@ export async function storeTriageOutcome(deps: StoreDeps, outcome: TriageOutcome
 async function writeInquiry(sql: Sql, outcome: TriageOutcome, destination: TriageDestination): Promise<boolean> {
   const { result } = outcome
   if (destination.kind === 'received') {
-    const triaged = { id: result.inquiryId, language: result.language, department: result.department, confidence: result.confidence, escalated: result.escalation.escalate, result, triagedAt: new Date(result.createdAt) }
+    const triaged = {
+      id: result.inquiryId,
+      language: result.language,
+      department: result.department,
+      confidence: result.confidence,
+      escalated: result.escalation.escalate,
+      result,
+      triagedAt: new Date(result.createdAt),
+    }
     return inquiryQueries.completeReceivedInquiry(sql, triaged, escalationRecord(outcome))
   }
-  await inquiryQueries.insertInquiry(sql, { ...inquiryRecord(destination.input, result), submittedByKeyId: destination.submittedByKeyId }, escalationRecord(outcome))
+  await inquiryQueries.insertInquiry(
+    sql,
+    { ...inquiryRecord(destination.input, result), submittedByKeyId: destination.submittedByKeyId },
+    escalationRecord(outcome),
+  )
   return true
 }
 
@@ -76,5 +95,12 @@ function inquiryRecord(input: TriageInput, result: TriageResult): inquiryQueries
 /** The escalations row, when the outcome escalates. */
 function escalationRecord({ result, dueAt }: TriageOutcome): inquiryQueries.EscalationInsert | undefined {
   if (!dueAt || !result.escalation.id) return undefined
-  return { id: result.escalation.id, department: result.department, score: result.escalation.score, reasons: result.escalation.reasons, dueAt, policyVersion: result.escalation.policyVersion }
+  return {
+    id: result.escalation.id,
+    department: result.department,
+    score: result.escalation.score,
+    reasons: result.escalation.reasons,
+    dueAt,
+    policyVersion: result.escalation.policyVersion,
+  }
 }

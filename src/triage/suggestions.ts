@@ -46,13 +46,22 @@ export function templateSuggestions(hits: SuggestedHit[], context: { language: s
     score: hit.score,
     similarity: hit.similarity,
     snippet: shorten(hit.snippet),
-    reply: replyTemplate.render({ language: context.language, customerName: context.customerName, title: hit.title, passage: hit.snippet, url: hit.url }).text,
+    reply: replyTemplate.render({
+      language: context.language,
+      customerName: context.customerName,
+      title: hit.title,
+      passage: hit.snippet,
+      url: hit.url,
+    }).text,
     source: 'template' as const,
     ...(hit.pinned ? { pinned: hit.pinned } : {}),
   }))
 }
 
 function shorten(text: string): string {
-  const flat = text.replace(/^#{1,6}\s+/gm, '').replace(/\s+/g, ' ').trim()
+  const flat = text
+    .replace(/^#{1,6}\s+/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim()
   return cutAtWord(flat, snippetLength)
 }

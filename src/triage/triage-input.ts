@@ -18,7 +18,11 @@ export const TriageInputSchema = z
   .object({
     subject: z.string().max(1000).optional(),
     body: z.string().trim().min(1, 'must not be empty').max(50_000, 'must be at most 50 000 characters'),
-    language: z.string().toLowerCase().regex(/^[a-z]{2}$/, 'must be a two-letter ISO 639-1 code').optional(),
+    language: z
+      .string()
+      .toLowerCase()
+      .regex(/^[a-z]{2}$/, 'must be a two-letter ISO 639-1 code')
+      .optional(),
     channel: z.string().trim().min(1).max(50).optional(),
     customer: z
       .object({

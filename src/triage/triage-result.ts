@@ -8,13 +8,22 @@ import { escalationReasons } from '../config.js'
 const department = z.enum(['technical', 'commercial'])
 
 const SuggestionSchema = z.object({
-  articleId: z.string(), externalId: z.string(), title: z.string(), url: z.string().nullable(), score: z.number(), similarity: z.number().nullable(),
-  snippet: z.string(), reply: z.string().meta({ description: 'Ready for an agent to edit and send, in the inquiry\'s language' }),
+  articleId: z.string(),
+  externalId: z.string(),
+  title: z.string(),
+  url: z.string().nullable(),
+  score: z.number(),
+  similarity: z.number().nullable(),
+  snippet: z.string(),
+  reply: z.string().meta({ description: "Ready for an agent to edit and send, in the inquiry's language" }),
   /** `template` without an LLM, `llm` when the configured model drafted it from the passages. */
   source: z.enum(['template', 'llm']),
   /** With an LLM draft: which passages ([1] = this suggestion's article, [2] the next …) it cites. */
   citations: z.array(z.number().int()).optional(),
-  pinned: z.enum(['safety']).optional().meta({ description: 'Put first whatever its rank: `safety` is the safety article for an inquiry reporting a hazard' }),
+  pinned: z
+    .enum(['safety'])
+    .optional()
+    .meta({ description: 'Put first whatever its rank: `safety` is the safety article for an inquiry reporting a hazard' }),
 })
 
 const SecondOpinionSchema = z.object({ department, confidence: z.number(), rationale: z.string(), adopted: z.boolean() })
@@ -37,28 +46,49 @@ export const TriageResultSchema = z.object({
   suggestions: z.array(SuggestionSchema),
   noKnowledge: z.boolean().meta({ description: 'No article is relevant enough; no reply is invented' }),
   /** Absent from results stored before accounts existed. */
-  account: z.object({ externalId: z.string(), name: z.string(), tier: z.string(), matchedBy: z.enum(['customer_id', 'email', 'domain', 'name']) }).nullable().optional()
+  account: z
+    .object({ externalId: z.string(), name: z.string(), tier: z.string(), matchedBy: z.enum(['customer_id', 'email', 'domain', 'name']) })
+    .nullable()
+    .optional()
     .meta({ description: 'The directory account the sender was recognised as (POST /v1/accounts)' }),
   escalation: z.object({
     escalate: z.boolean(),
     score: z.number().min(0).max(1).meta({ description: 'Combined weight of the fired reasons, 1 − Π(1 − weight)' }),
-    reasons: z.array(z.object({
-      code: z.string().meta({ description: `A reason code of the policy: ${escalationReasons.join(', ')}, or a company's own` }),
-      detail: z.string().meta({ description: 'Why, in words a lead reads: for text reasons the probability and the phrases behind it' }),
-    })),
-    scores: z.record(z.string(), z.number().min(0).max(1)).meta({ description: 'Calibrated probability of every text reason of the policy, fired or not' }),
+    reasons: z.array(
+      z.object({
+        code: z.string().meta({ description: `A reason code of the policy: ${escalationReasons.join(', ')}, or a company's own` }),
+        detail: z.string().meta({ description: 'Why, in words a lead reads: for text reasons the probability and the phrases behind it' }),
+      }),
+    ),
+    scores: z
+      .record(z.string(), z.number().min(0).max(1))
+      .meta({ description: 'Calibrated probability of every text reason of the policy, fired or not' }),
     policyVersion: z.number().int().meta({ description: 'The escalation policy version this was decided under' }),
-    secondOpinion: EscalationSecondOpinionSchema.optional().meta({ description: 'With an LLM: its answers on the text reasons whose probability was near their threshold' }),
+    secondOpinion: EscalationSecondOpinionSchema.optional().meta({
+      description: 'With an LLM: its answers on the text reasons whose probability was near their threshold',
+    }),
     id: z.string().nullable(),
     dueAt: z.string().nullable(),
   }),
   degraded: z.array(z.string()).optional(),
   /** languageMs and escalateMs are absent from results stored before they were measured. */
-  timings: z.object({
-    languageMs: z.number().optional(), embedMs: z.number(), classifyMs: z.number(), retrieveMs: z.number(), escalateMs: z.number().optional(), totalMs: z.number(),
-  }).meta({ description: 'Milliseconds per step; classification and retrieval overlap, both counted from the end of embedding' }),
+  timings: z
+    .object({
+      languageMs: z.number().optional(),
+      embedMs: z.number(),
+      classifyMs: z.number(),
+      retrieveMs: z.number(),
+      escalateMs: z.number().optional(),
+      totalMs: z.number(),
+    })
+    .meta({ description: 'Milliseconds per step; classification and retrieval overlap, both counted from the end of embedding' }),
   /** escalationModel is absent from results stored before the learned detector. */
-  versions: z.object({ embeddingSpace: z.string(), classifier: z.string(), escalationModel: z.string().optional(), prompts: z.array(z.string()) }),
+  versions: z.object({
+    embeddingSpace: z.string(),
+    classifier: z.string(),
+    escalationModel: z.string().optional(),
+    prompts: z.array(z.string()),
+  }),
   createdAt: z.string(),
 })
 

@@ -21,13 +21,19 @@ import { sessionRoutes } from './routes/session.js'
 export function uiRoutes(deps: Deps, rateLimits?: RateLimits): Hono<UiEnv> {
   const ui = new Hono<UiEnv>()
   // Before the middleware: the stylesheet needs neither a session nor a language.
-  ui.get('/assets/app.css', (c) => c.body(stylesheet, 200, {
-    'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300', 'X-Content-Type-Options': 'nosniff',
-  }))
+  ui.get('/assets/app.css', (c) =>
+    c.body(stylesheet, 200, {
+      'Content-Type': 'text/css; charset=utf-8',
+      'Cache-Control': 'public, max-age=300',
+      'X-Content-Type-Options': 'nosniff',
+    }),
+  )
   ui.use('*', uiSecurityHeaders())
   ui.use('*', async (_c, next) => {
     if (deps.startup.phase !== 'ready') {
-      throw new AppError('service_unavailable', `The service is ${deps.startup.phase === 'failed' ? 'not' : 'still'} starting.`, { headers: { 'Retry-After': '5' } })
+      throw new AppError('service_unavailable', `The service is ${deps.startup.phase === 'failed' ? 'not' : 'still'} starting.`, {
+        headers: { 'Retry-After': '5' },
+      })
     }
     await next()
   })

@@ -17,7 +17,11 @@ function secure(c: Context): boolean {
 
 export function setUiCookie(c: Context, name: string, value: string, maxAgeSeconds?: number) {
   setCookie(c, name, value, {
-    path: '/ui', httpOnly: true, sameSite: 'Strict', secure: secure(c), ...(maxAgeSeconds ? { maxAge: Math.floor(maxAgeSeconds) } : {}),
+    path: '/ui',
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: secure(c),
+    ...(maxAgeSeconds ? { maxAge: Math.floor(maxAgeSeconds) } : {}),
   })
 }
 

@@ -18,19 +18,35 @@ const describedBy = (id: string, error: string | undefined, hint: string | undef
 
 const Extras: FC<{ id: string; error?: string | undefined; hint?: string | undefined }> = ({ id, error, hint }) => (
   <>
-    {hint ? <p class="hint" id={`${id}-hint`}>{hint}</p> : null}
-    {error ? <p class="field-error" id={`${id}-error`}>{error}</p> : null}
+    {hint ? (
+      <p class="hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+    ) : null}
+    {error ? (
+      <p class="field-error" id={`${id}-error`}>
+        {error}
+      </p>
+    ) : null}
   </>
 )
 
-export const TextField: FC<Common & { value?: string | undefined; type?: 'text' | 'password' | 'search'; required?: boolean; autocomplete?: string }> = (props) => {
+export const TextField: FC<
+  Common & { value?: string | undefined; type?: 'text' | 'password' | 'search'; required?: boolean; autocomplete?: string }
+> = (props) => {
   const id = props.id ?? `f-${props.name}`
   return (
     <div class={props.error ? 'field invalid' : 'field'}>
       <label for={id}>{props.label}</label>
       <input
-        id={id} name={props.name} type={props.type ?? 'text'} value={props.value ?? ''} required={props.required}
-        autocomplete={props.autocomplete} aria-invalid={props.error ? 'true' : undefined} aria-describedby={describedBy(id, props.error, props.hint)}
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.value ?? ''}
+        required={props.required}
+        autocomplete={props.autocomplete}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props.error, props.hint)}
       />
       <Extras id={id} error={props.error} hint={props.hint} />
     </div>
@@ -43,9 +59,15 @@ export const TextArea: FC<Common & { value?: string | undefined; required?: bool
     <div class={props.error ? 'field invalid' : 'field'}>
       <label for={id}>{props.label}</label>
       <textarea
-        id={id} name={props.name} rows={props.rows ?? 5} required={props.required}
-        aria-invalid={props.error ? 'true' : undefined} aria-describedby={describedBy(id, props.error, props.hint)}
-      >{props.value ?? ''}</textarea>
+        id={id}
+        name={props.name}
+        rows={props.rows ?? 5}
+        required={props.required}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props.error, props.hint)}
+      >
+        {props.value ?? ''}
+      </textarea>
       <Extras id={id} error={props.error} hint={props.hint} />
     </div>
   )
@@ -61,8 +83,17 @@ export const SelectField: FC<Common & { value?: string | undefined; options: Opt
   return (
     <div class={props.error ? 'field invalid' : 'field'}>
       <label for={id}>{props.label}</label>
-      <select id={id} name={props.name} aria-invalid={props.error ? 'true' : undefined} aria-describedby={describedBy(id, props.error, props.hint)}>
-        {props.options.map((option) => <option value={option.value} selected={option.value === (props.value ?? '')}>{option.label}</option>)}
+      <select
+        id={id}
+        name={props.name}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props.error, props.hint)}
+      >
+        {props.options.map((option) => (
+          <option value={option.value} selected={option.value === (props.value ?? '')}>
+            {option.label}
+          </option>
+        ))}
       </select>
       <Extras id={id} error={props.error} hint={props.hint} />
     </div>
@@ -77,7 +108,8 @@ export const RadioGroup: FC<Common & { value?: string | undefined; options: Opti
       <div class={props.inline ? 'choices inline' : 'choices'}>
         {props.options.map((option) => (
           <label>
-            <input type="radio" name={props.name} value={option.value} checked={option.value === props.value} /><span>{option.label}</span>
+            <input type="radio" name={props.name} value={option.value} checked={option.value === props.value} />
+            <span>{option.label}</span>
           </label>
         ))}
       </div>
@@ -88,20 +120,35 @@ export const RadioGroup: FC<Common & { value?: string | undefined; options: Opti
 
 export const Checkbox: FC<{ name: string; label: string; checked: boolean; error?: string | undefined }> = (props) => (
   <div class={props.error ? 'field invalid' : 'field'}>
-    <label class="check"><input type="checkbox" name={props.name} value="on" checked={props.checked} /><span>{props.label}</span></label>
-    {props.error ? <p class="field-error" id={`f-${props.name}-error`}>{props.error}</p> : null}
+    <label class="check">
+      <input type="checkbox" name={props.name} value="on" checked={props.checked} />
+      <span>{props.label}</span>
+    </label>
+    {props.error ? (
+      <p class="field-error" id={`f-${props.name}-error`}>
+        {props.error}
+      </p>
+    ) : null}
   </div>
 )
 
 /** The summary at the top of a form that came back with errors; each entry links to its field. */
-export const ErrorSummary: FC<{ view: View; errors: FieldErrors | undefined; labels: Record<string, string> }> = ({ view, errors, labels }) => {
+export const ErrorSummary: FC<{ view: View; errors: FieldErrors | undefined; labels: Record<string, string> }> = ({
+  view,
+  errors,
+  labels,
+}) => {
   const entries = Object.entries(errors ?? {})
   if (entries.length === 0) return null
   return (
     <div class="notice bad" role="alert">
       <strong>{view.t('form.errors')}</strong>
       <ul>
-        {entries.map(([field, message]) => <li><a href={`#f-${field}`}>{labels[field] ?? field}</a>: {message}</li>)}
+        {entries.map(([field, message]) => (
+          <li>
+            <a href={`#f-${field}`}>{labels[field] ?? field}</a>: {message}
+          </li>
+        ))}
       </ul>
     </div>
   )
@@ -113,7 +160,11 @@ export const DepartmentFilter: FC<{ view: View; value: string | undefined }> = (
     <label for="f-department">{t('filter.department')}</label>
     <select id="f-department" name="department">
       <option value="">{t('filter.any')}</option>
-      {(['technical', 'commercial'] as const).map((department) => <option value={department} selected={value === department}>{t(`dept.${department}`)}</option>)}
+      {(['technical', 'commercial'] as const).map((department) => (
+        <option value={department} selected={value === department}>
+          {t(`dept.${department}`)}
+        </option>
+      ))}
     </select>
   </div>
 )

@@ -43,7 +43,8 @@ export function validateForm<S extends z.ZodType>(schema: S, values: FormValues,
 export function fieldErrorsOf(error: unknown, t: Translate): FieldErrors {
   if (!(error instanceof AppError) || error.code !== 'validation_failed') throw error
   const errors: FieldErrors = {}
-  for (const item of error.errors ?? [{ field: '_form', message: error.message }]) errors[item.field.split('.')[0]!] ??= item.message || t('error.invalid')
+  for (const item of error.errors ?? [{ field: '_form', message: error.message }])
+    errors[item.field.split('.')[0]!] ??= item.message || t('error.invalid')
   return errors
 }
 

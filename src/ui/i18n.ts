@@ -14,7 +14,8 @@ const en = {
   'nav.policy': 'Escalation policy',
   'policy.title': 'Escalation policy',
   'policy.version': 'Version {version}, in force since',
-  'policy.intro': 'An inquiry goes to a lead when a reason that escalates on its own is found, or when the weights of the reasons found together reach {threshold}. Admins change the policy with PUT /v1/escalation-policy; every escalation records the version it was decided under.',
+  'policy.intro':
+    'An inquiry goes to a lead when a reason that escalates on its own is found, or when the weights of the reasons found together reach {threshold}. Admins change the policy with PUT /v1/escalation-policy; every escalation records the version it was decided under.',
   'policy.reason': 'Reason',
   'policy.source': 'Found from',
   'policy.weight': 'Weight',
@@ -30,7 +31,7 @@ const en = {
   'source.text': 'the text (learned)',
   'source.account': 'the account directory',
   'source.history': 'the inquiry history',
-  'source.model': 'the models\' doubt',
+  'source.model': "the models' doubt",
   'lead.title': 'Needs a lead?',
   'lead.hint': 'If this inquiry should go to a lead, say why. It is escalated now, and the escalation detector learns from it.',
   'lead.reasons': 'Reasons',
@@ -72,8 +73,8 @@ const en = {
   'filter.apply': 'Apply filters',
   'filter.reset': 'Reset',
   'filter.overdue': 'Only overdue cases',
-  'yes': 'Yes',
-  'no': 'No',
+  yes: 'Yes',
+  no: 'No',
   'paging.next': 'Next page',
   'paging.first': 'First page',
   'paging.label': 'Pages',
@@ -104,7 +105,7 @@ const en = {
   'col.updated': 'Changed',
   'col.score': 'Score',
   'col.action': 'Action',
-  'noSubject': '(no subject)',
+  noSubject: '(no subject)',
 
   'inquiries.title': 'Inquiries',
   'inquiry.title': 'Inquiry',
@@ -235,7 +236,8 @@ const de: Record<LabelKey, string> = {
   'nav.policy': 'Eskalationsregeln',
   'policy.title': 'Eskalationsregeln',
   'policy.version': 'Version {version}, gültig seit',
-  'policy.intro': 'Eine Anfrage geht an die Leitung, wenn ein Grund gefunden wird, der allein eskaliert, oder wenn die Gewichte der gefundenen Gründe zusammen {threshold} erreichen. Admins ändern die Regeln mit PUT /v1/escalation-policy; jede Eskalation speichert die Version, nach der entschieden wurde.',
+  'policy.intro':
+    'Eine Anfrage geht an die Leitung, wenn ein Grund gefunden wird, der allein eskaliert, oder wenn die Gewichte der gefundenen Gründe zusammen {threshold} erreichen. Admins ändern die Regeln mit PUT /v1/escalation-policy; jede Eskalation speichert die Version, nach der entschieden wurde.',
   'policy.reason': 'Grund',
   'policy.source': 'Erkannt aus',
   'policy.weight': 'Gewicht',
@@ -253,7 +255,8 @@ const de: Record<LabelKey, string> = {
   'source.history': 'dem Anfrageverlauf',
   'source.model': 'der Unsicherheit der Modelle',
   'lead.title': 'Braucht die Leitung?',
-  'lead.hint': 'Wenn diese Anfrage an die Leitung gehen soll, sagen Sie warum. Sie wird sofort eskaliert, und die Eskalationserkennung lernt daraus.',
+  'lead.hint':
+    'Wenn diese Anfrage an die Leitung gehen soll, sagen Sie warum. Sie wird sofort eskaliert, und die Eskalationserkennung lernt daraus.',
   'lead.reasons': 'Gründe',
   'lead.note': 'Hinweis für die Leitung (optional)',
   'lead.submit': 'An die Leitung eskalieren',
@@ -269,7 +272,8 @@ const de: Record<LabelKey, string> = {
   'role.integration': 'Integration',
 
   'signIn.title': 'Anmelden',
-  'signIn.intro': 'Melden Sie sich mit Ihrem persönlichen API-Schlüssel an. Agents, Teamleitungen und Administration können sich anmelden, Integrationsschlüssel von Helpdesks nicht.',
+  'signIn.intro':
+    'Melden Sie sich mit Ihrem persönlichen API-Schlüssel an. Agents, Teamleitungen und Administration können sich anmelden, Integrationsschlüssel von Helpdesks nicht.',
   'signIn.key': 'API-Schlüssel',
   'signIn.keyHint': 'Beginnt mit itk_. Er wird einmal geprüft; danach hält die Seite eine Sitzung, nicht den Schlüssel.',
   'signIn.submit': 'Anmelden',
@@ -293,8 +297,8 @@ const de: Record<LabelKey, string> = {
   'filter.apply': 'Filter anwenden',
   'filter.reset': 'Zurücksetzen',
   'filter.overdue': 'Nur überfällige Fälle',
-  'yes': 'Ja',
-  'no': 'Nein',
+  yes: 'Ja',
+  no: 'Nein',
   'paging.next': 'Nächste Seite',
   'paging.first': 'Erste Seite',
   'paging.label': 'Seiten',
@@ -325,7 +329,7 @@ const de: Record<LabelKey, string> = {
   'col.updated': 'Geändert',
   'col.score': 'Wert',
   'col.action': 'Aktion',
-  'noSubject': '(kein Betreff)',
+  noSubject: '(kein Betreff)',
 
   'inquiries.title': 'Anfragen',
   'inquiry.title': 'Anfrage',
@@ -349,7 +353,8 @@ const de: Record<LabelKey, string> = {
   'inquiry.copied': 'Kopiert',
   'inquiry.source': 'Quellartikel',
   'inquiry.safetyFirst': 'Sicherheit zuerst',
-  'inquiry.safetyFirstHint': 'Die Kundin oder der Kunde meldet eine Gefahr: Dieser Sicherheitsartikel steht vorn, unabhängig davon, was die Suche am höchsten bewertet hat.',
+  'inquiry.safetyFirstHint':
+    'Die Kundin oder der Kunde meldet eine Gefahr: Dieser Sicherheitsartikel steht vorn, unabhängig davon, was die Suche am höchsten bewertet hat.',
   'inquiry.notTriaged': 'Diese Anfrage ist noch nicht eingestuft; laden Sie die Seite gleich neu.',
   'inquiry.openCase': 'Fall öffnen',
   'inquiry.open': 'Zur Seite der Anfrage',
@@ -434,7 +439,8 @@ const de: Record<LabelKey, string> = {
   'error.forbidden': 'Nicht erlaubt',
   'error.forbiddenText': 'Ihre Rolle erlaubt diese Seite oder Aktion nicht.',
   'error.csrf': 'Das Formular konnte nicht angenommen werden',
-  'error.csrfText': 'Es wurde von einer anderen Website oder einer veralteten Seite gesendet. Laden Sie die Seite neu und versuchen Sie es noch einmal.',
+  'error.csrfText':
+    'Es wurde von einer anderen Website oder einer veralteten Seite gesendet. Laden Sie die Seite neu und versuchen Sie es noch einmal.',
   'error.failed': 'Etwas ist schiefgegangen',
   'error.failedText': 'Die Anfrage konnte nicht ausgeführt werden.',
   'error.requestId': 'Anfrage-ID (bitte bei Meldungen angeben): {id}',
@@ -461,7 +467,12 @@ export function languageFromHeader(header: string | undefined): Language {
     .split(',')
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().toLowerCase().split(';')
-      const q = Number(params.map((param) => param.trim()).find((param) => param.startsWith('q='))?.slice(2) ?? '1')
+      const q = Number(
+        params
+          .map((param) => param.trim())
+          .find((param) => param.startsWith('q='))
+          ?.slice(2) ?? '1',
+      )
       return { language: tag.split('-')[0], q: Number.isFinite(q) ? q : 0, index }
     })
     .filter((entry) => entry.q > 0)

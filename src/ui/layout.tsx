@@ -40,7 +40,11 @@ const Nav: FC<{ view: View; section: Section | undefined }> = ({ view, section }
     <nav aria-label={t('nav.main')}>
       <ul>
         {items.map(([id, href, label]) => (
-          <li><a href={href} aria-current={id === section ? 'page' : undefined}>{t(label)}</a></li>
+          <li>
+            <a href={href} aria-current={id === section ? 'page' : undefined}>
+              {t(label)}
+            </a>
+          </li>
         ))}
       </ul>
     </nav>
@@ -48,7 +52,14 @@ const Nav: FC<{ view: View; section: Section | undefined }> = ({ view, section }
 }
 
 /** The frame of every page: header with navigation and language switch, main content, the copy script if asked. */
-export const Layout: FC<{ view: View; title: string; section?: Section; script?: boolean; narrow?: boolean; children?: Child }> = ({ view, title, section, script, narrow, children }) => {
+export const Layout: FC<{ view: View; title: string; section?: Section; script?: boolean; narrow?: boolean; children?: Child }> = ({
+  view,
+  title,
+  section,
+  script,
+  narrow,
+  children,
+}) => {
   const { t, session } = view
   return (
     <html lang={view.lang}>
@@ -59,14 +70,22 @@ export const Layout: FC<{ view: View; title: string; section?: Section; script?:
         <link rel="stylesheet" href="/ui/assets/app.css" />
       </head>
       <body>
-        <a class="skip" href="#main">{t('nav.skip')}</a>
+        <a class="skip" href="#main">
+          {t('nav.skip')}
+        </a>
         <header class="top">
           <div class="bar">
-            <a class="brand" href="/ui">{t('app.title')}</a>
+            <a class="brand" href="/ui">
+              {t('app.title')}
+            </a>
             <Nav view={view} section={section} />
             <div class="who">
-              {session ? <span>{t('nav.signedInAs', { name: session.principal.name, role: t(`role.${session.principal.role}`) })}</span> : null}
-              <a href={switchLanguageHref(view)} lang={t('lang.otherCode')} hreflang={t('lang.otherCode')}>{t('lang.other')}</a>
+              {session ? (
+                <span>{t('nav.signedInAs', { name: session.principal.name, role: t(`role.${session.principal.role}`) })}</span>
+              ) : null}
+              <a href={switchLanguageHref(view)} lang={t('lang.otherCode')} hreflang={t('lang.otherCode')}>
+                {t('lang.other')}
+              </a>
               {session ? (
                 <form method="post" action="/ui/sign-out">
                   <input type="hidden" name="_csrf" value={session.csrfToken} />
@@ -87,16 +106,23 @@ export const Layout: FC<{ view: View; title: string; section?: Section; script?:
 }
 
 /** The hidden CSRF field every form of a signed-in page carries. */
-export const Csrf: FC<{ view: View }> = ({ view }) => (view.session ? <input type="hidden" name="_csrf" value={view.session.csrfToken} /> : null)
+export const Csrf: FC<{ view: View }> = ({ view }) =>
+  view.session ? <input type="hidden" name="_csrf" value={view.session.csrfToken} /> : null
 
 export const Notice: FC<{ kind: 'ok' | 'warn' | 'bad'; children?: Child }> = ({ kind, children }) => (
-  <div class={`notice ${kind}`} role={kind === 'ok' ? 'status' : 'alert'}>{children}</div>
+  <div class={`notice ${kind}`} role={kind === 'ok' ? 'status' : 'alert'}>
+    {children}
+  </div>
 )
 
 export function formatTime(view: View, iso: string | Date | null | undefined): string {
   if (!iso) return '—'
   const date = typeof iso === 'string' ? new Date(iso) : iso
-  return new Intl.DateTimeFormat(view.lang === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: view.timeZone }).format(date)
+  return new Intl.DateTimeFormat(view.lang === 'de' ? 'de-DE' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: view.timeZone,
+  }).format(date)
 }
 
 export const Time: FC<{ view: View; at: string | Date | null | undefined }> = ({ view, at }) =>

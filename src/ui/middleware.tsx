@@ -23,10 +23,18 @@ function reasonNamesOf(policy: EscalationPolicy, lang: Language): Record<string,
 /** Security headers of every UI response: only our stylesheet and the copy script may run, no framing. */
 export function uiSecurityHeaders(): MiddlewareHandler<UiEnv> {
   return async (c, next) => {
-    c.header('Content-Security-Policy', [
-      "default-src 'none'", "style-src 'self'", `script-src ${await copyScriptSource()}`, "img-src 'self'",
-      "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
-    ].join('; '))
+    c.header(
+      'Content-Security-Policy',
+      [
+        "default-src 'none'",
+        "style-src 'self'",
+        `script-src ${await copyScriptSource()}`,
+        "img-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+      ].join('; '),
+    )
     c.header('X-Frame-Options', 'DENY')
     c.header('Referrer-Policy', 'same-origin')
     c.header('X-Content-Type-Options', 'nosniff')
@@ -100,7 +108,11 @@ export function signedIn(deps: UiDeps, roles: readonly Role[] = ['agent', 'lead'
     if (!session) {
       const url = new URL(c.req.url)
       if (!post) return c.redirect(`/ui/sign-in?next=${encodeURIComponent(`${url.pathname}${url.search}`)}`, 303)
-      return renderSignIn(c, deps, 401, { notice: 'expired', next: pageOfAction(url.pathname), carry: { action: url.pathname, fields: withoutCsrf(c.get('form')) } })
+      return renderSignIn(c, deps, 401, {
+        notice: 'expired',
+        next: pageOfAction(url.pathname),
+        carry: { action: url.pathname, fields: withoutCsrf(c.get('form')) },
+      })
     }
     if (!roles.includes(session.principal.role)) return renderError(c, deps, 403, 'forbidden')
     if (post && !constantTimeEqual(c.get('form')._csrf ?? '', session.csrfToken)) return renderError(c, deps, 403, 'csrf')
@@ -111,12 +123,23 @@ export function signedIn(deps: UiDeps, roles: readonly Role[] = ['agent', 'lead'
 const withoutCsrf = (form: FormValues): FormValues => Object.fromEntries(Object.entries(form).filter(([name]) => name !== '_csrf'))
 
 /** The sign-in page, with the double-submit token of its form in a cookie (kept if one is set already). */
-export function renderSignIn(c: Context<UiEnv>, deps: UiDeps, status: number, props: Omit<SignInProps, 'view' | 'csrfToken'>): Promise<Response> {
+export function renderSignIn(
+  c: Context<UiEnv>,
+  deps: UiDeps,
+  status: number,
+  props: Omit<SignInProps, 'view' | 'csrfToken'>,
+): Promise<Response> {
   const token = readCookie(c, signInCookie) ?? randomToken(24)
   setUiCookie(c, signInCookie, token, 24 * 3600)
   return page(c, status, <SignInPage view={viewOf(c, deps.config.ui.timeZone)} csrfToken={token} {...props} />)
 }
 
-export function renderError(c: Context<UiEnv>, deps: Pick<Deps, 'config'>, status: number, kind: ErrorKind, detail?: string): Promise<Response> {
+export function renderError(
+  c: Context<UiEnv>,
+  deps: Pick<Deps, 'config'>,
+  status: number,
+  kind: ErrorKind,
+  detail?: string,
+): Promise<Response> {
   return page(c, status, <ErrorPage view={viewOf(c, deps.config.ui.timeZone)} kind={kind} detail={detail} />)
 }

@@ -9,7 +9,15 @@ export function viewOf(c: Context<UiEnv>, timeZone: string): View {
   const url = new URL(c.req.url)
   const path = c.req.method === 'POST' ? pageOfAction(url.pathname) : `${url.pathname}${url.search}`
   const names = c.get('reasonNames') ?? {}
-  return { t: c.get('t'), lang: c.get('lang'), session: c.get('session'), path, timeZone, requestId: c.get('requestId') ?? 'unknown', reasonName: (code) => names[code] ?? code }
+  return {
+    t: c.get('t'),
+    lang: c.get('lang'),
+    session: c.get('session'),
+    path,
+    timeZone,
+    requestId: c.get('requestId') ?? 'unknown',
+    reasonName: (code) => names[code] ?? code,
+  }
 }
 
 /** A whole HTML document; pages show people's data, so no cache keeps them. */

@@ -1,7 +1,8 @@
 import { convert } from 'html-to-text'
 
 // Only real tag names count, so plain text such as "if a<b and c>d" is not mistaken for HTML.
-const htmlTag = /<\/?(p|div|br|span|a|b|i|u|strong|em|ul|ol|li|table|thead|tbody|tr|td|th|h[1-6]|blockquote|pre|code|img|html|body|font|hr|center|small|sup|sub)\b[^>]*>/i
+const htmlTag =
+  /<\/?(p|div|br|span|a|b|i|u|strong|em|ul|ol|li|table|thead|tbody|tr|td|th|h[1-6]|blockquote|pre|code|img|html|body|font|hr|center|small|sup|sub)\b[^>]*>/i
 
 export function looksLikeHtml(text: string): boolean {
   return htmlTag.test(text)

@@ -79,7 +79,9 @@ export function tagsOf(value: unknown, separator: RegExp): string[] | undefined 
 
 /** One priority vocabulary across helpdesks: lower case, Zammad's rank prefix ("2 normal") dropped, "-" (unset) ignored. */
 export function priorityOf(value: unknown): string | undefined {
-  const name = nameOf(value)?.toLowerCase().replace(/^\d+\s+/, '')
+  const name = nameOf(value)
+    ?.toLowerCase()
+    .replace(/^\d+\s+/, '')
   return name && name !== '-' ? name : undefined
 }
 
@@ -140,7 +142,10 @@ export function finishDraft(draft: TicketDraft): MappedPayload {
   if (!body) errors.push({ field: draft.bodyField, message: 'required: the ticket text' })
   if (!id || !body) return { ok: false, errors }
   const subject = textOf(draft.subject)
-  const language = /^[a-z]{2}(?:$|[-_])/i.exec(textOf(draft.language) ?? '')?.[0].slice(0, 2).toLowerCase()
+  const language = /^[a-z]{2}(?:$|[-_])/i
+    .exec(textOf(draft.language) ?? '')?.[0]
+    .slice(0, 2)
+    .toLowerCase()
   const channel = textOf(draft.channel)?.toLowerCase().slice(0, limits.channel)
   const customer = customerOf(draft)
   const truncated = body.length > limits.body || (subject?.length ?? 0) > limits.subject

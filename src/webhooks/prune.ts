@@ -17,7 +17,10 @@ function pruneValue(value: unknown, depth: number): unknown {
   if (typeof value !== 'object') return value
   if (depth >= maxDepth) return undefined
   if (Array.isArray(value)) {
-    const items = value.slice(0, maxArray).map((item) => pruneValue(item, depth + 1)).filter((item) => item !== undefined)
+    const items = value
+      .slice(0, maxArray)
+      .map((item) => pruneValue(item, depth + 1))
+      .filter((item) => item !== undefined)
     return items.length > 0 ? items : undefined
   }
   return pruneRecord(value as Record<string, unknown>, depth + 1)

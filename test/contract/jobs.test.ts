@@ -38,7 +38,15 @@ describe.each(testDatabases)('job queue contract [$name]', (database) => {
   const lease = { leaseMs: 1000 }
   const claim = (workerId: string, now: Date, limit = 10) => jobs.claimJobs(sql, { queues: ['q'], workerId, limit, now, ...lease })
   const worker = (options: Partial<WorkerOptions> & Pick<WorkerOptions, 'handlers'>) => {
-    const created = createWorker({ sql, concurrency: 4, leaseMs: 5000, pollIntervalMs: 20, clock: systemClock, logger: createMemoryLogger(), ...options })
+    const created = createWorker({
+      sql,
+      concurrency: 4,
+      leaseMs: 5000,
+      pollIntervalMs: 20,
+      clock: systemClock,
+      logger: createMemoryLogger(),
+      ...options,
+    })
     workers.push(created)
     return created
   }
@@ -58,10 +66,12 @@ describe.each(testDatabases)('job queue contract [$name]', (database) => {
     expect(await jobs.completeJob(sql, id, 'w1', { now })).toBe(false) // already done
     expect(await find(id)).toMatchObject({ status: 'done', finishedAt: now, lockedUntil: null })
 
-    await expect(sql.transaction(async (tx) => {
-      await jobs.enqueueJob(tx, { queue: 'q', payload: 1 })
-      throw new Error('caller failed')
-    })).rejects.toThrow('caller failed')
+    await expect(
+      sql.transaction(async (tx) => {
+        await jobs.enqueueJob(tx, { queue: 'q', payload: 1 })
+        throw new Error('caller failed')
+      }),
+    ).rejects.toThrow('caller failed')
     expect(await sql.query('SELECT id FROM jobs')).toHaveLength(2)
   })
 
@@ -71,7 +81,12 @@ describe.each(testDatabases)('job queue contract [$name]', (database) => {
     const at = (seconds: number) => new Date(now.getTime() + seconds * 1000)
     const oldest = await jobs.enqueueJob(sql, { queue: 'q', payload: 'triage 1', runAt: at(-30) })
     const older = await jobs.enqueueJob(sql, { queue: 'q', payload: 'triage 2', runAt: at(-20) })
-    const finishing = await jobs.enqueueJob(sql, { queue: 'q', payload: 'write-back 1', runAt: at(-10), priority: jobs.jobPriority.finishing })
+    const finishing = await jobs.enqueueJob(sql, {
+      queue: 'q',
+      payload: 'write-back 1',
+      runAt: at(-10),
+      priority: jobs.jobPriority.finishing,
+    })
     await jobs.enqueueJob(sql, { queue: 'q', payload: 'write-back later', runAt: at(60), priority: jobs.jobPriority.finishing })
     const first = await claim('w1', now, 1)
     expect(first.map((job) => [job.id, job.priority])).toEqual([[finishing.id, jobs.jobPriority.finishing]])
@@ -82,7 +97,10 @@ describe.each(testDatabases)('job queue contract [$name]', (database) => {
   it('makes a job enqueued without runAt due to a claim in the same millisecond (run_at has no microseconds)', async () => {
     await open()
     const { id } = await jobs.enqueueJob(sql, { queue: 'q', payload: {} })
-    const [row] = await sql.query<{ micros: number }>('SELECT (extract(microseconds FROM run_at)::int % 1000) AS micros FROM jobs WHERE id = $1', [id])
+    const [row] = await sql.query<{ micros: number }>(
+      'SELECT (extract(microseconds FROM run_at)::int % 1000) AS micros FROM jobs WHERE id = $1',
+      [id],
+    )
     expect(row!.micros).toBe(0)
     expect((await claim('w1', (await find(id)).runAt)).map((job) => job.id)).toEqual([id])
   })
@@ -204,7 +222,12 @@ describe.each(testDatabases)('job queue contract [$name]', (database) => {
     expect(await find(id)).toMatchObject({ status: 'queued', attempts: 0, lockedBy: null, lockedUntil: null })
     await claim('w1', now)
     await jobs.failJob(sql, id, 'w1', 'gave up', { now })
-    expect(await jobs.retryDeadJob(sql, id, { now })).toMatchObject({ status: 'queued', attempts: 0, lastError: 'gave up', finishedAt: null })
+    expect(await jobs.retryDeadJob(sql, id, { now })).toMatchObject({
+      status: 'queued',
+      attempts: 0,
+      lastError: 'gave up',
+      finishedAt: null,
+    })
     expect(await jobs.retryDeadJob(sql, id)).toBeUndefined() // no longer dead
     expect(await claim('w1', now)).toMatchObject([{ id, attempts: 1 }])
   })
@@ -230,7 +253,10 @@ describe.each(testDatabases)('job queue contract [$name]', (database) => {
     expect(pages.map((page) => page.length)).toEqual([2, 2, 1])
     expect(pages.flat()).toEqual(dead)
     const onlyR = await jobs.listJobs(sql, { status: 'dead', queue: 'r', limit: 10 })
-    expect(onlyR).toEqual({ jobs: [expect.objectContaining({ lastError: 'failure 4' }), expect.objectContaining({ lastError: 'failure 3' })], nextCursor: null })
+    expect(onlyR).toEqual({
+      jobs: [expect.objectContaining({ lastError: 'failure 4' }), expect.objectContaining({ lastError: 'failure 3' })],
+      nextCursor: null,
+    })
   })
 
   it('runs 200 jobs with concurrency 4, each exactly once', async () => {
@@ -277,7 +303,12 @@ describe.each(testDatabases)('job queue contract [$name]', (database) => {
     })
     const { id } = await jobs.enqueueJob(sql, { queue: 'q', payload: {}, runAt: clock.now() })
     expect(await w.drain()).toBe(1)
-    expect(await find(id)).toMatchObject({ status: 'queued', attempts: 1, lastError: expect.stringContaining('upstream 502'), runAt: new Date(clock.now().getTime() + 500) })
+    expect(await find(id)).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: expect.stringContaining('upstream 502'),
+      runAt: new Date(clock.now().getTime() + 500),
+    })
     expect(await w.runOnce()).toBe(0)
     clock.advance(500)
     expect(await w.drain()).toBe(1)
@@ -294,11 +325,14 @@ describe.each(testDatabases)('job queue contract [$name]', (database) => {
       leaseMs: 300,
       heartbeatMs: 50,
       handlers: {
-        q: (_job, { signal }) => new Promise<void>((_, reject) => signal.addEventListener('abort', () => {
-          reason = signal.reason
-          aborted.open()
-          reject(signal.reason)
-        })),
+        q: (_job, { signal }) =>
+          new Promise<void>((_, reject) =>
+            signal.addEventListener('abort', () => {
+              reason = signal.reason
+              aborted.open()
+              reject(signal.reason)
+            }),
+          ),
       },
     })
     const { id } = await jobs.enqueueJob(sql, { queue: 'q', payload: {} })
@@ -331,7 +365,7 @@ describe.each(testDatabases)('job queue contract [$name]', (database) => {
     await open()
     const entered = gate()
     let signal: AbortSignal | undefined
-    const w = worker({ handlers: { q: (_job, context) => (signal = context.signal, entered.open(), new Promise<void>(() => {})) } })
+    const w = worker({ handlers: { q: (_job, context) => ((signal = context.signal), entered.open(), new Promise<void>(() => {})) } })
     const { id } = await jobs.enqueueJob(sql, { queue: 'q', payload: {} })
     w.start()
     await entered.opened

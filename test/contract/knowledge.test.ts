@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Deps } from '../../src/deps.js'
-import { noteChunksWritten, refreshTextStatistics, textStatisticsSetting, upsertArticles, type TextStatisticsState } from '../../src/knowledge/ingest.js'
+import {
+  noteChunksWritten,
+  refreshTextStatistics,
+  textStatisticsSetting,
+  upsertArticles,
+  type TextStatisticsState,
+} from '../../src/knowledge/ingest.js'
 import { reindexKnowledge } from '../../src/knowledge/reindex.js'
 import { largeSpaceEfSearchFactor, largeSpaceVectors, searchKnowledge, searchLegs, wideSearchFactor } from '../../src/knowledge/search.js'
 import { ensureSpace } from '../../src/knowledge/spaces.js'
@@ -184,7 +190,9 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     const common = await sql.query<{ lexeme: string | null }>('SELECT lexeme FROM kb_common_lexemes')
     expect(common.map((row) => row.lexeme)).toContain('router')
     expect(common.every((row) => row.lexeme !== null)).toBe(true)
-    const [{ query }] = (await sql.query<{ query: string }>(`SELECT kb_text_query('router limescale', ARRAY['english']::regconfig[])::text AS query`)) as [{ query: string }]
+    const [{ query }] = (await sql.query<{ query: string }>(
+      `SELECT kb_text_query('router limescale', ARRAY['english']::regconfig[])::text AS query`,
+    )) as [{ query: string }]
     expect(query).toContain('limescal')
     expect(query).not.toContain('router')
     const { results } = await searchKnowledge(deps, { q: 'router limescale', k: 3 })
@@ -223,7 +231,9 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
       expect(match.similarity).toBeCloseTo(same.score, 5)
     }
     const plain = await queries.textMatches(sql, question, 40, { configs })
-    expect(plain.map((match) => [match.chunk_id, match.similarity, match.text_rank])).toEqual(text.map((match) => [match.chunk_id, null, match.text_rank]))
+    expect(plain.map((match) => [match.chunk_id, match.similarity, match.text_rank])).toEqual(
+      text.map((match) => [match.chunk_id, null, match.text_rank]),
+    )
     expect(plain.map((match) => match.text_rank)).toEqual(plain.map((_, index) => index + 1))
   })
 
@@ -232,19 +242,34 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     // Six articles carry the question's words in their titles, which ts_rank weighs most, among many other
     // words; one short passage is nearly the question itself, with its words in the body only.
     const filler = 'Rechnung Lieferung Garantie Widerruf Gutschein Rabatt Ratenkauf Kundenkonto Versandkosten Abholung'
-    const titled = Array.from({ length: 6 }, (_, index) => ({ externalId: `kb-filter-${index}`, title: `Laugenpumpe Filter Aqua ${index}`, language: 'de', department: 'technical', body: `${filler} ${index}. ${filler}.` }))
-    const aqua = { externalId: 'kb-aqua-pump', title: 'Ablauf', language: 'de', department: 'technical', body: 'Aqua 7 pumpt nicht ab: Filter der Laugenpumpe.' }
+    const titled = Array.from({ length: 6 }, (_, index) => ({
+      externalId: `kb-filter-${index}`,
+      title: `Laugenpumpe Filter Aqua ${index}`,
+      language: 'de',
+      department: 'technical',
+      body: `${filler} ${index}. ${filler}.`,
+    }))
+    const aqua = {
+      externalId: 'kb-aqua-pump',
+      title: 'Ablauf',
+      language: 'de',
+      department: 'technical',
+      body: 'Aqua 7 pumpt nicht ab: Filter der Laugenpumpe.',
+    }
     await upsertArticles(deps, [...titled, aqua])
     const space = (await queries.findActiveSpace(sql))!
     const question = 'Aqua 7 pumpt nicht ab, Filter Laugenpumpe'
     const [vector] = await deps.embeddings.target.embed([question], { purpose: 'query' })
-    const match = (limit: number, scoredMatches: number) => queries.textMatches(sql, question, limit, { configs: ['german'] }, { space, vector: vector!, scoredMatches })
+    const match = (limit: number, scoredMatches: number) =>
+      queries.textMatches(sql, question, limit, { configs: ['german'] }, { space, vector: vector!, scoredMatches })
     const ranked = await queries.textMatches(sql, question, 2, { configs: ['german'] })
     const aquaChunk = (rows: queries.TextCandidateRow[]) => rows.find((row) => row.external_id === 'kb-aqua-pump')
     expect(aquaChunk(ranked)).toBeUndefined()
 
     const rows = await match(2, 100)
-    expect(rows.filter((row) => row.text_rank !== null).map((row) => [row.chunk_id, row.text_rank])).toEqual(ranked.map((row) => [row.chunk_id, row.text_rank]))
+    expect(rows.filter((row) => row.text_rank !== null).map((row) => [row.chunk_id, row.text_rank])).toEqual(
+      ranked.map((row) => [row.chunk_id, row.text_rank]),
+    )
     const extra = aquaChunk(rows)
     expect(extra).toMatchObject({ text_rank: null })
     expect(extra!.similarity).toBeGreaterThan(Math.max(...rows.filter((row) => row !== extra).map((row) => row.similarity!)))
@@ -258,13 +283,19 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
 
   it('says whether the active space is small enough for its HNSW kNN to be exact (the search then skips scoring text matches)', async () => {
     const deps = await setup()
-    const articles = Array.from({ length: 11 }, (_, index) => ({ ...refund, externalId: `kb-small-${index}`, title: `Erstattung ${index}`, body: `${refund.body} Fall ${index}.` }))
+    const articles = Array.from({ length: 11 }, (_, index) => ({
+      ...refund,
+      externalId: `kb-small-${index}`,
+      title: `Erstattung ${index}`,
+      body: `${refund.body} Fall ${index}.`,
+    }))
     await upsertArticles(deps, articles.slice(0, 10))
     expect(await count('kb_chunk_embeddings')).toBe(10)
-    const exactAt = (efSearch: number) => sql.transaction(async (tx) => {
-      await tx.exec(`SET LOCAL hnsw.ef_search = ${efSearch}`)
-      return (await queries.findActiveSpace(tx))!.knn_exact
-    })
+    const exactAt = (efSearch: number) =>
+      sql.transaction(async (tx) => {
+        await tx.exec(`SET LOCAL hnsw.ef_search = ${efSearch}`)
+        return (await queries.findActiveSpace(tx))!.knn_exact
+      })
     expect(queries.hnswExhaustiveFactor).toBe(10)
     expect(await exactAt(1)).toBe(true) // 10 vectors, bound 10 × 1
     await upsertArticles(deps, articles.slice(10))
@@ -285,18 +316,29 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     const efDuringKnn: string[] = []
     const watched: Sql = {
       ...sql,
-      transaction: (fn) => sql.transaction((tx) => fn({
-        ...tx,
-        query: async (text, params) => {
-          const rows = await tx.query(text, params)
-          if (text.includes('ORDER BY embedding')) efDuringKnn.push((await tx.query<{ ef: string }>(`SELECT current_setting('hnsw.ef_search') AS ef`))[0]!.ef)
-          return rows as never
-        },
-      })),
+      transaction: (fn) =>
+        sql.transaction((tx) =>
+          fn({
+            ...tx,
+            query: async (text, params) => {
+              const rows = await tx.query(text, params)
+              if (text.includes('ORDER BY embedding'))
+                efDuringKnn.push((await tx.query<{ ef: string }>(`SELECT current_setting('hnsw.ef_search') AS ef`))[0]!.ef)
+              return rows as never
+            },
+          }),
+        ),
     }
     const legs = async (question: string, wideSearchBelowMatches?: number) => {
       const [vector] = await deps.embeddings.target.embed([question], { purpose: 'query' })
-      return searchLegs(watched, question, { space, vector: vector! }, 40, { configs: ['german', 'english', 'simple'] }, wideSearchBelowMatches ? { wideSearchBelowMatches } : {})
+      return searchLegs(
+        watched,
+        question,
+        { space, vector: vector! },
+        40,
+        { configs: ['german', 'english', 'simple'] },
+        wideSearchBelowMatches ? { wideSearchBelowMatches } : {},
+      )
     }
     const sessionEf = (await sql.query<{ ef: string }>(`SELECT current_setting('hnsw.ef_search') AS ef`))[0]!.ef
 
@@ -320,13 +362,19 @@ describe.each(testDatabases)('knowledge base contract [$name]', (database) => {
     const [vector] = await deps.embeddings.target.embed(['Barista descale'], { purpose: 'query' })
     const configs = ['german', 'english', 'simple']
     efDuringKnn.length = 0
-    expect((await searchLegs(watched, 'Barista descale', { space: large, vector: vector! }, 40, { configs }, { wideSearchBelowMatches: 2 })).widened).toBe(false)
+    expect(
+      (await searchLegs(watched, 'Barista descale', { space: large, vector: vector! }, 40, { configs }, { wideSearchBelowMatches: 2 }))
+        .widened,
+    ).toBe(false)
     expect(efDuringKnn).toEqual([String(Math.round(largeSpaceEfSearchFactor * Number(sessionEf)))])
     expect((await searchLegs(watched, 'Barista descale', { space: large, vector: vector! }, 40, { configs })).widened).toBe(true)
-    expect(efDuringKnn.slice(1)).toEqual([String(Math.round(largeSpaceEfSearchFactor * Number(sessionEf))), String(Math.min(1000, wideSearchFactor * Number(sessionEf)))])
+    expect(efDuringKnn.slice(1)).toEqual([
+      String(Math.round(largeSpaceEfSearchFactor * Number(sessionEf))),
+      String(Math.min(1000, wideSearchFactor * Number(sessionEf))),
+    ])
   })
 
-  it('widens only its own kNN statement: ef_search is as before afterwards, also inside a caller\'s transaction', async () => {
+  it("widens only its own kNN statement: ef_search is as before afterwards, also inside a caller's transaction", async () => {
     const deps = await setup()
     await upsertArticles(deps, [descaling, refund])
     const space = (await queries.findActiveSpace(sql))!

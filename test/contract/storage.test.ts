@@ -62,7 +62,7 @@ describe.each(testDatabases)('storage contract [$name]', (database) => {
     let inserted!: () => void
     const held = new Promise<void>((resolve) => (release = resolve))
     const didInsert = new Promise<void>((resolve) => (inserted = resolve))
-    const count = async () => ((await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM notes'))[0]!.n)
+    const count = async () => (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM notes'))[0]!.n
     const writer = sql.transaction(async (tx) => {
       await tx.query('INSERT INTO notes VALUES ($1)', ['pending'])
       inserted()

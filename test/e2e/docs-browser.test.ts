@@ -38,7 +38,9 @@ describe.skipIf(!chromiumAvailable)('API reference in Chromium, offline but for 
       return route.abort('internetdisconnected')
     })
     const page = context.pages()[0] ?? (await context.newPage())
-    page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()) })
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text())
+    })
     page.on('pageerror', (error) => problems.push(error.message))
     const response = await page.goto(`${base}/docs`, { waitUntil: 'networkidle' })
     expect(response?.status()).toBe(200)

@@ -16,133 +16,147 @@ type Json = Record<string, any>
 
 requireChromiumInCi('web UI in Chromium')
 
-describe.skipIf(!chromiumAvailable)(`web UI in Chromium${chromiumAvailable ? '' : ' (skipped: /usr/bin/chromium is missing; apt-get install -y chromium)'}`, () => {
-  let sql: Sql
-  let t: TestApp
-  let bed: BrowserBed
-  let base: string
-  let context: BrowserBed['context']
-  let page: Page
-  const cspErrors: string[] = []
+describe.skipIf(!chromiumAvailable)(
+  `web UI in Chromium${chromiumAvailable ? '' : ' (skipped: /usr/bin/chromium is missing; apt-get install -y chromium)'}`,
+  () => {
+    let sql: Sql
+    let t: TestApp
+    let bed: BrowserBed
+    let base: string
+    let context: BrowserBed['context']
+    let page: Page
+    const cspErrors: string[] = []
 
-  const shoot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true })
-  const triage = async (key: string, input: unknown) => {
-    const response = await fetch(`${base}/v1/triage`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(input) })
-    expect(response.status).toBe(200)
-    return (await response.json()) as Json
-  }
-  const signIn = async (key: string) => {
-    await page.goto(`${base}/ui`)
-    await page.getByLabel('API key').fill(key)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-  }
+    const shoot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true })
+    const triage = async (key: string, input: unknown) => {
+      const response = await fetch(`${base}/v1/triage`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      })
+      expect(response.status).toBe(200)
+      return (await response.json()) as Json
+    }
+    const signIn = async (key: string) => {
+      await page.goto(`${base}/ui`)
+      await page.getByLabel('API key').fill(key)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+    }
 
-  beforeAll(async () => {
-    ;({ sql, t } = await openSeeded(testDatabases[0]!))
-    bed = await openBrowserBed(t.app.fetch, { locale: 'en-GB' })
-    ;({ base, context } = bed)
-    page = context.pages()[0] ?? (await context.newPage())
-    page.setDefaultTimeout(60_000)
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspErrors.push(message.text())
+    beforeAll(async () => {
+      ;({ sql, t } = await openSeeded(testDatabases[0]!))
+      bed = await openBrowserBed(t.app.fetch, { locale: 'en-GB' })
+      ;({ base, context } = bed)
+      page = context.pages()[0] ?? (await context.newPage())
+      page.setDefaultTimeout(60_000)
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) cspErrors.push(message.text())
+      })
+    }, 600_000) // seeding and a cold Chromium start are slow on a busy machine
+    afterAll(async () => {
+      await bed?.close()
+      await sql?.close()
     })
-  }, 600_000) // seeding and a cold Chromium start are slow on a busy machine
-  afterAll(async () => {
-    await bed?.close()
-    await sql?.close()
-  })
 
-  it('a lead claims and resolves an escalated case into the knowledge base, and it leaves the queue', async () => {
-    const lead = await createApiKey(t.deps, { name: 'Lea Lead', role: 'lead' })
-    const agent = await createApiKey(t.deps, { name: 'Arne Agent', role: 'agent' })
-    const inquiry = await triage(agent.key, {
-      subject: 'Rechnung falsch – letzte Warnung',
-      body: 'Zum dritten Mal: Ihre Rechnung RE-2024-118 ist falsch! Wenn das nicht sofort korrigiert wird, schalte ich meinen Anwalt und die Verbraucherzentrale ein!!!',
-      customer: { name: 'Frau Berger', email: 'berger@example.com', tier: 'premium' },
-      externalId: 'T-4711',
+    it('a lead claims and resolves an escalated case into the knowledge base, and it leaves the queue', async () => {
+      const lead = await createApiKey(t.deps, { name: 'Lea Lead', role: 'lead' })
+      const agent = await createApiKey(t.deps, { name: 'Arne Agent', role: 'agent' })
+      const inquiry = await triage(agent.key, {
+        subject: 'Rechnung falsch – letzte Warnung',
+        body: 'Zum dritten Mal: Ihre Rechnung RE-2024-118 ist falsch! Wenn das nicht sofort korrigiert wird, schalte ich meinen Anwalt und die Verbraucherzentrale ein!!!',
+        customer: { name: 'Frau Berger', email: 'berger@example.com', tier: 'premium' },
+        externalId: 'T-4711',
+      })
+      expect(inquiry.escalation.escalate).toBe(true)
+      const caseId = inquiry.escalation.id as string
+
+      await page.goto(`${base}/ui`)
+      await expect.poll(() => page.url()).toContain('/ui/sign-in')
+      await shoot('01-sign-in')
+      await signIn(lead.key)
+      await page.waitForURL(`${base}/ui/escalations`)
+      const row = page.locator('tr', { has: page.locator(`a[href="/ui/escalations/${caseId}"]`) })
+      await expect.poll(() => row.count()).toBe(1)
+      expect(await row.innerText()).toContain('Legal threat')
+      await shoot('04-queue')
+      await page.goto(`${base}/ui/escalations?lang=de`)
+      await shoot('04-queue-de')
+      await page.goto(`${base}/ui/escalations?lang=en`)
+
+      await row.getByRole('link').click()
+      await page.waitForURL(`${base}/ui/escalations/${caseId}`)
+      await page.getByRole('button', { name: 'Claim this case' }).click()
+      await page.waitForURL(/done=claimed/)
+      expect(await page.getByRole('status').innerText()).toContain('You claimed this case.')
+      await page.getByLabel('Resolution (what was done)').fill('Invoice corrected, credit note issued, customer called back.')
+      await page.getByLabel('Final department').selectOption('commercial')
+      await page
+        .getByLabel('Reply to the customer')
+        .fill(
+          'Sehr geehrte Frau Berger, die Rechnung RE-2024-118 war falsch berechnet. Wir haben sie korrigiert und Ihnen den Differenzbetrag gutgeschrieben.',
+        )
+      await page.getByLabel('Add this reply to the knowledge base').check()
+      await page.getByLabel('Article title (optional)').fill('Falsche Rechnung: Korrektur und Gutschrift')
+      await shoot('05-case')
+      await page.getByRole('button', { name: 'Resolve case' }).click()
+      await page.waitForURL(/done=resolved/)
+      expect(await page.getByRole('status').innerText()).toContain('The case is resolved.')
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Escalations' }).click()
+      await page.waitForURL(`${base}/ui/escalations`)
+      expect(await page.locator(`a[href="/ui/escalations/${caseId}"]`).count()).toBe(0)
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Drafts' }).click()
+      const draft = page.locator('tr', { hasText: 'Falsche Rechnung: Korrektur und Gutschrift' })
+      await expect.poll(() => draft.count()).toBe(1)
+      await shoot('07-drafts')
+      await draft.getByRole('button', { name: /Publish/ }).click()
+      await page.waitForURL(/done=published/)
+
+      await page.goto(`${base}/ui/kb?q=${encodeURIComponent('Rechnung falsch berechnet Gutschrift')}`)
+      expect(await page.locator('main').innerText()).toContain('Falsche Rechnung: Korrektur und Gutschrift')
+      await shoot('06-kb-search')
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.waitForURL(/signed_out=1/)
     })
-    expect(inquiry.escalation.escalate).toBe(true)
-    const caseId = inquiry.escalation.id as string
 
-    await page.goto(`${base}/ui`)
-    await expect.poll(() => page.url()).toContain('/ui/sign-in')
-    await shoot('01-sign-in')
-    await signIn(lead.key)
-    await page.waitForURL(`${base}/ui/escalations`)
-    const row = page.locator('tr', { has: page.locator(`a[href="/ui/escalations/${caseId}"]`) })
-    await expect.poll(() => row.count()).toBe(1)
-    expect(await row.innerText()).toContain('Legal threat')
-    await shoot('04-queue')
-    await page.goto(`${base}/ui/escalations?lang=de`)
-    await shoot('04-queue-de')
-    await page.goto(`${base}/ui/escalations?lang=en`)
+    it('an agent opens an inquiry, copies a suggested reply and sends feedback', async () => {
+      const agent = await createApiKey(t.deps, { name: 'Arne Agent', role: 'agent' })
+      const inquiry = await triage(agent.key, {
+        subject: 'Waschmaschine zeigt E18',
+        body: 'Guten Tag, meine Waschmaschine WM-7 pumpt nicht ab und zeigt den Fehler E18. Was kann ich tun?',
+        customer: { name: 'Herr Schulz', email: 'schulz@example.com' },
+      })
+      expect(inquiry.suggestions.length).toBeGreaterThan(0)
+      await signIn(agent.key)
+      await page.waitForURL(`${base}/ui/inquiries`)
+      await shoot('02-inquiries')
+      await page.locator(`a[href="/ui/inquiries/${inquiry.inquiryId}"]`).click()
+      await page.waitForURL(`${base}/ui/inquiries/${inquiry.inquiryId}`)
+      const copy = page.getByRole('button', { name: 'Copy reply' }).first()
+      expect(await copy.isVisible()).toBe(true) // shown by the script: the CSP let it run
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base })
+      await copy.click()
+      await expect.poll(() => page.getByRole('button', { name: 'Copied' }).count()).toBeGreaterThan(0)
+      await shoot('03-inquiry')
 
-    await row.getByRole('link').click()
-    await page.waitForURL(`${base}/ui/escalations/${caseId}`)
-    await page.getByRole('button', { name: 'Claim this case' }).click()
-    await page.waitForURL(/done=claimed/)
-    expect(await page.getByRole('status').innerText()).toContain('You claimed this case.')
-    await page.getByLabel('Resolution (what was done)').fill('Invoice corrected, credit note issued, customer called back.')
-    await page.getByLabel('Final department').selectOption('commercial')
-    await page.getByLabel('Reply to the customer').fill('Sehr geehrte Frau Berger, die Rechnung RE-2024-118 war falsch berechnet. Wir haben sie korrigiert und Ihnen den Differenzbetrag gutgeschrieben.')
-    await page.getByLabel('Add this reply to the knowledge base').check()
-    await page.getByLabel('Article title (optional)').fill('Falsche Rechnung: Korrektur und Gutschrift')
-    await shoot('05-case')
-    await page.getByRole('button', { name: 'Resolve case' }).click()
-    await page.waitForURL(/done=resolved/)
-    expect(await page.getByRole('status').innerText()).toContain('The case is resolved.')
-
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Escalations' }).click()
-    await page.waitForURL(`${base}/ui/escalations`)
-    expect(await page.locator(`a[href="/ui/escalations/${caseId}"]`).count()).toBe(0)
-
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Drafts' }).click()
-    const draft = page.locator('tr', { hasText: 'Falsche Rechnung: Korrektur und Gutschrift' })
-    await expect.poll(() => draft.count()).toBe(1)
-    await shoot('07-drafts')
-    await draft.getByRole('button', { name: /Publish/ }).click()
-    await page.waitForURL(/done=published/)
-
-    await page.goto(`${base}/ui/kb?q=${encodeURIComponent('Rechnung falsch berechnet Gutschrift')}`)
-    expect(await page.locator('main').innerText()).toContain('Falsche Rechnung: Korrektur und Gutschrift')
-    await shoot('06-kb-search')
-    await page.getByRole('button', { name: 'Sign out' }).click()
-    await page.waitForURL(/signed_out=1/)
-  })
-
-  it('an agent opens an inquiry, copies a suggested reply and sends feedback', async () => {
-    const agent = await createApiKey(t.deps, { name: 'Arne Agent', role: 'agent' })
-    const inquiry = await triage(agent.key, {
-      subject: 'Waschmaschine zeigt E18',
-      body: 'Guten Tag, meine Waschmaschine WM-7 pumpt nicht ab und zeigt den Fehler E18. Was kann ich tun?',
-      customer: { name: 'Herr Schulz', email: 'schulz@example.com' },
+      await page.getByRole('button', { name: 'Send feedback' }).click() // nothing chosen: 422 at the field
+      expect(await page.locator('#f-usedArticleId-error').innerText()).toBe('Choose one of the options.')
+      await page.locator('#h-feedback').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: join(screenshots, '03b-feedback-422.png') })
+      await page.getByRole('radio', { name: /Suggestion 1:/ }).check()
+      await page.getByLabel('I edited the reply before sending it').check()
+      await page.locator('input[name="rating"][value="4"]').check()
+      await page.getByLabel('Comment (optional)').fill('Passte gut, nur die Anrede angepasst.')
+      await page.getByRole('button', { name: 'Send feedback' }).click()
+      await page.waitForURL(/feedback=saved/)
+      expect(await page.getByRole('status').innerText()).toContain('Thank you, your feedback is saved.')
+      const stored = await sql.query<{ rating: number; edited: boolean }>(
+        'SELECT rating, edited FROM inquiry_feedback WHERE inquiry_id = $1',
+        [inquiry.inquiryId],
+      )
+      expect(stored).toEqual([{ rating: 4, edited: true }])
+      expect(cspErrors).toEqual([])
     })
-    expect(inquiry.suggestions.length).toBeGreaterThan(0)
-    await signIn(agent.key)
-    await page.waitForURL(`${base}/ui/inquiries`)
-    await shoot('02-inquiries')
-    await page.locator(`a[href="/ui/inquiries/${inquiry.inquiryId}"]`).click()
-    await page.waitForURL(`${base}/ui/inquiries/${inquiry.inquiryId}`)
-    const copy = page.getByRole('button', { name: 'Copy reply' }).first()
-    expect(await copy.isVisible()).toBe(true) // shown by the script: the CSP let it run
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base })
-    await copy.click()
-    await expect.poll(() => page.getByRole('button', { name: 'Copied' }).count()).toBeGreaterThan(0)
-    await shoot('03-inquiry')
-
-    await page.getByRole('button', { name: 'Send feedback' }).click() // nothing chosen: 422 at the field
-    expect(await page.locator('#f-usedArticleId-error').innerText()).toBe('Choose one of the options.')
-    await page.locator('#h-feedback').scrollIntoViewIfNeeded()
-    await page.screenshot({ path: join(screenshots, '03b-feedback-422.png') })
-    await page.getByRole('radio', { name: /Suggestion 1:/ }).check()
-    await page.getByLabel('I edited the reply before sending it').check()
-    await page.locator('input[name="rating"][value="4"]').check()
-    await page.getByLabel('Comment (optional)').fill('Passte gut, nur die Anrede angepasst.')
-    await page.getByRole('button', { name: 'Send feedback' }).click()
-    await page.waitForURL(/feedback=saved/)
-    expect(await page.getByRole('status').innerText()).toContain('Thank you, your feedback is saved.')
-    const stored = await sql.query<{ rating: number; edited: boolean }>('SELECT rating, edited FROM inquiry_feedback WHERE inquiry_id = $1', [inquiry.inquiryId])
-    expect(stored).toEqual([{ rating: 4, edited: true }])
-    expect(cspErrors).toEqual([])
-  })
-})
+  },
+)

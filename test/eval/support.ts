@@ -29,7 +29,8 @@ export function runEval(args: string[]): Promise<EvalRun> {
 export async function writeFiles(files: Record<string, unknown[] | string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'eval-test-'))
   for (const [name, content] of Object.entries(files)) {
-    const text = typeof content === 'string' ? content : content.map((row) => (typeof row === 'string' ? row : JSON.stringify(row))).join('\n')
+    const text =
+      typeof content === 'string' ? content : content.map((row) => (typeof row === 'string' ? row : JSON.stringify(row))).join('\n')
     await writeFile(join(dir, name), `${text}\n`)
   }
   return dir

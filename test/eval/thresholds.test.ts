@@ -5,9 +5,34 @@ import { checkThresholds, readThresholds } from '../../eval/thresholds.js'
 import { runEval, writeFiles } from './support.js'
 
 const cases = [
-  { id: 't1', body: 'Aus der Waschmaschine ist Wasser ausgelaufen, der Aquastop hat ausgelöst.', language: 'de', department: 'technical', escalate: false, reasons: [], targetArticle: 'kb-de-aquastop' },
-  { id: 't2', subject: 'Refund', body: 'I returned the coffee machine two weeks ago. When do I get my money back?', language: 'en', department: 'commercial', escalate: false, reasons: [], targetArticle: null },
-  { id: 't3', body: 'The charger of my robot vacuum started smoking and smells burnt!', language: 'en', department: 'technical', escalate: true, reasons: ['safety'], targetArticle: null },
+  {
+    id: 't1',
+    body: 'Aus der Waschmaschine ist Wasser ausgelaufen, der Aquastop hat ausgelöst.',
+    language: 'de',
+    department: 'technical',
+    escalate: false,
+    reasons: [],
+    targetArticle: 'kb-de-aquastop',
+  },
+  {
+    id: 't2',
+    subject: 'Refund',
+    body: 'I returned the coffee machine two weeks ago. When do I get my money back?',
+    language: 'en',
+    department: 'commercial',
+    escalate: false,
+    reasons: [],
+    targetArticle: null,
+  },
+  {
+    id: 't3',
+    body: 'The charger of my robot vacuum started smoking and smells burnt!',
+    language: 'en',
+    department: 'technical',
+    escalate: true,
+    reasons: ['safety'],
+    targetArticle: null,
+  },
 ]
 
 describe('eval thresholds', () => {
@@ -36,9 +61,21 @@ describe('eval thresholds', () => {
   it('exits non-zero and names the gate when a threshold is missed', async () => {
     const dir = await writeFiles({
       'cases.jsonl': cases,
-      'thresholds.json': JSON.stringify({ checks: [{ metric: 'department.macroF1', min: 1.01 }, { metric: 'department.ece', max: 1 }] }),
+      'thresholds.json': JSON.stringify({
+        checks: [
+          { metric: 'department.macroF1', min: 1.01 },
+          { metric: 'department.ece', max: 1 },
+        ],
+      }),
     })
-    const run = await runEval(['--cases', join(dir, 'cases.jsonl'), '--thresholds', join(dir, 'thresholds.json'), '--out', join(dir, 'report')])
+    const run = await runEval([
+      '--cases',
+      join(dir, 'cases.jsonl'),
+      '--thresholds',
+      join(dir, 'thresholds.json'),
+      '--out',
+      join(dir, 'report'),
+    ])
     expect(run.code, run.stderr).toBe(1)
     expect(run.stdout).toMatch(/FAILED department\.macroF1 = [\d.]+ \(gate >= 1\.01\)/)
     expect(run.stdout).toMatch(/ok +department\.ece/)

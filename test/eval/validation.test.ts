@@ -6,7 +6,15 @@ import { FileInvalidError, readLabelledFile } from '../../eval/tickets.js'
 import { readDemoArticles } from '../../src/platform/node/knowledge-import/read-files.js'
 import { runEval, writeFiles } from './support.js'
 
-const good = { id: 'c1', body: 'Die Waschmaschine zeigt F21.', language: 'de', department: 'technical', escalate: false, reasons: [], targetArticle: null }
+const good = {
+  id: 'c1',
+  body: 'Die Waschmaschine zeigt F21.',
+  language: 'de',
+  department: 'technical',
+  escalate: false,
+  reasons: [],
+  targetArticle: null,
+}
 const badCases = [
   good,
   { ...good, id: 'c2', department: 'sales' },
@@ -46,7 +54,12 @@ describe('eval input validation', () => {
   })
 
   it('refuses bad arguments and unreadable or invalid files with exit code 2', async () => {
-    const dir = await writeFiles({ 'rows.jsonl': [{ body: 'fine', department: 'technical' }, { subject: 'no body', department: 'technical' }] })
+    const dir = await writeFiles({
+      'rows.jsonl': [
+        { body: 'fine', department: 'technical' },
+        { subject: 'no body', department: 'technical' },
+      ],
+    })
     const missingTest = await runEval(['--train', join(dir, 'rows.jsonl')])
     expect(missingTest.code).toBe(2)
     expect(missingTest.stderr).toMatch(/--train and --test go together/)
@@ -61,10 +74,24 @@ describe('eval input validation', () => {
 
   it('parses the three modes and rejects contradictions', () => {
     expect(parseEvalArgs([])).toMatchObject({ mode: 'project', casesFile: 'eval/cases.jsonl', outDir: 'eval' })
-    expect(parseEvalArgs(['--train', 'a', '--test', 'b', '--limit', '50', '--json'])).toEqual({ mode: 'files', train: 'a', test: 'b', limit: 50, json: true })
+    expect(parseEvalArgs(['--train', 'a', '--test', 'b', '--limit', '50', '--json'])).toEqual({
+      mode: 'files',
+      train: 'a',
+      test: 'b',
+      limit: 50,
+      json: true,
+    })
     expect(parseEvalArgs(['--cv', '5', 'a'])).toMatchObject({ mode: 'cv', file: 'a', folds: 5, seed: 1 })
     expect(parseEvalArgs(['--cv', '5', '--train', 'a', '--seed', '3'])).toMatchObject({ mode: 'cv', file: 'a', seed: 3 })
-    for (const argv of [['--cv', '5'], ['--cv', '1', 'a'], ['--cv', '5', 'a', '--test', 'b'], ['--limit', '0', '--train', 'a', '--test', 'b'], ['--bogus'], ['stray'], ['--limit', '5']]) {
+    for (const argv of [
+      ['--cv', '5'],
+      ['--cv', '1', 'a'],
+      ['--cv', '5', 'a', '--test', 'b'],
+      ['--limit', '0', '--train', 'a', '--test', 'b'],
+      ['--bogus'],
+      ['stray'],
+      ['--limit', '5'],
+    ]) {
       expect(() => parseEvalArgs(argv), argv.join(' ')).toThrow(UsageError)
     }
   })
@@ -72,15 +99,38 @@ describe('eval input validation', () => {
   it('reads ticket rows with subject and body, or text alone, and keeps other labels out of department scoring', async () => {
     const dir = await writeFiles({
       'rows.jsonl': [
-        { subject: 'Router', body: 'WLAN fällt aus', department: 'technical', language: 'de', priority: 'HIGH', answer: ' Bitte neu starten. ' },
+        {
+          subject: 'Router',
+          body: 'WLAN fällt aus',
+          department: 'technical',
+          language: 'de',
+          priority: 'HIGH',
+          answer: ' Bitte neu starten. ',
+        },
         { text: 'Where is my refund?', department: 'other' },
       ],
       'bad.jsonl': ['{"body": "x", "language": "english"}'],
     })
     const rows = await readLabelledFile(join(dir, 'rows.jsonl'))
     expect(rows.map(({ line, ...row }) => row)).toEqual([
-      { id: 'line-1', subject: 'Router', body: 'WLAN fällt aus', language: 'de', department: 'technical', priority: 'high', answer: 'Bitte neu starten.' },
-      { id: 'line-2', subject: undefined, body: 'Where is my refund?', language: undefined, department: null, priority: null, answer: null },
+      {
+        id: 'line-1',
+        subject: 'Router',
+        body: 'WLAN fällt aus',
+        language: 'de',
+        department: 'technical',
+        priority: 'high',
+        answer: 'Bitte neu starten.',
+      },
+      {
+        id: 'line-2',
+        subject: undefined,
+        body: 'Where is my refund?',
+        language: undefined,
+        department: null,
+        priority: null,
+        answer: null,
+      },
     ])
     await expect(readLabelledFile(join(dir, 'bad.jsonl'))).rejects.toThrow(FileInvalidError)
   })

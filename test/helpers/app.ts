@@ -27,14 +27,21 @@ export interface TestApp {
   deps: Deps
   logger: ReturnType<typeof createMemoryLogger>
   keyFor(role: Role): Promise<string>
-  call(method: string, path: string, options?: { key?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> }): Promise<Response>
+  call(
+    method: string,
+    path: string,
+    options?: { key?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> },
+  ): Promise<Response>
 }
 
 /**
  * The real app on a real database, called in-process; only the clock and DNS (`resolveHost`) may be
  * faked. The fake servers on 127.0.0.1 over http are allowed unless `env` says otherwise.
  */
-export async function createTestApp(sql: Sql, options: { env?: Record<string, string>; clock?: Clock; embeddings?: EmbeddingRuntime; llm?: Llm; resolveHost?: ResolveHost } = {}): Promise<TestApp> {
+export async function createTestApp(
+  sql: Sql,
+  options: { env?: Record<string, string>; clock?: Clock; embeddings?: EmbeddingRuntime; llm?: Llm; resolveHost?: ResolveHost } = {},
+): Promise<TestApp> {
   const logger = createMemoryLogger()
   const config = parseConfig({ ...loopbackOutboundEnv, ...options.env })
   const deps: Deps = {

@@ -28,7 +28,10 @@ export interface BrowserBed {
 }
 
 /** Serves `fetch` on a free loopback port and opens Chromium on a fresh profile; close() ends both. */
-export async function openBrowserBed(fetch: (request: Request) => Response | Promise<Response>, options: { locale?: string } = {}): Promise<BrowserBed> {
+export async function openBrowserBed(
+  fetch: (request: Request) => Response | Promise<Response>,
+  options: { locale?: string } = {},
+): Promise<BrowserBed> {
   const server = await new Promise<ServerType>((resolve) => {
     const started: ServerType = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started))
   })
@@ -39,7 +42,15 @@ export async function openBrowserBed(fetch: (request: Request) => Response | Pro
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
     viewport: { width: 1280, height: 900 },
     ...(options.locale ? { locale: options.locale } : {}),
   })

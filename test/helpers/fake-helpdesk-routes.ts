@@ -38,14 +38,23 @@ export function zammadRoute(context: RouteContext, request: RouteRequest): Reply
   if (method === 'GET' && (match = /^\/api\/v1\/ticket_articles\/by_ticket\/([^/]+)$/.exec(path))) {
     return withTicket(context, 'zammad', match[1], (ticket) => ({
       status: 200,
-      json: ticket.notes.map((note) => ({ id: note.id, ticket_id: Number(ticket.id) || ticket.id, type: 'note', internal: note.internal, content_type: note.contentType, body: note.body, created_at: note.createdAt })),
+      json: ticket.notes.map((note) => ({
+        id: note.id,
+        ticket_id: Number(ticket.id) || ticket.id,
+        type: 'note',
+        internal: note.internal,
+        content_type: note.contentType,
+        body: note.body,
+        created_at: note.createdAt,
+      })),
     }))
   }
   if (method === 'GET' && path === '/api/v1/tags') {
     return withTicket(context, 'zammad', query.get('o_id') ?? undefined, (ticket) => ({ status: 200, json: { tags: ticket.tags } }))
   }
   if (method === 'POST' && path === '/api/v1/tags/add') {
-    if (body?.object !== 'Ticket' || typeof body?.item !== 'string' || !body.item.trim()) return invalid('object, o_id and item are required')
+    if (body?.object !== 'Ticket' || typeof body?.item !== 'string' || !body.item.trim())
+      return invalid('object, o_id and item are required')
     return withTicket(context, 'zammad', body.o_id === undefined ? undefined : String(body.o_id), (ticket) => {
       if (!ticket.tags.includes(body.item)) {
         ticket.tags.push(body.item)
@@ -62,7 +71,11 @@ export function zammadRoute(context: RouteContext, request: RouteRequest): Reply
         if (body?.article) {
           const article = body.article
           if (typeof article.body !== 'string' || !article.body) return invalid('article body is required')
-          context.store.addNote(ticket, { body: article.body, internal: article.internal === true, contentType: article.content_type === 'text/html' ? 'text/html' : 'text/plain' })
+          context.store.addNote(ticket, {
+            body: article.body,
+            internal: article.internal === true,
+            contentType: article.content_type === 'text/html' ? 'text/html' : 'text/plain',
+          })
         }
         context.store.touch(ticket)
       }
@@ -73,13 +86,24 @@ export function zammadRoute(context: RouteContext, request: RouteRequest): Reply
 }
 
 function zendeskTicketJson(ticket: FakeTicket) {
-  return { id: Number(ticket.id) || ticket.id, tags: ticket.tags, group_id: ticket.group === undefined ? null : Number(ticket.group) || ticket.group, updated_at: ticket.updatedAt }
+  return {
+    id: Number(ticket.id) || ticket.id,
+    tags: ticket.tags,
+    group_id: ticket.group === undefined ? null : Number(ticket.group) || ticket.group,
+    updated_at: ticket.updatedAt,
+  }
 }
 
 function zendeskUpdate(context: RouteContext, ticket: FakeTicket, update: any): Reply {
   if (!update || typeof update !== 'object') return { status: 400, json: { error: 'InvalidEndpoint' } }
   if (update.safe_update === true && update.updated_stamp !== ticket.updatedAt) {
-    return { status: 409, json: { error: 'UpdateConflict', description: 'Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again.' } }
+    return {
+      status: 409,
+      json: {
+        error: 'UpdateConflict',
+        description: 'Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again.',
+      },
+    }
   }
   if (Array.isArray(update.tags)) ticket.tags = [...new Set(update.tags.map((tag: string) => tag.toLowerCase()))] as string[]
   if (Array.isArray(update.additional_tags)) for (const tag of update.additional_tags) if (!ticket.tags.includes(tag)) ticket.tags.push(tag)
@@ -87,7 +111,11 @@ function zendeskUpdate(context: RouteContext, ticket: FakeTicket, update: any): 
   if (update.comment) {
     const html = update.comment.html_body ?? update.comment.body
     if (typeof html !== 'string' || !html) return invalid('comment body is required')
-    context.store.addNote(ticket, { body: html, internal: update.comment.public === false, contentType: update.comment.html_body ? 'text/html' : 'text/plain' })
+    context.store.addNote(ticket, {
+      body: html,
+      internal: update.comment.public === false,
+      contentType: update.comment.html_body ? 'text/html' : 'text/plain',
+    })
   }
   context.store.touch(ticket)
   return { status: 200, json: { ticket: zendeskTicketJson(ticket), audit: { ticket_id: ticket.id } } }
@@ -105,7 +133,15 @@ function zendeskComments(ticket: FakeTicket, request: RouteRequest): Reply {
   return {
     status: 200,
     json: {
-      comments: page.map((note) => ({ id: note.id, type: 'Comment', public: !note.internal, body: plainText(note.body), html_body: note.body, plain_body: plainText(note.body), created_at: note.createdAt })),
+      comments: page.map((note) => ({
+        id: note.id,
+        type: 'Comment',
+        public: !note.internal,
+        body: plainText(note.body),
+        html_body: note.body,
+        plain_body: plainText(note.body),
+        created_at: note.createdAt,
+      })),
       meta: { has_more: hasMore, after_cursor: hasMore ? String(after + size) : null },
       links: { next: hasMore ? next.toString() : null },
     },
@@ -139,7 +175,15 @@ function freshdeskConversations(ticket: FakeTicket, request: RouteRequest): Repl
   if (page * perPage < ticket.notes.length) {
     headers.link = `<${request.baseUrl}/api/v2/tickets/${encodeURIComponent(ticket.id)}/conversations?per_page=${perPage}&page=${page + 1}>; rel="next"`
   }
-  const json = items.map((note) => ({ id: note.id, ticket_id: Number(ticket.id) || ticket.id, private: note.internal, incoming: false, body: note.body, body_text: plainText(note.body), created_at: note.createdAt }))
+  const json = items.map((note) => ({
+    id: note.id,
+    ticket_id: Number(ticket.id) || ticket.id,
+    private: note.internal,
+    incoming: false,
+    body: note.body,
+    body_text: plainText(note.body),
+    created_at: note.createdAt,
+  }))
   return { status: 200, json, headers }
 }
 
@@ -151,23 +195,44 @@ export function freshdeskRoute(context: RouteContext, request: RouteRequest): Re
   }
   if (method === 'POST' && (match = /^\/api\/v2\/tickets\/([^/]+)\/notes$/.exec(path))) {
     return withTicket(context, 'freshdesk', match[1], (ticket) => {
-      if (typeof body?.body !== 'string' || !body.body) return { status: 400, json: { description: 'Validation failed', errors: [{ field: 'body', code: 'missing_field' }] } }
+      if (typeof body?.body !== 'string' || !body.body)
+        return { status: 400, json: { description: 'Validation failed', errors: [{ field: 'body', code: 'missing_field' }] } }
       const note = context.store.addNote(ticket, { body: body.body, internal: body.private !== false })
-      return { status: 201, json: { id: note.id, ticket_id: Number(ticket.id) || ticket.id, body: note.body, body_text: plainText(note.body), private: note.internal } }
+      return {
+        status: 201,
+        json: {
+          id: note.id,
+          ticket_id: Number(ticket.id) || ticket.id,
+          body: note.body,
+          body_text: plainText(note.body),
+          private: note.internal,
+        },
+      }
     })
   }
   if ((match = /^\/api\/v2\/tickets\/([^/]+)$/.exec(path))) {
     return withTicket(context, 'freshdesk', match[1], (ticket) => {
       if (method === 'PUT') {
         const tags = body?.tags
-        if (tags !== undefined && (!Array.isArray(tags) || tags.some((tag: unknown) => typeof tag !== 'string' || tag.length > 32 || tag.includes(',')))) {
+        if (
+          tags !== undefined &&
+          (!Array.isArray(tags) || tags.some((tag: unknown) => typeof tag !== 'string' || tag.length > 32 || tag.includes(',')))
+        ) {
           return { status: 400, json: { description: 'Validation failed', errors: [{ field: 'tags', code: 'invalid_value' }] } }
         }
         if (tags) ticket.tags = [...tags]
         if (body?.group_id !== undefined) ticket.group = String(body.group_id)
         context.store.touch(ticket)
       } else if (method !== 'GET') return notFound
-      return { status: 200, json: { id: Number(ticket.id) || ticket.id, tags: ticket.tags, group_id: ticket.group === undefined ? null : Number(ticket.group), updated_at: ticket.updatedAt } }
+      return {
+        status: 200,
+        json: {
+          id: Number(ticket.id) || ticket.id,
+          tags: ticket.tags,
+          group_id: ticket.group === undefined ? null : Number(ticket.group),
+          updated_at: ticket.updatedAt,
+        },
+      }
     })
   }
   return notFound

@@ -64,7 +64,11 @@ export interface FakeHelpdesk {
    * The next `count` matching requests answer `status` (with Retry-After when given) and change nothing;
    * `json` and `headers` replace the default error body and add headers (a redirect's Location, say).
    */
-  failNext(count: number, status: number, options?: { retryAfterSeconds?: number; match?: RequestMatch; json?: unknown; headers?: Record<string, string> }): void
+  failNext(
+    count: number,
+    status: number,
+    options?: { retryAfterSeconds?: number; match?: RequestMatch; json?: unknown; headers?: Record<string, string> },
+  ): void
   /** Down: every request answers 503 (`status`) or has its connection destroyed (`reset`). */
   setDown(down: boolean, mode?: 'status' | 'reset'): void
   /** Hanging: requests are recorded but never answered; turning it off drops the hung connections. */
@@ -127,9 +131,21 @@ function parseBody(raw: string): any {
   }
 }
 
-function failureReply(failure: { status: number; retryAfterSeconds: number | undefined; json?: unknown; headers?: Record<string, string> }): Reply {
-  const headers = { ...(failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {}), ...failure.headers }
-  return { status: failure.status, json: failure.json ?? { error: `fake failure ${failure.status}` }, ...(Object.keys(headers).length ? { headers } : {}) }
+function failureReply(failure: {
+  status: number
+  retryAfterSeconds: number | undefined
+  json?: unknown
+  headers?: Record<string, string>
+}): Reply {
+  const headers = {
+    ...(failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {}),
+    ...failure.headers,
+  }
+  return {
+    status: failure.status,
+    json: failure.json ?? { error: `fake failure ${failure.status}` },
+    ...(Object.keys(headers).length ? { headers } : {}),
+  }
 }
 
 function send(res: ServerResponse, reply: Reply): void {
@@ -144,7 +160,14 @@ export async function startFakeHelpdesk(options: { tokens?: Partial<Record<Helpd
   const requests: RecordedRequest[] = []
   const sockets = new Set<Socket>()
   const hung = new Set<ServerResponse>()
-  let failures: Array<{ remaining: number; status: number; retryAfterSeconds: number | undefined; match: RequestMatch | undefined; json?: unknown; headers?: Record<string, string> }> = []
+  let failures: Array<{
+    remaining: number
+    status: number
+    retryAfterSeconds: number | undefined
+    match: RequestMatch | undefined
+    json?: unknown
+    headers?: Record<string, string>
+  }> = []
   let editsAfterRead = new Map<string, number>()
   let down: false | 'status' | 'reset' = false
   let hanging = false
@@ -175,7 +198,13 @@ export async function startFakeHelpdesk(options: { tokens?: Partial<Record<Helpd
       return { status: 401, json: { error: "Couldn't authenticate you" } }
     }
     const query = new URLSearchParams(request.query)
-    return routes[request.target](context, { method: request.method, path: request.path, query, body: request.body, baseUrl: `${url}/${request.target}` })
+    return routes[request.target](context, {
+      method: request.method,
+      path: request.path,
+      query,
+      body: request.body,
+      baseUrl: `${url}/${request.target}`,
+    })
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -227,7 +256,9 @@ export async function startFakeHelpdesk(options: { tokens?: Partial<Record<Helpd
     requests,
     requestsTo: (target) => requests.filter((request) => request.target === target),
     get deliveries() {
-      return requests.filter((request) => request.target === 'generic' && request.method === 'POST' && request.status !== undefined && request.status < 300)
+      return requests.filter(
+        (request) => request.target === 'generic' && request.method === 'POST' && request.status !== undefined && request.status < 300,
+      )
     },
     seedTicket: (type, id, seed) => store.seed(type, id, seed),
     ticket: existing,
@@ -246,7 +277,14 @@ export async function startFakeHelpdesk(options: { tokens?: Partial<Record<Helpd
       editsAfterRead.set(`${type}:${id}`, times)
     },
     failNext(count, status, failOptions = {}) {
-      failures.push({ remaining: count, status, retryAfterSeconds: failOptions.retryAfterSeconds, match: failOptions.match, json: failOptions.json, headers: failOptions.headers })
+      failures.push({
+        remaining: count,
+        status,
+        retryAfterSeconds: failOptions.retryAfterSeconds,
+        match: failOptions.match,
+        json: failOptions.json,
+        headers: failOptions.headers,
+      })
     },
     setDown(on, mode = 'status') {
       down = on ? mode : false

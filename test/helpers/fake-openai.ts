@@ -80,12 +80,18 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     requests.push(request)
     const fault = takeFault(request.route)
     switch (fault?.kind) {
-      case undefined: return answer(request, res)
-      case 'hang': return // the socket stays open until the client gives up or close() destroys it
-      case 'malformed': return send(res, 200, '{"object": "list", "data": [', 'application/json')
-      case 'wrong-dimensions': return answer(request, res, fault.dimensions)
-      case 'status': return sendError(res, fault.status, fault.message ?? `fake-openai: scripted ${fault.status}`, fault.headers)
-      case 'rate-limit': return sendError(res, 429, 'fake-openai: rate limited', rateLimitHeaders(fault))
+      case undefined:
+        return answer(request, res)
+      case 'hang':
+        return // the socket stays open until the client gives up or close() destroys it
+      case 'malformed':
+        return send(res, 200, '{"object": "list", "data": [', 'application/json')
+      case 'wrong-dimensions':
+        return answer(request, res, fault.dimensions)
+      case 'status':
+        return sendError(res, fault.status, fault.message ?? `fake-openai: scripted ${fault.status}`, fault.headers)
+      case 'rate-limit':
+        return sendError(res, 429, 'fake-openai: rate limited', rateLimitHeaders(fault))
       case 'slow': {
         const timer = setTimeout(() => {
           timers.delete(timer)
@@ -126,9 +132,11 @@ async function recordRequest(req: IncomingMessage): Promise<RecordedRequest> {
   const text = Buffer.concat(chunks).toString('utf8')
   const path = new URL(req.url ?? '/', 'http://fake').pathname
   const route: FakeRoute =
-    req.method === 'POST' && path === '/v1/embeddings' ? 'embeddings'
-    : req.method === 'POST' && path === '/v1/chat/completions' ? 'chat'
-    : 'other'
+    req.method === 'POST' && path === '/v1/embeddings'
+      ? 'embeddings'
+      : req.method === 'POST' && path === '/v1/chat/completions'
+        ? 'chat'
+        : 'other'
   let body: unknown = text
   try {
     body = text ? JSON.parse(text) : undefined
@@ -166,12 +174,19 @@ async function answerChat(request: RecordedRequest, res: ServerResponse, script:
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: request.body?.model,
-    choices: [{
-      index: 0,
-      message: { role: 'assistant', content: reply.content ?? null, refusal: reply.refusal ?? null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
-      finish_reason: reply.finishReason ?? (toolCalls ? 'tool_calls' : 'stop'),
-      logprobs: null,
-    }],
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: reply.content ?? null,
+          refusal: reply.refusal ?? null,
+          ...(toolCalls ? { tool_calls: toolCalls } : {}),
+        },
+        finish_reason: reply.finishReason ?? (toolCalls ? 'tool_calls' : 'stop'),
+        logprobs: null,
+      },
+    ],
     usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
   })
 }

@@ -70,12 +70,14 @@ export function startProcess(entry: string, env: Record<string, string>, args: s
           listeners.delete(check)
         }
         listeners.add(check)
-        void exited.then(() => setTimeout(() => {
-          if (listeners.has(check)) {
-            cleanup()
-            reject(new Error(`process exited while waiting for ${pattern}; output:\n${output}`))
-          }
-        }, 50))
+        void exited.then(() =>
+          setTimeout(() => {
+            if (listeners.has(check)) {
+              cleanup()
+              reject(new Error(`process exited while waiting for ${pattern}; output:\n${output}`))
+            }
+          }, 50),
+        )
         check()
       })
     },

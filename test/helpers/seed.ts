@@ -32,7 +32,10 @@ async function seededDump(): Promise<Blob> {
 }
 
 /** A fresh database with the demo content and default examples, and an app whose classifier is trained. */
-export async function openSeeded(database: TestDatabase, options: Parameters<typeof createTestApp>[1] = {}): Promise<{ sql: Sql; t: TestApp }> {
+export async function openSeeded(
+  database: TestDatabase,
+  options: Parameters<typeof createTestApp>[1] = {},
+): Promise<{ sql: Sql; t: TestApp }> {
   if (database.name === 'pglite') {
     const sql = await createPgliteSql({ loadDataDir: await (seededPgliteDump ??= seededDump()) })
     const t = await createTestApp(sql, options)

@@ -35,12 +35,13 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     restore() {
       down = false
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const [client, upstream] of pairs) {
-        client.destroy()
-        upstream.destroy()
-      }
-      server.close(() => resolve())
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const [client, upstream] of pairs) {
+          client.destroy()
+          upstream.destroy()
+        }
+        server.close(() => resolve())
+      }),
   }
 }

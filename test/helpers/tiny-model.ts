@@ -50,7 +50,15 @@ export function buildTinyVocab(): Map<string, number> {
 }
 
 function tokenizerJson(vocab: Map<string, number>) {
-  const added = specials.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }))
+  const added = specials.map((content, id) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  }))
   return {
     version: '1.0',
     truncation: null,
@@ -60,13 +68,26 @@ function tokenizerJson(vocab: Map<string, number>) {
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: { type: 'BertProcessing', cls: ['[CLS]', 2], sep: ['[SEP]', 3] },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(vocab) },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab: Object.fromEntries(vocab),
+    },
   }
 }
 
 const tokenizerConfig = {
-  tokenizer_class: 'BertTokenizer', do_lower_case: true, strip_accents: false, model_max_length: 128,
-  unk_token: '[UNK]', sep_token: '[SEP]', pad_token: '[PAD]', cls_token: '[CLS]', mask_token: '[MASK]',
+  tokenizer_class: 'BertTokenizer',
+  do_lower_case: true,
+  strip_accents: false,
+  model_max_length: 128,
+  unk_token: '[UNK]',
+  sep_token: '[SEP]',
+  pad_token: '[PAD]',
+  cls_token: '[CLS]',
+  mask_token: '[MASK]',
 }
 
 function modelConfig(vocabSize: number) {
@@ -107,7 +128,9 @@ const node = (opType: string, input: string[], output: string[], attribute: Onnx
 const valueInfo = (name: string, elemType: number, dims: (string | number)[]) =>
   onnx.ValueInfoProto.create({
     name,
-    type: { tensorType: { elemType, shape: { dim: dims.map((dim) => (typeof dim === 'string' ? { dimParam: dim } : { dimValue: dim })) } } },
+    type: {
+      tensorType: { elemType, shape: { dim: dims.map((dim) => (typeof dim === 'string' ? { dimParam: dim } : { dimValue: dim })) } },
+    },
   })
 
 /**
@@ -120,7 +143,12 @@ export function buildTinyOnnx(vocabSize: number): Uint8Array {
   const initializer = [
     tensor('embeddings_q', DataType.INT8, [vocabSize, hidden], seededInts(1, vocabSize * hidden)),
     scalar('embeddings_scale', 1 / 127),
-    tensor('token_types', DataType.FLOAT, [2, hidden], new Float32Array(2 * hidden).map((_, i) => (i < hidden ? 0 : 0.1))),
+    tensor(
+      'token_types',
+      DataType.FLOAT,
+      [2, hidden],
+      new Float32Array(2 * hidden).map((_, i) => (i < hidden ? 0 : 0.1)),
+    ),
     tensor('weight_q', DataType.INT8, [hidden, hidden], seededInts(2, hidden * hidden)),
     scalar('weight_scale', Math.sqrt(3 / hidden) / 127),
     tensor('zero', DataType.INT8, [], new Int8Array([0])),
@@ -129,7 +157,12 @@ export function buildTinyOnnx(vocabSize: number): Uint8Array {
   const nodes = [
     node('DequantizeLinear', ['embeddings_q', 'embeddings_scale', 'zero'], ['embeddings']),
     node('Gather', ['embeddings', 'input_ids'], ['token_vectors'], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]),
-    node('Gather', ['token_types', 'token_type_ids'], ['type_vectors'], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]),
+    node(
+      'Gather',
+      ['token_types', 'token_type_ids'],
+      ['type_vectors'],
+      [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
+    ),
     node('Add', ['token_vectors', 'type_vectors'], ['summed']),
     node('DequantizeLinear', ['weight_q', 'weight_scale', 'zero'], ['weight']),
     node('MatMul', ['summed', 'weight'], ['projected']),
@@ -154,7 +187,9 @@ async function isComplete(dir: string): Promise<boolean> {
   try {
     const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { _generator?: string }
     if (config._generator !== generator) return false
-    await Promise.all(['tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx'].map((file) => readFile(join(dir, file))))
+    await Promise.all(
+      ['tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx'].map((file) => readFile(join(dir, file))),
+    )
     return true
   } catch {
     return false

@@ -24,7 +24,12 @@ export function uiClient(t: TestApp, options: { headers?: Record<string, string>
       else jar.set(name, value)
     }
   }
-  async function request(method: string, path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<UiPage> {
+  async function request(
+    method: string,
+    path: string,
+    form?: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<UiPage> {
     const all: Record<string, string> = { ...options.headers, ...headers }
     if (jar.size) all.cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
     if (form) all['content-type'] = 'application/x-www-form-urlencoded'
@@ -51,11 +56,17 @@ export function uiClient(t: TestApp, options: { headers?: Record<string, string>
 
 /** The value of a hidden input (or any input) by name; HTML entities for quotes and ampersands undone. */
 export function hiddenValue(html: string, name: string): string {
-  const match = new RegExp(`<input[^>]*name="${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*value="([^"]*)"`).exec(html)
-    ?? new RegExp(`<input[^>]*value="([^"]*)"[^>]*name="${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`).exec(html)
+  const match =
+    new RegExp(`<input[^>]*name="${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*value="([^"]*)"`).exec(html) ??
+    new RegExp(`<input[^>]*value="([^"]*)"[^>]*name="${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`).exec(html)
   if (!match) throw new Error(`no input named ${name} in the page`)
   return decode(match[1]!)
 }
 
 export const decode = (text: string) =>
-  text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')

@@ -75,7 +75,7 @@ export function deliveriesPerTicket(helpdesk: FakeHelpdesk, tickets: readonly Ti
     tickets.map((ticket) => [
       `${ticket.type}:${ticket.id}`,
       ticket.type === 'generic'
-        ? callbacks.get(ticket.id) ?? 0
+        ? (callbacks.get(ticket.id) ?? 0)
         : helpdesk.notes(ticket.type as HelpdeskType, ticket.id).filter((note) => note.body.includes('[ai-triage]')).length,
     ]),
   )
@@ -115,7 +115,9 @@ export async function flowCounts(sql: Sql): Promise<FlowCounts> {
     `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'triaged')::int AS triaged,
             count(written_back_at)::int AS written FROM inquiries WHERE integration_id IS NOT NULL`,
   )
-  const rows = await sql.query<{ queue: string; status: string; n: number }>('SELECT queue, status, count(*)::int AS n FROM jobs GROUP BY queue, status')
+  const rows = await sql.query<{ queue: string; status: string; n: number }>(
+    'SELECT queue, status, count(*)::int AS n FROM jobs GROUP BY queue, status',
+  )
   const jobs: FlowCounts['jobs'] = {}
   for (const row of rows) (jobs[row.queue] ??= {})[row.status] = row.n
   const [retried] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM jobs WHERE attempts > 1')
@@ -152,13 +154,19 @@ export async function runBurst(options: {
   const statuses: Record<number, number> = {}
   const intakeStarted = performance.now()
   for (let start = 0; start < tickets.length; start += inFlight) {
-    for (const status of await Promise.all(tickets.slice(start, start + inFlight).map(options.send))) statuses[status] = (statuses[status] ?? 0) + 1
+    for (const status of await Promise.all(tickets.slice(start, start + inFlight).map(options.send)))
+      statuses[status] = (statuses[status] ?? 0) + 1
   }
   const intakeSeconds = (performance.now() - intakeStarted) / 1000
   const processStarted = performance.now()
   const worker = options.startWorker()
   try {
-    await waitUntil(() => allWrittenBack(options.sql, tickets.length), `all ${tickets.length} results to be written back`, options.deadlineMs, 250)
+    await waitUntil(
+      () => allWrittenBack(options.sql, tickets.length),
+      `all ${tickets.length} results to be written back`,
+      options.deadlineMs,
+      250,
+    )
   } finally {
     await worker.stop()
   }
@@ -167,6 +175,8 @@ export async function runBurst(options: {
 
 /** One line for logs and reports: both phases' throughput. */
 export function describeBurst(database: string, count: number, outcome: BurstOutcome, setup: string): string {
-  return `${database}: intake ${(count / outcome.intakeSeconds).toFixed(0)} webhooks/s (${outcome.intakeSeconds.toFixed(1)} s); ` +
+  return (
+    `${database}: intake ${(count / outcome.intakeSeconds).toFixed(0)} webhooks/s (${outcome.intakeSeconds.toFixed(1)} s); ` +
     `triage + write-back ${(count / outcome.processSeconds).toFixed(1)} inquiries/s (${outcome.processSeconds.toFixed(1)} s; ${setup})`
+  )
 }

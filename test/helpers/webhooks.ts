@@ -18,13 +18,17 @@ export function secretFor(type: WebhookType): string {
 
 /** Creates an integration through the API; with a fake helpdesk, write-back goes to it. */
 export async function createIntegration(
-  t: TestApp, type: WebhookType, options: { name?: string; helpdesk?: FakeHelpdesk; secret?: string; departmentGroups?: Record<string, string> } = {},
+  t: TestApp,
+  type: WebhookType,
+  options: { name?: string; helpdesk?: FakeHelpdesk; secret?: string; departmentGroups?: Record<string, string> } = {},
 ): Promise<{ name: string; secret: string }> {
   const name = options.name ?? `${type}-${crypto.randomUUID().slice(0, 8)}`
   const secret = options.secret ?? secretFor(type)
-  const writeBack = !options.helpdesk ? {}
-    : type === 'generic' ? { callbackUrl: options.helpdesk.callbackUrl }
-    : { apiBaseUrl: options.helpdesk.apiBaseUrl(type), apiToken: options.helpdesk.tokens[type] }
+  const writeBack = !options.helpdesk
+    ? {}
+    : type === 'generic'
+      ? { callbackUrl: options.helpdesk.callbackUrl }
+      : { apiBaseUrl: options.helpdesk.apiBaseUrl(type), apiToken: options.helpdesk.tokens[type] }
   const response = await t.call('POST', '/v1/integrations', {
     key: await t.keyFor('admin'),
     json: { name, type, secret, ...writeBack, ...(options.departmentGroups ? { departmentGroups: options.departmentGroups } : {}) },
@@ -66,7 +70,9 @@ export function signedHeaders(type: WebhookType, secret: string, body: string, o
         ...headers,
         'x-zendesk-webhook-invocation-id': id,
         'x-zendesk-webhook-signature-timestamp': timestamp,
-        'x-zendesk-webhook-signature': createHmac('sha256', secret).update(timestamp + signed).digest('base64'),
+        'x-zendesk-webhook-signature': createHmac('sha256', secret)
+          .update(timestamp + signed)
+          .digest('base64'),
       }
     }
     case 'freshdesk':
@@ -75,7 +81,13 @@ export function signedHeaders(type: WebhookType, secret: string, body: string, o
 }
 
 /** POSTs one delivery to the intake route, in-process. */
-export function deliver(t: TestApp, integration: { name: string; secret: string }, type: WebhookType, payload: unknown, options: DeliveryOptions = {}): Promise<Response> {
+export function deliver(
+  t: TestApp,
+  integration: { name: string; secret: string },
+  type: WebhookType,
+  payload: unknown,
+  options: DeliveryOptions = {},
+): Promise<Response> {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload)
   return t.call('POST', `/v1/webhooks/${integration.name}`, { body, headers: signedHeaders(type, integration.secret, body, options) })
 }
@@ -98,7 +110,12 @@ export function testWorker(t: TestApp, options: { concurrency?: number; leaseMs?
 }
 
 /** Counts rows of a table matching a condition, for "nothing stored" checks. */
-export async function countRows(t: TestApp, table: 'inquiries' | 'webhook_deliveries' | 'jobs' | 'escalations', where = 'true', params: unknown[] = []): Promise<number> {
+export async function countRows(
+  t: TestApp,
+  table: 'inquiries' | 'webhook_deliveries' | 'jobs' | 'escalations',
+  where = 'true',
+  params: unknown[] = [],
+): Promise<number> {
   const [row] = await t.deps.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params)
   return row!.n
 }

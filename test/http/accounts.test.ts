@@ -9,9 +9,23 @@ import { openSeeded } from '../helpers/seed.js'
 type Json = Record<string, any>
 
 const accounts = [
-  { externalId: 'CRM-1001', name: 'Seehotels Nord GmbH', domains: ['seehotels-nord.example'], emails: ['einkauf@partner.example'], tier: 'key_account', firstResponseHours: 4 },
+  {
+    externalId: 'CRM-1001',
+    name: 'Seehotels Nord GmbH',
+    domains: ['seehotels-nord.example'],
+    emails: ['einkauf@partner.example'],
+    tier: 'key_account',
+    firstResponseHours: 4,
+  },
   { externalId: 'CRM-1002', name: 'Bäckerei Korn', domains: ['baeckerei-korn.example'], tier: 'premium' },
-  { externalId: 'CRM-1003', name: 'Brightlets Ltd', domains: [], emails: ['ops@brightlets.example'], tier: 'standard', firstResponseHours: 12 },
+  {
+    externalId: 'CRM-1003',
+    name: 'Brightlets Ltd',
+    domains: [],
+    emails: ['ops@brightlets.example'],
+    tier: 'standard',
+    firstResponseHours: 12,
+  },
 ]
 
 describe.each(testDatabases)('accounts [$name]', (database) => {
@@ -34,7 +48,12 @@ describe.each(testDatabases)('accounts [$name]', (database) => {
     const list = (await (await t.call('GET', '/v1/accounts', { key: lead })).json()) as Json
     expect(list.total).toBe(3)
     expect(list.items.map((item: Json) => item.name)).toEqual(['Bäckerei Korn & Söhne', 'Brightlets Ltd', 'Seehotels Nord GmbH'])
-    expect(list.items[2]).toMatchObject({ externalId: 'CRM-1001', tier: 'key_account', firstResponseHours: 4, domains: ['seehotels-nord.example'] })
+    expect(list.items[2]).toMatchObject({
+      externalId: 'CRM-1001',
+      tier: 'key_account',
+      firstResponseHours: 4,
+      domains: ['seehotels-nord.example'],
+    })
     const found = (await (await t.call('GET', '/v1/accounts?q=seehotels-nord.example', { key: lead })).json()) as Json
     expect(found.items.map((item: Json) => item.externalId)).toEqual(['CRM-1001'])
     expect((await t.call('GET', '/v1/accounts', { key: await t.keyFor('agent') })).status).toBe(403)
@@ -44,40 +63,85 @@ describe.each(testDatabases)('accounts [$name]', (database) => {
     const response = await upsert({
       accounts: [
         { externalId: 'CRM-2001', name: 'Good GmbH', tier: 'standard' },
-        { externalId: 'CRM-2002', name: 'Bad', tier: 'gold', domains: ['@bad.example', 'https://x.example'], emails: ['not-an-address'], firstResponseHours: -3 },
+        {
+          externalId: 'CRM-2002',
+          name: 'Bad',
+          tier: 'gold',
+          domains: ['@bad.example', 'https://x.example'],
+          emails: ['not-an-address'],
+          firstResponseHours: -3,
+        },
         { externalId: 'CRM-2001', name: 'Twin', tier: 'standard' },
       ],
     })
     expect(response.status).toBe(422)
     const fields = ((await response.json()) as Json).errors.map((error: Json) => error.field)
-    expect(fields).toEqual(expect.arrayContaining(['accounts.1.tier', 'accounts.1.domains.0', 'accounts.1.domains.1', 'accounts.1.emails.0', 'accounts.1.firstResponseHours']))
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'accounts.1.tier',
+        'accounts.1.domains.0',
+        'accounts.1.domains.1',
+        'accounts.1.emails.0',
+        'accounts.1.firstResponseHours',
+      ]),
+    )
     expect((await (await t.call('GET', '/v1/accounts?q=CRM-2001', { key: lead })).json()) as Json).toMatchObject({ total: 0 })
-    const twins = await upsert({ accounts: [{ externalId: 'CRM-2001', name: 'Good GmbH', tier: 'standard' }, { externalId: 'CRM-2001', name: 'Twin', tier: 'standard' }] })
+    const twins = await upsert({
+      accounts: [
+        { externalId: 'CRM-2001', name: 'Good GmbH', tier: 'standard' },
+        { externalId: 'CRM-2001', name: 'Twin', tier: 'standard' },
+      ],
+    })
     expect(((await twins.json()) as Json).errors).toEqual([{ field: 'accounts.1.externalId', message: 'repeats accounts.0.externalId' }])
     expect((await upsert({ accounts: [] })).status).toBe(422)
     expect((await upsert({ accounts: [{ externalId: 'x', name: 'Y Co', tier: 'standard', vip: true }] })).status).toBe(422)
   })
 
   it('recognises the sender by address, domain, customer id or the company name in the text', async () => {
-    const byDomain = await triage({ body: 'Bitte senden Sie uns die Rechnung für März noch einmal.', customer: { email: 'buchhaltung@seehotels-nord.example' } })
+    const byDomain = await triage({
+      body: 'Bitte senden Sie uns die Rechnung für März noch einmal.',
+      customer: { email: 'buchhaltung@seehotels-nord.example' },
+    })
     expect(byDomain.account).toEqual({ externalId: 'CRM-1001', name: 'Seehotels Nord GmbH', tier: 'key_account', matchedBy: 'domain' })
-    expect(byDomain.escalation.reasons.find((reason: Json) => reason.code === 'key_account')?.detail).toMatch(/Seehotels Nord GmbH.*key account.*domain/)
+    expect(byDomain.escalation.reasons.find((reason: Json) => reason.code === 'key_account')?.detail).toMatch(
+      /Seehotels Nord GmbH.*key account.*domain/,
+    )
     expect(byDomain.escalation.escalate).toBe(true)
-    expect((await triage({ body: 'Rechnung März bitte nochmal.', customer: { email: 'EINKAUF@partner.example' } })).account.matchedBy).toBe('email')
-    expect((await triage({ body: 'Rechnung März bitte nochmal.', customer: { id: 'CRM-1003' } })).account).toMatchObject({ externalId: 'CRM-1003', matchedBy: 'customer_id' })
-    expect((await triage({ body: 'Guten Tag, hier schreibt die Bäckerei Korn & Söhne: wir brauchen zwei neue Filter.' })).account).toMatchObject({ externalId: 'CRM-1002', matchedBy: 'name' })
+    expect((await triage({ body: 'Rechnung März bitte nochmal.', customer: { email: 'EINKAUF@partner.example' } })).account.matchedBy).toBe(
+      'email',
+    )
+    expect((await triage({ body: 'Rechnung März bitte nochmal.', customer: { id: 'CRM-1003' } })).account).toMatchObject({
+      externalId: 'CRM-1003',
+      matchedBy: 'customer_id',
+    })
+    expect(
+      (await triage({ body: 'Guten Tag, hier schreibt die Bäckerei Korn & Söhne: wir brauchen zwei neue Filter.' })).account,
+    ).toMatchObject({ externalId: 'CRM-1002', matchedBy: 'name' })
     // A name inside another word is no match; neither is a sender nobody knows.
     expect((await triage({ body: 'Unsere Seehotels Nordküste-Filiale braucht Filter.' })).account).toBeNull()
-    const unknown = await triage({ body: 'Rechnung März bitte nochmal.', customer: { email: 'someone@elsewhere.example', tier: 'key_account' } })
+    const unknown = await triage({
+      body: 'Rechnung März bitte nochmal.',
+      customer: { email: 'someone@elsewhere.example', tier: 'key_account' },
+    })
     expect(unknown.account).toBeNull()
     expect(unknown.escalation.reasons.find((reason: Json) => reason.code === 'key_account')?.detail).toMatch(/from the request/)
   })
 
   it("takes the first-response time from the account, before the tier's", async () => {
     const receivedAt = new Date(Date.now() - 10 * 3_600_000).toISOString()
-    const result = await triage({ body: 'Wann kommt unsere Lieferung?', customer: { email: 'ops@brightlets.example' }, metadata: { receivedAt } })
-    expect(result.escalation.reasons.find((reason: Json) => reason.code === 'sla_risk')?.detail).toMatch(/of a 12 h first-response target \(account CRM-1003\)/)
-    const standard = await triage({ body: 'Wann kommt unsere Lieferung?', customer: { email: 'someone@elsewhere.example' }, metadata: { receivedAt } })
+    const result = await triage({
+      body: 'Wann kommt unsere Lieferung?',
+      customer: { email: 'ops@brightlets.example' },
+      metadata: { receivedAt },
+    })
+    expect(result.escalation.reasons.find((reason: Json) => reason.code === 'sla_risk')?.detail).toMatch(
+      /of a 12 h first-response target \(account CRM-1003\)/,
+    )
+    const standard = await triage({
+      body: 'Wann kommt unsere Lieferung?',
+      customer: { email: 'someone@elsewhere.example' },
+      metadata: { receivedAt },
+    })
     expect(standard.escalation.reasons.map((reason: Json) => reason.code)).not.toContain('sla_risk') // 10 h of 48 h
   })
 })

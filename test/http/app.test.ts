@@ -76,13 +76,29 @@ describe.each(testDatabases)('HTTP surface [$name]', (database) => {
     await setup()
     const admin = await t.keyFor('admin')
     const before = await keyCount()
-    const malformed = await t.call('POST', '/v1/api-keys', { key: admin, body: '{"name": "x",', headers: { 'content-type': 'application/json' } })
+    const malformed = await t.call('POST', '/v1/api-keys', {
+      key: admin,
+      body: '{"name": "x",',
+      headers: { 'content-type': 'application/json' },
+    })
     await expectProblem(malformed, 400, 'bad_request')
-    const form = await t.call('POST', '/v1/api-keys', { key: admin, body: 'name=x&role=agent', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const form = await t.call('POST', '/v1/api-keys', {
+      key: admin,
+      body: 'name=x&role=agent',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
     await expectProblem(form, 415, 'unsupported_media_type')
-    const invalid = await expectProblem(await t.call('POST', '/v1/api-keys', { key: admin, json: { name: '', role: 'boss' } }), 422, 'validation_failed')
+    const invalid = await expectProblem(
+      await t.call('POST', '/v1/api-keys', { key: admin, json: { name: '', role: 'boss' } }),
+      422,
+      'validation_failed',
+    )
     expect((invalid.errors as Array<{ field: string }>).map((error) => error.field).sort()).toEqual(['name', 'role'])
-    const unknownField = await expectProblem(await t.call('POST', '/v1/api-keys', { key: admin, json: { name: 'a', role: 'agent', extra: 1 } }), 422, 'validation_failed')
+    const unknownField = await expectProblem(
+      await t.call('POST', '/v1/api-keys', { key: admin, json: { name: 'a', role: 'agent', extra: 1 } }),
+      422,
+      'validation_failed',
+    )
     expect(JSON.stringify(unknownField.errors)).toContain('extra')
     await expectProblem(await t.call('POST', '/v1/api-keys', { key: admin, json: [1, 2] }), 422, 'validation_failed')
     expect(await keyCount()).toBe(before)
@@ -94,7 +110,11 @@ describe.each(testDatabases)('HTTP surface [$name]', (database) => {
     const admin = await t.keyFor('admin')
     const before = await keyCount()
     const big = JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10), role: 'agent' })
-    await expectProblem(await t.call('POST', '/v1/api-keys', { key: admin, body: big, headers: { 'content-type': 'application/json' } }), 413, 'payload_too_large')
+    await expectProblem(
+      await t.call('POST', '/v1/api-keys', { key: admin, body: big, headers: { 'content-type': 'application/json' } }),
+      413,
+      'payload_too_large',
+    )
     const chunks = new ReadableStream<Uint8Array>({
       start(controller) {
         for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(64 * 1024)))
@@ -115,7 +135,11 @@ describe.each(testDatabases)('HTTP surface [$name]', (database) => {
     await setup({ BODY_LIMIT_BYTES: '2048' })
     const admin = await t.keyFor('admin')
     const body = JSON.stringify({ name: 'y'.repeat(3000), role: 'agent' })
-    await expectProblem(await t.call('POST', '/v1/api-keys', { key: admin, body, headers: { 'content-type': 'application/json' } }), 413, 'payload_too_large')
+    await expectProblem(
+      await t.call('POST', '/v1/api-keys', { key: admin, body, headers: { 'content-type': 'application/json' } }),
+      413,
+      'payload_too_large',
+    )
   })
 
   it('answers unknown routes with 404 and wrong methods with 405 and an Allow header', async () => {
@@ -141,7 +165,11 @@ describe.each(testDatabases)('HTTP surface [$name]', (database) => {
 
   it('serves an OpenAPI document generated from the schemas and an API page', async () => {
     await setup()
-    const doc = (await (await t.call('GET', '/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } }
+    const doc = (await (await t.call('GET', '/openapi.json')).json()) as {
+      openapi: string
+      paths: Record<string, Record<string, unknown>>
+      components: { schemas: Record<string, unknown> }
+    }
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/v1/api-keys', '/v1/api-keys/{id}']))
     expect(Object.keys(doc.paths['/v1/api-keys']!)).toEqual(expect.arrayContaining(['get', 'post']))

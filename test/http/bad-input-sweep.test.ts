@@ -13,10 +13,45 @@ import { uiClient } from '../helpers/ui-client.js'
 type Json = Record<string, unknown>
 
 const oddValues: unknown[] = [
-  null, 0, -1, 1.5, 1e308, true, '', ' ', 'x'.repeat(60_000), 'a\u0000b', '🔥', '<script>', [], ['x'], {}, { a: 1 },
-  'technical', '00000000-0000-4000-8000-000000000000', 'javascript:alert(1)',
+  null,
+  0,
+  -1,
+  1.5,
+  1e308,
+  true,
+  '',
+  ' ',
+  'x'.repeat(60_000),
+  'a\u0000b',
+  '🔥',
+  '<script>',
+  [],
+  ['x'],
+  {},
+  { a: 1 },
+  'technical',
+  '00000000-0000-4000-8000-000000000000',
+  'javascript:alert(1)',
 ]
-const oddQueryValues = ['', ' ', 'a%00b', 'x'.repeat(3000), '-1', '0', '1e400', '1.5', '%25', "'", '%F0%9F%94%A5', '%E2%80%8B', '%FF', 'null', '[]', 'true', '00000000-0000-4000-8000-000000000000']
+const oddQueryValues = [
+  '',
+  ' ',
+  'a%00b',
+  'x'.repeat(3000),
+  '-1',
+  '0',
+  '1e400',
+  '1.5',
+  '%25',
+  "'",
+  '%F0%9F%94%A5',
+  '%E2%80%8B',
+  '%FF',
+  'null',
+  '[]',
+  'true',
+  '00000000-0000-4000-8000-000000000000',
+]
 const oddIds = ['x', 'a%00b', '00000000-0000-4000-8000-000000000000', 'x'.repeat(3000), '%F0%9F%94%A5', '%FF', '..']
 
 /** Paths to every field of `value` (objects and arrays alike), plus an unknown field beside each level's own. */
@@ -48,14 +83,20 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
   beforeEach(() => void (serverErrors.length = 0))
 
   /** Calls the route and records it when the answer is a 5xx or a 4xx without problem details. */
-  async function send(method: string, path: string, options: { json?: unknown; body?: string; role?: 'admin' | 'lead' } = {}): Promise<Response> {
+  async function send(
+    method: string,
+    path: string,
+    options: { json?: unknown; body?: string; role?: 'admin' | 'lead' } = {},
+  ): Promise<Response> {
     const key = await t.keyFor(options.role ?? 'admin')
-    const response = options.body !== undefined
-      ? await t.call(method, path, { key, body: options.body, headers: { 'content-type': 'application/json' } })
-      : await t.call(method, path, { key, ...(options.json !== undefined ? { json: options.json } : {}) })
+    const response =
+      options.body !== undefined
+        ? await t.call(method, path, { key, body: options.body, headers: { 'content-type': 'application/json' } })
+        : await t.call(method, path, { key, ...(options.json !== undefined ? { json: options.json } : {}) })
     const what = `${method} ${path.slice(0, 120)} ${JSON.stringify(options.json ?? options.body)?.slice(0, 120) ?? ''}`
     if (response.status >= 500) serverErrors.push(`${response.status} ${what}`)
-    else if (response.status >= 400 && !(response.headers.get('content-type') ?? '').startsWith('application/problem+json')) serverErrors.push(`${response.status} without problem details: ${what}`)
+    else if (response.status >= 400 && !(response.headers.get('content-type') ?? '').startsWith('application/problem+json'))
+      serverErrors.push(`${response.status} without problem details: ${what}`)
     return response
   }
 
@@ -69,29 +110,82 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
 
   /** A fresh escalated inquiry, with a subject as long as allowed. */
   async function escalated(): Promise<{ inquiryId: string; escalationId: string }> {
-    const response = await send('POST', '/v1/triage', { json: { subject: 'Rauch '.repeat(160).trim(), body: 'Aus dem Gerät kommt Rauch und es riecht verschmort!' } })
+    const response = await send('POST', '/v1/triage', {
+      json: { subject: 'Rauch '.repeat(160).trim(), body: 'Aus dem Gerät kommt Rauch und es riecht verschmort!' },
+    })
     const result = (await response.json()) as { inquiryId: string; escalation: { id: string } }
     return { inquiryId: result.inquiryId, escalationId: result.escalation.id }
   }
 
   it('JSON bodies: every field of a valid body replaced by an odd value, removed, or an unknown one added', async () => {
     await t.keyFor('lead')
-    const leadKeyId = ((await (await send('GET', '/v1/api-keys')).json()) as { items: Array<{ id: string; role: string }> }).items.find((key) => key.role === 'lead')!.id
+    const leadKeyId = ((await (await send('GET', '/v1/api-keys')).json()) as { items: Array<{ id: string; role: string }> }).items.find(
+      (key) => key.role === 'lead',
+    )!.id
     await sweepBody('POST', '/v1/triage', {
-      subject: 'Rechnung', body: 'Meine Rechnung ist falsch.', language: 'de', channel: 'email', externalId: 'E-1',
-      customer: { id: 'C-1', name: 'Frau Berger', email: 'berger@example.de', tier: 'premium' }, metadata: { receivedAt: new Date().toISOString(), tags: ['a'] },
+      subject: 'Rechnung',
+      body: 'Meine Rechnung ist falsch.',
+      language: 'de',
+      channel: 'email',
+      externalId: 'E-1',
+      customer: { id: 'C-1', name: 'Frau Berger', email: 'berger@example.de', tier: 'premium' },
+      metadata: { receivedAt: new Date().toISOString(), tags: ['a'] },
     })
     await sweepBody('POST', '/v1/examples', { examples: [{ text: 'Der Drucker druckt nicht.', department: 'technical', language: 'de' }] })
-    await sweepBody('POST', '/v1/kb/articles', { articles: [{ externalId: 'sweep', title: 'Titel', body: 'Der Text des Artikels.', language: 'de', department: 'technical', tags: ['a'], url: 'https://example.com/a' }] })
+    await sweepBody('POST', '/v1/kb/articles', {
+      articles: [
+        {
+          externalId: 'sweep',
+          title: 'Titel',
+          body: 'Der Text des Artikels.',
+          language: 'de',
+          department: 'technical',
+          tags: ['a'],
+          url: 'https://example.com/a',
+        },
+      ],
+    })
     await sweepBody('POST', '/v1/api-keys', { name: 'Sweep', role: 'agent' })
-    await sweepBody('POST', '/v1/integrations', { name: 'sweep', type: 'zammad', secret: 'abcdefghijklmnopqrstuvwxyz', apiBaseUrl: 'https://zammad.example', apiToken: 'token', departmentGroups: { technical: 'Technik' } })
-    expect((await send('POST', '/v1/integrations', { json: { name: 'sweep-base', type: 'zammad', secret: 'abcdefghijklmnopqrstuvwxyz' } })).status).toBe(201)
-    await sweepBody('PATCH', '/v1/integrations/sweep-base', { secret: 'zyxwvutsrqponmlkjihgfedcba', apiBaseUrl: 'https://zammad.example', apiToken: 'token', departmentGroups: { commercial: 'Vertrieb' } })
+    await sweepBody('POST', '/v1/integrations', {
+      name: 'sweep',
+      type: 'zammad',
+      secret: 'abcdefghijklmnopqrstuvwxyz',
+      apiBaseUrl: 'https://zammad.example',
+      apiToken: 'token',
+      departmentGroups: { technical: 'Technik' },
+    })
+    expect(
+      (await send('POST', '/v1/integrations', { json: { name: 'sweep-base', type: 'zammad', secret: 'abcdefghijklmnopqrstuvwxyz' } }))
+        .status,
+    ).toBe(201)
+    await sweepBody('PATCH', '/v1/integrations/sweep-base', {
+      secret: 'zyxwvutsrqponmlkjihgfedcba',
+      apiBaseUrl: 'https://zammad.example',
+      apiToken: 'token',
+      departmentGroups: { commercial: 'Vertrieb' },
+    })
     const { inquiryId } = await escalated()
-    await sweepBody('POST', `/v1/inquiries/${inquiryId}/feedback`, { usedArticleId: null, edited: true, rating: 3, correctDepartment: 'commercial', comment: 'Passt.' })
+    await sweepBody('POST', `/v1/inquiries/${inquiryId}/feedback`, {
+      usedArticleId: null,
+      edited: true,
+      rating: 3,
+      correctDepartment: 'commercial',
+      comment: 'Passt.',
+    })
     // Each case is resolved or reassigned at most once, so every attempt gets a fresh one.
     const freshCase = async (action: string) => `/v1/escalations/${(await escalated()).escalationId}/${action}`
-    await sweepBody('POST', () => freshCase('resolve'), { resolution: 'Erledigt.', finalDepartment: 'commercial', reply: 'Die Antwort an den Kunden.', addToKnowledgeBase: true, articleTitle: 'Titel' }, 'lead')
+    await sweepBody(
+      'POST',
+      () => freshCase('resolve'),
+      {
+        resolution: 'Erledigt.',
+        finalDepartment: 'commercial',
+        reply: 'Die Antwort an den Kunden.',
+        addToKnowledgeBase: true,
+        articleTitle: 'Titel',
+      },
+      'lead',
+    )
     await sweepBody('POST', () => freshCase('reassign'), { toKeyId: leadKeyId }, 'lead')
     await sweepBody('POST', '/v1/data-subjects/erase', { email: 'sweep-nobody@example.com' })
     await sweepBody('POST', '/v1/data-subjects/erase', { customerId: 'KD-SWEEP-NOBODY' })
@@ -99,7 +193,17 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
   }, 600_000)
 
   it('bodies that are not a JSON object', async () => {
-    const bodies = ['', 'null', '[]', '"x"', '1', '{"body":"a"', '{"body":"\\ud800 Rechnung"}', '{"body":"x","body":"Rechnung"}', '{"__proto__":{"admin":true},"body":"Rechnung"}']
+    const bodies = [
+      '',
+      'null',
+      '[]',
+      '"x"',
+      '1',
+      '{"body":"a"',
+      '{"body":"\\ud800 Rechnung"}',
+      '{"body":"x","body":"Rechnung"}',
+      '{"__proto__":{"admin":true},"body":"Rechnung"}',
+    ]
     for (const path of ['/v1/triage', '/v1/examples', '/v1/kb/articles', '/v1/api-keys', '/v1/integrations', '/v1/data-subjects/erase']) {
       for (const body of bodies) await send('POST', path, { body })
     }
@@ -120,9 +224,20 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
       for (const parameter of parameters) for (const value of oddQueryValues) await send('GET', `${path}?q=Rechnung&${parameter}=${value}`)
     }
     const idRoutes = [
-      'GET /v1/inquiries/$', 'GET /v1/kb/articles/$', 'DELETE /v1/kb/articles/$', 'POST /v1/kb/articles/$/publish', 'GET /v1/jobs/$', 'POST /v1/jobs/$/retry',
-      'GET /v1/escalations/$', 'POST /v1/escalations/$/claim', 'POST /v1/escalations/$/release', 'GET /v1/integrations/$', 'DELETE /v1/integrations/$',
-      'DELETE /v1/api-keys/$', 'POST /v1/webhooks/$', 'DELETE /v1/inquiries/$',
+      'GET /v1/inquiries/$',
+      'GET /v1/kb/articles/$',
+      'DELETE /v1/kb/articles/$',
+      'POST /v1/kb/articles/$/publish',
+      'GET /v1/jobs/$',
+      'POST /v1/jobs/$/retry',
+      'GET /v1/escalations/$',
+      'POST /v1/escalations/$/claim',
+      'POST /v1/escalations/$/release',
+      'GET /v1/integrations/$',
+      'DELETE /v1/integrations/$',
+      'DELETE /v1/api-keys/$',
+      'POST /v1/webhooks/$',
+      'DELETE /v1/inquiries/$',
     ]
     for (const route of idRoutes) {
       const [method, path] = route.split(' ') as [string, string]
@@ -135,11 +250,31 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
     const lead = uiClient(t)
     await lead.signIn(await t.keyFor('lead'))
     const csrf = await lead.csrf()
-    const odd = ['', ' ', 'x'.repeat(60_000), 'a\u0000b', '🔥', '<script>', 'on', '-1', '1e400', '00000000-0000-4000-8000-000000000000', 'technical', 'none', '%00']
+    const odd = [
+      '',
+      ' ',
+      'x'.repeat(60_000),
+      'a\u0000b',
+      '🔥',
+      '<script>',
+      'on',
+      '-1',
+      '1e400',
+      '00000000-0000-4000-8000-000000000000',
+      'technical',
+      'none',
+      '%00',
+    ]
     const record = (what: string, status: number) => void (status >= 500 && serverErrors.push(`${status} ${what.slice(0, 160)}`))
     const forms: Array<[(ids: { inquiryId: string; escalationId: string }) => string, Record<string, string>]> = [
-      [({ inquiryId }) => `/ui/inquiries/${inquiryId}/feedback`, { usedArticleId: 'none', edited: 'on', rating: '3', correctDepartment: 'commercial', comment: 'Passt.' }],
-      [({ escalationId }) => `/ui/escalations/${escalationId}/resolve`, { resolution: 'Erledigt.', finalDepartment: 'commercial', reply: 'Die Antwort.', addToKnowledgeBase: 'on', articleTitle: 'Titel' }],
+      [
+        ({ inquiryId }) => `/ui/inquiries/${inquiryId}/feedback`,
+        { usedArticleId: 'none', edited: 'on', rating: '3', correctDepartment: 'commercial', comment: 'Passt.' },
+      ],
+      [
+        ({ escalationId }) => `/ui/escalations/${escalationId}/resolve`,
+        { resolution: 'Erledigt.', finalDepartment: 'commercial', reply: 'Die Antwort.', addToKnowledgeBase: 'on', articleTitle: 'Titel' },
+      ],
       [({ escalationId }) => `/ui/escalations/${escalationId}/reassign`, { toKeyId: '00000000-0000-4000-8000-000000000000' }],
       [({ escalationId }) => `/ui/escalations/${escalationId}/claim`, {}],
     ]
@@ -153,10 +288,12 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
     }
     for (const page of ['/ui', '/ui/inquiries', '/ui/escalations', '/ui/kb', '/ui/kb/drafts']) {
       for (const parameter of ['q', 'department', 'status', 'overdue', 'cursor', 'lang', 'done', 'feedback']) {
-        for (const value of oddQueryValues) record(`GET ${page}?${parameter}=${value.slice(0, 20)}`, (await lead.get(`${page}?${parameter}=${value}`)).status)
+        for (const value of oddQueryValues)
+          record(`GET ${page}?${parameter}=${value.slice(0, 20)}`, (await lead.get(`${page}?${parameter}=${value}`)).status)
       }
     }
-    for (const page of ['/ui/inquiries/', '/ui/escalations/', '/ui/kb/articles/']) for (const id of oddIds) record(`GET ${page}${id.slice(0, 20)}`, (await lead.get(page + id)).status)
+    for (const page of ['/ui/inquiries/', '/ui/escalations/', '/ui/kb/articles/'])
+      for (const id of oddIds) record(`GET ${page}${id.slice(0, 20)}`, (await lead.get(page + id)).status)
     const visitor = uiClient(t)
     for (const key of odd) {
       const signIn = await visitor.get('/ui/sign-in')

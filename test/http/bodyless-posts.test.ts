@@ -45,8 +45,12 @@ describe.each(testDatabases)('POST routes without a request body [$name]', (data
     server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
     await new Promise((resolve) => server.once('listening', resolve))
     port = (server.address() as AddressInfo).port
-    const document = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> }
-    const posts = Object.entries(document.paths).flatMap(([path, methods]) => (methods.post ? [{ path, body: Boolean(methods.post.requestBody) }] : []))
+    const document = (await (await t.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { requestBody?: unknown }>>
+    }
+    const posts = Object.entries(document.paths).flatMap(([path, methods]) =>
+      methods.post ? [{ path, body: Boolean(methods.post.requestBody) }] : [],
+    )
     bodyless = posts.filter((route) => !route.body && !route.path.startsWith('/v1/webhooks/')).map((route) => route.path)
     withBody = posts.filter((route) => route.body).map((route) => route.path)
   })
@@ -60,7 +64,10 @@ describe.each(testDatabases)('POST routes without a request body [$name]', (data
     const admin = await t.keyFor('admin')
     for (const path of bodyless) {
       const url = path.replace(/\{[^}]+\}/g, someId)
-      const status = await rawRequest(port, `POST ${url} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${admin}\r\nConnection: close\r\n\r\n`)
+      const status = await rawRequest(
+        port,
+        `POST ${url} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${admin}\r\nConnection: close\r\n\r\n`,
+      )
       expect({ path, status }).not.toEqual({ path, status: 415 })
       expect(status, path).toBeLessThan(500)
     }
@@ -70,8 +77,11 @@ describe.each(testDatabases)('POST routes without a request body [$name]', (data
     const admin = await t.keyFor('admin')
     const path = withBody.find((candidate) => candidate === '/v1/api-keys')!
     const body = 'name=x&role=agent'
-    const status = await rawRequest(port, `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${admin}\r\n` +
-      `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`)
+    const status = await rawRequest(
+      port,
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${admin}\r\n` +
+        `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    )
     expect(status).toBe(415)
   })
 })

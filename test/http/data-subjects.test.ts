@@ -17,13 +17,17 @@ type Json = Record<string, any>
 
 // Fixed texts (no random parts): the escalation models they train are cached by content between runs.
 const hildegard = {
-  name: 'Hildegard Quastenberg', email: 'Hildegard.Quastenberg@example.de', customerId: 'KD-QST-4711',
+  name: 'Hildegard Quastenberg',
+  email: 'Hildegard.Quastenberg@example.de',
+  customerId: 'KD-QST-4711',
   needles: ['quastenberg', 'KD-QST-4711', 'Zitronenfalter'],
   subject: 'Rechnung falsch – Quastenberg, letzte Warnung',
   body: 'Ich bin Hildegard Quastenberg, Zitronenfalterweg 3. Zum dritten Mal ist Ihre Rechnung falsch! Wenn das nicht sofort korrigiert wird, schalte ich meinen Anwalt und die Verbraucherzentrale ein!!!',
 }
 const bertram = {
-  name: 'Bertram Wollnitz', email: 'bertram.wollnitz@example.com', customerId: 'KD-WOL-0815',
+  name: 'Bertram Wollnitz',
+  email: 'bertram.wollnitz@example.com',
+  customerId: 'KD-WOL-0815',
   needles: ['wollnitz', 'KD-WOL-0815', 'Kaiserkrone'],
   subject: 'Wollnitz: Rechnung doppelt, ich klage',
   body: 'Hier Bertram Wollnitz aus der Kaiserkronenstraße. Sie haben meine Rechnung doppelt abgebucht! Ich schalte meinen Anwalt ein, wenn das Geld nicht sofort zurück ist!!!',
@@ -37,7 +41,8 @@ describe.each(testDatabases)('data subjects [$name]', (database) => {
     const response = await t.call(method, path, { key: await t.keyFor(role), ...(json !== undefined ? { json } : {}) })
     return { status: response.status, body: (await response.json()) as Json }
   }
-  const classifierVersion = async () => (await call('agent', 'POST', '/v1/triage', { body: 'Wie entkalke ich die Kaffeemaschine?' })).body.versions.classifier as string
+  const classifierVersion = async () =>
+    (await call('agent', 'POST', '/v1/triage', { body: 'Wie entkalke ich die Kaffeemaschine?' })).body.versions.classifier as string
 
   beforeAll(async () => {
     // A lead notification is queued (not sent) for each escalation: its payload carries the subject.
@@ -52,28 +57,47 @@ describe.each(testDatabases)('data subjects [$name]', (database) => {
     expect(triaged.escalation.escalate, 'the text must escalate for the test to mean anything').toBe(true)
     const other = triaged.department === 'technical' ? 'commercial' : 'technical'
     const feedback = {
-      usedArticleId: null, rating: 2, correctDepartment: other, comment: `Mit ${person.name} telefoniert.`,
+      usedArticleId: null,
+      rating: 2,
+      correctDepartment: other,
+      comment: `Mit ${person.name} telefoniert.`,
       ...(options.verdicts ? { needsLead: { reasons: ['vulnerable_customer'], note: `${person.name} ist 91` } } : {}),
     }
     expect((await call('agent', 'POST', `/v1/inquiries/${triaged.inquiryId}/feedback`, feedback)).status).toBe(201)
     const escalationId = triaged.escalation.id as string
     expect((await call('lead', 'POST', `/v1/escalations/${escalationId}/claim`)).status).toBe(200)
     const resolved = await call('lead', 'POST', `/v1/escalations/${escalationId}/resolve`, {
-      resolution: `${person.name} zurückgerufen, Gutschrift erteilt.`, finalDepartment: other, reply: `Sehr geehrte(r) ${person.name}, die Rechnung ist korrigiert.`,
-      addToKnowledgeBase: true, ...(options.verdicts ? { escalationWarranted: true } : {}),
+      resolution: `${person.name} zurückgerufen, Gutschrift erteilt.`,
+      finalDepartment: other,
+      reply: `Sehr geehrte(r) ${person.name}, die Rechnung ist korrigiert.`,
+      addToKnowledgeBase: true,
+      ...(options.verdicts ? { escalationWarranted: true } : {}),
     })
     expect(resolved.status).toBe(200)
-    if (options.publish !== false) expect((await call('lead', 'POST', `/v1/kb/articles/${resolved.body.kbArticleId}/publish`)).status).toBe(200)
+    if (options.publish !== false)
+      expect((await call('lead', 'POST', `/v1/kb/articles/${resolved.body.kbArticleId}/publish`)).status).toBe(200)
     return { inquiryId: triaged.inquiryId as string, escalationId, articleId: resolved.body.kbArticleId as string }
   }
 
   /** The same person writes through a helpdesk; the worker triages the ticket. */
   async function viaWebhook(person: Person, externalId: string) {
     const integration = await createIntegration(t, 'generic')
-    const ticket = { externalId, subject: `Nachtrag von ${person.name}`, body: person.body, customer: { id: person.customerId, name: person.name, email: person.email } }
+    const ticket = {
+      externalId,
+      subject: `Nachtrag von ${person.name}`,
+      body: person.body,
+      customer: { id: person.customerId, name: person.name, email: person.email },
+    }
     expect((await deliver(t, integration, 'generic', ticket)).status).toBe(202)
     const worker = createWorker({
-      sql, handlers: intakeJobHandlers(t.deps), queues: [triageQueue], concurrency: 1, leaseMs: 30_000, pollIntervalMs: 20, clock: t.deps.clock, logger: t.logger,
+      sql,
+      handlers: intakeJobHandlers(t.deps),
+      queues: [triageQueue],
+      concurrency: 1,
+      leaseMs: 30_000,
+      pollIntervalMs: 20,
+      clock: t.deps.clock,
+      logger: t.logger,
     })
     expect(await worker.drain()).toBe(1)
   }
@@ -83,14 +107,34 @@ describe.each(testDatabases)('data subjects [$name]', (database) => {
     const classifierBefore = await classifierVersion()
     const first = await lifecycle(hildegard, { verdicts: true })
     await viaWebhook(hildegard, 'T-QST-1')
-    expect((await call('lead', 'POST', '/v1/accounts', { accounts: [{ externalId: 'CRM-QST', name: 'Familienbetrieb', tier: 'premium', emails: [hildegard.email, bertram.email] }] })).status).toBe(200)
+    expect(
+      (
+        await call('lead', 'POST', '/v1/accounts', {
+          accounts: [{ externalId: 'CRM-QST', name: 'Familienbetrieb', tier: 'premium', emails: [hildegard.email, bertram.email] }],
+        })
+      ).status,
+    ).toBe(200)
     expect(await classifierVersion()).not.toBe(classifierBefore) // her correction was learned
     const verdictsStamp = (await readEscalationInputs(sql)).examplesStamp
 
     const hers = await findTraces(sql, hildegard.needles)
     // The scan must see her in every kind of place before the erasure, or "nothing left" would mean nothing.
-    for (const column of ['inquiries.body', 'inquiries.customer_email', 'inquiries.result', 'escalations.resolution', 'escalations.reply', 'inquiry_feedback.comment',
-      'training_examples.text', 'escalation_examples.text', 'kb_articles.title', 'kb_articles.body', 'kb_chunks.content', 'audit_log.after', 'jobs.payload', 'accounts.emails']) {
+    for (const column of [
+      'inquiries.body',
+      'inquiries.customer_email',
+      'inquiries.result',
+      'escalations.resolution',
+      'escalations.reply',
+      'inquiry_feedback.comment',
+      'training_examples.text',
+      'escalation_examples.text',
+      'kb_articles.title',
+      'kb_articles.body',
+      'kb_chunks.content',
+      'audit_log.after',
+      'jobs.payload',
+      'accounts.emails',
+    ]) {
       expect(hers, column).toHaveProperty([column])
     }
     const his = await findTraces(sql, bertram.needles)
@@ -98,7 +142,13 @@ describe.each(testDatabases)('data subjects [$name]', (database) => {
     const erased = await call('admin', 'POST', '/v1/data-subjects/erase', { email: hildegard.email.toUpperCase() })
     expect(erased.status).toBe(200)
     expect(erased.body.erased).toMatchObject({
-      inquiries: 2, feedback: 1, trainingExamples: 1, trainingExampleVectors: 1, escalationExamples: 2, knowledgeBaseArticles: 1, accountEmails: 1,
+      inquiries: 2,
+      feedback: 1,
+      trainingExamples: 1,
+      trainingExampleVectors: 1,
+      escalationExamples: 2,
+      knowledgeBaseArticles: 1,
+      accountEmails: 1,
     })
     expect(erased.body.erased.escalations).toBeGreaterThanOrEqual(1)
     expect(erased.body.erased.jobs).toBeGreaterThanOrEqual(3) // the webhook's triage and write-back jobs, the lead notices
@@ -117,9 +167,19 @@ describe.each(testDatabases)('data subjects [$name]', (database) => {
     // The audit entries stay, without her words; the erasure itself is audited by ids and counts.
     const audit = (await call('admin', 'GET', `/v1/audit?entityType=escalation&entityId=${first.escalationId}`)).body.items as Json[]
     expect(audit.map((entry) => entry.action).sort()).toEqual(['claim', 'resolve'])
-    expect(audit.find((entry) => entry.action === 'resolve')!.after).toMatchObject({ status: 'resolved', resolution: '[erased]', reply: '[erased]', finalDepartment: expect.any(String) })
+    expect(audit.find((entry) => entry.action === 'resolve')!.after).toMatchObject({
+      status: 'resolved',
+      resolution: '[erased]',
+      reply: '[erased]',
+      finalDepartment: expect.any(String),
+    })
     const [erasure] = (await call('admin', 'GET', '/v1/audit?entityType=data_subject')).body.items as Json[]
-    expect(erasure).toMatchObject({ action: 'erase', entityId: erased.body.erasureId, actor: { role: 'admin' }, after: { erased: erased.body.erased } })
+    expect(erasure).toMatchObject({
+      action: 'erase',
+      entityId: erased.body.erasureId,
+      actor: { role: 'admin' },
+      after: { erased: erased.body.erased },
+    })
     expect(erasure!.after.inquiryIds).toContain(first.inquiryId)
 
     // Models trained on her examples: the classifier is back to its version from before her; the
@@ -134,8 +194,16 @@ describe.each(testDatabases)('data subjects [$name]', (database) => {
     expect(Object.values(again.body.erased).every((count) => count === 0)).toBe(true)
 
     // His published answer was suggested to someone else; erasing him takes that copy out too.
-    const someoneElse = (await call('agent', 'POST', '/v1/triage', { subject: 'Rechnung doppelt', body: 'Sie haben meine Rechnung doppelt abgebucht, bitte korrigieren.' })).body
-    expect(someoneElse.suggestions.map((suggestion: Json) => suggestion.articleId), 'his article must be suggested for this to mean anything').toContain(second.articleId)
+    const someoneElse = (
+      await call('agent', 'POST', '/v1/triage', {
+        subject: 'Rechnung doppelt',
+        body: 'Sie haben meine Rechnung doppelt abgebucht, bitte korrigieren.',
+      })
+    ).body
+    expect(
+      someoneElse.suggestions.map((suggestion: Json) => suggestion.articleId),
+      'his article must be suggested for this to mean anything',
+    ).toContain(second.articleId)
     const his2 = await call('admin', 'POST', '/v1/data-subjects/erase', { customerId: bertram.customerId })
     expect(his2.body.erased).toMatchObject({ inquiries: 1, knowledgeBaseArticles: 1 })
     expect(his2.body.erased.suggestionCopies).toBeGreaterThanOrEqual(1)
@@ -169,7 +237,10 @@ describe.each(testDatabases)('data subjects [$name]', (database) => {
     const customer = { email: 'zwei.anfragen@example.de' }
     const one = (await call('agent', 'POST', '/v1/triage', { body: 'Der Drucker LX-200 zieht kein Papier ein.', customer })).body
     const two = (await call('agent', 'POST', '/v1/triage', { body: 'Bitte schicken Sie die Rechnung noch einmal.', customer })).body
-    expect((await call('agent', 'POST', `/v1/inquiries/${one.inquiryId}/feedback`, { usedArticleId: null, comment: 'Rückruf erledigt.' })).status).toBe(201)
+    expect(
+      (await call('agent', 'POST', `/v1/inquiries/${one.inquiryId}/feedback`, { usedArticleId: null, comment: 'Rückruf erledigt.' }))
+        .status,
+    ).toBe(201)
     expect((await call('agent', 'DELETE', `/v1/inquiries/${one.inquiryId}`)).status).toBe(403)
     const erased = await call('lead', 'DELETE', `/v1/inquiries/${one.inquiryId}`)
     expect(erased.status).toBe(200)

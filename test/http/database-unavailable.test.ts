@@ -65,11 +65,14 @@ describe.runIf(postgresAvailable)('PostgreSQL unavailable under a running servic
 
   it.each([
     ['the next statement fails', async (tx: Sql) => void (await tx.query('SELECT 1'))],
-    ['the caller turns the driver error into its own', async (tx: Sql) => {
-      await tx.query('SELECT 1').catch(() => {
-        throw new Error('could not store the inquiry')
-      })
-    }],
+    [
+      'the caller turns the driver error into its own',
+      async (tx: Sql) => {
+        await tx.query('SELECT 1').catch(() => {
+          throw new Error('could not store the inquiry')
+        })
+      },
+    ],
   ])('a connection ended inside a transaction (%s): 503, no crash, and the pool serves again', async (_case, next) => {
     const { sql, logger } = await open(requireUrl(), 1) // one connection: serving again needs a new one
     const { sql: admin } = await open(requireUrl(), 1)
@@ -79,10 +82,16 @@ describe.runIf(postgresAvailable)('PostgreSQL unavailable under a running servic
     const failed = sql.transaction(async (tx) => {
       const [{ pid }] = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }]
       await admin.query('SELECT pg_terminate_backend($1)', [pid]) // a role may end its own sessions
-      await waitUntil(async () => (await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).length === 0, 'the session to end')
+      await waitUntil(
+        async () => (await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).length === 0,
+        'the session to end',
+      )
       await next(tx)
     })
-    await expect(failed).rejects.toMatchObject({ code: 'service_unavailable', headers: { 'Retry-After': String(databaseRetryAfterSeconds) } })
+    await expect(failed).rejects.toMatchObject({
+      code: 'service_unavailable',
+      headers: { 'Retry-After': String(databaseRetryAfterSeconds) },
+    })
 
     expect(await sql.query('SELECT 1 AS one')).toEqual([{ one: 1 }])
     expect(await sql.transaction((tx) => tx.query('SELECT 2 AS two'))).toEqual([{ two: 2 }])
@@ -123,9 +132,16 @@ describe.runIf(postgresAvailable)('PostgreSQL unavailable under a running servic
       letGo()
       await holding.catch(() => {})
     })
-    const refused = await Promise.race([inside.then(() => undefined), holding.then(() => undefined, (error: Error) => error)])
+    const refused = await Promise.race([
+      inside.then(() => undefined),
+      holding.then(
+        () => undefined,
+        (error: Error) => error,
+      ),
+    ])
     if (refused) {
-      if (postgresRequired) throw new Error(`role ${limitedRole} cannot log in; run .ci/postgres.sh (${refused.message})`, { cause: refused })
+      if (postgresRequired)
+        throw new Error(`role ${limitedRole} cannot log in; run .ci/postgres.sh (${refused.message})`, { cause: refused })
       return skip(`role ${limitedRole} cannot log in; .ci/postgres.sh creates it`)
     }
     t.deps.sql = (await open(limited, 2)).sql

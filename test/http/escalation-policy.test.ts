@@ -69,7 +69,9 @@ describe.each(testDatabases)('escalation policy [$name]', (database) => {
     expect(result.escalation).toMatchObject({ escalate: true, policyVersion: 2 })
     const hours = (Date.parse(result.escalation.dueAt) - Date.parse(result.createdAt)) / 3_600_000
     expect(hours).toBeCloseTo(result.department === 'commercial' ? 6 : 2, 1)
-    const [row] = await sql.query<{ policy_version: number }>('SELECT policy_version FROM escalations WHERE id = $1', [result.escalation.id])
+    const [row] = await sql.query<{ policy_version: number }>('SELECT policy_version FROM escalations WHERE id = $1', [
+      result.escalation.id,
+    ])
     expect(row!.policy_version).toBe(2)
     const old = (await (await t.call('GET', '/v1/escalation-policy/versions/1', { key: lead })).json()) as Json
     expect(old.policy).toEqual(defaultPolicy)
@@ -96,12 +98,22 @@ describe.each(testDatabases)('escalation policy [$name]', (database) => {
   it("learns a company's own reason from its examples, without a restart", async () => {
     const own = clone(defaultPolicy)
     own.reasons.push({
-      code: 'product_recall', source: 'text', weight: 0.9, alone: true, dueHours: { default: 2 },
-      names: { de: 'Rückruf', en: 'Product recall' }, descriptions: { de: 'Betrifft den Rückruf des Wasserkochers WK-3.', en: 'About the recall of the WK-3 kettle.' },
+      code: 'product_recall',
+      source: 'text',
+      weight: 0.9,
+      alone: true,
+      dueHours: { default: 2 },
+      names: { de: 'Rückruf', en: 'Product recall' },
+      descriptions: { de: 'Betrifft den Rückruf des Wasserkochers WK-3.', en: 'About the recall of the WK-3 kettle.' },
       examples: [
-        'Ist mein Wasserkocher WK-3 vom Rückruf betroffen?', 'I read about the WK-3 kettle recall, what do I do?', 'Rückruf WK-3: Wie bekomme ich Ersatz?',
-        'My WK-3 kettle is on the recall list, where do I send it?', 'Gilt der Rückruf auch für den WK-3 in Weiß?', 'Recall of the WK-3: do I get my money back?',
-        'Wir haben 30 WK-3 im Büro, betrifft der Rückruf alle?', 'Is the WK-3 recall about the lid or the base?',
+        'Ist mein Wasserkocher WK-3 vom Rückruf betroffen?',
+        'I read about the WK-3 kettle recall, what do I do?',
+        'Rückruf WK-3: Wie bekomme ich Ersatz?',
+        'My WK-3 kettle is on the recall list, where do I send it?',
+        'Gilt der Rückruf auch für den WK-3 in Weiß?',
+        'Recall of the WK-3: do I get my money back?',
+        'Wir haben 30 WK-3 im Büro, betrifft der Rückruf alle?',
+        'Is the WK-3 recall about the lid or the base?',
       ],
     })
     const stored = (await (await put(own)).json()) as Json

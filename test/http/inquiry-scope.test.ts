@@ -29,7 +29,7 @@ describe.each(testDatabases)('GET /v1/inquiries/:id for integration keys [$name]
     return { status: response.status, code: body.code, title: body.title }
   }
 
-  it('reads its own inquiries; another helpdesk\'s and webhook inquiries are 404 like unknown ids; people see all', async () => {
+  it("reads its own inquiries; another helpdesk's and webhook inquiries are 404 like unknown ids; people see all", async () => {
     const zammadKey = await integrationKey('Zammad production')
     const shopKey = await integrationKey('Webshop')
     const own = await triage(zammadKey, 'Die Waschmaschine zeigt den Fehler E21 und pumpt nicht ab.')

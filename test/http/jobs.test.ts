@@ -10,7 +10,17 @@ import type { FakeHelpdesk } from '../helpers/fake-helpdesk.js'
 import { createIntegration, deliver, testWorker, useWebhookTestbed } from '../helpers/webhooks.js'
 import { readFixture } from '../webhooks/support.js'
 
-type Job = { id: string; queue: string; payload: { inquiryId?: string; n?: number }; status: string; attempts: number; maxAttempts: number; lastError: string | null; createdAt: string; finishedAt: string | null }
+type Job = {
+  id: string
+  queue: string
+  payload: { inquiryId?: string; n?: number }
+  status: string
+  attempts: number
+  maxAttempts: number
+  lastError: string | null
+  createdAt: string
+  finishedAt: string | null
+}
 type Page = { items: Job[]; nextCursor: string | null }
 
 describe.each(testDatabases)('/v1/jobs [$name]', (database) => {
@@ -36,7 +46,9 @@ describe.each(testDatabases)('/v1/jobs [$name]', (database) => {
     const { id } = await enqueueJob(sql, { queue, payload: { n }, maxAttempts: 3 })
     const [claimed] = await claimJobs(sql, { queues: [queue], workerId: 'test-worker', limit: 1, leaseMs: 60_000, now: new Date() })
     expect(claimed?.id).toBe(id)
-    expect(await failJob(sql, id, 'test-worker', `Error: handler ${n} failed`, { now: new Date(), permanent: true })).toMatchObject({ status: 'dead' })
+    expect(await failJob(sql, id, 'test-worker', `Error: handler ${n} failed`, { now: new Date(), permanent: true })).toMatchObject({
+      status: 'dead',
+    })
     return id
   }
 
@@ -44,7 +56,8 @@ describe.each(testDatabases)('/v1/jobs [$name]', (database) => {
   async function refusedWriteBacks(count: number) {
     const integration = await createIntegration(t, 'zendesk')
     const fixed = await t.call('PATCH', `/v1/integrations/${integration.name}`, {
-      key: await t.keyFor('admin'), json: { apiBaseUrl: helpdesk.apiBaseUrl('zendesk'), apiToken: 'agent@example.com/token:not-the-right-one' },
+      key: await t.keyFor('admin'),
+      json: { apiBaseUrl: helpdesk.apiBaseUrl('zendesk'), apiToken: 'agent@example.com/token:not-the-right-one' },
     })
     expect(fixed.status).toBe(200)
     const fixture = (await readFixture('zendesk-ticket-created.json')) as { ticket: Record<string, unknown> }
@@ -92,7 +105,9 @@ describe.each(testDatabases)('/v1/jobs [$name]', (database) => {
       let cursor: string | null = null
       const pageSizes: number[] = []
       do {
-        const page: { status: number; body: Page } = await get<Page>(`/v1/jobs?status=dead&queue=${queue}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        const page: { status: number; body: Page } = await get<Page>(
+          `/v1/jobs?status=dead&queue=${queue}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        )
         expect(page.status).toBe(200)
         pageSizes.push(page.body.items.length)
         seen.push(...page.body.items)
@@ -109,7 +124,10 @@ describe.each(testDatabases)('/v1/jobs [$name]', (database) => {
       expect(exact.body.nextCursor).toBeNull()
       expect((await get<Page>(`/v1/jobs?queue=${queue}`)).body.items).toHaveLength(5) // status defaults to dead
       expect((await get<Page>(`/v1/jobs?status=queued&queue=${queue}`)).body.items).toEqual([])
-      expect((await get<Page>(`/v1/jobs?status=dead&queue=${queue}&cursor=${crypto.randomUUID()}`)).body).toEqual({ items: [], nextCursor: null })
+      expect((await get<Page>(`/v1/jobs?status=dead&queue=${queue}&cursor=${crypto.randomUUID()}`)).body).toEqual({
+        items: [],
+        nextCursor: null,
+      })
     })
 
     it.each([
@@ -130,18 +148,34 @@ describe.each(testDatabases)('/v1/jobs [$name]', (database) => {
 
   describe('POST /v1/jobs/:id/retry', () => {
     it('queues a dead job again with attempts 0; once the admin fixes the token it is written back, and a done job cannot be retried', async () => {
-      const { integration, jobIds: [jobId], inquiryIds: [inquiryId] } = await refusedWriteBacks(1)
+      const {
+        integration,
+        jobIds: [jobId],
+        inquiryIds: [inquiryId],
+      } = await refusedWriteBacks(1)
       const retried = await retry(jobId!)
       expect(retried.status).toBe(200)
-      expect(retried.body).toMatchObject({ id: jobId, status: 'queued', attempts: 0, finishedAt: null, lastError: expect.stringMatching(/answered 401/) })
+      expect(retried.body).toMatchObject({
+        id: jobId,
+        status: 'queued',
+        attempts: 0,
+        finishedAt: null,
+        lastError: expect.stringMatching(/answered 401/),
+      })
       expect((await get<Job>(`/v1/jobs/${jobId}`)).body).toMatchObject({ status: 'queued', attempts: 0 })
       expect((await retry(jobId!)).status).toBe(409) // queued now, not dead
 
-      const fixed = await t.call('PATCH', `/v1/integrations/${integration.name}`, { key: await t.keyFor('admin'), json: { apiToken: helpdesk.tokens.zendesk } })
+      const fixed = await t.call('PATCH', `/v1/integrations/${integration.name}`, {
+        key: await t.keyFor('admin'),
+        json: { apiToken: helpdesk.tokens.zendesk },
+      })
       expect(fixed.status).toBe(200)
       await bed.worker!.drain()
       expect((await get<Job>(`/v1/jobs/${jobId}`)).body).toMatchObject({ status: 'done', attempts: 1 })
-      const inquiry = (await (await t.call('GET', `/v1/inquiries/${inquiryId}`, { key: await t.keyFor('agent') })).json()) as { externalId: string; writtenBackAt: string | null }
+      const inquiry = (await (await t.call('GET', `/v1/inquiries/${inquiryId}`, { key: await t.keyFor('agent') })).json()) as {
+        externalId: string
+        writtenBackAt: string | null
+      }
       expect(inquiry.writtenBackAt).toEqual(expect.any(String))
       const ticketId = inquiry.externalId.slice('zendesk:'.length)
       expect(helpdesk.notes('zendesk', ticketId)).toHaveLength(1)
@@ -167,7 +201,11 @@ describe.each(testDatabases)('/v1/jobs [$name]', (database) => {
 
   it('is for admins only: 403 to integration, agent and lead keys, 401 without a key, and nothing retried', async () => {
     const id = await deadJob(ownQueue(), 0)
-    const routes: Array<[string, string]> = [['GET', '/v1/jobs?status=dead'], ['GET', `/v1/jobs/${id}`], ['POST', `/v1/jobs/${id}/retry`]]
+    const routes: Array<[string, string]> = [
+      ['GET', '/v1/jobs?status=dead'],
+      ['GET', `/v1/jobs/${id}`],
+      ['POST', `/v1/jobs/${id}/retry`],
+    ]
     for (const [method, path] of routes) {
       for (const role of ['integration', 'agent', 'lead'] as const) {
         expect((await t.call(method, path, { key: await t.keyFor(role) })).status, `${method} ${path} as ${role}`).toBe(403)

@@ -41,13 +41,25 @@ describe.each(testDatabases)('knowledge-base API [$name]', (database) => {
   it('upserts in bulk, reports failed articles by index, and writes the rest', async () => {
     await setup()
     const lead = await t.keyFor('lead')
-    const response = await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [article('good'), article('empty', { body: '' }), article('extra', { colour: 'blue' })] } })
+    const response = await t.call('POST', '/v1/kb/articles', {
+      key: lead,
+      json: { articles: [article('good'), article('empty', { body: '' }), article('extra', { colour: 'blue' })] },
+    })
     expect(response.status).toBe(200)
-    const result = (await response.json()) as { created: number; failed: Array<{ index: number; externalId: string; errors: Array<{ field: string }> }> }
+    const result = (await response.json()) as {
+      created: number
+      failed: Array<{ index: number; externalId: string; errors: Array<{ field: string }> }>
+    }
     expect(result.created).toBe(1)
-    expect(result.failed.map((failure) => [failure.index, failure.externalId])).toEqual([[1, 'empty'], [2, 'extra']])
+    expect(result.failed.map((failure) => [failure.index, failure.externalId])).toEqual([
+      [1, 'empty'],
+      [2, 'extra'],
+    ])
     expect(result.failed[0]!.errors[0]!.field).toBe('body')
-    const again = (await (await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [article('good')] } })).json()) as Record<string, number>
+    const again = (await (await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [article('good')] } })).json()) as Record<
+      string,
+      number
+    >
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 1 })
   })
 
@@ -55,13 +67,19 @@ describe.each(testDatabases)('knowledge-base API [$name]', (database) => {
     await setup()
     const lead = await t.keyFor('lead')
     const scripted = { url: 'javascript:alert(document.cookie)' }
-    const none = await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [article('x', { body: '   ' }), article('y', { language: 'german' }), article('s', scripted)] } })
+    const none = await t.call('POST', '/v1/kb/articles', {
+      key: lead,
+      json: { articles: [article('x', { body: '   ' }), article('y', { language: 'german' }), article('s', scripted)] },
+    })
     expect(none.status).toBe(422)
     const problem = (await none.json()) as { errors: Array<{ field: string; message: string }> }
     expect(problem.errors.map((error) => error.field)).toEqual(['articles.0.body', 'articles.1.language', 'articles.2.url'])
     expect(problem.errors[2]!.message).toBe('must be an http:// or https:// URL')
     expect((await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [] } })).status).toBe(422)
-    expect((await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: Array.from({ length: 501 }, (_, i) => article(`n${i}`)) } })).status).toBe(422)
+    expect(
+      (await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: Array.from({ length: 501 }, (_, i) => article(`n${i}`)) } }))
+        .status,
+    ).toBe(422)
     expect((await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [article('z')], extra: true } })).status).toBe(422)
     expect((await sql.query('SELECT 1 FROM kb_articles')).length).toBe(0)
   })
@@ -69,7 +87,16 @@ describe.each(testDatabases)('knowledge-base API [$name]', (database) => {
   it('rejects a search without a query or with k outside 1..50', async () => {
     await setup()
     const agent = await t.keyFor('agent')
-    for (const query of ['', '?q=', '?q=%20%20', '?q=router&k=0', '?q=router&k=51', '?q=router&k=abc', '?q=router&department=sales', '?q=router&language=deu']) {
+    for (const query of [
+      '',
+      '?q=',
+      '?q=%20%20',
+      '?q=router&k=0',
+      '?q=router&k=51',
+      '?q=router&k=abc',
+      '?q=router&department=sales',
+      '?q=router&language=deu',
+    ]) {
       const response = await t.call('GET', `/v1/kb/search${query}`, { key: agent })
       expect(response.status, query).toBe(422)
     }
@@ -80,9 +107,13 @@ describe.each(testDatabases)('knowledge-base API [$name]', (database) => {
   it('searches, shows and deletes articles; unknown ids are 404', async () => {
     await setup()
     const lead = await t.keyFor('lead')
-    const { items } = (await (await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [article('router-neustart')] } })).json()) as { items: Array<{ articleId: string }> }
+    const { items } = (await (
+      await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [article('router-neustart')] } })
+    ).json()) as { items: Array<{ articleId: string }> }
     const id = items[0]!.articleId
-    const search = (await (await t.call('GET', '/v1/kb/search?q=WLAN%20Verbindung%20bricht%20ab&k=3&department=technical&language=de', { key: lead })).json()) as { results: Array<Record<string, unknown>>; space: string }
+    const search = (await (
+      await t.call('GET', '/v1/kb/search?q=WLAN%20Verbindung%20bricht%20ab&k=3&department=technical&language=de', { key: lead })
+    ).json()) as { results: Array<Record<string, unknown>>; space: string }
     expect(search.results[0]).toMatchObject({ articleId: id, externalId: 'router-neustart', headingPath: 'Neustart' })
     expect(search.space).toBe(t.deps.embeddings.target.id)
     const shown = (await (await t.call('GET', `/v1/kb/articles/${id}`, { key: lead })).json()) as Record<string, unknown>

@@ -72,7 +72,10 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
   describe('agents', () => {
     it('lists inquiries newest first with filters, search and pages', async () => {
       const first = await triage({ subject: 'Paging-Test Spülmaschine', body: 'Die Spülmaschine GS-5 zeigt E24 und pumpt nicht ab.' })
-      const second = await triage({ subject: 'Paging-Test Rechnung', body: 'Bitte senden Sie mir die Rechnung zur Bestellung 4711 noch einmal.' })
+      const second = await triage({
+        subject: 'Paging-Test Rechnung',
+        body: 'Bitte senden Sie mir die Rechnung zur Bestellung 4711 noch einmal.',
+      })
       const page1 = await call('agent', 'GET', '/v1/inquiries?q=Paging-Test&limit=1')
       expect(page1.status).toBe(200)
       expect(page1.body.items.map((item: Json) => item.inquiryId)).toEqual([second.inquiryId])
@@ -91,14 +94,24 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
       const result = await triage({ body: text })
       const wrong = result.department
       const right = wrong === 'technical' ? 'commercial' : 'technical'
-      const badArticle = await call('agent', 'POST', `/v1/inquiries/${result.inquiryId}/feedback`, { usedArticleId: '00000000-0000-4000-8000-000000000000' })
+      const badArticle = await call('agent', 'POST', `/v1/inquiries/${result.inquiryId}/feedback`, {
+        usedArticleId: '00000000-0000-4000-8000-000000000000',
+      })
       expect(badArticle.status).toBe(422)
       expect(badArticle.body.errors[0].field).toBe('usedArticleId')
-      expect((await call('agent', 'POST', '/v1/inquiries/00000000-0000-4000-8000-000000000000/feedback', { usedArticleId: null })).status).toBe(404)
-      expect((await call('agent', 'POST', `/v1/inquiries/${result.inquiryId}/feedback`, { usedArticleId: null, rating: 9 })).body.errors[0].field).toBe('rating')
+      expect(
+        (await call('agent', 'POST', '/v1/inquiries/00000000-0000-4000-8000-000000000000/feedback', { usedArticleId: null })).status,
+      ).toBe(404)
+      expect(
+        (await call('agent', 'POST', `/v1/inquiries/${result.inquiryId}/feedback`, { usedArticleId: null, rating: 9 })).body.errors[0]
+          .field,
+      ).toBe('rating')
 
       const feedback = await call('agent', 'POST', `/v1/inquiries/${result.inquiryId}/feedback`, {
-        usedArticleId: result.suggestions[0]?.articleId ?? null, edited: true, rating: 2, correctDepartment: right,
+        usedArticleId: result.suggestions[0]?.articleId ?? null,
+        edited: true,
+        rating: 2,
+        correctDepartment: right,
       })
       expect(feedback.status).toBe(201)
       expect(feedback.body).toMatchObject({ inquiryId: result.inquiryId, exampleAdded: true })
@@ -121,7 +134,7 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
       expect(item.inquiry.body).toContain('Anwalt')
 
       // Two leads claim at once: one wins, the other gets 409.
-      const otherLead = (await t.call('POST', '/v1/api-keys', { key: await key('admin'), json: { name: 'second lead', role: 'lead' } }))
+      const otherLead = await t.call('POST', '/v1/api-keys', { key: await key('admin'), json: { name: 'second lead', role: 'lead' } })
       const second = (await otherLead.json()) as Json
       const claims = await Promise.all([
         t.call('POST', `/v1/escalations/${id}/claim`, { key: await key('lead') }),
@@ -136,20 +149,30 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
       expect(admin.body).toMatchObject({ status: 'open', claimedBy: null })
       const reassigned = await call('lead', 'POST', `/v1/escalations/${id}/reassign`, { toKeyId: second.id })
       expect(reassigned.body).toMatchObject({ status: 'claimed', claimedBy: { keyId: second.id, name: 'second lead' } })
-      const agentTarget = (await call('lead', 'POST', `/v1/escalations/${id}/reassign`, { toKeyId: (await listKeyId(t, 'agent')) }))
+      const agentTarget = await call('lead', 'POST', `/v1/escalations/${id}/reassign`, { toKeyId: await listKeyId(t, 'agent') })
       expect(agentTarget.status).toBe(409) // claimed by the second lead now: not ours to reassign
 
-      const resolved = await t.call('POST', `/v1/escalations/${id}/resolve`, { key: second.key, json: { resolution: 'Gutschrift erteilt', reply: 'Sehr geehrte Kundin, wir haben die Rechnung korrigiert.' } })
+      const resolved = await t.call('POST', `/v1/escalations/${id}/resolve`, {
+        key: second.key,
+        json: { resolution: 'Gutschrift erteilt', reply: 'Sehr geehrte Kundin, wir haben die Rechnung korrigiert.' },
+      })
       expect(resolved.status).toBe(200)
       expect(await resolved.json()).toMatchObject({ status: 'resolved', resolution: 'Gutschrift erteilt' })
-      expect((await t.call('POST', `/v1/escalations/${id}/resolve`, { key: second.key, json: { resolution: 'noch einmal' } })).status).toBe(409)
+      expect((await t.call('POST', `/v1/escalations/${id}/resolve`, { key: second.key, json: { resolution: 'noch einmal' } })).status).toBe(
+        409,
+      )
       expect((await call('lead', 'POST', `/v1/escalations/${id}/claim`)).status).toBe(409)
       const open = await call('lead', 'GET', '/v1/escalations?status=open&limit=100')
       expect(open.body.items.some((entry: Json) => entry.id === id)).toBe(false)
 
       const audit = await call('admin', 'GET', `/v1/audit?entityType=escalation&entityId=${id}`)
       expect(audit.body.items.map((entry: Json) => entry.action).reverse()).toEqual(['claim', 'release', 'reassign', 'resolve'])
-      expect(audit.body.items[0]).toMatchObject({ action: 'resolve', actor: { name: 'second lead', role: 'lead' }, before: { status: 'claimed' }, after: { status: 'resolved', resolution: 'Gutschrift erteilt' } })
+      expect(audit.body.items[0]).toMatchObject({
+        action: 'resolve',
+        actor: { name: 'second lead', role: 'lead' },
+        before: { status: 'claimed' },
+        after: { status: 'resolved', resolution: 'Gutschrift erteilt' },
+      })
       expect((await call('lead', 'GET', '/v1/audit')).status).toBe(403)
     })
 
@@ -166,12 +189,21 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
       expect((await call('lead', 'GET', '/v1/escalations/not-a-uuid')).status).toBe(404)
     })
 
-    it('a lead\'s reply becomes a draft; once published, retrieval finds it for a similar inquiry', async () => {
-      const question = { subject: 'Balkonkraftwerk anmelden', body: 'Muss ich das Nordwerk Balkonkraftwerk SolarMini 600 beim Netzbetreiber anmelden? Das ist eine Frechheit, ich rufe meinen Anwalt an!' }
+    it("a lead's reply becomes a draft; once published, retrieval finds it for a similar inquiry", async () => {
+      const question = {
+        subject: 'Balkonkraftwerk anmelden',
+        body: 'Muss ich das Nordwerk Balkonkraftwerk SolarMini 600 beim Netzbetreiber anmelden? Das ist eine Frechheit, ich rufe meinen Anwalt an!',
+      }
       const inquiry = await triage(question)
       const id = inquiry.escalation.id as string
-      const reply = 'Das Balkonkraftwerk SolarMini 600 melden Sie im Marktstammdatenregister der Bundesnetzagentur an; eine Anmeldung beim Netzbetreiber ist seit 2024 nicht mehr nötig. Die Anmeldung dauert etwa zehn Minuten.'
-      const resolved = await call('lead', 'POST', `/v1/escalations/${id}/resolve`, { resolution: 'beantwortet', reply, addToKnowledgeBase: true, articleTitle: 'Balkonkraftwerk SolarMini 600 anmelden' })
+      const reply =
+        'Das Balkonkraftwerk SolarMini 600 melden Sie im Marktstammdatenregister der Bundesnetzagentur an; eine Anmeldung beim Netzbetreiber ist seit 2024 nicht mehr nötig. Die Anmeldung dauert etwa zehn Minuten.'
+      const resolved = await call('lead', 'POST', `/v1/escalations/${id}/resolve`, {
+        resolution: 'beantwortet',
+        reply,
+        addToKnowledgeBase: true,
+        articleTitle: 'Balkonkraftwerk SolarMini 600 anmelden',
+      })
       expect(resolved.status).toBe(200)
       const articleId = resolved.body.kbArticleId as string
       const drafts = await call('agent', 'GET', '/v1/kb/articles?status=draft')
@@ -192,7 +224,11 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
       // A subject may run to 1 000 characters; an article title to 500. Before, this answered 422 about the reply.
       const subject = `Anwalt eingeschaltet wegen ${'Rechnungsfehler '.repeat(60)}`.trim()
       const inquiry = await triage({ subject, body: 'Ich habe meinen Anwalt eingeschaltet. Die Rechnung ist falsch!' })
-      const resolved = await call('lead', 'POST', `/v1/escalations/${inquiry.escalation.id as string}/resolve`, { resolution: 'erledigt', reply: 'Wir haben die Rechnung korrigiert und Ihnen eine Gutschrift geschickt.', addToKnowledgeBase: true })
+      const resolved = await call('lead', 'POST', `/v1/escalations/${inquiry.escalation.id as string}/resolve`, {
+        resolution: 'erledigt',
+        reply: 'Wir haben die Rechnung korrigiert und Ihnen eine Gutschrift geschickt.',
+        addToKnowledgeBase: true,
+      })
       expect(resolved.status).toBe(200)
       const [article] = await sql.query<{ title: string }>('SELECT title FROM kb_articles WHERE id = $1', [resolved.body.kbArticleId])
       expect(article!.title.length).toBeLessThanOrEqual(300)
@@ -216,7 +252,7 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
       }
     })
 
-    it('tells the leads\' chat webhook about each escalation, retrying failures without holding up triage', async () => {
+    it("tells the leads' chat webhook about each escalation, retrying failures without holding up triage", async () => {
       chat.failNext(2)
       const inquiry = await triage(angryLegal(4))
       expect(inquiry.escalation?.escalate, JSON.stringify(inquiry)).toBe(true)
@@ -235,7 +271,7 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
       expect(chat.messages.some((message) => message.escalation?.inquiryId === calm.inquiryId)).toBe(false)
     })
 
-    it('tells the leads\' chat about an escalating webhook inquiry once its triage job has run', async () => {
+    it("tells the leads' chat about an escalating webhook inquiry once its triage job has run", async () => {
       const integration = await createIntegration(t, 'generic')
       const externalId = `lead-notice-${crypto.randomUUID().slice(0, 8)}`
       const { subject, body } = angryLegal(5)
@@ -255,6 +291,8 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
 
 async function listKeyId(t: TestApp, role: 'agent'): Promise<string> {
   await t.keyFor(role)
-  const keys = (await (await t.call('GET', '/v1/api-keys', { key: await t.keyFor('admin') })).json()) as { items: Array<{ id: string; role: string }> }
+  const keys = (await (await t.call('GET', '/v1/api-keys', { key: await t.keyFor('admin') })).json()) as {
+    items: Array<{ id: string; role: string }>
+  }
   return keys.items.find((item) => item.role === role)!.id
 }

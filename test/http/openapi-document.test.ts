@@ -6,9 +6,23 @@ import type { Sql } from '../../src/storage/sql.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
 
-interface Parameter { name: string; in: string; required?: boolean; description?: string }
-interface Operation { operationId?: string; summary?: string; description?: string; parameters?: Parameter[]; requestBody?: { required?: boolean; content?: Record<string, { schema?: Record<string, unknown> }> } }
-interface Document { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, { description?: string }> } }
+interface Parameter {
+  name: string
+  in: string
+  required?: boolean
+  description?: string
+}
+interface Operation {
+  operationId?: string
+  summary?: string
+  description?: string
+  parameters?: Parameter[]
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: Record<string, unknown> }> }
+}
+interface Document {
+  paths: Record<string, Record<string, Operation>>
+  components?: { schemas?: Record<string, { description?: string }> }
+}
 
 const methods = ['get', 'post', 'put', 'patch', 'delete']
 
@@ -17,7 +31,9 @@ describe('the OpenAPI document', () => {
   let t: TestApp
   let document: Document
   const operations = () =>
-    Object.entries(document.paths).flatMap(([path, item]) => methods.filter((method) => item[method]).map((method) => ({ name: `${method.toUpperCase()} ${path}`, operation: item[method]! })))
+    Object.entries(document.paths).flatMap(([path, item]) =>
+      methods.filter((method) => item[method]).map((method) => ({ name: `${method.toUpperCase()} ${path}`, operation: item[method]! })),
+    )
 
   beforeAll(async () => {
     sql = await testDatabases[0]!.open()
@@ -29,7 +45,10 @@ describe('the OpenAPI document', () => {
   it('gives every operation a unique camelCase operationId, a summary and a description', () => {
     const all = operations()
     expect(all.length).toBeGreaterThan(30)
-    const missing = all.filter(({ operation }) => !/^[a-z][a-zA-Z]+$/.test(operation.operationId ?? '') || !operation.summary?.trim() || !operation.description?.trim())
+    const missing = all.filter(
+      ({ operation }) =>
+        !/^[a-z][a-zA-Z]+$/.test(operation.operationId ?? '') || !operation.summary?.trim() || !operation.description?.trim(),
+    )
     expect(missing.map(({ name }) => name)).toEqual([])
     const ids = all.map(({ operation }) => operation.operationId)
     expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([])
@@ -46,17 +65,29 @@ describe('the OpenAPI document', () => {
     expect(idOf('post', '/v1/webhooks/{integration}')).toBe('receiveWebhook')
   })
 
-  it('documents the webhook\'s signature headers, each optional, and its body per helpdesk', () => {
+  it("documents the webhook's signature headers, each optional, and its body per helpdesk", () => {
     const webhook = document.paths['/v1/webhooks/{integration}']!.post!
     const headers = (webhook.parameters ?? []).filter((parameter) => parameter.in === 'header')
     const names = headers.map((parameter) => parameter.name.toLowerCase())
-    for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-hub-signature', 'x-zendesk-webhook-signature', 'x-zendesk-webhook-signature-timestamp', 'x-triage-token', 'authorization']) {
+    for (const name of [
+      'webhook-id',
+      'webhook-timestamp',
+      'webhook-signature',
+      'x-hub-signature',
+      'x-zendesk-webhook-signature',
+      'x-zendesk-webhook-signature-timestamp',
+      'x-triage-token',
+      'authorization',
+    ]) {
       expect(names).toContain(name)
     }
     expect(headers.filter((parameter) => parameter.required)).toEqual([])
     expect(headers.every((parameter) => parameter.description)).toBe(true)
 
-    const schema = webhook.requestBody?.content?.['application/json']?.schema as { anyOf?: Array<{ $ref: string }>; oneOf?: Array<{ $ref: string }> }
+    const schema = webhook.requestBody?.content?.['application/json']?.schema as {
+      anyOf?: Array<{ $ref: string }>
+      oneOf?: Array<{ $ref: string }>
+    }
     const shapes = (schema?.anyOf ?? schema?.oneOf ?? []).map((entry) => entry.$ref.replace('#/components/schemas/', ''))
     const components = document.components?.schemas ?? {}
     for (const shape of shapes) expect(components[shape], shape).toBeDefined()

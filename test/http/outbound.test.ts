@@ -64,7 +64,9 @@ describe.each(testDatabases)('outbound policy [$name]', (database) => {
   }
 
   async function writeBackJob(inquiryId: string): Promise<Job | undefined> {
-    const [row] = await sql.query<{ id: string }>(`SELECT id FROM jobs WHERE queue = 'write-back' AND payload->>'inquiryId' = $1`, [inquiryId])
+    const [row] = await sql.query<{ id: string }>(`SELECT id FROM jobs WHERE queue = 'write-back' AND payload->>'inquiryId' = $1`, [
+      inquiryId,
+    ])
     if (!row) return undefined
     const response = await t.call('GET', `/v1/jobs/${row.id}`, { key: await t.keyFor('admin') })
     return (await response.json()) as Job
@@ -78,7 +80,11 @@ describe.each(testDatabases)('outbound policy [$name]', (database) => {
 
   describe('configuring an integration', () => {
     let strict: TestApp
-    const dns = fakeDns({ 'internal.test': ['10.0.0.5'], 'mixed.test': ['93.184.215.14', '169.254.169.254'], 'public.test': ['93.184.215.14'] })
+    const dns = fakeDns({
+      'internal.test': ['10.0.0.5'],
+      'mixed.test': ['93.184.215.14', '169.254.169.254'],
+      'public.test': ['93.184.215.14'],
+    })
     const strictApp = async () => (strict ??= await createTestApp(sql, { env: strictEnv, resolveHost: dns }))
     const post = async (app: TestApp, json: Record<string, unknown>) => {
       const response = await app.call('POST', '/v1/integrations', { key: await app.keyFor('admin'), json })
@@ -111,22 +117,59 @@ describe.each(testDatabases)('outbound policy [$name]', (database) => {
     it('PATCH to a refused URL answers 422 and changes nothing', async () => {
       const app = await strictApp()
       const name = uniqueName('zammad')
-      expect((await post(app, { name, type: 'zammad', secret: secretFor('zammad'), apiBaseUrl: 'https://public.test', apiToken: 'token-0123456789' })).status).toBe(201)
+      expect(
+        (
+          await post(app, {
+            name,
+            type: 'zammad',
+            secret: secretFor('zammad'),
+            apiBaseUrl: 'https://public.test',
+            apiToken: 'token-0123456789',
+          })
+        ).status,
+      ).toBe(201)
       const admin = await app.keyFor('admin')
-      const patched = await app.call('PATCH', `/v1/integrations/${name}`, { key: admin, json: { apiBaseUrl: 'https://0x7f.1/', departmentGroups: { technical: 'L2' } } })
+      const patched = await app.call('PATCH', `/v1/integrations/${name}`, {
+        key: admin,
+        json: { apiBaseUrl: 'https://0x7f.1/', departmentGroups: { technical: 'L2' } },
+      })
       expect(patched.status).toBe(422)
-      expect(((await patched.json()) as Problem).errors).toEqual([{ field: 'apiBaseUrl', message: expect.stringContaining('address 127.0.0.1 is loopback') }])
-      const stored = (await (await app.call('GET', `/v1/integrations/${name}`, { key: admin })).json()) as { apiBaseUrl: string; departmentGroups: object }
+      expect(((await patched.json()) as Problem).errors).toEqual([
+        { field: 'apiBaseUrl', message: expect.stringContaining('address 127.0.0.1 is loopback') },
+      ])
+      const stored = (await (await app.call('GET', `/v1/integrations/${name}`, { key: admin })).json()) as {
+        apiBaseUrl: string
+        departmentGroups: object
+      }
       expect(stored).toMatchObject({ apiBaseUrl: 'https://public.test', departmentGroups: {} })
     })
 
     it('accepts an on-premises helpdesk the operator listed, over http when OUTBOUND_ALLOW_HTTP=allowed-hosts', async () => {
-      const onPremises = await createTestApp(sql, { env: { OUTBOUND_ALLOWED_HOSTS: 'zammad.intern,10.0.0.0/8', OUTBOUND_ALLOW_HTTP: 'allowed-hosts' }, resolveHost: dns })
+      const onPremises = await createTestApp(sql, {
+        env: { OUTBOUND_ALLOWED_HOSTS: 'zammad.intern,10.0.0.0/8', OUTBOUND_ALLOW_HTTP: 'allowed-hosts' },
+        resolveHost: dns,
+      })
       for (const apiBaseUrl of ['http://zammad.intern:8080', 'http://10.20.30.40', 'https://internal.test']) {
-        const created = await post(onPremises, { name: uniqueName('zammad'), type: 'zammad', secret: secretFor('zammad'), apiBaseUrl, apiToken: 'token-0123456789' })
+        const created = await post(onPremises, {
+          name: uniqueName('zammad'),
+          type: 'zammad',
+          secret: secretFor('zammad'),
+          apiBaseUrl,
+          apiToken: 'token-0123456789',
+        })
         expect(created.status, apiBaseUrl).toBe(201)
       }
-      expect((await post(onPremises, { name: uniqueName('zammad'), type: 'zammad', secret: secretFor('zammad'), apiBaseUrl: 'http://public.test', apiToken: 't-0123456789' })).status).toBe(422)
+      expect(
+        (
+          await post(onPremises, {
+            name: uniqueName('zammad'),
+            type: 'zammad',
+            secret: secretFor('zammad'),
+            apiBaseUrl: 'http://public.test',
+            apiToken: 't-0123456789',
+          })
+        ).status,
+      ).toBe(422)
     })
   })
 
@@ -136,12 +179,20 @@ describe.each(testDatabases)('outbound policy [$name]', (database) => {
       const inquiryId = await deliverTicket(integration)
       await switchWorker(() => workerUnder(strictEnv))
       const refusedHttp = await settledWriteBack(inquiryId, (job) => job.status === 'dead')
-      expect(refusedHttp).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/^WriteBackError: zendesk write-back: GET \S+: refused by outbound policy: plain http is not allowed/) })
+      expect(refusedHttp).toMatchObject({
+        attempts: 1,
+        lastError: expect.stringMatching(
+          /^WriteBackError: zendesk write-back: GET \S+: refused by outbound policy: plain http is not allowed/,
+        ),
+      })
 
       await switchWorker(() => workerUnder({ OUTBOUND_ALLOW_HTTP: 'true' }))
       expect((await t.call('POST', `/v1/jobs/${refusedHttp.id}/retry`, { key: await t.keyFor('admin') })).status).toBe(200)
       const refusedAddress = await settledWriteBack(inquiryId, (job) => job.status === 'dead')
-      expect(refusedAddress).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/: refused by outbound policy: address 127\.0\.0\.1 is loopback$/) })
+      expect(refusedAddress).toMatchObject({
+        attempts: 1,
+        lastError: expect.stringMatching(/: refused by outbound policy: address 127\.0\.0\.1 is loopback$/),
+      })
       expect(helpdesk.requests).toEqual([])
 
       await switchWorker(() => workerUnder(loopbackOutboundEnv))
@@ -158,14 +209,18 @@ describe.each(testDatabases)('outbound policy [$name]', (database) => {
       const name = uniqueName('zendesk')
       const secret = secretFor('zendesk')
       const created = await configuring.call('POST', '/v1/integrations', {
-        key: await configuring.keyFor('admin'), json: { name, type: 'zendesk', secret, apiBaseUrl: `http://helpdesk.test:${port}/zendesk`, apiToken: helpdesk.tokens.zendesk },
+        key: await configuring.keyFor('admin'),
+        json: { name, type: 'zendesk', secret, apiBaseUrl: `http://helpdesk.test:${port}/zendesk`, apiToken: helpdesk.tokens.zendesk },
       })
       expect(created.status).toBe(201)
       answers['helpdesk.test'] = ['127.0.0.1']
       const inquiryId = await deliverTicket({ name, secret })
       await switchWorker(() => workerUnder({ OUTBOUND_ALLOW_HTTP: 'true' }, dns))
       const job = await settledWriteBack(inquiryId, (candidate) => candidate.status === 'dead')
-      expect(job).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/refused by outbound policy: host helpdesk\.test resolves to 127\.0\.0\.1, which is loopback$/) })
+      expect(job).toMatchObject({
+        attempts: 1,
+        lastError: expect.stringMatching(/refused by outbound policy: host helpdesk\.test resolves to 127\.0\.0\.1, which is loopback$/),
+      })
       expect(helpdesk.requests).toEqual([])
     })
 
@@ -176,7 +231,10 @@ describe.each(testDatabases)('outbound policy [$name]', (database) => {
       bed.worker = testWorker(t)
       bed.worker.start()
       const job = await settledWriteBack(inquiryId, (candidate) => candidate.status === 'dead')
-      expect(job).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/answered 302 \(a redirect; not followed, check the URL\)$/) })
+      expect(job).toMatchObject({
+        attempts: 1,
+        lastError: expect.stringMatching(/answered 302 \(a redirect; not followed, check the URL\)$/),
+      })
       expect(helpdesk.requests).toHaveLength(1)
     })
   })
@@ -187,7 +245,9 @@ describe.each(testDatabases)('outbound policy [$name]', (database) => {
 
     it('holds the status and no word of what the helpdesk answered', async () => {
       const integration = await createIntegration(t, 'zendesk', { helpdesk })
-      helpdesk.failNext(10_000, 500, { json: { error: `could not update ticket for ${personal}`, backtrace: ["/srv/helpdesk/app/models/ticket.rb:42:in 'update'"] } })
+      helpdesk.failNext(10_000, 500, {
+        json: { error: `could not update ticket for ${personal}`, backtrace: ["/srv/helpdesk/app/models/ticket.rb:42:in 'update'"] },
+      })
       const inquiryId = await deliverTicket(integration)
       bed.worker = testWorker(t)
       bed.worker.start()

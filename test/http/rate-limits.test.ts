@@ -42,8 +42,16 @@ describe.each(testDatabases)('rate limits [$name]', (database) => {
   it('counts bad webhook signatures as failed authentication', async () => {
     await setup({ RATE_LIMIT_AUTH_FAILURES: '1' })
     const admin = await t.keyFor('admin')
-    expect((await t.call('POST', '/v1/integrations', { key: admin, json: { name: 'crm', type: 'freshdesk', secret: 'a-long-enough-secret-for-freshdesk' } })).status).toBe(201)
-    const deliver = () => t.call('POST', '/v1/webhooks/crm', { json: { ticket_id: 1 }, headers: { ...from('198.51.100.9'), 'x-triage-token': 'guess' } })
+    expect(
+      (
+        await t.call('POST', '/v1/integrations', {
+          key: admin,
+          json: { name: 'crm', type: 'freshdesk', secret: 'a-long-enough-secret-for-freshdesk' },
+        })
+      ).status,
+    ).toBe(201)
+    const deliver = () =>
+      t.call('POST', '/v1/webhooks/crm', { json: { ticket_id: 1 }, headers: { ...from('198.51.100.9'), 'x-triage-token': 'guess' } })
     expect((await deliver()).status).toBe(401)
     expect((await deliver()).status).toBe(401)
     await expectRateLimited(await deliver(), 1)
@@ -134,8 +142,19 @@ describe('concurrency limit', () => {
     const limit = createConcurrencyLimit({ maxConcurrent: 1, maxQueue: 1 })
     const order: string[] = []
     let release!: () => void
-    const first = limit.run(() => new Promise<void>((resolve) => (release = () => { order.push('first'); resolve() })))
-    const second = limit.run(async () => { order.push('second') })
+    const first = limit.run(
+      () =>
+        new Promise<void>(
+          (resolve) =>
+            (release = () => {
+              order.push('first')
+              resolve()
+            }),
+        ),
+    )
+    const second = limit.run(async () => {
+      order.push('second')
+    })
     await expect(limit.run(async () => 'third')).rejects.toMatchObject({ code: 'service_unavailable' })
     await new Promise((resolve) => setTimeout(resolve, 10)) // work starts in its own macrotask
     expect(order).toEqual([])

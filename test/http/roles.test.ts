@@ -58,7 +58,8 @@ const access: Record<string, Role[] | 'public'> = {
 }
 
 const someId = '00000000-0000-4000-8000-000000000000'
-const concrete = (path: string) => path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'id' ? someId : name === 'version' ? '999' : 'no-such-name'))
+const concrete = (path: string) =>
+  path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'id' ? someId : name === 'version' ? '999' : 'no-such-name'))
 
 // Roles are checked before anything touches the database, so one database is enough.
 describe('every route against every role', () => {
@@ -77,19 +78,29 @@ describe('every route against every role', () => {
 
   it('the table covers exactly the documented routes', async () => {
     const doc = (await (await t.call('GET', '/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> }
-    const documented = Object.entries(doc.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
+    const documented = Object.entries(doc.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    )
     expect(documented.sort()).toEqual(Object.keys(access).sort())
   })
 
   it.each(Object.entries(access).filter(([, roles]) => roles !== 'public'))('%s', async (route, allowed) => {
     const [method, path] = route.split(' ') as [string, string]
-    const call = (key?: string) => t.call(method, concrete(path), { ...(key ? { key } : {}), ...(method === 'GET' || method === 'DELETE' ? {} : { json: {} }) })
+    const call = (key?: string) =>
+      t.call(method, concrete(path), { ...(key ? { key } : {}), ...(method === 'GET' || method === 'DELETE' ? {} : { json: {} }) })
     const outcome: Record<string, number> = {}
     outcome.none = (await call()).status
     outcome.revoked = (await call(keys.get('revoked'))).status
     for (const role of everyone) outcome[role] = (await call(keys.get(role)!)).status
-    const expected = Object.fromEntries(Object.keys(outcome).map((who) => [who, who === 'none' || who === 'revoked' ? 401 : (allowed as Role[]).includes(who as Role) ? 'through' : 403]))
-    const seen = Object.fromEntries(Object.entries(outcome).map(([who, status]) => [who, status === 401 || status === 403 ? status : 'through']))
+    const expected = Object.fromEntries(
+      Object.keys(outcome).map((who) => [
+        who,
+        who === 'none' || who === 'revoked' ? 401 : (allowed as Role[]).includes(who as Role) ? 'through' : 403,
+      ]),
+    )
+    const seen = Object.fromEntries(
+      Object.entries(outcome).map(([who, status]) => [who, status === 401 || status === 403 ? status : 'through']),
+    )
     expect(seen).toEqual(expected)
   })
 })

@@ -26,7 +26,9 @@ describe.each(testDatabases)('secrets at rest [$name]', (database) => {
 
   /** The raw row, as anyone with a copy of the database would read it. */
   async function storedRow(name: string): Promise<StoredRow> {
-    const [row] = await sql.query<StoredRow>('SELECT id, name, secret, previous_secret, api_token FROM integrations WHERE name = $1', [name])
+    const [row] = await sql.query<StoredRow>('SELECT id, name, secret, previous_secret, api_token FROM integrations WHERE name = $1', [
+      name,
+    ])
     return row!
   }
 
@@ -46,7 +48,13 @@ describe.each(testDatabases)('secrets at rest [$name]', (database) => {
   it('stores the webhook secret and API token of an integration created through the API encrypted; webhooks verify and write-back authenticates', async () => {
     const name = uniqueName('zendesk')
     const secret = secretFor('zendesk')
-    const created = await call('POST', '/v1/integrations', { name, type: 'zendesk', secret, apiBaseUrl: helpdesk.apiBaseUrl('zendesk'), apiToken: helpdesk.tokens.zendesk })
+    const created = await call('POST', '/v1/integrations', {
+      name,
+      type: 'zendesk',
+      secret,
+      apiBaseUrl: helpdesk.apiBaseUrl('zendesk'),
+      apiToken: helpdesk.tokens.zendesk,
+    })
     expect(created.status).toBe(201)
     const row = await expectNothingPlain(name, [secret, helpdesk.tokens.zendesk])
     expect(row.api_token).not.toBeNull()
@@ -69,7 +77,10 @@ describe.each(testDatabases)('secrets at rest [$name]', (database) => {
     const rotated = await expectNothingPlain(name, [oldSecret, newSecret])
     expect(rotated.previous_secret).not.toBeNull()
     expect(rotated.previous_secret).not.toBe(before.secret) // re-encrypted for its new column, not copied
-    for (const [secret, id] of [[oldSecret, 'T-old'], [newSecret, 'T-new']] as const) {
+    for (const [secret, id] of [
+      [oldSecret, 'T-old'],
+      [newSecret, 'T-new'],
+    ] as const) {
       expect((await deliver(t, { name, secret }, 'generic', genericTicket(`${id}-${name}`, 'Rechnung doppelt abgebucht'))).status).toBe(202)
     }
     expect((await call('PATCH', `/v1/integrations/${name}`, { previousSecretValidHours: 1 })).status).toBe(200)
@@ -78,15 +89,29 @@ describe.each(testDatabases)('secrets at rest [$name]', (database) => {
 
     const zammad = uniqueName('zammad')
     const zammadSecret = secretFor('zammad')
-    expect((await call('POST', '/v1/integrations', { name: zammad, type: 'zammad', secret: zammadSecret, apiBaseUrl: helpdesk.apiBaseUrl('zammad'), apiToken: 'first-token-0123456789' })).status).toBe(201)
+    expect(
+      (
+        await call('POST', '/v1/integrations', {
+          name: zammad,
+          type: 'zammad',
+          secret: zammadSecret,
+          apiBaseUrl: helpdesk.apiBaseUrl('zammad'),
+          apiToken: 'first-token-0123456789',
+        })
+      ).status,
+    ).toBe(201)
     expect((await call('PATCH', `/v1/integrations/${zammad}`, { apiToken: helpdesk.tokens.zammad })).status).toBe(200)
     await expectNothingPlain(zammad, [zammadSecret, 'first-token-0123456789', helpdesk.tokens.zammad])
   })
 
-  it('does not accept a secret copied into another integration\'s row', async () => {
+  it("does not accept a secret copied into another integration's row", async () => {
     const [first, second] = [uniqueName('zammad'), uniqueName('zammad')]
     const firstSecret = secretFor('zammad')
-    for (const name of [first, second]) expect((await call('POST', '/v1/integrations', { name, type: 'zammad', secret: name === first ? firstSecret : secretFor('zammad') })).status).toBe(201)
+    for (const name of [first, second])
+      expect(
+        (await call('POST', '/v1/integrations', { name, type: 'zammad', secret: name === first ? firstSecret : secretFor('zammad') }))
+          .status,
+      ).toBe(201)
     await sql.query('UPDATE integrations SET secret = (SELECT secret FROM integrations WHERE name = $1) WHERE name = $2', [first, second])
     const payload = await readFixture('zammad-ticket-created.json')
     const response = await deliver(t, { name: second, secret: firstSecret }, 'zammad', payload)
@@ -105,7 +130,12 @@ describe.each(testDatabases)('secrets at rest [$name]', (database) => {
        VALUES ($1, $2, 'zendesk', $3, $4, now() + interval '1 hour', $5, $6)`,
       [zendesk.id, zendesk.name, zendesk.secret, zendesk.previous, helpdesk.apiBaseUrl('zendesk'), helpdesk.tokens.zendesk],
     )
-    await sql.query(`INSERT INTO integrations (id, name, type, secret, callback_url) VALUES ($1, $2, 'generic', $3, $4)`, [generic.id, generic.name, generic.secret, helpdesk.callbackUrl])
+    await sql.query(`INSERT INTO integrations (id, name, type, secret, callback_url) VALUES ($1, $2, 'generic', $3, $4)`, [
+      generic.id,
+      generic.name,
+      generic.secret,
+      helpdesk.callbackUrl,
+    ])
 
     await prepareDatabase(t.deps) // what every start runs after the SQL migrations
     const zendeskRow = await expectNothingPlain(zendesk.name, [zendesk.secret, zendesk.previous, helpdesk.tokens.zendesk])
@@ -121,9 +151,17 @@ describe.each(testDatabases)('secrets at rest [$name]', (database) => {
     expect(await storedRow(generic.name)).toEqual(genericRow)
 
     for (const secret of [zendesk.secret, zendesk.previous]) {
-      expect((await deliver(t, { name: zendesk.name, secret }, 'zendesk', await readFixture('zendesk-ticket-created.json'), { deliveryId: crypto.randomUUID() })).status).toBeLessThan(300)
+      expect(
+        (
+          await deliver(t, { name: zendesk.name, secret }, 'zendesk', await readFixture('zendesk-ticket-created.json'), {
+            deliveryId: crypto.randomUUID(),
+          })
+        ).status,
+      ).toBeLessThan(300)
     }
-    expect((await deliver(t, generic, 'generic', genericTicket(`T-plain-${generic.name}`, 'Der Geschirrspüler pumpt nicht ab'))).status).toBe(202)
+    expect(
+      (await deliver(t, generic, 'generic', genericTicket(`T-plain-${generic.name}`, 'Der Geschirrspüler pumpt nicht ab'))).status,
+    ).toBe(202)
     bed.worker = testWorker(t)
     await bed.worker.drain()
     expect(helpdesk.requestsTo('zendesk').length).toBeGreaterThan(0)

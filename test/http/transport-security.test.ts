@@ -20,7 +20,10 @@ describe('transport security settings', () => {
     const health = await t.app.request('/healthz', { headers })
     await sql.close()
     sql = undefined
-    return { cookie: page.headers.get('set-cookie') ?? '', hsts: [page.headers.get('strict-transport-security'), health.headers.get('strict-transport-security')] }
+    return {
+      cookie: page.headers.get('set-cookie') ?? '',
+      hsts: [page.headers.get('strict-transport-security'), health.headers.get('strict-transport-security')],
+    }
   }
 
   it('auto (default): Secure only when the request came over HTTPS, and no HSTS', async () => {
@@ -41,7 +44,10 @@ describe('transport security settings', () => {
 
   it('auto with HSTS: the header only over HTTPS, where browsers honour it', async () => {
     expect((await signInPage({ HSTS_MAX_AGE_SECONDS: '600' })).hsts).toEqual([null, null])
-    expect((await signInPage({ HSTS_MAX_AGE_SECONDS: '600' }, { 'x-forwarded-proto': 'https' })).hsts).toEqual(['max-age=600', 'max-age=600'])
+    expect((await signInPage({ HSTS_MAX_AGE_SECONDS: '600' }, { 'x-forwarded-proto': 'https' })).hsts).toEqual([
+      'max-age=600',
+      'max-age=600',
+    ])
   })
 
   it('never: no Secure even for an HTTPS request (plain-http development)', async () => {

@@ -28,7 +28,13 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
   const triage = async (json: unknown, key = agent) => t.call('POST', '/v1/triage', { key, json })
 
   it('answers with the contract fields, stores the inquiry first, and GET returns the same record', async () => {
-    const response = await triage({ subject: 'Fehler E18', body: 'Meine Waschmaschine WM-7 pumpt nicht ab und zeigt E18 an. Was kann ich tun?', customer: { name: 'Frau Berger' }, externalId: 'T-1001', channel: 'email' })
+    const response = await triage({
+      subject: 'Fehler E18',
+      body: 'Meine Waschmaschine WM-7 pumpt nicht ab und zeigt E18 an. Was kann ich tun?',
+      customer: { name: 'Frau Berger' },
+      externalId: 'T-1001',
+      channel: 'email',
+    })
     expect(response.status).toBe(200)
     const result = (await response.json()) as Result
     expect(result).toMatchObject({ language: 'de', department: 'technical', noKnowledge: false })
@@ -46,10 +52,15 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
   })
 
   it('opens an escalation record with reasons and a due time for hard cases', async () => {
-    const result = (await (await triage({ body: 'Aus meinem Geschirrspüler GS-5 kommt Rauch und es riecht verschmort! Was soll ich tun?' })).json()) as Result
+    const result = (await (
+      await triage({ body: 'Aus meinem Geschirrspüler GS-5 kommt Rauch und es riecht verschmort! Was soll ich tun?' })
+    ).json()) as Result
     expect(result.escalation.escalate).toBe(true)
     expect(result.escalation.reasons.map((reason) => reason.code)).toContain('safety')
-    const [row] = await sql.query<{ status: string; due_at: Date; inquiry_id: string }>('SELECT status, due_at, inquiry_id FROM escalations WHERE id = $1', [result.escalation.id])
+    const [row] = await sql.query<{ status: string; due_at: Date; inquiry_id: string }>(
+      'SELECT status, due_at, inquiry_id FROM escalations WHERE id = $1',
+      [result.escalation.id],
+    )
     expect(row).toMatchObject({ status: 'open', inquiry_id: result.inquiryId })
     expect(row!.due_at.toISOString()).toBe(result.escalation.dueAt)
     expect(new Date(result.escalation.dueAt!).getTime() - Date.now()).toBeLessThanOrEqual(3600_000) // safety: within an hour
@@ -80,10 +91,22 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
 
     // The team's own safety article: any article with the tag, in any case, in the inquiry's language.
     const lead = await t.keyFor('lead')
-    const own = { externalId: 'own-charger-safety', title: 'Charger overheating', language: 'en', department: 'technical', tags: ['SAFETY'], body: '## Charger got hot or melted\n\nUnplug the charger from the wall socket at once and let it cool on a stone or metal surface. Do not use it again.' }
-    const written = (await (await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [own] } })).json()) as { items: Array<{ articleId: string }> }
+    const own = {
+      externalId: 'own-charger-safety',
+      title: 'Charger overheating',
+      language: 'en',
+      department: 'technical',
+      tags: ['SAFETY'],
+      body: '## Charger got hot or melted\n\nUnplug the charger from the wall socket at once and let it cool on a stone or metal surface. Do not use it again.',
+    }
+    const written = (await (await t.call('POST', '/v1/kb/articles', { key: lead, json: { articles: [own] } })).json()) as {
+      items: Array<{ articleId: string }>
+    }
     try {
-      expect(await first('The charger of my Nordbook got so hot that the plug melted.')).toMatchObject({ externalId: 'own-charger-safety', pinned: 'safety' })
+      expect(await first('The charger of my Nordbook got so hot that the plug melted.')).toMatchObject({
+        externalId: 'own-charger-safety',
+        pinned: 'safety',
+      })
     } finally {
       expect((await t.call('DELETE', `/v1/kb/articles/${written.items[0]!.articleId}`, { key: lead })).status).toBe(200)
     }
@@ -106,7 +129,15 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
   })
 
   it('handles any script, emoji, HTML and mixed languages without a 500', async () => {
-    for (const body of ['我的路由器坏了，怎么办？', 'Мой холодильник не охлаждает', '🙂🔥💧', '<script>alert(1)</script><b>Rechnung</b> fehlt', 'Hello, meine Rechnung ist wrong, please fix', 'x', 'ﷺ'.repeat(1000)]) {
+    for (const body of [
+      '我的路由器坏了，怎么办？',
+      'Мой холодильник не охлаждает',
+      '🙂🔥💧',
+      '<script>alert(1)</script><b>Rechnung</b> fehlt',
+      'Hello, meine Rechnung ist wrong, please fix',
+      'x',
+      'ﷺ'.repeat(1000),
+    ]) {
       const response = await triage({ body })
       expect(response.status, body).toBe(200)
       const result = (await response.json()) as Result
@@ -119,17 +150,32 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
   // PostgreSQL cannot store U+0000: before, any of these answered 500 and lost the inquiry.
   it('drops NUL characters from the JSON text and stores the rest; refuses them in a URL with 400', async () => {
     const response = await triage({
-      subject: 'Rech\u0000nung', body: 'Meine Rechnung\u0000 ist doppelt abgebucht.', customer: { name: 'Frau\u0000 Berger' }, metadata: { 'ticket\u0000Ref': 'A\u0000-7' },
+      subject: 'Rech\u0000nung',
+      body: 'Meine Rechnung\u0000 ist doppelt abgebucht.',
+      customer: { name: 'Frau\u0000 Berger' },
+      metadata: { 'ticket\u0000Ref': 'A\u0000-7' },
     })
     expect(response.status).toBe(200)
     const { inquiryId } = (await response.json()) as Result
     const [row] = await sql.query('SELECT subject, body, customer_name, metadata FROM inquiries WHERE id = $1', [inquiryId])
-    expect(row).toEqual({ subject: 'Rechnung', body: 'Meine Rechnung ist doppelt abgebucht.', customer_name: 'Frau Berger', metadata: { ticketRef: 'A-7' } })
+    expect(row).toEqual({
+      subject: 'Rechnung',
+      body: 'Meine Rechnung ist doppelt abgebucht.',
+      customer_name: 'Frau Berger',
+      metadata: { ticketRef: 'A-7' },
+    })
     const lead = await t.keyFor('lead')
-    const example = await t.call('POST', '/v1/examples', { key: lead, json: { examples: [{ text: `Kassen\u0000bon fehlt ${crypto.randomUUID()}`, department: 'commercial' }] } })
+    const example = await t.call('POST', '/v1/examples', {
+      key: lead,
+      json: { examples: [{ text: `Kassen\u0000bon fehlt ${crypto.randomUUID()}`, department: 'commercial' }] },
+    })
     expect(await example.json()).toMatchObject({ created: 1, failed: [] })
     // Malformed JSON stays a 400, NUL or not.
-    const malformed = await t.call('POST', '/v1/triage', { key: agent, body: '{"body":"a\\u0000', headers: { 'content-type': 'application/json' } })
+    const malformed = await t.call('POST', '/v1/triage', {
+      key: agent,
+      body: '{"body":"a\\u0000',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(malformed.status).toBe(400)
     for (const path of ['/v1/kb/search?q=Rech%00nung', '/v1/inquiries?q=%00', `/v1/inquiries/${inquiryId}%00`]) {
       const refused = await t.call('GET', path, { key: agent })
@@ -163,7 +209,9 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
     const deep = `{"body":"ok","metadata":{"deep":${'['.repeat(5000)}${']'.repeat(5000)}}}`
     const tooDeep = await t.call('POST', '/v1/triage', { key: agent, body: deep, headers: { 'content-type': 'application/json' } })
     expect(tooDeep.status).toBe(422)
-    expect(((await tooDeep.json()) as { errors: unknown[] }).errors).toEqual([{ field: 'metadata', message: 'must not nest objects or arrays more than 16 levels deep' }])
+    expect(((await tooDeep.json()) as { errors: unknown[] }).errors).toEqual([
+      { field: 'metadata', message: 'must not nest objects or arrays more than 16 levels deep' },
+    ])
     expect(await count()).toBe(before)
   })
 
@@ -175,7 +223,10 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
     const example = { examples: [{ text: 'Test', department: 'technical' }] }
     expect((await t.call('POST', '/v1/examples', { key: await t.keyFor('agent'), json: example })).status).toBe(403)
     expect((await t.call('POST', '/v1/examples', { key: await t.keyFor('integration'), json: example })).status).toBe(403)
-    const none = await t.call('POST', '/v1/examples', { key: await t.keyFor('lead'), json: { examples: [{ text: '', department: 'sales' }] } })
+    const none = await t.call('POST', '/v1/examples', {
+      key: await t.keyFor('lead'),
+      json: { examples: [{ text: '', department: 'sales' }] },
+    })
     expect(none.status).toBe(422)
   })
 
@@ -184,12 +235,24 @@ describe.each(testDatabases)('POST /v1/triage [$name]', (database) => {
     const lead = await t.keyFor('lead')
     const before = (await (await triage({ body: text })).json()) as Result
     const flipped = before.department === 'technical' ? 'commercial' : 'technical'
-    const examples = [text, 'Blorbix-Modul im Zyntra Gerät, bitte Hilfe', 'Zyntra mit Blorbix-Modul: Frage', 'Das Blorbix-Modul des Zyntra', 'Blorbix Modul Zyntra Frage'].map((example) => ({ text: example, department: flipped }))
+    const examples = [
+      text,
+      'Blorbix-Modul im Zyntra Gerät, bitte Hilfe',
+      'Zyntra mit Blorbix-Modul: Frage',
+      'Das Blorbix-Modul des Zyntra',
+      'Blorbix Modul Zyntra Frage',
+    ].map((example) => ({ text: example, department: flipped }))
     const added = await t.call('POST', '/v1/examples', { key: lead, json: { examples } })
     expect(await added.json()).toMatchObject({ created: 5, duplicates: 0 })
-    expect(await (await t.call('POST', '/v1/examples', { key: lead, json: { examples } })).json()).toMatchObject({ created: 0, duplicates: 5 })
+    expect(await (await t.call('POST', '/v1/examples', { key: lead, json: { examples } })).json()).toMatchObject({
+      created: 0,
+      duplicates: 5,
+    })
     const twin = { text: 'Der Trockner TR-9 zeigt den Fehler F07 nach dem Entkalken.', department: 'technical' }
-    expect(await (await t.call('POST', '/v1/examples', { key: lead, json: { examples: [twin, twin] } })).json()).toMatchObject({ created: 1, duplicates: 1 })
+    expect(await (await t.call('POST', '/v1/examples', { key: lead, json: { examples: [twin, twin] } })).json()).toMatchObject({
+      created: 1,
+      duplicates: 1,
+    })
     await t.deps.classifier.refresh(t.deps, { id: t.deps.embeddings.target.id })
     const after = (await (await triage({ body: `${text}?` })).json()) as Result
     expect(after.department).toBe(flipped)

@@ -18,7 +18,8 @@ describe('web UI', () => {
   let sql: Sql
   let t: TestApp
   let offset = 0 // the fake clock: tests move it forward instead of waiting
-  const triage = async (input: unknown) => (await (await t.call('POST', '/v1/triage', { key: await t.keyFor('agent'), json: input })).json()) as Json
+  const triage = async (input: unknown) =>
+    (await (await t.call('POST', '/v1/triage', { key: await t.keyFor('agent'), json: input })).json()) as Json
   const signedIn = async (role: 'agent' | 'lead' | 'admin', headers?: Record<string, string>) => {
     const client = uiClient(t, headers ? { headers } : {})
     const answer = await client.signIn(await t.keyFor(role))
@@ -60,7 +61,9 @@ describe('web UI', () => {
       expect(cookie).not.toMatch(/Secure/)
       const client = uiClient(t, { headers: { 'x-forwarded-proto': 'https' } })
       const answer = await client.signIn(await t.keyFor('agent'))
-      expect(answer.headers.getSetCookie().find((value) => value.startsWith('triage_session='))).toMatch(/HttpOnly; .*Secure|Secure.*HttpOnly/)
+      expect(answer.headers.getSetCookie().find((value) => value.startsWith('triage_session='))).toMatch(
+        /HttpOnly; .*Secure|Secure.*HttpOnly/,
+      )
     })
 
     it('stores only a hash of the session id, and signs out', async () => {
@@ -68,7 +71,7 @@ describe('web UI', () => {
       const sessionId = client.jar.get('triage_session')!
       const rows = await sql.query<{ id_hash: string }>('SELECT id_hash FROM ui_sessions WHERE id_hash = $1', [await sha256Hex(sessionId)])
       expect(rows).toHaveLength(1)
-      expect((await sql.query('SELECT 1 FROM ui_sessions WHERE id_hash = $1', [sessionId]))).toHaveLength(0)
+      expect(await sql.query('SELECT 1 FROM ui_sessions WHERE id_hash = $1', [sessionId])).toHaveLength(0)
       const out = await client.post('/ui/sign-out', { _csrf: await client.csrf() })
       expect(out.location).toBe('/ui/sign-in?signed_out=1')
       expect(await sql.query('SELECT 1 FROM ui_sessions WHERE id_hash = $1', [await sha256Hex(sessionId)])).toHaveLength(0)
@@ -115,7 +118,9 @@ describe('web UI', () => {
       const missing = await client.post(`/ui/inquiries/${inquiry.inquiryId}/feedback`, { usedArticleId: 'none' })
       expect(missing.status).toBe(403)
       expect(missing.headers.get('content-type')).toMatch(/text\/html/)
-      expect((await client.post(`/ui/inquiries/${inquiry.inquiryId}/feedback`, { _csrf: 'forged', usedArticleId: 'none' })).status).toBe(403)
+      expect((await client.post(`/ui/inquiries/${inquiry.inquiryId}/feedback`, { _csrf: 'forged', usedArticleId: 'none' })).status).toBe(
+        403,
+      )
       expect(await listFeedback(sql, inquiry.inquiryId)).toHaveLength(0)
     })
 
@@ -147,7 +152,10 @@ describe('web UI', () => {
   describe('agents', () => {
     it('lists, filters and opens inquiries, escaping what customers wrote', async () => {
       const agent = await signedIn('agent')
-      const inquiry = await triage({ subject: 'UI-Liste <script>alert(1)</script>', body: 'Die Waschmaschine WM-7 zeigt E18 und pumpt nicht ab. <img src=x onerror=alert(2)>' })
+      const inquiry = await triage({
+        subject: 'UI-Liste <script>alert(1)</script>',
+        body: 'Die Waschmaschine WM-7 zeigt E18 und pumpt nicht ab. <img src=x onerror=alert(2)>',
+      })
       const list = await agent.get('/ui/inquiries?q=UI-Liste')
       expect(list.status).toBe(200)
       expect(list.html).toContain(`href="/ui/inquiries/${inquiry.inquiryId}"`)
@@ -188,14 +196,23 @@ describe('web UI', () => {
       const csrf = hiddenValue((await agent.get(path)).html, '_csrf')
       const bad = await agent.post(`${path}/feedback`, { _csrf: csrf, rating: '7', comment: 'Antwort war <b>fast</b> richtig' })
       expect(bad.status).toBe(422)
-      expect(bad.html).toMatch(/<fieldset class="field invalid" id="f-usedArticleId"[\s\S]*?<p class="field-error" id="f-usedArticleId-error">Choose one of the options.<\/p>/)
+      expect(bad.html).toMatch(
+        /<fieldset class="field invalid" id="f-usedArticleId"[\s\S]*?<p class="field-error" id="f-usedArticleId-error">Choose one of the options.<\/p>/,
+      )
       expect(bad.html).toContain('<p class="field-error" id="f-rating-error">Choose a rating from 1 to 5.</p>')
       expect(bad.html).toContain('>Antwort war &lt;b&gt;fast&lt;/b&gt; richtig</textarea>')
 
       const used = inquiry.suggestions[0].articleId as string
       const right = inquiry.department === 'technical' ? 'commercial' : 'technical'
       // A NUL typed or pasted into the form cannot be stored: it is dropped.
-      const good = await agent.post(`${path}/feedback`, { _csrf: csrf, usedArticleId: used, edited: 'on', rating: '4', correctDepartment: right, comment: 'o\u0000k' })
+      const good = await agent.post(`${path}/feedback`, {
+        _csrf: csrf,
+        usedArticleId: used,
+        edited: 'on',
+        rating: '4',
+        correctDepartment: right,
+        comment: 'o\u0000k',
+      })
       expect(good.status).toBe(303)
       expect(good.location).toBe(`${path}?feedback=learned#main`)
       expect((await agent.get(good.location!)).html).toContain('The correction is learned')
@@ -232,7 +249,9 @@ describe('web UI', () => {
       const page = await lead.get('/ui/escalation-policy')
       expect(page.status).toBe(200)
       expect(page.html).toContain('<h1>Escalation policy</h1>')
-      expect(page.html).toMatch(/<tr id="reason-safety"><th scope="row">Danger to people or property<br\/><code class="muted">safety<\/code><\/th><td>the text \(learned\)<\/td><td>1.00<\/td><td>yes<\/td><td>1 h<\/td>/)
+      expect(page.html).toMatch(
+        /<tr id="reason-safety"><th scope="row">Danger to people or property<br\/><code class="muted">safety<\/code><\/th><td>the text \(learned\)<\/td><td>1.00<\/td><td>yes<\/td><td>1 h<\/td>/,
+      )
       expect(page.html).toContain('href="/ui/escalation-policy"')
       const german = await lead.get('/ui/escalation-policy?lang=de')
       expect(german.html).toContain('Gefahr für Menschen oder Sachen')
@@ -287,7 +306,12 @@ describe('web UI', () => {
       expect(conflict.html).toContain('This could not be done because the case changed.')
       expect(conflict.html).toContain('The case is claimed by test lead.')
 
-      const missing = await lead.post(`${casePath}/resolve`, { _csrf: csrf, resolution: ' ', reply: 'Sehr geehrte Kundin, die Rechnung ist korrigiert.', addToKnowledgeBase: 'on' })
+      const missing = await lead.post(`${casePath}/resolve`, {
+        _csrf: csrf,
+        resolution: ' ',
+        reply: 'Sehr geehrte Kundin, die Rechnung ist korrigiert.',
+        addToKnowledgeBase: 'on',
+      })
       expect(missing.status).toBe(422)
       expect(missing.html).toContain('<p class="field-error" id="f-resolution-error">This field is required.</p>')
       expect(missing.html).toContain('>Sehr geehrte Kundin, die Rechnung ist korrigiert.</textarea>')
@@ -296,8 +320,12 @@ describe('web UI', () => {
       expect(noReply.html).toContain('<p class="field-error" id="f-reply-error">Write the reply to add it to the knowledge base.</p>')
 
       const resolved = await lead.post(`${casePath}/resolve`, {
-        _csrf: csrf, resolution: 'Rechnung korrigiert, Gutschrift erteilt', finalDepartment: 'commercial',
-        reply: 'Die Rechnung RE-1 war falsch berechnet; wir haben sie korrigiert und Ihnen den Betrag gutgeschrieben.', addToKnowledgeBase: 'on', articleTitle: 'Falsche Rechnung: Korrektur und Gutschrift',
+        _csrf: csrf,
+        resolution: 'Rechnung korrigiert, Gutschrift erteilt',
+        finalDepartment: 'commercial',
+        reply: 'Die Rechnung RE-1 war falsch berechnet; wir haben sie korrigiert und Ihnen den Betrag gutgeschrieben.',
+        addToKnowledgeBase: 'on',
+        articleTitle: 'Falsche Rechnung: Korrektur und Gutschrift',
         notWarranted: 'on',
       })
       expect(resolved.location).toBe(`${casePath}?done=resolved`)
@@ -388,7 +416,12 @@ describe('web UI', () => {
       offset += 13 * hour // past UI_SESSION_HOURS (12)
       try {
         expect((await agent.get(path)).location).toBe(`/ui/sign-in?next=${encodeURIComponent(path)}`)
-        const posted = await agent.post(`${path}/feedback`, { _csrf: csrf, usedArticleId: 'none', rating: '5', comment: 'halb fertig, "zitiert" & mehr' })
+        const posted = await agent.post(`${path}/feedback`, {
+          _csrf: csrf,
+          usedArticleId: 'none',
+          rating: '5',
+          comment: 'halb fertig, "zitiert" & mehr',
+        })
         expect(posted.status).toBe(401)
         expect(posted.html).toContain('Your session has ended')
         expect(hiddenValue(posted.html, 'carry.comment')).toBe('halb fertig, "zitiert" & mehr')
@@ -397,14 +430,21 @@ describe('web UI', () => {
         expect(posted.html).not.toContain(csrf)
 
         const resumed = await agent.post('/ui/sign-in', {
-          _csrf: hiddenValue(posted.html, '_csrf'), key: await t.keyFor('agent'), next: path, _resume: `${path}/feedback`,
-          'carry.usedArticleId': 'none', 'carry.rating': '5', 'carry.comment': 'halb fertig, "zitiert" & mehr',
+          _csrf: hiddenValue(posted.html, '_csrf'),
+          key: await t.keyFor('agent'),
+          next: path,
+          _resume: `${path}/feedback`,
+          'carry.usedArticleId': 'none',
+          'carry.rating': '5',
+          'carry.comment': 'halb fertig, "zitiert" & mehr',
         })
         expect(resumed.status).toBe(200)
         expect(resumed.html).toContain(`action="${path}/feedback"`)
         const sent = await agent.post(`${path}/feedback`, {
-          _csrf: hiddenValue(resumed.html, '_csrf'), usedArticleId: hiddenValue(resumed.html, 'usedArticleId'),
-          rating: hiddenValue(resumed.html, 'rating'), comment: hiddenValue(resumed.html, 'comment'),
+          _csrf: hiddenValue(resumed.html, '_csrf'),
+          usedArticleId: hiddenValue(resumed.html, 'usedArticleId'),
+          rating: hiddenValue(resumed.html, 'rating'),
+          comment: hiddenValue(resumed.html, 'comment'),
         })
         expect(sent.status).toBe(303)
         expect((await listFeedback(sql, inquiry.inquiryId))[0]).toMatchObject({ rating: 5, comment: 'halb fertig, "zitiert" & mehr' })

@@ -35,40 +35,50 @@ describe.each(testDatabases)('a burst of 1 000 webhooks [$name]', (database) => 
     await sql?.close()
   })
 
-  it.runIf(runsOn(database.name))('stores all 1 000, triages and writes back each exactly once, none retried', async ({ annotate }) => {
-    const seeded = await openSeeded(database) // demo knowledge and examples: triage does its real retrieval
-    sql = seeded.sql
-    const { t } = seeded
-    helpdesk = await startFakeHelpdesk()
-    const integrations = new Map<WebhookType, { name: string; secret: string }>()
-    for (const type of types) integrations.set(type, await createIntegration(t, type, { helpdesk }))
-    const tickets = makeTickets(burst, types)
+  it.runIf(runsOn(database.name))(
+    'stores all 1 000, triages and writes back each exactly once, none retried',
+    async ({ annotate }) => {
+      const seeded = await openSeeded(database) // demo knowledge and examples: triage does its real retrieval
+      sql = seeded.sql
+      const { t } = seeded
+      helpdesk = await startFakeHelpdesk()
+      const integrations = new Map<WebhookType, { name: string; secret: string }>()
+      for (const type of types) integrations.set(type, await createIntegration(t, type, { helpdesk }))
+      const tickets = makeTickets(burst, types)
 
-    const outcome = await runBurst({
-      sql,
-      tickets,
-      inFlight,
-      send: async (ticket) => (await deliver(t, integrations.get(ticket.type)!, ticket.type, ticket.payload)).status,
-      startWorker() {
-        worker = createIntakeWorker(t.deps) // as the server runs it: concurrency, lease and polling from the defaults
-        t.deps.jobs = worker
-        worker.start()
-        return worker
-      },
-      deadlineMs: deadlineMs[database.name],
-    })
-    expect(outcome.statuses).toEqual({ 202: burst })
-    expect(t.deps.config.jobs.workerConcurrency).toBe(4)
+      const outcome = await runBurst({
+        sql,
+        tickets,
+        inFlight,
+        send: async (ticket) => (await deliver(t, integrations.get(ticket.type)!, ticket.type, ticket.payload)).status,
+        startWorker() {
+          worker = createIntakeWorker(t.deps) // as the server runs it: concurrency, lease and polling from the defaults
+          t.deps.jobs = worker
+          worker.start()
+          return worker
+        },
+        deadlineMs: deadlineMs[database.name],
+      })
+      expect(outcome.statuses).toEqual({ 202: burst })
+      expect(t.deps.config.jobs.workerConcurrency).toBe(4)
 
-    const counts = await flowCounts(sql)
-    expect(counts).toEqual({ inquiries: burst, triaged: burst, writtenBack: burst, jobs: { triage: { done: burst }, 'write-back': { done: burst } }, retried: 0 })
-    const perTicket = deliveriesPerTicket(helpdesk, tickets)
-    expect(perTicket.size).toBe(burst)
-    expect([...perTicket].filter(([, count]) => count !== 1)).toEqual([])
-    expect([...callbacksPerWebhookId(helpdesk).values()].filter((count) => count !== 1)).toEqual([])
+      const counts = await flowCounts(sql)
+      expect(counts).toEqual({
+        inquiries: burst,
+        triaged: burst,
+        writtenBack: burst,
+        jobs: { triage: { done: burst }, 'write-back': { done: burst } },
+        retried: 0,
+      })
+      const perTicket = deliveriesPerTicket(helpdesk, tickets)
+      expect(perTicket.size).toBe(burst)
+      expect([...perTicket].filter(([, count]) => count !== 1)).toEqual([])
+      expect([...callbacksPerWebhookId(helpdesk).values()].filter((count) => count !== 1)).toEqual([])
 
-    const report = describeBurst(database.name, burst, outcome, `${inFlight} requests in flight, 1 worker × 4`)
-    console.log(`burst of ${burst}: ${report}`)
-    await annotate(report)
-  }, 480_000)
+      const report = describeBurst(database.name, burst, outcome, `${inFlight} requests in flight, 1 worker × 4`)
+      console.log(`burst of ${burst}: ${report}`)
+      await annotate(report)
+    },
+    480_000,
+  )
 })

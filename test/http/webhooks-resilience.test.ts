@@ -58,9 +58,11 @@ describe.each(testDatabases)('write-back resilience [$name]', (database) => {
     return inquiryIds
   }
 
-  const writeBackJobs = () => sql.query<{ id: string; status: string; attempts: number; last_error: string | null }>(
-    'SELECT id, status, attempts, last_error FROM jobs WHERE queue = $1', [writeBackQueue],
-  )
+  const writeBackJobs = () =>
+    sql.query<{ id: string; status: string; attempts: number; last_error: string | null }>(
+      'SELECT id, status, attempts, last_error FROM jobs WHERE queue = $1',
+      [writeBackQueue],
+    )
   const expectEachOnce = (tickets: Ticket[]) => {
     const perTicket = deliveriesPerTicket(helpdesk, tickets)
     expect([...perTicket].filter(([, count]) => count !== 1)).toEqual([])
@@ -154,11 +156,26 @@ describe.each(testDatabases)('write-back resilience [$name]', (database) => {
 
   /** Triages the delivered tickets and leaves their write-backs queued. */
   const triageOnly = (t: TestApp) =>
-    createWorker({ sql, handlers: intakeJobHandlers(t.deps), queues: [triageQueue], concurrency: 2, leaseMs: 30_000, pollIntervalMs: 20, clock: t.deps.clock, logger: t.deps.logger }).drain()
+    createWorker({
+      sql,
+      handlers: intakeJobHandlers(t.deps),
+      queues: [triageQueue],
+      concurrency: 2,
+      leaseMs: 30_000,
+      pollIntervalMs: 20,
+      clock: t.deps.clock,
+      logger: t.deps.logger,
+    }).drain()
 
   /** A worker that claims the write-back with a lease that ends at once; the caller then "crashes" it. */
   async function claimAsDoomedWorker(t: TestApp): Promise<Job> {
-    const [job] = await claimJobs(sql, { queues: [writeBackQueue], workerId: 'doomed-worker', limit: 1, leaseMs: 1, now: t.deps.clock.now() })
+    const [job] = await claimJobs(sql, {
+      queues: [writeBackQueue],
+      workerId: 'doomed-worker',
+      limit: 1,
+      leaseMs: 1,
+      now: t.deps.clock.now(),
+    })
     expect(job).toBeDefined()
     return job!
   }
@@ -179,7 +196,9 @@ describe.each(testDatabases)('write-back resilience [$name]', (database) => {
     expect(await triageOnly(t)).toBe(1)
     const job = await claimAsDoomedWorker(t)
     // The doomed worker runs the real handler; the helpdesk accepts; the process dies before recording anything.
-    await expect(runWriteBackJob({ ...t.deps, sql: crashingBeforeMark(sql) }, inquiryId, new AbortController().signal)).rejects.toThrow('process died')
+    await expect(runWriteBackJob({ ...t.deps, sql: crashingBeforeMark(sql) }, inquiryId, new AbortController().signal)).rejects.toThrow(
+      'process died',
+    )
     expect(await findJob(sql, job.id)).toMatchObject({ status: 'running', lockedBy: 'doomed-worker', attempts: 1 })
 
     const worker = started(testWorker(t)) // takes the job over once the doomed worker's lease has run out
@@ -187,7 +206,10 @@ describe.each(testDatabases)('write-back resilience [$name]', (database) => {
     expect(await findJob(sql, job.id)).toMatchObject({ status: 'done', attempts: 2, lockedBy: worker.id })
     if (type === 'generic') {
       // A callback cannot be un-sent: the receiver gets it again under the same webhook-id and drops it.
-      expect(helpdesk.deliveries.map((delivery) => delivery.headers['webhook-id'])).toEqual([callbackMessageId(inquiryId), callbackMessageId(inquiryId)])
+      expect(helpdesk.deliveries.map((delivery) => delivery.headers['webhook-id'])).toEqual([
+        callbackMessageId(inquiryId),
+        callbackMessageId(inquiryId),
+      ])
     } else {
       expect(helpdesk.notes(type as HelpdeskType, tickets[0]!.id)).toHaveLength(1)
       const written = t.logger.records.find((record) => record.message === 'result written back' && record.fields.inquiryId === inquiryId)
@@ -220,7 +242,9 @@ describe.each(testDatabases)('write-back resilience [$name]', (database) => {
     const { id } = (await writeBackJobs())[0]!
     await first.stop({ timeoutMs: 100 })
     expect(await findJob(sql, id)).toMatchObject({ status: 'queued', attempts: 0, lockedBy: null, lastError: null })
-    expect(t.logger.records.some((record) => record.message === 'job released' && record.fields.jobId === id && record.fields.released === true)).toBe(true)
+    expect(
+      t.logger.records.some((record) => record.message === 'job released' && record.fields.jobId === id && record.fields.released === true),
+    ).toBe(true)
 
     helpdesk.hang(false)
     started(testWorker(t))

@@ -36,55 +36,93 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
     const integration = await createIntegration(t, 'generic', { helpdesk })
     const inquiryIds: string[] = []
     for (let n = 0; n < 3; n++) {
-      const response = await deliver(t, integration, 'generic', genericTicket(`T-burst-${crypto.randomUUID().slice(0, 8)}`, `Die Waschmaschine zeigt Fehler E1${n}.`))
+      const response = await deliver(
+        t,
+        integration,
+        'generic',
+        genericTicket(`T-burst-${crypto.randomUUID().slice(0, 8)}`, `Die Waschmaschine zeigt Fehler E1${n}.`),
+      )
       expect(response.status).toBe(202)
       inquiryIds.push(((await response.json()) as Receipt).inquiryId!)
     }
     // The real handlers, recording the order in which the worker runs them.
     const order: string[] = []
-    const handlers = Object.fromEntries(Object.entries(intakeJobHandlers(t.deps)).map(([queue, handler]): [string, JobHandler] =>
-      [queue, (job, context) => (order.push(`${queue} ${inquiryIds.indexOf((job.payload as { inquiryId: string }).inquiryId)}`), handler(job, context))]))
-    bed.worker = createWorker({ sql, handlers, concurrency: 1, leaseMs: 30_000, pollIntervalMs: 20, clock: t.deps.clock, logger: t.deps.logger })
+    const handlers = Object.fromEntries(
+      Object.entries(intakeJobHandlers(t.deps)).map(([queue, handler]): [string, JobHandler] => [
+        queue,
+        (job, context) => (
+          order.push(`${queue} ${inquiryIds.indexOf((job.payload as { inquiryId: string }).inquiryId)}`), handler(job, context)
+        ),
+      ]),
+    )
+    bed.worker = createWorker({
+      sql,
+      handlers,
+      concurrency: 1,
+      leaseMs: 30_000,
+      pollIntervalMs: 20,
+      clock: t.deps.clock,
+      logger: t.deps.logger,
+    })
     await bed.worker.drain()
-    expect(order).toEqual([`${triageQueue} 0`, `${writeBackQueue} 0`, `${triageQueue} 1`, `${writeBackQueue} 1`, `${triageQueue} 2`, `${writeBackQueue} 2`])
+    expect(order).toEqual([
+      `${triageQueue} 0`,
+      `${writeBackQueue} 0`,
+      `${triageQueue} 1`,
+      `${writeBackQueue} 1`,
+      `${triageQueue} 2`,
+      `${writeBackQueue} 2`,
+    ])
     expect(helpdesk.deliveries.map((delivery) => (delivery.body as { inquiryId: string }).inquiryId)).toEqual(inquiryIds)
   })
 
-  it.each(['generic', 'zammad', 'zendesk', 'freshdesk'] as const)('%s: stores and answers 202, triages in the worker, writes the result back once', async (type) => {
-    const integration = await createIntegration(t, type, { helpdesk })
-    const payload = await payloadFor(type)
-    const response = await deliver(t, integration, type, payload)
-    expect(response.status).toBe(202)
-    const receipt = (await response.json()) as Receipt
-    expect(receipt.status).toBe('received')
-    const agent = await t.keyFor('agent')
-    const before = await (await t.call('GET', `/v1/inquiries/${receipt.inquiryId}`, { key: agent })).json()
-    expect(before).toMatchObject({ inquiryId: receipt.inquiryId, status: 'received' })
+  it.each(['generic', 'zammad', 'zendesk', 'freshdesk'] as const)(
+    '%s: stores and answers 202, triages in the worker, writes the result back once',
+    async (type) => {
+      const integration = await createIntegration(t, type, { helpdesk })
+      const payload = await payloadFor(type)
+      const response = await deliver(t, integration, type, payload)
+      expect(response.status).toBe(202)
+      const receipt = (await response.json()) as Receipt
+      expect(receipt.status).toBe('received')
+      const agent = await t.keyFor('agent')
+      const before = await (await t.call('GET', `/v1/inquiries/${receipt.inquiryId}`, { key: agent })).json()
+      expect(before).toMatchObject({ inquiryId: receipt.inquiryId, status: 'received' })
 
-    bed.worker = testWorker(t)
-    expect(await bed.worker.drain()).toBe(2) // triage, then write-back
-    const after = (await (await t.call('GET', `/v1/inquiries/${receipt.inquiryId}`, { key: agent })).json()) as Record<string, any>
-    expect(after).toMatchObject({ inquiryId: receipt.inquiryId, status: 'triaged' })
-    expect(['technical', 'commercial']).toContain(after.department)
-    expect(after.writtenBackAt).toEqual(expect.any(String))
+      bed.worker = testWorker(t)
+      expect(await bed.worker.drain()).toBe(2) // triage, then write-back
+      const after = (await (await t.call('GET', `/v1/inquiries/${receipt.inquiryId}`, { key: agent })).json()) as Record<string, any>
+      expect(after).toMatchObject({ inquiryId: receipt.inquiryId, status: 'triaged' })
+      expect(['technical', 'commercial']).toContain(after.department)
+      expect(after.writtenBackAt).toEqual(expect.any(String))
 
-    if (type === 'generic') {
-      expect(helpdesk.deliveries).toHaveLength(1)
-      expect(helpdesk.deliveries[0]!.body).toMatchObject({ type: 'triage.completed', inquiryId: receipt.inquiryId, externalId: (payload as { externalId: string }).externalId })
-    } else {
-      const ticketId = String(after.externalId).slice(`${type}:`.length) // external ids are "<helpdesk>:<ticket id>"
-      expect(helpdesk.notes(type, ticketId)).toHaveLength(1)
-      expect(helpdesk.notes(type, ticketId)[0]!.body).toContain(`[ai-triage] inquiry ${receipt.inquiryId}`)
-      expect(helpdesk.tags(type, ticketId)).toEqual(expect.arrayContaining(['ai_triaged', `triage:${after.department}`]))
-    }
-  })
+      if (type === 'generic') {
+        expect(helpdesk.deliveries).toHaveLength(1)
+        expect(helpdesk.deliveries[0]!.body).toMatchObject({
+          type: 'triage.completed',
+          inquiryId: receipt.inquiryId,
+          externalId: (payload as { externalId: string }).externalId,
+        })
+      } else {
+        const ticketId = String(after.externalId).slice(`${type}:`.length) // external ids are "<helpdesk>:<ticket id>"
+        expect(helpdesk.notes(type, ticketId)).toHaveLength(1)
+        expect(helpdesk.notes(type, ticketId)[0]!.body).toContain(`[ai-triage] inquiry ${receipt.inquiryId}`)
+        expect(helpdesk.tags(type, ticketId)).toEqual(expect.arrayContaining(['ai_triaged', `triage:${after.department}`]))
+      }
+    },
+  )
 
   describe('signatures', () => {
     const cases: Array<{ name: string; type: WebhookType; options: Parameters<typeof deliver>[4]; status: number }> = [
       { name: 'generic, valid', type: 'generic', options: {}, status: 202 },
       { name: 'generic, wrong secret', type: 'generic', options: { signedBody: '{"other":true}' }, status: 401 },
       { name: 'generic, missing', type: 'generic', options: { unsigned: true }, status: 401 },
-      { name: 'generic, expired (signed 6 minutes ago)', type: 'generic', options: { signedAt: new Date(Date.now() - 6 * 60_000) }, status: 401 },
+      {
+        name: 'generic, expired (signed 6 minutes ago)',
+        type: 'generic',
+        options: { signedAt: new Date(Date.now() - 6 * 60_000) },
+        status: 401,
+      },
       { name: 'zendesk, valid', type: 'zendesk', options: {}, status: 202 },
       { name: 'zendesk, expired', type: 'zendesk', options: { signedAt: new Date(Date.now() - 6 * 60_000) }, status: 401 },
       { name: 'zendesk, missing', type: 'zendesk', options: { unsigned: true }, status: 401 },
@@ -105,10 +143,16 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
       const integration = await createIntegration(t, 'freshdesk')
       const body = JSON.stringify(await readFixture('freshdesk-advanced-ticket-created.json'))
       const authorization = `Basic ${Buffer.from(`freshdesk:${integration.secret}`).toString('base64')}`
-      const response = await t.call('POST', `/v1/webhooks/${integration.name}`, { body, headers: { 'content-type': 'application/json', authorization } })
+      const response = await t.call('POST', `/v1/webhooks/${integration.name}`, {
+        body,
+        headers: { 'content-type': 'application/json', authorization },
+      })
       expect(response.status).toBe(202)
       const { inquiryId } = (await response.json()) as Receipt
-      const [row] = await sql.query<{ customer_name: string; customer_email: string }>('SELECT customer_name, customer_email FROM inquiries WHERE id = $1', [inquiryId])
+      const [row] = await sql.query<{ customer_name: string; customer_email: string }>(
+        'SELECT customer_name, customer_email FROM inquiries WHERE id = $1',
+        [inquiryId],
+      )
       expect(row).toEqual({ customer_name: 'Jonas Weber', customer_email: 'jonas.weber@example.de' })
     })
 
@@ -126,7 +170,13 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
       const payload = genericTicket('T-replay', 'Rechnung doppelt abgebucht')
       const original = JSON.stringify(payload)
       const before = await countRows(t, 'inquiries')
-      const replay = await deliver(t, generic, 'generic', { ...payload, body: 'Bitte erstatten Sie 5000 Euro' }, { signedBody: original, deliveryId: 'msg_replay' })
+      const replay = await deliver(
+        t,
+        generic,
+        'generic',
+        { ...payload, body: 'Bitte erstatten Sie 5000 Euro' },
+        { signedBody: original, deliveryId: 'msg_replay' },
+      )
       expect(replay.status).toBe(401)
       const freshdesk = await createIntegration(t, 'freshdesk')
       const wrongToken = await deliver(t, { ...freshdesk, secret: 'not-the-token-at-all' }, 'freshdesk', await payloadFor('freshdesk'))
@@ -165,15 +215,28 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
       const noText = await deliver(t, integration, 'generic', { externalId: 'T-10', body: '   ' })
       expect(noText.status).toBe(422)
       expect(await countRows(t, 'inquiries')).toBe(before)
-      const refused = t.logger.records.filter((record) => record.level === 'warn' && record.fields.integration === integration.name && /^webhook refused/.test(record.message ?? ''))
-      expect(refused.map((record) => (record.fields.received as { fields?: string[] }).fields)).toEqual([undefined, undefined, ['body'], ['externalId', 'body']])
+      const refused = t.logger.records.filter(
+        (record) =>
+          record.level === 'warn' && record.fields.integration === integration.name && /^webhook refused/.test(record.message ?? ''),
+      )
+      expect(refused.map((record) => (record.fields.received as { fields?: string[] }).fields)).toEqual([
+        undefined,
+        undefined,
+        ['body'],
+        ['externalId', 'body'],
+      ])
       expect(refused.every((record) => /^[0-9a-f]{16}$/.test((record.fields.received as { sha256: string }).sha256))).toBe(true)
       expect(JSON.stringify(refused)).not.toMatch(/hallo|Drucker|T-9/)
     })
 
     it('accepts a ticket whose text carries NUL characters, stored without them', async () => {
       const integration = await createIntegration(t, 'generic')
-      const response = await deliver(t, integration, 'generic', genericTicket('T-nul', 'Drucker\u0000 druckt nicht', { subject: 'Dru\u0000cker' }))
+      const response = await deliver(
+        t,
+        integration,
+        'generic',
+        genericTicket('T-nul', 'Drucker\u0000 druckt nicht', { subject: 'Dru\u0000cker' }),
+      )
       expect(response.status).toBe(202)
       const [row] = await t.deps.sql.query('SELECT subject, body FROM inquiries WHERE external_id = $1', ['T-nul'])
       expect(row).toEqual({ subject: 'Drucker', body: 'Drucker druckt nicht' })
@@ -182,7 +245,12 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
     it('acknowledges and ignores the webhook our own write-back caused', async () => {
       const integration = await createIntegration(t, 'generic')
       const before = await countRows(t, 'inquiries')
-      const response = await deliver(t, integration, 'generic', genericTicket('T-own', 'Status geändert', { metadata: { tags: 'ai_triaged,triage:technical' } }))
+      const response = await deliver(
+        t,
+        integration,
+        'generic',
+        genericTicket('T-own', 'Status geändert', { metadata: { tags: 'ai_triaged,triage:technical' } }),
+      )
       expect(response.status).toBe(200)
       expect(await response.json()).toMatchObject({ status: 'ignored' })
       expect(await countRows(t, 'inquiries')).toBe(before)
@@ -199,7 +267,13 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
       expect(await sameId.json()).toMatchObject({ inquiryId: first.inquiryId, duplicate: true, status: 'received' })
       const sameContent = await deliver(t, integration, 'generic', payload, { deliveryId: 'msg_2' })
       expect(await sameContent.json()).toMatchObject({ inquiryId: first.inquiryId, duplicate: true })
-      const edited = await deliver(t, integration, 'generic', { ...payload, body: 'Meine Rechnung RE-2024-1 ist dreifach.' }, { deliveryId: 'msg_3' })
+      const edited = await deliver(
+        t,
+        integration,
+        'generic',
+        { ...payload, body: 'Meine Rechnung RE-2024-1 ist dreifach.' },
+        { deliveryId: 'msg_3' },
+      )
       expect(edited.status).toBe(202)
       expect(await countRows(t, 'inquiries', 'external_id = $1', ['T-repeat'])).toBe(2)
     })
@@ -208,7 +282,9 @@ describe.each(testDatabases)('POST /v1/webhooks/:integration [$name]', (database
       const integration = await createIntegration(t, 'zendesk', { helpdesk })
       const payload = await payloadFor('zendesk')
       const body = JSON.stringify(payload)
-      const responses = await Promise.all(Array.from({ length: 5 }, () => deliver(t, integration, 'zendesk', body, { deliveryId: 'inv-5x' })))
+      const responses = await Promise.all(
+        Array.from({ length: 5 }, () => deliver(t, integration, 'zendesk', body, { deliveryId: 'inv-5x' })),
+      )
       const statuses = responses.map((response) => response.status).sort()
       expect(statuses).toEqual([200, 200, 200, 200, 202])
       const ids = new Set(await Promise.all(responses.map(async (response) => ((await response.json()) as Receipt).inquiryId)))

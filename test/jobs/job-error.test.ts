@@ -12,9 +12,15 @@ describe('lastError text', () => {
   })
 
   it.each([
-    ['WriteBackError: zendesk write-back: GET /api/v2/tickets/7.json answered 500: {"error":"Erika Mustermann erika@example.com"}', 'WriteBackError: zendesk write-back: GET /api/v2/tickets/7.json answered 500'],
+    [
+      'WriteBackError: zendesk write-back: GET /api/v2/tickets/7.json answered 500: {"error":"Erika Mustermann erika@example.com"}',
+      'WriteBackError: zendesk write-back: GET /api/v2/tickets/7.json answered 500',
+    ],
     ['Error: boom\n    at run (/srv/app/src/jobs/run-job.ts:50:11)\n    at file:///srv/app/dist/x.js:1:1', 'Error: boom'],
-    ["Error: ENOENT: no such file or directory, open '/srv/app/dist/model.node'", "Error: ENOENT: no such file or directory, open '[path]'"],
+    [
+      "Error: ENOENT: no such file or directory, open '/srv/app/dist/model.node'",
+      "Error: ENOENT: no such file or directory, open '[path]'",
+    ],
     ['Error: cannot load file:///srv/app/dist/worker.js', 'Error: cannot load [path]'],
     ['Error: failed in C:\\app\\dist\\worker.js', 'Error: failed in [path]'],
     ['Error: \u0000nul', 'Error: nul'],

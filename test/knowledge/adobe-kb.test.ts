@@ -36,7 +36,10 @@ describe.skipIf(!file)('Adobe Commerce knowledge base, title as query (needs ../
     const byLanguage: Record<string, Array<{ ranked: string[]; target: string }>> = {}
     for (const article of articles) {
       const { results } = await searchKnowledge({ ...deps, sql }, { q: String(article.title), k: 5, language: String(article.language) })
-      ;(byLanguage[String(article.language)] ??= []).push({ ranked: results.map((hit) => hit.externalId), target: String(article.externalId) })
+      ;(byLanguage[String(article.language)] ??= []).push({
+        ranked: results.map((hit) => hit.externalId),
+        target: String(article.externalId),
+      })
     }
     const report = Object.fromEntries(Object.entries(byLanguage).map(([language, rankings]) => [language, retrievalMetrics(rankings)]))
     console.info('Adobe KB title-as-query', JSON.stringify(report))

@@ -5,7 +5,9 @@ const words = (n: number, word = 'Wort') => Array.from({ length: n }, (_, i) => 
 
 describe('chunkArticle', () => {
   it('keeps the heading path with every chunk', () => {
-    const chunks = chunkArticle('# Waschmaschine\n\nIntro.\n\n## Fehlercodes\n\n### E18\n\nPumpe prüfen.\n\n## Pflege\n\nFlusensieb reinigen.')
+    const chunks = chunkArticle(
+      '# Waschmaschine\n\nIntro.\n\n## Fehlercodes\n\n### E18\n\nPumpe prüfen.\n\n## Pflege\n\nFlusensieb reinigen.',
+    )
     expect(chunks.map((chunk) => [chunk.headingPath, chunk.content])).toEqual([
       ['Waschmaschine', 'Intro.'],
       ['Waschmaschine > Fehlercodes > E18', 'Pumpe prüfen.'],
@@ -34,11 +36,18 @@ describe('chunkArticle', () => {
     expect(chunks.every((chunk) => countTokens(chunk.content) <= 60)).toBe(true)
     const endless = chunkArticle(words(500), { maxTokens: 100, overlapTokens: 0 })
     expect(endless.every((chunk) => countTokens(chunk.content) <= 100)).toBe(true)
-    expect(endless.map((chunk) => chunk.content).join(' ').split(' ')).toHaveLength(500)
+    expect(
+      endless
+        .map((chunk) => chunk.content)
+        .join(' ')
+        .split(' '),
+    ).toHaveLength(500)
   })
 
   it('handles plain text, Windows line ends and empty sections', () => {
-    expect(chunkArticle('Nur ein Absatz\r\nin zwei Zeilen.')).toEqual([{ ordinal: 0, headingPath: '', content: 'Nur ein Absatz\nin zwei Zeilen.' }])
+    expect(chunkArticle('Nur ein Absatz\r\nin zwei Zeilen.')).toEqual([
+      { ordinal: 0, headingPath: '', content: 'Nur ein Absatz\nin zwei Zeilen.' },
+    ])
     expect(chunkArticle('## Leer\n\n## Voll\n\nInhalt')).toEqual([{ ordinal: 0, headingPath: 'Voll', content: 'Inhalt' }])
     expect(chunkArticle('   ')).toEqual([])
   })

@@ -39,7 +39,11 @@ describe.each(testDatabases)('retrieval on the demo knowledge base with the hash
     }
     const metrics = retrievalMetrics(rankings)
     const misses = rankings.filter((entry) => !entry.ranked.slice(0, 3).includes(entry.target))
-    console.info(`[${database.name}] demo KB retrieval`, JSON.stringify(metrics), misses.map((miss) => `${miss.query} -> ${miss.ranked[0]} (want ${miss.target})`))
+    console.info(
+      `[${database.name}] demo KB retrieval`,
+      JSON.stringify(metrics),
+      misses.map((miss) => `${miss.query} -> ${miss.ranked[0]} (want ${miss.target})`),
+    )
     expect(metrics.recallAt3).toBeGreaterThanOrEqual(0.9)
   })
 })

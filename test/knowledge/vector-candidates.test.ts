@@ -5,10 +5,24 @@ import { fuse, rankArticles, textList, vectorCandidates } from '../../src/knowle
 import type { CandidateRow, TextCandidateRow } from '../../src/storage/queries/knowledge.js'
 
 const row = (chunk: string, article: string, score: number): CandidateRow => ({
-  chunk_id: chunk, article_id: article, external_id: `kb-${article}`, title: article, url: null, language: 'de', department: 'technical',
-  heading_path: '', content: `chunk ${chunk}`, score,
+  chunk_id: chunk,
+  article_id: article,
+  external_id: `kb-${article}`,
+  title: article,
+  url: null,
+  language: 'de',
+  department: 'technical',
+  heading_path: '',
+  content: `chunk ${chunk}`,
+  score,
 })
-const textRow = (chunk: string, article: string, rank: number, similarity: number | null, textRank: number | null = 1): TextCandidateRow => ({ ...row(chunk, article, rank), similarity, text_rank: textRank, scored_matches: null })
+const textRow = (
+  chunk: string,
+  article: string,
+  rank: number,
+  similarity: number | null,
+  textRank: number | null = 1,
+): TextCandidateRow => ({ ...row(chunk, article, rank), similarity, text_rank: textRank, scored_matches: null })
 
 describe('vectorCandidates', () => {
   const nearest = [row('c1', 'a1', 0.9), row('c2', 'a2', 0.7), row('c3', 'a3', 0.5)]
@@ -16,7 +30,11 @@ describe('vectorCandidates', () => {
   it('puts a full-text match the graph missed at its place by similarity, and keeps the limit', () => {
     const text = [textRow('c9', 'a9', 0.3, 0.8), textRow('c8', 'a8', 0.2, 0.1)]
     const list = vectorCandidates(nearest, text, 3)
-    expect(list.map((candidate) => [candidate.chunk_id, candidate.score])).toEqual([['c1', 0.9], ['c9', 0.8], ['c2', 0.7]])
+    expect(list.map((candidate) => [candidate.chunk_id, candidate.score])).toEqual([
+      ['c1', 0.9],
+      ['c9', 0.8],
+      ['c2', 0.7],
+    ])
   })
 
   it('keeps the HNSW row of a chunk both lists found, and leaves out matches without a vector', () => {

@@ -24,8 +24,15 @@ const inquiryText = [
 ].join('\n')
 
 const passages = [
-  { title: 'Fehler E18: Pumpe blockiert', content: 'E18 bedeutet, dass das Wasser nicht abgepumpt wird. Reinigen Sie das Flusensieb unten rechts.', url: 'https://kb.example/e18' },
-  { title: 'Flusensieb reinigen', content: 'Stellen Sie ein flaches Gefäß bereit, öffnen Sie die Serviceklappe und drehen Sie das Sieb heraus.' },
+  {
+    title: 'Fehler E18: Pumpe blockiert',
+    content: 'E18 bedeutet, dass das Wasser nicht abgepumpt wird. Reinigen Sie das Flusensieb unten rechts.',
+    url: 'https://kb.example/e18',
+  },
+  {
+    title: 'Flusensieb reinigen',
+    content: 'Stellen Sie ein flaches Gefäß bereit, öffnen Sie die Serviceklappe und drehen Sie das Sieb heraus.',
+  },
 ]
 
 /** Every form in which a value could leave: as written, and without spaces or dashes. */
@@ -36,7 +43,8 @@ function politeReply(request: RecordedRequest) {
   const { user } = messagesOf(request)
   expect(user).toContain('[ORDER_NO_1]')
   return json({
-    reply: 'Guten Tag [NAME_1],\n\nder Fehler E18 zu Ihrer Bestellung [ORDER_NO_1] bedeutet, dass das Wasser nicht abgepumpt wird [1]. Bitte reinigen Sie das Flusensieb [2].\n\nMit freundlichen Grüßen\nIhr Kundenservice',
+    reply:
+      'Guten Tag [NAME_1],\n\nder Fehler E18 zu Ihrer Bestellung [ORDER_NO_1] bedeutet, dass das Wasser nicht abgepumpt wird [1]. Bitte reinigen Sie das Flusensieb [2].\n\nMit freundlichen Grüßen\nIhr Kundenservice',
     citations: [1, 2],
   })
 }
@@ -76,14 +84,19 @@ describe('draftReply and departmentOpinion against the fake OpenAI server', () =
     server.scriptChat(politeReply, json({ department: 'technical', confidence: 0.8, rationale: 'Error code E18 on [ORDER_NO_1].' }))
     await draftReply(llm(), { inquiryText, language: 'de', customerName: personal.name, passages })
     const opinion = await departmentOpinion(llm(), { inquiryText, language: 'de', customerName: personal.name })
-    expect(opinion).toMatchObject({ department: 'technical', promptId: 'department-opinion@1', rationale: 'Error code E18 on [ORDER_NO_1].' })
+    expect(opinion).toMatchObject({
+      department: 'technical',
+      promptId: 'department-opinion@1',
+      rationale: 'Error code E18 on [ORDER_NO_1].',
+    })
 
     const bodies = sent().map((request) => JSON.stringify(request.body))
     expect(bodies).toHaveLength(2)
     const secrets = [...Object.values(personal).flatMap(forms), 'Mustermann', 'Erika']
     for (const body of bodies) for (const secret of secrets) expect(body, `request body contains ${secret}`).not.toContain(secret)
     // What the model does get: the facts it needs, and placeholders standing in for the rest.
-    for (const body of bodies) for (const kept of ['WM-7', 'E18', '[EMAIL_1]', '[PHONE_1]', '[IBAN_1]', '[CARD_1]', '[CUSTOMER_NO_1]']) expect(body).toContain(kept)
+    for (const body of bodies)
+      for (const kept of ['WM-7', 'E18', '[EMAIL_1]', '[PHONE_1]', '[IBAN_1]', '[CARD_1]', '[CUSTOMER_NO_1]']) expect(body).toContain(kept)
   })
 
   it('drops citations of passages that do not exist, and rejects a reply citing none that do', async () => {
@@ -92,13 +105,20 @@ describe('draftReply and departmentOpinion against the fake OpenAI server', () =
     expect(partly.reply).toBe('E18 bedeutet, dass nicht abgepumpt wird [1]. Siehe auch.')
 
     const none = await rejection(draft({ reply: 'Bitte lesen Sie Abschnitt [7].', citations: [7] }))
-    expect(none).toMatchObject({ name: 'LlmError', kind: 'invalid_output', message: expect.stringContaining('cites none of the 2 passages') })
+    expect(none).toMatchObject({
+      name: 'LlmError',
+      kind: 'invalid_output',
+      message: expect.stringContaining('cites none of the 2 passages'),
+    })
     const uncited = await rejection(draft({ reply: 'Bitte reinigen Sie das Sieb.', citations: [] }))
     expect(uncited).toMatchObject({ kind: 'invalid_output' })
   })
 
   it('rejects empty replies, malformed JSON and schema-mismatched JSON as invalid_output', async () => {
-    expect(await rejection(draft({ reply: '   ', citations: [1] }))).toMatchObject({ kind: 'invalid_output', message: expect.stringContaining('empty') })
+    expect(await rejection(draft({ reply: '   ', citations: [1] }))).toMatchObject({
+      kind: 'invalid_output',
+      message: expect.stringContaining('empty'),
+    })
     expect(await rejection(draft('{"reply": "Guten Tag [1]", "citations": [1'))).toMatchObject({ kind: 'invalid_output' })
     expect(await rejection(draft({ reply: 'Guten Tag [1]', citations: '1' }))).toMatchObject({ kind: 'invalid_output' })
     expect(await rejection(draft({ text: 'Guten Tag [1]' }))).toMatchObject({ kind: 'invalid_output' })
@@ -106,7 +126,13 @@ describe('draftReply and departmentOpinion against the fake OpenAI server', () =
 
   it('accepts an ordinary English reply to an inquiry without a customer name', async () => {
     const sent = requestsSince(server)
-    server.scriptChat(json({ reply: 'Dear customer,\n\nthank you for your message. E18 means that the water is not pumped out [1]; please clean the lint filter [2].\n\nKind regards\nYour customer service team', citations: [2, 1, 2] }))
+    server.scriptChat(
+      json({
+        reply:
+          'Dear customer,\n\nthank you for your message. E18 means that the water is not pumped out [1]; please clean the lint filter [2].\n\nKind regards\nYour customer service team',
+        citations: [2, 1, 2],
+      }),
+    )
     const result = await draftReply(llm(), { inquiryText: `My washer shows E18. Call me on +49 171 1234567.`, language: 'en', passages })
     expect(result.citations).toEqual([1, 2])
     const { user } = messagesOf(sent()[0]!)

@@ -13,8 +13,18 @@ function setup(options: { answers?: unknown[] } = {}) {
   const clock = manualClock()
   const llm = createScriptedLlm({ answers: (options.answers ?? []) as never[] })
   const states: BreakerState[] = []
-  const breaker = createCircuitBreaker(llm, { failureThreshold: 3, windowMs: 60_000, coolDownMs: 30_000, clock, onStateChange: (state) => states.push(state) })
-  const call = () => breaker.complete(request).then((value) => value, (error: unknown) => error as LlmError)
+  const breaker = createCircuitBreaker(llm, {
+    failureThreshold: 3,
+    windowMs: 60_000,
+    coolDownMs: 30_000,
+    clock,
+    onStateChange: (state) => states.push(state),
+  })
+  const call = () =>
+    breaker.complete(request).then(
+      (value) => value,
+      (error: unknown) => error as LlmError,
+    )
   return { clock, llm, breaker, states, call }
 }
 
@@ -93,7 +103,10 @@ describe('createCircuitBreaker', () => {
 
 describe('createScriptedLlm', () => {
   it('answers from its queue, then its fallback, through the same parsing as a real model', async () => {
-    const llm = createScriptedLlm({ answers: [{ ok: true }, '{"ok": false}', (r) => ({ ok: r.user === 'u' })], fallback: () => ({ ok: true }) })
+    const llm = createScriptedLlm({
+      answers: [{ ok: true }, '{"ok": false}', (r) => ({ ok: r.user === 'u' })],
+      fallback: () => ({ ok: true }),
+    })
     expect(await llm.complete(request)).toEqual({ ok: true })
     expect(await llm.complete(request)).toEqual({ ok: false })
     expect(await llm.complete(request)).toEqual({ ok: true })

@@ -30,13 +30,21 @@ describe('createOpenAIChat against the fake OpenAI server', () => {
     expect(call!.body).toMatchObject({
       model: 'gpt-4o-mini',
       max_tokens: 200, // a custom baseURL means a compatible server, which knows max_tokens
-      messages: [{ role: 'system', content: request.system }, { role: 'user', content: request.user }],
+      messages: [
+        { role: 'system', content: request.system },
+        { role: 'user', content: request.user },
+      ],
       response_format: {
         type: 'json_schema',
         json_schema: {
           name: 'department',
           strict: true,
-          schema: { type: 'object', required: ['department', 'confidence'], additionalProperties: false, properties: { department: { enum: ['technical', 'commercial'] } } },
+          schema: {
+            type: 'object',
+            required: ['department', 'confidence'],
+            additionalProperties: false,
+            properties: { department: { enum: ['technical', 'commercial'] } },
+          },
         },
       },
     })
@@ -93,7 +101,12 @@ describe('createOpenAIChat against the fake OpenAI server', () => {
       { content: json({ department: 'technical', confidence: 0.5 }), finishReason: 'length' },
     )
     const llm = chat()
-    const errors = [await rejection(llm.complete(request)), await rejection(llm.complete(request)), await rejection(llm.complete(request)), await rejection(llm.complete(request))]
+    const errors = [
+      await rejection(llm.complete(request)),
+      await rejection(llm.complete(request)),
+      await rejection(llm.complete(request)),
+      await rejection(llm.complete(request)),
+    ]
     errors.forEach((error) => expect(error).toBeInstanceOf(LlmError))
     expect(errors.map((error) => error.kind)).toEqual(['invalid_output', 'invalid_output', 'invalid_output', 'invalid_output'])
     expect(errors[0].message).toContain('not JSON')
@@ -122,7 +135,8 @@ describe('createOpenAIChat against the fake OpenAI server', () => {
     const clock = manualClock()
     const llm = createCircuitBreaker(chat({ maxRetries: 0 }), { failureThreshold: 3, windowMs: 60_000, coolDownMs: 30_000, clock })
     server.fail({ kind: 'status', status: 500 }, { route: 'chat', times: 3 })
-    for (let index = 0; index < 3; index++) expect(await rejection(llm.complete(request))).toMatchObject({ kind: 'unavailable', status: 500 })
+    for (let index = 0; index < 3; index++)
+      expect(await rejection(llm.complete(request))).toMatchObject({ kind: 'unavailable', status: 500 })
     expect(llm.state).toBe('open')
 
     const started = performance.now()

@@ -21,13 +21,20 @@ describe('redactPersonalData, per kind in German and English', () => {
     const german = 'Erreichbar unter 0171 1234567, (040) 123 45 67, 030-12345678 oder 089/1234567.'
     const { found } = expectRedacted(german, 'PHONE', ['0171 1234567', '(040) 123 45 67', '030-12345678', '089/1234567'])
     expect(found.filter((entry) => entry.kind === 'phone')).toHaveLength(4)
-    expectRedacted('Call me on +49 171 1234567 or +49 (0)40 1234567, or +44 20 7946 0958.', 'PHONE', ['+49 171 1234567', '+49 (0)40 1234567', '+44 20 7946 0958'])
+    expectRedacted('Call me on +49 171 1234567 or +49 (0)40 1234567, or +44 20 7946 0958.', 'PHONE', [
+      '+49 171 1234567',
+      '+49 (0)40 1234567',
+      '+44 20 7946 0958',
+    ])
     expectRedacted('US office: +1 (555) 123-4567; from abroad 0049 30 12345678.', 'PHONE', ['+1 (555) 123-4567', '0049 30 12345678'])
   })
 
   it('IBANs, German and others, with and without spaces', () => {
     expectRedacted('Meine IBAN lautet DE89 3704 0044 0532 0130 00, BIC COBADEFFXXX.', 'IBAN', ['DE89 3704 0044 0532 0130 00'])
-    const english = expectRedacted('Refund to GB29NWBK60161331926819 or AT61 1904 3002 3457 3201 please.', 'IBAN', ['GB29NWBK60161331926819', 'AT61 1904 3002 3457 3201'])
+    const english = expectRedacted('Refund to GB29NWBK60161331926819 or AT61 1904 3002 3457 3201 please.', 'IBAN', [
+      'GB29NWBK60161331926819',
+      'AT61 1904 3002 3457 3201',
+    ])
     expect(english.text).toBe('Refund to [IBAN_1] or [IBAN_2] please.')
     // The BIC after the IBAN is not swallowed into it.
     expect(redactPersonalData('IBAN DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX').text).toBe('IBAN [IBAN_1] BIC COBADEFFXXX')
@@ -52,7 +59,11 @@ describe('redactPersonalData, per kind in German and English', () => {
   })
 
   it('order numbers after a label, and dashed numbers following an order word', () => {
-    expectRedacted('Bestellnummer 2024-1234, Bestellnr.: 8877665, Auftragsnummer AB-12345.', 'ORDER_NO', ['2024-1234', '8877665', 'AB-12345'])
+    expectRedacted('Bestellnummer 2024-1234, Bestellnr.: 8877665, Auftragsnummer AB-12345.', 'ORDER_NO', [
+      '2024-1234',
+      '8877665',
+      'AB-12345',
+    ])
     expectRedacted('Order no. 99887766 and order number: 2023-5555 are both missing.', 'ORDER_NO', ['99887766', '2023-5555'])
     expectRedacted('Meine Bestellung mit der Nummer 2023-9876 kam nicht an.', 'ORDER_NO', ['2023-9876'])
     expectRedacted('My order 4711-0815 arrived broken.', 'ORDER_NO', ['4711-0815'])
@@ -64,8 +75,13 @@ describe('redactPersonalData, placeholders and restore', () => {
     const text = 'Mail an max@example.de, nochmal: MAX@example.de. Tel 0171 1234567 oder 0171-1234567.'
     const result = redactPersonalData(text)
     expect(result.text).toBe('Mail an [EMAIL_1], nochmal: [EMAIL_1]. Tel [PHONE_1] oder [PHONE_1].')
-    expect(result.found).toEqual([{ kind: 'email', placeholder: '[EMAIL_1]' }, { kind: 'phone', placeholder: '[PHONE_1]' }])
-    expect(result.restore('Wir rufen Sie unter [PHONE_1] an und schreiben an [EMAIL_1].')).toBe('Wir rufen Sie unter 0171 1234567 an und schreiben an max@example.de.')
+    expect(result.found).toEqual([
+      { kind: 'email', placeholder: '[EMAIL_1]' },
+      { kind: 'phone', placeholder: '[PHONE_1]' },
+    ])
+    expect(result.restore('Wir rufen Sie unter [PHONE_1] an und schreiben an [EMAIL_1].')).toBe(
+      'Wir rufen Sie unter 0171 1234567 an und schreiben an max@example.de.',
+    )
   })
 
   it('numbers distinct values of one kind and leaves unknown placeholders alone', () => {

@@ -11,7 +11,10 @@ export function manualClock(start = Date.UTC(2025, 0, 1)) {
 
 /** The error a promise rejects with; fails the test if it resolves. */
 export function rejection(promise: Promise<unknown>): Promise<any> {
-  return promise.then(() => expect.fail('expected a rejection'), (error: unknown) => error)
+  return promise.then(
+    () => expect.fail('expected a rejection'),
+    (error: unknown) => error,
+  )
 }
 
 /** The server is shared by a file's tests; each test looks only at the requests made since it began. */

@@ -34,7 +34,9 @@ beforeAll(async () => {
     seen.push({ path: req.url ?? '', host: req.headers.host })
     if (req.url === '/redirect') return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end()
     if (req.url === '/empty') return void res.writeHead(204).end()
-    res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] }).end(JSON.stringify({ ok: true, path: req.url }))
+    res
+      .writeHead(200, { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] })
+      .end(JSON.stringify({ ok: true, path: req.url }))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   port = (server.address() as { port: number }).port
@@ -71,13 +73,20 @@ describe('at configuration time (check)', () => {
   })
 
   it('gives up on a resolver that does not answer, without refusing', async () => {
-    const silent = createOutboundGuard({ policy: strictOutboundPolicy, resolveHost: () => new Promise<string[]>(() => {}), resolveTimeoutMs: 20 })
+    const silent = createOutboundGuard({
+      policy: strictOutboundPolicy,
+      resolveHost: () => new Promise<string[]>(() => {}),
+      resolveTimeoutMs: 20,
+    })
     expect(await silent.check('https://slow.test/')).toBeUndefined()
   })
 
   it('does not resolve listed names or literal addresses', async () => {
     const listed = fakeDns({ 'zammad.intern': ['10.0.0.5'] })
-    const onPremises = createOutboundGuard({ policy: policyOf({ OUTBOUND_ALLOWED_HOSTS: 'zammad.intern' }), resolveHost: listed.resolveHost })
+    const onPremises = createOutboundGuard({
+      policy: policyOf({ OUTBOUND_ALLOWED_HOSTS: 'zammad.intern' }),
+      resolveHost: listed.resolveHost,
+    })
     expect(await onPremises.check('https://zammad.intern/')).toBeUndefined()
     expect(await onPremises.check('https://93.184.215.14/')).toBeUndefined()
     expect(listed.calls).toEqual([])
@@ -93,14 +102,20 @@ describe('at configuration time (check)', () => {
 
 describe('at connect time (fetch on Node)', () => {
   const refusedWith = async (promise: Promise<unknown>): Promise<OutboundRefusedError> => {
-    const error = await promise.then(() => undefined, (caught: unknown) => caught)
+    const error = await promise.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )
     expect(error).toBeInstanceOf(OutboundRefusedError)
     return error as OutboundRefusedError
   }
   const get = (url: string) => ({ url: new URL(url), init: { method: 'GET' } })
 
   it('refuses a name that resolves to loopback before a byte is sent', async () => {
-    const guard = createNodeOutboundGuard(policyOf({ OUTBOUND_ALLOW_HTTP: 'true' }), fakeDns({ 'helpdesk.test': ['127.0.0.1'] }).resolveHost)
+    const guard = createNodeOutboundGuard(
+      policyOf({ OUTBOUND_ALLOW_HTTP: 'true' }),
+      fakeDns({ 'helpdesk.test': ['127.0.0.1'] }).resolveHost,
+    )
     const { url, init } = get(`http://helpdesk.test:${port}/ok`)
     const error = await refusedWith(guard.fetch(url, init))
     expect(error.message).toBe('refused by outbound policy: host helpdesk.test resolves to 127.0.0.1, which is loopback')
@@ -128,7 +143,10 @@ describe('at connect time (fetch on Node)', () => {
 
   it('connects to the address it resolved and checked: a listed name answered with 127.0.0.1 reaches the server there', async () => {
     const dns = fakeDns({ 'zammad.intern': ['127.0.0.1'] })
-    const guard = createNodeOutboundGuard(policyOf({ OUTBOUND_ALLOWED_HOSTS: 'zammad.intern', OUTBOUND_ALLOW_HTTP: 'allowed-hosts' }), dns.resolveHost)
+    const guard = createNodeOutboundGuard(
+      policyOf({ OUTBOUND_ALLOWED_HOSTS: 'zammad.intern', OUTBOUND_ALLOW_HTTP: 'allowed-hosts' }),
+      dns.resolveHost,
+    )
     const { url } = get(`http://zammad.intern:${port}/ok`)
     const response = await guard.fetch(url, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } })
     expect(response.status).toBe(200)
@@ -154,7 +172,10 @@ describe('at connect time (fetch on Node)', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
     const closedPort = (closed.address() as { port: number }).port
     await new Promise<void>((resolve) => closed.close(() => resolve()))
-    const error = await guard.fetch(new URL(`http://127.0.0.1:${closedPort}/`), { method: 'GET' }).then(() => undefined, (caught: unknown) => caught)
+    const error = await guard.fetch(new URL(`http://127.0.0.1:${closedPort}/`), { method: 'GET' }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )
     expect(error).toBeInstanceOf(TypeError)
     expect((error as TypeError).cause).toMatchObject({ code: 'ECONNREFUSED' })
   })

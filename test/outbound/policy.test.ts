@@ -109,11 +109,19 @@ describe('allowed by default', () => {
 })
 
 describe('OUTBOUND_ALLOWED_HOSTS and OUTBOUND_ALLOW_HTTP', () => {
-  const listed = policyOf({ OUTBOUND_ALLOWED_HOSTS: ' Zammad.Intern. , 10.0.0.0/8,127.1, fd00::/8 ,[fe80::5]', OUTBOUND_ALLOW_HTTP: 'allowed-hosts' })
+  const listed = policyOf({
+    OUTBOUND_ALLOWED_HOSTS: ' Zammad.Intern. , 10.0.0.0/8,127.1, fd00::/8 ,[fe80::5]',
+    OUTBOUND_ALLOW_HTTP: 'allowed-hosts',
+  })
 
   it('reads names, addresses in any URL spelling, and CIDR ranges', () => {
     expect(listed.allowedNames).toEqual(['zammad.intern'])
-    expect(listed.allowedRanges.map((range) => `${formatIp(range.address)}/${range.prefix}`)).toEqual(['10.0.0.0/8', '127.0.0.1/32', 'fd00::/8', 'fe80::5/128'])
+    expect(listed.allowedRanges.map((range) => `${formatIp(range.address)}/${range.prefix}`)).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1/32',
+      'fd00::/8',
+      'fe80::5/128',
+    ])
   })
 
   it.each([
@@ -156,7 +164,15 @@ describe('OUTBOUND_ALLOWED_HOSTS and OUTBOUND_ALLOW_HTTP', () => {
   })
 
   it('refuses at start-up what it cannot read, naming the variable', () => {
-    for (const value of ['http://zammad.intern', 'zammad.intern:8080', '10.0.0.0/33', 'fd00::/129', 'two words', 'user@host', '10.0.0.0/8/8']) {
+    for (const value of [
+      'http://zammad.intern',
+      'zammad.intern:8080',
+      '10.0.0.0/33',
+      'fd00::/129',
+      'two words',
+      'user@host',
+      '10.0.0.0/8/8',
+    ]) {
       expect(() => parseConfig({ OUTBOUND_ALLOWED_HOSTS: value }), value).toThrow(ConfigError)
     }
     expect(() => parseConfig({ OUTBOUND_ALLOW_HTTP: 'yes' })).toThrow(/OUTBOUND_ALLOW_HTTP: must be false, true or allowed-hosts/)
@@ -205,9 +221,12 @@ describe('address texts', () => {
     expect(formatIp(parseIp(text)!)).toBe(formatted)
   })
 
-  it.each(['1::2::3', '1:2:3:4:5:6:7:8:9', '12345::', '::g', '1.2.3', '256.0.0.1', '01.2.3.4', '', '1:2:3:4:5:6:7:1.2.3.4'])('%s is no address', (text) => {
-    expect(parseIp(text)).toBeUndefined()
-  })
+  it.each(['1::2::3', '1:2:3:4:5:6:7:8:9', '12345::', '::g', '1.2.3', '256.0.0.1', '01.2.3.4', '', '1:2:3:4:5:6:7:1.2.3.4'])(
+    '%s is no address',
+    (text) => {
+      expect(parseIp(text)).toBeUndefined()
+    },
+  )
 
   it('classifies an ordinary public address as nothing', () => {
     expect(classifyAddress(parseIp('93.184.215.14')!)).toBeUndefined()

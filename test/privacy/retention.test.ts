@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from '../../src/config.js'
 import { createWorker } from '../../src/jobs/worker.js'
-import { purgeExpiredInquiries, retentionIntervalMs, retentionQueue, runRetentionJob, scheduleRetention } from '../../src/privacy/retention.js'
+import {
+  purgeExpiredInquiries,
+  retentionIntervalMs,
+  retentionQueue,
+  runRetentionJob,
+  scheduleRetention,
+} from '../../src/privacy/retention.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
@@ -31,19 +37,42 @@ describe.each(testDatabases)('retention [$name]', (database) => {
   }
   /** An inquiry with a correction (a training example) and a comment (an audit entry), at the clock's time. */
   async function customerWrites(name: string, text: string) {
-    const triaged = (await call('agent', 'POST', '/v1/triage', { body: `${text} Gruß, ${name}`, customer: { name, email: `${name.toLowerCase()}@example.de` } })).body
+    const triaged = (
+      await call('agent', 'POST', '/v1/triage', {
+        body: `${text} Gruß, ${name}`,
+        customer: { name, email: `${name.toLowerCase()}@example.de` },
+      })
+    ).body
     const other = triaged.department === 'technical' ? 'commercial' : 'technical'
-    expect((await call('agent', 'POST', `/v1/inquiries/${triaged.inquiryId}/feedback`, { usedArticleId: null, correctDepartment: other, comment: `${name} angerufen` })).status).toBe(201)
+    expect(
+      (
+        await call('agent', 'POST', `/v1/inquiries/${triaged.inquiryId}/feedback`, {
+          usedArticleId: null,
+          correctDepartment: other,
+          comment: `${name} angerufen`,
+        })
+      ).status,
+    ).toBe(201)
     return triaged.inquiryId as string
   }
-  const worker = (app: TestApp, batchSize?: number) => createWorker({
-    sql, handlers: { [retentionQueue]: (job) => runRetentionJob(app.deps, job, batchSize ? { batchSize } : {}) }, concurrency: 1, leaseMs: 30_000, pollIntervalMs: 20,
-    clock, logger: app.logger,
-  })
-  const queuedRetention = () => sql.query<{ run_at: Date }>(`SELECT run_at FROM jobs WHERE queue = $1 AND status = 'queued' ORDER BY run_at`, [retentionQueue])
+  const worker = (app: TestApp, batchSize?: number) =>
+    createWorker({
+      sql,
+      handlers: { [retentionQueue]: (job) => runRetentionJob(app.deps, job, batchSize ? { batchSize } : {}) },
+      concurrency: 1,
+      leaseMs: 30_000,
+      pollIntervalMs: 20,
+      clock,
+      logger: app.logger,
+    })
+  const queuedRetention = () =>
+    sql.query<{ run_at: Date }>(`SELECT run_at FROM jobs WHERE queue = $1 AND status = 'queued' ORDER BY run_at`, [retentionQueue])
 
   it('purges what is older than RETENTION_DAYS in bounded batches, keeps the rest, and runs again each hour, also after a restart', async () => {
-    const old = [await customerWrites('Altmannsberger', 'Mein Drucker druckt nur noch Streifen.'), await customerWrites('Altfriedrichs', 'Die Rechnung 2029-17 stimmt nicht.')]
+    const old = [
+      await customerWrites('Altmannsberger', 'Mein Drucker druckt nur noch Streifen.'),
+      await customerWrites('Altfriedrichs', 'Die Rechnung 2029-17 stimmt nicht.'),
+    ]
     now += 20 * day
     const recent = await customerWrites('Neumeisterling', 'Wie kündige ich mein Abo?')
     now += 11 * day // the first two are 31 days old, the third 11
@@ -56,7 +85,10 @@ describe.each(testDatabases)('retention [$name]', (database) => {
     for (const id of old) expect((await call('agent', 'GET', `/v1/inquiries/${id}`)).status).toBe(404)
     expect((await call('agent', 'GET', `/v1/inquiries/${recent}`)).status).toBe(200)
     const purges = (await call('admin', 'GET', '/v1/audit?entityType=data_subject')).body.items as Json[]
-    expect(purges.map((entry) => [entry.action, entry.actor.role, entry.after.erased.inquiries])).toEqual([['retention_purge', 'system', 1], ['retention_purge', 'system', 1]])
+    expect(purges.map((entry) => [entry.action, entry.actor.role, entry.after.erased.inquiries])).toEqual([
+      ['retention_purge', 'system', 1],
+      ['retention_purge', 'system', 1],
+    ])
 
     // The next run waits for the next hour; a restarted service (a new app on the same database) schedules no second one.
     const [next] = await queuedRetention()

@@ -10,15 +10,28 @@ afterEach(killStartedProcesses)
 describe('accounts:import', () => {
   it('loads a CRM export, replaces by external id, and refuses a file with a bad row without writing any', async () => {
     const dataDir = await tempDataDir()
-    const env = { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false', LOG_LEVEL: 'warn' }
+    const env = {
+      DATA_DIR: dataDir,
+      ADMIN_API_KEY: adminKey,
+      EMBEDDINGS_PROVIDER: 'hashing',
+      KB_LOAD_DEMO: 'false',
+      TRAINING_LOAD_DEFAULTS: 'false',
+      LOG_LEVEL: 'warn',
+    }
     const good = join(dataDir, 'crm.csv')
-    await writeFile(good, '\uFEFFAccount ID,Company,Tier,Domains,Emails,SLA hours\nCRM-1,Seehotels Nord GmbH,Key Account,seehotels-nord.example;seehotels.example,,4\nCRM-2,"Bäckerei Korn, Filiale Mitte",premium,,einkauf@korn.example,\n')
+    await writeFile(
+      good,
+      '\uFEFFAccount ID,Company,Tier,Domains,Emails,SLA hours\nCRM-1,Seehotels Nord GmbH,Key Account,seehotels-nord.example;seehotels.example,,4\nCRM-2,"Bäckerei Korn, Filiale Mitte",premium,,einkauf@korn.example,\n',
+    )
     const imported = await runCli('src/entry/accounts-import-cli.ts', env, [good])
     expect(imported).toMatchObject({ code: 0, output: expect.stringContaining('2 accounts read: 2 added, 0 updated') })
     expect((await runCli('src/entry/accounts-import-cli.ts', env, [good])).output).toContain('2 accounts read: 0 added, 2 updated')
 
     const bad = join(dataDir, 'bad.csv')
-    await writeFile(bad, 'external_id,name,tier,domains,emails,first_response_hours\nCRM-3,New Co,standard,,,\nCRM-4,Broken,gold,https://x.example,nobody,-1\nCRM-3,Twin,standard,,,\n')
+    await writeFile(
+      bad,
+      'external_id,name,tier,domains,emails,first_response_hours\nCRM-3,New Co,standard,,,\nCRM-4,Broken,gold,https://x.example,nobody,-1\nCRM-3,Twin,standard,,,\n',
+    )
     const refused = await runCli('src/entry/accounts-import-cli.ts', env, [bad])
     expect(refused.code).toBe(1)
     expect(refused.output).toMatch(/nothing imported/)
@@ -35,7 +48,10 @@ describe('accounts:import', () => {
 
     const server = await startServer({ ...env, LOG_LEVEL: 'info' })
     await server.waitFor(/"msg":"ready"/)
-    const list = (await (await fetch(`${server.url}/v1/accounts`, { headers: { authorization: `Bearer ${adminKey}` } })).json()) as { total: number; items: Array<Record<string, unknown>> }
+    const list = (await (await fetch(`${server.url}/v1/accounts`, { headers: { authorization: `Bearer ${adminKey}` } })).json()) as {
+      total: number
+      items: Array<Record<string, unknown>>
+    }
     expect(list.total).toBe(2) // nothing of bad.csv
     expect(list.items.map((item) => [item.externalId, item.name, item.tier, item.firstResponseHours])).toEqual([
       ['CRM-2', 'Bäckerei Korn, Filiale Mitte', 'premium', null],

@@ -18,12 +18,20 @@ const residentMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync
  * Posts `totalBytes` chunked (no Content-Length) and stops sending once the answer arrives or the
  * server closes the connection. Resolves with the status and body, or 'closed'.
  */
-function chunkedPost(url: string, path: string, totalBytes: number, headers: Record<string, string> = {}): Promise<{ status: number | 'closed'; body: string }> {
+function chunkedPost(
+  url: string,
+  path: string,
+  totalBytes: number,
+  headers: Record<string, string> = {},
+): Promise<{ status: number | 'closed'; body: string }> {
   return new Promise((resolve) => {
     const chunk = Buffer.alloc(64 * 1024, 'x')
     let sent = 0
     let answered = false
-    const req = request(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...headers } })
+    const req = request(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...headers },
+    })
     req.on('response', (response) => {
       answered = true
       let body = ''
@@ -31,7 +39,9 @@ function chunkedPost(url: string, path: string, totalBytes: number, headers: Rec
       response.on('end', () => resolve({ status: response.statusCode!, body }))
       response.on('error', () => resolve({ status: response.statusCode!, body }))
     })
-    req.on('error', () => { if (!answered) resolve({ status: 'closed', body: '' }) })
+    req.on('error', () => {
+      if (!answered) resolve({ status: 'closed', body: '' })
+    })
     const pump = () => {
       while (!answered && sent < totalBytes) {
         sent += chunk.length
@@ -48,8 +58,12 @@ describe('a real server process under abuse', () => {
 
   beforeAll(async () => {
     server = await startServer({
-      DATA_DIR: await tempDataDir(), ADMIN_API_KEY: adminKey, LOG_LEVEL: 'info',
-      EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false',
+      DATA_DIR: await tempDataDir(),
+      ADMIN_API_KEY: adminKey,
+      LOG_LEVEL: 'info',
+      EMBEDDINGS_PROVIDER: 'hashing',
+      KB_LOAD_DEMO: 'false',
+      TRAINING_LOAD_DEFAULTS: 'false',
     })
     // The first start on a machine may train the escalation detector for minutes (cached afterwards).
     await server.waitFor(/"msg":"ready"/, 300_000)
@@ -80,7 +94,11 @@ describe('a real server process under abuse', () => {
     const streamed = await chunkedPost(server.url, '/v1/triage', 3 * megabyte, auth)
     expect(streamed.status).toBe(413)
     expect(JSON.parse(streamed.body)).toMatchObject({ status: 413, code: 'payload_too_large' })
-    const declared = await fetch(`${server.url}/v1/triage`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ body: 'x'.repeat(2 * megabyte) }) })
+    const declared = await fetch(`${server.url}/v1/triage`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ body: 'x'.repeat(2 * megabyte) }),
+    })
     expect(declared.status).toBe(413)
     expect(await declared.json()).toMatchObject({ status: 413, code: 'payload_too_large' })
   }, 60_000)
@@ -88,7 +106,12 @@ describe('a real server process under abuse', () => {
   it('answers a triage burst beyond its concurrency and queue limits with 503 at once, and /healthz meanwhile', async () => {
     const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }
     const burst = Array.from({ length: 150 }, (_, index) =>
-      fetch(`${server.url}/v1/triage`, { method: 'POST', headers, body: JSON.stringify({ body: `Meine Waschmaschine zeigt Fehler E18 (${index})` }) }))
+      fetch(`${server.url}/v1/triage`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ body: `Meine Waschmaschine zeigt Fehler E18 (${index})` }),
+      }),
+    )
     const health = await fetch(`${server.url}/healthz`)
     const answers = await Promise.all(burst)
     expect(health.status).toBe(200)

@@ -21,7 +21,9 @@ function probe(url: string): Promise<{ status: number; body: { status?: string; 
       let text = ''
       response.on('data', (chunk: Buffer) => (text += chunk.toString()))
       response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(text || '{}') }))
-    }).on('error', () => resolve({ status: 0, body: {} })).end()
+    })
+      .on('error', () => resolve({ status: 0, body: {} }))
+      .end()
   })
 }
 
@@ -39,14 +41,25 @@ async function probeUntil(url: string, accept: (status: number) => boolean, limi
 async function floodTriage(url: string, connections: number, signal: AbortSignal) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections })
   const statuses: number[] = []
-  const post = (body: string) => new Promise<number>((resolve) => {
-    const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }
-    request(`${url}/v1/triage`, { method: 'POST', agent, headers }, (response) => response.resume().on('end', () => resolve(response.statusCode!)))
-      .on('error', () => resolve(0)).end(body)
-  })
-  await Promise.all(Array.from({ length: connections }, async (_, index) => {
-    for (let n = 0; !signal.aborted && n < 10_000; n++) statuses.push(await post(JSON.stringify({ body: `Meine Waschmaschine zeigt Fehler E18 (${index}/${n})` })))
-  }))
+  const post = (body: string) =>
+    new Promise<number>((resolve) => {
+      const headers = {
+        authorization: `Bearer ${adminKey}`,
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+      }
+      request(`${url}/v1/triage`, { method: 'POST', agent, headers }, (response) =>
+        response.resume().on('end', () => resolve(response.statusCode!)),
+      )
+        .on('error', () => resolve(0))
+        .end(body)
+    })
+  await Promise.all(
+    Array.from({ length: connections }, async (_, index) => {
+      for (let n = 0; !signal.aborted && n < 10_000; n++)
+        statuses.push(await post(JSON.stringify({ body: `Meine Waschmaschine zeigt Fehler E18 (${index}/${n})` })))
+    }),
+  )
   agent.destroy()
   return statuses
 }
@@ -54,8 +67,12 @@ async function floodTriage(url: string, connections: number, signal: AbortSignal
 describe('the health port of a real server', () => {
   it('answers 200 with the event-loop lag while the main port is flooded with triage requests', async () => {
     const server = await startServer({
-      DATA_DIR: await tempDataDir(), ADMIN_API_KEY: adminKey, HEALTH_PORT: '0',
-      EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false',
+      DATA_DIR: await tempDataDir(),
+      ADMIN_API_KEY: adminKey,
+      HEALTH_PORT: '0',
+      EMBEDDINGS_PROVIDER: 'hashing',
+      KB_LOAD_DEMO: 'false',
+      TRAINING_LOAD_DEFAULTS: 'false',
     })
     const [, healthUrl] = await server.waitFor(/"healthUrl":"(http:\/\/127\.0\.0\.1:\d+)"/)
     await server.waitFor(/"msg":"ready"/, 300_000)
@@ -88,8 +105,14 @@ describe('the health port of a real server', () => {
     try {
       const { port } = squatter.address() as AddressInfo
       const server = startProcess('src/entry/node.ts', {
-        PORT: '0', HOST: '127.0.0.1', HEALTH_PORT: String(port), DATA_DIR: await tempDataDir(), ADMIN_API_KEY: adminKey,
-        EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        HEALTH_PORT: String(port),
+        DATA_DIR: await tempDataDir(),
+        ADMIN_API_KEY: adminKey,
+        EMBEDDINGS_PROVIDER: 'hashing',
+        KB_LOAD_DEMO: 'false',
+        TRAINING_LOAD_DEFAULTS: 'false',
       })
       expect(await server.exited).toBe(1)
       expect(server.output()).toContain(`127.0.0.1:${port} is already in use; set HEALTH_PORT to a free port.`)
@@ -102,7 +125,11 @@ describe('the health port of a real server', () => {
 describe('the health port beside a stuck main thread', () => {
   it('answers 503 while the main event loop is stuck, and 200 again once it runs', async () => {
     const controlDir = await tempDataDir()
-    const stuck = startProcess('test/fixtures/health-port-stuck-main.ts', { CONTROL_DIR: controlDir, HEALTH_PORT: '0', HEALTH_MAX_LAG_SECONDS: '1' })
+    const stuck = startProcess('test/fixtures/health-port-stuck-main.ts', {
+      CONTROL_DIR: controlDir,
+      HEALTH_PORT: '0',
+      HEALTH_MAX_LAG_SECONDS: '1',
+    })
     const [, healthUrl] = await stuck.waitFor(/health port listening at (http:\/\/127\.0\.0\.1:\d+)/)
     expect((await probe(`${healthUrl}/healthz`)).status).toBe(200)
 

@@ -54,7 +54,20 @@ describe.each(targets)('integrations command line [$name]', (target) => {
     const env = { ...(await target.env()), LOG_LEVEL: 'warn' }
     const run = (...args: string[]) => runCli(cli, env, args)
 
-    const created = await run('create', '--name', 'zammad-main', '--type', 'zammad', '--generate-secret', '--api-base-url', 'https://helpdesk.example.com', '--api-token', 'zammad-api-token-0123456789', '--technical-group', 'Technik')
+    const created = await run(
+      'create',
+      '--name',
+      'zammad-main',
+      '--type',
+      'zammad',
+      '--generate-secret',
+      '--api-base-url',
+      'https://helpdesk.example.com',
+      '--api-token',
+      'zammad-api-token-0123456789',
+      '--technical-group',
+      'Technik',
+    )
     expect(created.code, created.output).toBe(0)
     expect(created.output).toMatch(/created zammad-main \(zammad\)/)
     expect(created.output).toMatch(/webhook URL path: \/v1\/webhooks\/zammad-main/)
@@ -65,7 +78,16 @@ describe.each(targets)('integrations command line [$name]', (target) => {
     expect(created.output.split(secret!)).toHaveLength(2) // printed exactly once
     expect(created.output).not.toContain('zammad-api-token-0123456789')
 
-    const generic = await run('create', '--name', 'shop', '--type', 'generic', '--generate-secret', '--callback-url', 'https://shop.example.com/triage')
+    const generic = await run(
+      'create',
+      '--name',
+      'shop',
+      '--type',
+      'generic',
+      '--generate-secret',
+      '--callback-url',
+      'https://shop.example.com/triage',
+    )
     expect(generic.code, generic.output).toBe(0)
     const genericSecret = generic.output.match(/^secret: (\S+)$/m)?.[1]
     expect(genericSecret).toMatch(/^whsec_[A-Za-z0-9+/=]{32,}$/)
@@ -118,7 +140,16 @@ describe.each(targets)('integrations command line [$name]', (target) => {
     const env = { ...(await target.env()), LOG_LEVEL: 'warn' }
     const run = (...args: string[]) => runCli(cli, env, args)
 
-    const halfWriteBack = await run('create', '--name', 'desk', '--type', 'zendesk', '--generate-secret', '--api-token', 'agent@example.com/token:abc')
+    const halfWriteBack = await run(
+      'create',
+      '--name',
+      'desk',
+      '--type',
+      'zendesk',
+      '--generate-secret',
+      '--api-token',
+      'agent@example.com/token:abc',
+    )
     expect(halfWriteBack.code).toBe(1)
     expect(halfWriteBack.output).toMatch(/apiBaseUrl: write-back needs both apiBaseUrl and apiToken/)
     expect(halfWriteBack.output).not.toMatch(/^secret:/m) // nothing was created, so no secret to configure
@@ -130,13 +161,22 @@ describe.each(targets)('integrations command line [$name]', (target) => {
     expect(duplicate.output).toMatch(/An integration named desk exists already/)
     expect(duplicate.output).not.toMatch(/^secret:/m)
 
-    for (const command of [['show', 'nobody'], ['delete', 'nobody'], ['update', 'nobody', '--generate-secret']]) {
+    for (const command of [
+      ['show', 'nobody'],
+      ['delete', 'nobody'],
+      ['update', 'nobody', '--generate-secret'],
+    ]) {
       const missing = await run(...command)
       expect(missing.code, command.join(' ')).toBe(3)
       expect(missing.output).toMatch(/No integration named nobody/)
       expect(missing.output).not.toMatch(/^secret:/m)
     }
-    expect((await run('list')).stdout.trim().split('\n').filter((line) => /^\S/.test(line))).toEqual(['desk (freshdesk)'])
+    expect(
+      (await run('list')).stdout
+        .trim()
+        .split('\n')
+        .filter((line) => /^\S/.test(line)),
+    ).toEqual(['desk (freshdesk)'])
   })
 })
 
@@ -147,12 +187,18 @@ describe('integrations command line arguments', () => {
     const run = (...args: string[]) => runCli(cli, env, args)
     const cases: Array<{ args: string[]; message: RegExp }> = [
       { args: ['create', '--name', 'desk', '--type', 'zendesk', '--generate-secret', '--colour', 'blue'], message: /--colour/ },
-      { args: ['create', '--name', 'desk', '--type', 'generic', '--generate-secret', '--callback-url', 'ftp://example.com/x'], message: /--callback-url: / },
+      {
+        args: ['create', '--name', 'desk', '--type', 'generic', '--generate-secret', '--callback-url', 'ftp://example.com/x'],
+        message: /--callback-url: /,
+      },
       { args: ['create', '--name', 'desk', '--type', 'jira', '--generate-secret'], message: /--type: / },
       { args: ['create', '--name', 'Desk One', '--type', 'zendesk', '--generate-secret'], message: /--name: / },
       { args: ['create', '--name', 'desk', '--type', 'zendesk', '--secret', 'short'], message: /--secret: must be at least 16 characters/ },
       { args: ['create', '--name', 'desk', '--type', 'zendesk'], message: /--secret <secret> or --generate-secret/ },
-      { args: ['create', '--name', 'desk', '--type', 'zendesk', '--secret', 'x'.repeat(20), '--generate-secret'], message: /--secret or --generate-secret, not both/ },
+      {
+        args: ['create', '--name', 'desk', '--type', 'zendesk', '--secret', 'x'.repeat(20), '--generate-secret'],
+        message: /--secret or --generate-secret, not both/,
+      },
       { args: ['update', 'desk'], message: /at least one setting/ },
       { args: ['update', 'desk', '--api-base-url', 'not a url'], message: /--api-base-url: / },
       { args: ['frobnicate'], message: /unknown or incomplete command: frobnicate/ },

@@ -16,10 +16,22 @@ async function search(url: string, q: string) {
 async function writeImportFolder(): Promise<string> {
   const folder = join(await tempDataDir(), 'import')
   await mkdir(join(folder, 'nested'), { recursive: true })
-  await writeFile(join(folder, 'kaffee.md'), '---\nexternalId: md-kaffee\ntitle: Kaffeemaschine reinigen\nlanguage: de\ndepartment: technical\ntags: [barista]\n---\n## Brühgruppe\n\nDie Brühgruppe einmal pro Woche unter warmem Wasser abspülen.\n')
-  await writeFile(join(folder, 'nested', 'invoice.html'), '<html lang="en"><head><title>Invoice copies</title></head><body><h2>Download</h2><p>Open <a href="/account">your account</a> to download a PDF copy of any invoice.</p></body></html>')
-  await writeFile(join(folder, 'faq.csv'), 'externalId,title,body,language,department,tags\ncsv-lieferung,Lieferzeit,"Standardlieferung dauert drei bis fünf Werktage.",de,commercial,"lieferung;versand"\n')
-  await writeFile(join(folder, 'more.jsonl'), '{"id":"jsonl-pay","title":"Paying by instalments","text":"Instalments are available from 199 euros.","language":"en","department":"commercial","section":"ignored"}\n')
+  await writeFile(
+    join(folder, 'kaffee.md'),
+    '---\nexternalId: md-kaffee\ntitle: Kaffeemaschine reinigen\nlanguage: de\ndepartment: technical\ntags: [barista]\n---\n## Brühgruppe\n\nDie Brühgruppe einmal pro Woche unter warmem Wasser abspülen.\n',
+  )
+  await writeFile(
+    join(folder, 'nested', 'invoice.html'),
+    '<html lang="en"><head><title>Invoice copies</title></head><body><h2>Download</h2><p>Open <a href="/account">your account</a> to download a PDF copy of any invoice.</p></body></html>',
+  )
+  await writeFile(
+    join(folder, 'faq.csv'),
+    'externalId,title,body,language,department,tags\ncsv-lieferung,Lieferzeit,"Standardlieferung dauert drei bis fünf Werktage.",de,commercial,"lieferung;versand"\n',
+  )
+  await writeFile(
+    join(folder, 'more.jsonl'),
+    '{"id":"jsonl-pay","title":"Paying by instalments","text":"Instalments are available from 199 euros.","language":"en","department":"commercial","section":"ignored"}\n',
+  )
   await writeFile(join(folder, 'broken.jsonl'), '{"id": "ok-line", "title": "fine", "text": "fine"}\n{not json\n')
   await writeFile(join(folder, 'notes.txt'), 'not an article format; ignored by the importer')
   return folder
@@ -28,7 +40,14 @@ async function writeImportFolder(): Promise<string> {
 describe('knowledge-base command line and start-up', () => {
   it('imports Markdown, HTML, CSV and JSONL, skips a bad file, and the server then finds the articles', async () => {
     const dataDir = await tempDataDir()
-    const env = { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false', LOG_LEVEL: 'warn' }
+    const env = {
+      DATA_DIR: dataDir,
+      ADMIN_API_KEY: adminKey,
+      EMBEDDINGS_PROVIDER: 'hashing',
+      KB_LOAD_DEMO: 'false',
+      TRAINING_LOAD_DEFAULTS: 'false',
+      LOG_LEVEL: 'warn',
+    }
     const imported = await runCli('src/entry/kb-import-cli.ts', env, [await writeImportFolder()])
     expect(imported.code).toBe(1) // something was skipped
     expect(imported.output).toMatch(/5 files read, 1 skipped/)
@@ -53,9 +72,16 @@ describe('knowledge-base command line and start-up', () => {
     const badBatch = await runCli('src/entry/kb-import-cli.ts', env, ['/tmp', '--batch', 'many'])
     expect(badBatch).toMatchObject({ code: 2, output: expect.stringMatching(/--batch must be a whole number from 1 to 500/) })
     // Commands without arguments refuse one instead of running anyway.
-    for (const [cli, command] of [['kb-reindex-cli', 'kb:reindex'], ['model-download-cli', 'model:download'], ['migrate-cli', 'migrate']]) {
+    for (const [cli, command] of [
+      ['kb-reindex-cli', 'kb:reindex'],
+      ['model-download-cli', 'model:download'],
+      ['migrate-cli', 'migrate'],
+    ]) {
       const refused = await runCli(`src/entry/${cli}.ts`, env, ['--dry-run'])
-      expect(refused, cli).toMatchObject({ code: 2, output: expect.stringContaining(`npm run ${command} takes no arguments (got --dry-run)`) })
+      expect(refused, cli).toMatchObject({
+        code: 2,
+        output: expect.stringContaining(`npm run ${command} takes no arguments (got --dry-run)`),
+      })
     }
     const worker = await runCli('src/entry/worker-cli.ts', env, ['--threads', '4'])
     expect(worker).toMatchObject({ code: 2, output: expect.stringMatching(/unknown argument --threads/) })
@@ -66,11 +92,15 @@ describe('knowledge-base command line and start-up', () => {
     const env = { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, EMBEDDINGS_PROVIDER: 'hashing', TRAINING_LOAD_DEFAULTS: 'false' }
     const first = await startServer(env)
     await first.waitFor(/"msg":"ready"/)
-    const ready = (await (await fetch(`${first.url}/readyz`)).json()) as { checks: { embeddings: { provider: string; coverage: { chunks: number; embedded: number } } } }
+    const ready = (await (await fetch(`${first.url}/readyz`)).json()) as {
+      checks: { embeddings: { provider: string; coverage: { chunks: number; embedded: number } } }
+    }
     expect(ready.checks.embeddings.provider).toBe('hashing')
     expect(ready.checks.embeddings.coverage.chunks).toBeGreaterThan(40)
     expect(ready.checks.embeddings.coverage.embedded).toBe(ready.checks.embeddings.coverage.chunks)
-    expect((await search(first.url, 'Waschmaschine zeigt Fehler E18')).results.map((hit) => hit.externalId)).toContain('kb-de-wm-fehlercodes')
+    expect((await search(first.url, 'Waschmaschine zeigt Fehler E18')).results.map((hit) => hit.externalId)).toContain(
+      'kb-de-wm-fehlercodes',
+    )
     expect(await first.stop()).toBe(0)
 
     const reindexed = await runCli('src/entry/kb-reindex-cli.ts', { ...env, HASHING_DIMENSIONS: '256', LOG_LEVEL: 'warn' }, [])
@@ -88,15 +118,31 @@ describe('knowledge-base command line and start-up', () => {
 
   it('picks the local transformers model in auto mode, and falls back to hashing with a reason when it cannot load', async () => {
     const modelDir = await ensureTinyModel()
-    const withModel = await startServer({ DATA_DIR: await tempDataDir(), ADMIN_API_KEY: adminKey, EMBEDDINGS_MODEL_DIR: modelDir, EMBEDDINGS_MODEL: 'tiny-bert', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false' })
+    const withModel = await startServer({
+      DATA_DIR: await tempDataDir(),
+      ADMIN_API_KEY: adminKey,
+      EMBEDDINGS_MODEL_DIR: modelDir,
+      EMBEDDINGS_MODEL: 'tiny-bert',
+      KB_LOAD_DEMO: 'false',
+      TRAINING_LOAD_DEFAULTS: 'false',
+    })
     await withModel.waitFor(/"msg":"ready"/)
     const ready = (await (await fetch(`${withModel.url}/readyz`)).json()) as { checks: { embeddings: Record<string, string> } }
     expect(ready.checks.embeddings).toMatchObject({ requested: 'auto', provider: 'transformers', space: 'transformers:tiny-bert:384' })
     expect(await withModel.stop()).toBe(0)
 
-    const without = await startServer({ DATA_DIR: await tempDataDir(), ADMIN_API_KEY: adminKey, EMBEDDINGS_MODEL_DIR: '/nonexistent/model', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false' })
+    const without = await startServer({
+      DATA_DIR: await tempDataDir(),
+      ADMIN_API_KEY: adminKey,
+      EMBEDDINGS_MODEL_DIR: '/nonexistent/model',
+      KB_LOAD_DEMO: 'false',
+      TRAINING_LOAD_DEFAULTS: 'false',
+    })
     await without.waitFor(/"msg":"ready"/)
-    const warnings = without.output().split('\n').filter((line) => /"level":40.*using the built-in hashing embedder/.test(line))
+    const warnings = without
+      .output()
+      .split('\n')
+      .filter((line) => /"level":40.*using the built-in hashing embedder/.test(line))
     expect(warnings).toHaveLength(1)
     const fallback = (await (await fetch(`${without.url}/readyz`)).json()) as { checks: { embeddings: Record<string, string> } }
     expect(fallback.checks.embeddings.provider).toBe('hashing')
@@ -117,7 +163,14 @@ describe('examples command line', () => {
       { text: 'Quxolator macht\u0000 Lärm', department: 'technical' },
     ]
     await writeFile(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n{broken\n`)
-    const env = { DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false', LOG_LEVEL: 'warn' }
+    const env = {
+      DATA_DIR: dataDir,
+      ADMIN_API_KEY: adminKey,
+      EMBEDDINGS_PROVIDER: 'hashing',
+      KB_LOAD_DEMO: 'false',
+      TRAINING_LOAD_DEFAULTS: 'false',
+      LOG_LEVEL: 'warn',
+    }
     const broken = await runCli('src/entry/examples-import-cli.ts', env, [file])
     expect(broken.code).toBe(1)
     expect(broken.output).toMatch(/line 5 is not valid JSON/)

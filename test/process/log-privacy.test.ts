@@ -26,14 +26,20 @@ describe('log privacy of a real server process', () => {
   let log: string
   const statuses: Record<string, number> = {}
 
-  const post = (path: string, body: string, headers: Record<string, string>) => fetch(`${server.url}${path}`, { method: 'POST', body, headers })
+  const post = (path: string, body: string, headers: Record<string, string>) =>
+    fetch(`${server.url}${path}`, { method: 'POST', body, headers })
 
   beforeAll(async () => {
     const dataDir = await tempDataDir()
     logFile = join(dataDir, 'server.log')
     server = await startServer({
-      DATA_DIR: dataDir, ADMIN_API_KEY: adminKey, LOG_LEVEL: 'debug', BODY_LIMIT_BYTES: '4096',
-      EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false',
+      DATA_DIR: dataDir,
+      ADMIN_API_KEY: adminKey,
+      LOG_LEVEL: 'debug',
+      BODY_LIMIT_BYTES: '4096',
+      EMBEDDINGS_PROVIDER: 'hashing',
+      KB_LOAD_DEMO: 'false',
+      TRAINING_LOAD_DEFAULTS: 'false',
     })
     // The first start on a machine trains the escalation detector (cached afterwards): minutes on a busy one.
     await server.waitFor(/"msg":"ready"/, 300_000)
@@ -42,8 +48,17 @@ describe('log privacy of a real server process', () => {
     const created = await post('/v1/integrations', JSON.stringify({ name: 'crm', type: 'generic', secret }), admin)
     expect(created.status).toBe(201)
 
-    const payload = JSON.stringify({ externalId: 'T-1', subject: `Kündigung ${person.name}`, body: text, customer: { name: person.name, email: person.email } })
-    const unmappable = JSON.stringify({ subject: `Kündigung ${person.name}`, body: text, customer: { name: person.name, email: person.email, phone: person.phone } })
+    const payload = JSON.stringify({
+      externalId: 'T-1',
+      subject: `Kündigung ${person.name}`,
+      body: text,
+      customer: { name: person.name, email: person.email },
+    })
+    const unmappable = JSON.stringify({
+      subject: `Kündigung ${person.name}`,
+      body: text,
+      customer: { name: person.name, email: person.email, phone: person.phone },
+    })
     const malformed = `{"body": "${text}", "email": "${person.email}"`
     const send = async (label: string, body: string, headers: Record<string, string>, path = '/v1/webhooks/crm') => {
       statuses[label] = (await post(path, body, headers)).status
@@ -56,10 +71,17 @@ describe('log privacy of a real server process', () => {
     const huge = JSON.stringify({ externalId: 'T-2', body: text.repeat(100), customer: { email: person.email } })
     await send('oversized', huge, signedHeaders('generic', secret, huge))
     await send('accepted and triaged', payload, signedHeaders('generic', secret, payload))
-    await send('triage, bad input', JSON.stringify({ body: text, language: person.name, customer: { email: `${person.email} x`, name: person.name } }), admin, '/v1/triage')
+    await send(
+      'triage, bad input',
+      JSON.stringify({ body: text, language: person.name, customer: { email: `${person.email} x`, name: person.name } }),
+      admin,
+      '/v1/triage',
+    )
     await send('triage, malformed JSON', malformed, admin, '/v1/triage')
     await send('API, wrong key', payload, { authorization: `Bearer ${person.email}`, 'content-type': 'application/json' }, '/v1/triage')
-    const browser = uiClient({ app: { request: (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, { ...init, redirect: 'manual' }) } } as unknown as TestApp)
+    const browser = uiClient({
+      app: { request: (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, { ...init, redirect: 'manual' }) },
+    } as unknown as TestApp)
     statuses['sign-in, wrong key'] = (await browser.signIn(`${person.email}:${person.iban}`)).status
     // Wait until the accepted delivery was triaged, so its worker's log lines are in the file too.
     await server.waitFor(/inquiry triaged/)
@@ -72,9 +94,17 @@ describe('log privacy of a real server process', () => {
 
   it('refused every delivery and request as it should', () => {
     expect(statuses).toEqual({
-      'bad signature': 401, 'signed, unmappable': 422, 'signed, malformed JSON': 400, 'signed, not JSON': 415,
-      'unknown integration': 401, oversized: 413, 'accepted and triaged': 202, 'triage, bad input': 422,
-      'triage, malformed JSON': 400, 'API, wrong key': 401, 'sign-in, wrong key': 401,
+      'bad signature': 401,
+      'signed, unmappable': 422,
+      'signed, malformed JSON': 400,
+      'signed, not JSON': 415,
+      'unknown integration': 401,
+      oversized: 413,
+      'accepted and triaged': 202,
+      'triage, bad input': 422,
+      'triage, malformed JSON': 400,
+      'API, wrong key': 401,
+      'sign-in, wrong key': 401,
     })
   })
 
@@ -90,6 +120,8 @@ describe('log privacy of a real server process', () => {
     const refused = log.split('\n').filter((line) => line.includes('webhook refused') && line.includes('"received"'))
     expect(refused.length).toBe(3)
     const unmapped = refused.find((line) => line.includes('does not map'))!
-    expect(JSON.parse(unmapped)).toMatchObject({ received: { sha256: expect.stringMatching(/^[0-9a-f]{16}$/), fields: expect.arrayContaining(['customer.email', 'body']) } })
+    expect(JSON.parse(unmapped)).toMatchObject({
+      received: { sha256: expect.stringMatching(/^[0-9a-f]{16}$/), fields: expect.arrayContaining(['customer.email', 'body']) },
+    })
   })
 })

@@ -9,7 +9,7 @@ afterEach(killStartedProcesses)
 
 const light = { EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false' }
 
-describe('a newcomer\'s first runs', () => {
+describe("a newcomer's first runs", () => {
   it('npm run migrate on a fresh folder makes no admin key; the first npm start prints one; later starts say how to recover', async () => {
     const dataDir = await tempDataDir()
     const migrated = await runCli('src/entry/migrate-cli.ts', { DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, [])
@@ -48,7 +48,13 @@ describe('a newcomer\'s first runs', () => {
     expect(listed.output).toMatch(/Set DATA_DIR/)
     expect(existsSync(wrong)).toBe(false)
 
-    const created = await runCli('src/entry/keys-cli.ts', { DATA_DIR: wrong, LOG_LEVEL: 'warn' }, ['create', '--role', 'agent', '--name', 'Agent Ali'])
+    const created = await runCli('src/entry/keys-cli.ts', { DATA_DIR: wrong, LOG_LEVEL: 'warn' }, [
+      'create',
+      '--role',
+      'agent',
+      '--name',
+      'Agent Ali',
+    ])
     expect(created.code).toBe(0)
     expect(created.output).toContain(`using PGlite in ${wrong}/pglite`)
     expect(created.output).toMatch(/No admin API key exists yet/) // an agent key is no way in for an admin

@@ -131,7 +131,8 @@ describe.runIf(postgresAvailable)('the server on PostgreSQL when the connection 
     expect(stored).toHaveLength(firstAnswers.size)
 
     // The worker lived through it too: every inquiry gets triaged.
-    const untriaged = async () => (await direct.query<{ n: number }>("SELECT count(*)::int AS n FROM inquiries WHERE status <> 'triaged'"))[0]!.n
+    const untriaged = async () =>
+      (await direct.query<{ n: number }>("SELECT count(*)::int AS n FROM inquiries WHERE status <> 'triaged'"))[0]!.n
     await waitUntil(async () => (await untriaged()) === 0, 'every inquiry to be triaged', 120_000, 250)
     expect(await server.stop()).toBe(0)
   }, 480_000)

@@ -13,7 +13,6 @@ function requireUrl(): URL {
   return new URL(testPostgresUrl)
 }
 
-
 describe.runIf(postgresAvailable)('on PostgreSQL', () => {
   const cleanups: Array<() => Promise<void>> = []
   afterEach(async () => {
@@ -24,16 +23,15 @@ describe.runIf(postgresAvailable)('on PostgreSQL', () => {
   it('applies migrations once when two `npm run migrate` processes start at the same time', async () => {
     const { schema, url } = await freshPostgresSchema(cleanups)
     const env = { DATABASE_URL: url, LOG_LEVEL: 'warn' }
-    const [first, second] = await Promise.all([
-      runCli('src/entry/migrate-cli.ts', env, []),
-      runCli('src/entry/migrate-cli.ts', env, []),
-    ])
+    const [first, second] = await Promise.all([runCli('src/entry/migrate-cli.ts', env, []), runCli('src/entry/migrate-cli.ts', env, [])])
     expect([first.code, second.code]).toEqual([0, 0])
     const sql = await openPostgresSchema(schema)
     cleanups.push(() => sql.close())
     const recorded = await sql.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id')
     expect(recorded.map((row) => row.id)).toEqual((await migrations()).map((m) => m.id))
-    const [{ admins }] = (await sql.query<{ admins: number }>(`SELECT count(*)::int AS admins FROM api_keys WHERE role = 'admin'`)) as [{ admins: number }]
+    const [{ admins }] = (await sql.query<{ admins: number }>(`SELECT count(*)::int AS admins FROM api_keys WHERE role = 'admin'`)) as [
+      { admins: number },
+    ]
     // A command line never generates the bootstrap key (only `npm start` does, where it is printed);
     // both say that none exists yet.
     expect(admins).toBe(0)

@@ -33,7 +33,11 @@ const slow = { timeout: 480_000 }
 const keyOf = (text: string) => decodeSecretsKey(text)!
 
 /** Opens the database in this process (PGlite: only while no child has it open), runs fn, closes it. */
-async function withDatabase<T>(env: Record<string, string>, fn: (deps: Parameters<typeof createIntegration>[0]) => Promise<T>, box: SecretBox): Promise<T> {
+async function withDatabase<T>(
+  env: Record<string, string>,
+  fn: (deps: Parameters<typeof createIntegration>[0]) => Promise<T>,
+  box: SecretBox,
+): Promise<T> {
   const config = parseConfig(env)
   const sql = await openDatabase(config, createMemoryLogger())
   // The helpdesk hosts are made-up public names; this machine has no DNS for them.
@@ -50,50 +54,67 @@ const readRows = (env: Record<string, string>, box: SecretBox) =>
   withDatabase(env, async ({ sql }) => sql.query<IntegrationRow>('SELECT * FROM integrations ORDER BY name'), box)
 
 describe('secrets command line', () => {
-  it('rotates SECRETS_KEY: refuses without the previous key, changes nothing with a wrong one, re-encrypts everything with the right one', slow, async () => {
-    const [oldKey, newKey, wrongKey] = [generateSecretsKey(), generateSecretsKey(), generateSecretsKey()]
-    const env = { ...(await targetEnv()), LOG_LEVEL: 'warn' }
-    const oldBox = await createSecretBox({ current: keyOf(oldKey) })
-    await withDatabase({ ...env, SECRETS_KEY: oldKey }, async (deps) => {
-      await createIntegration(deps, { name: 'zendesk-main', type: 'zendesk', secret: 'zendesk-signing-secret-0123', apiBaseUrl: 'https://example.zendesk.com', apiToken: 'agent@example.com/token:abc123' })
-      await createIntegration(deps, { name: 'zammad-main', type: 'zammad', secret: 'zammad-signing-secret-01234' })
-    }, oldBox)
-    const before = await readRows({ ...env, SECRETS_KEY: oldKey }, oldBox)
-    expect(before.map((row) => keyIdOf(row.secret))).toEqual([oldBox.keyId, oldBox.keyId])
+  it(
+    'rotates SECRETS_KEY: refuses without the previous key, changes nothing with a wrong one, re-encrypts everything with the right one',
+    slow,
+    async () => {
+      const [oldKey, newKey, wrongKey] = [generateSecretsKey(), generateSecretsKey(), generateSecretsKey()]
+      const env = { ...(await targetEnv()), LOG_LEVEL: 'warn' }
+      const oldBox = await createSecretBox({ current: keyOf(oldKey) })
+      await withDatabase(
+        { ...env, SECRETS_KEY: oldKey },
+        async (deps) => {
+          await createIntegration(deps, {
+            name: 'zendesk-main',
+            type: 'zendesk',
+            secret: 'zendesk-signing-secret-0123',
+            apiBaseUrl: 'https://example.zendesk.com',
+            apiToken: 'agent@example.com/token:abc123',
+          })
+          await createIntegration(deps, { name: 'zammad-main', type: 'zammad', secret: 'zammad-signing-secret-01234' })
+        },
+        oldBox,
+      )
+      const before = await readRows({ ...env, SECRETS_KEY: oldKey }, oldBox)
+      expect(before.map((row) => keyIdOf(row.secret))).toEqual([oldBox.keyId, oldBox.keyId])
 
-    const withoutPrevious = await runCli(cli, { ...env, SECRETS_KEY: newKey }, ['rotate'])
-    expect(withoutPrevious.code, withoutPrevious.output).toBe(2)
-    expect(withoutPrevious.output).toMatch(/rotate needs SECRETS_KEY_PREVIOUS/)
+      const withoutPrevious = await runCli(cli, { ...env, SECRETS_KEY: newKey }, ['rotate'])
+      expect(withoutPrevious.code, withoutPrevious.output).toBe(2)
+      expect(withoutPrevious.output).toMatch(/rotate needs SECRETS_KEY_PREVIOUS/)
 
-    const wrong = await runCli(cli, { ...env, SECRETS_KEY: newKey, SECRETS_KEY_PREVIOUS: wrongKey }, ['rotate'])
-    expect(wrong.code, wrong.output).toBe(1)
-    expect(wrong.output).toContain(`encrypted with key ${oldBox.keyId}`)
-    expect(wrong.output).toMatch(/Nothing was changed\. Check SECRETS_KEY_PREVIOUS/)
-    expect(await readRows({ ...env, SECRETS_KEY: oldKey }, oldBox)).toEqual(before)
+      const wrong = await runCli(cli, { ...env, SECRETS_KEY: newKey, SECRETS_KEY_PREVIOUS: wrongKey }, ['rotate'])
+      expect(wrong.code, wrong.output).toBe(1)
+      expect(wrong.output).toContain(`encrypted with key ${oldBox.keyId}`)
+      expect(wrong.output).toMatch(/Nothing was changed\. Check SECRETS_KEY_PREVIOUS/)
+      expect(await readRows({ ...env, SECRETS_KEY: oldKey }, oldBox)).toEqual(before)
 
-    const rotated = await runCli(cli, { ...env, SECRETS_KEY: newKey, SECRETS_KEY_PREVIOUS: oldKey }, ['rotate'])
-    expect(rotated.code, rotated.output).toBe(0)
-    const newBox = await createSecretBox({ current: keyOf(newKey) })
-    expect(rotated.output).toContain(`re-encrypted 3 stored secret(s) under key ${newBox.keyId}`)
-    expect(rotated.output).toMatch(/integrations\.api_token: 1 re-encrypted/)
-    const after = await readRows({ ...env, SECRETS_KEY: newKey }, newBox)
-    for (const row of after) {
-      expect(keyIdOf(row.secret)).toBe(newBox.keyId)
-      const opened = await openIntegration(newBox, row)
-      expect(opened.secret).toBe(row.name === 'zendesk-main' ? 'zendesk-signing-secret-0123' : 'zammad-signing-secret-01234')
-    }
-    expect((await openIntegration(newBox, after.find((row) => row.name === 'zendesk-main')!)).api_token).toBe('agent@example.com/token:abc123')
+      const rotated = await runCli(cli, { ...env, SECRETS_KEY: newKey, SECRETS_KEY_PREVIOUS: oldKey }, ['rotate'])
+      expect(rotated.code, rotated.output).toBe(0)
+      const newBox = await createSecretBox({ current: keyOf(newKey) })
+      expect(rotated.output).toContain(`re-encrypted 3 stored secret(s) under key ${newBox.keyId}`)
+      expect(rotated.output).toMatch(/integrations\.api_token: 1 re-encrypted/)
+      const after = await readRows({ ...env, SECRETS_KEY: newKey }, newBox)
+      for (const row of after) {
+        expect(keyIdOf(row.secret)).toBe(newBox.keyId)
+        const opened = await openIntegration(newBox, row)
+        expect(opened.secret).toBe(row.name === 'zendesk-main' ? 'zendesk-signing-secret-0123' : 'zammad-signing-secret-01234')
+      }
+      expect((await openIntegration(newBox, after.find((row) => row.name === 'zendesk-main')!)).api_token).toBe(
+        'agent@example.com/token:abc123',
+      )
 
-    const again = await runCli(cli, { ...env, SECRETS_KEY: newKey, SECRETS_KEY_PREVIOUS: oldKey }, ['rotate'])
-    expect(again.code, again.output).toBe(0)
-    expect(again.output).toContain('re-encrypted 0 stored secret(s)')
-    const status = await runCli(cli, { ...env, SECRETS_KEY: newKey }, ['status'])
-    expect(status.output).toContain(`integrations.secret: 2 under ${newBox.keyId} (current)`)
-    for (const output of [wrong.output, rotated.output, again.output, status.output]) expect(output).not.toMatch(/signing-secret|token:abc123/)
+      const again = await runCli(cli, { ...env, SECRETS_KEY: newKey, SECRETS_KEY_PREVIOUS: oldKey }, ['rotate'])
+      expect(again.code, again.output).toBe(0)
+      expect(again.output).toContain('re-encrypted 0 stored secret(s)')
+      const status = await runCli(cli, { ...env, SECRETS_KEY: newKey }, ['status'])
+      expect(status.output).toContain(`integrations.secret: 2 under ${newBox.keyId} (current)`)
+      for (const output of [wrong.output, rotated.output, again.output, status.output])
+        expect(output).not.toMatch(/signing-secret|token:abc123/)
 
-    const unknown = await runCli(cli, { ...env, SECRETS_KEY: newKey }, ['rotate', '--now'])
-    expect(unknown.code).toBe(2)
-  })
+      const unknown = await runCli(cli, { ...env, SECRETS_KEY: newKey }, ['rotate', '--now'])
+      expect(unknown.code).toBe(2)
+    },
+  )
 
   it('embedded default: the key file is made 0600 with a note, and rotate replaces it', slow, async () => {
     const dataDir = await tempDataDir()
@@ -106,7 +127,11 @@ describe('secrets command line', () => {
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600)
     const firstKey = (await readFile(keyFile, 'utf8')).trim()
     const firstBox = await createSecretBox({ current: keyOf(firstKey) })
-    await withDatabase({ DATA_DIR: dataDir }, (deps) => createIntegration(deps, { name: 'freshdesk-main', type: 'freshdesk', secret: 'freshdesk-shared-token-0123' }), firstBox)
+    await withDatabase(
+      { DATA_DIR: dataDir },
+      (deps) => createIntegration(deps, { name: 'freshdesk-main', type: 'freshdesk', secret: 'freshdesk-shared-token-0123' }),
+      firstBox,
+    )
 
     const rotated = await runCli(cli, { ...env, LOG_LEVEL: 'warn' }, ['rotate'])
     expect(rotated.code, rotated.output).toBe(0)

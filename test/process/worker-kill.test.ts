@@ -8,7 +8,6 @@ import type { Sql } from '../../src/storage/sql.js'
 import { freshPostgresSchema, migrations, openPostgresSchema, postgresAvailable } from '../helpers/databases.js'
 import { killStartedProcesses, startProcess } from '../helpers/process.js'
 
-
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
@@ -55,7 +54,10 @@ describe.runIf(postgresAvailable)('job worker killed mid-job [postgres]', () => 
         'kill-test': async (job) => {
           takenOverAt ??= systemClock.now()
           await sql.query('INSERT INTO kill_attempts (job_id, worker_id) VALUES ($1, $2)', [job.id, worker.id])
-          await sql.query('INSERT INTO kill_effects (job_id, worker_id) VALUES ($1, $2) ON CONFLICT (job_id) DO NOTHING', [job.id, worker.id])
+          await sql.query('INSERT INTO kill_effects (job_id, worker_id) VALUES ($1, $2) ON CONFLICT (job_id) DO NOTHING', [
+            job.id,
+            worker.id,
+          ])
         },
       },
     })

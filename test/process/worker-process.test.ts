@@ -15,7 +15,13 @@ import { secretFor, signedHeaders } from '../helpers/webhooks.js'
 const adminKey = 'test-admin-key-0123456789abcdef-0123456789'
 const types: readonly WebhookType[] = ['generic', 'zammad', 'zendesk', 'freshdesk']
 // About the queue, not the content: no demo articles or default examples to load.
-const light = { EMBEDDINGS_PROVIDER: 'hashing', KB_LOAD_DEMO: 'false', TRAINING_LOAD_DEFAULTS: 'false', ADMIN_API_KEY: adminKey, ...loopbackOutboundEnv }
+const light = {
+  EMBEDDINGS_PROVIDER: 'hashing',
+  KB_LOAD_DEMO: 'false',
+  TRAINING_LOAD_DEFAULTS: 'false',
+  ADMIN_API_KEY: adminKey,
+  ...loopbackOutboundEnv,
+}
 
 interface WorkerProcess extends RunningProcess {
   id: string
@@ -59,7 +65,10 @@ describe.runIf(postgresAvailable)('webhooks through the server and two worker pr
     const integrations = new Map<WebhookType, { name: string; secret: string }>()
     for (const type of types) {
       const integration = { name: `${type}-desk`, secret: secretFor(type) }
-      const writeBack = type === 'generic' ? { callbackUrl: helpdesk.callbackUrl } : { apiBaseUrl: helpdesk.apiBaseUrl(type), apiToken: helpdesk.tokens[type] }
+      const writeBack =
+        type === 'generic'
+          ? { callbackUrl: helpdesk.callbackUrl }
+          : { apiBaseUrl: helpdesk.apiBaseUrl(type), apiToken: helpdesk.tokens[type] }
       const response = await fetch(`${server.url}/v1/integrations`, {
         method: 'POST',
         headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
@@ -74,13 +83,19 @@ describe.runIf(postgresAvailable)('webhooks through the server and two worker pr
   /** POSTs the tickets' webhooks to the real server, a few at a time, each signed as its helpdesk signs it. */
   async function post(stack: Stack, tickets: Ticket[]): Promise<void> {
     for (let start = 0; start < tickets.length; start += 8) {
-      const statuses = await Promise.all(tickets.slice(start, start + 8).map(async (ticket) => {
-        const integration = stack.integrations.get(ticket.type)!
-        const body = JSON.stringify(ticket.payload)
-        const response = await fetch(`${stack.url}/v1/webhooks/${integration.name}`, { method: 'POST', headers: signedHeaders(ticket.type, integration.secret, body), body })
-        await response.body?.cancel()
-        return response.status
-      }))
+      const statuses = await Promise.all(
+        tickets.slice(start, start + 8).map(async (ticket) => {
+          const integration = stack.integrations.get(ticket.type)!
+          const body = JSON.stringify(ticket.payload)
+          const response = await fetch(`${stack.url}/v1/webhooks/${integration.name}`, {
+            method: 'POST',
+            headers: signedHeaders(ticket.type, integration.secret, body),
+            body,
+          })
+          await response.body?.cancel()
+          return response.status
+        }),
+      )
       expect(statuses.every((status) => status === 202)).toBe(true)
     }
   }
@@ -93,18 +108,29 @@ describe.runIf(postgresAvailable)('webhooks through the server and two worker pr
   /** The write-back job once it is in a worker's hands and its first request hangs at the helpdesk. */
   async function hungWriteBack(stack: Stack): Promise<{ id: string; owner: WorkerProcess }> {
     let job: { id: string; locked_by: string } | undefined
-    await waitUntil(async () => {
-      ;[job] = await stack.sql.query<{ id: string; locked_by: string }>(
-        "SELECT id, locked_by FROM jobs WHERE queue = $1 AND status = 'running'", [writeBackQueue])
-      return Boolean(job) && helpdesk!.requests.length > 0
-    }, 'a worker to hang in the write-back', 60_000)
+    await waitUntil(
+      async () => {
+        ;[job] = await stack.sql.query<{ id: string; locked_by: string }>(
+          "SELECT id, locked_by FROM jobs WHERE queue = $1 AND status = 'running'",
+          [writeBackQueue],
+        )
+        return Boolean(job) && helpdesk!.requests.length > 0
+      },
+      'a worker to hang in the write-back',
+      60_000,
+    )
     const owner = stack.workers.find((worker) => worker.id === job!.locked_by)
     expect(owner).toBeDefined()
     return { id: job!.id, owner: owner! }
   }
 
   const jobRow = async (sql: Sql, id: string) =>
-    (await sql.query<{ status: string; attempts: number; locked_by: string | null }>('SELECT status, attempts, locked_by FROM jobs WHERE id = $1', [id]))[0]!
+    (
+      await sql.query<{ status: string; attempts: number; locked_by: string | null }>(
+        'SELECT status, attempts, locked_by FROM jobs WHERE id = $1',
+        [id],
+      )
+    )[0]!
 
   it('each webhook is triaged and written back once by the worker processes; SIGTERM gives a hung job back and exits 0', async () => {
     const stack = await startStack()
@@ -112,7 +138,9 @@ describe.runIf(postgresAvailable)('webhooks through the server and two worker pr
     await post(stack, tickets)
     await waitUntil(() => allWrittenBack(stack.sql, tickets.length), 'all results to be written back', 120_000)
     expectEachOnce(tickets)
-    const jobs = await stack.sql.query<{ locked_by: string; attempts: number; status: string }>('SELECT locked_by, attempts, status FROM jobs')
+    const jobs = await stack.sql.query<{ locked_by: string; attempts: number; status: string }>(
+      'SELECT locked_by, attempts, status FROM jobs',
+    )
     expect(jobs).toHaveLength(2 * tickets.length)
     expect(jobs.every((job) => job.status === 'done' && job.attempts === 1)).toBe(true)
     expect(new Set(jobs.map((job) => job.locked_by))).toEqual(new Set(stack.workers.map((worker) => worker.id))) // both took part

@@ -16,7 +16,12 @@ describe('hashing embedder', () => {
   })
 
   it('brings umlaut spellings, typos of umlauts, compounds and inflections together', async () => {
-    const [umlaut, expanded, stripped, unrelated] = await embedder.embed(['Rückerstattung', 'Rueckerstattung', 'Ruckerstattung', 'Firmware'])
+    const [umlaut, expanded, stripped, unrelated] = await embedder.embed([
+      'Rückerstattung',
+      'Rueckerstattung',
+      'Ruckerstattung',
+      'Firmware',
+    ])
     expect(cosine(umlaut!, expanded!)).toBeGreaterThan(0.5)
     expect(cosine(umlaut!, stripped!)).toBeGreaterThan(0.5)
     expect(cosine(umlaut!, unrelated!)).toBeLessThan(0.2)

@@ -15,7 +15,11 @@ describe('OpenAI embedder against a fake OpenAI server', () => {
   afterEach(async () => server.close())
   const embedder = (options: Partial<OpenAIEmbedderOptions> = {}) =>
     createOpenAIEmbedder({ baseURL: server.url, apiKey, model: 'text-embedding-3-small', dimensions: 32, ...options })
-  const rejection = (promise: Promise<unknown>) => promise.then(() => expect.fail('expected a rejection'), (error: unknown) => error)
+  const rejection = (promise: Promise<unknown>) =>
+    promise.then(
+      () => expect.fail('expected a rejection'),
+      (error: unknown) => error,
+    )
 
   it('embeds in batches, in input order, as unit vectors of the asked dimensions', async () => {
     const input = texts(10)

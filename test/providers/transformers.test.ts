@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMemoryLogger } from '../../src/logger.js'
-import { createTransformersEmbedder, withE5Prefix, type LoadProgress, type TransformersEmbedderOptions } from '../../src/platform/node/embeddings/transformers.js'
+import {
+  createTransformersEmbedder,
+  withE5Prefix,
+  type LoadProgress,
+  type TransformersEmbedderOptions,
+} from '../../src/platform/node/embeddings/transformers.js'
 import { ensureTinyModel } from '../helpers/tiny-model.js'
 
 // The real library and ONNX Runtime on a generated model: nothing of ours is mocked, nothing leaves the machine.
@@ -61,7 +66,11 @@ describe('transformers embedder on the tiny model', () => {
   })
 
   it('puts texts that share words closer together than unrelated ones', async () => {
-    const [paidTwice, paidAgain, washer] = await tiny().embed(['Rechnung doppelt bezahlt', 'Rechnung bezahlt zweimal', 'Waschmaschine Fehlercode E18'])
+    const [paidTwice, paidAgain, washer] = await tiny().embed([
+      'Rechnung doppelt bezahlt',
+      'Rechnung bezahlt zweimal',
+      'Waschmaschine Fehlercode E18',
+    ])
     expect(dot(paidTwice!, paidAgain!)).toBeGreaterThan(dot(paidTwice!, washer!) + 0.2)
     expect(dot(paidTwice!, paidAgain!)).toBeGreaterThan(dot(paidAgain!, washer!) + 0.2)
   })
@@ -70,7 +79,12 @@ describe('transformers embedder on the tiny model', () => {
     const events: LoadProgress[] = []
     const logger = createMemoryLogger()
     const embedder = tiny({ onProgress: (event) => events.push(event), logger })
-    const results = await Promise.all([embedder.embed(['Rechnung']), embedder.embed(['Lieferung']), embedder.load(), embedder.embed(['Garantie'])])
+    const results = await Promise.all([
+      embedder.embed(['Rechnung']),
+      embedder.embed(['Lieferung']),
+      embedder.load(),
+      embedder.embed(['Garantie']),
+    ])
     expect(results.filter(Array.isArray)).toHaveLength(3)
     // Counted where the library reads the ONNX file, not in our own code.
     const reads = events.filter((event) => event.status === 'done' && event.file === 'onnx/model_quantized.onnx')
@@ -122,7 +136,11 @@ describe('e5 prefixes', () => {
   })
 
   it('embeds with the prefix the purpose asks for, passage by default', async () => {
-    const e5 = createTransformersEmbedder({ model: 'tiny-e5', modelDir: await ensureTinyModel(join(scratch, 'tiny-e5')), allowRemote: false })
+    const e5 = createTransformersEmbedder({
+      model: 'tiny-e5',
+      modelDir: await ensureTinyModel(join(scratch, 'tiny-e5')),
+      allowRemote: false,
+    })
     const plain = tiny()
     const [query] = await e5.embed(['Rechnung offen'], { purpose: 'query' })
     const [passage] = await e5.embed(['Rechnung offen'])

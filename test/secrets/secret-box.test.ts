@@ -11,7 +11,10 @@ const here: SecretContext = { table: 'integrations', column: 'secret', rowId: '6
 const plain = 'zendesk-signing-secret-0123456789'
 
 async function failure(promise: Promise<unknown>): Promise<SecretsError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught)
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )
   expect(error).toBeInstanceOf(SecretsError)
   expect((error as Error).message).not.toContain(plain)
   return error as SecretsError
@@ -94,7 +97,9 @@ describe('SECRETS_KEY', () => {
 
   it('refuses a key of the wrong length or form, naming the variable and how to make one', () => {
     for (const bad of [Buffer.from(randomKey().subarray(0, 16)).toString('base64'), 'not a key at all', hex.slice(2)]) {
-      expect(() => parseConfig({ SECRETS_KEY: bad })).toThrow(/SECRETS_KEY: must be 32 bytes written as base64 or 64 hex digits \(make one with: openssl rand -base64 32\)/)
+      expect(() => parseConfig({ SECRETS_KEY: bad })).toThrow(
+        /SECRETS_KEY: must be 32 bytes written as base64 or 64 hex digits \(make one with: openssl rand -base64 32\)/,
+      )
     }
   })
 

@@ -47,7 +47,12 @@ describe('database errors', () => {
     const error = driverError(code)
     const translated = translateDatabaseError(error)
     expect(translated).toBeInstanceOf(AppError)
-    expect(translated).toMatchObject({ code: 'service_unavailable', status: 503, headers: { 'Retry-After': String(databaseRetryAfterSeconds) }, cause: error })
+    expect(translated).toMatchObject({
+      code: 'service_unavailable',
+      status: 503,
+      headers: { 'Retry-After': String(databaseRetryAfterSeconds) },
+      cause: error,
+    })
   })
 
   it.each(Object.entries(statementErrors))('%s (%s) is left for the caller', (code) => {
@@ -56,8 +61,12 @@ describe('database errors', () => {
     expect(translateDatabaseError(error)).toBe(error)
   })
 
-  it('recognises pg\'s own connection messages, refusals inside an AggregateError, and wrapped causes', () => {
-    for (const message of ['Connection terminated unexpectedly', 'timeout exceeded when trying to connect', 'Client has encountered a connection error and is not queryable']) {
+  it("recognises pg's own connection messages, refusals inside an AggregateError, and wrapped causes", () => {
+    for (const message of [
+      'Connection terminated unexpectedly',
+      'timeout exceeded when trying to connect',
+      'Client has encountered a connection error and is not queryable',
+    ]) {
       expect(isConnectionError(new Error(message))).toBe(true)
     }
     // localhost resolving to ::1 and 127.0.0.1, both refused

@@ -38,10 +38,17 @@ describe.each(testDatabases)('triage acceptance set [$name]', (database) => {
     const latencies: number[] = []
     for (const entry of cases) {
       const started = performance.now()
-      const response = await t.call('POST', '/v1/triage', { key, json: { subject: entry.subject, body: entry.body, customer: entry.customer } })
+      const response = await t.call('POST', '/v1/triage', {
+        key,
+        json: { subject: entry.subject, body: entry.body, customer: entry.customer },
+      })
       latencies.push(performance.now() - started)
       expect(response.status).toBe(200)
-      const result = (await response.json()) as { department: 'technical' | 'commercial'; confidence: number; escalation: { escalate: boolean; reasons: Array<{ code: string }> } }
+      const result = (await response.json()) as {
+        department: 'technical' | 'commercial'
+        confidence: number
+        escalation: { escalate: boolean; reasons: Array<{ code: string }> }
+      }
       outcomes.push({ entry, result })
     }
     const departmentRight = outcomes.filter(({ entry, result }) => result.department === entry.expected.department).length
@@ -49,7 +56,9 @@ describe.each(testDatabases)('triage acceptance set [$name]', (database) => {
     const predicted = outcomes.filter(({ result }) => result.escalation.escalate).length
     const expected = outcomes.filter(({ entry }) => entry.expected.escalate).length
     const missingReasons = outcomes.flatMap(({ entry, result }) =>
-      entry.expected.reasons.filter((code) => !result.escalation.reasons.some((reason) => reason.code === code)).map((code) => `${entry.id}:${code}`),
+      entry.expected.reasons
+        .filter((code) => !result.escalation.reasons.some((reason) => reason.code === code))
+        .map((code) => `${entry.id}:${code}`),
     )
     const report = {
       n: cases.length,
@@ -57,7 +66,17 @@ describe.each(testDatabases)('triage acceptance set [$name]', (database) => {
       escalationRecall: truePositive / expected,
       escalationPrecision: truePositive / predicted,
       // Calibration on data the model never saw (the acceptance set is not in the training examples).
-      expectedCalibrationError: Math.round(expectedCalibrationError(outcomes.map(({ entry, result }) => ({ predicted: result.department, actual: entry.expected.department as 'technical' | 'commercial', confidence: result.confidence, language: entry.language }))) * 1000) / 1000,
+      expectedCalibrationError:
+        Math.round(
+          expectedCalibrationError(
+            outcomes.map(({ entry, result }) => ({
+              predicted: result.department,
+              actual: entry.expected.department as 'technical' | 'commercial',
+              confidence: result.confidence,
+              language: entry.language,
+            })),
+          ) * 1000,
+        ) / 1000,
       latencyMs: { median: Math.round(median(latencies) * 10) / 10, p99: Math.round(p99(latencies) * 10) / 10 },
     }
     console.info(`[${database.name}] triage acceptance`, JSON.stringify(report), 'missing reasons:', missingReasons)

@@ -10,7 +10,13 @@ export async function syntheticExamples(count: number): Promise<LabelledExample[
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!
   const things = ['router', 'printer', 'Waschmaschine', 'app', 'server', 'Laptop', 'Heizung', 'camera', 'modem', 'Drucker']
   const faults = ['does not start', 'shows error E{n}', 'stürzt ab', 'verliert die Verbindung', 'is overheating', 'keeps rebooting']
-  const business = ['invoice {n} is wrong', 'Rechnung {n} ist falsch', 'please refund order {n}', 'Bestellung {n} stornieren', 'delivery is late']
+  const business = [
+    'invoice {n} is wrong',
+    'Rechnung {n} ist falsch',
+    'please refund order {n}',
+    'Bestellung {n} stornieren',
+    'delivery is late',
+  ]
   const rows = Array.from({ length: count }, () => {
     const department: Department = random() < 0.6 ? 'technical' : 'commercial'
     const phrase = pick(department === 'technical' ? faults : business).replace('{n}', String(Math.floor(random() * 9000) + 1000))

@@ -76,7 +76,10 @@ describe('kNN', () => {
     ]
     const score = knnScore(neighbours)
     expect(score).toBeGreaterThan(0)
-    const flipped = neighbours.map((neighbour) => ({ ...neighbour, department: neighbour.department === 'technical' ? ('commercial' as const) : ('technical' as const) }))
+    const flipped = neighbours.map((neighbour) => ({
+      ...neighbour,
+      department: neighbour.department === 'technical' ? ('commercial' as const) : ('technical' as const),
+    }))
     expect(knnScore(flipped)).toBeCloseTo(-score, 12)
   })
 
@@ -85,7 +88,12 @@ describe('kNN', () => {
     const examples: LabelledExample[] = Array.from({ length: 120 }, (_, index) => {
       const embedding = Float32Array.from({ length: 16 }, () => random() - 0.5)
       const norm = Math.hypot(...embedding)
-      return { text: `${index}`, language: 'en', department: index % 3 ? 'technical' : 'commercial', embedding: embedding.map((value) => value / norm) }
+      return {
+        text: `${index}`,
+        language: 'en',
+        department: index % 3 ? 'technical' : 'commercial',
+        embedding: embedding.map((value) => value / norm),
+      }
     })
     const accept = (candidate: LabelledExample) => Number(candidate.text) % 4 !== 0
     const fresh = createExampleIndex(examples, 8)
@@ -93,7 +101,10 @@ describe('kNN', () => {
     cached.precompute()
     for (const example of examples.slice(0, 30)) {
       // k = 10 exceeds the cache of 8, so this also checks the fallback to a full search.
-      for (const k of [5, 10]) expect(cached.nearest(example, k, accept)).toEqual(fresh.nearest(example.embedding, k, (candidate) => candidate !== example && accept(candidate)))
+      for (const k of [5, 10])
+        expect(cached.nearest(example, k, accept)).toEqual(
+          fresh.nearest(example.embedding, k, (candidate) => candidate !== example && accept(candidate)),
+        )
     }
     expect(fresh.nearest(examples[0]!, 1)[0]!.similarity).toBeLessThan(0.9999)
   })
@@ -132,7 +143,12 @@ describe('metrics', () => {
 
   it('computes macro-F1 from a known confusion matrix', () => {
     // technical: 40 right, 10 called commercial; commercial: 30 right, 20 called technical.
-    const predictions = [...repeat(40, 'technical', 'technical'), ...repeat(10, 'technical', 'commercial'), ...repeat(30, 'commercial', 'commercial'), ...repeat(20, 'commercial', 'technical')]
+    const predictions = [
+      ...repeat(40, 'technical', 'technical'),
+      ...repeat(10, 'technical', 'commercial'),
+      ...repeat(30, 'commercial', 'commercial'),
+      ...repeat(20, 'commercial', 'technical'),
+    ]
     const report = classificationReport(predictions)
     expect(report.accuracy).toBeCloseTo(0.7, 12)
     expect(report.classes.technical).toMatchObject({ support: 50, recall: 0.8 })
@@ -188,19 +204,29 @@ describe('paired comparison', () => {
       }),
   })
   const ours = system((index) => index % 10 === 0)
-  const baseline = system((index) => index % 4 === 1 || index % 10 === 0, (index) => 59 - index)
+  const baseline = system(
+    (index) => index % 4 === 1 || index % 10 === 0,
+    (index) => 59 - index,
+  )
 
   it('reports the differences of the whole set, per language and per fold, with the same folds paired', () => {
     const comparison = pairedComparison([{ ours, baseline }], { resamples: 200 })
     expect(comparison.overall.count).toBe(60)
     expect(comparison.overall.macroF1.difference).toBeCloseTo(macroF1(ours.predictions) - macroF1(baseline.predictions), 12)
-    expect(comparison.overall.accuracy.difference).toBeCloseTo(classificationReport(ours.predictions).accuracy - classificationReport(baseline.predictions).accuracy, 12)
+    expect(comparison.overall.accuracy.difference).toBeCloseTo(
+      classificationReport(ours.predictions).accuracy - classificationReport(baseline.predictions).accuracy,
+      12,
+    )
     for (const language of ['de', 'en']) {
       const only = (run: typeof ours) => run.predictions.filter((prediction) => prediction.language === language)
       expect(comparison.byLanguage[language]!.count).toBe(30)
       expect(comparison.byLanguage[language]!.macroF1.difference).toBeCloseTo(macroF1(only(ours)) - macroF1(only(baseline)), 12)
     }
-    expect(comparison.folds.map(({ run, fold }) => [run, fold])).toEqual([[0, 0], [0, 1], [0, 2]])
+    expect(comparison.folds.map(({ run, fold }) => [run, fold])).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+    ])
     for (const fold of comparison.folds) {
       const inFold = (run: typeof ours) => run.predictions.filter((prediction) => prediction.fold === fold.fold)
       expect(fold.difference).toBeCloseTo(macroF1(inFold(ours)) - macroF1(inFold(baseline)), 12)
@@ -214,10 +240,18 @@ describe('paired comparison', () => {
   })
 
   it('averages over runs, is seeded, and gives a zero interval for identical systems', () => {
-    const twice = pairedComparison([{ ours, baseline }, { ours: baseline, baseline: ours }], { resamples: 50 })
+    const twice = pairedComparison(
+      [
+        { ours, baseline },
+        { ours: baseline, baseline: ours },
+      ],
+      { resamples: 50 },
+    )
     expect(twice.overall.macroF1.difference).toBeCloseTo(0, 12)
     expect(twice.folds).toHaveLength(6)
-    expect(pairedComparison([{ ours, baseline }], { resamples: 50, seed: 7 })).toEqual(pairedComparison([{ ours, baseline }], { resamples: 50, seed: 7 }))
+    expect(pairedComparison([{ ours, baseline }], { resamples: 50, seed: 7 })).toEqual(
+      pairedComparison([{ ours, baseline }], { resamples: 50, seed: 7 }),
+    )
     const same = pairedComparison([{ ours, baseline: ours }], { resamples: 50 })
     expect(same.overall.macroF1).toEqual({ difference: 0, lower: 0, upper: 0 })
     expect(same.byLanguage.de!.accuracy).toEqual({ difference: 0, lower: 0, upper: 0 })

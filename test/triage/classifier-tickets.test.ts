@@ -20,7 +20,10 @@ const file = sharedDataFile('tickets-dev.jsonl')
 /** The linear model alone, decided at p = 0.5 of its (class-balanced, uncalibrated) logit. */
 function linearOnly(features: FeatureOptions): Trainer {
   return (examples) => {
-    const { featurizer, vectors } = fitAndVectorize(examples.map((example) => example.text), features)
+    const { featurizer, vectors } = fitAndVectorize(
+      examples.map((example) => example.text),
+      features,
+    )
     const labels = examples.map((example) => labelOf(example.department))
     const model = trainLogistic(vectors, labels, { dimensions: featurizer.options.buckets })
     return {
@@ -53,7 +56,10 @@ function row(seed: string, name: string, runs: CrossValidationResult[], millisec
 function reliability(result: CrossValidationResult): string {
   return result.overall.reliability
     .filter((bin) => bin.count > 0)
-    .map((bin) => `[${bin.lower.toFixed(1)},${bin.upper.toFixed(1)}) n ${bin.count} conf ${bin.meanConfidence.toFixed(3)} acc ${bin.accuracy.toFixed(3)}`)
+    .map(
+      (bin) =>
+        `[${bin.lower.toFixed(1)},${bin.upper.toFixed(1)}) n ${bin.count} conf ${bin.meanConfidence.toFixed(3)} acc ${bin.accuracy.toFixed(3)}`,
+    )
     .join('; ')
 }
 
@@ -106,35 +112,44 @@ describe.skipIf(!file)('department classifier, 5-fold CV on the dev tickets (nee
   // CV_SEEDS=1,2,3,4 repeats the comparison with other fold assignments; the table rows print as Markdown.
   const seeds = (process.env.CV_SEEDS ?? '1').split(',').map(Number)
 
-  it('beats the hashed character n-gram linear baseline, calibrated', () => {
-    const systems: Array<[string, CrossValidationOptions]> = [
-      ['stacked model (this)', {}],
-      ['linear alone, all features', { neighbours: 0, train: linearOnly({}) }],
-      ['baseline: linear, char n-grams only, TF', { neighbours: 0, train: linearOnly({ words: false, idf: false }) }],
-    ]
-    const results = new Map<string, CrossValidationResult[]>()
-    const lines = ['| seed | system | accuracy | macro-F1 | de macro-F1 | en macro-F1 | ECE | commercial R | seconds |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |']
-    for (const seed of seeds) {
-      for (const [name, options] of systems) {
-        const [result, milliseconds] = timed(() => crossValidate(examples, 5, seed, options))
-        results.set(name, [...(results.get(name) ?? []), result])
-        lines.push(row(String(seed), name, [result], milliseconds))
+  it(
+    'beats the hashed character n-gram linear baseline, calibrated',
+    () => {
+      const systems: Array<[string, CrossValidationOptions]> = [
+        ['stacked model (this)', {}],
+        ['linear alone, all features', { neighbours: 0, train: linearOnly({}) }],
+        ['baseline: linear, char n-grams only, TF', { neighbours: 0, train: linearOnly({ words: false, idf: false }) }],
+      ]
+      const results = new Map<string, CrossValidationResult[]>()
+      const lines = [
+        '| seed | system | accuracy | macro-F1 | de macro-F1 | en macro-F1 | ECE | commercial R | seconds |',
+        '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ]
+      for (const seed of seeds) {
+        for (const [name, options] of systems) {
+          const [result, milliseconds] = timed(() => crossValidate(examples, 5, seed, options))
+          results.set(name, [...(results.get(name) ?? []), result])
+          lines.push(row(String(seed), name, [result], milliseconds))
+        }
+        if (seed === seeds[0]) console.info(`reliability (stacked, seed ${seed}): ${reliability(results.get(systems[0]![0])![0]!)}`)
       }
-      if (seed === seeds[0]) console.info(`reliability (stacked, seed ${seed}): ${reliability(results.get(systems[0]![0])![0]!)}`)
-    }
-    if (seeds.length > 1) for (const [name] of systems) lines.push(row('mean', name, results.get(name)!))
-    console.info([`dev tickets, ${examples.length} technical/commercial rows, stratified 5-fold CV, seeds ${seeds.join(', ')}`, ...lines].join('\n'))
-    const resamples = 1000
-    const comparison = pairedComparison(
-      seeds.map((_, run) => ({ ours: results.get(systems[0]![0])![run]!, baseline: results.get(systems[2]![0])![run]! })),
-      { resamples, seed: 1 },
-    )
-    console.info(paired(comparison, seeds, resamples))
+      if (seeds.length > 1) for (const [name] of systems) lines.push(row('mean', name, results.get(name)!))
+      console.info(
+        [`dev tickets, ${examples.length} technical/commercial rows, stratified 5-fold CV, seeds ${seeds.join(', ')}`, ...lines].join('\n'),
+      )
+      const resamples = 1000
+      const comparison = pairedComparison(
+        seeds.map((_, run) => ({ ours: results.get(systems[0]![0])![run]!, baseline: results.get(systems[2]![0])![run]! })),
+        { resamples, seed: 1 },
+      )
+      console.info(paired(comparison, seeds, resamples))
 
-    const stacked = results.get(systems[0]![0])![0]!
-    const baseline = results.get(systems[2]![0])![0]!
-    expect(stacked.overall.macroF1).toBeGreaterThan(0.71)
-    expect(stacked.overall.macroF1).toBeGreaterThan(baseline.overall.macroF1 + 0.01)
-    expect(stacked.overall.ece).toBeLessThan(0.03)
-  }, seeds.length * 300_000)
+      const stacked = results.get(systems[0]![0])![0]!
+      const baseline = results.get(systems[2]![0])![0]!
+      expect(stacked.overall.macroF1).toBeGreaterThan(0.71)
+      expect(stacked.overall.macroF1).toBeGreaterThan(baseline.overall.macroF1 + 0.01)
+      expect(stacked.overall.ece).toBeLessThan(0.03)
+    },
+    seeds.length * 300_000,
+  )
 })

@@ -36,7 +36,9 @@ describe('training in slices', () => {
     let ticks = 0
     let pauses = 0
     const timer = setInterval(() => ticks++, 1)
-    const model = await trainDepartmentModelInSlices(examples, {}, { pause: () => (pauses++, nextMacrotask()) }).finally(() => clearInterval(timer))
+    const model = await trainDepartmentModelInSlices(examples, {}, { pause: () => (pauses++, nextMacrotask()) }).finally(() =>
+      clearInterval(timer),
+    )
     // Featurizing alone yields once per text and the default slice ends after 64 yields at the latest,
     // so there are dozens of pauses on any machine, each a macrotask in which the interval can fire.
     expect(pauses).toBeGreaterThan(0)

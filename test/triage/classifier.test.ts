@@ -169,7 +169,11 @@ describe('training speed', () => {
     const synthetic = await syntheticExamples(5000)
     const started = performance.now()
     const { featurizer, vectors } = fitAndVectorize(synthetic.map((example) => example.text))
-    trainLogistic(vectors, synthetic.map((example) => (example.department === 'technical' ? 1 : 0)), { dimensions: featurizer.options.buckets })
+    trainLogistic(
+      vectors,
+      synthetic.map((example) => (example.department === 'technical' ? 1 : 0)),
+      { dimensions: featurizer.options.buckets },
+    )
     const linearMs = performance.now() - started
 
     const modelStarted = performance.now()

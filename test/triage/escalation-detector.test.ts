@@ -4,9 +4,34 @@ import { deserializeModel, serializeModel } from '../../src/triage/escalation/de
 import { bucketOf, extractFeatures } from '../../src/triage/escalation/detector/text-features.js'
 
 // The detector's parts on a small written set: fast, and independent of the shipped corpus.
-const hazard = ['Es riecht stark nach Gas im Keller.', 'Gasgeruch in der Küche seit heute früh.', 'It smells of gas near the boiler.', 'Strong gas smell in the hallway since this morning.', 'Der Herd riecht nach Gas, wenn er aus ist.', 'We can smell gas next to the meter.', 'Im Treppenhaus riecht es nach Gas.', 'There is a gas smell coming from the oven.']
-const routine = ['Wann wird meine Gasrechnung fällig?', 'Please send me the invoice for the boiler service.', 'Wie lese ich den Gaszähler ab?', 'What does the annual gas check cost?', 'Ich möchte meinen Gastarif wechseln.', 'Can I pay the gas bill by card?', 'Bitte schicken Sie mir eine Rechnungskopie.', 'When is the next maintenance visit?', 'What should I do if it ever smells of gas?', 'Was mache ich, falls es einmal nach Gas riecht?', 'How do I reset the thermostat?', 'Meine Heizung ist zu laut.']
-const examples: EscalationExample[] = [...hazard.map((text) => ({ text, labels: { safety: true } })), ...routine.map((text) => ({ text, labels: { safety: false } }))]
+const hazard = [
+  'Es riecht stark nach Gas im Keller.',
+  'Gasgeruch in der Küche seit heute früh.',
+  'It smells of gas near the boiler.',
+  'Strong gas smell in the hallway since this morning.',
+  'Der Herd riecht nach Gas, wenn er aus ist.',
+  'We can smell gas next to the meter.',
+  'Im Treppenhaus riecht es nach Gas.',
+  'There is a gas smell coming from the oven.',
+]
+const routine = [
+  'Wann wird meine Gasrechnung fällig?',
+  'Please send me the invoice for the boiler service.',
+  'Wie lese ich den Gaszähler ab?',
+  'What does the annual gas check cost?',
+  'Ich möchte meinen Gastarif wechseln.',
+  'Can I pay the gas bill by card?',
+  'Bitte schicken Sie mir eine Rechnungskopie.',
+  'When is the next maintenance visit?',
+  'What should I do if it ever smells of gas?',
+  'Was mache ich, falls es einmal nach Gas riecht?',
+  'How do I reset the thermostat?',
+  'Meine Heizung ist zu laut.',
+]
+const examples: EscalationExample[] = [
+  ...hazard.map((text) => ({ text, labels: { safety: true } })),
+  ...routine.map((text) => ({ text, labels: { safety: false } })),
+]
 
 describe('escalation detector', () => {
   const model = trainEscalationModel(examples, ['safety'], { folds: 2 })
@@ -15,7 +40,8 @@ describe('escalation detector', () => {
     const scored = model.score('Seit dem Wartungstermin riecht es im Keller nach Gas.').get('safety')!
     const quiet = model.score('Bitte schicken Sie die Rechnung für die Wartung.').get('safety')!
     expect(scored.probability).toBeGreaterThan(quiet.probability)
-    for (const probability of [scored.probability, quiet.probability]) expect(probability).toBeGreaterThanOrEqual(0), expect(probability).toBeLessThanOrEqual(1)
+    for (const probability of [scored.probability, quiet.probability])
+      expect(probability).toBeGreaterThanOrEqual(0), expect(probability).toBeLessThanOrEqual(1)
     expect(scored.phrases().join(' ').toLowerCase()).toContain('gas')
     const reason = model.reasons.get('safety')!
     expect(reason.positives).toBe(hazard.length)
@@ -53,13 +79,18 @@ describe('escalation detector', () => {
   it('stores a model as bytes and reads the same model back; other bytes are not a model', () => {
     const read = deserializeModel(serializeModel(model))!
     expect(read.version).toBe(model.version)
-    for (const text of [...hazard, ...routine]) expect(read.score(text).get('safety')!.probability).toBeCloseTo(model.score(text).get('safety')!.probability, 5)
+    for (const text of [...hazard, ...routine])
+      expect(read.score(text).get('safety')!.probability).toBeCloseTo(model.score(text).get('safety')!.probability, 5)
     expect(deserializeModel(new Uint8Array([1, 2, 3]))).toBeUndefined()
     expect(deserializeModel(serializeModel(model).slice(0, -4))).toBeUndefined()
   })
 
   it('does not learn a reason from fewer than five positive examples', () => {
-    const few = trainEscalationModel([...examples, ...['a recall', 'b recall'].map((text) => ({ text, labels: { recall: true } }))], ['safety', 'recall'], { folds: 2 })
+    const few = trainEscalationModel(
+      [...examples, ...['a recall', 'b recall'].map((text) => ({ text, labels: { recall: true } }))],
+      ['safety', 'recall'],
+      { folds: 2 },
+    )
     expect(few.reasons.has('recall')).toBe(false)
     expect(few.score('a recall').has('recall')).toBe(false)
   })

@@ -2,8 +2,32 @@ import { describe, expect, it } from 'vitest'
 import { detectLanguage } from '../../src/triage/language.js'
 
 describe('detectLanguage', () => {
-  const german = ['Rechnung falsch', 'Wo ist mein Paket?', 'Router kaputt', 'Kündigung', 'Danke!', 'WLAN geht nicht', 'Bestellung stornieren bitte', 'Gerät defekt', 'Ich möchte widerrufen', 'Bitte um Rückruf', 'Hallo, meine Waschmaschine zeigt E18', 'Spülmaschine pumpt nicht ab']
-  const english = ['invoice wrong', 'Where is my parcel?', 'refund please', 'WiFi not working', 'cancel my order', 'device broken', 'my dishwasher shows F02', 'The coffee machine leaks water', 'How do I reset the router?', 'payment failed twice']
+  const german = [
+    'Rechnung falsch',
+    'Wo ist mein Paket?',
+    'Router kaputt',
+    'Kündigung',
+    'Danke!',
+    'WLAN geht nicht',
+    'Bestellung stornieren bitte',
+    'Gerät defekt',
+    'Ich möchte widerrufen',
+    'Bitte um Rückruf',
+    'Hallo, meine Waschmaschine zeigt E18',
+    'Spülmaschine pumpt nicht ab',
+  ]
+  const english = [
+    'invoice wrong',
+    'Where is my parcel?',
+    'refund please',
+    'WiFi not working',
+    'cancel my order',
+    'device broken',
+    'my dishwasher shows F02',
+    'The coffee machine leaks water',
+    'How do I reset the router?',
+    'payment failed twice',
+  ]
 
   it.each(german)('reads %j as German', (text) => expect(detectLanguage(text).language).toBe('de'))
   it.each(english)('reads %j as English', (text) => expect(detectLanguage(text).language).toBe('en'))

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { contentHash, deliveryKey, type ContentKey } from '../../src/webhooks/content-hash.js'
 
-const key: ContentKey = { integration: 'freshdesk-main', ticketId: '9821', subject: 'Rechnung doppelt abgebucht', body: 'Bitte erstatten Sie den doppelten Betrag.' }
+const key: ContentKey = {
+  integration: 'freshdesk-main',
+  ticketId: '9821',
+  subject: 'Rechnung doppelt abgebucht',
+  body: 'Bitte erstatten Sie den doppelten Betrag.',
+}
 
 describe('contentHash', () => {
   it('is a stable SHA-256: the same content gives the same, pinned value in every process', async () => {

@@ -27,24 +27,43 @@ describe('Zammad (X-Hub-Signature, HMAC-SHA1)', () => {
     const good = zammadSignature(secret, body)
     const flipped = good.slice(0, -1) + (good.endsWith('0') ? '1' : '0')
     expect(await verifyWebhook('zammad', secret, headers(flipped), encode(body), now)).toEqual({ ok: false, reason: 'bad_signature' })
-    expect(await verifyWebhook('zammad', secret, headers(good.replace('sha1=', 'sha256=')), encode(body), now)).toEqual({ ok: false, reason: 'bad_signature' })
+    expect(await verifyWebhook('zammad', secret, headers(good.replace('sha1=', 'sha256=')), encode(body), now)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    })
     expect(await verifyWebhook('zammad', secret, headers(), encode(body), now)).toEqual({ ok: false, reason: 'missing_signature' })
   })
 
   it('refuses a replay with another body and a delivery signed with another token', async () => {
-    expect(await verifyWebhook('zammad', secret, headers(zammadSignature(secret, body)), encode(otherBody), now)).toEqual({ ok: false, reason: 'bad_signature' })
-    expect(await verifyWebhook('zammad', wrongSecret, headers(zammadSignature(secret, body)), encode(body), now)).toEqual({ ok: false, reason: 'bad_signature' })
+    expect(await verifyWebhook('zammad', secret, headers(zammadSignature(secret, body)), encode(otherBody), now)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    })
+    expect(await verifyWebhook('zammad', wrongSecret, headers(zammadSignature(secret, body)), encode(body), now)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    })
   })
 
   it('cannot expire a delivery: Zammad signs no timestamp, so the delivery id is the replay guard', async () => {
     const muchLater = new Date(now.getTime() + minutes(60 * 24 * 30))
-    expect(await verifyWebhook('zammad', secret, headers(zammadSignature(secret, body)), encode(body), muchLater)).toMatchObject({ ok: true })
+    expect(await verifyWebhook('zammad', secret, headers(zammadSignature(secret, body)), encode(body), muchLater)).toMatchObject({
+      ok: true,
+    })
   })
 
   it('accepts the old token while rotating, and refuses short tokens as misconfiguration', async () => {
-    expect(await verifyWebhook('zammad', [wrongSecret, secret], headers(zammadSignature(secret, body)), encode(body), now)).toMatchObject({ ok: true })
-    expect(await verifyWebhook('zammad', 'short', headers(zammadSignature('short', body)), encode(body), now)).toEqual({ ok: false, reason: 'bad_secret_format' })
-    expect(await verifyWebhook('zammad', [], headers(zammadSignature(secret, body)), encode(body), now)).toEqual({ ok: false, reason: 'bad_secret_format' })
+    expect(await verifyWebhook('zammad', [wrongSecret, secret], headers(zammadSignature(secret, body)), encode(body), now)).toMatchObject({
+      ok: true,
+    })
+    expect(await verifyWebhook('zammad', 'short', headers(zammadSignature('short', body)), encode(body), now)).toEqual({
+      ok: false,
+      reason: 'bad_secret_format',
+    })
+    expect(await verifyWebhook('zammad', [], headers(zammadSignature(secret, body)), encode(body), now)).toEqual({
+      ok: false,
+      reason: 'bad_secret_format',
+    })
   })
 
   it('has no delivery id when Zammad sent none', async () => {
@@ -63,7 +82,8 @@ describe('Zendesk (X-Zendesk-Webhook-Signature, HMAC-SHA256 of timestamp + body)
     return result
   }
   const signedAt = (at: string, signedBody = body) => headers({ signature: zendeskSignature(zendeskSecret, at, signedBody), timestamp: at })
-  const verify = (h: Headers, raw = body, secrets: string | string[] = zendeskSecret) => verifyWebhook('zendesk', secrets, h, encode(raw), now)
+  const verify = (h: Headers, raw = body, secrets: string | string[] = zendeskSecret) =>
+    verifyWebhook('zendesk', secrets, h, encode(raw), now)
 
   it('accepts a valid delivery and returns the invocation id', async () => {
     expect(await verify(signedAt(timestamp))).toEqual({ ok: true, deliveryId: '8350205582' })
@@ -107,11 +127,16 @@ describe('Freshdesk (static token header)', () => {
   })
 
   it('accepts Freshdesk\'s own "Requires authentication" (HTTP Basic): the secret as password, or as API key', async () => {
-    const basic = (username: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` })
+    const basic = (username: string, password: string) => ({
+      authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+    })
     expect(await verify(basic('freshdesk', token))).toEqual({ ok: true, deliveryId: undefined })
     expect(await verify(basic('jemand@nordwerk.example', token))).toEqual({ ok: true, deliveryId: undefined })
     expect(await verify(basic(token, 'X'))).toEqual({ ok: true, deliveryId: undefined }) // the API-key form
-    expect(await verify(basic('triage', 'pass:word-with-colon'), body, 'triage:pass:word-with-colon')).toEqual({ ok: true, deliveryId: undefined })
+    expect(await verify(basic('triage', 'pass:word-with-colon'), body, 'triage:pass:word-with-colon')).toEqual({
+      ok: true,
+      deliveryId: undefined,
+    })
   })
 
   it('refuses a wrong, missing or differently-schemed token', async () => {
@@ -136,7 +161,12 @@ describe('signature comparison', () => {
     const calls: Array<[string, string]> = []
     const recording = (a: string, b: string) => (calls.push([a, b]), constantTimeEqual(a, b))
     expect(anySignatureMatches(['aaa', 'bbb'], ['bbb', 'ccc'], recording)).toBe(true)
-    expect(calls).toEqual([['aaa', 'bbb'], ['aaa', 'ccc'], ['bbb', 'bbb'], ['bbb', 'ccc']])
+    expect(calls).toEqual([
+      ['aaa', 'bbb'],
+      ['aaa', 'ccc'],
+      ['bbb', 'bbb'],
+      ['bbb', 'ccc'],
+    ])
     expect(anySignatureMatches(['aaa'], ['aab', 'baa'], recording)).toBe(false)
     expect(anySignatureMatches([], ['aaa'])).toBe(false)
   })

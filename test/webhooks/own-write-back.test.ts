@@ -30,7 +30,13 @@ describe('isOwnWriteBack', () => {
     expect(isOwnWriteBack('zammad', tagged, headers)).toBe(true)
 
     const ourNote = clone(zammad)
-    ourNote.article = { ...ourNote.article, sender: 'Agent', internal: true, created_by: { id: 77, login: 'ai-triage@nordwerk.example' }, body: 'Technical, 92 %' }
+    ourNote.article = {
+      ...ourNote.article,
+      sender: 'Agent',
+      internal: true,
+      created_by: { id: 77, login: 'ai-triage@nordwerk.example' },
+      body: 'Technical, 92 %',
+    }
     expect(isOwnWriteBack('zammad', ourNote, headers, us)).toBe(true)
     expect(isOwnWriteBack('zammad', ourNote, headers)).toBe(false) // without knowing our user, the author proves nothing
 
@@ -43,7 +49,7 @@ describe('isOwnWriteBack', () => {
     expect(isOwnWriteBack('zammad', marked, headers)).toBe(true)
   })
 
-  it('recognises our own note in Zammad\'s documented default payload, which carries no tags, by the marker alone', async () => {
+  it("recognises our own note in Zammad's documented default payload, which carries no tags, by the marker alone", async () => {
     const ownNote = await readFixture('zammad-default-own-note.json')
     expect((ownNote.ticket as Record<string, unknown>).tags).toBeUndefined()
     expect(isOwnWriteBack('zammad', ownNote, headers)).toBe(true)

@@ -76,7 +76,10 @@ describe('generic payload', () => {
 
   it('requires externalId and reports schema errors by field', () => {
     const { externalId: _, ...withoutId } = generic
-    expect(mapPayload('generic', withoutId)).toEqual({ ok: false, errors: [{ field: 'externalId', message: 'required: the ticket id in the sending system' }] })
+    expect(mapPayload('generic', withoutId)).toEqual({
+      ok: false,
+      errors: [{ field: 'externalId', message: 'required: the ticket id in the sending system' }],
+    })
     const result = mapPayload('generic', { ...generic, body: ' ', unknownField: 1 })
     expect(result.ok).toBe(false)
     expect(result.ok ? [] : result.errors.map((error) => error.field).sort()).toEqual(['body', 'unknownField'])
@@ -85,7 +88,8 @@ describe('generic payload', () => {
 
 it('refuses a payload that is not a JSON object, for every type', () => {
   for (const type of ['generic', 'zammad', 'zendesk', 'freshdesk'] as const) {
-    for (const json of [null, [], 'text', 42]) expect(mapPayload(type, json)).toEqual({ ok: false, errors: [{ field: '(body)', message: 'must be a JSON object' }] })
+    for (const json of [null, [], 'text', 42])
+      expect(mapPayload(type, json)).toEqual({ ok: false, errors: [{ field: '(body)', message: 'must be a JSON object' }] })
   }
 })
 
@@ -116,7 +120,12 @@ describe('Freshdesk body written in the "Advanced" editor from the placeholder p
     Object.assign(both.freshdesk_webhook, { requester_name: 'Someone Else', requester_email: 'other@example.de' })
     expect(mapped(mapPayload('freshdesk', both)).input.customer).toEqual({ name: 'Petra Lange', email: 'petra.lange@example.de' })
     const emptyPrefixed = clone(freshdesk)
-    Object.assign(emptyPrefixed.freshdesk_webhook, { ticket_requester_name: '', ticket_requester_email: '', requester_name: 'Petra L.', requester_email: 'p.l@example.de' })
+    Object.assign(emptyPrefixed.freshdesk_webhook, {
+      ticket_requester_name: '',
+      ticket_requester_email: '',
+      requester_name: 'Petra L.',
+      requester_email: 'p.l@example.de',
+    })
     expect(mapped(mapPayload('freshdesk', emptyPrefixed)).input.customer).toEqual({ name: 'Petra L.', email: 'p.l@example.de' })
   })
 })

@@ -37,10 +37,20 @@ describe('Zammad ticket-created payload', () => {
     payload.ticket.custom_field = 'Lange Notiz aus dem CRM. '.repeat(200)
     payload.ticket.signature_image = 'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'.repeat(10)
     const unmapped = mapped(mapPayload('zammad', payload)).input.metadata!.unmapped as any
-    expect(unmapped.ticket).toMatchObject({ article_count: 1, create_article_sender: 'Customer', owner: { login: '-' }, preferences: { channel_id: 3 } })
-    expect(unmapped.article).toMatchObject({ sender: 'Customer', to: 'support@nordwerk.example', created_by: { login: 'anna.schmidt@example.de' } })
+    expect(unmapped.ticket).toMatchObject({
+      article_count: 1,
+      create_article_sender: 'Customer',
+      owner: { login: '-' },
+      preferences: { channel_id: 3 },
+    })
+    expect(unmapped.article).toMatchObject({
+      sender: 'Customer',
+      to: 'support@nordwerk.example',
+      created_by: { login: 'anna.schmidt@example.de' },
+    })
     expect(unmapped.ticket.custom_field).toBe('[omitted: 5000 characters]')
-    for (const gone of ['id', 'title', 'customer', 'priority', 'note', 'close_at', 'tags', 'signature_image']) expect(unmapped.ticket).not.toHaveProperty(gone)
+    for (const gone of ['id', 'title', 'customer', 'priority', 'note', 'close_at', 'tags', 'signature_image'])
+      expect(unmapped.ticket).not.toHaveProperty(gone)
     for (const gone of ['body', 'attachments', 'content_type', 'cc']) expect(unmapped.article).not.toHaveProperty(gone)
     expect(JSON.stringify(unmapped)).not.toContain('notification_config')
     expect(JSON.stringify(unmapped)).not.toContain('iVBORw0KGgo')
@@ -82,7 +92,14 @@ describe('Zammad default payload as documented (no ticket.tags, no user preferen
       subject: 'Geschirrspüler GS-5 zeigt E24',
       channel: 'email',
       customer: { id: '312', name: 'Martin Becker', email: 'm.becker@example.de' },
-      metadata: { source: 'zammad', ticketNumber: '31402', priority: 'normal', status: 'new', group: 'Technik', organization: 'Becker Haustechnik' },
+      metadata: {
+        source: 'zammad',
+        ticketNumber: '31402',
+        priority: 'normal',
+        status: 'new',
+        group: 'Technik',
+        organization: 'Becker Haustechnik',
+      },
     })
     expect(input).not.toHaveProperty('language')
     expect(input.metadata).not.toHaveProperty('tags')

@@ -23,7 +23,10 @@ describe('Zendesk ticket-created payloads', () => {
         group: 'Billing',
         url: 'https://nordwerk.zendesk.com/agent/tickets/35436',
         tags: ['refund', 'homehub', 'vip'],
-        unmapped: { ticket: { type: 'Question', brand: 'Nordwerk' }, current_user: { id: '8447388090494', email: 'john.carter@example.com' } },
+        unmapped: {
+          ticket: { type: 'Question', brand: 'Nordwerk' },
+          current_user: { id: '8447388090494', email: 'john.carter@example.com' },
+        },
       },
     })
     expect(ticket).toEqual({ id: '35436', group: 'Billing', tags: ['refund', 'homehub', 'vip'] })
@@ -48,7 +51,13 @@ describe('Zendesk ticket-created payloads', () => {
 
   it('ignores empty placeholders and an unusable requester address', () => {
     const sparse = clone(zendesk)
-    Object.assign(sparse.ticket, { organization: '', group: '', priority: '-', tags: '', requester: { id: '', name: 'John', email: 'not-an-address' } })
+    Object.assign(sparse.ticket, {
+      organization: '',
+      group: '',
+      priority: '-',
+      tags: '',
+      requester: { id: '', name: 'John', email: 'not-an-address' },
+    })
     const { input, ticket } = mapped(mapPayload('zendesk', sparse))
     expect(input.customer).toEqual({ name: 'John' })
     expect(input.metadata).not.toHaveProperty('organization')
@@ -67,7 +76,11 @@ describe('Zendesk ticket-created payloads', () => {
       customer: { id: '8447388090494' },
     })
     expect(metadata).toMatchObject({ source: 'zendesk', priority: 'normal', status: 'new', tags: ['homehub', 'app'] })
-    expect((metadata!.unmapped as any).detail).toMatchObject({ group_id: '8447320466430', organization_id: '8447346622462', type: 'INCIDENT' })
+    expect((metadata!.unmapped as any).detail).toMatchObject({
+      group_id: '8447320466430',
+      organization_id: '8447346622462',
+      type: 'INCIDENT',
+    })
     expect((metadata!.unmapped as any).detail).not.toHaveProperty('external_id')
     expect(ticket).toEqual({ id: '35437', tags: ['homehub', 'app'] })
   })

@@ -28,7 +28,13 @@ describe('Standard Webhooks (generic)', () => {
     const example = { id: 'msg_p5jXN8AQM9LWM0D4loKWxJek', timestamp: 1614265330, body: '{"test": 2432232314}' }
     const expected = 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='
     expect(await signStandardWebhook(secret, example.id, example.timestamp, example.body)).toBe(expected)
-    const result = await verifyWebhook('generic', secret, headers({ ...example, signature: expected }), encode(example.body), new Date(example.timestamp * 1000))
+    const result = await verifyWebhook(
+      'generic',
+      secret,
+      headers({ ...example, signature: expected }),
+      encode(example.body),
+      new Date(example.timestamp * 1000),
+    )
     expect(result).toEqual({ ok: true, deliveryId: example.id })
   })
 
@@ -54,7 +60,8 @@ describe('Standard Webhooks (generic)', () => {
   })
 
   it('refuses timestamps more than five minutes off, either way', async () => {
-    const at = async (offsetSeconds: number) => verifyWebhook('generic', secret, await signed(nowSeconds + offsetSeconds), encode(body), now)
+    const at = async (offsetSeconds: number) =>
+      verifyWebhook('generic', secret, await signed(nowSeconds + offsetSeconds), encode(body), now)
     expect(await at(-minutes(5) / 1000)).toMatchObject({ ok: true })
     expect(await at(minutes(5) / 1000)).toMatchObject({ ok: true })
     expect(await at(-minutes(5) / 1000 - 1)).toEqual({ ok: false, reason: 'expired' })
@@ -63,7 +70,10 @@ describe('Standard Webhooks (generic)', () => {
 
   it('refuses a replay with another body, id or timestamp under the same signature', async () => {
     const original = await signed()
-    expect(await verifyWebhook('generic', secret, original, encode(body.replace('Netzteil', 'Akku')), now)).toEqual({ ok: false, reason: 'bad_signature' })
+    expect(await verifyWebhook('generic', secret, original, encode(body.replace('Netzteil', 'Akku')), now)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    })
     original.set('webhook-id', 'msg_other')
     expect(await verifyWebhook('generic', secret, original, encode(body), now)).toEqual({ ok: false, reason: 'bad_signature' })
     const moved = await signed()
@@ -78,7 +88,8 @@ describe('Standard Webhooks (generic)', () => {
   it('passes when any one of several signatures matches, skipping other versions', async () => {
     const good = await signStandardWebhook(secret, id, nowSeconds, body)
     const wrong = await signStandardWebhook(otherSecret, id, nowSeconds, body)
-    const verify = (signature: string) => verifyWebhook('generic', secret, headers({ id, timestamp: nowSeconds, signature }), encode(body), now)
+    const verify = (signature: string) =>
+      verifyWebhook('generic', secret, headers({ id, timestamp: nowSeconds, signature }), encode(body), now)
     expect(await verify(`${wrong} ${good}`)).toMatchObject({ ok: true })
     expect(await verify(`v1a,${good.slice(3)} ${good}`)).toMatchObject({ ok: true })
     expect(await verify(`${wrong}, ${good}`)).toMatchObject({ ok: true }) // a repeated header, joined by Headers
@@ -104,7 +115,9 @@ describe('Standard Webhooks (generic)', () => {
     const result = await verifyWebhook('generic', secret, headers({ id, timestamp: nowSeconds, signature }), raw, now)
     expect(result).toMatchObject({ ok: true })
     const reencoded = encode(new TextDecoder().decode(raw))
-    expect(await verifyWebhook('generic', secret, headers({ id, timestamp: nowSeconds, signature }), reencoded, now)).toMatchObject({ ok: false })
+    expect(await verifyWebhook('generic', secret, headers({ id, timestamp: nowSeconds, signature }), reencoded, now)).toMatchObject({
+      ok: false,
+    })
   })
 
   it('refuses secrets that are not whsec_ and at least 24 bytes of base64', async () => {
@@ -114,7 +127,10 @@ describe('Standard Webhooks (generic)', () => {
       await expect(signStandardWebhook(bad, id, nowSeconds, body)).rejects.toThrow(/whsec_/)
     }
     expect(await verifyWebhook('generic', [], delivery, encode(body), now)).toEqual({ ok: false, reason: 'bad_secret_format' })
-    expect(await verifyWebhook('generic', [secret, 'nope'], delivery, encode(body), now)).toEqual({ ok: false, reason: 'bad_secret_format' })
+    expect(await verifyWebhook('generic', [secret, 'nope'], delivery, encode(body), now)).toEqual({
+      ok: false,
+      reason: 'bad_secret_format',
+    })
   })
 
   it('generates distinct secrets of 32 random bytes that sign and verify', async () => {
@@ -124,6 +140,8 @@ describe('Standard Webhooks (generic)', () => {
     expect(parseStandardWebhookSecret(first)).toBeDefined()
     expect(generateStandardWebhookSecret()).not.toBe(first)
     const signature = await signStandardWebhook(first, id, nowSeconds, body)
-    expect(await verifyWebhook('generic', first, headers({ id, timestamp: nowSeconds, signature }), encode(body), now)).toMatchObject({ ok: true })
+    expect(await verifyWebhook('generic', first, headers({ id, timestamp: nowSeconds, signature }), encode(body), now)).toMatchObject({
+      ok: true,
+    })
   })
 })

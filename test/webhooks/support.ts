@@ -18,7 +18,9 @@ export function zammadSignature(token: string, body: string | Uint8Array): strin
 }
 
 export function zendeskSignature(secret: string, timestamp: string, body: string): string {
-  return createHmac('sha256', secret).update(timestamp + body).digest('base64')
+  return createHmac('sha256', secret)
+    .update(timestamp + body)
+    .digest('base64')
 }
 
 export function standardSignature(base64Key: string, id: string, timestamp: number, body: string): string {

@@ -48,11 +48,19 @@ describe('the note and the tags', () => {
     const { text } = renderNote('inq-3', { ...base, suggestions: [pinned, ...base.suggestions] })
     expect(text).toContain('1. Sicherheitshinweis (Sicherheit zuerst: die Kundin oder der Kunde meldet eine Gefahr)')
     expect(text).toContain('2. Router zurücksetzen (Relevanz 0,82)')
-    expect(renderNote('inq-3', { ...base, language: 'en', suggestions: [pinned] }).text).toContain('1. Sicherheitshinweis (safety first: the customer reports a hazard)')
+    expect(renderNote('inq-3', { ...base, language: 'en', suggestions: [pinned] }).text).toContain(
+      '1. Sicherheitshinweis (safety first: the customer reports a hazard)',
+    )
   })
 
   it('falls back to English for other languages and says when no article fits', () => {
-    const result = triageResult({ language: 'fr', department: 'commercial', suggestions: [], noKnowledge: true, escalation: { escalate: false, score: 0.35, reasons: [], scores: {}, policyVersion: 1, id: null, dueAt: null } })
+    const result = triageResult({
+      language: 'fr',
+      department: 'commercial',
+      suggestions: [],
+      noKnowledge: true,
+      escalation: { escalate: false, score: 0.35, reasons: [], scores: {}, policyVersion: 1, id: null, dueAt: null },
+    })
     const { text } = renderNote('inq-2', result)
     expect(text).toContain('AI triage: department commercial, confidence 87%')
     expect(text).toContain('Escalation: no')
@@ -60,8 +68,29 @@ describe('the note and the tags', () => {
   })
 
   it('tags the department, escalation, language and each reason in every helpdesk’s tag rules', () => {
-    const result = triageResult({ language: 'pt', escalation: { escalate: true, score: 1, reasons: [{ code: 'legal_threat', detail: '' }, { code: 'data_protection_request', detail: '' }], scores: {}, policyVersion: 1, id: 'e', dueAt: null } })
-    expect(triageTags(result)).toEqual(['ai_triaged', 'triage:technical', 'triage:escalated', 'triage:lang:pt', 'triage:legal_threat', 'triage:data_protection_request'])
+    const result = triageResult({
+      language: 'pt',
+      escalation: {
+        escalate: true,
+        score: 1,
+        reasons: [
+          { code: 'legal_threat', detail: '' },
+          { code: 'data_protection_request', detail: '' },
+        ],
+        scores: {},
+        policyVersion: 1,
+        id: 'e',
+        dueAt: null,
+      },
+    })
+    expect(triageTags(result)).toEqual([
+      'ai_triaged',
+      'triage:technical',
+      'triage:escalated',
+      'triage:lang:pt',
+      'triage:legal_threat',
+      'triage:data_protection_request',
+    ])
     expect(sanitizeTag('Triage: Key Account, VIP!')).toBe('triage:_key_account_vip')
     expect(sanitizeTag('x'.repeat(40))).toHaveLength(32)
   })
@@ -108,7 +137,12 @@ describe('zendesk', () => {
     const [read, get, put] = helpdesk.requestsTo('zendesk')
     expect(read!.path).toBe('/api/v2/tickets/7/comments.json')
     expect(get!.method).toBe('GET')
-    expect(put!.body.ticket).toMatchObject({ safe_update: true, updated_stamp: expect.any(String), group_id: 360001, comment: { public: false } })
+    expect(put!.body.ticket).toMatchObject({
+      safe_update: true,
+      updated_stamp: expect.any(String),
+      group_id: 360001,
+      comment: { public: false },
+    })
     expect(put!.headers.authorization).toBe(`Basic ${Buffer.from(helpdesk.tokens.zendesk).toString('base64')}`)
   })
 
@@ -119,7 +153,12 @@ describe('zendesk', () => {
     const report = await writeBack(helpdeskTarget(helpdesk, 'zendesk'), request, options)
 
     expect(report.requests).toBe(5) // comments, GET, PUT 409, GET, PUT
-    expect(helpdesk.requestsTo('zendesk').filter((call) => call.method === 'PUT').map((call) => call.status)).toEqual([409, 200])
+    expect(
+      helpdesk
+        .requestsTo('zendesk')
+        .filter((call) => call.method === 'PUT')
+        .map((call) => call.status),
+    ).toEqual([409, 200])
     expect(helpdesk.notes('zendesk', '8')).toHaveLength(1)
     expect(helpdesk.tags('zendesk', '8')).toContain('vip')
   })
@@ -156,7 +195,12 @@ describe('freshdesk', () => {
     expect(notes[0]!.internal).toBe(true)
     expect(notes[0]!.body).toContain('department commercial')
     const calls = helpdesk.requestsTo('freshdesk')
-    expect(calls.map((call) => `${call.method} ${call.path}`)).toEqual(['GET /api/v2/tickets/12/conversations', 'GET /api/v2/tickets/12', 'PUT /api/v2/tickets/12', 'POST /api/v2/tickets/12/notes'])
+    expect(calls.map((call) => `${call.method} ${call.path}`)).toEqual([
+      'GET /api/v2/tickets/12/conversations',
+      'GET /api/v2/tickets/12',
+      'PUT /api/v2/tickets/12',
+      'POST /api/v2/tickets/12/notes',
+    ])
     expect(calls.at(-1)!.body).toMatchObject({ private: true })
     expect(calls[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`${helpdesk.tokens.freshdesk}:X`).toString('base64')}`)
   })
@@ -193,12 +237,16 @@ describe('generic', () => {
   })
 
   it('fails permanently on a callback URL that is not http(s)', async () => {
-    const error = await failure(writeBack({ type: 'generic', secret, callbackUrl: 'ftp://example.com/hook' }, writeBackRequest('X'), options))
+    const error = await failure(
+      writeBack({ type: 'generic', secret, callbackUrl: 'ftp://example.com/hook' }, writeBackRequest('X'), options),
+    )
     expect(error.permanent).toBe(true)
   })
 
   it('refuses a secret that is not a Standard Webhooks secret, permanently', async () => {
-    const error = await failure(writeBack({ type: 'generic', secret: 'plain-secret-value', callbackUrl: helpdesk.callbackUrl }, writeBackRequest('X'), options))
+    const error = await failure(
+      writeBack({ type: 'generic', secret: 'plain-secret-value', callbackUrl: helpdesk.callbackUrl }, writeBackRequest('X'), options),
+    )
     expect(error.permanent).toBe(true)
     expect(error.message).not.toContain('plain-secret-value')
   })
@@ -228,7 +276,8 @@ describe.each(helpdesks)('%s: exactly once and failures', (type) => {
     const error = await failure(writeBack(helpdeskTarget(helpdesk, type, { apiToken: badToken }), writeBackRequest('102'), options))
     expect(error).toMatchObject({ permanent: true, status: 401 })
     expect(error.message).toContain('401')
-    for (const hidden of [badToken, 'wrong-token-value', secret, Buffer.from(`${badToken}:X`).toString('base64')]) expect(error.message).not.toContain(hidden)
+    for (const hidden of [badToken, 'wrong-token-value', secret, Buffer.from(`${badToken}:X`).toString('base64')])
+      expect(error.message).not.toContain(hidden)
   })
 
   it('fails permanently when the ticket is gone', async () => {
@@ -254,7 +303,10 @@ describe.each(helpdesks)('%s: exactly once and failures', (type) => {
 
   it('is retryable while the helpdesk is down (503, then dropped connections)', async () => {
     helpdesk.setDown(true)
-    expect(await failure(writeBack(helpdeskTarget(helpdesk, type), writeBackRequest('106'), options))).toMatchObject({ permanent: false, status: 503 })
+    expect(await failure(writeBack(helpdeskTarget(helpdesk, type), writeBackRequest('106'), options))).toMatchObject({
+      permanent: false,
+      status: 503,
+    })
     helpdesk.setDown(true, 'reset')
     const dropped = await failure(writeBack(helpdeskTarget(helpdesk, type), writeBackRequest('106'), options))
     expect(dropped.permanent).toBe(false)
@@ -274,7 +326,9 @@ describe.each(helpdesks)('%s: exactly once and failures', (type) => {
     helpdesk.hang(true)
     const controller = new AbortController()
     setTimeout(() => controller.abort(), 50)
-    const error = await failure(writeBack(helpdeskTarget(helpdesk, type), writeBackRequest('108'), { ...options, signal: controller.signal }))
+    const error = await failure(
+      writeBack(helpdeskTarget(helpdesk, type), writeBackRequest('108'), { ...options, signal: controller.signal }),
+    )
     expect(error).toMatchObject({ permanent: false })
     expect(error.message).toContain('cancelled')
   }, 5000)

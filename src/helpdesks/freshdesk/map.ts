@@ -15,9 +15,23 @@ const firstOf = (...values: unknown[]) => values.map(textOf).find((value) => val
 const priorityNames: Record<string, string> = { '1': 'low', '2': 'medium', '3': 'high', '4': 'urgent' }
 
 const mappedKeys = [
-  'ticket_id', 'ticket_subject', 'ticket_description', 'ticket_requester_name', 'ticket_requester_email',
-  'ticket_requester_id', 'ticket_contact_id', 'ticket_priority', 'ticket_status', 'ticket_source', 'ticket_tags',
-  'ticket_company_name', 'ticket_group_name', 'ticket_url', 'requester_name', 'requester_email', 'requester_id',
+  'ticket_id',
+  'ticket_subject',
+  'ticket_description',
+  'ticket_requester_name',
+  'ticket_requester_email',
+  'ticket_requester_id',
+  'ticket_contact_id',
+  'ticket_priority',
+  'ticket_status',
+  'ticket_source',
+  'ticket_tags',
+  'ticket_company_name',
+  'ticket_group_name',
+  'ticket_url',
+  'requester_name',
+  'requester_email',
+  'requester_id',
 ]
 
 export function draftFreshdesk(json: Record<string, unknown>): TicketDraft {

@@ -18,11 +18,16 @@ async function hasOurNote(client: HttpClient, ticketId: string, inquiryId: strin
   return false
 }
 
-export async function writeBackFreshdesk(target: WriteBackTarget, request: WriteBackRequest, options: WriteBackOptions): Promise<WriteBackReport> {
+export async function writeBackFreshdesk(
+  target: WriteBackTarget,
+  request: WriteBackRequest,
+  options: WriteBackOptions,
+): Promise<WriteBackReport> {
   // Freshdesk: the API key as the user name, any password.
   const client = helpdeskApiClient('freshdesk', target, options, (token) => basicAuth(`${token}:X`))
   const ticketId = encodeURIComponent(request.ticket.id)
-  if (await hasOurNote(client, ticketId, request.inquiryId)) return { type: 'freshdesk', requests: client.requests, skipped: 'note already present' }
+  if (await hasOurNote(client, ticketId, request.inquiryId))
+    return { type: 'freshdesk', requests: client.requests, skipped: 'note already present' }
 
   const ticket = recordOf((await client.send('GET', `/api/v2/tickets/${ticketId}`)).json)
   const existing = tagList(ticket.tags)

@@ -7,8 +7,22 @@ import { unmappedFields } from '../../webhooks/prune.js'
 import { asRecord, compact, nameOf, tagsOf, textOf, type TicketDraft } from '../../webhooks/payload-draft.js'
 
 const mappedTicketKeys = [
-  'id', 'number', 'title', 'customer', 'customer_id', 'priority', 'priority_id', 'state', 'state_id',
-  'group', 'group_id', 'organization', 'organization_id', 'tags', 'create_article_type', 'create_article_type_id',
+  'id',
+  'number',
+  'title',
+  'customer',
+  'customer_id',
+  'priority',
+  'priority_id',
+  'state',
+  'state_id',
+  'group',
+  'group_id',
+  'organization',
+  'organization_id',
+  'tags',
+  'create_article_type',
+  'create_article_type_id',
 ]
 const mappedArticleKeys = ['ticket_id', 'body', 'content_type', 'subject', 'type', 'type_id', 'from', 'attachments', 'detected_language']
 

@@ -11,7 +11,11 @@ function groupFields(group: string | undefined): Record<string, unknown> {
   return /^\d+$/.test(group) ? { group_id: Number(group) } : { group }
 }
 
-export async function writeBackZammad(target: WriteBackTarget, request: WriteBackRequest, options: WriteBackOptions): Promise<WriteBackReport> {
+export async function writeBackZammad(
+  target: WriteBackTarget,
+  request: WriteBackRequest,
+  options: WriteBackOptions,
+): Promise<WriteBackReport> {
   const client = helpdeskApiClient('zammad', target, options, (token) => `Token token=${token}`)
   const ticketId = encodeURIComponent(request.ticket.id)
   const articles = await client.send('GET', `/api/v1/ticket_articles/by_ticket/${ticketId}`)

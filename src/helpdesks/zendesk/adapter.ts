@@ -24,7 +24,9 @@ function isOwnZendesk(json: Record<string, unknown>, identity: OwnIdentity): boo
   }
   const ticket = asRecord(json.ticket)
   return (
-    hasOwnTag(ticket.tags, /\s+/) || hasOwnMarker(ticket.latest_comment) || (isRecord(json.current_user) && isOwnUser(json.current_user, identity))
+    hasOwnTag(ticket.tags, /\s+/) ||
+    hasOwnMarker(ticket.latest_comment) ||
+    (isRecord(json.current_user) && isOwnUser(json.current_user, identity))
   )
 }
 

@@ -14,7 +14,20 @@ import { withoutCommentHeader } from './description.js'
 
 export const zendeskTicketCreatedEvent = 'zen:event-type:ticket.created'
 
-const mappedTriggerKeys = ['id', 'title', 'subject', 'description', 'priority', 'status', 'tags', 'via', 'url', 'group', 'organization', 'requester']
+const mappedTriggerKeys = [
+  'id',
+  'title',
+  'subject',
+  'description',
+  'priority',
+  'status',
+  'tags',
+  'via',
+  'url',
+  'group',
+  'organization',
+  'requester',
+]
 const mappedDetailKeys = ['id', 'subject', 'description', 'priority', 'status', 'tags', 'via', 'requester_id']
 
 export function isZendeskEvent(json: Record<string, unknown>): boolean {

@@ -3,7 +3,13 @@
 import { basicAuth, helpdeskApiClient, type HttpClient } from '../../webhooks/write-back/http.js'
 import { fieldTexts, idValue, recordOf, tagList, unionTags } from '../../webhooks/write-back/json.js'
 import { containsNoteFor, renderNote, triageTags } from '../../webhooks/write-back/note.js'
-import { WriteBackError, type WriteBackOptions, type WriteBackReport, type WriteBackRequest, type WriteBackTarget } from '../../webhooks/write-back/types.js'
+import {
+  WriteBackError,
+  type WriteBackOptions,
+  type WriteBackReport,
+  type WriteBackRequest,
+  type WriteBackTarget,
+} from '../../webhooks/write-back/types.js'
 
 /** Conflicts tolerated in one write-back before it is handed back to the job queue as retryable. */
 export const zendeskConflictAttempts = 3
@@ -27,10 +33,15 @@ async function hasOurComment(client: HttpClient, ticketId: string, inquiryId: st
   return false
 }
 
-export async function writeBackZendesk(target: WriteBackTarget, request: WriteBackRequest, options: WriteBackOptions): Promise<WriteBackReport> {
+export async function writeBackZendesk(
+  target: WriteBackTarget,
+  request: WriteBackRequest,
+  options: WriteBackOptions,
+): Promise<WriteBackReport> {
   const client = helpdeskApiClient('zendesk', target, options, zendeskAuthorization)
   const ticketId = encodeURIComponent(request.ticket.id)
-  if (await hasOurComment(client, ticketId, request.inquiryId)) return { type: 'zendesk', requests: client.requests, skipped: 'note already present' }
+  if (await hasOurComment(client, ticketId, request.inquiryId))
+    return { type: 'zendesk', requests: client.requests, skipped: 'note already present' }
 
   const note = renderNote(request.inquiryId, request.result)
   const group = target.departmentGroups?.[request.result.department]

@@ -5,10 +5,20 @@ import { ApiReferencePage, type OpenApiDocument } from './page.js'
 
 /** Nothing but this origin's stylesheet: no script, no fonts or images from elsewhere, no framing. */
 export const docsContentSecurityPolicy = [
-  "default-src 'none'", "style-src 'self'", "img-src 'self'", "form-action 'none'", "frame-ancestors 'none'", "base-uri 'none'",
+  "default-src 'none'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
 ].join('; ')
 
-const securityHeaders = { 'Content-Security-Policy': docsContentSecurityPolicy, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY' }
+const securityHeaders = {
+  'Content-Security-Policy': docsContentSecurityPolicy,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+}
 
 /** GET /docs: the API reference rendered here from the app's own OpenAPI document, and its stylesheet. */
 export function mountApiReference(app: OpenAPIHono<AppEnv>, documentOf: () => OpenApiDocument): void {
@@ -17,5 +27,7 @@ export function mountApiReference(app: OpenAPIHono<AppEnv>, documentOf: () => Op
     html ??= `<!DOCTYPE html>${await (<ApiReferencePage document={documentOf()} />)}`
     return c.html(html, 200, { ...securityHeaders, 'Cache-Control': 'no-cache' })
   })
-  app.get('/docs/docs.css', (c) => c.body(docsStylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300', ...securityHeaders }))
+  app.get('/docs/docs.css', (c) =>
+    c.body(docsStylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300', ...securityHeaders }),
+  )
 }

@@ -1,7 +1,13 @@
 import type { FC } from 'hono/jsx'
 import { PropertiesTable, typeOf, type JsonSchema } from './schema-view.js'
 
-interface Parameter { name: string; in: string; required?: boolean; description?: string; schema?: JsonSchema }
+interface Parameter {
+  name: string
+  in: string
+  required?: boolean
+  description?: string
+  schema?: JsonSchema
+}
 interface Operation {
   tags?: string[]
   summary?: string
@@ -38,22 +44,61 @@ const OperationView: FC<{ method: string; path: string; operation: Operation }> 
   const body = firstSchema(operation.requestBody?.content)
   return (
     <section class="operation" id={anchorOf(method, path)}>
-      <h3><span class={`method ${method}`}>{method.toUpperCase()}</span> <code>{path}</code></h3>
-      <p class="summary">{operation.summary ?? ''}{operation.security?.length ? ' — needs an API key' : ''}</p>
+      <h3>
+        <span class={`method ${method}`}>{method.toUpperCase()}</span> <code>{path}</code>
+      </h3>
+      <p class="summary">
+        {operation.summary ?? ''}
+        {operation.security?.length ? ' — needs an API key' : ''}
+      </p>
       {operation.description ? <p>{operation.description}</p> : ''}
       {operation.parameters?.length ? (
         <table>
-          <thead><tr><th>Parameter</th><th>In</th><th>Type</th><th>Required</th><th>Description</th></tr></thead>
-          <tbody>{operation.parameters.map((parameter) => (
-            <tr><td><code>{parameter.name}</code></td><td>{parameter.in}</td><td><code>{typeOf(parameter.schema)}</code></td><td>{parameter.required ? 'yes' : ''}</td><td>{parameter.description ?? ''}</td></tr>
-          ))}</tbody>
+          <thead>
+            <tr>
+              <th>Parameter</th>
+              <th>In</th>
+              <th>Type</th>
+              <th>Required</th>
+              <th>Description</th>
+            </tr>
+          </thead>
+          <tbody>
+            {operation.parameters.map((parameter) => (
+              <tr>
+                <td>
+                  <code>{parameter.name}</code>
+                </td>
+                <td>{parameter.in}</td>
+                <td>
+                  <code>{typeOf(parameter.schema)}</code>
+                </td>
+                <td>{parameter.required ? 'yes' : ''}</td>
+                <td>{parameter.description ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
-      ) : ''}
-      {body ? <><h4>Request body</h4><PropertiesTable schema={body} depth={1} /></> : ''}
+      ) : (
+        ''
+      )}
+      {body ? (
+        <>
+          <h4>Request body</h4>
+          <PropertiesTable schema={body} depth={1} />
+        </>
+      ) : (
+        ''
+      )}
       <h4>Responses</h4>
-      <ul class="responses">{Object.entries(operation.responses ?? {}).map(([status, response]) => (
-        <li><strong>{status}</strong> {response.description ?? ''} {response.content ? <code>{typeOf(firstSchema(response.content))}</code> : ''}</li>
-      ))}</ul>
+      <ul class="responses">
+        {Object.entries(operation.responses ?? {}).map(([status, response]) => (
+          <li>
+            <strong>{status}</strong> {response.description ?? ''}{' '}
+            {response.content ? <code>{typeOf(firstSchema(response.content))}</code> : ''}
+          </li>
+        ))}
+      </ul>
     </section>
   )
 }
@@ -75,24 +120,45 @@ export const ApiReferencePage: FC<{ document: OpenApiDocument }> = ({ document }
       </head>
       <body>
         <nav class="toc" aria-label="Operations">
-          <p><a href="/openapi.json">openapi.json</a></p>
+          <p>
+            <a href="/openapi.json">openapi.json</a>
+          </p>
           {[...groups].map(([tag, operations]) => (
             <>
               <h2>{tag}</h2>
-              <ul>{operations.map(({ method, path }) => <li><a href={`#${anchorOf(method, path)}`}><span class={`method ${method}`}>{method.toUpperCase()}</span> {path}</a></li>)}</ul>
+              <ul>
+                {operations.map(({ method, path }) => (
+                  <li>
+                    <a href={`#${anchorOf(method, path)}`}>
+                      <span class={`method ${method}`}>{method.toUpperCase()}</span> {path}
+                    </a>
+                  </li>
+                ))}
+              </ul>
             </>
           ))}
         </nav>
         <main>
-          <h1>{document.info.title} <small>{document.info.version}</small></h1>
+          <h1>
+            {document.info.title} <small>{document.info.version}</small>
+          </h1>
           <p>{document.info.description ?? ''}</p>
           {[...groups].map(([tag, operations]) => (
-            <section class="tag"><h2>{tag}</h2>{operations.map((entry) => <OperationView {...entry} />)}</section>
+            <section class="tag">
+              <h2>{tag}</h2>
+              {operations.map((entry) => (
+                <OperationView {...entry} />
+              ))}
+            </section>
           ))}
           <section class="tag">
             <h2>Schemas</h2>
             {schemas.map(([name, schema]) => (
-              <section class="schema" id={`schema-${name}`}><h3>{name}</h3>{schema.description ? <p>{schema.description}</p> : ''}<PropertiesTable schema={schema} depth={1} /></section>
+              <section class="schema" id={`schema-${name}`}>
+                <h3>{name}</h3>
+                {schema.description ? <p>{schema.description}</p> : ''}
+                <PropertiesTable schema={schema} depth={1} />
+              </section>
             ))}
           </section>
         </main>

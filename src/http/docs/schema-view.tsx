@@ -33,7 +33,8 @@ export function typeOf(schema: JsonSchema | undefined): string {
   if (schema.enum) return schema.enum.map((value) => JSON.stringify(value)).join(' | ')
   const type = Array.isArray(schema.type) ? schema.type.join(' | ') : (schema.type ?? 'any')
   if (type === 'array') return `array of ${typeOf(schema.items)}`
-  if (type === 'object' && !schema.properties && typeof schema.additionalProperties === 'object') return `map of ${typeOf(schema.additionalProperties)}`
+  if (type === 'object' && !schema.properties && typeof schema.additionalProperties === 'object')
+    return `map of ${typeOf(schema.additionalProperties)}`
   return schema.format ? `${type} (${schema.format})` : type
 }
 
@@ -46,16 +47,32 @@ const SchemaLink: FC<{ schema: JsonSchema | undefined }> = ({ schema }) => {
 /** The properties of an object schema as a table, nested objects inline up to `depth` levels. */
 export const PropertiesTable: FC<{ schema: JsonSchema; depth?: number }> = ({ schema, depth = 2 }) => {
   const properties = Object.entries(schema.properties ?? {})
-  if (properties.length === 0) return <p><SchemaLink schema={schema} /></p>
+  if (properties.length === 0)
+    return (
+      <p>
+        <SchemaLink schema={schema} />
+      </p>
+    )
   const required = new Set(schema.required ?? [])
   return (
     <table>
-      <thead><tr><th>Field</th><th>Type</th><th>Required</th><th>Description</th></tr></thead>
+      <thead>
+        <tr>
+          <th>Field</th>
+          <th>Type</th>
+          <th>Required</th>
+          <th>Description</th>
+        </tr>
+      </thead>
       <tbody>
         {properties.map(([name, property]) => (
           <tr>
-            <td><code>{name}</code></td>
-            <td><SchemaLink schema={property} /></td>
+            <td>
+              <code>{name}</code>
+            </td>
+            <td>
+              <SchemaLink schema={property} />
+            </td>
             <td>{required.has(name) ? 'yes' : ''}</td>
             <td>
               {property.description ?? ''}

@@ -22,7 +22,9 @@ export function createConcurrencyLimit(options: { maxConcurrent: number; maxQueu
     async run<T>(work: () => Promise<T>): Promise<T> {
       if (running >= options.maxConcurrent) {
         if (waiting.length >= options.maxQueue) {
-          throw new AppError('service_unavailable', 'Too many triage requests at once; try again shortly.', { headers: { 'Retry-After': '1' } })
+          throw new AppError('service_unavailable', 'Too many triage requests at once; try again shortly.', {
+            headers: { 'Retry-After': '1' },
+          })
         }
         await new Promise<void>((resolve) => waiting.push(resolve))
       } else {

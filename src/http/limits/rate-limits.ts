@@ -28,7 +28,12 @@ export type RateLimits = ReturnType<typeof createRateLimits>
 
 function clientAddress(c: Context, config: Config['rateLimit'], peerAddress: Deps['peerAddress']): string | undefined {
   if (config.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').map((part) => part.trim()).filter(Boolean).at(-1)
+    const forwarded = c.req
+      .header('x-forwarded-for')
+      ?.split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .at(-1)
     if (forwarded) return forwarded
   }
   return peerAddress?.(c.env)
@@ -36,7 +41,9 @@ function clientAddress(c: Context, config: Config['rateLimit'], peerAddress: Dep
 
 /** 429 problem details; the caller is told when to come back. */
 export function refuse(verdict: Verdict & { allowed: false }, what: string): never {
-  throw new AppError('rate_limited', `Too many ${what}; try again in ${verdict.retryAfterSeconds} s.`, { headers: { 'Retry-After': String(verdict.retryAfterSeconds) } })
+  throw new AppError('rate_limited', `Too many ${what}; try again in ${verdict.retryAfterSeconds} s.`, {
+    headers: { 'Retry-After': String(verdict.retryAfterSeconds) },
+  })
 }
 
 /** Every request but the health probes counts against its client address, before anything is read. */

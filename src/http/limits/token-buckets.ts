@@ -16,7 +16,8 @@ export function createTokenBuckets(options: { perMinute: number; now: () => numb
   const refillPerMs = options.perMinute / 60_000
   const maxKeys = options.maxKeys ?? 50_000
   // A wall clock stepped back (NTP, a test's clock) must not leave a bucket owing hours of tokens.
-  const refilled = (bucket: Bucket, now: number) => Math.min(options.perMinute, bucket.tokens + Math.max(0, now - bucket.updatedMs) * refillPerMs)
+  const refilled = (bucket: Bucket, now: number) =>
+    Math.min(options.perMinute, bucket.tokens + Math.max(0, now - bucket.updatedMs) * refillPerMs)
 
   function forgetFullBuckets(now: number) {
     for (const [key, bucket] of buckets) if (refilled(bucket, now) >= options.perMinute) buckets.delete(key)

@@ -39,8 +39,13 @@ export function bodyRoutesOf(registry: { definitions: readonly unknown[] }): Tak
   let bodyless: Array<{ method: string; pattern: RegExp }> | undefined
   return (method, path) => {
     bodyless ??= (registry.definitions as RouteDefinition[])
-      .flatMap((definition) => (definition.type === 'route' && definition.route && !definition.route.request?.body ? [definition.route] : []))
-      .map((route) => ({ method: route.method.toUpperCase(), pattern: new RegExp(`^${route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^/}]+\}/g, '[^/]+')}$`) }))
+      .flatMap((definition) =>
+        definition.type === 'route' && definition.route && !definition.route.request?.body ? [definition.route] : [],
+      )
+      .map((route) => ({
+        method: route.method.toUpperCase(),
+        pattern: new RegExp(`^${route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^/}]+\}/g, '[^/]+')}$`),
+      }))
     return !bodyless.some((route) => route.method === method && route.pattern.test(path))
   }
 }

@@ -7,9 +7,13 @@ import type { AppEnv } from '../env.js'
 export function requireStarted(deps: Pick<Deps, 'startup'>): MiddlewareHandler<AppEnv> {
   return async (_c, next) => {
     if (deps.startup.phase !== 'ready') {
-      throw new AppError('service_unavailable', `The service is ${deps.startup.phase === 'failed' ? 'not' : 'still'} starting: ${deps.startup.detail ?? 'see /readyz'}.`, {
-        headers: { 'Retry-After': '5' },
-      })
+      throw new AppError(
+        'service_unavailable',
+        `The service is ${deps.startup.phase === 'failed' ? 'not' : 'still'} starting: ${deps.startup.detail ?? 'see /readyz'}.`,
+        {
+          headers: { 'Retry-After': '5' },
+        },
+      )
     }
     await next()
   }

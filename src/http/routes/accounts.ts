@@ -8,16 +8,28 @@ import { createRouter } from '../router.js'
 const leads = requireRole('lead', 'admin')
 const upsertRoute = createRoute({
   operationId: 'upsertAccounts',
-  description: 'Imports the customer directory triage recognises senders by; all or nothing. Lead or admin; answers how many were created and updated.',
-  method: 'post', path: '/v1/accounts', tags: ['accounts'], security: bearerSecurity, middleware: leads,
+  description:
+    'Imports the customer directory triage recognises senders by; all or nothing. Lead or admin; answers how many were created and updated.',
+  method: 'post',
+  path: '/v1/accounts',
+  tags: ['accounts'],
+  security: bearerSecurity,
+  middleware: leads,
   summary: 'Insert or replace up to 1000 accounts by externalId, all or none (lead, admin)',
   request: { body: { required: true, content: { 'application/json': { schema: UpsertAccountsSchema } } } },
-  responses: { 200: jsonContent(z.object({ created: z.number().int(), updated: z.number().int() }), 'Stored'), ...problemResponses(400, 413, 415, 422, ...authenticatedProblems) },
+  responses: {
+    200: jsonContent(z.object({ created: z.number().int(), updated: z.number().int() }), 'Stored'),
+    ...problemResponses(400, 413, 415, 422, ...authenticatedProblems),
+  },
 })
 const listRoute = createRoute({
   operationId: 'listAccounts',
   description: 'Pages through the account directory by name, filtered by tier or a search text. Lead or admin.',
-  method: 'get', path: '/v1/accounts', tags: ['accounts'], security: bearerSecurity, middleware: leads,
+  method: 'get',
+  path: '/v1/accounts',
+  tags: ['accounts'],
+  security: bearerSecurity,
+  middleware: leads,
   summary: 'The account directory by name; q searches name, externalId and domain (lead, admin)',
   request: {
     query: z.object({
@@ -27,7 +39,10 @@ const listRoute = createRoute({
       offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
     }),
   },
-  responses: { 200: jsonContent(z.object({ items: z.array(AccountSchema), total: z.number().int() }), 'One page'), ...problemResponses(422, ...authenticatedProblems) },
+  responses: {
+    200: jsonContent(z.object({ items: z.array(AccountSchema), total: z.number().int() }), 'One page'),
+    ...problemResponses(422, ...authenticatedProblems),
+  },
 })
 
 export function accountRoutes(deps: Deps) {

@@ -48,7 +48,10 @@ const listKeysRoute = createRoute({
   path: '/v1/api-keys',
   summary: 'List API keys, revoked ones included (admin)',
   responses: {
-    200: { description: 'All keys, without their secrets', content: { 'application/json': { schema: z.object({ items: z.array(ApiKeySchema) }) } } },
+    200: {
+      description: 'All keys, without their secrets',
+      content: { 'application/json': { schema: z.object({ items: z.array(ApiKeySchema) }) } },
+    },
     ...problemResponses(...authenticatedProblems),
   },
 })

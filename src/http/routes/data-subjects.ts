@@ -14,19 +14,27 @@ const common = { tags: ['data protection'], security: bearerSecurity, middleware
 
 const eraseRoute = createRoute({
   operationId: 'eraseDataSubject',
-  description: 'Erases every inquiry of one person (by e-mail or customer id) and everything derived from them (GDPR Art. 17), audited. Admin only; answers the counts, zero when nothing matched.',
-  ...common, method: 'post', path: '/v1/data-subjects/erase',
+  description:
+    'Erases every inquiry of one person (by e-mail or customer id) and everything derived from them (GDPR Art. 17), audited. Admin only; answers the counts, zero when nothing matched.',
+  ...common,
+  method: 'post',
+  path: '/v1/data-subjects/erase',
   summary: 'Erase everything stored about a person: their inquiries and all derived records, in one transaction (admin)',
   request: { body: { required: true, content: { 'application/json': { schema: DataSubjectSchema } } } },
-  responses: { 200: jsonContent(ErasureSchema, 'What was erased, per kind'), ...problemResponses(400, 413, 415, 422, ...authenticatedProblems) },
+  responses: {
+    200: jsonContent(ErasureSchema, 'What was erased, per kind'),
+    ...problemResponses(400, 413, 415, 422, ...authenticatedProblems),
+  },
 })
 const exportRoute = createRoute({
   operationId: 'exportDataSubject',
   description: 'Exports everything stored about one person (by e-mail or customer id) as JSON (GDPR Art. 15). Admin only.',
-  ...common, method: 'get', path: '/v1/data-subjects/export',
+  ...common,
+  method: 'get',
+  path: '/v1/data-subjects/export',
   summary: 'Everything stored about a person as JSON, one key per kind (admin)',
   request: { query: DataSubjectSchema },
-  responses: { 200: jsonContent(DataExportSchema, 'The person\'s data'), ...problemResponses(422, ...authenticatedProblems) },
+  responses: { 200: jsonContent(DataExportSchema, "The person's data"), ...problemResponses(422, ...authenticatedProblems) },
 })
 
 export function dataSubjectRoutes(deps: Deps) {

@@ -35,7 +35,8 @@ const ReadinessSchema = z
 
 const healthRoute = createRoute({
   operationId: 'getLiveness',
-  description: 'Answers 200 while the process serves requests, without touching the database. Public, for load balancers and orchestrators.',
+  description:
+    'Answers 200 while the process serves requests, without touching the database. Public, for load balancers and orchestrators.',
   method: 'get',
   path: '/healthz',
   tags: ['operations'],

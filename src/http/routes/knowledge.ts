@@ -29,27 +29,53 @@ const UpsertArticlesSchema = z
       .array(z.record(z.string(), z.unknown()))
       .min(1)
       .max(500)
-      .openapi({ description: 'Up to 500 ArticleInput objects. Each is validated on its own: invalid ones are reported in `failed`, the rest are written.', type: 'array', items: { $ref: '#/components/schemas/ArticleInput' } }),
+      .openapi({
+        description:
+          'Up to 500 ArticleInput objects. Each is validated on its own: invalid ones are reported in `failed`, the rest are written.',
+        type: 'array',
+        items: { $ref: '#/components/schemas/ArticleInput' },
+      }),
   })
   .strict()
   .openapi('UpsertArticles')
 
-const FailureSchema = z.object({ index: z.number().int(), externalId: z.string().optional(), reason: z.string(), errors: z.array(z.object({ field: z.string(), message: z.string() })).optional() })
+const FailureSchema = z.object({
+  index: z.number().int(),
+  externalId: z.string().optional(),
+  reason: z.string(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+})
 const UpsertResultSchema = z
   .object({
     created: z.number().int(),
     updated: z.number().int(),
     unchanged: z.number().int(),
     failed: z.array(FailureSchema),
-    items: z.array(z.object({ index: z.number().int(), externalId: z.string(), articleId: z.string(), outcome: z.enum(['created', 'updated', 'unchanged']) })),
+    items: z.array(
+      z.object({
+        index: z.number().int(),
+        externalId: z.string(),
+        articleId: z.string(),
+        outcome: z.enum(['created', 'updated', 'unchanged']),
+      }),
+    ),
   })
   .openapi('UpsertArticlesResult')
 
 const ArticleSchema = z
   .object({
-    id: z.string(), externalId: z.string(), title: z.string(), body: z.string(), language: z.string(), department: z.string(),
-    tags: z.array(z.string()), url: z.string().nullable(), status: z.enum(['draft', 'published']), chunks: z.number().int(),
-    createdAt: z.string(), updatedAt: z.string(),
+    id: z.string(),
+    externalId: z.string(),
+    title: z.string(),
+    body: z.string(),
+    language: z.string(),
+    department: z.string(),
+    tags: z.array(z.string()),
+    url: z.string().nullable(),
+    status: z.enum(['draft', 'published']),
+    chunks: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
   })
   .openapi('Article')
 
@@ -57,14 +83,24 @@ const SearchQuerySchema = z.object({
   q: z.string().trim().min(1, 'must not be empty').max(2000),
   k: z.coerce.number().int().min(1).max(50).default(5),
   department: z.enum(['technical', 'commercial']).optional(),
-  language: z.string().regex(/^[a-z]{2}$/, 'must be a two-letter ISO 639-1 code').optional(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2}$/, 'must be a two-letter ISO 639-1 code')
+    .optional(),
 })
 
 const SearchHitSchema = z.object({
-  articleId: z.string(), externalId: z.string(), title: z.string(), url: z.string().nullable(), language: z.string(), department: z.string(),
+  articleId: z.string(),
+  externalId: z.string(),
+  title: z.string(),
+  url: z.string().nullable(),
+  language: z.string(),
+  department: z.string(),
   score: z.number().openapi({ description: 'Reciprocal-rank-fusion score' }),
-  snippet: z.string().openapi({ description: 'The best-matching chunk' }), headingPath: z.string(),
-  vectorRank: z.number().int().nullable(), textRank: z.number().int().nullable(),
+  snippet: z.string().openapi({ description: 'The best-matching chunk' }),
+  headingPath: z.string(),
+  vectorRank: z.number().int().nullable(),
+  textRank: z.number().int().nullable(),
   similarity: z.number().nullable().openapi({ description: 'Cosine similarity of the best chunk, when vector search found the article' }),
 })
 const SearchResultSchema = z
@@ -77,31 +113,58 @@ const json = jsonContent
 
 const upsertRoute = createRoute({
   operationId: 'upsertArticles',
-  description: 'Creates or updates up to 500 articles by externalId, chunking and embedding them. Lead or admin; invalid articles are listed in `failed`, 422 when none could be written.',
-  method: 'post', path: '/v1/kb/articles', tags, security: bearerSecurity, middleware: requireRole('lead', 'admin'),
+  description:
+    'Creates or updates up to 500 articles by externalId, chunking and embedding them. Lead or admin; invalid articles are listed in `failed`, 422 when none could be written.',
+  method: 'post',
+  path: '/v1/kb/articles',
+  tags,
+  security: bearerSecurity,
+  middleware: requireRole('lead', 'admin'),
   summary: 'Bulk upsert articles by externalId (lead, admin)',
   request: { body: { required: true, content: { 'application/json': { schema: UpsertArticlesSchema } } } },
-  responses: { 200: json(UpsertResultSchema, 'Counts, and a reason for every failed article'), ...problemResponses(400, 413, 415, 422, ...authenticatedProblems) },
+  responses: {
+    200: json(UpsertResultSchema, 'Counts, and a reason for every failed article'),
+    ...problemResponses(400, 413, 415, 422, ...authenticatedProblems),
+  },
 })
 const getRoute = createRoute({
   operationId: 'getArticle',
   description: 'Returns one article with its body and chunk count. Agent, lead or admin; 404 for an unknown id.',
-  method: 'get', path: '/v1/kb/articles/{id}', tags, security: bearerSecurity, middleware: requireRole('agent', 'lead', 'admin'),
-  summary: 'One article', request: { params: idParam },
+  method: 'get',
+  path: '/v1/kb/articles/{id}',
+  tags,
+  security: bearerSecurity,
+  middleware: requireRole('agent', 'lead', 'admin'),
+  summary: 'One article',
+  request: { params: idParam },
   responses: { 200: json(ArticleSchema, 'The article'), ...problemResponses(404, ...authenticatedProblems) },
 })
 const deleteRoute = createRoute({
   operationId: 'deleteArticle',
   description: 'Deletes an article, its chunks and vectors; triage stops suggesting it at once. Lead or admin; 404 for an unknown id.',
-  method: 'delete', path: '/v1/kb/articles/{id}', tags, security: bearerSecurity, middleware: requireRole('lead', 'admin'),
-  summary: 'Delete an article with its chunks and vectors (lead, admin)', request: { params: idParam },
-  responses: { 200: json(z.object({ id: z.string(), deleted: z.literal(true) }), 'Deleted'), ...problemResponses(404, ...authenticatedProblems) },
+  method: 'delete',
+  path: '/v1/kb/articles/{id}',
+  tags,
+  security: bearerSecurity,
+  middleware: requireRole('lead', 'admin'),
+  summary: 'Delete an article with its chunks and vectors (lead, admin)',
+  request: { params: idParam },
+  responses: {
+    200: json(z.object({ id: z.string(), deleted: z.literal(true) }), 'Deleted'),
+    ...problemResponses(404, ...authenticatedProblems),
+  },
 })
 const searchRoute = createRoute({
   operationId: 'searchKnowledge',
-  description: 'Searches published articles by meaning and by words and fuses both rankings. Agent, lead or admin; `degraded` says when one half was unavailable.',
-  method: 'get', path: '/v1/kb/search', tags, security: bearerSecurity, middleware: requireRole('agent', 'lead', 'admin'),
-  summary: 'Hybrid search (vector kNN + full text, fused by reciprocal rank fusion)', request: { query: SearchQuerySchema },
+  description:
+    'Searches published articles by meaning and by words and fuses both rankings. Agent, lead or admin; `degraded` says when one half was unavailable.',
+  method: 'get',
+  path: '/v1/kb/search',
+  tags,
+  security: bearerSecurity,
+  middleware: requireRole('agent', 'lead', 'admin'),
+  summary: 'Hybrid search (vector kNN + full text, fused by reciprocal rank fusion)',
+  request: { query: SearchQuerySchema },
   responses: { 200: json(SearchResultSchema, 'Best articles first'), ...problemResponses(422, ...authenticatedProblems) },
 })
 
@@ -109,7 +172,11 @@ const ArticleSummarySchema = ArticleSchema.omit({ body: true, chunks: true }).op
 const listRoute = createRoute({
   operationId: 'listArticles',
   description: 'Pages through articles without their bodies, filtered by draft or published. Agent, lead or admin.',
-  method: 'get', path: '/v1/kb/articles', tags, security: bearerSecurity, middleware: requireRole('agent', 'lead', 'admin'),
+  method: 'get',
+  path: '/v1/kb/articles',
+  tags,
+  security: bearerSecurity,
+  middleware: requireRole('agent', 'lead', 'admin'),
   summary: 'Articles by status, most recently changed first (status=draft: drafts waiting to be published)',
   request: {
     query: z.object({
@@ -118,12 +185,20 @@ const listRoute = createRoute({
       cursor: z.string().uuid().optional(),
     }),
   },
-  responses: { 200: json(z.object({ items: z.array(ArticleSummarySchema), nextCursor: z.string().nullable() }), 'One page'), ...problemResponses(422, ...authenticatedProblems) },
+  responses: {
+    200: json(z.object({ items: z.array(ArticleSummarySchema), nextCursor: z.string().nullable() }), 'One page'),
+    ...problemResponses(422, ...authenticatedProblems),
+  },
 })
 const publishRoute = createRoute({
   operationId: 'publishArticle',
-  description: 'Publishes a draft (for example one kept from a resolved escalation) so search and triage find it. Lead or admin; 409 when it is already published.',
-  method: 'post', path: '/v1/kb/articles/{id}/publish', tags, security: bearerSecurity, middleware: requireRole('lead', 'admin'),
+  description:
+    'Publishes a draft (for example one kept from a resolved escalation) so search and triage find it. Lead or admin; 409 when it is already published.',
+  method: 'post',
+  path: '/v1/kb/articles/{id}/publish',
+  tags,
+  security: bearerSecurity,
+  middleware: requireRole('lead', 'admin'),
   summary: 'Publish a draft: it is chunked, embedded and found by search from now on (lead, admin)',
   request: { params: idParam },
   responses: { 200: json(ArticleSchema, 'Published'), ...problemResponses(404, 409, 422, ...authenticatedProblems) },
@@ -135,8 +210,11 @@ export function knowledgeRoutes(deps: Deps) {
       const result = await upsertArticles(deps, c.req.valid('json').articles)
       if (result.items.length === 0 && result.failed.length > 0) {
         throw new AppError('validation_failed', 'No article could be written.', {
-          errors: result.failed.flatMap((failure) =>
-            failure.errors?.map((error) => ({ field: `articles.${failure.index}.${error.field}`, message: error.message })) ?? [{ field: `articles.${failure.index}`, message: failure.reason }],
+          errors: result.failed.flatMap(
+            (failure) =>
+              failure.errors?.map((error) => ({ field: `articles.${failure.index}.${error.field}`, message: error.message })) ?? [
+                { field: `articles.${failure.index}`, message: failure.reason },
+              ],
           ),
         })
       }
@@ -144,13 +222,24 @@ export function knowledgeRoutes(deps: Deps) {
     })
     .openapi(listRoute, async (c) => {
       const page = await listArticles(deps.sql, c.req.valid('query'))
-      return c.json({
-        items: page.rows.map((row) => ({
-          id: row.id, externalId: row.external_id, title: row.title, language: row.language, department: row.department, tags: row.tags,
-          url: row.url, status: row.status, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
-        })),
-        nextCursor: page.nextCursor,
-      }, 200)
+      return c.json(
+        {
+          items: page.rows.map((row) => ({
+            id: row.id,
+            externalId: row.external_id,
+            title: row.title,
+            language: row.language,
+            department: row.department,
+            tags: row.tags,
+            url: row.url,
+            status: row.status,
+            createdAt: row.created_at.toISOString(),
+            updatedAt: row.updated_at.toISOString(),
+          })),
+          nextCursor: page.nextCursor,
+        },
+        200,
+      )
     })
     .openapi(publishRoute, async (c) => c.json(await publishArticle(deps, c.get('principal'), c.req.valid('param').id), 200))
     .openapi(getRoute, async (c) => c.json(await getArticle(deps, c.req.valid('param').id), 200))

@@ -15,18 +15,24 @@ const ReceivedSchema = z
   .openapi('WebhookReceipt')
 
 const webhookRoute = createRoute({
-  method: 'post', path: '/v1/webhooks/{integration}', tags: ['webhooks'], operationId: 'receiveWebhook',
+  method: 'post',
+  path: '/v1/webhooks/{integration}',
+  tags: ['webhooks'],
+  operationId: 'receiveWebhook',
   summary: 'Ticket webhook from a helpdesk; verified by its signature, not an API key',
   description:
     'Stores a new ticket and queues its triage; the result is written back to the helpdesk later. No API key: the ' +
     'integration named in the path is authenticated by its secret, over the raw body (see the header parameters; which ' +
-    'apply depends on the integration\'s type). An unknown integration and a wrong signature both get 401; a body ' +
-    'the integration\'s mapper cannot read gets 422 naming the helpdesk\'s field.',
+    "apply depends on the integration's type). An unknown integration and a wrong signature both get 401; a body " +
+    "the integration's mapper cannot read gets 422 naming the helpdesk's field.",
   request: { params: z.object({ integration: z.string().openapi({ param: { name: 'integration', in: 'path' } }) }), body: webhookBody },
   parameters: webhookSignatureHeaders,
   responses: {
     202: { description: 'Stored and queued for triage', content: { 'application/json': { schema: ReceivedSchema } } },
-    200: { description: 'Seen before (the existing inquiry), or caused by our own write-back (ignored)', content: { 'application/json': { schema: ReceivedSchema } } },
+    200: {
+      description: 'Seen before (the existing inquiry), or caused by our own write-back (ignored)',
+      content: { 'application/json': { schema: ReceivedSchema } },
+    },
     ...problemResponses(400, 401, 413, 415, 422, 503),
   },
 })
@@ -37,7 +43,12 @@ export function webhookRoutes(deps: Deps) {
   return router.openapi(webhookRoute, async (c) => {
     // The raw bytes, read once: the signature covers exactly what was sent, not a re-serialisation.
     const rawBody = new Uint8Array(await c.req.arrayBuffer())
-    const outcome = await receiveWebhook(deps, { integrationName: c.req.valid('param').integration, headers: c.req.raw.headers, rawBody, requestId: c.get('requestId') })
+    const outcome = await receiveWebhook(deps, {
+      integrationName: c.req.valid('param').integration,
+      headers: c.req.raw.headers,
+      rawBody,
+      requestId: c.get('requestId'),
+    })
     switch (outcome.kind) {
       case 'accepted':
         return c.json({ inquiryId: outcome.inquiryId, status: 'received' as const }, 202)

@@ -37,7 +37,11 @@ export function createFileModelStore(folder: string, inner: ModelStore = databas
 const keepFiles = 6
 
 async function pruneOldest(folder: string, keep: number): Promise<void> {
-  const files = await Promise.all((await readdir(folder)).filter((name) => name.endsWith('.bin')).map(async (name) => ({ name, at: (await stat(join(folder, name))).mtimeMs })))
+  const files = await Promise.all(
+    (await readdir(folder))
+      .filter((name) => name.endsWith('.bin'))
+      .map(async (name) => ({ name, at: (await stat(join(folder, name))).mtimeMs })),
+  )
   for (const { name } of files.sort((a, b) => b.at - a.at).slice(keep)) await unlink(join(folder, name)).catch(() => undefined)
 }
 

@@ -28,9 +28,26 @@ export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promi
   const secrets = await resolveSecretBox(config, createSecretsKeyFile(config.dataDir, logger), logger)
   const sql = await openDatabase(config, logger)
   // Until start-up has chosen the embedder, /v1 answers 503; this placeholder is never used for writes.
-  const embeddings = createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), { requested: config.embeddings.provider, provider: 'hashing', reason: 'starting' })
-  return { config, sql, logger, peerAddress: socketPeerAddress, clock: systemClock, migrations, secrets, startup: { phase: 'starting' }, embeddings, classifier: createDepartmentClassifier(), escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }), llm: selectLlm(config, systemClock, logger),
-    outbound: createNodeOutboundGuard(config.outbound) }
+  const embeddings = createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), {
+    requested: config.embeddings.provider,
+    provider: 'hashing',
+    reason: 'starting',
+  })
+  return {
+    config,
+    sql,
+    logger,
+    peerAddress: socketPeerAddress,
+    clock: systemClock,
+    migrations,
+    secrets,
+    startup: { phase: 'starting' },
+    embeddings,
+    classifier: createDepartmentClassifier(),
+    escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
+    llm: selectLlm(config, systemClock, logger),
+    outbound: createNodeOutboundGuard(config.outbound),
+  }
 }
 
 /** @hono/node-server passes the Node request as `incoming`; its socket knows who connected. */
@@ -70,7 +87,9 @@ export function refuseArguments(command: string): 2 | undefined {
  */
 /** A line for a command-line run that found no admin key: the key is generated where it is printed, at `npm start`. */
 export function adminAccessNote(access: AdminAccess): string {
-  return access === 'none' ? 'No admin API key exists yet: the first `npm start` generates one and prints it once (or set ADMIN_API_KEY).\n' : ''
+  return access === 'none'
+    ? 'No admin API key exists yet: the first `npm start` generates one and prints it once (or set ADMIN_API_KEY).\n'
+    : ''
 }
 
 /**
@@ -85,7 +104,9 @@ function missingDataFolder(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 export function runCommand<Parsed>(
-  usage: string, parse: (argv: string[]) => Parsed, run: (deps: Deps, parsed: Parsed) => Promise<void>,
+  usage: string,
+  parse: (argv: string[]) => Parsed,
+  run: (deps: Deps, parsed: Parsed) => Promise<void>,
   options: { needsExistingDatabase?: (parsed: Parsed) => boolean } = {},
 ): Promise<never> {
   return runMain(async () => {

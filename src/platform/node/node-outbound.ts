@@ -14,7 +14,8 @@ import { OutboundRefusedError, refusedResolution, type OutboundPolicy } from '..
 const maxResponseBytes = 16 * 1024 * 1024
 
 /** The system resolver (getaddrinfo, so /etc/hosts counts), as connections use it. */
-export const systemResolveHost: ResolveHost = async (host) => (await dns.lookup(host, { all: true, verbatim: true })).map((entry) => entry.address)
+export const systemResolveHost: ResolveHost = async (host) =>
+  (await dns.lookup(host, { all: true, verbatim: true })).map((entry) => entry.address)
 
 /** The guard of every Node entry point; tests pass a fake resolver to stand in for DNS. */
 export function createNodeOutboundGuard(policy: OutboundPolicy, resolveHost: ResolveHost = systemResolveHost): OutboundGuard {
@@ -28,8 +29,11 @@ function checkedLookup(policy: OutboundPolicy, resolveHost: ResolveHost): Lookup
       (found) => {
         const refusal = refusedResolution(policy, hostname, found)
         if (refusal) return callback(new OutboundRefusedError(refusal), '', 0)
-        const addresses = found.map((address) => ({ address, family: isIP(address) })).filter((entry) => !options.family || entry.family === options.family)
-        if (addresses.length === 0) return callback(Object.assign(new Error(`no IPv${options.family} address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0)
+        const addresses = found
+          .map((address) => ({ address, family: isIP(address) }))
+          .filter((entry) => !options.family || entry.family === options.family)
+        if (addresses.length === 0)
+          return callback(Object.assign(new Error(`no IPv${options.family} address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0)
         if (options.all) callback(null, addresses)
         else callback(null, addresses[0]!.address, addresses[0]!.family)
       },
@@ -49,14 +53,22 @@ function pinnedFetch(lookup: LookupFunction): typeof fetch {
       if (input instanceof Request) throw new TypeError('pass a URL and init, not a Request')
       const url = new URL(input)
       const body = init.body
-      if (body != null && typeof body !== 'string' && !(body instanceof Uint8Array)) throw new TypeError('only string or byte bodies are supported')
+      if (body != null && typeof body !== 'string' && !(body instanceof Uint8Array))
+        throw new TypeError('only string or byte bodies are supported')
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`unsupported protocol ${url.protocol}`)
-      const fail = (error: unknown) => reject(error instanceof OutboundRefusedError ? error : new TypeError('fetch failed', { cause: error }))
+      const fail = (error: unknown) =>
+        reject(error instanceof OutboundRefusedError ? error : new TypeError('fetch failed', { cause: error }))
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest
       const headers = Object.fromEntries(new Headers(init.headers))
-      const request = send(url, { method: init.method ?? 'GET', headers, lookup, agent: agents[url.protocol], ...(init.signal ? { signal: init.signal } : {}) }, (response) => {
-        readAll(response).then((bytes) => toResponse(response, bytes)).then(resolve, fail)
-      })
+      const request = send(
+        url,
+        { method: init.method ?? 'GET', headers, lookup, agent: agents[url.protocol], ...(init.signal ? { signal: init.signal } : {}) },
+        (response) => {
+          readAll(response)
+            .then((bytes) => toResponse(response, bytes))
+            .then(resolve, fail)
+        },
+      )
       request.on('error', fail)
       request.end(body ?? undefined)
     })

@@ -9,12 +9,14 @@ import { normalize, spaceId, type Embedder, type EmbeddingSpace } from './embedd
 export const hashingModelVersion = 'nordic-hash-v1'
 
 const stopWords = new Set(
-  ('der die das den dem des ein eine einer eines einem einen und oder aber ich sie wir ihr er es mein meine mir mich ' +
+  (
+    'der die das den dem des ein eine einer eines einem einen und oder aber ich sie wir ihr er es mein meine mir mich ' +
     'ist sind war bin hat habe haben wird werden kann können nicht kein keine zu zum zur im in am an auf aus bei mit ' +
     'von vom für fur über uber als wie was wo wann noch schon auch nur so sehr bitte danke hallo guten tag ' +
     'the a an and or but i you we he she it my me our your is are was were be been have has had will would can could ' +
     'not no to of in on at for with from by as how what when where which this that these those do does did please ' +
-    'thanks thank hello hi dear').split(' '),
+    'thanks thank hello hi dear'
+  ).split(' '),
 )
 
 const weights = { word: 1, folded: 0.8, bigram: 0.6, ngram: 0.5 }
@@ -77,7 +79,12 @@ function embedText(text: string, dimensions: number): Float32Array {
 
 /** Lower-cased NFC words: letters, digits, and codes like "e18" or "wm-7". */
 export function tokenize(text: string): string[] {
-  return text.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu) ?? []
+  return (
+    text
+      .normalize('NFC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu) ?? []
+  )
 }
 
 function isAscii(word: string): boolean {

@@ -47,7 +47,9 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
 
   const knownDimensions = () => {
     if (dimensions !== undefined) return dimensions
-    throw new EmbeddingProviderError(`dimensions of ${options.model} are unknown until the first embed(); pass dimensions to know them upfront`)
+    throw new EmbeddingProviderError(
+      `dimensions of ${options.model} are unknown until the first embed(); pass dimensions to know them upfront`,
+    )
   }
   const space = (): EmbeddingSpace => ({ provider: 'openai', model: options.model, dimensions: knownDimensions() })
 
@@ -66,9 +68,15 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
   }
 
   return {
-    get id() { return spaceId(space()) },
-    get space() { return space() },
-    get dimensions() { return knownDimensions() },
+    get id() {
+      return spaceId(space())
+    },
+    get space() {
+      return space()
+    },
+    get dimensions() {
+      return knownDimensions()
+    },
     // `purpose` is ignored: OpenAI models embed queries and passages alike, with no prefixes.
     async embed(texts, { signal } = {}) {
       signal?.throwIfAborted()
@@ -85,14 +93,19 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
 function toEmbeddingError(failure: ProviderFailure): EmbeddingProviderError {
   const { message, status, attempts, refusedWaitMs, cause } = failure
   const why = refusedWaitMs !== undefined ? `; server asked to wait ${Math.round(refusedWaitMs / 1000)} s` : ''
-  return new EmbeddingProviderError(`OpenAI embeddings ${message}${why} (${attempts} attempt${attempts > 1 ? 's' : ''})`, { cause, status, attempts })
+  return new EmbeddingProviderError(`OpenAI embeddings ${message}${why} (${attempts} attempt${attempts > 1 ? 's' : ''})`, {
+    cause,
+    status,
+    attempts,
+  })
 }
 
 // A space is learnt only from an answer that agrees with itself, so one odd first batch cannot fix a wrong one.
 function checkLengths(vectors: Float32Array[], dimensions: number | undefined, model: string): number {
   const expected = dimensions ?? vectors[0]!.length
   const wrong = vectors.find((vector) => vector.length !== expected)
-  if (wrong) throw new EmbeddingProviderError(`OpenAI embeddings answered a vector of ${wrong.length} floats for ${model}, expected ${expected}`)
+  if (wrong)
+    throw new EmbeddingProviderError(`OpenAI embeddings answered a vector of ${wrong.length} floats for ${model}, expected ${expected}`)
   return expected
 }
 
@@ -104,7 +117,8 @@ function orderedVectors(response: unknown, count: number): Float32Array[] {
   const ordered: Float32Array[] = []
   for (const item of data as Array<{ index?: unknown; embedding?: unknown }>) {
     const index = item.index
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= count || ordered[index]) throw invalid(`bad index ${String(index)}`)
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= count || ordered[index])
+      throw invalid(`bad index ${String(index)}`)
     if (!Array.isArray(item.embedding) && !(item.embedding instanceof Float32Array)) throw invalid('embedding is not a list of numbers')
     const vector = Float32Array.from(item.embedding as ArrayLike<number>)
     if (vector.length === 0 || !vector.every(Number.isFinite)) throw invalid('embedding is empty or not finite')

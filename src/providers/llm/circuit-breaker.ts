@@ -88,7 +88,9 @@ export function createCircuitBreaker(llm: Llm, options: CircuitBreakerOptions): 
 
   return {
     id: llm.id,
-    get state() { return state() },
+    get state() {
+      return state()
+    },
     complete,
   }
 }

@@ -16,7 +16,11 @@ export interface OpenAIChatOptions {
 
 type ZodHelpers = typeof import('openai/helpers/zod')
 type ResponseFormat = ReturnType<ZodHelpers['zodResponseFormat']>
-interface Loaded { sdk: OpenAIModule; client: OpenAIClient; helpers: ZodHelpers }
+interface Loaded {
+  sdk: OpenAIModule
+  client: OpenAIClient
+  helpers: ZodHelpers
+}
 
 const defaultMaxTokens = 1024
 
@@ -52,7 +56,10 @@ export function createOpenAIChat(options: OpenAIChatOptions): Llm {
       const { sdk, client, helpers } = await loaded
       const body = {
         model: options.model,
-        messages: [{ role: 'system' as const, content: request.system }, { role: 'user' as const, content: request.user }],
+        messages: [
+          { role: 'system' as const, content: request.system },
+          { role: 'user' as const, content: request.user },
+        ],
         response_format: formatOf(helpers, request as LlmRequest<unknown>),
         ...tokenLimit(options.baseURL, request.maxTokens ?? defaultMaxTokens),
         ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
@@ -71,7 +78,8 @@ function tokenLimit(baseURL: string | undefined, maxTokens: number) {
 
 /** The first choice's content, or invalid_output when the model refused, was cut off, or said nothing. */
 function contentOf(completion: unknown, schemaName: string): string {
-  const choice = (completion as { choices?: Array<{ message?: { content?: unknown; refusal?: unknown }; finish_reason?: unknown }> } | null)?.choices?.[0]
+  const choice = (completion as { choices?: Array<{ message?: { content?: unknown; refusal?: unknown }; finish_reason?: unknown }> } | null)
+    ?.choices?.[0]
   const invalid = (why: string) => new LlmError('invalid_output', `model answer for ${schemaName} ${why}`)
   if (!choice) throw invalid('has no choices')
   if (typeof choice.message?.refusal === 'string' && choice.message.refusal) throw invalid('is a refusal')

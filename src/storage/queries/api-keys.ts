@@ -13,19 +13,18 @@ export interface ApiKeyRow {
 const columns = 'id, name, role, hash, created_at, revoked_at'
 
 export async function insertApiKey(sql: Sql, key: { name: string; role: Role; lookup: string; hash: string }): Promise<ApiKeyRow> {
-  const [row] = await sql.query<ApiKeyRow>(
-    `INSERT INTO api_keys (name, role, lookup, hash) VALUES ($1, $2, $3, $4) RETURNING ${columns}`,
-    [key.name, key.role, key.lookup, key.hash],
-  )
+  const [row] = await sql.query<ApiKeyRow>(`INSERT INTO api_keys (name, role, lookup, hash) VALUES ($1, $2, $3, $4) RETURNING ${columns}`, [
+    key.name,
+    key.role,
+    key.lookup,
+    key.hash,
+  ])
   return row!
 }
 
 /** Active keys whose hash starts like the presented one; the caller compares full hashes. */
 export function findActiveApiKeysByLookup(sql: Sql, lookup: string): Promise<ApiKeyRow[]> {
-  return sql.query<ApiKeyRow>(
-    `SELECT ${columns} FROM api_keys WHERE lookup = $1 AND revoked_at IS NULL`,
-    [lookup],
-  )
+  return sql.query<ApiKeyRow>(`SELECT ${columns} FROM api_keys WHERE lookup = $1 AND revoked_at IS NULL`, [lookup])
 }
 
 export function listApiKeys(sql: Sql): Promise<ApiKeyRow[]> {
@@ -39,10 +38,10 @@ export async function findApiKey(sql: Sql, id: string): Promise<ApiKeyRow | unde
 
 /** Marks the key revoked; revoking twice keeps the first time. Returns the row, or undefined for an unknown id. */
 export async function revokeApiKey(sql: Sql, id: string, at: Date): Promise<ApiKeyRow | undefined> {
-  const [row] = await sql.query<ApiKeyRow>(
-    `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING ${columns}`,
-    [id, at],
-  )
+  const [row] = await sql.query<ApiKeyRow>(`UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING ${columns}`, [
+    id,
+    at,
+  ])
   return row
 }
 

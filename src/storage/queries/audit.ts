@@ -31,14 +31,24 @@ export async function insertAudit(sql: Sql, entry: AuditEntry, at: Date): Promis
   await sql.query(
     `INSERT INTO audit_log (actor_key_id, actor_name, actor_role, action, entity_type, entity_id, before, after, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9)`,
-    [entry.actor.keyId, entry.actor.name, entry.actor.role, entry.action, entry.entityType, entry.entityId,
-      JSON.stringify(entry.before ?? null), JSON.stringify(entry.after ?? null), at],
+    [
+      entry.actor.keyId,
+      entry.actor.name,
+      entry.actor.role,
+      entry.action,
+      entry.entityType,
+      entry.entityId,
+      JSON.stringify(entry.before ?? null),
+      JSON.stringify(entry.after ?? null),
+      at,
+    ],
   )
 }
 
 /** Newest first, optionally for one entity; keyset paging by the last id. */
 export async function listAudit(
-  sql: Sql, filter: { entityType?: string | undefined; entityId?: string | undefined; limit: number; cursor?: string | undefined },
+  sql: Sql,
+  filter: { entityType?: string | undefined; entityId?: string | undefined; limit: number; cursor?: string | undefined },
 ): Promise<{ rows: AuditRow[]; nextCursor: string | null }> {
   const rows = await sql.query<AuditRow>(
     `SELECT id, actor_key_id, actor_name, actor_role, action, entity_type, entity_id, before, after, created_at FROM audit_log

@@ -13,9 +13,12 @@ export async function linkArticleToInquiry(sql: Sql, articleId: string, inquiryI
 
 /** The person's inquiries, locked until the transaction ends, so nothing changes them mid-erasure. */
 export async function lockSubjectInquiries(sql: Sql, subject: SubjectKey): Promise<string[]> {
-  const rows = 'email' in subject
-    ? await sql.query<{ id: string }>('SELECT id FROM inquiries WHERE lower(customer_email) = lower($1) ORDER BY id FOR UPDATE', [subject.email])
-    : await sql.query<{ id: string }>('SELECT id FROM inquiries WHERE customer_id = $1 ORDER BY id FOR UPDATE', [subject.customerId])
+  const rows =
+    'email' in subject
+      ? await sql.query<{ id: string }>('SELECT id FROM inquiries WHERE lower(customer_email) = lower($1) ORDER BY id FOR UPDATE', [
+          subject.email,
+        ])
+      : await sql.query<{ id: string }>('SELECT id FROM inquiries WHERE customer_id = $1 ORDER BY id FOR UPDATE', [subject.customerId])
   return rows.map((row) => row.id)
 }
 
@@ -144,52 +147,70 @@ export function listAuditImages(sql: Sql, inquiryIds: readonly string[], derived
 }
 
 export async function replaceAuditImage(sql: Sql, image: AuditImage): Promise<void> {
-  await sql.query('UPDATE audit_log SET before = $2::jsonb, after = $3::jsonb WHERE id = $1', [image.id, JSON.stringify(image.before ?? null), JSON.stringify(image.after ?? null)])
+  await sql.query('UPDATE audit_log SET before = $2::jsonb, after = $3::jsonb WHERE id = $1', [
+    image.id,
+    JSON.stringify(image.before ?? null),
+    JSON.stringify(image.after ?? null),
+  ])
 }
 
 /** Everything stored about these inquiries, kind by kind, as rows (snake_case; the caller renames). */
-export async function readInquiryRecords(sql: Sql, inquiryIds: readonly string[], derived: DerivedIds): Promise<Record<string, Array<Record<string, unknown>>>> {
+export async function readInquiryRecords(
+  sql: Sql,
+  inquiryIds: readonly string[],
+  derived: DerivedIds,
+): Promise<Record<string, Array<Record<string, unknown>>>> {
   const ids = [inquiryIds]
   const read = (text: string, params: readonly unknown[] = ids) => sql.query<Record<string, unknown>>(text, params)
   return {
     inquiries: await read(
       `SELECT id, external_id, subject, body, language, channel, customer_id, customer_name, customer_email, customer_tier, metadata, ticket,
               status, department, confidence, escalated, result, integration_id, created_at, triaged_at, written_back_at
-         FROM inquiries WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`),
+         FROM inquiries WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`,
+    ),
     escalations: await read(
       `SELECT id, inquiry_id, status, department, score, reasons, due_at, claimed_at, resolved_at, resolution, final_department, reply,
               kb_article_id, warranted, policy_version, created_at, updated_at
-         FROM escalations WHERE inquiry_id = ANY($1::uuid[]) ORDER BY created_at, id`),
+         FROM escalations WHERE inquiry_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+    ),
     feedback: await read(
       `SELECT id, inquiry_id, used_article_id, edited, rating, correct_department, comment, created_at
-         FROM inquiry_feedback WHERE inquiry_id = ANY($1::uuid[]) ORDER BY created_at, id`),
+         FROM inquiry_feedback WHERE inquiry_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+    ),
     trainingExamples: await read(
       `SELECT id, inquiry_id, text, department, language, source, created_at FROM training_examples
-        WHERE inquiry_id = ANY($1::uuid[]) ORDER BY created_at, id`),
+        WHERE inquiry_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+    ),
     escalationExamples: await read(
       `SELECT id, inquiry_id, text, language, labels, source, created_at FROM escalation_examples
-        WHERE inquiry_id = ANY($1::uuid[]) ORDER BY created_at, id`),
+        WHERE inquiry_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+    ),
     knowledgeBaseArticles: await read(
       `SELECT id, inquiry_id, external_id, title, body, language, status, created_at, updated_at FROM kb_articles
-        WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`, [derived.articleIds]),
+        WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`,
+      [derived.articleIds],
+    ),
     jobs: await read(
       `SELECT id, queue, status, payload, attempts, last_error, created_at, finished_at FROM jobs
-        WHERE payload ? 'inquiryId' AND payload ->> 'inquiryId' = ANY($1::text[]) ORDER BY created_at, id`),
+        WHERE payload ? 'inquiryId' AND payload ->> 'inquiryId' = ANY($1::text[]) ORDER BY created_at, id`,
+    ),
     webhookDeliveries: await read(
       `SELECT d.inquiry_id, i.name AS integration, d.key, d.created_at FROM webhook_deliveries d JOIN integrations i ON i.id = d.integration_id
-        WHERE d.inquiry_id = ANY($1::uuid[]) ORDER BY d.created_at, d.key`),
+        WHERE d.inquiry_id = ANY($1::uuid[]) ORDER BY d.created_at, d.key`,
+    ),
     auditEntries: await read(
       `SELECT id, actor_name, actor_role, action, entity_type, entity_id, before, after, created_at FROM audit_log
         WHERE (entity_type = 'inquiry' AND entity_id = ANY($1::uuid[])) OR (entity_type = 'escalation' AND entity_id = ANY($2::uuid[]))
            OR (entity_type = 'kb_article' AND entity_id = ANY($3::uuid[]))
-        ORDER BY created_at, id`, [inquiryIds, derived.escalationIds, derived.articleIds]),
+        ORDER BY created_at, id`,
+      [inquiryIds, derived.escalationIds, derived.articleIds],
+    ),
   }
 }
 
 /** The directory accounts that list this address as a contact (only the address itself, not the others). */
 export function readAccountsListing(sql: Sql, email: string): Promise<Array<Record<string, unknown>>> {
-  return sql.query(
-    'SELECT id, external_id, name, lower($1) AS email FROM accounts WHERE lower($1) = ANY(emails) ORDER BY external_id',
-    [email],
-  )
+  return sql.query('SELECT id, external_id, name, lower($1) AS email FROM accounts WHERE lower($1) = ANY(emails) ORDER BY external_id', [
+    email,
+  ])
 }

@@ -15,7 +15,15 @@ export async function insertEscalationExample(sql: Sql, example: EscalationExamp
   const rows = await sql.query(
     `INSERT INTO escalation_examples (text, language, labels, source, inquiry_id, author_key_id, content_hash)
      VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7) ON CONFLICT (content_hash) DO NOTHING RETURNING id`,
-    [example.text, example.language, JSON.stringify(example.labels), example.source, example.inquiryId, example.authorKeyId, example.contentHash],
+    [
+      example.text,
+      example.language,
+      JSON.stringify(example.labels),
+      example.source,
+      example.inquiryId,
+      example.authorKeyId,
+      example.contentHash,
+    ],
   )
   return rows.length > 0
 }

@@ -66,7 +66,14 @@ export async function listEscalations(sql: Sql, filter: EscalationFilter): Promi
         AND ($4::uuid IS NULL OR (e.due_at, e.id) > (SELECT due_at, id FROM escalations WHERE id = $4::uuid))
         AND ($6::boolean IS NOT TRUE OR e.status <> 'resolved')
       ORDER BY e.due_at, e.id LIMIT $5`,
-    [filter.status ?? null, filter.department ?? null, filter.overdueAt ?? null, filter.cursor ?? null, filter.limit + 1, filter.unresolved ?? null],
+    [
+      filter.status ?? null,
+      filter.department ?? null,
+      filter.overdueAt ?? null,
+      filter.cursor ?? null,
+      filter.limit + 1,
+      filter.unresolved ?? null,
+    ],
   )
   const page = rows.slice(0, filter.limit)
   return { rows: page, nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null }
@@ -105,8 +112,19 @@ export async function updateEscalationIf(sql: Sql, id: string, expected: Expecte
       WHERE id = $1 AND version = $2
       RETURNING id`,
     [
-      id, expected.version, change.status, change.claimedBy, change.claimedAt, change.resolvedBy ?? null, change.resolvedAt ?? null,
-      change.resolution ?? null, change.finalDepartment ?? null, change.reply ?? null, change.kbArticleId ?? null, change.at, change.warranted ?? null,
+      id,
+      expected.version,
+      change.status,
+      change.claimedBy,
+      change.claimedAt,
+      change.resolvedBy ?? null,
+      change.resolvedAt ?? null,
+      change.resolution ?? null,
+      change.finalDepartment ?? null,
+      change.reply ?? null,
+      change.kbArticleId ?? null,
+      change.at,
+      change.warranted ?? null,
     ],
   )
   return rows.length > 0
@@ -139,8 +157,18 @@ export async function openEscalation(sql: Sql, escalation: OpenedEscalation): Pr
        ON CONFLICT (inquiry_id) DO NOTHING
        RETURNING inquiry_id)
      UPDATE inquiries SET escalated = true, result = $9::jsonb FROM opened WHERE inquiries.id = opened.inquiry_id RETURNING inquiries.id`,
-    [escalation.id, escalation.inquiryId, escalation.department, escalation.score, JSON.stringify(escalation.reasons), escalation.dueAt,
-      escalation.policyVersion, escalation.openedBy, JSON.stringify(escalation.result), escalation.at],
+    [
+      escalation.id,
+      escalation.inquiryId,
+      escalation.department,
+      escalation.score,
+      JSON.stringify(escalation.reasons),
+      escalation.dueAt,
+      escalation.policyVersion,
+      escalation.openedBy,
+      JSON.stringify(escalation.result),
+      escalation.at,
+    ],
   )
   return rows.length > 0
 }

@@ -19,12 +19,22 @@ export async function insertExamples(sql: Sql, examples: ExampleInsert[]): Promi
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[])
      ON CONFLICT (content_hash) DO NOTHING
      RETURNING id, content_hash`,
-    [examples.map((e) => e.text), examples.map((e) => e.department), examples.map((e) => e.language), examples.map((e) => e.source), examples.map((e) => e.contentHash),
-      examples.map((e) => e.inquiryId ?? null)],
+    [
+      examples.map((e) => e.text),
+      examples.map((e) => e.department),
+      examples.map((e) => e.language),
+      examples.map((e) => e.source),
+      examples.map((e) => e.contentHash),
+      examples.map((e) => e.inquiryId ?? null),
+    ],
   )
 }
 
-export async function insertExampleEmbeddings(sql: Sql, spaceId: string, rows: Array<{ exampleId: string; department: string; vector: Float32Array }>): Promise<void> {
+export async function insertExampleEmbeddings(
+  sql: Sql,
+  spaceId: string,
+  rows: Array<{ exampleId: string; department: string; vector: Float32Array }>,
+): Promise<void> {
   if (rows.length === 0) return
   await sql.query(
     `INSERT INTO training_example_embeddings (space_id, example_id, department, embedding)
@@ -42,7 +52,12 @@ export interface Neighbour {
 }
 
 /** The labelled examples nearest to a vector, through the space's HNSW index. */
-export function nearestExamples(sql: Sql, space: { id: string; dimensions: number }, vector: Float32Array, limit: number): Promise<Neighbour[]> {
+export function nearestExamples(
+  sql: Sql,
+  space: { id: string; dimensions: number },
+  vector: Float32Array,
+  limit: number,
+): Promise<Neighbour[]> {
   const dims = Math.trunc(space.dimensions)
   return sql.query<Neighbour>(
     `SELECT department, 1 - (embedding::vector(${dims}) <=> $1::vector(${dims})) AS similarity

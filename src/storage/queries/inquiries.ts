@@ -43,11 +43,28 @@ export async function insertInquiry(sql: Sql, inquiry: InquiryInsert & { id: str
      SELECT $17::uuid, inquiry.id, inquiry.department, $18, $19::jsonb, $20, $21, inquiry.created_at, inquiry.created_at
        FROM inquiry WHERE $17::uuid IS NOT NULL`,
     [
-      inquiry.id, inquiry.externalId ?? null, inquiry.subject ?? null, inquiry.body, inquiry.language, inquiry.channel ?? null,
-      inquiry.customer.id ?? null, inquiry.customer.name ?? null, inquiry.customer.email ?? null, inquiry.customer.tier ?? null,
-      JSON.stringify(inquiry.metadata), inquiry.department, inquiry.confidence, inquiry.escalated, JSON.stringify(inquiry.result), inquiry.createdAt,
-      escalation?.id ?? null, escalation?.score ?? null, escalation ? JSON.stringify(escalation.reasons) : null, escalation?.dueAt ?? null,
-      escalation?.policyVersion ?? null, inquiry.submittedByKeyId ?? null,
+      inquiry.id,
+      inquiry.externalId ?? null,
+      inquiry.subject ?? null,
+      inquiry.body,
+      inquiry.language,
+      inquiry.channel ?? null,
+      inquiry.customer.id ?? null,
+      inquiry.customer.name ?? null,
+      inquiry.customer.email ?? null,
+      inquiry.customer.tier ?? null,
+      JSON.stringify(inquiry.metadata),
+      inquiry.department,
+      inquiry.confidence,
+      inquiry.escalated,
+      JSON.stringify(inquiry.result),
+      inquiry.createdAt,
+      escalation?.id ?? null,
+      escalation?.score ?? null,
+      escalation ? JSON.stringify(escalation.reasons) : null,
+      escalation?.dueAt ?? null,
+      escalation?.policyVersion ?? null,
+      inquiry.submittedByKeyId ?? null,
     ],
   )
 }
@@ -75,9 +92,19 @@ export async function insertReceivedInquiry(sql: Sql, inquiry: ReceivedInquiryIn
                             customer_email, customer_tier, metadata, ticket, status)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, 'received')`,
     [
-      inquiry.id, inquiry.integrationId, inquiry.externalId, inquiry.subject ?? null, inquiry.body, inquiry.language ?? undeterminedLanguage,
-      inquiry.channel ?? null, inquiry.customer.id ?? null, inquiry.customer.name ?? null, inquiry.customer.email ?? null,
-      inquiry.customer.tier ?? null, JSON.stringify(inquiry.metadata), JSON.stringify(inquiry.ticket),
+      inquiry.id,
+      inquiry.integrationId,
+      inquiry.externalId,
+      inquiry.subject ?? null,
+      inquiry.body,
+      inquiry.language ?? undeterminedLanguage,
+      inquiry.channel ?? null,
+      inquiry.customer.id ?? null,
+      inquiry.customer.name ?? null,
+      inquiry.customer.email ?? null,
+      inquiry.customer.tier ?? null,
+      JSON.stringify(inquiry.metadata),
+      JSON.stringify(inquiry.ticket),
     ],
   )
 }
@@ -96,7 +123,11 @@ export async function recordDeliveryKeys(sql: Sql, integrationId: string, keys: 
 }
 
 /** The inquiry an earlier delivery with any of these keys created. */
-export async function findDeliveredInquiry(sql: Sql, integrationId: string, keys: readonly string[]): Promise<{ id: string; status: string } | undefined> {
+export async function findDeliveredInquiry(
+  sql: Sql,
+  integrationId: string,
+  keys: readonly string[],
+): Promise<{ id: string; status: string } | undefined> {
   const [row] = await sql.query<{ id: string; status: string }>(
     `SELECT i.id, i.status FROM webhook_deliveries d JOIN inquiries i ON i.id = d.inquiry_id
       WHERE d.integration_id = $1 AND d.key = ANY($2::text[]) ORDER BY d.created_at LIMIT 1`,
@@ -143,7 +174,8 @@ export async function findStoredInquiry(sql: Sql, id: string): Promise<StoredInq
  * is no longer 'received' (another attempt of the job finished first), and then nothing is written.
  */
 export async function completeReceivedInquiry(
-  sql: Sql, inquiry: Pick<InquiryInsert, 'language' | 'department' | 'confidence' | 'escalated' | 'result'> & { id: string; triagedAt: Date },
+  sql: Sql,
+  inquiry: Pick<InquiryInsert, 'language' | 'department' | 'confidence' | 'escalated' | 'result'> & { id: string; triagedAt: Date },
   escalation?: EscalationInsert,
 ): Promise<boolean> {
   const rows = await sql.query(
@@ -155,8 +187,17 @@ export async function completeReceivedInquiry(
        SELECT $8::uuid, inquiry.id, inquiry.department, $9, $10::jsonb, $11, $12, $7, $7 FROM inquiry WHERE $8::uuid IS NOT NULL)
      SELECT id FROM inquiry`,
     [
-      inquiry.id, inquiry.language, inquiry.department, inquiry.confidence, inquiry.escalated, JSON.stringify(inquiry.result), inquiry.triagedAt,
-      escalation?.id ?? null, escalation?.score ?? null, escalation ? JSON.stringify(escalation.reasons) : null, escalation?.dueAt ?? null,
+      inquiry.id,
+      inquiry.language,
+      inquiry.department,
+      inquiry.confidence,
+      inquiry.escalated,
+      JSON.stringify(inquiry.result),
+      inquiry.triagedAt,
+      escalation?.id ?? null,
+      escalation?.score ?? null,
+      escalation ? JSON.stringify(escalation.reasons) : null,
+      escalation?.dueAt ?? null,
       escalation?.policyVersion ?? null,
     ],
   )
@@ -226,8 +267,16 @@ export async function insertFeedback(sql: Sql, feedback: FeedbackInsert, at: Dat
   const [row] = await sql.query<{ id: string }>(
     `INSERT INTO inquiry_feedback (inquiry_id, used_article_id, edited, rating, correct_department, comment, author_key_id, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-    [feedback.inquiryId, feedback.usedArticleId, feedback.edited ?? null, feedback.rating ?? null, feedback.correctDepartment ?? null,
-      feedback.comment ?? null, feedback.authorKeyId, at],
+    [
+      feedback.inquiryId,
+      feedback.usedArticleId,
+      feedback.edited ?? null,
+      feedback.rating ?? null,
+      feedback.correctDepartment ?? null,
+      feedback.comment ?? null,
+      feedback.authorKeyId,
+      at,
+    ],
   )
   return row!.id
 }

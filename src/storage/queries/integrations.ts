@@ -35,14 +35,24 @@ export interface IntegrationFields {
   departmentGroups?: DepartmentGroups | undefined
 }
 
-const columns = 'id, name, type, secret, previous_secret, previous_secret_expires_at, callback_url, api_base_url, api_token, department_groups, created_at, updated_at'
+const columns =
+  'id, name, type, secret, previous_secret, previous_secret_expires_at, callback_url, api_base_url, api_token, department_groups, created_at, updated_at'
 
 /** Inserts; undefined when the name is taken (the caller answers 409). */
 export async function insertIntegration(sql: Sql, fields: IntegrationFields): Promise<IntegrationRow | undefined> {
   const [row] = await sql.query<IntegrationRow>(
     `INSERT INTO integrations (id, name, type, secret, callback_url, api_base_url, api_token, department_groups)
      VALUES ($8, $1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (name) DO NOTHING RETURNING ${columns}`,
-    [fields.name, fields.type, fields.secret, fields.callbackUrl ?? null, fields.apiBaseUrl ?? null, fields.apiToken ?? null, JSON.stringify(fields.departmentGroups ?? {}), fields.id],
+    [
+      fields.name,
+      fields.type,
+      fields.secret,
+      fields.callbackUrl ?? null,
+      fields.apiBaseUrl ?? null,
+      fields.apiToken ?? null,
+      JSON.stringify(fields.departmentGroups ?? {}),
+      fields.id,
+    ],
   )
   return row
 }
@@ -69,7 +79,9 @@ export interface PreviousSecret {
 
 /** Replaces the given fields (null clears an optional one); the type and name never change. */
 export async function updateIntegration(
-  sql: Sql, name: string, changes: Partial<Omit<IntegrationFields, 'id' | 'name' | 'type'>> & { previousSecret?: PreviousSecret | null | undefined },
+  sql: Sql,
+  name: string,
+  changes: Partial<Omit<IntegrationFields, 'id' | 'name' | 'type'>> & { previousSecret?: PreviousSecret | null | undefined },
 ): Promise<IntegrationRow | undefined> {
   const has = (key: keyof typeof changes) => Object.hasOwn(changes, key) && changes[key] !== undefined
   const [row] = await sql.query<IntegrationRow>(
@@ -84,9 +96,20 @@ export async function updateIntegration(
         updated_at = now()
       WHERE name = $1 RETURNING ${columns}`,
     [
-      name, has('secret'), changes.secret ?? null, has('callbackUrl'), changes.callbackUrl ?? null, has('apiBaseUrl'), changes.apiBaseUrl ?? null,
-      has('apiToken'), changes.apiToken ?? null, has('departmentGroups'), JSON.stringify(changes.departmentGroups ?? {}),
-      changes.previousSecret !== undefined, changes.previousSecret?.secret ?? null, changes.previousSecret?.expiresAt ?? null,
+      name,
+      has('secret'),
+      changes.secret ?? null,
+      has('callbackUrl'),
+      changes.callbackUrl ?? null,
+      has('apiBaseUrl'),
+      changes.apiBaseUrl ?? null,
+      has('apiToken'),
+      changes.apiToken ?? null,
+      has('departmentGroups'),
+      JSON.stringify(changes.departmentGroups ?? {}),
+      changes.previousSecret !== undefined,
+      changes.previousSecret?.secret ?? null,
+      changes.previousSecret?.expiresAt ?? null,
     ],
   )
   return row

@@ -57,15 +57,38 @@ const columns = `id, queue, payload, status, attempts, max_attempts, run_at, pri
 const maxErrorLength = 4000
 
 interface JobRow {
-  id: string; queue: string; payload: unknown; status: JobStatus; attempts: number; max_attempts: number
-  run_at: Date; priority: number; locked_by: string | null; locked_until: Date | null; last_error: string | null
-  dedupe_key: string | null; created_at: Date; updated_at: Date; finished_at: Date | null
+  id: string
+  queue: string
+  payload: unknown
+  status: JobStatus
+  attempts: number
+  max_attempts: number
+  run_at: Date
+  priority: number
+  locked_by: string | null
+  locked_until: Date | null
+  last_error: string | null
+  dedupe_key: string | null
+  created_at: Date
+  updated_at: Date
+  finished_at: Date | null
 }
 
 const toJob = (row: JobRow): Job => ({
-  id: row.id, queue: row.queue, payload: row.payload, status: row.status, attempts: row.attempts,
-  maxAttempts: row.max_attempts, runAt: row.run_at, priority: row.priority, lockedBy: row.locked_by, lockedUntil: row.locked_until,
-  lastError: row.last_error, dedupeKey: row.dedupe_key, createdAt: row.created_at, updatedAt: row.updated_at,
+  id: row.id,
+  queue: row.queue,
+  payload: row.payload,
+  status: row.status,
+  attempts: row.attempts,
+  maxAttempts: row.max_attempts,
+  runAt: row.run_at,
+  priority: row.priority,
+  lockedBy: row.locked_by,
+  lockedUntil: row.locked_until,
+  lastError: row.last_error,
+  dedupeKey: row.dedupe_key,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
   finishedAt: row.finished_at,
 })
 
@@ -94,7 +117,14 @@ export async function enqueueJob(sql: Sql, input: EnqueueInput): Promise<{ id: s
     `INSERT INTO jobs (queue, payload, dedupe_key, run_at, max_attempts, priority)
      VALUES ($1, $2::jsonb, $3, COALESCE($4::timestamptz, date_trunc('milliseconds', now())), COALESCE($5::int, 5), $6)
      ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-    [input.queue, JSON.stringify(input.payload ?? null), input.dedupeKey ?? null, input.runAt ?? null, input.maxAttempts ?? null, input.priority ?? jobPriority.normal],
+    [
+      input.queue,
+      JSON.stringify(input.payload ?? null),
+      input.dedupeKey ?? null,
+      input.runAt ?? null,
+      input.maxAttempts ?? null,
+      input.priority ?? jobPriority.normal,
+    ],
   )
   if (inserted) return { id: inserted.id, created: true }
   // A separate statement (not a CTE) so that under READ COMMITTED it sees a row a concurrent
@@ -165,9 +195,7 @@ export async function completeJob(sql: Sql, id: string, workerId: string, option
  * Records a failed attempt: back to queued with run_at pushed out by the backoff, or dead once the
  * attempts are used up. The delay is computed in the statement because it depends on the row's attempts.
  */
-export async function failJob(
-  sql: Sql, id: string, workerId: string, error: string, options: FailOptions,
-): Promise<FailOutcome> {
+export async function failJob(sql: Sql, id: string, workerId: string, error: string, options: FailOptions): Promise<FailOutcome> {
   const backoff = options.backoff ?? defaultBackoff
   const [row] = await sql.query<{ status: 'queued' | 'dead'; run_at: Date; attempts: number }>(
     `UPDATE jobs SET
@@ -180,10 +208,22 @@ export async function failJob(
         finished_at = CASE WHEN attempts >= max_attempts OR $8 THEN $3::timestamptz END
       WHERE id = $1 AND locked_by = $2 AND status = 'running'
       RETURNING status, run_at, attempts`,
-    [id, workerId, options.now, error.slice(0, maxErrorLength), backoff.random(), backoff.capMs, backoff.baseMs, options.permanent ?? false, options.notBeforeMs ?? 0],
+    [
+      id,
+      workerId,
+      options.now,
+      error.slice(0, maxErrorLength),
+      backoff.random(),
+      backoff.capMs,
+      backoff.baseMs,
+      options.permanent ?? false,
+      options.notBeforeMs ?? 0,
+    ],
   )
   if (!row) return { status: 'lost' }
-  return row.status === 'dead' ? { status: 'dead', attempts: row.attempts } : { status: 'queued', runAt: row.run_at, attempts: row.attempts }
+  return row.status === 'dead'
+    ? { status: 'dead', attempts: row.attempts }
+    : { status: 'queued', runAt: row.run_at, attempts: row.attempts }
 }
 
 /** Gives a running job back without counting the attempt (graceful shutdown). False when it is no longer ours. */
@@ -215,7 +255,8 @@ export async function findJob(sql: Sql, id: string): Promise<Job | undefined> {
  * (validate it as a uuid before passing it in; an unknown one gives an empty page). nextCursor is null on the last page.
  */
 export async function listJobs(
-  sql: Sql, input: { status: JobStatus; queue?: string | undefined; limit: number; cursor?: string | undefined },
+  sql: Sql,
+  input: { status: JobStatus; queue?: string | undefined; limit: number; cursor?: string | undefined },
 ): Promise<{ jobs: Job[]; nextCursor: string | null }> {
   const rows = await sql.query<JobRow>(
     `SELECT ${columns} FROM jobs

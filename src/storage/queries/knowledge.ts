@@ -51,7 +51,10 @@ export function vectorLiteral(vector: Float32Array | number[]): string {
 }
 
 export async function findSpace(sql: Sql, id: string): Promise<SpaceRow | undefined> {
-  const [row] = await sql.query<SpaceRow>('SELECT id, provider, model, dimensions, index_name, status FROM embedding_spaces WHERE id = $1', [id])
+  const [row] = await sql.query<SpaceRow>(
+    'SELECT id, provider, model, dimensions, index_name, status FROM embedding_spaces WHERE id = $1',
+    [id],
+  )
   return row
 }
 
@@ -113,7 +116,10 @@ export async function ensureSpaceIndexes(sql: Sql, space: Pick<SpaceRow, 'id' | 
   const literal = space.id.replace(/'/g, "''")
   const indexName = space.index_name
   // One index per table that holds vectors: knowledge chunks and labelled training examples.
-  for (const [table, name] of [['kb_chunk_embeddings', indexName], ['training_example_embeddings', `${indexName}_ex`]] as const) {
+  for (const [table, name] of [
+    ['kb_chunk_embeddings', indexName],
+    ['training_example_embeddings', `${indexName}_ex`],
+  ] as const) {
     await sql.exec(
       `CREATE INDEX IF NOT EXISTS ${name} ON ${table}
        USING hnsw ((embedding::vector(${space.dimensions})) vector_cosine_ops) WITH (m = ${hnswBuild.m}, ef_construction = ${hnswBuild.efConstruction})
@@ -172,7 +178,17 @@ export async function upsertArticle(sql: Sql, article: ArticleWrite): Promise<{ 
        department = EXCLUDED.department, tags = EXCLUDED.tags, url = EXCLUDED.url, status = EXCLUDED.status,
        content_hash = EXCLUDED.content_hash, updated_at = now()
      RETURNING id, (xmax = 0) AS created`,
-    [article.externalId, article.title, article.body, article.language, article.department, article.tags, article.url ?? null, article.status, article.contentHash],
+    [
+      article.externalId,
+      article.title,
+      article.body,
+      article.language,
+      article.department,
+      article.tags,
+      article.url ?? null,
+      article.status,
+      article.contentHash,
+    ],
   )
   return row!
 }
@@ -184,7 +200,11 @@ export async function upsertArticle(sql: Sql, article: ArticleWrite): Promise<{ 
  * the same way in every installation and on both databases. Changed text gives a new id, so an
  * embedding computed for the old text can never attach to the new one.
  */
-export async function replaceChunks(sql: Sql, article: { id: string; externalId: string; title: string; language: string; department: string; textConfig: string }, chunks: ChunkInsert[]): Promise<string[]> {
+export async function replaceChunks(
+  sql: Sql,
+  article: { id: string; externalId: string; title: string; language: string; department: string; textConfig: string },
+  chunks: ChunkInsert[],
+): Promise<string[]> {
   await sql.query('DELETE FROM kb_chunks WHERE article_id = $1', [article.id])
   if (chunks.length === 0) return []
   const rows = await sql.query<{ id: string; ordinal: number }>(
@@ -193,13 +213,26 @@ export async function replaceChunks(sql: Sql, article: { id: string; externalId:
             setweight(to_tsvector($4::regconfig, $5 || ' ' || c.heading_path), 'A') || setweight(to_tsvector($4::regconfig, c.content), 'B')
        FROM unnest($6::int[], $7::text[], $8::text[]) AS c (ordinal, heading_path, content)
      RETURNING id, ordinal`,
-    [article.id, article.language, article.department, article.textConfig, article.title,
-      chunks.map((chunk) => chunk.ordinal), chunks.map((chunk) => chunk.headingPath), chunks.map((chunk) => chunk.content), article.externalId],
+    [
+      article.id,
+      article.language,
+      article.department,
+      article.textConfig,
+      article.title,
+      chunks.map((chunk) => chunk.ordinal),
+      chunks.map((chunk) => chunk.headingPath),
+      chunks.map((chunk) => chunk.content),
+      article.externalId,
+    ],
   )
   return rows.sort((a, b) => a.ordinal - b.ordinal).map((row) => row.id)
 }
 
-export async function insertEmbeddings(sql: Sql, spaceId: string, rows: Array<{ chunkId: string; language: string; department: string; vector: Float32Array }>): Promise<void> {
+export async function insertEmbeddings(
+  sql: Sql,
+  spaceId: string,
+  rows: Array<{ chunkId: string; language: string; department: string; vector: Float32Array }>,
+): Promise<void> {
   if (rows.length === 0) return
   await sql.query(
     `INSERT INTO kb_chunk_embeddings (space_id, chunk_id, language, department, embedding)
@@ -207,7 +240,13 @@ export async function insertEmbeddings(sql: Sql, spaceId: string, rows: Array<{ 
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS e (chunk_id, language, department, embedding)
        JOIN kb_chunks c ON c.id = e.chunk_id -- skips chunks deleted meanwhile (a concurrent re-index)
      ON CONFLICT (space_id, chunk_id) DO UPDATE SET embedding = EXCLUDED.embedding`,
-    [spaceId, rows.map((row) => row.chunkId), rows.map((row) => row.language), rows.map((row) => row.department), rows.map((row) => vectorLiteral(row.vector))],
+    [
+      spaceId,
+      rows.map((row) => row.chunkId),
+      rows.map((row) => row.language),
+      rows.map((row) => row.department),
+      rows.map((row) => vectorLiteral(row.vector)),
+    ],
   )
 }
 
@@ -247,12 +286,17 @@ const candidateColumns = `c.id AS chunk_id, c.article_id, a.external_id, a.title
  * statement: hnsw.ef_search times the factor (at most pgvector's 1 000), set in its own transaction.
  */
 export function nearestChunks(
-  sql: Sql, space: { id: string; dimensions: number }, vector: Float32Array, limit: number, filter: CandidateFilter,
+  sql: Sql,
+  space: { id: string; dimensions: number },
+  vector: Float32Array,
+  limit: number,
+  filter: CandidateFilter,
   options: { efSearchFactor?: number } = {},
 ): Promise<CandidateRow[]> {
   const dims = Math.trunc(space.dimensions)
-  const run = (target: Sql) => target.query<CandidateRow>(
-    `SELECT ${candidateColumns}, 1 - n.distance AS score
+  const run = (target: Sql) =>
+    target.query<CandidateRow>(
+      `SELECT ${candidateColumns}, 1 - n.distance AS score
        FROM (SELECT chunk_id, embedding::vector(${dims}) <=> $1::vector(${dims}) AS distance
                FROM kb_chunk_embeddings
               WHERE space_id = $2
@@ -263,8 +307,8 @@ export function nearestChunks(
        JOIN kb_chunks c ON c.id = n.chunk_id
        JOIN kb_articles a ON a.id = c.article_id
       ORDER BY n.distance, c.id`,
-    [vectorLiteral(vector), space.id, limit, filter.departments ?? null, filter.language ?? null],
-  )
+      [vectorLiteral(vector), space.id, limit, filter.departments ?? null, filter.language ?? null],
+    )
   if (!options.efSearchFactor) return run(sql)
   return sql.transaction(async (tx) => {
     // The materialized CTE reads the setting before set_config changes it, in one round trip.
@@ -290,7 +334,10 @@ export type TaggedChunkRow = Omit<CandidateRow, 'score'> & { score: number | nul
  * this space yet (such chunks come last, the first section first).
  */
 export async function nearestTaggedChunk(
-  sql: Sql, space: { id: string; dimensions: number }, vector: Float32Array, filter: { tag: string; language: string },
+  sql: Sql,
+  space: { id: string; dimensions: number },
+  vector: Float32Array,
+  filter: { tag: string; language: string },
 ): Promise<TaggedChunkRow | undefined> {
   const dims = Math.trunc(space.dimensions)
   const [row] = await sql.query<TaggedChunkRow>(
@@ -331,7 +378,10 @@ export interface TextMatchScoring {
  * unless ranked as well), so the search can put chunks the HNSW graph missed into the vector list.
  */
 export function textMatches(
-  sql: Sql, question: string, limit: number, filter: CandidateFilter & { configs: readonly string[] },
+  sql: Sql,
+  question: string,
+  limit: number,
+  filter: CandidateFilter & { configs: readonly string[] },
   scoreIn?: TextMatchScoring,
 ): Promise<TextCandidateRow[]> {
   const matches = `SELECT id, ts_rank(fts, q) AS rank
@@ -411,7 +461,8 @@ export async function countArticles(sql: Sql): Promise<number> {
 
 /** Articles in one status, most recently changed first, without their bodies; keyset paging by the last id. */
 export async function listArticles(
-  sql: Sql, filter: { status?: 'draft' | 'published' | undefined; limit: number; cursor?: string | undefined },
+  sql: Sql,
+  filter: { status?: 'draft' | 'published' | undefined; limit: number; cursor?: string | undefined },
 ): Promise<{ rows: Array<Omit<ArticleRow, 'body' | 'content_hash'>>; nextCursor: string | null }> {
   const rows = await sql.query<Omit<ArticleRow, 'body' | 'content_hash'>>(
     `SELECT id, external_id, title, language, department, tags, url, status, created_at, updated_at FROM kb_articles

@@ -16,10 +16,12 @@ export interface UiSessionRow {
 }
 
 export async function insertUiSession(sql: Sql, session: UiSessionInsert): Promise<void> {
-  await sql.query(
-    'INSERT INTO ui_sessions (id_hash, key_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
-    [session.idHash, session.keyId, session.createdAt, session.expiresAt],
-  )
+  await sql.query('INSERT INTO ui_sessions (id_hash, key_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+    session.idHash,
+    session.keyId,
+    session.createdAt,
+    session.expiresAt,
+  ])
 }
 
 /** The live session with this id hash: not expired at `now`, and its key not revoked. */

@@ -35,11 +35,7 @@ export function knnScore(neighbours: readonly Neighbour[], options: KnnScoreOpti
 }
 
 /** Finds the neighbours of a training example among the examples `accept` admits (never itself). */
-export type NeighbourSearch = (
-  example: LabelledExample,
-  k: number,
-  accept: (candidate: LabelledExample) => boolean,
-) => Neighbour[]
+export type NeighbourSearch = (example: LabelledExample, k: number, accept: (candidate: LabelledExample) => boolean) => Neighbour[]
 
 /** Exact brute-force kNN over unit vectors (cosine = dot product). */
 export interface ExampleIndex {

@@ -32,11 +32,7 @@ export interface LogisticModel {
 const defaults = { epochs: 3, learningRate: 0.1, l2: 3e-3, balanced: true, seed: 1 }
 
 /** Trains on vectors with labels 1 (positive) and 0; deterministic for the same inputs and seed. */
-export function trainLogistic(
-  vectors: readonly SparseVector[],
-  labels: ArrayLike<number>,
-  options: LogisticOptions,
-): LogisticModel {
+export function trainLogistic(vectors: readonly SparseVector[], labels: ArrayLike<number>, options: LogisticOptions): LogisticModel {
   return runToEnd(trainLogisticSteps(vectors, labels, options))
 }
 
@@ -77,14 +73,7 @@ export function predictLogit(model: LogisticModel, vector: SparseVector): number
   return dot(model.weights, vector) + model.bias
 }
 
-function step(
-  weights: Float64Array,
-  squared: Float64Array,
-  vector: SparseVector,
-  error: number,
-  learningRate: number,
-  l2: number,
-): void {
+function step(weights: Float64Array, squared: Float64Array, vector: SparseVector, error: number, learningRate: number, l2: number): void {
   const { indices, values } = vector
   for (let position = 0; position < indices.length; position++) {
     const bucket = indices[position]!

@@ -71,7 +71,13 @@ export function macroF1(predictions: readonly ScoredPrediction[]): number {
 
 /** Equal-width bins over [0, 1]; the last bin includes 1. Empty bins are kept, with zeros. */
 export function reliabilityBins(predictions: readonly ScoredPrediction[], bins = 10): ReliabilityBin[] {
-  const result = Array.from({ length: bins }, (_, index) => ({ lower: index / bins, upper: (index + 1) / bins, count: 0, confidence: 0, correct: 0 }))
+  const result = Array.from({ length: bins }, (_, index) => ({
+    lower: index / bins,
+    upper: (index + 1) / bins,
+    count: 0,
+    confidence: 0,
+    correct: 0,
+  }))
   for (const prediction of predictions) {
     const bin = result[Math.min(bins - 1, Math.floor(prediction.confidence * bins))]!
     bin.count++
@@ -138,7 +144,11 @@ export function crossValidate(
 ): CrossValidationResult {
   const neighbours = options.neighbours ?? options.model?.neighbours ?? 20
   const train: Trainer = options.train ?? ((fold, search) => trainDepartmentModel(fold, { ...options.model, search }))
-  const folds = stratifiedFolds(Uint8Array.from(examples, (example) => labelOf(example.department)), k, seed)
+  const folds = stratifiedFolds(
+    Uint8Array.from(examples, (example) => labelOf(example.department)),
+    k,
+    seed,
+  )
   const index = createExampleIndex(examples)
   // Brute-force neighbours are the main cost; a trainer that needs none (neighbours: 0) skips them.
   if (neighbours > 0) index.precompute()

@@ -64,10 +64,7 @@ const fixedStacker: Stacker = { weights: [0.5, 0.5], bias: 0 }
 export const singleClassConfidence = 0.6
 
 /** Trains at once, blocking until done: tests, cross-validation, scripts. */
-export function trainDepartmentModel(
-  examples: readonly LabelledExample[],
-  options: DepartmentModelOptions = {},
-): DepartmentModel {
+export function trainDepartmentModel(examples: readonly LabelledExample[], options: DepartmentModelOptions = {}): DepartmentModel {
   return runToEnd(trainDepartmentModelSteps(examples, options))
 }
 
@@ -88,7 +85,10 @@ function* trainDepartmentModelSteps(examples: readonly LabelledExample[], option
   const labels = Uint8Array.from(examples, (example) => labelOf(example.department))
   const positives = labels.reduce((sum, label) => sum + label, 0)
   const minority = Math.min(positives, examples.length - positives)
-  const { featurizer, vectors } = yield* fitAndVectorizeSteps(examples.map((example) => example.text), options.features)
+  const { featurizer, vectors } = yield* fitAndVectorizeSteps(
+    examples.map((example) => example.text),
+    options.features,
+  )
   const train = (rows: SparseVector[], rowLabels: ArrayLike<number>) =>
     trainLogisticSteps(rows, rowLabels, { seed: settings.seed, ...options.logistic, dimensions: featurizer.options.buckets })
   const version = `${departmentAlgorithm}:${contentHash(examples, options)}`
@@ -174,14 +174,19 @@ function* fitOutOfFold(
     // One brute-force search over a few thousand vectors takes milliseconds: a chance to pause after each.
     yield
   }
-  return fitStacker(rows.map((row) => scores.get(row)!), Array.from(rows, (row) => labels[row]!))
+  return fitStacker(
+    rows.map((row) => scores.get(row)!),
+    Array.from(rows, (row) => labels[row]!),
+  )
 }
 
 /** All rows, or a seeded sample of `limit` of them, in ascending order. */
 function stackRows(count: number, limit: number, seed: number): number[] {
   const all = Array.from({ length: count }, (_, index) => index)
   if (count <= limit) return all
-  return shuffleInPlace(all, seededRandom(seed ^ 0x5eed)).slice(0, limit).sort((a, b) => a - b)
+  return shuffleInPlace(all, seededRandom(seed ^ 0x5eed))
+    .slice(0, limit)
+    .sort((a, b) => a - b)
 }
 
 /** FNV-1a over the sorted examples and the options: independent of example order, 8 hex digits. */

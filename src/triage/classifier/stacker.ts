@@ -75,7 +75,9 @@ function logLoss(rows: readonly number[][], targets: number[], theta: number[], 
 function derivatives(rows: readonly number[][], targets: number[], theta: number[], l2: number) {
   const width = theta.length
   const gradient = theta.map((value, index) => (index === 0 ? 0 : l2 * value))
-  const hessian = Array.from({ length: width }, (_, row) => Array.from({ length: width }, (_, column) => (row === column && row > 0 ? l2 : 0)))
+  const hessian = Array.from({ length: width }, (_, row) =>
+    Array.from({ length: width }, (_, column) => (row === column && row > 0 ? l2 : 0)),
+  )
   rows.forEach((row, index) => {
     const probability = sigmoid(logitOf(row, theta))
     const curvature = Math.max(probability * (1 - probability), 1e-12)

@@ -54,4 +54,3 @@ export async function runInSlices<T>(steps: Steps<T>, options: SliceOptions = {}
 export function nextMacrotask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0))
 }
-

@@ -105,4 +105,3 @@ export class TopList {
     ;[this.similarities[a], this.similarities[b]] = [this.similarities[b]!, this.similarities[a]!]
   }
 }
-

@@ -57,14 +57,23 @@ export function assessText(detector: DetectorState, text: string): TextAssessmen
     const switchedOff = reason.weight === 0 && !reason.alone
     if (!score || threshold === undefined || probability < threshold || switchedOff) continue
     const phrases = score.phrases().map((phrase) => `"${phrase.replace(/\s+/g, ' ').slice(0, 60)}"`)
-    const why = threshold < (learned ?? 1) ? `fires from ${threshold.toFixed(2)} with a ${reason.code} pattern` : `fires from ${threshold.toFixed(2)}`
-    fired.push({ code: reason.code, detail: `probability ${probability.toFixed(2)} (${why})${phrases.length ? `: ${phrases.join(', ')}` : ''}` })
+    const why =
+      threshold < (learned ?? 1) ? `fires from ${threshold.toFixed(2)} with a ${reason.code} pattern` : `fires from ${threshold.toFixed(2)}`
+    fired.push({
+      code: reason.code,
+      detail: `probability ${probability.toFixed(2)} (${why})${phrases.length ? `: ${phrases.join(', ')}` : ''}`,
+    })
   }
   return { scores, thresholds, fired }
 }
 
 /** For rule-assisted reasons: the best of the whole text and each sentence holding one of the reason's patterns. */
-function withRuleSentences(detector: DetectorState, text: string, ruleMatches: readonly RuleHit[], scored: Map<string, ReasonScore>): Map<string, ReasonScore> {
+function withRuleSentences(
+  detector: DetectorState,
+  text: string,
+  ruleMatches: readonly RuleHit[],
+  scored: Map<string, ReasonScore>,
+): Map<string, ReasonScore> {
   for (const hit of ruleMatches) {
     const code = hit.feature.slice(0, hit.feature.indexOf(':'))
     if (ruleAssistedThreshold[code] === undefined) continue
@@ -98,7 +107,10 @@ export function assessEscalation(deps: Pick<Deps, 'config' | 'clock'>, input: Tr
   const keyAccount = keyAccountEvidence(input, context.account)
   if (keyAccount) reasons.push(keyAccount)
   if (context.confidence < settings.lowConfidenceThreshold) {
-    reasons.push({ code: 'low_confidence', detail: `department confidence ${context.confidence.toFixed(2)} is below ${settings.lowConfidenceThreshold}` })
+    reasons.push({
+      code: 'low_confidence',
+      detail: `department confidence ${context.confidence.toFixed(2)} is below ${settings.lowConfidenceThreshold}`,
+    })
   }
   if (context.noKnowledge) reasons.push({ code: 'no_knowledge', detail: context.noKnowledge })
   const repeat = repeatContact(deps, context.earlierContacts)
@@ -114,7 +126,10 @@ export function assessEscalation(deps: Pick<Deps, 'config' | 'clock'>, input: Tr
  * `withAccounts` false skips the directory (it is empty).
  */
 export async function senderFacts(
-  deps: Pick<Deps, 'sql' | 'config' | 'clock'>, input: TriageInput, text: string, options: { ownId: string | undefined; withAccounts: boolean },
+  deps: Pick<Deps, 'sql' | 'config' | 'clock'>,
+  input: TriageInput,
+  text: string,
+  options: { ownId: string | undefined; withAccounts: boolean },
 ): Promise<{ earlierContacts: number; account: AccountMatch | undefined }> {
   const keys = senderKeys({ customerId: input.customer?.id, email: input.customer?.email, text })
   const since = new Date(deps.clock.now().getTime() - deps.config.triage.repeatContactDays * 86_400_000)
@@ -123,8 +138,13 @@ export async function senderFacts(
 }
 
 function keyAccountEvidence(input: TriageInput, match: AccountMatch | undefined): FiredReason | undefined {
-  if (match?.account.tier === 'key_account') return { code: 'key_account', detail: `account "${match.account.name}" (${match.account.externalId}) is a key account, recognised by ${match.matchedBy.replace('_', ' ')}` }
-  if (!match && input.customer?.tier === 'key_account') return { code: 'key_account', detail: 'customer tier is key_account (from the request)' }
+  if (match?.account.tier === 'key_account')
+    return {
+      code: 'key_account',
+      detail: `account "${match.account.name}" (${match.account.externalId}) is a key account, recognised by ${match.matchedBy.replace('_', ' ')}`,
+    }
+  if (!match && input.customer?.tier === 'key_account')
+    return { code: 'key_account', detail: 'customer tier is key_account (from the request)' }
   return undefined
 }
 

@@ -71,7 +71,11 @@ export function createEscalationDetector(options: DetectorOptions): EscalationDe
       const started = now()
       model = await runInSlices(trainEscalationModelSteps(examples, codes), options.slicing)
       deps.logger.info({ version, examples: examples.length, trainingMs: now() - started }, 'escalation detector trained')
-      await store.put(deps.sql, version, serializeModel(model)).catch((error: Error) => deps.logger.warn({ err: error.message }, 'could not store the escalation model; it will be trained again at the next start'))
+      await store
+        .put(deps.sql, version, serializeModel(model))
+        .catch((error: Error) =>
+          deps.logger.warn({ err: error.message }, 'could not store the escalation model; it will be trained again at the next start'),
+        )
     }
     state = { policy, model, stamp, hasAccounts }
   }
@@ -107,7 +111,9 @@ export function createEscalationDetector(options: DetectorOptions): EscalationDe
       if (!state) await refresh(deps, { wait: true })
       else if (now() - checkedAt > stampCheckIntervalMs) {
         checkedAt = now()
-        void refresh(deps).catch((error: Error) => deps.logger.warn({ err: error.message }, 'escalation detector refresh failed; the previous model keeps serving'))
+        void refresh(deps).catch((error: Error) =>
+          deps.logger.warn({ err: error.message }, 'escalation detector refresh failed; the previous model keeps serving'),
+        )
       }
       return state!
     },
@@ -133,13 +139,21 @@ async function readCorpusOnce(options: DetectorOptions): Promise<CorpusExample[]
  */
 async function trainingSet(sql: Sql, policy: StoredPolicy, corpus: readonly CorpusExample[]): Promise<EscalationExample[]> {
   const codes = textReasonsOf(policy.policy).map((reason) => reason.code)
-  const fromCorpus = corpus.map((line) => ({ text: line.text, labels: Object.fromEntries(codes.map((code) => [code, line.reasons.includes(code)])) }))
-  const verdicts = (await exampleQueries.listEscalationExamples(sql)).map((row) => ({ text: row.text, labels: pick(row.labels, codes), weight: verdictWeight }))
-  const own = textReasonsOf(policy.policy).flatMap((reason) => (reason.examples ?? []).map((text) => ({ text, labels: { [reason.code]: true } })))
+  const fromCorpus = corpus.map((line) => ({
+    text: line.text,
+    labels: Object.fromEntries(codes.map((code) => [code, line.reasons.includes(code)])),
+  }))
+  const verdicts = (await exampleQueries.listEscalationExamples(sql)).map((row) => ({
+    text: row.text,
+    labels: pick(row.labels, codes),
+    weight: verdictWeight,
+  }))
+  const own = textReasonsOf(policy.policy).flatMap((reason) =>
+    (reason.examples ?? []).map((text) => ({ text, labels: { [reason.code]: true } })),
+  )
   return [...fromCorpus, ...verdicts.filter((verdict) => Object.keys(verdict.labels).length > 0), ...own]
 }
 
 function pick(labels: Record<string, boolean>, codes: readonly string[]): Record<string, boolean> {
   return Object.fromEntries(Object.entries(labels).filter(([code]) => codes.includes(code)))
 }
-

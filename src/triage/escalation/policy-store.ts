@@ -12,7 +12,10 @@ import { defaultPolicy, EscalationPolicySchema, type EscalationPolicy, type Stor
  * PUT /v1/escalation-policy changes the policy).
  */
 export async function currentPolicy(deps: Pick<Deps, 'sql' | 'config'>): Promise<StoredPolicy> {
-  const row = (await queries.findCurrentPolicy(deps.sql)) ?? (await queries.seedPolicy(deps.sql, seededPolicy(deps.config.triage))) ?? (await queries.findCurrentPolicy(deps.sql))
+  const row =
+    (await queries.findCurrentPolicy(deps.sql)) ??
+    (await queries.seedPolicy(deps.sql, seededPolicy(deps.config.triage))) ??
+    (await queries.findCurrentPolicy(deps.sql))
   if (!row) throw new Error('no escalation policy could be read or stored')
   return toStoredPolicy(row)
 }
@@ -21,20 +24,41 @@ export async function currentPolicy(deps: Pick<Deps, 'sql' | 'config'>): Promise
  * Stores a new version when the whole policy is valid; otherwise 422 naming every bad field, and the
  * version in force stays. The change and its audit entry commit together.
  */
-export async function replacePolicy(deps: Pick<Deps, 'sql' | 'config' | 'clock'>, principal: Principal, input: unknown): Promise<StoredPolicy> {
+export async function replacePolicy(
+  deps: Pick<Deps, 'sql' | 'config' | 'clock'>,
+  principal: Principal,
+  input: unknown,
+): Promise<StoredPolicy> {
   const parsed = EscalationPolicySchema.safeParse(input)
-  if (!parsed.success) throw new AppError('validation_failed', 'The escalation policy is invalid; the version in force stays.', { errors: fieldErrorsFrom(parsed.error.issues) })
+  if (!parsed.success)
+    throw new AppError('validation_failed', 'The escalation policy is invalid; the version in force stays.', {
+      errors: fieldErrorsFrom(parsed.error.issues),
+    })
   const before = await currentPolicy(deps)
   const at = deps.clock.now()
   try {
     const row = await deps.sql.transaction(async (tx) => {
       const stored = await queries.insertPolicyVersion(tx, parsed.data, principal.keyId)
-      await insertAudit(tx, { actor: principal, action: 'policy_update', entityType: 'escalation_policy', entityId: stored.id, before: { version: before.version }, after: { version: stored.version, policy: parsed.data } }, at)
+      await insertAudit(
+        tx,
+        {
+          actor: principal,
+          action: 'policy_update',
+          entityType: 'escalation_policy',
+          entityId: stored.id,
+          before: { version: before.version },
+          after: { version: stored.version, policy: parsed.data },
+        },
+        at,
+      )
       return stored
     })
     return toStoredPolicy(row)
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError('conflict', 'Another change to the escalation policy was stored at the same time; read it and try again.', { cause: error })
+    if (isUniqueViolation(error))
+      throw new AppError('conflict', 'Another change to the escalation policy was stored at the same time; read it and try again.', {
+        cause: error,
+      })
     throw error
   }
 }
@@ -53,7 +77,8 @@ export function seededPolicy(settings: Config['triage']): EscalationPolicy {
       if (typeof due[reason.code] === 'number') dueHours.default = due[reason.code] as number
       for (const department of ['technical', 'commercial'] as const) {
         const perDepartment = due[department]
-        if (typeof perDepartment === 'object' && perDepartment[reason.code] !== undefined) dueHours[department] = perDepartment[reason.code]!
+        if (typeof perDepartment === 'object' && perDepartment[reason.code] !== undefined)
+          dueHours[department] = perDepartment[reason.code]!
       }
       const weight = settings.escalationWeights[reason.code as keyof typeof settings.escalationWeights]
       return { ...reason, ...(weight !== undefined ? { weight } : {}), dueHours }

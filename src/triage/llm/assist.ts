@@ -62,7 +62,13 @@ export async function draftReply(llm: Llm, input: DraftReplyInput, options: { si
     ...(names.length > 0 ? { customerName: '[NAME_1]' } : {}),
     passages: input.passages.map((passage) => ({ ...passage, content: passage.content.slice(0, maxPassageChars) })),
   })
-  const answer = await llm.complete({ system: prompt.system, user, schema: prompt.schema, schemaName: prompt.schemaName, ...signalOf(options) })
+  const answer = await llm.complete({
+    system: prompt.system,
+    user,
+    schema: prompt.schema,
+    schemaName: prompt.schemaName,
+    ...signalOf(options),
+  })
   const checked = checkReply(answer, input.passages.length, prompt.system)
   return { reply: redaction.restore(checked.reply), citations: checked.citations, promptId: promptRef(prompt) }
 }
@@ -79,11 +85,19 @@ export async function departmentOpinion(
 ): Promise<DepartmentOpinion> {
   const prompt = departmentOpinionPrompt
   const injection = looksLikePromptInjection(input.inquiryText)
-  if (injection.suspicious) throw new LlmError('invalid_output', 'inquiry looks like a prompt injection; no department opinion is asked for it')
+  if (injection.suspicious)
+    throw new LlmError('invalid_output', 'inquiry looks like a prompt injection; no department opinion is asked for it')
   // The name is optional here, but without it a signature's name is not recognised as personal data.
   const redaction = redactPersonalData(input.inquiryText, { names: namesOf(input.customerName) })
   const user = prompt.render({ inquiry: redaction.text.slice(0, maxInquiryChars), language: input.language })
-  const answer = await llm.complete({ system: prompt.system, user, schema: prompt.schema, schemaName: prompt.schemaName, maxTokens: 300, ...signalOf(options) })
+  const answer = await llm.complete({
+    system: prompt.system,
+    user,
+    schema: prompt.schema,
+    schemaName: prompt.schemaName,
+    maxTokens: 300,
+    ...signalOf(options),
+  })
   return { ...answer, rationale: answer.rationale.trim().slice(0, maxRationaleChars), promptId: promptRef(prompt) }
 }
 
@@ -100,18 +114,35 @@ export interface EscalationOpinion {
  */
 export async function escalationOpinion(
   llm: Llm,
-  input: { inquiryText: string; language: string; customerName?: string; reasons: Array<{ code: string; name: string; description: string }> },
+  input: {
+    inquiryText: string
+    language: string
+    customerName?: string
+    reasons: Array<{ code: string; name: string; description: string }>
+  },
   options: { signal?: AbortSignal } = {},
 ): Promise<EscalationOpinion> {
   const prompt = escalationOpinionPrompt
-  if (looksLikePromptInjection(input.inquiryText).suspicious) throw new LlmError('invalid_output', 'inquiry looks like a prompt injection; no escalation opinion is asked for it')
+  if (looksLikePromptInjection(input.inquiryText).suspicious)
+    throw new LlmError('invalid_output', 'inquiry looks like a prompt injection; no escalation opinion is asked for it')
   const redaction = redactPersonalData(input.inquiryText, { names: namesOf(input.customerName) })
   const user = prompt.render({ inquiry: redaction.text.slice(0, maxInquiryChars), language: input.language, reasons: input.reasons })
-  const answer = await llm.complete({ system: prompt.system, user, schema: prompt.schema, schemaName: prompt.schemaName, maxTokens: 400, ...signalOf(options) })
+  const answer = await llm.complete({
+    system: prompt.system,
+    user,
+    schema: prompt.schema,
+    schemaName: prompt.schemaName,
+    maxTokens: 400,
+    ...signalOf(options),
+  })
   const asked = new Set(input.reasons.map((reason) => reason.code))
   const answered = new Map(answer.reasons.filter((reason) => asked.has(reason.code)).map((reason) => [reason.code, reason]))
-  if (answered.size !== asked.size) throw new LlmError('invalid_output', `escalation opinion answered ${answered.size} of ${asked.size} reasons`)
-  return { reasons: [...answered.values()].map((reason) => ({ ...reason, evidence: reason.evidence.trim().slice(0, maxRationaleChars) })), promptId: promptRef(prompt) }
+  if (answered.size !== asked.size)
+    throw new LlmError('invalid_output', `escalation opinion answered ${answered.size} of ${asked.size} reasons`)
+  return {
+    reasons: [...answered.values()].map((reason) => ({ ...reason, evidence: reason.evidence.trim().slice(0, maxRationaleChars) })),
+    promptId: promptRef(prompt),
+  }
 }
 
 function namesOf(customerName: string | undefined): string[] {
@@ -146,7 +177,11 @@ function repeatsInstructions(reply: string, system: string): boolean {
 }
 
 function words(text: string): string[] {
-  return text.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean)
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
 }
 
 function shingles(list: string[]): string[] {

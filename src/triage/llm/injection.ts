@@ -24,18 +24,25 @@ const anweisungen = String.raw`(?:anweisungen|anweisung|instruktionen|regeln|vor
 // im Verzug" are ordinary inquiries, so determiners like "the"/"die" and the formal "Sie sind" are left out.
 const patterns: RegExp[] = [
   // English
-  new RegExp(String.raw`\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}?\b(?:previous|prior|above|earlier|preceding|all|your|system)\b.{0,30}?\b${instructions}`),
+  new RegExp(
+    String.raw`\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}?\b(?:previous|prior|above|earlier|preceding|all|your|system)\b.{0,30}?\b${instructions}`,
+  ),
   /\byou are now\b/,
   /\bfrom now on,? you\b/,
   /\b(?:pretend|act) (?:to be|as)(?: an?| the)? (?:system|admin|administrator|developer|different|new)\b/,
   /\bnew instructions?\b/,
   /\bsystem ?prompt\b/,
-  new RegExp(String.raw`\b(?:reveal|show|print|repeat|output|tell me|display|leak)\b.{0,30}?\b(?:your|initial|hidden|original|system)\b.{0,20}?\b${instructions}`),
+  new RegExp(
+    String.raw`\b(?:reveal|show|print|repeat|output|tell me|display|leak)\b.{0,30}?\b(?:your|initial|hidden|original|system)\b.{0,20}?\b${instructions}`,
+  ),
   /\bclassify (?:this|it|me|the (?:inquiry|request|message|ticket))\b.{0,30}?\bas\b/,
   /\b(?:mark|label|route|flag|treat|tag) (?:this|it|me|the (?:inquiry|request|message|ticket))\b.{0,30}?\bas\b.{0,20}?\b(?:technical|commercial|urgent|low|high|not urgent|spam)\b/,
   /\b(?:do not|don't|dont|never|must not) escalate\b/,
   // German; (?<!\p{L}) instead of \b, which does not see ü or ß as letters
-  new RegExp(String.raw`(?<!\p{L})(?:ignoriere|ignorier|ignorieren sie|vergiss|vergessen sie|missachte|übergehe|überschreibe)(?!\p{L}).{0,40}?(?<!\p{L})(?:vorherigen|vorigen|bisherigen|obigen|früheren|alle|alles|deine|ihre|system)\p{L}*.{0,30}?${anweisungen}`, 'u'),
+  new RegExp(
+    String.raw`(?<!\p{L})(?:ignoriere|ignorier|ignorieren sie|vergiss|vergessen sie|missachte|übergehe|überschreibe)(?!\p{L}).{0,40}?(?<!\p{L})(?:vorherigen|vorigen|bisherigen|obigen|früheren|alle|alles|deine|ihre|system)\p{L}*.{0,30}?${anweisungen}`,
+    'u',
+  ),
   /\bdu bist (?:jetzt|nun|ab sofort|ab jetzt)\b/,
   /\bab sofort bist du\b/,
   /\bneue anweisung(?:en)?\b/,

@@ -21,9 +21,11 @@ const email = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}
 
 // Country code and IBAN length; the list covers Europe and the usual others.
 const ibanLengths = new Map(
-  ('AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 CH21 CR22 CY28 CZ24 DE22 DK18 DO28 EE20 ES24 FI18 FO18 FR27 ' +
+  (
+    'AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 CH21 CR22 CY28 CZ24 DE22 DK18 DO28 EE20 ES24 FI18 FO18 FR27 ' +
     'GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IS26 IT27 JO30 KW30 KZ20 LB28 LI21 LT20 LU20 LV21 MC27 MD24 ' +
-    'ME22 MK19 MR27 MT31 MU30 NL18 NO15 PK24 PL28 PS29 PT25 QA29 RO24 RS22 SA24 SE24 SI19 SK24 SM27 TN24 TR26 UA29')
+    'ME22 MK19 MR27 MT31 MU30 NL18 NO15 PK24 PL28 PS29 PT25 QA29 RO24 RS22 SA24 SE24 SI19 SK24 SM27 TN24 TR26 UA29'
+  )
     .split(' ')
     .map((entry) => [entry.slice(0, 2), Number(entry.slice(2))] as const),
 )
@@ -43,7 +45,8 @@ const orderLabel = String.raw`(?:bestell|auftrags?)[- ]?(?:nummer|nr\.?)|order[-
 const labelled = (label: string) => new RegExp(String.raw`(?<![\p{L}])(?:${label})${filler}${value}`, 'giud')
 const customerPattern = /(?<![\p{L}\p{N}])(?:[Kk][Dd]-\d+|K\d{6,})(?![\p{L}\p{N}])/gu
 // "my order 4711-0815 arrived broken": a dashed number in the same sentence after an order word.
-const orderMention = /(?<![\p{L}])(?:bestell\p{L}*|auftrag\p{L}*|order(?:ed|s)?)(?![\p{L}])[^\n.!?]{0,60}?(?<![\p{N}-])(?<value>\d{3,}-\d{3,}(?:-\d+)*)(?![\p{N}-])/giud
+const orderMention =
+  /(?<![\p{L}])(?:bestell\p{L}*|auftrag\p{L}*|order(?:ed|s)?)(?![\p{L}])[^\n.!?]{0,60}?(?<![\p{N}-])(?<value>\d{3,}-\d{3,}(?:-\d+)*)(?![\p{N}-])/dgiu
 
 export const finders: Finder[] = [
   { kind: 'email', find: (text) => matches(text, email) },
@@ -90,7 +93,11 @@ function ibanSpan(text: string, span: Span): Span[] {
   const length = ibanLengths.get(text.slice(span.start, span.start + 2).toUpperCase())
   if (!length || positions.length < length) return []
   const end = positions[length - 1]! + 1
-  const compact = positions.slice(0, length).map((index) => text[index]).join('').toUpperCase()
+  const compact = positions
+    .slice(0, length)
+    .map((index) => text[index])
+    .join('')
+    .toUpperCase()
   // A typo'd IBAN is still someone's bank account; without the checksum, insist on a clean end instead.
   const cleanEnd = !/[\p{L}\p{N}]/u.test(text[end] ?? '')
   return ibanChecksumValid(compact) || cleanEnd ? [{ start: span.start, end }] : []
@@ -102,7 +109,15 @@ function cardSpan(text: string, span: Span): Span[] {
   for (let count = Math.min(19, positions.length); count >= 13; count--) {
     const end = positions[count - 1]! + 1
     if (/\d/.test(text[end] ?? '')) continue
-    if (luhnValid(positions.slice(0, count).map((index) => text[index]).join(''))) return [{ start: span.start, end }]
+    if (
+      luhnValid(
+        positions
+          .slice(0, count)
+          .map((index) => text[index])
+          .join(''),
+      )
+    )
+      return [{ start: span.start, end }]
   }
   return []
 }

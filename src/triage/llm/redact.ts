@@ -16,7 +16,13 @@ export interface RedactOptions {
 }
 
 const labels: Record<PersonalDataKind, string> = {
-  email: 'EMAIL', phone: 'PHONE', iban: 'IBAN', card: 'CARD', customer_no: 'CUSTOMER_NO', order_no: 'ORDER_NO', name: 'NAME',
+  email: 'EMAIL',
+  phone: 'PHONE',
+  iban: 'IBAN',
+  card: 'CARD',
+  customer_no: 'CUSTOMER_NO',
+  order_no: 'ORDER_NO',
+  name: 'NAME',
 }
 const placeholderPattern = /\[(?:EMAIL|PHONE|IBAN|CARD|CUSTOMER_NO|ORDER_NO|NAME)_\d+\]/g
 // Forms of address are not the name, and replacing "Herr" everywhere would only blur the text.
@@ -84,7 +90,10 @@ function nameFinders(names: string[]): Finder[] {
   const parts = names.flatMap((name) => name.split(/\s+/)).filter((part) => part.length > 1 && !titles.has(part.toLowerCase()))
   return [...new Set([...names, ...parts])].map((name) => {
     const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(name)}(?![\\p{L}\\p{N}])`, 'gu')
-    return { kind: 'name' as const, find: (text: string): Span[] => [...text.matchAll(pattern)].map((m) => ({ start: m.index, end: m.index + m[0].length })) }
+    return {
+      kind: 'name' as const,
+      find: (text: string): Span[] => [...text.matchAll(pattern)].map((m) => ({ start: m.index, end: m.index + m[0].length })),
+    }
   })
 }
 

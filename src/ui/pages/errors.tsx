@@ -20,7 +20,9 @@ export const ErrorPage: FC<{ view: View; kind: ErrorKind; detail?: string | unde
         <p>{view.t(text)}</p>
         {detail ? <p class="muted">{detail}</p> : null}
         <p class="muted">{view.t('error.requestId', { id: view.requestId })}</p>
-        <p><a href="/ui">{view.t('error.home')}</a></p>
+        <p>
+          <a href="/ui">{view.t('error.home')}</a>
+        </p>
       </div>
     </Layout>
   )

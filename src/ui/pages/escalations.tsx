@@ -24,7 +24,11 @@ export const queueQuery = (filter: QueueFilter, cursor?: string) => {
   return query ? `?${query}` : ''
 }
 
-const statusLabels: Array<[QueueFilter['status'], LabelKey]> = [['open', 'status.open'], ['claimed', 'status.claimed'], ['resolved', 'status.resolved']]
+const statusLabels: Array<[QueueFilter['status'], LabelKey]> = [
+  ['open', 'status.open'],
+  ['claimed', 'status.claimed'],
+  ['resolved', 'status.resolved'],
+]
 
 const QueueFilters: FC<{ view: View; filter: QueueFilter }> = ({ view, view: { t }, filter }) => (
   <form method="get" action="/ui/escalations" class="card filters" aria-label={t('filter.legend')}>
@@ -32,46 +36,77 @@ const QueueFilters: FC<{ view: View; filter: QueueFilter }> = ({ view, view: { t
       <label for="f-status">{t('filter.status')}</label>
       <select id="f-status" name="status">
         <option value="">{`${t('status.open')} + ${t('status.claimed')}`}</option>
-        {statusLabels.map(([value, label]) => <option value={value} selected={filter.status === value}>{t(label)}</option>)}
-        <option value="all" selected={filter.status === 'all'}>{t('filter.any')}</option>
+        {statusLabels.map(([value, label]) => (
+          <option value={value} selected={filter.status === value}>
+            {t(label)}
+          </option>
+        ))}
+        <option value="all" selected={filter.status === 'all'}>
+          {t('filter.any')}
+        </option>
       </select>
     </div>
     <DepartmentFilter view={view} value={filter.department} />
     <div class="field">
-      <label class="check"><input type="checkbox" name="overdue" value="true" checked={filter.overdue} /><span>{t('filter.overdue')}</span></label>
+      <label class="check">
+        <input type="checkbox" name="overdue" value="true" checked={filter.overdue} />
+        <span>{t('filter.overdue')}</span>
+      </label>
     </div>
     <div class="actions">
       <button type="submit">{t('filter.apply')}</button>
-      <a class="button secondary" href="/ui/escalations">{t('filter.reset')}</a>
+      <a class="button secondary" href="/ui/escalations">
+        {t('filter.reset')}
+      </a>
     </div>
   </form>
 )
 
 /** The leads' queue: soonest due first, with reasons, due times and overdue marks. */
-export const QueuePage: FC<{ view: View; filter: QueueFilter; items: Escalation[]; nextCursor: string | null }> = ({ view, filter, items, nextCursor }) => {
+export const QueuePage: FC<{ view: View; filter: QueueFilter; items: Escalation[]; nextCursor: string | null }> = ({
+  view,
+  filter,
+  items,
+  nextCursor,
+}) => {
   const { t } = view
   return (
     <Layout view={view} title={t('queue.title')} section="escalations">
       <QueueFilters view={view} filter={filter} />
-      {items.length === 0 ? <p class="card">{t('list.empty')}</p> : (
+      {items.length === 0 ? (
+        <p class="card">{t('list.empty')}</p>
+      ) : (
         <div class="table-wrap">
           <table>
             <thead>
               <tr>
-                <th scope="col">{t('col.due')}</th><th scope="col">{t('col.subject')}</th><th scope="col">{t('col.department')}</th>
-                <th scope="col">{t('col.reasons')}</th><th scope="col">{t('col.status')}</th>
+                <th scope="col">{t('col.due')}</th>
+                <th scope="col">{t('col.subject')}</th>
+                <th scope="col">{t('col.department')}</th>
+                <th scope="col">{t('col.reasons')}</th>
+                <th scope="col">{t('col.status')}</th>
               </tr>
             </thead>
             <tbody>
               {items.map((item) => (
                 <tr>
-                  <td class="nowrap"><Time view={view} at={item.dueAt} />{item.overdue ? <><br /><span class="badge overdue">{t('queue.overdue')}</span></> : null}</td>
+                  <td class="nowrap">
+                    <Time view={view} at={item.dueAt} />
+                    {item.overdue ? (
+                      <>
+                        <br />
+                        <span class="badge overdue">{t('queue.overdue')}</span>
+                      </>
+                    ) : null}
+                  </td>
                   <td>
                     <a href={`/ui/escalations/${item.id}`}>{item.inquiry.subject || t('noSubject')}</a>
                     <span class="excerpt">{item.inquiry.body.slice(0, 160)}</span>
                   </td>
                   <td>{t(`dept.${item.department}`)}</td>
-                  <td><Reasons view={view} reasons={item.reasons} compact /></td>
+                  <td>
+                    <Reasons view={view} reasons={item.reasons} compact />
+                  </td>
                   <td>
                     <EscalationBadge view={view} status={item.status} overdue={false} />
                     {item.claimedBy ? <span class="excerpt">{t('queue.claimedBy', { name: item.claimedBy.name })}</span> : null}
@@ -84,7 +119,11 @@ export const QueuePage: FC<{ view: View; filter: QueueFilter; items: Escalation[
       )}
       <nav class="paging" aria-label={t('paging.label')}>
         {filter.cursor ? <a href={`/ui/escalations${queueQuery(filter)}`}>{t('paging.first')}</a> : null}
-        {nextCursor ? <a href={`/ui/escalations${queueQuery(filter, nextCursor)}`} rel="next">{t('paging.next')}</a> : null}
+        {nextCursor ? (
+          <a href={`/ui/escalations${queueQuery(filter, nextCursor)}`} rel="next">
+            {t('paging.next')}
+          </a>
+        ) : null}
       </nav>
     </Layout>
   )

@@ -33,7 +33,11 @@ const Filters: FC<{ view: View; filter: InquiryListProps['filter'] }> = ({ view,
       <label for="f-status">{t('filter.status')}</label>
       <select id="f-status" name="status">
         <option value="">{t('filter.any')}</option>
-        {(['triaged', 'received'] as const).map((status) => <option value={status} selected={filter.status === status}>{t(`status.${status}`)}</option>)}
+        {(['triaged', 'received'] as const).map((status) => (
+          <option value={status} selected={filter.status === status}>
+            {t(`status.${status}`)}
+          </option>
+        ))}
       </select>
     </div>
     <DepartmentFilter view={view} value={filter.department} />
@@ -41,13 +45,19 @@ const Filters: FC<{ view: View; filter: InquiryListProps['filter'] }> = ({ view,
       <label for="f-escalated">{t('filter.escalated')}</label>
       <select id="f-escalated" name="escalated">
         <option value="">{t('filter.any')}</option>
-        <option value="true" selected={filter.escalated === true}>{t('yes')}</option>
-        <option value="false" selected={filter.escalated === false}>{t('no')}</option>
+        <option value="true" selected={filter.escalated === true}>
+          {t('yes')}
+        </option>
+        <option value="false" selected={filter.escalated === false}>
+          {t('no')}
+        </option>
       </select>
     </div>
     <div class="actions">
       <button type="submit">{t('filter.apply')}</button>
-      <a class="button secondary" href="/ui/inquiries">{t('filter.reset')}</a>
+      <a class="button secondary" href="/ui/inquiries">
+        {t('filter.reset')}
+      </a>
     </div>
   </form>
 )
@@ -57,7 +67,12 @@ export const EscalationBadge: FC<{ view: View; status: string | null; overdue: b
   return (
     <>
       <span class={`badge ${status}`}>{t(`status.${status}` as LabelKey)}</span>
-      {overdue ? <> <span class="badge overdue">{t('queue.overdue')}</span></> : null}
+      {overdue ? (
+        <>
+          {' '}
+          <span class="badge overdue">{t('queue.overdue')}</span>
+        </>
+      ) : null}
     </>
   )
 }
@@ -68,13 +83,19 @@ export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, next
   return (
     <Layout view={view} title={t('inquiries.title')} section="inquiries">
       <Filters view={view} filter={filter} />
-      {rows.length === 0 ? <p class="card">{t('list.empty')}</p> : (
+      {rows.length === 0 ? (
+        <p class="card">{t('list.empty')}</p>
+      ) : (
         <div class="table-wrap">
           <table>
             <thead>
               <tr>
-                <th scope="col">{t('col.subject')}</th><th scope="col">{t('col.customer')}</th><th scope="col">{t('col.department')}</th>
-                <th scope="col">{t('col.confidence')}</th><th scope="col">{t('col.escalation')}</th><th scope="col">{t('col.received')}</th>
+                <th scope="col">{t('col.subject')}</th>
+                <th scope="col">{t('col.customer')}</th>
+                <th scope="col">{t('col.department')}</th>
+                <th scope="col">{t('col.confidence')}</th>
+                <th scope="col">{t('col.escalation')}</th>
+                <th scope="col">{t('col.received')}</th>
               </tr>
             </thead>
             <tbody>
@@ -88,10 +109,15 @@ export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, next
                   <td>{row.department ? t(`dept.${row.department}` as LabelKey) : t(`status.${row.status}`)}</td>
                   <td>{percent(row.confidence)}</td>
                   <td>
-                    <EscalationBadge view={view} status={row.escalation_status}
-                      overdue={Boolean(row.escalation_due_at && row.escalation_status !== 'resolved' && row.escalation_due_at < now)} />
+                    <EscalationBadge
+                      view={view}
+                      status={row.escalation_status}
+                      overdue={Boolean(row.escalation_due_at && row.escalation_status !== 'resolved' && row.escalation_due_at < now)}
+                    />
                   </td>
-                  <td class="nowrap"><Time view={view} at={row.created_at} /></td>
+                  <td class="nowrap">
+                    <Time view={view} at={row.created_at} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -100,7 +126,11 @@ export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, next
       )}
       <nav class="paging" aria-label={t('paging.label')}>
         {filter.cursor ? <a href={`/ui/inquiries${queryOf({ ...filter, cursor: undefined })}`}>{t('paging.first')}</a> : null}
-        {nextCursor ? <a href={`/ui/inquiries${queryOf(filter, nextCursor)}`} rel="next">{t('paging.next')}</a> : null}
+        {nextCursor ? (
+          <a href={`/ui/inquiries${queryOf(filter, nextCursor)}`} rel="next">
+            {t('paging.next')}
+          </a>
+        ) : null}
       </nav>
     </Layout>
   )

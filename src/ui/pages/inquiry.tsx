@@ -22,12 +22,23 @@ export const inquiryNotices = ['saved', 'learned', 'lead', 'leadAlready'] as con
 export type InquiryNotice = (typeof inquiryNotices)[number]
 
 /** Escalation reasons as badges, with their detail unless `compact` (then the detail is the badge's title). */
-export const Reasons: FC<{ view: View; reasons: Array<{ code: string; detail: string }>; compact?: boolean }> = ({ view: { reasonName }, reasons, compact }) => (
+export const Reasons: FC<{ view: View; reasons: Array<{ code: string; detail: string }>; compact?: boolean }> = ({
+  view: { reasonName },
+  reasons,
+  compact,
+}) => (
   <ul class="reasons">
     {reasons.map((reason) => (
       <li>
-        <span class="badge reason" title={compact ? reason.detail : undefined}>{reasonName(reason.code)}</span>
-        {compact ? null : <> <span class="detail">{reason.detail}</span></>}
+        <span class="badge reason" title={compact ? reason.detail : undefined}>
+          {reasonName(reason.code)}
+        </span>
+        {compact ? null : (
+          <>
+            {' '}
+            <span class="detail">{reason.detail}</span>
+          </>
+        )}
       </li>
     ))}
   </ul>
@@ -40,33 +51,58 @@ const Classification: FC<{ view: View; inquiry: StoredInquiry; result: TriageRes
     <section class="card" aria-labelledby="h-classification">
       <h2 id="h-classification">{t('inquiry.classification')}</h2>
       <dl class="facts">
-        <dt>{t('inquiry.department')}</dt><dd>{t(`dept.${result.department}`)}</dd>
-        <dt>{t('inquiry.confidence')}</dt><dd>{percent(result.confidence)}</dd>
-        <dt>{t('inquiry.language')}</dt><dd>{inquiry.language}</dd>
+        <dt>{t('inquiry.department')}</dt>
+        <dd>{t(`dept.${result.department}`)}</dd>
+        <dt>{t('inquiry.confidence')}</dt>
+        <dd>{percent(result.confidence)}</dd>
+        <dt>{t('inquiry.language')}</dt>
+        <dd>{inquiry.language}</dd>
         <dt>{t('inquiry.escalation')}</dt>
         <dd>
           {result.escalation.escalate ? t('inquiry.escalated', { score: result.escalation.score.toFixed(2) }) : t('inquiry.notEscalated')}
-          {result.escalation.escalate && result.escalation.id && lead ? <> · <a href={`/ui/escalations/${result.escalation.id}`}>{t('inquiry.openCase')}</a></> : null}
+          {result.escalation.escalate && result.escalation.id && lead ? (
+            <>
+              {' '}
+              · <a href={`/ui/escalations/${result.escalation.id}`}>{t('inquiry.openCase')}</a>
+            </>
+          ) : null}
         </dd>
       </dl>
-      {result.escalation.reasons.length ? <div class="spaced"><Reasons view={view} reasons={result.escalation.reasons} /></div> : null}
+      {result.escalation.reasons.length ? (
+        <div class="spaced">
+          <Reasons view={view} reasons={result.escalation.reasons} />
+        </div>
+      ) : null}
     </section>
   )
 }
 
 /** Suggested replies in read-only textareas (select and copy by hand), with a copy button when JavaScript runs. */
-export const Suggestions: FC<{ view: View; suggestions: Array<{ articleId: string; title: string; reply: string; pinned?: 'safety' }> }> = ({ view: { t }, suggestions }) => (
+export const Suggestions: FC<{
+  view: View
+  suggestions: Array<{ articleId: string; title: string; reply: string; pinned?: 'safety' }>
+}> = ({ view: { t }, suggestions }) => (
   <section class="card" aria-labelledby="h-suggestions">
     <h2 id="h-suggestions">{t('inquiry.suggestions')}</h2>
     {suggestions.length === 0 ? <p class="muted">{t('inquiry.noSuggestions')}</p> : null}
     {suggestions.map((suggestion, index) => (
       <article class="suggestion">
         <h3>{t('inquiry.suggestion', { n: index + 1, title: suggestion.title })}</h3>
-        {suggestion.pinned === 'safety' ? <p><span class="badge overdue">{t('inquiry.safetyFirst')}</span> {t('inquiry.safetyFirstHint')}</p> : null}
-        <label class="hint" for={`reply-${index + 1}`}>{t('inquiry.replyLabel', { n: index + 1 })}</label>
-        <textarea id={`reply-${index + 1}`} class="reply" readonly rows={8}>{suggestion.reply}</textarea>
+        {suggestion.pinned === 'safety' ? (
+          <p>
+            <span class="badge overdue">{t('inquiry.safetyFirst')}</span> {t('inquiry.safetyFirstHint')}
+          </p>
+        ) : null}
+        <label class="hint" for={`reply-${index + 1}`}>
+          {t('inquiry.replyLabel', { n: index + 1 })}
+        </label>
+        <textarea id={`reply-${index + 1}`} class="reply" readonly rows={8}>
+          {suggestion.reply}
+        </textarea>
         <div class="actions">
-          <button type="button" class="secondary" data-copy={`reply-${index + 1}`} data-copied={t('inquiry.copied')} hidden>{t('inquiry.copy')}</button>
+          <button type="button" class="secondary" data-copy={`reply-${index + 1}`} data-copied={t('inquiry.copied')} hidden>
+            {t('inquiry.copy')}
+          </button>
           <a href={`/ui/kb/articles/${suggestion.articleId}`}>{t('inquiry.source')}</a>
         </div>
       </article>
@@ -74,23 +110,64 @@ export const Suggestions: FC<{ view: View; suggestions: Array<{ articleId: strin
   </section>
 )
 
-const FeedbackForm: FC<{ view: View; inquiry: StoredInquiry; result: TriageResult; values: FormValues; errors: FieldErrors | undefined; count: number }> = (props) => {
+const FeedbackForm: FC<{
+  view: View
+  inquiry: StoredInquiry
+  result: TriageResult
+  values: FormValues
+  errors: FieldErrors | undefined
+  count: number
+}> = (props) => {
   const { view, inquiry, result, values, errors } = props
   const { t } = view
-  const labels = { usedArticleId: t('feedback.used'), rating: t('feedback.rating'), correctDepartment: t('feedback.correctDepartment'), comment: t('feedback.comment') }
+  const labels = {
+    usedArticleId: t('feedback.used'),
+    rating: t('feedback.rating'),
+    correctDepartment: t('feedback.correctDepartment'),
+    comment: t('feedback.comment'),
+  }
   return (
     <section class="card" aria-labelledby="h-feedback">
       <h2 id="h-feedback">{t('feedback.title')}</h2>
       <ErrorSummary view={view} errors={errors} labels={labels} />
       <form method="post" action={`/ui/inquiries/${inquiry.id}/feedback`} novalidate>
         <Csrf view={view} />
-        <RadioGroup name="usedArticleId" label={labels.usedArticleId} value={values.usedArticleId} error={errors?.usedArticleId}
-          options={[...result.suggestions.map((suggestion, index) => ({ value: suggestion.articleId, label: t('inquiry.suggestion', { n: index + 1, title: suggestion.title }) })), { value: 'none', label: t('feedback.none') }]} />
+        <RadioGroup
+          name="usedArticleId"
+          label={labels.usedArticleId}
+          value={values.usedArticleId}
+          error={errors?.usedArticleId}
+          options={[
+            ...result.suggestions.map((suggestion, index) => ({
+              value: suggestion.articleId,
+              label: t('inquiry.suggestion', { n: index + 1, title: suggestion.title }),
+            })),
+            { value: 'none', label: t('feedback.none') },
+          ]}
+        />
         <Checkbox name="edited" label={t('feedback.edited')} checked={values.edited === 'on'} />
-        <RadioGroup name="rating" label={labels.rating} value={values.rating ?? ''} error={errors?.rating} inline
-          options={[{ value: '', label: t('feedback.ratingNone') }, ...[1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: String(n) }))]} />
-        <SelectField name="correctDepartment" label={labels.correctDepartment} value={values.correctDepartment} error={errors?.correctDepartment}
-          options={[{ value: '', label: t('feedback.departmentRight') }, { value: 'technical', label: t('dept.technical') }, { value: 'commercial', label: t('dept.commercial') }]} />
+        <RadioGroup
+          name="rating"
+          label={labels.rating}
+          value={values.rating ?? ''}
+          error={errors?.rating}
+          inline
+          options={[
+            { value: '', label: t('feedback.ratingNone') },
+            ...[1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: String(n) })),
+          ]}
+        />
+        <SelectField
+          name="correctDepartment"
+          label={labels.correctDepartment}
+          value={values.correctDepartment}
+          error={errors?.correctDepartment}
+          options={[
+            { value: '', label: t('feedback.departmentRight') },
+            { value: 'technical', label: t('dept.technical') },
+            { value: 'commercial', label: t('dept.commercial') },
+          ]}
+        />
         <TextArea name="comment" label={labels.comment} value={values.comment} error={errors?.comment} rows={3} />
         <button type="submit">{t('feedback.submit')}</button>
         {props.count ? <p class="hint">{t('feedback.earlier', { n: props.count })}</p> : null}
@@ -100,7 +177,13 @@ const FeedbackForm: FC<{ view: View; inquiry: StoredInquiry; result: TriageResul
 }
 
 /** An agent sends the inquiry to a lead, naming the policy's text reasons that apply. */
-const NeedsLeadForm: FC<{ view: View; inquiry: StoredInquiry; reasons: ReadonlyArray<{ code: string; name: string }>; values: FormValues; errors: FieldErrors | undefined }> = ({ view, inquiry, reasons, values, errors }) => {
+const NeedsLeadForm: FC<{
+  view: View
+  inquiry: StoredInquiry
+  reasons: ReadonlyArray<{ code: string; name: string }>
+  values: FormValues
+  errors: FieldErrors | undefined
+}> = ({ view, inquiry, reasons, values, errors }) => {
   const { t } = view
   return (
     <section class="card" aria-labelledby="h-lead">
@@ -111,11 +194,15 @@ const NeedsLeadForm: FC<{ view: View; inquiry: StoredInquiry; reasons: ReadonlyA
         <Csrf view={view} />
         <fieldset class={errors?.reasons ? 'field invalid' : 'field'} id="f-reasons">
           <legend>{t('lead.reasons')}</legend>
-          {reasons.map((reason) => <Checkbox name={`reason_${reason.code}`} label={reason.name} checked={values[`reason_${reason.code}`] === 'on'} />)}
+          {reasons.map((reason) => (
+            <Checkbox name={`reason_${reason.code}`} label={reason.name} checked={values[`reason_${reason.code}`] === 'on'} />
+          ))}
           {errors?.reasons ? <p class="field-error">{errors.reasons}</p> : null}
         </fieldset>
         <TextArea name="note" label={t('lead.note')} value={values.note} error={errors?.note} rows={2} />
-        <button type="submit" class="secondary">{t('lead.submit')}</button>
+        <button type="submit" class="secondary">
+          {t('lead.submit')}
+        </button>
       </form>
     </section>
   )
@@ -127,17 +214,35 @@ export const InquiryPage: FC<InquiryPageProps> = ({ view, inquiry, feedbackCount
   const result = inquiry.status === 'triaged' ? inquiry.result : null
   return (
     <Layout view={view} title={inquiry.subject || t('inquiry.title')} section="inquiries" script={Boolean(result?.suggestions.length)}>
-      <p><a href="/ui/inquiries">← {t('inquiry.back')}</a></p>
-      {notice === 'saved' || notice === 'learned' ? <Notice kind="ok">{t('feedback.saved')}{notice === 'learned' ? <p>{t('feedback.learned')}</p> : null}</Notice> : null}
-      {notice === 'lead' || notice === 'leadAlready' ? <Notice kind="ok">{t(notice === 'lead' ? 'lead.sent' : 'lead.already')}</Notice> : null}
+      <p>
+        <a href="/ui/inquiries">← {t('inquiry.back')}</a>
+      </p>
+      {notice === 'saved' || notice === 'learned' ? (
+        <Notice kind="ok">
+          {t('feedback.saved')}
+          {notice === 'learned' ? <p>{t('feedback.learned')}</p> : null}
+        </Notice>
+      ) : null}
+      {notice === 'lead' || notice === 'leadAlready' ? (
+        <Notice kind="ok">{t(notice === 'lead' ? 'lead.sent' : 'lead.already')}</Notice>
+      ) : null}
       <div class="grid">
         <div>
           <section class="card" aria-labelledby="h-message">
             <h2 id="h-message">{t('inquiry.message')}</h2>
             <dl class="facts">
-              <dt>{t('inquiry.customer')}</dt><dd>{[inquiry.customer_name, inquiry.customer_email].filter(Boolean).join(' · ') || '—'}</dd>
-              {inquiry.external_id ? <><dt>{t('inquiry.externalId')}</dt><dd>{inquiry.external_id}</dd></> : null}
-              <dt>{t('inquiry.received')}</dt><dd><Time view={view} at={inquiry.created_at} /></dd>
+              <dt>{t('inquiry.customer')}</dt>
+              <dd>{[inquiry.customer_name, inquiry.customer_email].filter(Boolean).join(' · ') || '—'}</dd>
+              {inquiry.external_id ? (
+                <>
+                  <dt>{t('inquiry.externalId')}</dt>
+                  <dd>{inquiry.external_id}</dd>
+                </>
+              ) : null}
+              <dt>{t('inquiry.received')}</dt>
+              <dd>
+                <Time view={view} at={inquiry.created_at} />
+              </dd>
             </dl>
             <p class="message spaced">{inquiry.body}</p>
           </section>
@@ -147,7 +252,15 @@ export const InquiryPage: FC<InquiryPageProps> = ({ view, inquiry, feedbackCount
           <div>
             <Classification view={view} inquiry={inquiry} result={result} />
             <FeedbackForm view={view} inquiry={inquiry} result={result} values={values ?? {}} errors={errors} count={feedbackCount} />
-            {leadReasons?.length ? <NeedsLeadForm view={view} inquiry={inquiry} reasons={leadReasons} values={leadForm?.values ?? {}} errors={leadForm?.errors} /> : null}
+            {leadReasons?.length ? (
+              <NeedsLeadForm
+                view={view}
+                inquiry={inquiry}
+                reasons={leadReasons}
+                values={leadForm?.values ?? {}}
+                errors={leadForm?.errors}
+              />
+            ) : null}
           </div>
         ) : null}
       </div>

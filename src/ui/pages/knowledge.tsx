@@ -28,7 +28,9 @@ export const SearchPage: FC<SearchPageProps> = ({ view, q, department: chosen, r
           <input id="f-q" type="search" name="q" value={q} />
         </div>
         <DepartmentFilter view={view} value={chosen} />
-        <div class="actions"><button type="submit">{t('kb.search')}</button></div>
+        <div class="actions">
+          <button type="submit">{t('kb.search')}</button>
+        </div>
       </form>
       {result ? (
         <section aria-labelledby="h-results">
@@ -37,8 +39,13 @@ export const SearchPage: FC<SearchPageProps> = ({ view, q, department: chosen, r
           {result.results.length === 0 ? <p class="card">{t('kb.noResults')}</p> : null}
           {result.results.map((hit) => (
             <article class="card hit">
-              <h3><a href={`/ui/kb/articles/${hit.articleId}`}>{hit.title}</a></h3>
-              <p class="muted">{department(view, hit.department)} · {hit.language}{hit.headingPath ? ` · ${hit.headingPath}` : ''}</p>
+              <h3>
+                <a href={`/ui/kb/articles/${hit.articleId}`}>{hit.title}</a>
+              </h3>
+              <p class="muted">
+                {department(view, hit.department)} · {hit.language}
+                {hit.headingPath ? ` · ${hit.headingPath}` : ''}
+              </p>
               <p class="snippet">{hit.snippet.replace(/\*\*|__/g, '')}</p>
             </article>
           ))}
@@ -49,26 +56,60 @@ export const SearchPage: FC<SearchPageProps> = ({ view, q, department: chosen, r
 }
 
 /** One article; a draft shows a publish button to leads. */
-export const ArticlePage: FC<{ view: View; article: ArticleView; notice?: 'published' | undefined; conflict?: string | undefined }> = ({ view, article, notice, conflict }) => {
+export const ArticlePage: FC<{ view: View; article: ArticleView; notice?: 'published' | undefined; conflict?: string | undefined }> = ({
+  view,
+  article,
+  notice,
+  conflict,
+}) => {
   const { t } = view
   const href = safeHref(article.url)
   return (
     <Layout view={view} title={article.title} section={article.status === 'draft' ? 'drafts' : 'kb'}>
-      <p><a href={article.status === 'draft' && isLead(view) ? '/ui/kb/drafts' : '/ui/kb'}>← {t(article.status === 'draft' && isLead(view) ? 'nav.drafts' : 'kb.title')}</a></p>
+      <p>
+        <a href={article.status === 'draft' && isLead(view) ? '/ui/kb/drafts' : '/ui/kb'}>
+          ← {t(article.status === 'draft' && isLead(view) ? 'nav.drafts' : 'kb.title')}
+        </a>
+      </p>
       {notice ? <Notice kind="ok">{t('kb.published')}</Notice> : null}
       {conflict ? <Notice kind="bad">{conflict}</Notice> : null}
       {article.status === 'draft' ? <Notice kind="warn">{t('kb.draftNote')}</Notice> : null}
       <div class="card">
         <dl class="facts">
-          <dt>{t('col.status')}</dt><dd><span class={`badge ${article.status}`}>{t(`status.${article.status}`)}</span></dd>
-          <dt>{t('col.department')}</dt><dd>{department(view, article.department)}</dd>
-          <dt>{t('col.language')}</dt><dd>{article.language}</dd>
-          {article.tags.length ? <><dt>{t('kb.tags')}</dt><dd>{article.tags.join(', ')}</dd></> : null}
-          <dt>{t('col.updated')}</dt><dd><Time view={view} at={article.updatedAt} /></dd>
-          {href ? <><dt>{t('kb.source')}</dt><dd><a href={href} rel="noopener noreferrer">{href}</a></dd></> : null}
+          <dt>{t('col.status')}</dt>
+          <dd>
+            <span class={`badge ${article.status}`}>{t(`status.${article.status}`)}</span>
+          </dd>
+          <dt>{t('col.department')}</dt>
+          <dd>{department(view, article.department)}</dd>
+          <dt>{t('col.language')}</dt>
+          <dd>{article.language}</dd>
+          {article.tags.length ? (
+            <>
+              <dt>{t('kb.tags')}</dt>
+              <dd>{article.tags.join(', ')}</dd>
+            </>
+          ) : null}
+          <dt>{t('col.updated')}</dt>
+          <dd>
+            <Time view={view} at={article.updatedAt} />
+          </dd>
+          {href ? (
+            <>
+              <dt>{t('kb.source')}</dt>
+              <dd>
+                <a href={href} rel="noopener noreferrer">
+                  {href}
+                </a>
+              </dd>
+            </>
+          ) : null}
         </dl>
         {article.status === 'draft' && isLead(view) ? (
-          <form method="post" action={`/ui/kb/articles/${article.id}/publish`} class="spaced"><Csrf view={view} /><button type="submit">{t('kb.publish')}</button></form>
+          <form method="post" action={`/ui/kb/articles/${article.id}/publish`} class="spaced">
+            <Csrf view={view} />
+            <button type="submit">{t('kb.publish')}</button>
+          </form>
         ) : null}
       </div>
       <article class="card article-body">{article.body}</article>
@@ -89,23 +130,37 @@ export const DraftsPage: FC<{ view: View; drafts: DraftRow[] }> = ({ view, draft
   const { t } = view
   return (
     <Layout view={view} title={t('kb.drafts')} section="drafts">
-      {drafts.length === 0 ? <p class="card">{t('kb.noDrafts')}</p> : (
+      {drafts.length === 0 ? (
+        <p class="card">{t('kb.noDrafts')}</p>
+      ) : (
         <div class="table-wrap">
           <table>
             <thead>
-              <tr><th scope="col">{t('col.title')}</th><th scope="col">{t('col.department')}</th><th scope="col">{t('col.language')}</th><th scope="col">{t('col.updated')}</th><th scope="col">{t('col.action')}</th></tr>
+              <tr>
+                <th scope="col">{t('col.title')}</th>
+                <th scope="col">{t('col.department')}</th>
+                <th scope="col">{t('col.language')}</th>
+                <th scope="col">{t('col.updated')}</th>
+                <th scope="col">{t('col.action')}</th>
+              </tr>
             </thead>
             <tbody>
               {drafts.map((draft) => (
                 <tr>
-                  <td><a href={`/ui/kb/articles/${draft.id}`}>{draft.title}</a></td>
+                  <td>
+                    <a href={`/ui/kb/articles/${draft.id}`}>{draft.title}</a>
+                  </td>
                   <td>{department(view, draft.department)}</td>
                   <td>{draft.language}</td>
-                  <td class="nowrap"><Time view={view} at={draft.updatedAt} /></td>
+                  <td class="nowrap">
+                    <Time view={view} at={draft.updatedAt} />
+                  </td>
                   <td>
                     <form method="post" action={`/ui/kb/articles/${draft.id}/publish`}>
                       <Csrf view={view} />
-                      <button type="submit" aria-label={`${t('kb.publish')}: ${draft.title}`}>{t('kb.publish')}</button>
+                      <button type="submit" aria-label={`${t('kb.publish')}: ${draft.title}`}>
+                        {t('kb.publish')}
+                      </button>
                     </form>
                   </td>
                 </tr>

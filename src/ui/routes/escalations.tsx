@@ -4,7 +4,14 @@ import { isUuid, listApiKeys } from '../../auth/api-keys.js'
 import type { Principal } from '../../auth/roles.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
-import { claimEscalation, getEscalation, listEscalationQueue, reassignEscalation, releaseEscalation, resolveEscalation } from '../../leads/escalations.js'
+import {
+  claimEscalation,
+  getEscalation,
+  listEscalationQueue,
+  reassignEscalation,
+  releaseEscalation,
+  resolveEscalation,
+} from '../../leads/escalations.js'
 import type { FormValues, UiEnv } from '../env.js'
 import { fieldErrorsOf, validateForm, type FieldErrors } from '../forms.js'
 import { signedIn } from '../middleware.js'
@@ -33,7 +40,12 @@ const ResolveForm = z
     reply: z.string().trim().max(50_000, 'error.tooLong').optional(),
     addToKnowledgeBase: z.literal('on').optional(),
     notWarranted: z.literal('on').optional(),
-    articleTitle: z.string().trim().max(300, 'error.tooLong').refine((value) => value === '' || value.length >= 3, 'error.tooShort').optional(),
+    articleTitle: z
+      .string()
+      .trim()
+      .max(300, 'error.tooLong')
+      .refine((value) => value === '' || value.length >= 3, 'error.tooShort')
+      .optional(),
   })
   .superRefine((form, context) => {
     if (form.addToKnowledgeBase && !form.reply) context.addIssue({ code: 'custom', path: ['reply'], message: 'error.replyForKb' })
@@ -53,8 +65,18 @@ export function escalationUiRoutes(deps: Deps) {
 
   async function showCase(c: Context<UiEnv>, id: string, status: number, extra: Omit<CasePageProps, 'view' | 'escalation' | 'leads'> = {}) {
     const escalation = await getEscalation(deps, id)
-    const leadKeys = escalation.status === 'resolved' ? [] : (await listApiKeys(deps)).filter((key) => key.role === 'lead' && !key.revokedAt)
-    return page(c, status, <CasePage view={viewOf(c, tz)} escalation={escalation} leads={leadKeys.map((key) => ({ keyId: key.id, name: key.name }))} {...extra} />)
+    const leadKeys =
+      escalation.status === 'resolved' ? [] : (await listApiKeys(deps)).filter((key) => key.role === 'lead' && !key.revokedAt)
+    return page(
+      c,
+      status,
+      <CasePage
+        view={viewOf(c, tz)}
+        escalation={escalation}
+        leads={leadKeys.map((key) => ({ keyId: key.id, name: key.name }))}
+        {...extra}
+      />,
+    )
   }
 
   /** A claim or release: back to the case with a notice, or the case with the conflict explained (409). */
@@ -72,7 +94,8 @@ export function escalationUiRoutes(deps: Deps) {
    * A case form: validated, handed to the verb, then back to the case with a notice; or the case again
    * with what was typed and the messages at the fields (422), or the conflict explained (409).
    */
-  const submit = <S extends z.ZodType>(form: S, verb: (principal: Principal, id: string, data: z.output<S>) => Promise<unknown>, done: CaseNotice) =>
+  const submit =
+    <S extends z.ZodType>(form: S, verb: (principal: Principal, id: string, data: z.output<S>) => Promise<unknown>, done: CaseNotice) =>
     async (c: Context<UiEnv>) => {
       const id = c.req.param('id')!
       const values: FormValues = c.get('form')
@@ -88,16 +111,25 @@ export function escalationUiRoutes(deps: Deps) {
       return c.redirect(`/ui/escalations/${id}?done=${done}`, 303)
     }
 
-  const reassign = submit(ReassignForm, (principal, id, form) => reassignEscalation(deps, principal, id, { toKeyId: form.toKeyId }), 'reassigned')
+  const reassign = submit(
+    ReassignForm,
+    (principal, id, form) => reassignEscalation(deps, principal, id, { toKeyId: form.toKeyId }),
+    'reassigned',
+  )
 
-  const resolve = submit(ResolveForm, (principal, id, form) => resolveEscalation(deps, principal, id, {
-    resolution: form.resolution,
-    ...(form.finalDepartment ? { finalDepartment: form.finalDepartment } : {}),
-    ...(form.reply ? { reply: form.reply } : {}),
-    ...(form.addToKnowledgeBase ? { addToKnowledgeBase: true } : {}),
-    ...(form.articleTitle ? { articleTitle: form.articleTitle } : {}),
-    ...(form.notWarranted ? { escalationWarranted: false } : {}),
-  }), 'resolved')
+  const resolve = submit(
+    ResolveForm,
+    (principal, id, form) =>
+      resolveEscalation(deps, principal, id, {
+        resolution: form.resolution,
+        ...(form.finalDepartment ? { finalDepartment: form.finalDepartment } : {}),
+        ...(form.reply ? { reply: form.reply } : {}),
+        ...(form.addToKnowledgeBase ? { addToKnowledgeBase: true } : {}),
+        ...(form.articleTitle ? { articleTitle: form.articleTitle } : {}),
+        ...(form.notWarranted ? { escalationWarranted: false } : {}),
+      }),
+    'resolved',
+  )
 
   return new Hono<UiEnv>()
     .use('/escalations', leads)
@@ -107,7 +139,9 @@ export function escalationUiRoutes(deps: Deps) {
       const queue = await listEscalationQueue(deps, {
         ...(filter.status === '' ? { unresolved: true } : filter.status === 'all' ? {} : { status: filter.status }),
         ...(filter.department ? { department: filter.department } : {}),
-        overdue: filter.overdue, cursor: filter.cursor, limit: pageSize,
+        overdue: filter.overdue,
+        cursor: filter.cursor,
+        limit: pageSize,
       })
       return page(c, 200, <QueuePage view={viewOf(c, tz)} filter={filter} items={queue.items} nextCursor={queue.nextCursor} />)
     })

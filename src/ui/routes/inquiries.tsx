@@ -20,7 +20,9 @@ const pageSize = 25
 /** Filters from the query string; a value the list does not know is treated as "any". */
 function filterOf(query: Record<string, string>): Omit<InquiryListFilter, 'limit'> {
   // A NUL pasted into the search box cannot reach the database (storage/nul.ts).
-  const q = withoutNul(query.q ?? '').trim().slice(0, 200)
+  const q = withoutNul(query.q ?? '')
+    .trim()
+    .slice(0, 200)
   return {
     status: query.status === 'received' || query.status === 'triaged' ? query.status : undefined,
     department: query.department === 'technical' || query.department === 'commercial' ? query.department : undefined,
@@ -34,7 +36,10 @@ function filterOf(query: Record<string, string>): Omit<InquiryListFilter, 'limit
 const FeedbackForm = z.object({
   usedArticleId: z.string({ error: 'error.choose' }).refine((value) => value === 'none' || isUuid(value), 'error.choose'),
   edited: z.literal('on').optional(),
-  rating: z.string().regex(/^[1-5]?$/, 'error.rating').optional(),
+  rating: z
+    .string()
+    .regex(/^[1-5]?$/, 'error.rating')
+    .optional(),
   correctDepartment: z.enum(['', 'technical', 'commercial'], { error: 'error.invalid' }).optional(),
   comment: z.string().max(2000, 'error.tooLong').optional(),
 })
@@ -43,17 +48,36 @@ const FeedbackForm = z.object({
 export function inquiryUiRoutes(deps: Deps) {
   const tz = deps.config.ui.timeZone
 
-  async function showInquiry(c: Context<UiEnv>, id: string, status: number, form?: { values: FormValues; errors: FieldErrors }, leadForm?: { values: FormValues; errors: FieldErrors }) {
+  async function showInquiry(
+    c: Context<UiEnv>,
+    id: string,
+    status: number,
+    form?: { values: FormValues; errors: FieldErrors },
+    leadForm?: { values: FormValues; errors: FieldErrors },
+  ) {
     const inquiry = isUuid(id) ? await findStoredInquiry(deps.sql, id) : undefined
     if (!inquiry) throw new AppError('not_found', `No inquiry with id ${id}.`)
     const feedback = await listFeedback(deps.sql, inquiry.id)
     const notice = c.req.query('feedback')
     const view = viewOf(c, tz)
-    const leadReasons = textReasonsOf((await currentPolicy(deps)).policy).map((reason) => ({ code: reason.code, name: view.reasonName(reason.code) }))
-    return page(c, status, (
-      <InquiryPage view={view} inquiry={inquiry} feedbackCount={feedback.length} values={form?.values} errors={form?.errors}
-        notice={inquiryNotices.find((known) => known === notice)} leadReasons={leadReasons} leadForm={leadForm} />
-    ))
+    const leadReasons = textReasonsOf((await currentPolicy(deps)).policy).map((reason) => ({
+      code: reason.code,
+      name: view.reasonName(reason.code),
+    }))
+    return page(
+      c,
+      status,
+      <InquiryPage
+        view={view}
+        inquiry={inquiry}
+        feedbackCount={feedback.length}
+        values={form?.values}
+        errors={form?.errors}
+        notice={inquiryNotices.find((known) => known === notice)}
+        leadReasons={leadReasons}
+        leadForm={leadForm}
+      />,
+    )
   }
 
   return new Hono<UiEnv>()
@@ -62,13 +86,19 @@ export function inquiryUiRoutes(deps: Deps) {
     .get('/inquiries', async (c) => {
       const filter = filterOf(c.req.query())
       const list = await listInquiries(deps.sql, { ...filter, limit: pageSize })
-      return page(c, 200, <InquiryListPage view={viewOf(c, tz)} filter={filter} rows={list.rows} nextCursor={list.nextCursor} now={deps.clock.now()} />)
+      return page(
+        c,
+        200,
+        <InquiryListPage view={viewOf(c, tz)} filter={filter} rows={list.rows} nextCursor={list.nextCursor} now={deps.clock.now()} />,
+      )
     })
     .get('/inquiries/:id', (c) => showInquiry(c, c.req.param('id'), 200))
     .post('/inquiries/:id/needs-lead', async (c) => {
       const id = c.req.param('id')
       const values = c.get('form')
-      const reasons = Object.keys(values).filter((name) => name.startsWith('reason_') && values[name] === 'on').map((name) => name.slice('reason_'.length))
+      const reasons = Object.keys(values)
+        .filter((name) => name.startsWith('reason_') && values[name] === 'on')
+        .map((name) => name.slice('reason_'.length))
       const note = values.note?.trim()
       const t = c.get('t')
       if (reasons.length === 0) return showInquiry(c, id, 422, undefined, { values, errors: { reasons: t('error.chooseReason') } })
@@ -80,7 +110,12 @@ export function inquiryUiRoutes(deps: Deps) {
         return c.redirect(`/ui/inquiries/${id}?feedback=${already ? 'leadAlready' : 'lead'}#main`, 303)
       } catch (error) {
         if (error instanceof AppError && error.code !== 'validation_failed') throw error
-        return showInquiry(c, id, 422, undefined, { values, errors: { reasons: fieldErrorsOf(error, t)['needsLead.reasons.0'] ?? Object.values(fieldErrorsOf(error, t))[0] ?? t('error.invalid') } })
+        return showInquiry(c, id, 422, undefined, {
+          values,
+          errors: {
+            reasons: fieldErrorsOf(error, t)['needsLead.reasons.0'] ?? Object.values(fieldErrorsOf(error, t))[0] ?? t('error.invalid'),
+          },
+        })
       }
     })
     .post('/inquiries/:id/feedback', async (c) => {

@@ -29,24 +29,37 @@ export function knowledgeUiRoutes(deps: Deps) {
     .use('/kb/articles/:id/publish', leads)
     .use('/kb/*', signedIn(deps))
     .get('/kb', async (c) => {
-      const q = withoutNul(c.req.query('q') ?? '').trim().slice(0, 2000)
+      const q = withoutNul(c.req.query('q') ?? '')
+        .trim()
+        .slice(0, 2000)
       const asked = c.req.query('department')
       const department = asked === 'technical' || asked === 'commercial' ? asked : ''
-      const result = q ? await searchKnowledge(deps, { q, k: resultCount, ...(department ? { department } : {}), signal: c.req.raw.signal }) : undefined
+      const result = q
+        ? await searchKnowledge(deps, { q, k: resultCount, ...(department ? { department } : {}), signal: c.req.raw.signal })
+        : undefined
       return page(c, 200, <SearchPage view={viewOf(c, tz)} q={q} department={department} result={result} />)
     })
     .get('/kb/drafts', async (c) => {
       const list = await listArticles(deps.sql, { status: 'draft', limit: 100 })
-      const drafts = list.rows.map((row) => ({ id: row.id, title: row.title, language: row.language, department: row.department, updatedAt: row.updated_at }))
+      const drafts = list.rows.map((row) => ({
+        id: row.id,
+        title: row.title,
+        language: row.language,
+        department: row.department,
+        updatedAt: row.updated_at,
+      }))
       return page(c, 200, <DraftsPage view={viewOf(c, tz)} drafts={drafts} />)
     })
-    .get('/kb/articles/:id', (c) => showArticle(c, c.req.param('id'), 200, c.req.query('done') === 'published' ? { notice: 'published' } : {}))
+    .get('/kb/articles/:id', (c) =>
+      showArticle(c, c.req.param('id'), 200, c.req.query('done') === 'published' ? { notice: 'published' } : {}),
+    )
     .post('/kb/articles/:id/publish', async (c) => {
       const id = c.req.param('id')
       try {
         await publishArticle(deps, c.get('principal'), id)
       } catch (error) {
-        if (error instanceof AppError && (error.code === 'conflict' || error.code === 'validation_failed')) return showArticle(c, id, error.status, { conflict: error.message })
+        if (error instanceof AppError && (error.code === 'conflict' || error.code === 'validation_failed'))
+          return showArticle(c, id, error.status, { conflict: error.message })
         throw error
       }
       return c.redirect(`/ui/kb/articles/${id}?done=published`, 303)

@@ -10,5 +10,7 @@ import { page, viewOf } from '../render.js'
 export function policyUiRoutes(deps: Deps) {
   return new Hono<UiEnv>()
     .use('/escalation-policy', signedIn(deps, ['lead', 'admin']))
-    .get('/escalation-policy', async (c) => page(c, 200, <PolicyPage view={viewOf(c, deps.config.ui.timeZone)} stored={await currentPolicy(deps)} />))
+    .get('/escalation-policy', async (c) =>
+      page(c, 200, <PolicyPage view={viewOf(c, deps.config.ui.timeZone)} stored={await currentPolicy(deps)} />),
+    )
 }

@@ -14,7 +14,11 @@ import { page, viewOf } from '../render.js'
 export const homeOf = (session: UiSession) => (session.principal.role === 'agent' ? '/ui/inquiries' : '/ui/escalations')
 
 const carried = (form: FormValues): FormValues =>
-  Object.fromEntries(Object.entries(form).filter(([name]) => name.startsWith('carry.')).map(([name, value]) => [name.slice('carry.'.length), value]))
+  Object.fromEntries(
+    Object.entries(form)
+      .filter(([name]) => name.startsWith('carry.'))
+      .map(([name, value]) => [name.slice('carry.'.length), value]),
+  )
 
 /** Sign-in with an API key (form POST), sign-out, and the start page. */
 export function sessionRoutes(deps: Deps, rateLimits?: RateLimits) {
@@ -28,7 +32,10 @@ export function sessionRoutes(deps: Deps, rateLimits?: RateLimits) {
       const next = c.req.query('next')
       const session = c.get('session')
       if (session) return c.redirect(isUiPath(next) ? next : homeOf(session), 303)
-      return renderSignIn(c, deps, 200, { next: isUiPath(next) ? next : undefined, notice: c.req.query('signed_out') ? 'signed_out' : undefined })
+      return renderSignIn(c, deps, 200, {
+        next: isUiPath(next) ? next : undefined,
+        notice: c.req.query('signed_out') ? 'signed_out' : undefined,
+      })
     })
     .post('/sign-in', async (c) => {
       const form = c.get('form')
@@ -49,7 +56,8 @@ export function sessionRoutes(deps: Deps, rateLimits?: RateLimits) {
       }
       const outcome = await signIn(deps, key)
       if (!outcome.ok && outcome.reason === 'unknown_key' && address) rateLimits!.authFailures.recordFailure(address)
-      if (!outcome.ok) return outcome.reason === 'machine_key' ? again(403, c.get('t')('error.keyMachine')) : again(401, c.get('t')('error.keyUnknown'))
+      if (!outcome.ok)
+        return outcome.reason === 'machine_key' ? again(403, c.get('t')('error.keyMachine')) : again(401, c.get('t')('error.keyUnknown'))
       const previous = readCookie(c, sessionCookie)
       if (previous) await signOut(deps, previous) // signing in again replaces the old session rather than leaving it live
       setUiCookie(c, sessionCookie, outcome.sessionId, deps.config.ui.sessionTtlMs / 1000)

@@ -82,7 +82,8 @@ export function createHttpClient(settings: ClientSettings): HttpClient {
       if (error instanceof OutboundRefusedError) throw fail(`${what}: ${error.message}`, { permanent: true, cause: error })
       throw fail(`${what}: ${describeNetworkError(error, signal, settings.options.signal, timeoutMs)}`, { permanent: false, cause: error })
     }
-    if (response.status >= 200 && response.status < 300) return { status: response.status, headers: response.headers, json: parseJson(body) as T }
+    if (response.status >= 200 && response.status < 300)
+      return { status: response.status, headers: response.headers, json: parseJson(body) as T }
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), settings.options.now)
     // Status only: the body may quote the ticket or the customer, and this message is stored and shown.
     const redirect = response.status >= 300 && response.status < 400 ? ' (a redirect; not followed, check the URL)' : ''
@@ -147,8 +148,10 @@ export function basicAuth(credentials: string): string {
  * the helpdesk's way; the token and the webhook secret are redacted from every error.
  */
 export function helpdeskApiClient(
-  type: WebhookType, target: { apiBaseUrl?: string | null | undefined; apiToken?: string | null | undefined; secret: string },
-  options: WriteBackOptions, authorization: (token: string) => string,
+  type: WebhookType,
+  target: { apiBaseUrl?: string | null | undefined; apiToken?: string | null | undefined; secret: string },
+  options: WriteBackOptions,
+  authorization: (token: string) => string,
 ): HttpClient {
   const token = requireSetting(type, 'apiToken', target.apiToken ?? undefined)
   const baseUrl = requireSetting(type, 'apiBaseUrl', target.apiBaseUrl ?? undefined)

@@ -119,7 +119,10 @@ export function renderNote(inquiryId: string, result: TriageResult): RenderedNot
     ? `<p>${escapeHtml(parts.reasonsLabel)}</p><ul>${parts.reasons.map((reason) => `<li><b>${escapeHtml(reason.code)}</b>: ${escapeHtml(reason.detail)}</li>`).join('')}</ul>`
     : ''
   const suggestionsHtml = parts.suggestions
-    .map((suggestion) => `<p><b>${escapeHtml(suggestion.heading)}</b><br>${escapeHtml(suggestion.reference)}</p><blockquote>${multiline(suggestion.reply)}</blockquote>`)
+    .map(
+      (suggestion) =>
+        `<p><b>${escapeHtml(suggestion.heading)}</b><br>${escapeHtml(suggestion.reference)}</p><blockquote>${multiline(suggestion.reply)}</blockquote>`,
+    )
     .join('')
   const html = [
     `<p>${escapeHtml(parts.marker)}</p>`,

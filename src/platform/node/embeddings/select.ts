@@ -10,7 +10,11 @@ import { createEmbeddingRuntime, type EmbeddingRuntime } from '../../../provider
 export async function selectEmbeddings(config: Config, logger: Logger): Promise<EmbeddingRuntime> {
   const requested = config.embeddings.provider
   if (requested === 'hashing') {
-    return createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), { requested, provider: 'hashing', reason: 'configured' })
+    return createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), {
+      requested,
+      provider: 'hashing',
+      reason: 'configured',
+    })
   }
   if (requested === 'openai') {
     const { createOpenAIEmbedder } = await import('../../../providers/embeddings/openai.js')
@@ -28,7 +32,11 @@ export async function selectEmbeddings(config: Config, logger: Logger): Promise<
   }
   try {
     const embedder = await loadTransformers(config)
-    return createEmbeddingRuntime(embedder, { requested, provider: 'transformers', reason: requested === 'auto' ? 'model loaded' : 'configured' })
+    return createEmbeddingRuntime(embedder, {
+      requested,
+      provider: 'transformers',
+      reason: requested === 'auto' ? 'model loaded' : 'configured',
+    })
   } catch (error) {
     if (requested === 'transformers') throw error
     const reason = `transformers model unavailable (${(error as Error).message}); using the built-in hashing embedder`
@@ -46,7 +54,10 @@ async function loadTransformers(config: Config) {
   })
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`loading took longer than ${config.embeddings.loadTimeoutMs / 1000} s`)), config.embeddings.loadTimeoutMs)
+    timer = setTimeout(
+      () => reject(new Error(`loading took longer than ${config.embeddings.loadTimeoutMs / 1000} s`)),
+      config.embeddings.loadTimeoutMs,
+    )
   })
   try {
     await Promise.race([embedder.load(), timeout])

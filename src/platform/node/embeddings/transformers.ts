@@ -60,12 +60,19 @@ export function createTransformersEmbedder(options: TransformersEmbedderOptions)
       (model) => (loaded = model),
       (error: unknown) => {
         loading = undefined
-        options.logger?.warn({ model: options.model, err: error instanceof Error ? error.message : String(error) }, 'embedding model failed to load; the next call retries')
+        options.logger?.warn(
+          { model: options.model, err: error instanceof Error ? error.message : String(error) },
+          'embedding model failed to load; the next call retries',
+        )
         throw error
       },
     ))
 
-  const space = (): EmbeddingSpace => ({ provider: 'transformers', model: options.model, dimensions: loaded?.dimensions ?? assumedDimensions(options.model) })
+  const space = (): EmbeddingSpace => ({
+    provider: 'transformers',
+    model: options.model,
+    dimensions: loaded?.dimensions ?? assumedDimensions(options.model),
+  })
 
   return {
     get space() {
@@ -144,7 +151,9 @@ export function poolMean(hidden: Tensor, mask: Tensor): Float32Array[] {
 let envQueue: Promise<unknown> = Promise.resolve()
 
 async function loadModel(options: TransformersEmbedderOptions): Promise<LoadedModel> {
-  const source = options.modelDir ? `folder "${options.modelDir}"` : `the Hugging Face hub${options.allowRemote === false ? ' (cache only)' : ''}`
+  const source = options.modelDir
+    ? `folder "${options.modelDir}"`
+    : `the Hugging Face hub${options.allowRemote === false ? ' (cache only)' : ''}`
   const started = Date.now()
   try {
     if (options.modelDir) await assertFolder(options.modelDir)
@@ -177,7 +186,13 @@ async function loadModel(options: TransformersEmbedderOptions): Promise<LoadedMo
 // The library would only say that tokenizer.json is missing; a wrong path deserves a plainer answer.
 async function assertFolder(folder: string): Promise<void> {
   const { stat } = await import('node:fs/promises')
-  if (!(await stat(folder).then((found) => found.isDirectory(), () => false))) throw new Error('the folder does not exist.')
+  if (
+    !(await stat(folder).then(
+      (found) => found.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new Error('the folder does not exist.')
 }
 
 /** The library resolves a local model as `${env.localModelPath}/${name}/<file>`; split the folder accordingly. */
@@ -190,7 +205,8 @@ function splitFolder(folder: string): [string, string] {
 function toLoadedModel(pipe: Omit<LoadedModel, 'dimensions'>): LoadedModel {
   const config = pipe.model.config
   const dimensions = config.hidden_size ?? config.d_model ?? config.dim
-  if (typeof dimensions !== 'number' || dimensions <= 0) throw new Error('config.json names no hidden_size, so the vector width is unknown.')
+  if (typeof dimensions !== 'number' || dimensions <= 0)
+    throw new Error('config.json names no hidden_size, so the vector width is unknown.')
   // Without a model_max_length the library would truncate to NaN tokens; fall back to the position table.
   if (typeof pipe.tokenizer.model_max_length !== 'number') {
     pipe.tokenizer.model_max_length = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : 512

@@ -28,7 +28,11 @@ export function normalizeRecord(record: Record<string, unknown>): RawArticle {
     if (!known.has(name) || value === undefined || value === null || value === '') continue
     if (!(name in article)) article[name] = value
   }
-  if (typeof article.tags === 'string') article.tags = article.tags.split(/[;,]/).map((tag) => tag.trim()).filter(Boolean)
+  if (typeof article.tags === 'string')
+    article.tags = article.tags
+      .split(/[;,]/)
+      .map((tag) => tag.trim())
+      .filter(Boolean)
   if (typeof article.language === 'string') article.language = article.language.slice(0, 2).toLowerCase()
   return article
 }
@@ -43,9 +47,25 @@ export function parseHtml(text: string, baseName: string): RawArticle[] {
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(text)?.[1]
   const language = /<html[^>]*\blang=["']?([a-zA-Z]{2})/i.exec(text)?.[1]
   // Headings become Markdown markers first, so the chunker still sees the article's structure.
-  const marked = text.replace(/<h([1-6])[^>]*>([\s\S]*?)<\/h\1>/gi, (_, level: string, inner: string) => `<p>${'#'.repeat(Number(level))} ${stripTags(inner)}</p>`)
-  const body = htmlToText(marked, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] })
-  return [{ externalId: baseName, ...(title ? { title: stripTags(title) } : {}), ...(language ? { language: language.toLowerCase() } : {}), body }]
+  const marked = text.replace(
+    /<h([1-6])[^>]*>([\s\S]*?)<\/h\1>/gi,
+    (_, level: string, inner: string) => `<p>${'#'.repeat(Number(level))} ${stripTags(inner)}</p>`,
+  )
+  const body = htmlToText(marked, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+    ],
+  })
+  return [
+    {
+      externalId: baseName,
+      ...(title ? { title: stripTags(title) } : {}),
+      ...(language ? { language: language.toLowerCase() } : {}),
+      body,
+    },
+  ]
 }
 
 export function parseCsv(text: string): RawArticle[] {
@@ -90,5 +110,8 @@ export function parseArticles(text: string, fileName: string): RawArticle[] {
 }
 
 function stripTags(html: string): string {
-  return html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim()
+  return html
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
 }

@@ -6,7 +6,12 @@ import type { Sql } from '../../../storage/sql.js'
 export async function openDatabase(config: Config, logger: Logger): Promise<Sql> {
   if (config.databaseUrl) {
     const { createPgSql } = await import('./pg.js')
-    return createPgSql({ url: config.databaseUrl, maxConnections: config.databasePoolMax, logger, hnswEfSearch: config.knowledge.hnswEfSearch })
+    return createPgSql({
+      url: config.databaseUrl,
+      maxConnections: config.databasePoolMax,
+      logger,
+      hnswEfSearch: config.knowledge.hnswEfSearch,
+    })
   }
   const { createPgliteSql } = await import('./pglite.js')
   return createPgliteSql({ dataDir: `${config.dataDir.replace(/\/+$/, '')}/pglite`, hnswEfSearch: config.knowledge.hnswEfSearch })

@@ -27,7 +27,11 @@ export async function createPgSql(options: PgOptions): Promise<Sql> {
     idleTimeoutMillis: 30_000,
     // Session settings travel in the startup packet: no extra round trip, and no query racing the
     // caller's first one on a new connection.
-    options: [...sessionSettingsAsOptions(options), ...(urlOptions ? [urlOptions] : []), ...(options.schema ? [`-c search_path=${options.schema},public`] : [])].join(' '),
+    options: [
+      ...sessionSettingsAsOptions(options),
+      ...(urlOptions ? [urlOptions] : []),
+      ...(options.schema ? [`-c search_path=${options.schema},public`] : []),
+    ].join(' '),
   })
   // An idle client whose server went away emits here; without a listener the process would crash.
   pool.on('error', (error) => options.logger.warn({ err: error.message }, 'idle database connection lost'))

@@ -32,8 +32,7 @@ export async function createPgliteSql(options: PgliteOptions = {}): Promise<Pgli
 
   return {
     dialect: 'pglite',
-    query: async <T = Row>(text: string, params?: readonly unknown[]) =>
-      (await db.query<T>(text, params as unknown[] | undefined)).rows,
+    query: async <T = Row>(text: string, params?: readonly unknown[]) => (await db.query<T>(text, params as unknown[] | undefined)).rows,
     exec: async (text) => {
       await db.exec(text)
     },

@@ -35,7 +35,12 @@ export type LinearFit = Float64Array
  * Fits weights for binary rows whose present column j carries the value `scale[j]`, labels 1/0;
  * yields once per iteration.
  */
-export function* fitLogisticLbfgs(rows: BinaryRows, labels: ArrayLike<number>, scale: Float64Array, options: LbfgsOptions): Steps<LinearFit> {
+export function* fitLogisticLbfgs(
+  rows: BinaryRows,
+  labels: ArrayLike<number>,
+  scale: Float64Array,
+  options: LbfgsOptions,
+): Steps<LinearFit> {
   const width = scale.length + 1 // the last coordinate is the bias, which is not penalised
   const exampleWeights = exampleWeightsOf(labels, options)
   const loss = (w: Float64Array, gradient: Float64Array) => lossAndGradient(rows, scale, labels, exampleWeights, w, gradient)
@@ -80,7 +85,14 @@ function exampleWeightsOf(labels: ArrayLike<number>, options: LbfgsOptions): Flo
 }
 
 /** ½|w|² + Σ cᵢ log(1 + e^(−yᵢ zᵢ)); fills `gradient`. */
-function lossAndGradient(rows: BinaryRows, scale: Float64Array, labels: ArrayLike<number>, weights: Float64Array, w: Float64Array, gradient: Float64Array): number {
+function lossAndGradient(
+  rows: BinaryRows,
+  scale: Float64Array,
+  labels: ArrayLike<number>,
+  weights: Float64Array,
+  w: Float64Array,
+  gradient: Float64Array,
+): number {
   const bias = w.length - 1
   let loss = 0
   for (let i = 0; i < bias; i++) {
@@ -111,14 +123,25 @@ function twoLoopDirection(gradient: Float64Array, steps: Float64Array[], changes
     axpy(-alphas[k]!, changes[k]!, q)
   }
   const last = steps.length - 1
-  const gamma = last >= 0 ? dot(steps[last]!, changes[last]!) / dot(changes[last]!, changes[last]!) : 1 / Math.max(1e-12, Math.sqrt(dot(gradient, gradient)))
+  const gamma =
+    last >= 0
+      ? dot(steps[last]!, changes[last]!) / dot(changes[last]!, changes[last]!)
+      : 1 / Math.max(1e-12, Math.sqrt(dot(gradient, gradient)))
   for (let i = 0; i < q.length; i++) q[i]! *= gamma
   for (let k = 0; k < steps.length; k++) axpy(alphas[k]! - rhos[k]! * dot(changes[k]!, q), steps[k]!, q)
   return q
 }
 
 /** Keeps the newest (step, gradient change) pairs; plain loops, as TypedArray.from with a mapper is slow in V8. */
-function remember(steps: Float64Array[], changes: Float64Array[], rhos: number[], next: Float64Array, w: Float64Array, nextGradient: Float64Array, gradient: Float64Array): void {
+function remember(
+  steps: Float64Array[],
+  changes: Float64Array[],
+  rhos: number[],
+  next: Float64Array,
+  w: Float64Array,
+  nextGradient: Float64Array,
+  gradient: Float64Array,
+): void {
   const full = steps.length >= history
   if (full) rhos.shift()
   const s = (full && steps.shift()) || new Float64Array(w.length)

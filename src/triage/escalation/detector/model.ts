@@ -66,11 +66,19 @@ export interface EscalationModel {
 }
 
 /** Trains one model per reason in `codes`; deterministic for the same examples and options. */
-export function trainEscalationModel(examples: readonly EscalationExample[], codes: readonly string[], options: Partial<DetectorOptions> = {}): EscalationModel {
+export function trainEscalationModel(
+  examples: readonly EscalationExample[],
+  codes: readonly string[],
+  options: Partial<DetectorOptions> = {},
+): EscalationModel {
   return runToEnd(trainEscalationModelSteps(examples, codes, options))
 }
 
-export function* trainEscalationModelSteps(given: readonly EscalationExample[], codes: readonly string[], options: Partial<DetectorOptions> = {}): Steps<EscalationModel> {
+export function* trainEscalationModelSteps(
+  given: readonly EscalationExample[],
+  codes: readonly string[],
+  options: Partial<DetectorOptions> = {},
+): Steps<EscalationModel> {
   const settings = { ...defaultDetectorOptions, ...options }
   // In a canonical order: folds and columns follow the order, and the version promises the same model for the same examples.
   const examples = [...given].sort((a, b) => (exampleKey(a) < exampleKey(b) ? -1 : exampleKey(a) > exampleKey(b) ? 1 : 0))
@@ -108,13 +116,20 @@ function* trainReason(sample: Sample, buckets: Int32Array, settings: DetectorOpt
   const outOfFold = new Float64Array(sample.rows.length)
   for (let fold = 0; fold < settings.folds; fold++) {
     const train = sample.rows.flatMap((_, index) => (folds[index] !== fold ? [index] : []))
-    const part = { rows: train.map((i) => sample.rows[i]!), labels: Uint8Array.from(train, (i) => sample.labels[i]!), weights: train.map((i) => sample.weights[i]!) }
+    const part = {
+      rows: train.map((i) => sample.rows[i]!),
+      labels: Uint8Array.from(train, (i) => sample.labels[i]!),
+      weights: train.map((i) => sample.weights[i]!),
+    }
     const fitted = yield* fitNbLogistic(part, buckets.length, settings, final.fit)
     sample.rows.forEach((row, index) => {
       if (folds[index] === fold) outOfFold[index] = columnLogit(fitted, row)
     })
   }
-  const platt = fitStacker(Array.from(outOfFold, (logit) => [logit]), sample.labels)
+  const platt = fitStacker(
+    Array.from(outOfFold, (logit) => [logit]),
+    sample.labels,
+  )
   const probabilities = Array.from(outOfFold, (logit) => sigmoid(stackLogit(platt, [logit])))
   const weights = new Float32Array(featureBuckets)
   buckets.forEach((bucket, column) => (weights[bucket] = final.fit[column]! * final.ratio[column]!))
@@ -137,7 +152,14 @@ interface NbFit {
 /** NB log-count ratios from the sample, then logistic regression on the ratio-valued rows. */
 function* fitNbLogistic(sample: Sample, width: number, settings: DetectorOptions, initial?: Float64Array): Steps<NbFit> {
   const ratio = nbRatios(sample, width, settings.alpha)
-  const lbfgs: LbfgsOptions = { c: settings.c, balanced: true, maxIterations: settings.maxIterations, tolerance: 1e-5, exampleWeights: sample.weights, initial }
+  const lbfgs: LbfgsOptions = {
+    c: settings.c,
+    balanced: true,
+    maxIterations: settings.maxIterations,
+    tolerance: 1e-5,
+    exampleWeights: sample.weights,
+    initial,
+  }
   return { ratio, fit: yield* fitLogisticLbfgs(sample.rows, sample.labels, ratio, lbfgs) }
 }
 
@@ -150,7 +172,8 @@ function nbRatios(sample: Sample, width: number, alpha: number): Float64Array {
   })
   const [negative, positive] = counts.map((count) => count.reduce((sum, value) => sum + value, 0))
   const ratio = new Float64Array(width)
-  for (let column = 0; column < width; column++) ratio[column] = Math.log(counts[1]![column]! / positive! / (counts[0]![column]! / negative!))
+  for (let column = 0; column < width; column++)
+    ratio[column] = Math.log(counts[1]![column]! / positive! / (counts[0]![column]! / negative!))
   return ratio
 }
 
@@ -216,7 +239,10 @@ export function createModel(version: string, reasons: ReadonlyMap<string, Reason
       }
       const scores = new Map<string, ReasonScore>()
       models.forEach(([code, model], r) => {
-        scores.set(code, { probability: sigmoid(stackLogit(model.platt, [logits[r]!])), phrases: () => strongestPhrases(features, model.weights, text) })
+        scores.set(code, {
+          probability: sigmoid(stackLogit(model.platt, [logits[r]!])),
+          phrases: () => strongestPhrases(features, model.weights, text),
+        })
       })
       return scores
     },
@@ -234,14 +260,17 @@ function strongestPhrases(features: TextFeatures, weights: Float32Array, text: s
     const origins = features.origins[position]!
     for (const token of origins) share[token]! += weights[id]! / origins.length
   })
-  const ranked = Array.from(share.keys()).filter((token) => share[token]! > 0.05 && features.tokens[token]!.kind === 'word').sort((a, b) => share[b]! - share[a]!)
+  const ranked = Array.from(share.keys())
+    .filter((token) => share[token]! > 0.05 && features.tokens[token]!.kind === 'word')
+    .sort((a, b) => share[b]! - share[a]!)
   const phrases: string[] = []
   const used = new Set<number>()
   for (const token of ranked) {
     if (phrases.length === 3) break
     if (used.has(token)) continue
     let [from, to] = [token, token]
-    const widens = (index: number) => index >= 0 && index < share.length && share[index]! > 0 && features.tokens[index]!.kind === 'word' && !used.has(index)
+    const widens = (index: number) =>
+      index >= 0 && index < share.length && share[index]! > 0 && features.tokens[index]!.kind === 'word' && !used.has(index)
     while (to - from < 3 && widens(from - 1)) from--
     while (to - from < 3 && widens(to + 1)) to++
     for (let index = from; index <= to; index++) used.add(index)
@@ -255,7 +284,11 @@ function exampleKey(example: EscalationExample): string {
 }
 
 /** What a model trained on these examples would be called: FNV-1a of the sorted labelled lines and the options. */
-export function modelVersion(examples: readonly EscalationExample[], codes: readonly string[], options: Partial<DetectorOptions> = {}): string {
+export function modelVersion(
+  examples: readonly EscalationExample[],
+  codes: readonly string[],
+  options: Partial<DetectorOptions> = {},
+): string {
   const settings = { ...defaultDetectorOptions, ...options }
   const lines = examples.map(exampleKey).sort()
   // Two 32-bit FNV-1a hashes with different offsets: 64 bits, so two training sets practically never share a name.

@@ -13,7 +13,15 @@ interface Header {
   format: 1
   version: string
   buckets: number
-  reasons: Array<{ code: string; bias: number; platt: ReasonModel['platt']; threshold: number; positives: number; examples: number; count: number }>
+  reasons: Array<{
+    code: string
+    bias: number
+    platt: ReasonModel['platt']
+    threshold: number
+    positives: number
+    examples: number
+    count: number
+  }>
 }
 
 export function serializeModel(model: EscalationModel): Uint8Array {
@@ -28,7 +36,15 @@ export function serializeModel(model: EscalationModel): Uint8Array {
     format: 1,
     version: model.version,
     buckets: featureBuckets,
-    reasons: parts.map(({ code, reason, ids }) => ({ code, bias: reason.bias, platt: reason.platt, threshold: reason.threshold, positives: reason.positives, examples: reason.examples, count: ids.length })),
+    reasons: parts.map(({ code, reason, ids }) => ({
+      code,
+      bias: reason.bias,
+      platt: reason.platt,
+      threshold: reason.threshold,
+      positives: reason.positives,
+      examples: reason.examples,
+      count: ids.length,
+    })),
   }
   const headerBytes = new TextEncoder().encode(JSON.stringify(header))
   // The header is padded to a multiple of 4 so the typed arrays after it stay aligned.
@@ -63,7 +79,14 @@ export function deserializeModel(stored: Uint8Array): EscalationModel | undefine
       offset += entry.count * 4
       const weights = new Float32Array(featureBuckets)
       ids.forEach((id, index) => (weights[id] = values[index]!))
-      reasons.set(entry.code, { weights, bias: entry.bias, platt: entry.platt, threshold: entry.threshold, positives: entry.positives, examples: entry.examples })
+      reasons.set(entry.code, {
+        weights,
+        bias: entry.bias,
+        platt: entry.platt,
+        threshold: entry.threshold,
+        positives: entry.positives,
+        examples: entry.examples,
+      })
     }
     return offset === bytes.length ? createModel(header.version, reasons) : undefined
   } catch {

@@ -13,7 +13,8 @@ import { foldWord } from '../../classifier/features.js'
 export const featureBuckets = 2 ** 18
 
 /** Words in capitals that are names, not shouting. */
-export const acronyms = /^(DSGVO|GDPR|WLAN|HDMI|SEPA|IBAN|USB|PDF|LED|DSL|ASAP|MWST|UST|AGB|HTTP|HTTPS|VPN|SIM|PIN|TAN|CEO|CFO|GMBH|DSAR|SMS|NAS|IMEI|VOIP|FTTH|DECT|WIFI|API|SAAS|KFZ|AKKU)$/
+export const acronyms =
+  /^(DSGVO|GDPR|WLAN|HDMI|SEPA|IBAN|USB|PDF|LED|DSL|ASAP|MWST|UST|AGB|HTTP|HTTPS|VPN|SIM|PIN|TAN|CEO|CFO|GMBH|DSAR|SMS|NAS|IMEI|VOIP|FTTH|DECT|WIFI|API|SAAS|KFZ|AKKU)$/
 
 /** A token with its place in the original text. */
 export interface Token {
@@ -43,8 +44,49 @@ export interface RuleHit {
 
 const tokenPattern = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*|[!?]+|\p{Extended_Pictographic}|[.;:]|\n/gu
 const breakWords = new Set(['but', 'aber', 'doch', 'however', 'jedoch', 'sondern', 'because', 'weil', 'denn'])
-const negationCues = new Set(['not', 'no', 'never', 'without', 'nothing', "don't", "didn't", "isn't", "wasn't", "doesn't", "won't", "can't", 'nicht', 'kein', 'keine', 'keinen', 'keinem', 'keiner', 'nie', 'niemals', 'ohne', 'nichts'])
-const hypotheticalCues = new Set(['if', 'whether', 'ever', 'hypothetically', 'suppose', 'prevent', 'avoid', 'falls', 'wenn', 'ob', 'jemals', 'sollte', 'sollten', 'angenommen', 'vermeiden', 'verhindern', 'vorbeugen'])
+const negationCues = new Set([
+  'not',
+  'no',
+  'never',
+  'without',
+  'nothing',
+  "don't",
+  "didn't",
+  "isn't",
+  "wasn't",
+  "doesn't",
+  "won't",
+  "can't",
+  'nicht',
+  'kein',
+  'keine',
+  'keinen',
+  'keinem',
+  'keiner',
+  'nie',
+  'niemals',
+  'ohne',
+  'nichts',
+])
+const hypotheticalCues = new Set([
+  'if',
+  'whether',
+  'ever',
+  'hypothetically',
+  'suppose',
+  'prevent',
+  'avoid',
+  'falls',
+  'wenn',
+  'ob',
+  'jemals',
+  'sollte',
+  'sollten',
+  'angenommen',
+  'vermeiden',
+  'verhindern',
+  'vorbeugen',
+])
 const scopeLength = 6
 
 /** Tokens with offsets; words folded like the department classifier's features. */
