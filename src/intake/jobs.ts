@@ -3,7 +3,7 @@ import { createWorker, type JobHandler, type Worker } from '../jobs/worker.js'
 import type { BackoffPolicy } from '../storage/queries/jobs.js'
 import { triageQueue, writeBackQueue } from './queues.js'
 import { runTriageJob } from './triage-job.js'
-import { notifyLeadsQueue, sendLeadNotice, type LeadNotice } from '../leads/notify.js'
+import { notifyLeadsQueue, sendLeadNotice, type LeadNotice } from '../review/notify.js'
 import { runWriteBackJob } from './write-back-job.js'
 import { retentionQueue, runRetentionJob } from '../privacy/retention.js'
 

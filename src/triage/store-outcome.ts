@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js'
 import { writeBackQueue } from '../intake/queues.js'
-import { leadNoticeOf, queueLeadNotice } from '../leads/notify.js'
+import { leadNoticeOf, queueLeadNotice } from '../review/notify.js'
 import * as inquiryQueries from '../storage/queries/inquiries.js'
 import { enqueueJob, jobPriority } from '../storage/queries/jobs.js'
 import type { Sql } from '../storage/sql.js'

@@ -11,7 +11,7 @@ import {
   reassignEscalation,
   releaseEscalation,
   resolveEscalation,
-} from '../../leads/escalations.js'
+} from '../../review/escalations.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'

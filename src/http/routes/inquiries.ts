@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.js'
-import { FeedbackResultSchema, FeedbackSchema, recordFeedback } from '../../leads/feedback.js'
+import { FeedbackResultSchema, FeedbackSchema, recordFeedback } from '../../review/feedback.js'
 import { listInquiries, type InquiryListRow } from '../../storage/queries/inquiries.js'
 import { eraseInquiry } from '../../privacy/erase.js'
 import { ErasureSchema } from '../../privacy/subject.js'

@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx'
-import type { Escalation } from '../../leads/escalations.js'
+import type { Escalation } from '../../review/escalations.js'
 import type { FormValues } from '../env.js'
 import { Checkbox, ErrorSummary, SelectField, TextArea, TextField } from '../fields.js'
 import type { FieldErrors } from '../forms.js'

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx'
 import { DepartmentFilter } from '../fields.js'
-import type { Escalation } from '../../leads/escalations.js'
+import type { Escalation } from '../../review/escalations.js'
 import type { LabelKey } from '../i18n.js'
 import { Layout, Time, type View } from '../layout.js'
 import { EscalationBadge } from './inquiries.js'

@@ -11,7 +11,7 @@ import {
   reassignEscalation,
   releaseEscalation,
   resolveEscalation,
-} from '../../leads/escalations.js'
+} from '../../review/escalations.js'
 import type { FormValues, UiEnv } from '../env.js'
 import { fieldErrorsOf, validateForm, type FieldErrors } from '../forms.js'
 import { signedIn } from '../middleware.js'
