@@ -8,7 +8,7 @@ import {
   listIntegrations,
   updateIntegration,
   type Integration,
-} from '../intake/integrations.js'
+} from '../integrations/integrations.js'
 import { generateStandardWebhookSecret } from '../webhooks/standard-webhooks.js'
 import { webhookTypes } from '../webhooks/types.js'
 import { runCommand, UsageError } from '../platform/node/node-deps.js'

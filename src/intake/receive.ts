@@ -8,8 +8,8 @@ import * as inquiries from '../storage/queries/inquiries.js'
 import { contentHash } from '../webhooks/content-hash.js'
 import { isOwnWriteBack, mapPayload, verifyWebhook } from '../helpdesks/index.js'
 import type { TicketRef, WebhookTriageInput } from '../webhooks/payload-draft.js'
-import { findOpenIntegrationByName } from './integration-secrets.js'
-import { acceptedSecrets, integrationNamePattern } from './integrations.js'
+import { findOpenIntegrationByName } from '../integrations/integration-secrets.js'
+import { acceptedSecrets, integrationNamePattern } from '../integrations/integrations.js'
 import { triageQueue } from './queues.js'
 
 /** What the intake did with one delivery; the route turns it into 202 or 200. */

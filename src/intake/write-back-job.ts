@@ -4,8 +4,8 @@ import * as inquiries from '../storage/queries/inquiries.js'
 import { writeBack } from '../helpdesks/index.js'
 import type { TicketRef } from '../webhooks/payload-draft.js'
 import type { WriteBackTarget } from '../webhooks/write-back/types.js'
-import { findOpenIntegration } from './integration-secrets.js'
-import { writeBackMode } from './integrations.js'
+import { findOpenIntegration } from '../integrations/integration-secrets.js'
+import { writeBackMode } from '../integrations/integrations.js'
 
 type JobDeps = Pick<Deps, 'sql' | 'logger' | 'clock' | 'config' | 'outbound' | 'secrets'>
 

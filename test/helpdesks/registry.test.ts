@@ -2,7 +2,7 @@
 // adapter would fail only when its first webhook arrives, so this checks the two lists against each other.
 import { describe, expect, it } from 'vitest'
 import { helpdeskAdapters } from '../../src/helpdesks/index.js'
-import { IntegrationCreateSchema } from '../../src/intake/integrations.js'
+import { IntegrationCreateSchema } from '../../src/integrations/integrations.js'
 
 const integrationTypes: readonly string[] = IntegrationCreateSchema.shape.type.options
 

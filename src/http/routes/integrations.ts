@@ -9,7 +9,7 @@ import {
   getIntegration,
   listIntegrations,
   updateIntegration,
-} from '../../intake/integrations.js'
+} from '../../integrations/integrations.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'

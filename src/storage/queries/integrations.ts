@@ -5,7 +5,7 @@ export type DepartmentGroups = Partial<Record<'technical' | 'commercial', string
 
 /**
  * One helpdesk connection, secrets included: only the intake and the write-back read these. As stored,
- * secret, previous_secret and api_token are encrypted (src/intake/integration-secrets.ts opens them).
+ * secret, previous_secret and api_token are encrypted (src/integrations/integration-secrets.ts opens them).
  */
 export interface IntegrationRow {
   id: string
