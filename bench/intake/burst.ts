@@ -1,6 +1,6 @@
 // The burst of test/http/webhook-burst.test.ts as a measurement: N webhooks through the app in-process,
 // then one worker as the server runs it (4 at a time) triaging and writing back to the fake helpdesk.
-import { createIntakeWorker } from '../../src/intake/jobs.js'
+import { createIntakeWorker } from '../../src/jobs/handlers.js'
 import type { WebhookType } from '../../src/webhooks/types.js'
 import { startFakeHelpdesk } from '../../test/helpers/fake-helpdesk.js'
 import { deliveriesPerTicket, makeTickets, runBurst, type BurstOutcome } from '../../test/helpers/webhook-flow.js'

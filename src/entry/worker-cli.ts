@@ -1,4 +1,4 @@
-import { createIntakeWorker } from '../intake/jobs.js'
+import { createIntakeWorker } from '../jobs/handlers.js'
 import { selectEmbeddings } from '../platform/node/embeddings/select.js'
 import { prepareForCommand } from '../startup.js'
 import { buildNodeDeps, runMain } from '../platform/node/node-deps.js'

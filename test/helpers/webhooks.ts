@@ -1,6 +1,6 @@
 // Signed webhook deliveries as each helpdesk sends them, and an in-process worker for the jobs they queue.
 import { createHmac } from 'node:crypto'
-import { createIntakeWorker } from '../../src/intake/jobs.js'
+import { createIntakeWorker } from '../../src/jobs/handlers.js'
 import type { Worker } from '../../src/jobs/worker.js'
 import { generateStandardWebhookSecret } from '../../src/webhooks/standard-webhooks.js'
 import type { WebhookType } from '../../src/webhooks/types.js'

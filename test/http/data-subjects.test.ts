@@ -2,7 +2,7 @@
 // whole life in the service (triage, correction, a lead asked for, resolved into a knowledge-base
 // article, a helpdesk webhook, the account directory), then every table searched for her traces.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { intakeJobHandlers } from '../../src/intake/jobs.js'
+import { intakeJobHandlers } from '../../src/jobs/handlers.js'
 import { triageQueue } from '../../src/intake/queues.js'
 import { createWorker } from '../../src/jobs/worker.js'
 import { readEscalationInputs } from '../../src/storage/queries/escalation-examples.js'

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/config.js'
 import { createNodeOutboundGuard } from '../../src/platform/node/node-outbound.js'
-import { createIntakeWorker } from '../../src/intake/jobs.js'
+import { createIntakeWorker } from '../../src/jobs/handlers.js'
 import type { Worker } from '../../src/jobs/worker.js'
 import type { ResolveHost } from '../../src/outbound/guard.js'
 import { claimJobs, enqueueJob, failJob } from '../../src/storage/queries/jobs.js'

@@ -8,7 +8,7 @@
 // of 200: intake 31/s, triage + write-back 5.2/s), so 1 000 would need 4-5 minutes with its seeding.
 // BURST_PGLITE=1 runs it anyway.
 import { afterEach, describe, expect, it } from 'vitest'
-import { createIntakeWorker } from '../../src/intake/jobs.js'
+import { createIntakeWorker } from '../../src/jobs/handlers.js'
 import type { Worker } from '../../src/jobs/worker.js'
 import type { Sql } from '../../src/storage/sql.js'
 import type { WebhookType } from '../../src/webhooks/types.js'

@@ -2,7 +2,7 @@
 // token, a crash between "the helpdesk accepted" and "the job is done", a shutdown mid-request. Each
 // case ends with every result in its ticket exactly once. Waits have deadlines; nothing is timed.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { intakeJobHandlers } from '../../src/intake/jobs.js'
+import { intakeJobHandlers } from '../../src/jobs/handlers.js'
 import { triageQueue, writeBackQueue } from '../../src/intake/queues.js'
 import { runWriteBackJob } from '../../src/intake/write-back-job.js'
 import { createWorker, type Worker } from '../../src/jobs/worker.js'

@@ -1,7 +1,7 @@
 // The webhook intake end to end on each database: signed deliveries from each helpdesk, stored and
 // answered 202, triaged by a real worker, written back to a fake helpdesk on 127.0.0.1.
 import { describe, expect, it } from 'vitest'
-import { intakeJobHandlers } from '../../src/intake/jobs.js'
+import { intakeJobHandlers } from '../../src/jobs/handlers.js'
 import { triageQueue, writeBackQueue } from '../../src/intake/queues.js'
 import { createWorker, type JobHandler } from '../../src/jobs/worker.js'
 import type { Sql } from '../../src/storage/sql.js'

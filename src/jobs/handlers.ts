@@ -1,10 +1,10 @@
 import type { Deps } from '../deps.js'
-import { createWorker, type JobHandler, type Worker } from '../jobs/worker.js'
+import { createWorker, type JobHandler, type Worker } from './worker.js'
 import type { BackoffPolicy } from '../storage/queries/jobs.js'
-import { triageQueue, writeBackQueue } from './queues.js'
-import { runTriageJob } from './triage-job.js'
+import { triageQueue, writeBackQueue } from '../intake/queues.js'
+import { runTriageJob } from '../intake/triage-job.js'
 import { notifyLeadsQueue, sendLeadNotice, type LeadNotice } from '../review/notify.js'
-import { runWriteBackJob } from './write-back-job.js'
+import { runWriteBackJob } from '../intake/write-back-job.js'
 import { retentionQueue, runRetentionJob } from '../privacy/retention.js'
 
 function inquiryIdOf(payload: unknown): string {
