@@ -88,10 +88,13 @@ async function checkOut(pool: Pool, logger: Logger) {
     throw translateDatabaseError(error)
   }
   let lost: unknown
-  const onError = (error: Error) => {
-    if (lost === undefined) logger.warn({ err: error.message }, 'database connection lost inside a transaction')
+  // Whichever comes first, the client's 'error' event or a failed statement, says so once.
+  const markLost = (error: unknown) => {
+    if (lost === undefined)
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'database connection lost inside a transaction')
     lost ??= error
   }
+  const onError = (error: Error) => markLost(error)
   client.on('error', onError)
   return {
     client,
@@ -100,7 +103,7 @@ async function checkOut(pool: Pool, logger: Logger) {
       return lost
     },
     markBroken(error: unknown) {
-      lost ??= error
+      markLost(error)
     },
     release() {
       client.removeListener('error', onError)
