@@ -211,11 +211,17 @@ export async function claimEscalation(deps: LeadDeps, principal: Principal, id: 
   return applyChange(deps, principal, row, 'claim', { ...unchanged(row, at), status: 'claimed', claimedBy: principal.keyId, claimedAt: at })
 }
 
+/** A case claimed by another lead is theirs (or an admin's) to release, reassign or resolve. */
+function refuseOthersClaim(row: Parameters<typeof ownsOrAdmin>[0], principal: Principal, action: 'release' | 'reassign' | 'resolve'): void {
+  if (row.status === 'claimed' && !ownsOrAdmin(row, principal)) {
+    throw conflict(`The case is claimed by ${row.claimed_by_name ?? 'another lead'}; only they or an admin can ${action} it.`)
+  }
+}
+
 export async function releaseEscalation(deps: LeadDeps, principal: Principal, id: string): Promise<Escalation> {
   const row = await findRow(deps, id)
   if (row.status !== 'claimed') throw conflict(`Only a claimed case can be released; this one is ${row.status}.`)
-  if (!ownsOrAdmin(row, principal))
-    throw conflict(`The case is claimed by ${row.claimed_by_name ?? 'another lead'}; only they or an admin can release it.`)
+  refuseOthersClaim(row, principal, 'release')
   const at = deps.clock.now()
   return applyChange(deps, principal, row, 'release', { ...unchanged(row, at), status: 'open', claimedBy: null, claimedAt: null })
 }
@@ -228,8 +234,7 @@ export async function reassignEscalation(
 ): Promise<Escalation> {
   const row = await findRow(deps, id)
   if (row.status === 'resolved') throw conflict('The case is resolved already.')
-  if (row.status === 'claimed' && !ownsOrAdmin(row, principal))
-    throw conflict(`The case is claimed by ${row.claimed_by_name ?? 'another lead'}; only they or an admin can reassign it.`)
+  refuseOthersClaim(row, principal, 'reassign')
   const target = await findApiKey(deps.sql, input.toKeyId)
   if (!target || target.revoked_at || target.role !== 'lead') {
     throw new AppError('validation_failed', 'The case can only go to an active lead.', {
@@ -253,8 +258,7 @@ export async function resolveEscalation(
 ): Promise<Escalation> {
   const row = await findRow(deps, id)
   if (row.status === 'resolved') throw conflict('The case is resolved already.')
-  if (row.status === 'claimed' && !ownsOrAdmin(row, principal))
-    throw conflict(`The case is claimed by ${row.claimed_by_name ?? 'another lead'}; only they or an admin can resolve it.`)
+  refuseOthersClaim(row, principal, 'resolve')
   const kbArticleId = input.addToKnowledgeBase && input.reply ? await draftArticle(deps, row, input) : null
   const at = deps.clock.now()
   const resolved = await applyChange(deps, principal, row, 'resolve', {

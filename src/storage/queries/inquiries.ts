@@ -59,11 +59,7 @@ export async function insertInquiry(sql: Sql, inquiry: InquiryInsert & { id: str
       inquiry.escalated,
       JSON.stringify(inquiry.result),
       inquiry.createdAt,
-      escalation?.id ?? null,
-      escalation?.score ?? null,
-      escalation ? JSON.stringify(escalation.reasons) : null,
-      escalation?.dueAt ?? null,
-      escalation?.policyVersion ?? null,
+      ...escalationParams(escalation),
       inquiry.submittedByKeyId ?? null,
     ],
   )
@@ -169,6 +165,17 @@ export async function findStoredInquiry(sql: Sql, id: string): Promise<StoredInq
   return row
 }
 
+/** The escalation's five statement parameters (id, score, reasons, due, policy version), nulls without one. */
+function escalationParams(escalation: EscalationInsert | undefined): unknown[] {
+  return [
+    escalation?.id ?? null,
+    escalation?.score ?? null,
+    escalation ? JSON.stringify(escalation.reasons) : null,
+    escalation?.dueAt ?? null,
+    escalation?.policyVersion ?? null,
+  ]
+}
+
 /**
  * Stores the triage of a received inquiry and its escalation in one statement. False when the inquiry
  * is no longer 'received' (another attempt of the job finished first), and then nothing is written.
@@ -194,11 +201,7 @@ export async function completeReceivedInquiry(
       inquiry.escalated,
       JSON.stringify(inquiry.result),
       inquiry.triagedAt,
-      escalation?.id ?? null,
-      escalation?.score ?? null,
-      escalation ? JSON.stringify(escalation.reasons) : null,
-      escalation?.dueAt ?? null,
-      escalation?.policyVersion ?? null,
+      ...escalationParams(escalation),
     ],
   )
   return rows.length > 0
