@@ -20,7 +20,6 @@ export function createConcurrencyLimit(options: { maxConcurrent: number; maxQueu
 
   return {
     async run<T>(work: () => Promise<T>): Promise<T> {
-      const contended = running > 0
       if (running >= options.maxConcurrent) {
         if (waiting.length >= options.maxQueue) {
           throw new AppError('service_unavailable', 'Too many triage requests at once; try again shortly.', {
@@ -32,10 +31,9 @@ export function createConcurrencyLimit(options: { maxConcurrent: number; maxQueu
         running += 1
       }
       try {
-        // Triage on the embedded database runs start to finish without giving I/O a turn; under load, starting
-        // each one in its own macrotask lets the event loop accept a probe (or refuse an overload) in between.
-        // Alone it has nothing to let in, and a timer costs at least a millisecond.
-        if (contended) await yieldToEventLoop()
+        // Triage on the embedded database runs start to finish without giving I/O a turn; starting each one
+        // in its own macrotask lets the event loop accept a health probe (or refuse an overload) in between.
+        await yieldToEventLoop()
         return await work()
       } finally {
         release()
