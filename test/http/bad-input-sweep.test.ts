@@ -113,7 +113,9 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
     const response = await send('POST', '/v1/triage', {
       json: { subject: 'Rauch '.repeat(160).trim(), body: 'Aus dem Gerät kommt Rauch und es riecht verschmort!' },
     })
-    const result = (await response.json()) as { inquiryId: string; escalation: { id: string } }
+    const result = (await response.json()) as { inquiryId: string; escalation: { id: string } | null }
+    // A set-up step, not a sweep: say what came back instead of failing later on a missing id.
+    if (!result.escalation) throw new Error(`expected an escalated inquiry, got ${response.status}: ${JSON.stringify(result).slice(0, 600)}`)
     return { inquiryId: result.inquiryId, escalationId: result.escalation.id }
   }
 
