@@ -18,6 +18,7 @@ import { apiKeyRoutes } from './http/routes/api-keys.js'
 import { healthRoutes } from './http/routes/health.js'
 import { ArticleInputDoc, knowledgeRoutes } from './http/routes/knowledge.js'
 import { triageRoutes } from './http/routes/triage.js'
+import { exampleRoutes } from './http/routes/examples.js'
 import { integrationRoutes } from './http/routes/integrations.js'
 import { jobRoutes } from './http/routes/jobs.js'
 import { auditRoutes } from './http/routes/audit.js'
@@ -96,6 +97,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', apiKeyRoutes(deps, keyCache))
   app.route('/', knowledgeRoutes(deps))
   app.route('/', triageRoutes(deps))
+  app.route('/', exampleRoutes(deps))
   app.route('/', integrationRoutes(deps))
   app.route('/', webhookRoutes(deps))
   app.route('/', jobRoutes(deps))

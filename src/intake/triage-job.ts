@@ -7,7 +7,7 @@ import type { TriageInput } from '../triage/triage-input.js'
 type JobDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'escalation' | 'logger' | 'clock' | 'config' | 'llm' | 'jobs'>
 
 /** The triage request a received inquiry was stored from. */
-export function storedTriageInput(row: inquiries.StoredInquiry): TriageInput {
+export function storedTriageInput(row: inquiries.StoredInquiryRow): TriageInput {
   const customer = Object.fromEntries(
     Object.entries({ id: row.customer_id, name: row.customer_name, email: row.customer_email, tier: row.customer_tier }).filter(
       ([, value]) => value !== null,

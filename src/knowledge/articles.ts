@@ -42,3 +42,29 @@ export async function deleteArticle(deps: Pick<Deps, 'sql'>, id: string): Promis
   if (!isUuid(id) || !(await queries.deleteArticle(deps.sql, id)))
     throw new AppError('not_found', `No knowledge-base article with id ${id}`)
 }
+
+/** An article in a list: without its body and chunk count. */
+export type ArticleSummary = Omit<ArticleView, 'body' | 'chunks'>
+
+/** Articles in one status (or all), most recently changed first; `cursor` is the id of the previous page's last article. */
+export async function listArticles(
+  deps: Pick<Deps, 'sql'>,
+  filter: { status?: 'draft' | 'published' | undefined; limit: number; cursor?: string | undefined },
+): Promise<{ items: ArticleSummary[]; nextCursor: string | null }> {
+  const page = await queries.listArticles(deps.sql, filter)
+  return {
+    items: page.rows.map((row) => ({
+      id: row.id,
+      externalId: row.external_id,
+      title: row.title,
+      language: row.language,
+      department: row.department,
+      tags: row.tags,
+      url: row.url,
+      status: row.status,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+    })),
+    nextCursor: page.nextCursor,
+  }
+}

@@ -112,3 +112,8 @@ export async function recordFeedback(
   const lead = await askForLead(deps, principal, { ...row, result: row.result }, input.needsLead, policy)
   return { id, inquiryId, exampleAdded, escalationId: lead.escalationId, escalationExampleAdded: lead.exampleAdded }
 }
+
+/** How many times agents gave feedback on the inquiry (the web UI mentions earlier verdicts). */
+export async function countFeedback(deps: Pick<Deps, 'sql'>, inquiryId: string): Promise<number> {
+  return (await inquiries.listFeedback(deps.sql, inquiryId)).length
+}

@@ -2,7 +2,7 @@ import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { openEscalation } from '../storage/queries/escalations.js'
-import type { StoredInquiry } from '../storage/queries/inquiries.js'
+import type { StoredInquiryRow } from '../storage/queries/inquiries.js'
 import { decideEscalation, escalationDueAt, type FiredReason } from '../triage/escalation/decide.js'
 import { textReasonsOf, type StoredPolicy } from '../triage/escalation/policy.js'
 import { learnEscalation } from './learn.js'
@@ -36,7 +36,7 @@ export async function checkLeadReasons(deps: NeedsLeadDeps, reasons: readonly st
 export async function askForLead(
   deps: NeedsLeadDeps,
   principal: Principal,
-  inquiry: StoredInquiry & { result: Record<string, unknown> },
+  inquiry: StoredInquiryRow & { result: Record<string, unknown> },
   request: { reasons: string[]; note?: string | undefined },
   policy: StoredPolicy,
 ): Promise<{ escalationId: string; exampleAdded: boolean }> {

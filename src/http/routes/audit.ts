@@ -1,22 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.js'
-import { auditEntityTypes, listAudit } from '../../storage/queries/audit.js'
+import { auditEntityTypes, listAuditEntries, StoredAuditEntrySchema } from '../../audit/audit-trail.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
 import { createRouter } from '../router.js'
 
-const AuditEntrySchema = z
-  .object({
-    id: z.string(),
-    at: z.string(),
-    actor: z.object({ keyId: z.string().nullable(), name: z.string(), role: z.string() }),
-    action: z.string(),
-    entityType: z.string(),
-    entityId: z.string(),
-    before: z.unknown(),
-    after: z.unknown(),
-  })
-  .openapi('AuditEntry')
+const AuditEntrySchema = StoredAuditEntrySchema.openapi('AuditEntry')
 
 const listRoute = createRoute({
   operationId: 'listAuditEntries',
@@ -45,23 +34,5 @@ const listRoute = createRoute({
 })
 
 export function auditRoutes(deps: Deps) {
-  return createRouter().openapi(listRoute, async (c) => {
-    const page = await listAudit(deps.sql, c.req.valid('query'))
-    return c.json(
-      {
-        items: page.rows.map((row) => ({
-          id: row.id,
-          at: row.created_at.toISOString(),
-          actor: { keyId: row.actor_key_id, name: row.actor_name, role: row.actor_role },
-          action: row.action,
-          entityType: row.entity_type,
-          entityId: row.entity_id,
-          before: row.before,
-          after: row.after,
-        })),
-        nextCursor: page.nextCursor,
-      },
-      200,
-    )
-  })
+  return createRouter().openapi(listRoute, async (c) => c.json(await listAuditEntries(deps, c.req.valid('query')), 200))
 }

@@ -1,8 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.js'
-import { AppError } from '../../errors.js'
-import { findPolicyVersion } from '../../storage/queries/escalation-policies.js'
-import { currentPolicy, replacePolicy } from '../../triage/escalation/policy-store.js'
+import { currentPolicy, getPolicyVersion, replacePolicy } from '../../triage/escalation/policy-store.js'
 import { EscalationPolicySchema } from '../../triage/escalation/policy.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, jsonContent, problemResponses } from '../openapi.js'
@@ -65,15 +63,7 @@ const putRoute = createRoute({
 export function escalationPolicyRoutes(deps: Deps) {
   return createRouter()
     .openapi(getRoute, async (c) => c.json(await currentPolicy(deps), 200))
-    .openapi(versionRoute, async (c) => {
-      const { version } = c.req.valid('param')
-      const row = await findPolicyVersion(deps.sql, version)
-      if (!row) throw new AppError('not_found', `No escalation policy version ${version}.`)
-      return c.json(
-        { version: row.version, createdAt: row.created_at.toISOString(), policy: EscalationPolicySchema.parse(row.policy) },
-        200,
-      )
-    })
+    .openapi(versionRoute, async (c) => c.json(await getPolicyVersion(deps, c.req.valid('param').version), 200))
     .openapi(putRoute, async (c) => {
       const stored = await replacePolicy(deps, c.get('principal'), c.req.valid('json'))
       // This process applies it at once; a company's own reason is learned in the background.

@@ -1,62 +1,40 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.js'
 import { FeedbackResultSchema, FeedbackSchema, recordFeedback } from '../../review/feedback.js'
-import { listInquiries, type InquiryListRow } from '../../storage/queries/inquiries.js'
+import { getInquiry, InquirySummarySchema, listInquiries } from '../../inquiries/inquiries.js'
 import { eraseInquiry } from '../../privacy/erase.js'
 import { ErasureSchema } from '../../privacy/subject.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
+import { TriageResultResponse } from './triage.js'
 
-const department = z.enum(['technical', 'commercial'])
-const InquirySummarySchema = z
-  .object({
-    inquiryId: z.string().uuid(),
-    externalId: z.string().nullable(),
-    subject: z.string().nullable(),
-    excerpt: z.string(),
-    language: z.string(),
-    status: z.enum(['received', 'triaged']),
-    department: department.nullable(),
-    confidence: z.number().nullable(),
-    escalated: z.boolean().nullable(),
-    customer: z.object({ name: z.string().nullable(), email: z.string().nullable() }),
-    escalation: z.object({ id: z.string(), status: z.string(), dueAt: z.string(), overdue: z.boolean() }).nullable(),
-    createdAt: z.string(),
-  })
-  .openapi('InquirySummary')
+const InquirySummaryResponse = InquirySummarySchema.openapi('InquirySummary')
+
+// Named at the HTTP edge: what GET /v1/inquiries/{id} answers, by the inquiry's status.
+const StoredInquirySchema = z
+  .union([
+    TriageResultResponse.extend({
+      status: z.literal('triaged'),
+      writtenBackAt: z.string().nullable().openapi({ description: 'When the result reached the helpdesk (webhook inquiries)' }),
+    }),
+    z.object({
+      inquiryId: z.string().uuid(),
+      externalId: z.string().nullable(),
+      status: z.literal('received').openapi({ description: 'Stored from a webhook; its triage job has not finished yet' }),
+      createdAt: z.string(),
+    }),
+  ])
+  .openapi('StoredInquiry')
 
 const booleanParam = z.enum(['true', 'false']).transform((value) => value === 'true')
 const ListQuerySchema = z.object({
   status: z.enum(['received', 'triaged']).optional(),
-  department: department.optional(),
+  department: z.enum(['technical', 'commercial']).optional(),
   escalated: booleanParam.optional(),
   q: z.string().trim().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().uuid().optional().openapi({ description: 'nextCursor of the previous page' }),
-})
-
-const toSummary = (row: InquiryListRow, now: Date): z.infer<typeof InquirySummarySchema> => ({
-  inquiryId: row.id,
-  externalId: row.external_id,
-  subject: row.subject,
-  excerpt: row.excerpt,
-  language: row.language,
-  status: row.status,
-  department: row.department as 'technical' | 'commercial' | null,
-  confidence: row.confidence,
-  escalated: row.escalated,
-  customer: { name: row.customer_name, email: row.customer_email },
-  escalation:
-    row.escalation_id && row.escalation_due_at
-      ? {
-          id: row.escalation_id,
-          status: row.escalation_status!,
-          dueAt: row.escalation_due_at.toISOString(),
-          overdue: row.escalation_status !== 'resolved' && row.escalation_due_at < now,
-        }
-      : null,
-  createdAt: row.created_at.toISOString(),
 })
 
 const json = jsonContent
@@ -74,8 +52,24 @@ const listRoute = createRoute({
   summary: 'Inquiries, newest first, with filters (agent, lead, admin)',
   request: { query: ListQuerySchema },
   responses: {
-    200: json(z.object({ items: z.array(InquirySummarySchema), nextCursor: z.string().nullable() }), 'One page'),
+    200: json(z.object({ items: z.array(InquirySummaryResponse), nextCursor: z.string().nullable() }), 'One page'),
     ...problemResponses(422, ...authenticatedProblems),
+  },
+})
+const getRoute = createRoute({
+  operationId: 'getInquiry',
+  description:
+    "Returns one inquiry's stored triage result, or status `received` while a webhook inquiry waits for its job. Any role; an integration key sees only what it submitted, others get 404.",
+  method: 'get',
+  path: '/v1/inquiries/{id}',
+  tags: ['triage'],
+  security: bearerSecurity,
+  middleware: requireRole('integration', 'agent', 'lead', 'admin'),
+  summary: 'The stored triage result of one inquiry (an integration key: only the inquiries it submitted)',
+  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) }) },
+  responses: {
+    200: json(StoredInquirySchema, 'As returned by POST /v1/triage, with its status'),
+    ...problemResponses(404, ...authenticatedProblems),
   },
 })
 const feedbackRoute = createRoute({
@@ -116,10 +110,14 @@ const eraseRoute = createRoute({
 
 export function inquiryRoutes(deps: Deps) {
   return createRouter()
-    .openapi(listRoute, async (c) => {
-      const page = await listInquiries(deps.sql, c.req.valid('query'))
-      const now = deps.clock.now()
-      return c.json({ items: page.rows.map((row) => toSummary(row, now)), nextCursor: page.nextCursor }, 200)
+    .openapi(listRoute, async (c) => c.json(await listInquiries(deps, c.req.valid('query')), 200))
+    .openapi(getRoute, async (c) => {
+      const inquiry = await getInquiry(deps, c.req.valid('param').id, c.get('principal'))
+      if (inquiry.status === 'received' || !inquiry.result) {
+        const { id: inquiryId, externalId, createdAt } = inquiry
+        return c.json({ inquiryId, externalId, status: 'received' as const, createdAt }, 200)
+      }
+      return c.json({ ...inquiry.result, status: 'triaged' as const, writtenBackAt: inquiry.writtenBackAt }, 200)
     })
     .openapi(feedbackRoute, async (c) =>
       c.json(await recordFeedback(deps, c.get('principal'), c.req.valid('param').id, c.req.valid('json')), 201),

@@ -1,49 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { isUuid } from '../../auth/api-keys.js'
 import type { Deps } from '../../deps.js'
-import { AppError } from '../../errors.js'
-import { sanitizeJobError } from '../../jobs/job-error.js'
-import { findJob, listJobs, retryDeadJob, type Job } from '../../storage/queries/jobs.js'
+import { getJob, JobViewSchema, jobStatuses, listJobs, retryJob } from '../../jobs/job-admin.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
 
-const jobStatuses = ['queued', 'running', 'done', 'dead'] as const
-const JobSchema = z
-  .object({
-    id: z.string().uuid(),
-    queue: z.string(),
-    payload: z.unknown(),
-    status: z.enum(jobStatuses),
-    attempts: z.number().int(),
-    maxAttempts: z.number().int(),
-    priority: z.number().int().openapi({ description: 'Higher is claimed first among due jobs (write-backs and lead notices: 1)' }),
-    runAt: z.string(),
-    lastError: z.string().nullable(),
-    lockedBy: z.string().nullable(),
-    lockedUntil: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    finishedAt: z.string().nullable(),
-  })
-  .openapi('Job')
-
-const toJson = (job: Job): z.infer<typeof JobSchema> => ({
-  id: job.id,
-  queue: job.queue,
-  payload: job.payload,
-  status: job.status,
-  attempts: job.attempts,
-  maxAttempts: job.maxAttempts,
-  priority: job.priority,
-  runAt: job.runAt.toISOString(),
-  lastError: job.lastError === null ? null : sanitizeJobError(job.lastError),
-  lockedBy: job.lockedBy,
-  lockedUntil: job.lockedUntil?.toISOString() ?? null,
-  createdAt: job.createdAt.toISOString(),
-  updatedAt: job.updatedAt.toISOString(),
-  finishedAt: job.finishedAt?.toISOString() ?? null,
-})
+const JobSchema = JobViewSchema.openapi('Job')
 
 const common = { tags: ['jobs'], security: bearerSecurity, middleware: requireRole('admin') }
 const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) })
@@ -91,23 +53,8 @@ const retryJobRoute = createRoute({
 })
 
 export function jobRoutes(deps: Deps) {
-  const find = async (id: string) => {
-    const job = isUuid(id) ? await findJob(deps.sql, id) : undefined
-    if (!job) throw new AppError('not_found', `No job with id ${id}.`)
-    return job
-  }
   return createRouter()
-    .openapi(listJobsRoute, async (c) => {
-      const page = await listJobs(deps.sql, c.req.valid('query'))
-      return c.json({ items: page.jobs.map(toJson), nextCursor: page.nextCursor }, 200)
-    })
-    .openapi(getJobRoute, async (c) => c.json(toJson(await find(c.req.valid('param').id)), 200))
-    .openapi(retryJobRoute, async (c) => {
-      const { id } = c.req.valid('param')
-      const job = await find(id)
-      const retried = await retryDeadJob(deps.sql, job.id, { now: deps.clock.now() })
-      if (!retried) throw new AppError('conflict', `Job ${id} is ${job.status}; only dead jobs can be retried.`)
-      deps.jobs?.wake()
-      return c.json(toJson(retried), 200)
-    })
+    .openapi(listJobsRoute, async (c) => c.json(await listJobs(deps, c.req.valid('query')), 200))
+    .openapi(getJobRoute, async (c) => c.json(await getJob(deps, c.req.valid('param').id), 200))
+    .openapi(retryJobRoute, async (c) => c.json(await retryJob(deps, c.req.valid('param').id), 200))
 }

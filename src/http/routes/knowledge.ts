@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
-import { deleteArticle, getArticle } from '../../knowledge/articles.js'
+import { deleteArticle, getArticle, listArticles } from '../../knowledge/articles.js'
 import { departments } from '../../knowledge/article-input.js'
 import { upsertArticles } from '../../knowledge/ingest.js'
 import { publishArticle } from '../../knowledge/publish.js'
 import { searchKnowledge } from '../../knowledge/search.js'
-import { listArticles } from '../../storage/queries/knowledge.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
@@ -220,27 +219,7 @@ export function knowledgeRoutes(deps: Deps) {
       }
       return c.json(result, 200)
     })
-    .openapi(listRoute, async (c) => {
-      const page = await listArticles(deps.sql, c.req.valid('query'))
-      return c.json(
-        {
-          items: page.rows.map((row) => ({
-            id: row.id,
-            externalId: row.external_id,
-            title: row.title,
-            language: row.language,
-            department: row.department,
-            tags: row.tags,
-            url: row.url,
-            status: row.status,
-            createdAt: row.created_at.toISOString(),
-            updatedAt: row.updated_at.toISOString(),
-          })),
-          nextCursor: page.nextCursor,
-        },
-        200,
-      )
-    })
+    .openapi(listRoute, async (c) => c.json(await listArticles(deps, c.req.valid('query')), 200))
     .openapi(publishRoute, async (c) => c.json(await publishArticle(deps, c.get('principal'), c.req.valid('param').id), 200))
     .openapi(getRoute, async (c) => c.json(await getArticle(deps, c.req.valid('param').id), 200))
     .openapi(deleteRoute, async (c) => {

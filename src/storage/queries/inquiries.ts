@@ -133,7 +133,7 @@ export async function findDeliveredInquiry(
 }
 
 /** What a background job needs of one stored inquiry. */
-export interface StoredInquiry {
+export interface StoredInquiryRow {
   id: string
   integration_id: string | null
   external_id: string | null
@@ -155,8 +155,8 @@ export interface StoredInquiry {
   written_back_at: Date | null
 }
 
-export async function findStoredInquiry(sql: Sql, id: string): Promise<StoredInquiry | undefined> {
-  const [row] = await sql.query<StoredInquiry>(
+export async function findStoredInquiry(sql: Sql, id: string): Promise<StoredInquiryRow | undefined> {
+  const [row] = await sql.query<StoredInquiryRow>(
     `SELECT id, integration_id, external_id, subject, body, language, channel, customer_id, customer_name, customer_email,
             customer_tier, metadata, ticket, status, result, created_at, triaged_at, written_back_at
        FROM inquiries WHERE id = $1`,

@@ -20,6 +20,13 @@ export async function currentPolicy(deps: Pick<Deps, 'sql' | 'config'>): Promise
   return toStoredPolicy(row)
 }
 
+/** An earlier version, as recorded with the escalations decided under it; 404 for an unknown one. */
+export async function getPolicyVersion(deps: Pick<Deps, 'sql'>, version: number): Promise<StoredPolicy> {
+  const row = await queries.findPolicyVersion(deps.sql, version)
+  if (!row) throw new AppError('not_found', `No escalation policy version ${version}.`)
+  return toStoredPolicy(row)
+}
+
 /**
  * Stores a new version when the whole policy is valid; otherwise 422 naming every bad field, and the
  * version in force stays. The change and its audit entry commit together.

@@ -1,15 +1,14 @@
 import type { FC } from 'hono/jsx'
 import { DepartmentFilter } from '../fields.js'
-import type { InquiryListFilter, InquiryListRow } from '../../storage/queries/inquiries.js'
+import type { InquiryListFilter, InquirySummary } from '../../inquiries/inquiries.js'
 import type { LabelKey } from '../i18n.js'
 import { Layout, percent, Time, type View } from '../layout.js'
 
 export interface InquiryListProps {
   view: View
   filter: Omit<InquiryListFilter, 'limit'>
-  rows: InquiryListRow[]
+  rows: InquirySummary[]
   nextCursor: string | null
-  now: Date
 }
 
 const queryOf = (filter: Omit<InquiryListFilter, 'limit'>, cursor?: string) => {
@@ -78,7 +77,7 @@ export const EscalationBadge: FC<{ view: View; status: string | null; overdue: b
 }
 
 /** The agents' list: newest first, filtered, paged by cursor. */
-export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, nextCursor, now }) => {
+export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, nextCursor }) => {
   const { t } = view
   return (
     <Layout view={view} title={t('inquiries.title')} section="inquiries">
@@ -102,21 +101,17 @@ export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, next
               {rows.map((row) => (
                 <tr>
                   <td>
-                    <a href={`/ui/inquiries/${row.id}`}>{row.subject || t('noSubject')}</a>
+                    <a href={`/ui/inquiries/${row.inquiryId}`}>{row.subject || t('noSubject')}</a>
                     <span class="excerpt">{row.excerpt}</span>
                   </td>
-                  <td>{row.customer_name ?? row.customer_email ?? '—'}</td>
+                  <td>{row.customer.name ?? row.customer.email ?? '—'}</td>
                   <td>{row.department ? t(`dept.${row.department}` as LabelKey) : t(`status.${row.status}`)}</td>
                   <td>{percent(row.confidence)}</td>
                   <td>
-                    <EscalationBadge
-                      view={view}
-                      status={row.escalation_status}
-                      overdue={Boolean(row.escalation_due_at && row.escalation_status !== 'resolved' && row.escalation_due_at < now)}
-                    />
+                    <EscalationBadge view={view} status={row.escalation?.status ?? null} overdue={row.escalation?.overdue ?? false} />
                   </td>
                   <td class="nowrap">
-                    <Time view={view} at={row.created_at} />
+                    <Time view={view} at={row.createdAt} />
                   </td>
                 </tr>
               ))}

@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx'
-import type { StoredInquiry } from '../../storage/queries/inquiries.js'
+import type { StoredInquiry } from '../../inquiries/inquiries.js'
 import type { TriageResult } from '../../triage/triage-result.js'
 import type { FormValues } from '../env.js'
 import { Checkbox, ErrorSummary, RadioGroup, SelectField, TextArea } from '../fields.js'
@@ -232,16 +232,16 @@ export const InquiryPage: FC<InquiryPageProps> = ({ view, inquiry, feedbackCount
             <h2 id="h-message">{t('inquiry.message')}</h2>
             <dl class="facts">
               <dt>{t('inquiry.customer')}</dt>
-              <dd>{[inquiry.customer_name, inquiry.customer_email].filter(Boolean).join(' · ') || '—'}</dd>
-              {inquiry.external_id ? (
+              <dd>{[inquiry.customer.name, inquiry.customer.email].filter(Boolean).join(' · ') || '—'}</dd>
+              {inquiry.externalId ? (
                 <>
                   <dt>{t('inquiry.externalId')}</dt>
-                  <dd>{inquiry.external_id}</dd>
+                  <dd>{inquiry.externalId}</dd>
                 </>
               ) : null}
               <dt>{t('inquiry.received')}</dt>
               <dd>
-                <Time view={view} at={inquiry.created_at} />
+                <Time view={view} at={inquiry.createdAt} />
               </dd>
             </dl>
             <p class="message spaced">{inquiry.body}</p>

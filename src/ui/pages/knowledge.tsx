@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx'
 import { DepartmentFilter } from '../fields.js'
-import type { ArticleView } from '../../knowledge/articles.js'
+import type { ArticleSummary, ArticleView } from '../../knowledge/articles.js'
 import type { SearchResult } from '../../knowledge/search.js'
 import type { LabelKey } from '../i18n.js'
 import { Csrf, Layout, Notice, Time, type View } from '../layout.js'
@@ -117,16 +117,8 @@ export const ArticlePage: FC<{ view: View; article: ArticleView; notice?: 'publi
   )
 }
 
-export interface DraftRow {
-  id: string
-  title: string
-  language: string
-  department: string
-  updatedAt: Date
-}
-
 /** Drafts waiting for a lead: most recently changed first, each with its publish button. */
-export const DraftsPage: FC<{ view: View; drafts: DraftRow[] }> = ({ view, drafts }) => {
+export const DraftsPage: FC<{ view: View; drafts: ArticleSummary[] }> = ({ view, drafts }) => {
   const { t } = view
   return (
     <Layout view={view} title={t('kb.drafts')} section="drafts">

@@ -3,9 +3,9 @@ import { z } from 'zod'
 import { isUuid } from '../../auth/api-keys.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
-import { recordFeedback } from '../../review/feedback.js'
+import { findInquiry, getInquiry, listInquiries, type InquiryListFilter } from '../../inquiries/inquiries.js'
+import { countFeedback, recordFeedback } from '../../review/feedback.js'
 import { withoutNul } from '../../storage/nul.js'
-import { findStoredInquiry, listFeedback, listInquiries, type InquiryListFilter } from '../../storage/queries/inquiries.js'
 import type { FormValues, UiEnv } from '../env.js'
 import { fieldErrorsOf, validateForm, type FieldErrors } from '../forms.js'
 import { signedIn } from '../middleware.js'
@@ -55,9 +55,8 @@ export function inquiryUiRoutes(deps: Deps) {
     form?: { values: FormValues; errors: FieldErrors },
     leadForm?: { values: FormValues; errors: FieldErrors },
   ) {
-    const inquiry = isUuid(id) ? await findStoredInquiry(deps.sql, id) : undefined
-    if (!inquiry) throw new AppError('not_found', `No inquiry with id ${id}.`)
-    const feedback = await listFeedback(deps.sql, inquiry.id)
+    const inquiry = await getInquiry(deps, id)
+    const feedbackCount = await countFeedback(deps, inquiry.id)
     const notice = c.req.query('feedback')
     const view = viewOf(c, tz)
     const leadReasons = textReasonsOf((await currentPolicy(deps)).policy).map((reason) => ({
@@ -70,7 +69,7 @@ export function inquiryUiRoutes(deps: Deps) {
       <InquiryPage
         view={view}
         inquiry={inquiry}
-        feedbackCount={feedback.length}
+        feedbackCount={feedbackCount}
         values={form?.values}
         errors={form?.errors}
         notice={inquiryNotices.find((known) => known === notice)}
@@ -85,12 +84,8 @@ export function inquiryUiRoutes(deps: Deps) {
     .use('/inquiries/*', signedIn(deps))
     .get('/inquiries', async (c) => {
       const filter = filterOf(c.req.query())
-      const list = await listInquiries(deps.sql, { ...filter, limit: pageSize })
-      return page(
-        c,
-        200,
-        <InquiryListPage view={viewOf(c, tz)} filter={filter} rows={list.rows} nextCursor={list.nextCursor} now={deps.clock.now()} />,
-      )
+      const list = await listInquiries(deps, { ...filter, limit: pageSize })
+      return page(c, 200, <InquiryListPage view={viewOf(c, tz)} filter={filter} rows={list.items} nextCursor={list.nextCursor} />)
     })
     .get('/inquiries/:id', (c) => showInquiry(c, c.req.param('id'), 200))
     .post('/inquiries/:id/needs-lead', async (c) => {
@@ -104,7 +99,7 @@ export function inquiryUiRoutes(deps: Deps) {
       if (reasons.length === 0) return showInquiry(c, id, 422, undefined, { values, errors: { reasons: t('error.chooseReason') } })
       if (note && note.length > 2000) return showInquiry(c, id, 422, undefined, { values, errors: { note: t('error.tooLong') } })
       try {
-        const before = isUuid(id) ? await findStoredInquiry(deps.sql, id) : undefined
+        const before = await findInquiry(deps, id)
         const already = (before?.result?.escalation as { escalate?: boolean } | undefined)?.escalate === true
         await recordFeedback(deps, c.get('principal'), id, { usedArticleId: null, needsLead: { reasons, ...(note ? { note } : {}) } })
         return c.redirect(`/ui/inquiries/${id}?feedback=${already ? 'leadAlready' : 'lead'}#main`, 303)

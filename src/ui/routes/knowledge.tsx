@@ -1,11 +1,10 @@
 import { Hono, type Context } from 'hono'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
-import { getArticle } from '../../knowledge/articles.js'
+import { getArticle, listArticles } from '../../knowledge/articles.js'
 import { publishArticle } from '../../knowledge/publish.js'
 import { searchKnowledge } from '../../knowledge/search.js'
 import { withoutNul } from '../../storage/nul.js'
-import { listArticles } from '../../storage/queries/knowledge.js'
 import type { UiEnv } from '../env.js'
 import { signedIn } from '../middleware.js'
 import { ArticlePage, DraftsPage, SearchPage } from '../pages/knowledge.js'
@@ -40,15 +39,8 @@ export function knowledgeUiRoutes(deps: Deps) {
       return page(c, 200, <SearchPage view={viewOf(c, tz)} q={q} department={department} result={result} />)
     })
     .get('/kb/drafts', async (c) => {
-      const list = await listArticles(deps.sql, { status: 'draft', limit: 100 })
-      const drafts = list.rows.map((row) => ({
-        id: row.id,
-        title: row.title,
-        language: row.language,
-        department: row.department,
-        updatedAt: row.updated_at,
-      }))
-      return page(c, 200, <DraftsPage view={viewOf(c, tz)} drafts={drafts} />)
+      const list = await listArticles(deps, { status: 'draft', limit: 100 })
+      return page(c, 200, <DraftsPage view={viewOf(c, tz)} drafts={list.items} />)
     })
     .get('/kb/articles/:id', (c) =>
       showArticle(c, c.req.param('id'), 200, c.req.query('done') === 'published' ? { notice: 'published' } : {}),
