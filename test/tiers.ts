@@ -33,8 +33,13 @@ export const unitFiles = [
   'test/webhooks/standard-webhooks.test.ts',
 ]
 
-/** Child processes, the browser, the eval and the shared ticket data, and files that train models per test. */
+/**
+ * Child processes, the browser, the eval and the shared ticket data, files that retrain models per test, and
+ * the bad-input sweep (thousands of requests): each of the last ones alone takes minutes on PostgreSQL.
+ */
 export const slowFiles = [
+  'test/http/bad-input-sweep.test.ts',
+  'test/http/data-subjects.test.ts',
   'test/process/**/*.test.ts',
   'test/e2e/**/*.test.ts',
   'test/eval/**/*.test.ts',
