@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import * as queries from '../storage/queries/accounts.js'
@@ -23,18 +23,18 @@ const domain = z
 
 export const AccountInputSchema = z
   .object({
-    externalId: z.string().trim().min(1).max(200).openapi({ description: "The CRM's id; an upsert replaces the account with this id" }),
+    externalId: z.string().trim().min(1).max(200).meta({ description: "The CRM's id; an upsert replaces the account with this id" }),
     name: z
       .string()
       .trim()
       .min(2)
       .max(300)
-      .openapi({ description: "Company or customer name; from four characters on it is also looked for in the inquiry's text" }),
+      .meta({ description: "Company or customer name; from four characters on it is also looked for in the inquiry's text" }),
     domains: z
       .array(domain)
       .max(100)
       .default([])
-      .openapi({ description: 'E-mail domains of the account: every sender at them belongs to it' }),
+      .meta({ description: 'E-mail domains of the account: every sender at them belongs to it' }),
     emails: z.array(z.string().trim().toLowerCase().email('must be an e-mail address')).max(1000).default([]),
     tier: z.enum(accountTiers),
     firstResponseHours: z
@@ -42,10 +42,10 @@ export const AccountInputSchema = z
       .positive('must be more than 0')
       .max(24 * 90)
       .optional()
-      .openapi({ description: "Agreed first-response time; otherwise the tier's (SLA_FIRST_RESPONSE_HOURS)" }),
+      .meta({ description: "Agreed first-response time; otherwise the tier's (SLA_FIRST_RESPONSE_HOURS)" }),
   })
   .strict()
-  .openapi('AccountInput')
+  .meta({ id: 'AccountInput' })
 
 export const UpsertAccountsSchema = z
   .object({ accounts: z.array(AccountInputSchema).min(1).max(1000) })
@@ -59,7 +59,7 @@ export const UpsertAccountsSchema = z
       seen.set(account.externalId, index)
     })
   })
-  .openapi('UpsertAccounts')
+  .meta({ id: 'UpsertAccounts' })
 
 export const AccountSchema = z
   .object({
@@ -73,7 +73,7 @@ export const AccountSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi('Account')
+  .meta({ id: 'Account' })
 
 export type Account = z.infer<typeof AccountSchema>
 export type AccountInput = z.output<typeof AccountInputSchema>

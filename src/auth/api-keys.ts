@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import type { Clock } from '../clock.js'
 import { AppError } from '../errors.js'
 import type { Sql } from '../storage/sql.js'
@@ -9,8 +9,8 @@ import { roles, type Principal, type Role } from './roles.js'
 /** A key to create, as the API and `npm run keys` take it: one schema, so both refuse the same input. */
 export const ApiKeyInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(200).openapi({ example: 'Zammad production' }),
-    role: z.enum(roles).openapi({ example: 'integration' }),
+    name: z.string().trim().min(1).max(200).meta({ example: 'Zammad production' }),
+    role: z.enum(roles).meta({ example: 'integration' }),
   })
   .strict()
 

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import * as queries from '../storage/queries/integrations.js'
@@ -18,16 +18,16 @@ const DepartmentGroupsSchema = z.object({ technical: groupName.optional(), comme
 
 const changeableFields = {
   secret: z.string().min(16, 'must be at least 16 characters long').max(500),
-  callbackUrl: webUrl.nullable().optional().openapi({ description: 'generic: where the signed triage result is POSTed' }),
-  apiBaseUrl: webUrl.nullable().optional().openapi({ description: 'helpdesks: the REST API root, e.g. https://example.zendesk.com' }),
+  callbackUrl: webUrl.nullable().optional().meta({ description: 'generic: where the signed triage result is POSTed' }),
+  apiBaseUrl: webUrl.nullable().optional().meta({ description: 'helpdesks: the REST API root, e.g. https://example.zendesk.com' }),
   apiToken: z
     .string()
     .min(1)
     .max(2000)
     .nullable()
     .optional()
-    .openapi({ description: 'Never returned. Zendesk: "agent@example.com/token:<token>" or an OAuth token' }),
-  departmentGroups: DepartmentGroupsSchema.optional().openapi({
+    .meta({ description: 'Never returned. Zendesk: "agent@example.com/token:<token>" or an OAuth token' }),
+  departmentGroups: DepartmentGroupsSchema.optional().meta({
     description: 'The helpdesk group each department is assigned to on write-back',
   }),
 }
@@ -37,12 +37,12 @@ export const IntegrationCreateSchema = z
     name: z
       .string()
       .regex(namePattern, 'use 1–63 lower-case letters, digits, "-" or "_", starting with a letter or digit')
-      .openapi({ description: 'Unique; the webhook URL is /v1/webhooks/<name>' }),
+      .meta({ description: 'Unique; the webhook URL is /v1/webhooks/<name>' }),
     type: z.enum(webhookTypes),
     ...changeableFields,
   })
   .strict()
-  .openapi('IntegrationCreate')
+  .meta({ id: 'IntegrationCreate' })
 export type IntegrationCreate = z.infer<typeof IntegrationCreateSchema>
 
 const maxOverlapHours = 168
@@ -51,13 +51,13 @@ export const IntegrationUpdateSchema = z
   .object({
     ...changeableFields,
     secret: changeableFields.secret.optional(),
-    previousSecretValidHours: z.number().int().min(0).max(maxOverlapHours).optional().openapi({
+    previousSecretValidHours: z.number().int().min(0).max(maxOverlapHours).optional().meta({
       description:
         'With a new secret: how many hours the previous one is still accepted (0, the default, refuses it at once), so deliveries the helpdesk signs before its admin has changed the secret there are not lost. Without a secret: changes the remaining overlap (0 ends it now).',
     }),
   })
   .strict()
-  .openapi('IntegrationUpdate')
+  .meta({ id: 'IntegrationUpdate' })
 export type IntegrationUpdate = z.infer<typeof IntegrationUpdateSchema>
 
 export const IntegrationSchema = z
@@ -66,19 +66,19 @@ export const IntegrationSchema = z
     name: z.string(),
     type: z.enum(webhookTypes),
     webhookPath: z.string(),
-    writeBack: z.enum(['api', 'callback', 'none']).openapi({ description: 'How results reach the helpdesk' }),
+    writeBack: z.enum(['api', 'callback', 'none']).meta({ description: 'How results reach the helpdesk' }),
     callbackUrl: z.string().nullable(),
     apiBaseUrl: z.string().nullable(),
     hasApiToken: z.boolean(),
     previousSecretExpiresAt: z
       .string()
       .nullable()
-      .openapi({ description: 'Until when the secret before the last rotation is still accepted; null when it is not' }),
+      .meta({ description: 'Until when the secret before the last rotation is still accepted; null when it is not' }),
     departmentGroups: DepartmentGroupsSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi('Integration')
+  .meta({ id: 'Integration' })
 export type Integration = z.infer<typeof IntegrationSchema>
 
 /** How results go back to this integration's helpdesk, if at all. */

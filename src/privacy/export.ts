@@ -1,4 +1,4 @@
-import type { z } from '@hono/zod-openapi'
+import type { z } from 'zod'
 import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { insertAudit } from '../storage/queries/audit.js'

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 
 /** A person, by the sender address or the customer id their inquiries were stored with: exactly one. */
 export const DataSubjectSchema = z
@@ -9,14 +9,14 @@ export const DataSubjectSchema = z
       .max(320)
       .email('must be an e-mail address')
       .optional()
-      .openapi({ description: 'The sender address, compared without regard to case' }),
+      .meta({ description: 'The sender address, compared without regard to case' }),
     customerId: z
       .string()
       .trim()
       .min(1)
       .max(200)
       .optional()
-      .openapi({ description: 'The customer id the helpdesk or the triage request gave' }),
+      .meta({ description: 'The customer id the helpdesk or the triage request gave' }),
   })
   .strict()
   .superRefine((value, context) => {
@@ -25,7 +25,7 @@ export const DataSubjectSchema = z
     const message = given === 0 ? 'give email or customerId' : 'give either email or customerId, not both'
     for (const field of ['email', 'customerId']) context.addIssue({ code: 'custom', path: [field], message })
   })
-  .openapi('DataSubject')
+  .meta({ id: 'DataSubject' })
 
 export type DataSubject = z.infer<typeof DataSubjectSchema>
 
@@ -37,7 +37,7 @@ const count = z.number().int().min(0)
 
 export const ErasureSchema = z
   .object({
-    erasureId: z.string().uuid().openapi({ description: 'The id of the audit entry that records this erasure (ids and counts only)' }),
+    erasureId: z.string().uuid().meta({ description: 'The id of the audit entry that records this erasure (ids and counts only)' }),
     erased: z.object({
       inquiries: count,
       escalations: count,
@@ -45,24 +45,24 @@ export const ErasureSchema = z
       trainingExamples: count,
       trainingExampleVectors: count,
       escalationExamples: count,
-      knowledgeBaseArticles: count.openapi({ description: "Drafts (and articles published from them) made from a lead's reply" }),
-      suggestionCopies: count.openapi({
+      knowledgeBaseArticles: count.meta({ description: "Drafts (and articles published from them) made from a lead's reply" }),
+      suggestionCopies: count.meta({
         description: 'Other inquiries whose stored result suggested one of those articles; the copy is taken out',
       }),
       jobs: count,
       webhookDeliveries: count,
-      escalationModels: count.openapi({ description: 'Stored escalation models trained on erased verdicts' }),
-      accountEmails: count.openapi({ description: 'Directory accounts the address was removed from (the accounts stay)' }),
+      escalationModels: count.meta({ description: 'Stored escalation models trained on erased verdicts' }),
+      accountEmails: count.meta({ description: 'Directory accounts the address was removed from (the accounts stay)' }),
     }),
     pseudonymised: z.object({
-      auditEntries: count.openapi({ description: 'Kept, with free text in their before/after images replaced by "[erased]"' }),
+      auditEntries: count.meta({ description: 'Kept, with free text in their before/after images replaced by "[erased]"' }),
     }),
     retraining: z.object({
-      departmentClassifier: z.boolean().openapi({ description: 'Retrained without the erased examples before this answer' }),
-      escalationDetector: z.boolean().openapi({ description: 'Retraining without the erased verdicts has started' }),
+      departmentClassifier: z.boolean().meta({ description: 'Retrained without the erased examples before this answer' }),
+      escalationDetector: z.boolean().meta({ description: 'Retraining without the erased verdicts has started' }),
     }),
   })
-  .openapi('Erasure')
+  .meta({ id: 'Erasure' })
 
 export type Erasure = z.infer<typeof ErasureSchema>
 
@@ -81,6 +81,6 @@ export const DataExportSchema = z
     jobs: records,
     webhookDeliveries: records,
     auditEntries: records,
-    accounts: records.openapi({ description: 'Directory accounts that list the address as a contact' }),
+    accounts: records.meta({ description: 'Directory accounts that list the address as a contact' }),
   })
-  .openapi('DataExport')
+  .meta({ id: 'DataExport' })

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import { isUuid } from '../auth/api-keys.js'
 import type { Principal } from '../auth/roles.js'
 import { cutAtWord } from '../cut-text.js'
@@ -29,7 +29,7 @@ export const EscalationSchema = z
     score: z.number(),
     reasons: z.array(z.object({ code: z.string(), detail: z.string() })),
     dueAt: z.string(),
-    overdue: z.boolean().openapi({ description: 'Past its due time and not resolved' }),
+    overdue: z.boolean().meta({ description: 'Past its due time and not resolved' }),
     createdAt: z.string(),
     claimedBy: z.object({ keyId: z.string(), name: z.string() }).nullable(),
     claimedAt: z.string().nullable(),
@@ -37,9 +37,9 @@ export const EscalationSchema = z
     resolution: z.string().nullable(),
     finalDepartment: department.nullable(),
     reply: z.string().nullable(),
-    kbArticleId: z.string().nullable().openapi({ description: 'The knowledge-base draft made from the reply' }),
-    policyVersion: z.number().int().nullable().openapi({ description: 'The escalation policy version it was decided under' }),
-    warranted: z.boolean().nullable().openapi({ description: "The lead's verdict: false when it should not have been escalated" }),
+    kbArticleId: z.string().nullable().meta({ description: 'The knowledge-base draft made from the reply' }),
+    policyVersion: z.number().int().nullable().meta({ description: 'The escalation policy version it was decided under' }),
+    warranted: z.boolean().nullable().meta({ description: "The lead's verdict: false when it should not have been escalated" }),
     inquiry: z.object({
       externalId: z.string().nullable(),
       subject: z.string().nullable(),
@@ -53,19 +53,17 @@ export const EscalationSchema = z
       z.object({ articleId: z.string(), title: z.string(), score: z.number(), snippet: z.string(), reply: z.string() }).passthrough(),
     ),
   })
-  .openapi('Escalation')
+  .meta({ id: 'Escalation' })
 export type Escalation = z.infer<typeof EscalationSchema>
 
 export const ResolveSchema = z
   .object({
     resolution: z.string().trim().min(1, 'say how the case was resolved').max(5000),
-    finalDepartment: department
-      .optional()
-      .openapi({ description: 'When it differs from the triage, the inquiry becomes a training example' }),
-    reply: z.string().trim().min(1).max(50_000).optional().openapi({ description: 'The answer the customer got' }),
-    addToKnowledgeBase: z.boolean().optional().openapi({ description: 'Make the reply a knowledge-base draft for a lead to publish' }),
+    finalDepartment: department.optional().meta({ description: 'When it differs from the triage, the inquiry becomes a training example' }),
+    reply: z.string().trim().min(1).max(50_000).optional().meta({ description: 'The answer the customer got' }),
+    addToKnowledgeBase: z.boolean().optional().meta({ description: 'Make the reply a knowledge-base draft for a lead to publish' }),
     articleTitle: z.string().trim().min(3).max(300).optional(),
-    escalationWarranted: z.boolean().optional().openapi({
+    escalationWarranted: z.boolean().optional().meta({
       description:
         'false: this should not have been escalated; the text reasons that fired become counter-examples (true confirms them). The detector retrains in the background',
     }),
@@ -75,12 +73,12 @@ export const ResolveSchema = z
     if (value.addToKnowledgeBase && !value.reply)
       context.addIssue({ code: 'custom', path: ['reply'], message: 'is required when addToKnowledgeBase is true' })
   })
-  .openapi('ResolveEscalation')
+  .meta({ id: 'ResolveEscalation' })
 
 export const ReassignSchema = z
-  .object({ toKeyId: z.string().uuid().openapi({ description: 'The API key id of the lead who takes the case' }) })
+  .object({ toKeyId: z.string().uuid().meta({ description: 'The API key id of the lead who takes the case' }) })
   .strict()
-  .openapi('ReassignEscalation')
+  .meta({ id: 'ReassignEscalation' })
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
 

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import { isUuid } from '../auth/api-keys.js'
 import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
@@ -10,13 +10,13 @@ import { askForLead, checkLeadReasons } from './needs-lead.js'
 
 export const FeedbackSchema = z
   .object({
-    usedArticleId: z.string().uuid().nullable().openapi({ description: 'The suggestion the agent used (its articleId), or null for none' }),
-    edited: z.boolean().optional().openapi({ description: 'Whether the agent changed the suggested reply before sending it' }),
+    usedArticleId: z.string().uuid().nullable().meta({ description: 'The suggestion the agent used (its articleId), or null for none' }),
+    edited: z.boolean().optional().meta({ description: 'Whether the agent changed the suggested reply before sending it' }),
     rating: z.number().int().min(1).max(5).optional(),
     correctDepartment: z
       .enum(['technical', 'commercial'])
       .optional()
-      .openapi({ description: 'Set when triage chose the wrong department: becomes a training example at once' }),
+      .meta({ description: 'Set when triage chose the wrong department: becomes a training example at once' }),
     comment: z.string().trim().max(2000).optional(),
     needsLead: z
       .object({
@@ -24,36 +24,36 @@ export const FeedbackSchema = z
           .array(z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'must be a reason code'))
           .min(1)
           .max(10)
-          .openapi({ description: 'Text reasons of the escalation policy that apply (GET /v1/escalation-policy)' }),
+          .meta({ description: 'Text reasons of the escalation policy that apply (GET /v1/escalation-policy)' }),
         note: z.string().trim().max(2000).optional(),
       })
       .strict()
       .optional()
-      .openapi({
+      .meta({
         description:
           'This inquiry needs a lead: it is escalated now if triage did not, and the reasons become a training example for the escalation detector',
       }),
   })
   .strict()
-  .openapi('Feedback')
+  .meta({ id: 'Feedback' })
 
 export const FeedbackResultSchema = z
   .object({
     id: z.string().uuid(),
     inquiryId: z.string().uuid(),
-    exampleAdded: z.boolean().openapi({ description: 'The correction was stored as a training example' }),
+    exampleAdded: z.boolean().meta({ description: 'The correction was stored as a training example' }),
     escalationId: z
       .string()
       .uuid()
       .nullable()
       .optional()
-      .openapi({ description: 'With needsLead: the case the lead sees (opened now, or the one triage opened)' }),
+      .meta({ description: 'With needsLead: the case the lead sees (opened now, or the one triage opened)' }),
     escalationExampleAdded: z
       .boolean()
       .optional()
-      .openapi({ description: 'With needsLead: the reasons were stored as an escalation example' }),
+      .meta({ description: 'With needsLead: the reasons were stored as an escalation example' }),
   })
-  .openapi('FeedbackResult')
+  .meta({ id: 'FeedbackResult' })
 
 /**
  * An agent's verdict on one triaged inquiry. The used suggestion must be one the inquiry offered; a

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import type { Deps } from '../deps.js'
 import type { RateLimits } from '../http/limits/rate-limits.js'
 import { AppError } from '../errors.js'
+import { httpStatusOf } from '../http/problem.js'
 import { stylesheet } from './assets.js'
 import type { UiEnv } from './env.js'
 import { pageOfAction } from './forms.js'
@@ -62,9 +63,9 @@ function handleUiError(deps: Deps) {
       c.set('t', translator('en'))
     }
     if (error instanceof AppError) {
-      if (error.status >= 500) deps.logger.warn({ requestId: c.get('requestId'), code: error.code }, error.message)
+      if (httpStatusOf(error) >= 500) deps.logger.warn({ requestId: c.get('requestId'), code: error.code }, error.message)
       const kind = kinds[error.code] ?? 'failed'
-      return renderError(c, deps, error.status, kind, kind === 'failed' ? error.message : undefined)
+      return renderError(c, deps, httpStatusOf(error), kind, kind === 'failed' ? error.message : undefined)
     }
     deps.logger.error({ requestId: c.get('requestId'), err: error.message, stack: error.stack }, 'unhandled error in the web UI')
     return renderError(c, deps, 500, 'failed')

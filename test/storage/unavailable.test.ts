@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../src/errors.js'
 import type { AppEnv } from '../../src/http/env.js'
-import { handleError } from '../../src/http/problem.js'
+import { handleError, httpStatusOf } from '../../src/http/problem.js'
 import { createMemoryLogger } from '../../src/logger.js'
 import { databaseRetryAfterSeconds, isConnectionError, translateDatabaseError } from '../../src/storage/unavailable.js'
 
@@ -47,9 +47,9 @@ describe('database errors', () => {
     const error = driverError(code)
     const translated = translateDatabaseError(error)
     expect(translated).toBeInstanceOf(AppError)
+    expect(httpStatusOf(translated as AppError)).toBe(503)
     expect(translated).toMatchObject({
       code: 'service_unavailable',
-      status: 503,
       headers: { 'Retry-After': String(databaseRetryAfterSeconds) },
       cause: error,
     })

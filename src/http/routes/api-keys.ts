@@ -7,7 +7,8 @@ import { createRouter } from '../router.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
 
-const CreateApiKeySchema = ApiKeyInputSchema.openapi('CreateApiKey')
+// .meta, not .openapi: a schema built before @hono/zod-openapi loaded (zod v4 copies methods at construction) has no .openapi.
+const CreateApiKeySchema = ApiKeyInputSchema.meta({ id: 'CreateApiKey' })
 
 const ApiKeySchema = z
   .object({

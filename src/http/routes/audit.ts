@@ -5,7 +5,7 @@ import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
 import { createRouter } from '../router.js'
 
-const AuditEntrySchema = StoredAuditEntrySchema.openapi('AuditEntry')
+const AuditEntrySchema = StoredAuditEntrySchema.meta({ id: 'AuditEntry' })
 
 const listRoute = createRoute({
   operationId: 'listAuditEntries',

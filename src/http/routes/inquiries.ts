@@ -9,7 +9,7 @@ import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } 
 import { createRouter } from '../router.js'
 import { TriageResultResponse } from './triage.js'
 
-const InquirySummaryResponse = InquirySummarySchema.openapi('InquirySummary')
+const InquirySummaryResponse = InquirySummarySchema.meta({ id: 'InquirySummary' })
 
 // Named at the HTTP edge: what GET /v1/inquiries/{id} answers, by the inquiry's status.
 const StoredInquirySchema = z

@@ -5,7 +5,7 @@ import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
 
-const JobSchema = JobViewSchema.openapi('Job')
+const JobSchema = JobViewSchema.meta({ id: 'Job' })
 
 const common = { tags: ['jobs'], security: bearerSecurity, middleware: requireRole('admin') }
 const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) })

@@ -7,8 +7,10 @@ import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
 
-// Named here, at the HTTP edge: the domain schema knows nothing of the OpenAPI document.
-export const TriageResultResponse = TriageResultSchema.openapi('TriageResult')
+// Named here, at the HTTP edge: the domain schema knows nothing of the OpenAPI document. Cloned because zod v4
+// copies methods onto a schema when it is built, and the domain's may predate @hono/zod-openapi's .openapi;
+// .openapi (not .meta) so that an .extend of it (the stored inquiry) becomes an allOf reference to TriageResult.
+export const TriageResultResponse = TriageResultSchema.clone().openapi('TriageResult')
 
 const json = jsonContent
 
@@ -22,7 +24,7 @@ const triageRoute = createRoute({
   security: bearerSecurity,
   middleware: requireRole('integration', 'agent', 'lead', 'admin'),
   summary: 'Triage one inquiry: language, department, suggested replies, escalation',
-  request: { body: { required: true, content: { 'application/json': { schema: TriageInputSchema.openapi('TriageRequest') } } } },
+  request: { body: { required: true, content: { 'application/json': { schema: TriageInputSchema.meta({ id: 'TriageRequest' }) } } } },
   responses: {
     200: json(TriageResultResponse, 'Stored with the inquiry before it is returned'),
     ...problemResponses(400, 413, 415, 422, ...authenticatedProblems),

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import defaultPolicyJson from './default-policy.json' with { type: 'json' }
 
 /**
@@ -45,7 +45,7 @@ const localized = (max: number) => z.object({ de: z.string().trim().min(1).max(m
 export const PolicyReasonSchema = z
   .object({
     code: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'must be 2–40 lower-case letters, digits or _'),
-    source: z.enum(['text', 'account', 'history', 'model']).openapi({
+    source: z.enum(['text', 'account', 'history', 'model']).meta({
       description: "Where the reason is found: the text (learned), the account directory, the inquiry history, or the models' own doubt",
     }),
     names: localized(120),
@@ -54,28 +54,28 @@ export const PolicyReasonSchema = z
       .number()
       .min(0, 'must be between 0 and 1')
       .max(1, 'must be between 0 and 1')
-      .openapi({ description: 'Share in the combined score 1 − Π(1 − weight)' }),
-    alone: z.boolean().openapi({ description: 'Escalates on its own; otherwise only when the combined score reaches the threshold' }),
+      .meta({ description: 'Share in the combined score 1 − Π(1 − weight)' }),
+    alone: z.boolean().meta({ description: 'Escalates on its own; otherwise only when the combined score reaches the threshold' }),
     dueHours: z
       .object({ default: hours, technical: hours.optional(), commercial: hours.optional() })
       .strict()
-      .openapi({ description: 'Hours until a lead must have acted, optionally per department' }),
+      .meta({ description: 'Hours until a lead must have acted, optionally per department' }),
     minProbability: z
       .number()
       .min(0.05)
       .max(0.95)
       .optional()
-      .openapi({ description: 'Text reasons: fire from this calibrated probability instead of the threshold the model chose' }),
+      .meta({ description: 'Text reasons: fire from this calibrated probability instead of the threshold the model chose' }),
     examples: z
       .array(z.string().trim().min(3).max(2000))
       .max(500)
       .optional()
-      .openapi({
+      .meta({
         description: `A company's own text reason: at least ${minCustomExamples} example inquiries or phrases it is learned from`,
       }),
   })
   .strict()
-  .openapi('EscalationPolicyReason')
+  .meta({ id: 'EscalationPolicyReason' })
 
 export const EscalationPolicySchema = z
   .object({
@@ -83,12 +83,12 @@ export const EscalationPolicySchema = z
       .number()
       .min(0, 'must be between 0 and 1')
       .max(1, 'must be between 0 and 1')
-      .openapi({ description: 'Combined score from which reasons that do not escalate alone escalate together' }),
+      .meta({ description: 'Combined score from which reasons that do not escalate alone escalate together' }),
     reasons: z.array(PolicyReasonSchema).min(1).max(100),
   })
   .strict()
   .superRefine(checkReasons)
-  .openapi('EscalationPolicy')
+  .meta({ id: 'EscalationPolicy' })
 
 export type EscalationPolicy = z.infer<typeof EscalationPolicySchema>
 export type PolicyReason = z.infer<typeof PolicyReasonSchema>

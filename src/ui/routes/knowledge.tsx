@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
+import { httpStatusOf } from '../../http/problem.js'
 import { getArticle, listArticles } from '../../knowledge/articles.js'
 import { publishArticle } from '../../knowledge/publish.js'
 import { searchKnowledge } from '../../knowledge/search.js'
@@ -51,7 +52,7 @@ export function knowledgeUiRoutes(deps: Deps) {
         await publishArticle(deps, c.get('principal'), id)
       } catch (error) {
         if (error instanceof AppError && (error.code === 'conflict' || error.code === 'validation_failed'))
-          return showArticle(c, id, error.status, { conflict: error.message })
+          return showArticle(c, id, httpStatusOf(error), { conflict: error.message })
         throw error
       }
       return c.redirect(`/ui/kb/articles/${id}?done=published`, 303)
