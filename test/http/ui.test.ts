@@ -176,6 +176,10 @@ describe('web UI', () => {
       expect(page.html).toMatch(/<button type="button" class="secondary" data-copy="reply-1"[^>]*hidden/)
       expect(page.html).toContain(`${Math.round(inquiry.confidence * 100)} %`)
       expect(page.html).not.toContain('Safety first')
+      // Relevance in words and as a meter; the E18 article is a good match, so its reply is ready in the box.
+      expect(page.html).toMatch(/Relevance: <strong>good match<\/strong>[\s\S]*?<meter id="relevance-1"/)
+      const firstCard = page.html.slice(page.html.indexOf('<article class="suggestion">'), page.html.indexOf('id="reply-1"'))
+      expect(firstCard).not.toContain('<details>')
     })
 
     it('marks the safety article that comes first for an inquiry reporting a hazard', async () => {
