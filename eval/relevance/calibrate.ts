@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     log(`cross-validated ECE ${name}: ${scores.ece.toFixed(3)} over ${scores.n} hits`)
   }
   const ownHeldOut = heldOut.filter((hit) => hit.query.source === 'own')
-  for (const floor of [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5]) {
+  for (const floor of [0.05, 0.1, 0.12, 0.15, 0.2, 0.3, 0.4, 0.5]) {
     const shown = scoreShown(ownHeldOut, floor)
     log(
       `floor ${floor.toFixed(2)}: filler ${shown.fillerShare.toFixed(3)}, target recall ${shown.targetRecall.toFixed(3)}, no suggestion with / without target ${shown.noKnowledgeWithTarget.toFixed(3)} / ${shown.noKnowledgeWithoutTarget.toFixed(3)}`,
