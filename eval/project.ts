@@ -31,6 +31,7 @@ import {
   type EscalationSetReport,
 } from './escalation-sets.js'
 import { measureSignals, sharedDataDir, type SignalsReport } from './signals.js'
+import { measureRelevanceCalibration, notMeasured, scoreShownSuggestions, type RelevanceReport } from './relevance/measure.js'
 
 /** What one case came out as; kept in report.json so a regression can be traced to its cases. */
 export interface CaseOutcome {
@@ -48,6 +49,10 @@ export interface CaseOutcome {
   /** Rank of the target in hybrid search (k = 5); null when missed or when there is no target. */
   rank: number | null
   suggested: string[]
+  /** Relevance of each suggestion shown, in order (null in a space without a relevance model). */
+  relevance: Array<number | null>
+  /** The safety article pinned first, if any. */
+  pinned: string | null
   ms: number
 }
 
@@ -67,6 +72,8 @@ export interface ProjectReport {
   escalationSets: Record<string, EscalationSetReport>
   /** The signals on real human-written text (../shared/data), or null when that folder is absent. */
   signals: SignalsReport | null
+  /** Relevance calibration per embedding space (cross-validated) and what triage showed on the cases. */
+  relevance: RelevanceReport
   outcomes: CaseOutcome[]
 }
 
@@ -105,10 +112,17 @@ export async function runProjectEval(options: {
       options.log,
     )
     const signals = await measureSignals(deps, options.signalsDir ?? sharedDataDir, options.log)
+    const calibration = await measureRelevanceCalibration(deps, options.log)
+    const relevance: RelevanceReport = {
+      spaces: { [deps.embeddings.target.space.provider]: calibration },
+      notMeasured,
+      shown: scoreShownSuggestions(outcomes, deps.config.triage.suggestionMinRelevance),
+    }
     return {
       ...(await summarise(cases, outcomes, { ...versions!, embeddingProvider: deps.embeddings.target.space.provider })),
       escalationSets,
       signals,
+      relevance,
     }
   } finally {
     await deps.sql.close()
@@ -137,6 +151,8 @@ async function runCase(deps: EvalDeps, entry: EvalCase): Promise<{ outcome: Case
       targetArticle: entry.targetArticle,
       rank: entry.targetArticle ? rankOf(ranked, entry.targetArticle) : null,
       suggested: result.suggestions.map((suggestion) => suggestion.externalId),
+      relevance: result.suggestions.map((suggestion) => suggestion.relevance ?? null),
+      pinned: result.suggestions.find((suggestion) => suggestion.pinned)?.externalId ?? null,
       ms: Math.round(ms * 100) / 100,
     },
   }
@@ -196,7 +212,7 @@ async function summarise(
   cases: EvalCase[],
   outcomes: CaseOutcome[],
   versions: ProjectReport['versions'],
-): Promise<Omit<ProjectReport, 'escalationSets' | 'signals'>> {
+): Promise<Omit<ProjectReport, 'escalationSets' | 'signals' | 'relevance'>> {
   const predictions: ScoredPrediction[] = outcomes.map((outcome) => ({
     actual: outcome.department as ScoredPrediction['actual'],
     predicted: outcome.predicted as ScoredPrediction['predicted'],

@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ClassificationReport } from '../src/triage/classifier/metrics.js'
 import type { ProjectReport } from './project.js'
+import type { ShownScores } from './relevance/fit.js'
+import type { ShownReport } from './relevance/measure.js'
 import type { BinaryScores, SignalScores } from './scorers.js'
 import { confusionMatrixSvg, reliabilitySvg } from './svg.js'
 import { describeCheck, type CheckResult } from './thresholds.js'
@@ -40,6 +42,14 @@ export function formatTable(report: FinalReport): string {
       `${f(report.retrieval.recallAt1)} / ${f(report.retrieval.recallAt3)} / ${f(report.retrieval.recallAt5)}`,
     ],
     ['retrieval MRR', f(report.retrieval.mrr)],
+    ...Object.entries(report.relevance.spaces).map(([provider, space]): [string, string] => [
+      `relevance ECE ${provider} (5-fold CV, n ${space.n})`,
+      f(space.ece),
+    ]),
+    [
+      `suggestions shown: filler / target recall (floor ${report.relevance.shown.floor})`,
+      `${f(report.relevance.shown.fillerShare)} / ${f(report.relevance.shown.targetRecall)}`,
+    ],
     ['latency median / p99 (ms)', `${f(report.latency.medianMs, 1)} / ${f(report.latency.p99Ms, 1)}`],
     ...Object.values(report.escalationSets).map((set): [string, string] => [
       `escalation ${set.name} P / R (n ${set.n})`,
@@ -111,18 +121,60 @@ function markdown(report: FinalReport): string {
     '',
     `${retrieval.n} cases with a target article. Rank of the target in hybrid search (k = 5, the inquiry's detected language first, as triage searches).`,
     '',
-    '| recall@1 | recall@3 | recall@5 | MRR | target among the suggestions (top 3 above the no-knowledge cut) |',
+    '| recall@1 | recall@3 | recall@5 | MRR | target among the suggestions shown (at most 3, above the relevance floor) |',
     '| ---: | ---: | ---: | ---: | ---: |',
     `| ${f(retrieval.recallAt1)} | ${f(retrieval.recallAt3)} | ${f(retrieval.recallAt5)} | ${f(retrieval.mrr)} | ${f(retrieval.suggestedTop3)} |`,
     '',
     `Not in the top 3 (${missed.length}): ${missed.map((outcome) => `${outcome.id} → ${outcome.targetArticle} (rank ${outcome.rank ?? '>5'})`).join(', ') || 'none'}.`,
     '',
+    relevanceMarkdown(report),
     '## Latency',
     '',
     `\`analyzeInquiry\` wall time per case, ${latency.warmup} warm-up calls first: median ${f(latency.medianMs, 1)} ms, p99 ${f(latency.p99Ms, 1)} ms, mean ${f(latency.meanMs, 1)} ms. In-process PGlite, one inquiry at a time; on a shared, busy machine these vary by a factor of two between runs, so they are reported, not gated.`,
     '',
     `Language detection agreed with the case's language for ${f(report.languageAccuracy)} of the cases.`,
   ].join('\n')}\n`
+}
+
+function relevanceMarkdown(report: FinalReport): string {
+  const { spaces, notMeasured, shown } = report.relevance
+  const floorRow = (scores: ShownScores | ShownReport, name: string) =>
+    `| ${name} | ${scores.shown} | ${f(scores.fillerShare)} | ${f(scores.targetRecall)} | ${f(scores.noKnowledgeWithTarget)} | ${f(scores.noKnowledgeWithoutTarget)} |`
+  return [
+    '## Suggestion relevance',
+    '',
+    "Each suggestion's `relevance` comes from a logistic model per embedding space over the hit's search features (similarity, fused score, vector and text rank, both ranks in the top 2, similarity lead over the other hits, share of the title's words in the question), fitted by `npm run calibrate:relevance` on labelled question → article pairs: the own cases' targets against the demo knowledge base (cases without a target give only negatives) and the Adobe Commerce summaries against the Adobe articles (`../shared/data`, when present). A hit is right when it is the question's target. Calibration is measured by 5-fold cross-validation by question: each fold is scored by a model fitted on the others.",
+    '',
+    ...Object.entries(spaces).flatMap(([provider, space]) => [
+      `### ${provider} (\`${space.space}\`${space.committedModel ? ', model committed' : ', **no committed model**'})`,
+      '',
+      `${space.questions.own} own questions, ${space.questions.adobe} Adobe questions, ${space.n} hits. ECE ${f(space.ece)} (own ${f(space.bySource.own?.ece)} over ${space.bySource.own?.n ?? 0} hits, Adobe ${f(space.bySource.adobe?.ece)} over ${space.bySource.adobe?.n ?? 0}).`,
+      '',
+      '| relevance bin | n | mean relevance | share right |',
+      '| --- | ---: | ---: | ---: |',
+      ...space.reliability.map(
+        (bin) => `| ${bin.lower.toFixed(1)}–${bin.upper.toFixed(1)} | ${bin.count} | ${f(bin.meanRelevance)} | ${f(bin.shareRight)} |`,
+      ),
+      '',
+      'What a floor would show on the own cases, from the held-out relevances (no safety pin here):',
+      '',
+      '| floor | shown | filler share | target recall | no suggestion, case with target | no suggestion, case without |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...space.floors.map((scores) => floorRow(scores, String(scores.floor))),
+      '',
+    ]),
+    ...notMeasured.map(
+      (entry) =>
+        `- ${entry.provider}: not measured (${entry.why}); without a committed model the service keeps the similarity threshold (\`NO_KNOWLEDGE_SIMILARITY\`) there, and \`relevance\` is null.`,
+    ),
+    '',
+    `What triage showed on the ${report.cases} cases with the committed model and \`SUGGESTION_MIN_RELEVANCE\` = ${shown.floor} (in-sample: the model was fitted on these cases too; the table above is the held-out view). The pinned safety article counts as relevant in cases labelled \`safety\`.`,
+    '',
+    '| | shown | filler share | target recall | no suggestion, case with target | no suggestion, case without |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    floorRow(shown, 'triage'),
+    '',
+  ].join('\n')
 }
 
 const setTitles: Record<string, string> = {

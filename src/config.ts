@@ -129,6 +129,7 @@ const configShape = {
   ESCALATION_DUE_HOURS: setting(jsonSetting(dueHoursSchema).default({})),
   LOW_CONFIDENCE_THRESHOLD: setting(z.coerce.number().min(0.5).max(1).default(0.7)),
   NO_KNOWLEDGE_SIMILARITY: setting(z.coerce.number().min(0).max(1).optional()),
+  SUGGESTION_MIN_RELEVANCE: setting(z.coerce.number().min(0).max(1).default(0.12)),
   REPEAT_CONTACT_COUNT: setting(z.coerce.number().int().min(2).max(100).default(3)),
   REPEAT_CONTACT_DAYS: setting(z.coerce.number().int().min(1).max(365).default(14)),
   SAFETY_ARTICLE_TAG: setting(z.string().trim().min(1).max(100).default('safety')),
@@ -322,6 +323,8 @@ export const configSchema = checkedSettings.transform((env) => ({
     escalationDueHours: env.ESCALATION_DUE_HOURS,
     lowConfidenceThreshold: env.LOW_CONFIDENCE_THRESHOLD,
     noKnowledgeSimilarity: env.NO_KNOWLEDGE_SIMILARITY,
+    /** Suggestions rated under this relevance are dropped, not padded (spaces with a relevance model). */
+    suggestionMinRelevance: env.SUGGESTION_MIN_RELEVANCE,
     repeatContactCount: env.REPEAT_CONTACT_COUNT,
     repeatContactDays: env.REPEAT_CONTACT_DAYS,
     slaFirstResponseHours: env.SLA_FIRST_RESPONSE_HOURS,

@@ -9,7 +9,8 @@ import { escalationDueAt } from './escalation/decide.js'
 import { detectLanguage } from './language.js'
 import { draftWithLlm, escalationSecondOpinion, secondOpinion } from './llm-step.js'
 import type { TextAssessment } from './escalation/assess.js'
-import { defaultNoKnowledgeSimilarity, isRelevant, templateSuggestions, withSafetyArticleFirst } from './suggestions.js'
+import { relevanceModelFor } from './relevance.js'
+import { chooseSuggestions, defaultNoKnowledgeSimilarity, templateSuggestions, withSafetyArticleFirst } from './suggestions.js'
 import type { TriageInput } from './triage-input.js'
 import type { TriageResult } from './triage-result.js'
 import { storeTriageOutcome, type TriageOutcome } from './store-outcome.js'
@@ -17,7 +18,8 @@ import { storeTriageOutcome, type TriageOutcome } from './store-outcome.js'
 type TriageDeps = Pick<Deps, 'sql' | 'embeddings' | 'classifier' | 'escalation' | 'logger' | 'clock' | 'config' | 'llm' | 'jobs'>
 
 const retrievalQueryLength = 2000
-const suggestionCount = 3
+/** How many suggestions triage shows at most. */
+export const suggestionCount = 3
 
 export interface AnalyzeOptions {
   signal?: AbortSignal | undefined
@@ -71,7 +73,7 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   const detecting = performance.now()
   const language = detectLanguage(text, input.language)
   const detected = performance.now()
-  const retrieval = retrieve(deps, text, language.language, vector!, degraded)
+  const retrieval = retrieveCandidates(deps, text, language.language, vector!, degraded)
   const escalationState = await detector
   const escalating = performance.now()
   const textReasons = assessText(escalationState, text)
@@ -97,13 +99,19 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   // An LLM's confidence is not calibrated; capped so it never looks surer than a calibrated answer.
   const prediction = opinion?.adopted ? { ...local, department: opinion.department, confidence: Math.min(opinion.confidence, 0.8) } : local
 
-  const threshold =
-    deps.config.triage.noKnowledgeSimilarity ??
-    defaultNoKnowledgeSimilarity[active.provider as keyof typeof defaultNoKnowledgeSimilarity] ??
-    0.3
-  const relevant = hits.filter((hit) => isRelevant(hit, threshold)).slice(0, suggestionCount)
-  const noKnowledge = relevant.length === 0 ? describeNoKnowledge(hits, threshold) : undefined
-  const suggested = safetyRowFinal ? withSafetyArticleFirst(relevant, safetyHit(safetyRowFinal, hits), suggestionCount) : relevant
+  const { chosen, rate, noKnowledge } = chooseSuggestions(hits, {
+    question: text,
+    model: relevanceModelFor(active.id),
+    floor: deps.config.triage.suggestionMinRelevance,
+    threshold:
+      deps.config.triage.noKnowledgeSimilarity ??
+      defaultNoKnowledgeSimilarity[active.provider as keyof typeof defaultNoKnowledgeSimilarity] ??
+      0.3,
+    count: suggestionCount,
+  })
+  // The safety article is pinned whatever its relevance; it is rated all the same, so the agent sees how well it fits.
+  const pinnedHit = safetyRowFinal && safetyHit(safetyRowFinal, hits)
+  const suggested = pinnedHit ? withSafetyArticleFirst(chosen, { ...pinnedHit, relevance: rate(pinnedHit) }, suggestionCount) : chosen
   const assessing = performance.now()
   const { earlierContacts, account } = await sender
   const decision = assessEscalation(deps, input, {
@@ -172,7 +180,14 @@ export async function analyzeInquiry(deps: TriageDeps, input: TriageInput, optio
   return { result, dueAt }
 }
 
-async function retrieve(deps: TriageDeps, text: string, language: string, vector: Float32Array, degraded: string[]): Promise<SearchHit[]> {
+/** The hits triage chooses its suggestions from (twice as many as it shows); the relevance calibration fits on the same. */
+export async function retrieveCandidates(
+  deps: Pick<Deps, 'sql' | 'embeddings'>,
+  text: string,
+  language: string,
+  vector: Float32Array,
+  degraded: string[],
+): Promise<SearchHit[]> {
   const q = text.slice(0, retrievalQueryLength)
   // Articles in the inquiry's language first; all languages when none exist in it.
   const inLanguage = await searchKnowledge(deps, { q, k: suggestionCount * 2, language, vector })
@@ -191,12 +206,6 @@ function safetyHit(row: knowledgeQueries.TaggedChunkRow, hits: SearchHit[]): Sea
     textRank: found?.textRank ?? null,
     similarity: row.score,
   }
-}
-
-function describeNoKnowledge(hits: SearchHit[], threshold: number): string {
-  if (hits.length === 0) return 'the knowledge base has no article for this inquiry'
-  const best = hits[0]!
-  return `best article "${best.title}" is not close enough (similarity ${(best.similarity ?? 0).toFixed(2)}, needs ${threshold})`
 }
 
 const reportsHazard = (assessment: TextAssessment) => assessment.fired.some((reason) => reason.code === 'safety')

@@ -14,6 +14,10 @@ const SuggestionSchema = z.object({
   url: z.string().nullable(),
   score: z.number(),
   similarity: z.number().nullable(),
+  relevance: z.number().min(0).max(1).nullable().optional().meta({
+    description:
+      'How likely this is the article that answers the inquiry, calibrated per embedding space on labelled question → article pairs (0.8: about 8 in 10 such suggestions are right). Null in a space without a relevance model; absent from results stored before relevance existed',
+  }),
   snippet: z.string(),
   reply: z.string().meta({ description: "Ready for an agent to edit and send, in the inquiry's language" }),
   /** `template` without an LLM, `llm` when the configured model drafted it from the passages. */

@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx'
 import type { StoredInquiry } from '../../inquiries/inquiries.js'
+import { relevanceBand, relevanceBands } from '../../triage/relevance.js'
 import type { TriageResult } from '../../triage/triage-result.js'
 import type { FormValues } from '../env.js'
 import { Checkbox, ErrorSummary, RadioGroup, SelectField, TextArea } from '../fields.js'
@@ -77,38 +78,84 @@ const Classification: FC<{ view: View; inquiry: StoredInquiry; result: TriageRes
   )
 }
 
-/** Suggested replies in read-only textareas (select and copy by hand), with a copy button when JavaScript runs. */
+/**
+ * Suggested replies in read-only textareas (select and copy by hand), with a copy button when JavaScript
+ * runs. Each shows its relevance in words and as a meter; only a good match (or the pinned safety article,
+ * or a space without a relevance model, as before) gets its reply ready in the box: a weaker one keeps it
+ * folded away, so nobody sends an answer to a question the customer did not ask.
+ */
 export const Suggestions: FC<{
   view: View
-  suggestions: Array<{ articleId: string; title: string; reply: string; pinned?: 'safety' }>
-}> = ({ view: { t }, suggestions }) => (
+  suggestions: Array<{ articleId: string; title: string; reply: string; pinned?: 'safety'; relevance?: number | null | undefined }>
+}> = ({ view, suggestions }) => (
   <section class="card" aria-labelledby="h-suggestions">
-    <h2 id="h-suggestions">{t('inquiry.suggestions')}</h2>
-    {suggestions.length === 0 ? <p class="muted">{t('inquiry.noSuggestions')}</p> : null}
+    <h2 id="h-suggestions">{view.t('inquiry.suggestions')}</h2>
+    {suggestions.length === 0 ? <p class="muted">{view.t('inquiry.noSuggestions')}</p> : null}
     {suggestions.map((suggestion, index) => (
-      <article class="suggestion">
-        <h3>{t('inquiry.suggestion', { n: index + 1, title: suggestion.title })}</h3>
-        {suggestion.pinned === 'safety' ? (
-          <p>
-            <span class="badge overdue">{t('inquiry.safetyFirst')}</span> {t('inquiry.safetyFirstHint')}
-          </p>
-        ) : null}
-        <label class="hint" for={`reply-${index + 1}`}>
-          {t('inquiry.replyLabel', { n: index + 1 })}
-        </label>
-        <textarea id={`reply-${index + 1}`} class="reply" readonly rows={8}>
-          {suggestion.reply}
-        </textarea>
-        <div class="actions">
-          <button type="button" class="secondary" data-copy={`reply-${index + 1}`} data-copied={t('inquiry.copied')} hidden>
-            {t('inquiry.copy')}
-          </button>
-          <a href={`/ui/kb/articles/${suggestion.articleId}`}>{t('inquiry.source')}</a>
-        </div>
-      </article>
+      <SuggestionCard view={view} suggestion={suggestion} n={index + 1} />
     ))}
   </section>
 )
+
+const SuggestionCard: FC<{
+  view: View
+  suggestion: { articleId: string; title: string; reply: string; pinned?: 'safety'; relevance?: number | null | undefined }
+  n: number
+}> = ({ view: { t }, suggestion, n }) => {
+  const band = relevanceBand(suggestion.relevance)
+  const ready = band === 'good' || band === 'unrated' || suggestion.pinned === 'safety'
+  const reply = (
+    <textarea id={`reply-${n}`} class="reply" readonly rows={8}>
+      {suggestion.reply}
+    </textarea>
+  )
+  return (
+    <article class="suggestion">
+      <h3>{t('inquiry.suggestion', { n, title: suggestion.title })}</h3>
+      {suggestion.pinned === 'safety' ? (
+        <p>
+          <span class="badge overdue">{t('inquiry.safetyFirst')}</span> {t('inquiry.safetyFirstHint')}
+        </p>
+      ) : null}
+      <RelevanceLine t={t} relevance={suggestion.relevance} n={n} />
+      {ready ? (
+        <>
+          <label class="hint" for={`reply-${n}`}>
+            {t('inquiry.replyLabel', { n })}
+          </label>
+          {reply}
+        </>
+      ) : (
+        <details>
+          <summary>{t('inquiry.replyFolded', { n })}</summary>
+          {reply}
+        </details>
+      )}
+      <div class="actions">
+        <button type="button" class="secondary" data-copy={`reply-${n}`} data-copied={t('inquiry.copied')} hidden>
+          {t('inquiry.copy')}
+        </button>
+        <a href={`/ui/kb/articles/${suggestion.articleId}`}>{t('inquiry.source')}</a>
+      </div>
+    </article>
+  )
+}
+
+/** "Relevance: good match (72 %)" and a meter whose colour follows the same bands. */
+const RelevanceLine: FC<{ t: View['t']; relevance: number | null | undefined; n: number }> = ({ t, relevance, n }) => {
+  const band = relevanceBand(relevance)
+  if (band === 'unrated') return <p class="hint">{t('inquiry.relevance.unrated')}</p>
+  return (
+    <p class="hint">
+      <label for={`relevance-${n}`}>
+        {t('inquiry.relevance')}: <strong>{t(`inquiry.relevance.${band}`)}</strong> ({percent(relevance)})
+      </label>{' '}
+      <meter id={`relevance-${n}`} min={0} max={1} low={relevanceBands.maybe} high={relevanceBands.good} optimum={1} value={relevance ?? 0}>
+        {percent(relevance)}
+      </meter>
+    </p>
+  )
+}
 
 const FeedbackForm: FC<{
   view: View
