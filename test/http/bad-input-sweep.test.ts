@@ -115,7 +115,8 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
     })
     const result = (await response.json()) as { inquiryId: string; escalation: { id: string } | null }
     // A set-up step, not a sweep: say what came back instead of failing later on a missing id.
-    if (!result.escalation) throw new Error(`expected an escalated inquiry, got ${response.status}: ${JSON.stringify(result).slice(0, 600)}`)
+    if (!result.escalation)
+      throw new Error(`expected an escalated inquiry, got ${response.status}: ${JSON.stringify(result).slice(0, 600)}`)
     return { inquiryId: result.inquiryId, escalationId: result.escalation.id }
   }
 
