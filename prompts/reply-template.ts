@@ -1,23 +1,24 @@
+import { salutation } from './salutation.js'
+
 /**
- * The reply an agent gets when no LLM is configured: greeting, the knowledge-base passage that answers,
+ * The reply an agent gets when no LLM is configured: salutation, the knowledge-base passage that answers,
  * a link, and a closing. Formal "Sie" in German. Versioned like the LLM prompts, because a changed
- * wording changes what agents send.
+ * wording changes what agents send (version 2: salutations from salutation.ts instead of "Guten Tag <name>,").
  */
 export const replyTemplate = {
   id: 'reply-template',
-  version: 1,
+  version: 2,
   render(input: { language: string; customerName?: string | undefined; title: string; passage: string; url?: string | null | undefined }): {
     text: string
     language: 'de' | 'en'
   } {
     const language = input.language === 'de' ? 'de' : 'en'
     const passage = cleanPassage(input.passage)
-    const name = input.customerName?.trim()
     if (language === 'de') {
       return {
         language,
         text: [
-          name ? `Guten Tag ${name},` : 'Sehr geehrte Damen und Herren,',
+          salutation(input.customerName, language),
           `vielen Dank für Ihre Nachricht. Die folgende Information aus unserem Hilfebereich („${input.title}“) sollte Ihnen weiterhelfen:`,
           passage,
           ...(input.url ? [`Ausführliche Informationen finden Sie hier: ${input.url}`] : []),
@@ -29,7 +30,7 @@ export const replyTemplate = {
     return {
       language,
       text: [
-        name ? `Dear ${name},` : 'Hello,',
+        salutation(input.customerName, language),
         `Thank you for your message. The following information from our help centre ("${input.title}") should help:`,
         passage,
         ...(input.url ? [`You can find more details here: ${input.url}`] : []),

@@ -167,7 +167,7 @@ const configShape = {
   TRUST_PROXY: setting(z.enum(['true', 'false']).default('false')),
   TRIAGE_MAX_CONCURRENT: setting(z.coerce.number().int().min(1).max(1000).default(8)),
   TRIAGE_MAX_QUEUE: setting(z.coerce.number().int().min(0).max(10_000).default(64)),
-  UI_TIME_ZONE: setting(z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC')),
+  UI_TIME_ZONE: setting(z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('Europe/Berlin')),
   RETENTION_DAYS: setting(
     z.coerce
       .number()

@@ -84,6 +84,12 @@ describe('config', () => {
     expect(() => parseConfig({ HEALTH_PORT: '9090', HEALTH_MAX_LAG_SECONDS: '0.1' })).toThrow(/HEALTH_MAX_LAG_SECONDS: must be at least 1/)
   })
 
+  it('shows UI times in Europe/Berlin unless UI_TIME_ZONE names another IANA zone', () => {
+    expect(parseConfig({}).ui.timeZone).toBe('Europe/Berlin')
+    expect(parseConfig({ UI_TIME_ZONE: 'UTC' }).ui.timeZone).toBe('UTC')
+    expect(() => parseConfig({ UI_TIME_ZONE: 'Mars/Olympus' })).toThrow(/UI_TIME_ZONE: must be an IANA time zone/)
+  })
+
   it('ignores unrelated environment variables', () => {
     expect(() => parseConfig({ PATH: '/bin', HOME: '/root', PORT: '1' })).not.toThrow()
   })

@@ -25,6 +25,8 @@ export const unitFiles = [
   'test/triage/escalation-detector.test.ts',
   'test/triage/language.test.ts',
   'test/triage/relevance.test.ts',
+  'test/triage/salutation.test.ts',
+  'test/ui/format.test.ts',
   'test/webhooks/content-hash.test.ts',
   'test/webhooks/helpdesk-signatures.test.ts',
   'test/webhooks/own-write-back.test.ts',

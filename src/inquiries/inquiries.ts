@@ -69,6 +69,26 @@ export async function listInquiries(
   return { items: page.rows.map((row) => toSummary(row, now)), nextCursor: page.nextCursor }
 }
 
+type Department = 'technical' | 'commercial'
+
+/**
+ * The department each inquiry was corrected to (by an agent's feedback or a lead's final department),
+ * only where it differs from triage's. The web UI shows it beside the original; the API's inquiry keeps
+ * triage's department, since it reports what triage decided.
+ */
+export async function correctedDepartments(
+  deps: Pick<Deps, 'sql'>,
+  inquiries: ReadonlyArray<{ id: string; department: string | null | undefined }>,
+): Promise<Map<string, Department>> {
+  const triaged = new Map(inquiries.map((inquiry) => [inquiry.id, inquiry.department]))
+  const rows = triaged.size ? await queries.latestDepartmentCorrections(deps.sql, [...triaged.keys()]) : []
+  return new Map(
+    rows
+      .filter((row) => row.department !== triaged.get(row.inquiry_id))
+      .map((row) => [row.inquiry_id, row.department as Department] as const),
+  )
+}
+
 function toStoredInquiry(row: queries.StoredInquiryRow): StoredInquiry {
   return {
     id: row.id,

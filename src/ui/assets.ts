@@ -34,7 +34,7 @@ h3 { font-size: 1rem; margin: 0 0 .5rem; }
 main.narrow { max-width: 32rem; padding-top: 2.5rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; }
+dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 table { width: 100%; border-collapse: collapse; background: var(--card); }
 th, td { text-align: left; padding: .55rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: .85rem; color: var(--muted); font-weight: 600; background: #eef1f5; }
@@ -42,8 +42,9 @@ td .excerpt { color: var(--muted); font-size: .9rem; display: block; }
 td.nowrap { white-space: nowrap; }
 td form { margin: 0; }
 td button { padding: .2rem .75rem; font-size: .9rem; }
-.table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; }
-.table-wrap table { border: 0; }
+/* On a phone a table keeps readable columns and scrolls sideways in its box; the page itself never does. */
+.table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; background: var(--card); margin-bottom: 1rem; }
+.table-wrap table { border: 0; min-width: 40rem; }
 form.filters { display: flex; flex-wrap: wrap; gap: .75rem 1rem; align-items: flex-end; }
 form.filters .field { margin: 0; }
 form.filters input[type="search"] { min-width: 14rem; }

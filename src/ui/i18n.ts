@@ -90,6 +90,7 @@ const en = {
   'dept.technical': 'Technical',
   'dept.commercial': 'Commercial',
   'dept.both': 'Both',
+  'dept.correctedFrom': 'corrected, originally: {dept}',
 
   'col.subject': 'Subject',
   'col.customer': 'Customer',
@@ -320,6 +321,7 @@ const de: Record<LabelKey, string> = {
   'dept.technical': 'Technik',
   'dept.commercial': 'Kaufmännisch',
   'dept.both': 'Beide',
+  'dept.correctedFrom': 'korrigiert, ursprünglich: {dept}',
 
   'col.subject': 'Betreff',
   'col.customer': 'Kunde',

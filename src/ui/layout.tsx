@@ -1,6 +1,7 @@
 import type { Child, FC } from 'hono/jsx'
 import type { UiSession } from '../auth/sessions.js'
 import { copyScript } from './assets.js'
+import type { Formatter } from './format.js'
 import type { Language, LabelKey, Translate } from './i18n.js'
 
 /** What every page needs besides its own data: labels, the signed-in person, where it is. */
@@ -11,6 +12,8 @@ export interface View {
   /** The page's own path and query, for the language switch. */
   path: string
   timeZone: string
+  /** Numbers and times in the page's language and the UI time zone. */
+  format: Formatter
   requestId: string
   /** An escalation reason's name in the reader's language (the code itself when the policy has none). */
   reasonName: (code: string) => string
@@ -115,17 +118,5 @@ export const Notice: FC<{ kind: 'ok' | 'warn' | 'bad'; children?: Child }> = ({ 
   </div>
 )
 
-export function formatTime(view: View, iso: string | Date | null | undefined): string {
-  if (!iso) return '—'
-  const date = typeof iso === 'string' ? new Date(iso) : iso
-  return new Intl.DateTimeFormat(view.lang === 'de' ? 'de-DE' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: view.timeZone,
-  }).format(date)
-}
-
 export const Time: FC<{ view: View; at: string | Date | null | undefined }> = ({ view, at }) =>
-  at ? <time datetime={typeof at === 'string' ? at : at.toISOString()}>{formatTime(view, at)}</time> : <span>—</span>
-
-export const percent = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${Math.round(value * 100)} %`)
+  at ? <time datetime={typeof at === 'string' ? at : at.toISOString()}>{view.format.dateTime(at)}</time> : <span>—</span>

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { HtmlEscapedString } from 'hono/utils/html'
 import type { UiEnv } from './env.js'
+import { formatterFor } from './format.js'
 import { pageOfAction } from './forms.js'
 import type { View } from './layout.js'
 
@@ -9,12 +10,14 @@ export function viewOf(c: Context<UiEnv>, timeZone: string): View {
   const url = new URL(c.req.url)
   const path = c.req.method === 'POST' ? pageOfAction(url.pathname) : `${url.pathname}${url.search}`
   const names = c.get('reasonNames') ?? {}
+  const lang = c.get('lang')
   return {
     t: c.get('t'),
-    lang: c.get('lang'),
+    lang,
     session: c.get('session'),
     path,
     timeZone,
+    format: formatterFor(lang, timeZone),
     requestId: c.get('requestId') ?? 'unknown',
     reasonName: (code) => names[code] ?? code,
   }

@@ -158,5 +158,54 @@ describe.skipIf(!chromiumAvailable)(
       expect(stored).toEqual([{ rating: 4, edited: true }])
       expect(cspErrors).toEqual([])
     })
+
+    it('stays usable on a 390 px phone in German: the tables scroll in their own box, the page does not overflow', async () => {
+      const agent = await createApiKey(t.deps, { name: 'Arne Agent', role: 'agent' })
+      const inquiry = await triage(agent.key, {
+        subject: 'Waschmaschine WM-7 zeigt nach dem Umzug dauerhaft den Fehler E18 und pumpt nicht mehr ab',
+        body: 'Guten Tag, meine Waschmaschine WM-7 pumpt seit dem Umzug nicht mehr ab und zeigt E18. Was kann ich tun?',
+        customer: { name: 'FRAU DR. ANNA KRAUS', email: 'anna.kraus@example.com' },
+      })
+      const corrected = inquiry.department === 'technical' ? 'commercial' : 'technical'
+      const feedback = await fetch(`${base}/v1/inquiries/${inquiry.inquiryId}/feedback`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${agent.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ usedArticleId: null, correctDepartment: corrected }),
+      })
+      expect(feedback.status).toBe(201)
+      await page.setViewportSize({ width: 390, height: 844 })
+      try {
+        await context.clearCookies() // the test before ends signed in as another agent
+        await signIn(agent.key)
+        await page.waitForURL(`${base}/ui/inquiries`)
+        await page.goto(`${base}/ui/inquiries?lang=de`)
+        const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+        expect(await overflow()).toBeLessThanOrEqual(0)
+        // The table is wider than the phone: its box scrolls, and scrolled to the end it shows the last column whole.
+        const table = await page.locator('.table-wrap').evaluate((wrap) => {
+          const wider = wrap.scrollWidth > wrap.clientWidth
+          wrap.scrollLeft = wrap.scrollWidth
+          const last = wrap.querySelector('th:last-child')!.getBoundingClientRect()
+          return { wider, lastInside: last.right <= wrap.getBoundingClientRect().right + 1 && last.left >= 0 }
+        })
+        expect(table).toEqual({ wider: true, lastInside: true })
+        const row = page.locator('tr', { has: page.locator(`a[href="/ui/inquiries/${inquiry.inquiryId}"]`) })
+        expect(await row.innerText()).toMatch(/korrigiert, ursprünglich: (Technik|Kaufmännisch)/)
+        await page.locator('.table-wrap').evaluate((wrap) => {
+          wrap.scrollLeft = 0
+        })
+        await shoot('08-inquiries-390-de')
+
+        await page.goto(`${base}/ui/inquiries/${inquiry.inquiryId}`)
+        expect(await overflow()).toBeLessThanOrEqual(0)
+        expect(await page.locator('#reply-1').inputValue()).toMatch(/^Sehr geehrte Frau Dr\. Kraus,\n/)
+        expect(await page.locator('#h-classification').locator('..').innerText()).toMatch(/korrigiert, ursprünglich/)
+        expect(await page.locator('time').first().innerText()).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/)
+        await shoot('09-inquiry-390-de')
+      } finally {
+        await page.goto(`${base}/ui/inquiries?lang=en`)
+        await page.setViewportSize({ width: 1280, height: 900 })
+      }
+    })
   },
 )

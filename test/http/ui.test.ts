@@ -174,13 +174,72 @@ describe('web UI', () => {
       expect(inquiry.suggestions.length).toBeGreaterThan(0)
       expect(page.html).toContain('<textarea id="reply-1" class="reply" readonly=""')
       expect(page.html).toMatch(/<button type="button" class="secondary" data-copy="reply-1"[^>]*hidden/)
-      expect(page.html).toContain(`${Math.round(inquiry.confidence * 100)} %`)
+      expect(page.html).toContain(`${Math.round(inquiry.confidence * 100)}%`)
       expect(page.html).not.toContain('Safety first')
       // Relevance in words and as a meter; only a good match has its reply ready, a weaker one keeps it folded.
       expect(page.html).toMatch(/Relevance: <strong>(good match|maybe|probably not)<\/strong> \(\d+ %\)<\/label> <meter id="relevance-1"/)
       const start = page.html.indexOf('<article class="suggestion">')
       const firstCard = page.html.slice(start, page.html.indexOf('</article>', start))
       expect(firstCard.includes('<details>')).toBe(!firstCard.includes('<strong>good match</strong>'))
+    })
+
+    it('shows German pages with decimal commas, German dates in Europe/Berlin and reason details in German', async () => {
+      const agent = await signedIn('agent')
+      const inquiry = await triage({
+        subject: 'Rechnung falsch – letzte Warnung',
+        body: 'Zum dritten Mal: Ihre Rechnung RE-2024-118 ist falsch! Wenn das nicht sofort korrigiert wird, schalte ich meinen Anwalt und die Verbraucherzentrale ein!!!',
+        customer: { name: 'Hotel Seeblick GmbH' },
+      })
+      expect(inquiry.escalation.escalate).toBe(true)
+      const page = decode((await agent.get(`/ui/inquiries/${inquiry.inquiryId}?lang=de`)).html)
+      const score = (inquiry.escalation.score as number).toFixed(2).replace('.', ',')
+      expect(page).toContain(`Eskaliert (Wert ${score})`)
+      expect(page).toContain(`${Math.round(inquiry.confidence * 100)}\u00a0%`)
+      // The API keeps its English detail; the German page shows it in German with decimal commas.
+      expect(inquiry.escalation.reasons.some((reason: Json) => /^probability 0\.\d\d /.test(reason.detail))).toBe(true)
+      expect(page).toMatch(/<span class="detail">Wahrscheinlichkeit 0,\d\d \(Schwelle 0,\d\d/)
+      expect(page).not.toMatch(/probability|fires from/)
+      const parts = Object.fromEntries(
+        new Intl.DateTimeFormat('en', {
+          timeZone: 'Europe/Berlin',
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+        })
+          .formatToParts(new Date(inquiry.createdAt))
+          .map((part) => [part.type, part.value]),
+      )
+      expect(page).toContain(`>${parts.day}.${parts.month}.${parts.year}, ${parts.hour}:${parts.minute}</time>`)
+      // A company is not greeted as a person.
+      expect(page).toContain('<textarea id="reply-1" class="reply" readonly="" rows="8">Guten Tag,\n')
+    })
+
+    it("shows the corrected department beside the original on the inquiry page and in the list, and the API keeps triage's", async () => {
+      const agent = await signedIn('agent')
+      const inquiry = await triage({ subject: 'Korrektur-UI', body: 'Meine Waschmaschine WM-7 zeigt E18 und pumpt nicht ab.' })
+      const path = `/ui/inquiries/${inquiry.inquiryId}`
+      const original = inquiry.department as 'technical' | 'commercial'
+      const corrected = original === 'technical' ? 'commercial' : 'technical'
+      const names = { technical: 'Technik', commercial: 'Kaufmännisch' }
+      const before = decode((await agent.get(`${path}?lang=de`)).html)
+      expect(before).not.toContain('korrigiert')
+      const sent = await agent.post(`${path}/feedback`, {
+        _csrf: hiddenValue(before, '_csrf'),
+        usedArticleId: 'none',
+        correctDepartment: corrected,
+      })
+      expect(sent.status).toBe(303)
+      const beside = `<strong>${names[corrected]}</strong> <span class="hint corrected">(korrigiert, ursprünglich: ${names[original]})</span>`
+      expect(decode((await agent.get(path)).html)).toContain(beside)
+      const list = decode((await agent.get('/ui/inquiries?q=Korrektur-UI')).html)
+      expect(list).toContain(beside)
+      const english = decode((await agent.get('/ui/inquiries?q=Korrektur-UI&lang=en')).html)
+      expect(english).toMatch(/<span class="hint corrected">\(corrected, originally: (Technical|Commercial)\)<\/span>/)
+      const api = (await (await t.call('GET', `/v1/inquiries/${inquiry.inquiryId}`, { key: await t.keyFor('agent') })).json()) as Json
+      expect(api.department).toBe(original)
     })
 
     it('marks the safety article that comes first for an inquiry reporting a hazard', async () => {

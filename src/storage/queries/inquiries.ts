@@ -303,6 +303,23 @@ export function listFeedback(sql: Sql, inquiryId: string): Promise<FeedbackRow[]
   )
 }
 
+/**
+ * The last department correction of each inquiry that has one: an agent's feedback or a lead's final
+ * department when resolving the case, whichever came later.
+ */
+export function latestDepartmentCorrections(sql: Sql, inquiryIds: string[]): Promise<Array<{ inquiry_id: string; department: string }>> {
+  return sql.query(
+    `SELECT DISTINCT ON (inquiry_id) inquiry_id, department
+       FROM (SELECT inquiry_id, correct_department AS department, created_at AS at
+               FROM inquiry_feedback WHERE inquiry_id = ANY($1::uuid[]) AND correct_department IS NOT NULL
+             UNION ALL
+             SELECT inquiry_id, final_department, coalesce(resolved_at, updated_at)
+               FROM escalations WHERE inquiry_id = ANY($1::uuid[]) AND final_department IS NOT NULL) AS corrections
+      ORDER BY inquiry_id, at DESC`,
+    [inquiryIds],
+  )
+}
+
 /** True when this API key submitted the inquiry (POST /v1/triage); false for others and for webhook inquiries. */
 export async function isSubmittedBy(sql: Sql, inquiryId: string, keyId: string): Promise<boolean> {
   const rows = await sql.query('SELECT 1 FROM inquiries WHERE id = $1 AND submitted_by_key_id = $2', [inquiryId, keyId])

@@ -3,7 +3,7 @@ import type { Escalation } from '../../review/escalations.js'
 import type { FormValues } from '../env.js'
 import { Checkbox, ErrorSummary, SelectField, TextArea, TextField } from '../fields.js'
 import type { FieldErrors } from '../forms.js'
-import { Csrf, Layout, Notice, percent, Time, type View } from '../layout.js'
+import { Csrf, Layout, Notice, Time, type View } from '../layout.js'
 import { EscalationBadge } from './inquiries.js'
 import { Reasons, Suggestions } from './inquiry.js'
 
@@ -45,9 +45,9 @@ const Facts: FC<{ view: View; escalation: Escalation }> = ({ view, escalation: e
         <dt>{t('col.department')}</dt>
         <dd>{t(`dept.${e.department}`)}</dd>
         <dt>{t('inquiry.confidence')}</dt>
-        <dd>{percent(e.inquiry.confidence)}</dd>
+        <dd>{view.format.percent(e.inquiry.confidence)}</dd>
         <dt>{t('case.score')}</dt>
-        <dd>{e.score.toFixed(2)}</dd>
+        <dd>{view.format.number(e.score)}</dd>
         <dt>{t('case.claimedBy')}</dt>
         <dd>{e.claimedBy?.name ?? t('case.nobody')}</dd>
       </dl>

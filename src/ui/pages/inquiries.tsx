@@ -2,14 +2,33 @@ import type { FC } from 'hono/jsx'
 import { DepartmentFilter } from '../fields.js'
 import type { InquiryListFilter, InquirySummary } from '../../inquiries/inquiries.js'
 import type { LabelKey } from '../i18n.js'
-import { Layout, percent, Time, type View } from '../layout.js'
+import { Layout, Time, type View } from '../layout.js'
 
 export interface InquiryListProps {
   view: View
   filter: Omit<InquiryListFilter, 'limit'>
   rows: InquirySummary[]
+  /** Departments agents or leads corrected, by inquiry id (only where they differ from triage's). */
+  corrections: ReadonlyMap<string, Department>
   nextCursor: string | null
 }
+
+type Department = 'technical' | 'commercial'
+
+/** Triage's department, or the corrected one with triage's beside it, so a correction is seen at once. */
+export const DepartmentName: FC<{ view: View; original: Department; corrected: Department | undefined }> = ({
+  view: { t },
+  original,
+  corrected,
+}) =>
+  corrected ? (
+    <>
+      <strong>{t(`dept.${corrected}`)}</strong>{' '}
+      <span class="hint corrected">({t('dept.correctedFrom', { dept: t(`dept.${original}`) })})</span>
+    </>
+  ) : (
+    <>{t(`dept.${original}`)}</>
+  )
 
 const queryOf = (filter: Omit<InquiryListFilter, 'limit'>, cursor?: string) => {
   const params = new URLSearchParams()
@@ -77,7 +96,7 @@ export const EscalationBadge: FC<{ view: View; status: string | null; overdue: b
 }
 
 /** The agents' list: newest first, filtered, paged by cursor. */
-export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, nextCursor }) => {
+export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, corrections, nextCursor }) => {
   const { t } = view
   return (
     <Layout view={view} title={t('inquiries.title')} section="inquiries">
@@ -105,8 +124,14 @@ export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, next
                     <span class="excerpt">{row.excerpt}</span>
                   </td>
                   <td>{row.customer.name ?? row.customer.email ?? '—'}</td>
-                  <td>{row.department ? t(`dept.${row.department}` as LabelKey) : t(`status.${row.status}`)}</td>
-                  <td>{percent(row.confidence)}</td>
+                  <td>
+                    {row.department ? (
+                      <DepartmentName view={view} original={row.department} corrected={corrections.get(row.inquiryId)} />
+                    ) : (
+                      t(`status.${row.status}`)
+                    )}
+                  </td>
+                  <td>{view.format.percent(row.confidence)}</td>
                   <td>
                     <EscalationBadge view={view} status={row.escalation?.status ?? null} overdue={row.escalation?.overdue ?? false} />
                   </td>

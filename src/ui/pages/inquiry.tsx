@@ -5,12 +5,16 @@ import type { TriageResult } from '../../triage/triage-result.js'
 import type { FormValues } from '../env.js'
 import { Checkbox, ErrorSummary, RadioGroup, SelectField, TextArea } from '../fields.js'
 import type { FieldErrors } from '../forms.js'
-import { Csrf, Layout, Notice, percent, Time, type View } from '../layout.js'
+import { Csrf, Layout, Notice, Time, type View } from '../layout.js'
+import { localiseReasonDetail } from '../reason-detail.js'
+import { DepartmentName } from './inquiries.js'
 
 export interface InquiryPageProps {
   view: View
   inquiry: StoredInquiry
   feedbackCount: number
+  /** The department an agent or a lead corrected triage's to, if they did. */
+  correctedDepartment?: 'technical' | 'commercial' | undefined
   notice?: InquiryNotice | undefined
   values?: FormValues | undefined
   errors?: FieldErrors | undefined
@@ -24,28 +28,36 @@ export type InquiryNotice = (typeof inquiryNotices)[number]
 
 /** Escalation reasons as badges, with their detail unless `compact` (then the detail is the badge's title). */
 export const Reasons: FC<{ view: View; reasons: Array<{ code: string; detail: string }>; compact?: boolean }> = ({
-  view: { reasonName },
+  view,
   reasons,
   compact,
 }) => (
   <ul class="reasons">
-    {reasons.map((reason) => (
-      <li>
-        <span class="badge reason" title={compact ? reason.detail : undefined}>
-          {reasonName(reason.code)}
-        </span>
-        {compact ? null : (
-          <>
-            {' '}
-            <span class="detail">{reason.detail}</span>
-          </>
-        )}
-      </li>
-    ))}
+    {reasons.map((reason) => {
+      const detail = localiseReasonDetail(view, reason.detail)
+      return (
+        <li>
+          <span class="badge reason" title={compact ? detail : undefined}>
+            {view.reasonName(reason.code)}
+          </span>
+          {compact ? null : (
+            <>
+              {' '}
+              <span class="detail">{detail}</span>
+            </>
+          )}
+        </li>
+      )
+    })}
   </ul>
 )
 
-const Classification: FC<{ view: View; inquiry: StoredInquiry; result: TriageResult }> = ({ view, inquiry, result }) => {
+const Classification: FC<{
+  view: View
+  inquiry: StoredInquiry
+  result: TriageResult
+  corrected: 'technical' | 'commercial' | undefined
+}> = ({ view, inquiry, result, corrected }) => {
   const { t } = view
   const lead = view.session?.principal.role !== 'agent'
   return (
@@ -53,14 +65,18 @@ const Classification: FC<{ view: View; inquiry: StoredInquiry; result: TriageRes
       <h2 id="h-classification">{t('inquiry.classification')}</h2>
       <dl class="facts">
         <dt>{t('inquiry.department')}</dt>
-        <dd>{t(`dept.${result.department}`)}</dd>
+        <dd>
+          <DepartmentName view={view} original={result.department} corrected={corrected} />
+        </dd>
         <dt>{t('inquiry.confidence')}</dt>
-        <dd>{percent(result.confidence)}</dd>
+        <dd>{view.format.percent(result.confidence)}</dd>
         <dt>{t('inquiry.language')}</dt>
         <dd>{inquiry.language}</dd>
         <dt>{t('inquiry.escalation')}</dt>
         <dd>
-          {result.escalation.escalate ? t('inquiry.escalated', { score: result.escalation.score.toFixed(2) }) : t('inquiry.notEscalated')}
+          {result.escalation.escalate
+            ? t('inquiry.escalated', { score: view.format.number(result.escalation.score) })
+            : t('inquiry.notEscalated')}
           {result.escalation.escalate && result.escalation.id && lead ? (
             <>
               {' '}
@@ -256,7 +272,8 @@ const NeedsLeadForm: FC<{
 }
 
 /** One inquiry: the message, its classification and escalation, the suggested replies, the feedback form. */
-export const InquiryPage: FC<InquiryPageProps> = ({ view, inquiry, feedbackCount, notice, values, errors, leadReasons, leadForm }) => {
+export const InquiryPage: FC<InquiryPageProps> = (props) => {
+  const { view, inquiry, feedbackCount, notice, values, errors, leadReasons, leadForm } = props
   const { t } = view
   const result = inquiry.status === 'triaged' ? inquiry.result : null
   return (
@@ -297,7 +314,7 @@ export const InquiryPage: FC<InquiryPageProps> = ({ view, inquiry, feedbackCount
         </div>
         {result ? (
           <div>
-            <Classification view={view} inquiry={inquiry} result={result} />
+            <Classification view={view} inquiry={inquiry} result={result} corrected={props.correctedDepartment} />
             <FeedbackForm view={view} inquiry={inquiry} result={result} values={values ?? {}} errors={errors} count={feedbackCount} />
             {leadReasons?.length ? (
               <NeedsLeadForm

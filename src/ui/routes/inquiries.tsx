@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { isUuid } from '../../auth/api-keys.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
-import { findInquiry, getInquiry, listInquiries, type InquiryListFilter } from '../../inquiries/inquiries.js'
+import { correctedDepartments, findInquiry, getInquiry, listInquiries, type InquiryListFilter } from '../../inquiries/inquiries.js'
 import { countFeedback, recordFeedback } from '../../review/feedback.js'
 import { withoutNul } from '../../storage/nul.js'
 import type { FormValues, UiEnv } from '../env.js'
@@ -57,6 +57,7 @@ export function inquiryUiRoutes(deps: Deps) {
   ) {
     const inquiry = await getInquiry(deps, id)
     const feedbackCount = await countFeedback(deps, inquiry.id)
+    const corrections = await correctedDepartments(deps, [{ id: inquiry.id, department: inquiry.result?.department }])
     const notice = c.req.query('feedback')
     const view = viewOf(c, tz)
     const leadReasons = textReasonsOf((await currentPolicy(deps)).policy).map((reason) => ({
@@ -70,6 +71,7 @@ export function inquiryUiRoutes(deps: Deps) {
         view={view}
         inquiry={inquiry}
         feedbackCount={feedbackCount}
+        correctedDepartment={corrections.get(inquiry.id)}
         values={form?.values}
         errors={form?.errors}
         notice={inquiryNotices.find((known) => known === notice)}
@@ -85,7 +87,15 @@ export function inquiryUiRoutes(deps: Deps) {
     .get('/inquiries', async (c) => {
       const filter = filterOf(c.req.query())
       const list = await listInquiries(deps, { ...filter, limit: pageSize })
-      return page(c, 200, <InquiryListPage view={viewOf(c, tz)} filter={filter} rows={list.items} nextCursor={list.nextCursor} />)
+      const corrections = await correctedDepartments(
+        deps,
+        list.items.map((item) => ({ id: item.inquiryId, department: item.department })),
+      )
+      return page(
+        c,
+        200,
+        <InquiryListPage view={viewOf(c, tz)} filter={filter} rows={list.items} corrections={corrections} nextCursor={list.nextCursor} />,
+      )
     })
     .get('/inquiries/:id', (c) => showInquiry(c, c.req.param('id'), 200))
     .post('/inquiries/:id/needs-lead', async (c) => {
