@@ -117,7 +117,8 @@ const SuggestionCard: FC<{
   view: View
   suggestion: { articleId: string; title: string; reply: string; pinned?: 'safety'; relevance?: number | null | undefined }
   n: number
-}> = ({ view: { t }, suggestion, n }) => {
+}> = ({ view, suggestion, n }) => {
+  const { t } = view
   const band = relevanceBand(suggestion.relevance)
   const ready = band === 'good' || band === 'unrated' || suggestion.pinned === 'safety'
   const reply = (
@@ -133,7 +134,7 @@ const SuggestionCard: FC<{
           <span class="badge overdue">{t('inquiry.safetyFirst')}</span> {t('inquiry.safetyFirstHint')}
         </p>
       ) : null}
-      <RelevanceLine t={t} relevance={suggestion.relevance} n={n} />
+      <RelevanceLine view={view} relevance={suggestion.relevance} n={n} />
       {ready ? (
         <>
           <label class="hint" for={`reply-${n}`}>
@@ -158,16 +159,17 @@ const SuggestionCard: FC<{
 }
 
 /** "Relevance: good match (72 %)" and a meter whose colour follows the same bands. */
-const RelevanceLine: FC<{ t: View['t']; relevance: number | null | undefined; n: number }> = ({ t, relevance, n }) => {
+const RelevanceLine: FC<{ view: View; relevance: number | null | undefined; n: number }> = ({ view, relevance, n }) => {
+  const { t, format } = view
   const band = relevanceBand(relevance)
   if (band === 'unrated') return <p class="hint">{t('inquiry.relevance.unrated')}</p>
   return (
     <p class="hint">
       <label for={`relevance-${n}`}>
-        {t('inquiry.relevance')}: <strong>{t(`inquiry.relevance.${band}`)}</strong> ({percent(relevance)})
+        {t('inquiry.relevance')}: <strong>{t(`inquiry.relevance.${band}`)}</strong> ({format.percent(relevance ?? 0)})
       </label>{' '}
       <meter id={`relevance-${n}`} min={0} max={1} low={relevanceBands.maybe} high={relevanceBands.good} optimum={1} value={relevance ?? 0}>
-        {percent(relevance)}
+        {format.percent(relevance ?? 0)}
       </meter>
     </p>
   )
