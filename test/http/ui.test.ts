@@ -177,7 +177,7 @@ describe('web UI', () => {
       expect(page.html).toContain(`${Math.round(inquiry.confidence * 100)}%`)
       expect(page.html).not.toContain('Safety first')
       // Relevance in words and as a meter; only a good match has its reply ready, a weaker one keeps it folded.
-      expect(page.html).toMatch(/Relevance: <strong>(good match|maybe|probably not)<\/strong> \(\d+ %\)<\/label> <meter id="relevance-1"/)
+      expect(page.html).toMatch(/Relevance: <strong>(good match|maybe|probably not)<\/strong> \(\d+%\)<\/label> <meter id="relevance-1"/)
       const start = page.html.indexOf('<article class="suggestion">')
       const firstCard = page.html.slice(start, page.html.indexOf('</article>', start))
       expect(firstCard.includes('<details>')).toBe(!firstCard.includes('<strong>good match</strong>'))
