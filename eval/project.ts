@@ -160,15 +160,13 @@ async function runCase(deps: EvalDeps, entry: EvalCase): Promise<{ outcome: Case
 
 /**
  * Hybrid search as triage runs it: the whole text's vector, the query cut to the same length, articles
- * in the inquiry's language first, all languages when none. Only k differs (5 instead of triage's 6),
- * which leaves the ranking unchanged: both fetch 40 candidates per list.
+ * in the inquiry's language and, through the glossary translation, in the other languages. Only k
+ * differs (5 instead of triage's 6), which leaves the ranking unchanged: both fetch 40 candidates per list.
  */
 export async function searchTop5(deps: EvalDeps, text: string, language: string): Promise<string[]> {
   const [vector] = await deps.embeddings.target.embed([text], { purpose: 'query' })
-  const search = { q: text.slice(0, retrievalQueryLength), k: 5, vector }
-  const inLanguage = await searchKnowledge(deps, { ...search, language })
-  const hits = inLanguage.results.length ? inLanguage.results : (await searchKnowledge(deps, search)).results
-  return hits.map((hit) => hit.externalId)
+  const { results } = await searchKnowledge(deps, { q: text.slice(0, retrievalQueryLength), k: 5, queryLanguage: language, vector })
+  return results.map((hit) => hit.externalId)
 }
 
 function inputOf(entry: EvalCase) {
