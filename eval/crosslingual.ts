@@ -28,6 +28,7 @@ const CrossLingualCaseSchema = z.object({
 export interface CrossLingualSetReport {
   file: string
   overall: RetrievalScores
+  /** Keyed `deToEn` (German questions) and `enToDe`. */
   byDirection: Record<string, RetrievalScores>
   /** The cases whose target has no twin in the question's language (eval/crosslingual/README.md). */
   noCounterpart: RetrievalScores | null
@@ -73,11 +74,11 @@ export async function measureCrossLingualSet(file: string, log: (line: string) =
   }
   const score = (filter: (entry: (typeof rows)[number]) => boolean) =>
     scoreRetrieval(rows.filter(filter).map((entry) => ranks.get(entry.id) ?? null))
-  const directions = [...new Set(rows.map((entry) => `${entry.language}→${entry.language === 'de' ? 'en' : 'de'}`))].sort()
+  const languages = [...new Set(rows.map((entry) => entry.language))].sort()
   return {
     file,
     overall: score(() => true)!,
-    byDirection: Object.fromEntries(directions.map((direction) => [direction, score((entry) => direction.startsWith(entry.language))!])),
+    byDirection: Object.fromEntries(languages.map((language) => [directionKey(language), score((entry) => entry.language === language)!])),
     noCounterpart: score((entry) => articlesWithoutCounterpart.has(entry.targetArticle)),
     missed: rows.filter((entry) => (ranks.get(entry.id) ?? 99) > 3).map((entry) => entry.id),
   }
@@ -86,7 +87,7 @@ export async function measureCrossLingualSet(file: string, log: (line: string) =
 export const adobeFile = `${sharedDataDir}kb-adobe-commerce.jsonl`
 
 export interface AdobeCrossLingualReport {
-  /** Keyed by direction, e.g. `de→en`: German summaries against the English articles alone. */
+  /** Keyed by direction, e.g. `deToEn`: German summaries against the English articles alone. */
   byDirection: Record<string, RetrievalScores>
 }
 
@@ -109,9 +110,9 @@ export async function measureAdobeCrossLingual(log: (line: string) => void, file
   ] as const) {
     const targets = new Map(lines.filter((line) => line.language === to && line.exl_id).map((line) => [line.exl_id!, line.id]))
     const questions = lines.filter((line) => line.language === from && line.description?.trim() && targets.has(line.exl_id ?? ''))
-    log(`cross-lingual Adobe ${from}→${to}: ${questions.length} summaries against the ${targets.size} ${to} articles`)
+    log(`cross-lingual Adobe ${directionKey(from)}: ${questions.length} summaries against the ${targets.size} ${to} articles`)
     const imported = articles.filter((article) => String(article.language) === to)
-    byDirection[`${from}→${to}`] = await withArticles(imported, async (deps) => {
+    byDirection[directionKey(from)] = await withArticles(imported, async (deps) => {
       const ranks: Array<number | null> = []
       for (const question of questions) {
         const summary = question.description!.trim()
@@ -121,6 +122,11 @@ export async function measureAdobeCrossLingual(log: (line: string) => void, file
     })
   }
   return { byDirection }
+}
+
+/** `deToEn` for German questions against English articles: a key a gate's dotted path can name. */
+function directionKey(from: string): string {
+  return from === 'de' ? 'deToEn' : 'enToDe'
 }
 
 async function withArticles<T>(articles: unknown[], run: (deps: EvalDeps) => Promise<T>): Promise<T> {
