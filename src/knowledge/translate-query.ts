@@ -80,8 +80,11 @@ function translateWord(word: string, from: string, map: ReadonlyMap<string, stri
   const direct = lookUpInflected(word, from, map)
   if (direct !== undefined) return direct
   if (word.includes('-')) {
+    // A code such as "E-42" stays as written; "WLAN-Router" goes part by part.
     const parts = word.split('-').filter(Boolean)
-    return parts.map((part) => translateWord(part, from, map, glossary) ?? part).join(' ')
+    const translated = parts.map((part) => translateWord(part, from, map, glossary))
+    if (translated.every((part) => part === undefined)) return undefined
+    return translated.map((part, index) => part ?? parts[index]).join(' ')
   }
   if (from !== 'de') return undefined
   const parts = splitCompound(word, glossary.germanWords)
