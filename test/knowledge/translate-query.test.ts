@@ -113,6 +113,9 @@ describe('cross-lingual search lists', () => {
     ])
     expect(crossLingualLists({ ...input, language: 'de' }, ['de', 'en'])).toEqual([])
     expect(crossLingualLists({ q: input.q }, ['de', 'en'])).toEqual([])
+    expect(crossLingualLists({ q: 'Hallo, ich und wir?', queryLanguage: 'de' }, ['en'])).toEqual([
+      { language: 'en', question: 'Hallo, ich und wir?' },
+    ])
   })
 
   it('ranks an article found through the translation below an equal match in the question language', () => {
