@@ -31,6 +31,12 @@ import {
   type EscalationSetReport,
 } from './escalation-sets.js'
 import { measureSignals, sharedDataDir, type SignalsReport } from './signals.js'
+import {
+  measureAdobeCrossLingual,
+  measureCrossLingualSet,
+  type AdobeCrossLingualReport,
+  type CrossLingualSetReport,
+} from './crosslingual.js'
 import { measureRelevanceCalibration, notMeasured, scoreShownSuggestions, type RelevanceReport } from './relevance/measure.js'
 
 /** What one case came out as; kept in report.json so a regression can be traced to its cases. */
@@ -74,6 +80,11 @@ export interface ProjectReport {
   signals: SignalsReport | null
   /** Relevance calibration per embedding space (cross-validated) and what triage showed on the cases. */
   relevance: RelevanceReport
+  /**
+   * Retrieval when the answer exists only in the other language (eval/crosslingual.ts): the blind set C
+   * (null when absent) and the Adobe summaries both ways (null without ../shared/data).
+   */
+  crossLingual: { blindC: CrossLingualSetReport | null; adobe: AdobeCrossLingualReport | null }
   outcomes: CaseOutcome[]
 }
 
@@ -88,6 +99,7 @@ export async function runProjectEval(options: {
   log: (line: string) => void
   blindSets?: Array<{ name: string; file: string }>
   signalsDir?: string
+  crossLingualFile?: string
 }): Promise<ProjectReport> {
   const articles = await readDemoArticles()
   const cases = await readEvalCases(options.casesFile, new Set(articles.map((article) => String(article.externalId))))
@@ -118,11 +130,16 @@ export async function runProjectEval(options: {
       notMeasured,
       shown: scoreShownSuggestions(outcomes, deps.config.triage.suggestionMinRelevance),
     }
+    const crossLingual = {
+      blindC: await measureCrossLingualSet(options.crossLingualFile ?? 'eval/crosslingual/blind-c.jsonl', options.log),
+      adobe: await measureAdobeCrossLingual(options.log),
+    }
     return {
       ...(await summarise(cases, outcomes, { ...versions!, embeddingProvider: deps.embeddings.target.space.provider })),
       escalationSets,
       signals,
       relevance,
+      crossLingual,
     }
   } finally {
     await deps.sql.close()
@@ -160,15 +177,13 @@ async function runCase(deps: EvalDeps, entry: EvalCase): Promise<{ outcome: Case
 
 /**
  * Hybrid search as triage runs it: the whole text's vector, the query cut to the same length, articles
- * in the inquiry's language first, all languages when none. Only k differs (5 instead of triage's 6),
- * which leaves the ranking unchanged: both fetch 40 candidates per list.
+ * in the inquiry's language and, through the glossary translation, in the other languages. Only k
+ * differs (5 instead of triage's 6), which leaves the ranking unchanged: both fetch 40 candidates per list.
  */
 export async function searchTop5(deps: EvalDeps, text: string, language: string): Promise<string[]> {
   const [vector] = await deps.embeddings.target.embed([text], { purpose: 'query' })
-  const search = { q: text.slice(0, retrievalQueryLength), k: 5, vector }
-  const inLanguage = await searchKnowledge(deps, { ...search, language })
-  const hits = inLanguage.results.length ? inLanguage.results : (await searchKnowledge(deps, search)).results
-  return hits.map((hit) => hit.externalId)
+  const { results } = await searchKnowledge(deps, { q: text.slice(0, retrievalQueryLength), k: 5, queryLanguage: language, vector })
+  return results.map((hit) => hit.externalId)
 }
 
 function inputOf(entry: EvalCase) {
@@ -212,7 +227,7 @@ async function summarise(
   cases: EvalCase[],
   outcomes: CaseOutcome[],
   versions: ProjectReport['versions'],
-): Promise<Omit<ProjectReport, 'escalationSets' | 'signals' | 'relevance'>> {
+): Promise<Omit<ProjectReport, 'escalationSets' | 'signals' | 'relevance' | 'crossLingual'>> {
   const predictions: ScoredPrediction[] = outcomes.map((outcome) => ({
     actual: outcome.department as ScoredPrediction['actual'],
     predicted: outcome.predicted as ScoredPrediction['predicted'],

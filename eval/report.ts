@@ -4,7 +4,7 @@ import type { ClassificationReport } from '../src/triage/classifier/metrics.js'
 import type { ProjectReport } from './project.js'
 import type { ShownScores } from './relevance/fit.js'
 import type { ShownReport } from './relevance/measure.js'
-import type { BinaryScores, SignalScores } from './scorers.js'
+import type { BinaryScores, RetrievalScores, SignalScores } from './scorers.js'
 import { confusionMatrixSvg, reliabilitySvg } from './svg.js'
 import { describeCheck, type CheckResult } from './thresholds.js'
 
@@ -50,6 +50,7 @@ export function formatTable(report: FinalReport): string {
       `suggestions shown: filler / target recall (floor ${report.relevance.shown.floor})`,
       `${f(report.relevance.shown.fillerShare)} / ${f(report.relevance.shown.targetRecall)}`,
     ],
+    ...crossLingualRows(report),
     ['latency median / p99 (ms)', `${f(report.latency.medianMs, 1)} / ${f(report.latency.p99Ms, 1)}`],
     ...Object.values(report.escalationSets).map((set): [string, string] => [
       `escalation ${set.name} P / R (n ${set.n})`,
@@ -119,7 +120,7 @@ function markdown(report: FinalReport): string {
     signalsMarkdown(report),
     '## Retrieval',
     '',
-    `${retrieval.n} cases with a target article. Rank of the target in hybrid search (k = 5, the inquiry's detected language first, as triage searches).`,
+    `${retrieval.n} cases with a target article. Rank of the target in hybrid search (k = 5, as triage searches: articles in the inquiry's detected language, and those in the other language through the question's glossary translation, ranked at 0.8 of an equal match).`,
     '',
     '| recall@1 | recall@3 | recall@5 | MRR | target among the suggestions shown (at most 3, above the relevance floor) |',
     '| ---: | ---: | ---: | ---: | ---: |',
@@ -127,6 +128,7 @@ function markdown(report: FinalReport): string {
     '',
     `Not in the top 3 (${missed.length}): ${missed.map((outcome) => `${outcome.id} → ${outcome.targetArticle} (rank ${outcome.rank ?? '>5'})`).join(', ') || 'none'}.`,
     '',
+    crossLingualMarkdown(report),
     relevanceMarkdown(report),
     '## Latency',
     '',
@@ -134,6 +136,67 @@ function markdown(report: FinalReport): string {
     '',
     `Language detection agreed with the case's language for ${f(report.languageAccuracy)} of the cases.`,
   ].join('\n')}\n`
+}
+
+function crossLingualRows(report: FinalReport): Array<[string, string]> {
+  const { blindC, adobe } = report.crossLingual
+  return [
+    ...(blindC
+      ? ([
+          [
+            'cross-lingual blind C recall@3 (de→en / en→de)',
+            `${f(blindC.overall.recallAt3)} (${directions(blindC.byDirection, 'recallAt3')})`,
+          ],
+        ] as Array<[string, string]>)
+      : []),
+    [
+      'cross-lingual Adobe recall@5 (de→en / en→de)',
+      adobe ? directions(adobe.byDirection, 'recallAt5') : 'not measured (../shared/data absent)',
+    ],
+  ]
+}
+
+function directions(byDirection: Record<string, RetrievalScores>, metric: 'recallAt3' | 'recallAt5'): string {
+  return `${f(byDirection.deToEn?.[metric])} / ${f(byDirection.enToDe?.[metric])}`
+}
+
+function crossLingualMarkdown(report: FinalReport): string {
+  const { blindC, adobe } = report.crossLingual
+  const row = (name: string, scores: RetrievalScores | null | undefined) =>
+    scores
+      ? `| ${name} | ${scores.n} | ${f(scores.recallAt1)} | ${f(scores.recallAt3)} | ${f(scores.recallAt5)} | ${f(scores.mrr)} |`
+      : `| ${name} | 0 | | | | |`
+  const header = ['| | n | recall@1 | recall@3 | recall@5 | MRR |', '| --- | ---: | ---: | ---: | ---: | ---: |']
+  return [
+    '## Cross-lingual retrieval',
+    '',
+    "Questions whose answer exists only in the other language, searched as triage searches (language detected; the knowledge base's other language through the glossary translation of the question, `src/knowledge/translate-query.ts`).",
+    '',
+    ...(blindC
+      ? [
+          `Blind set C (\`${blindC.file}\`, frozen, never tuned on): each question against a fresh PGlite holding only the demo articles in the other language; the target in the top 3 counts.`,
+          '',
+          ...header,
+          row('all', blindC.overall),
+          row('German questions → English articles', blindC.byDirection.deToEn),
+          row('English questions → German articles', blindC.byDirection.enToDe),
+          row("target without a twin in the question's language", blindC.noCounterpart),
+          '',
+          `Not in the top 3 (${blindC.missed.length}): ${blindC.missed.join(', ') || 'none'}.`,
+          '',
+        ]
+      : ['Blind set C is absent.', '']),
+    ...(adobe
+      ? [
+          "Adobe Commerce (`../shared/data/kb-adobe-commerce.jsonl`, MIT, read there): only one language's articles imported, the other language's summaries as questions, the counterpart (same `exl_id`) as target.",
+          '',
+          ...header,
+          row('German summaries → English articles', adobe.byDirection.deToEn),
+          row('English summaries → German articles', adobe.byDirection.enToDe),
+          '',
+        ]
+      : ['Adobe Commerce: not measured, `../shared/data/kb-adobe-commerce.jsonl` is absent.', '']),
+  ].join('\n')
 }
 
 function relevanceMarkdown(report: FinalReport): string {

@@ -10,6 +10,8 @@ const CheckSchema = z
     /** The goal (issue 7) when the gate is set below it to catch regressions until the goal is reached. */
     target: z.number().optional(),
     note: z.string().optional(),
+    /** Passes, as not measured, when the metric is absent: it needs data outside the project (../shared/data). */
+    optional: z.boolean().optional(),
   })
   .strict()
   .refine((check) => (check.min === undefined) !== (check.max === undefined), { message: 'needs exactly one of min and max' })
@@ -49,7 +51,7 @@ export function checkThresholds(report: unknown, checks: readonly ThresholdCheck
     return {
       ...check,
       measured,
-      passed: meets(check.min ?? check.max),
+      passed: meets(check.min ?? check.max) || (check.optional === true && measured === null),
       targetMet: check.target === undefined ? null : meets(check.target),
     }
   })
@@ -57,7 +59,8 @@ export function checkThresholds(report: unknown, checks: readonly ThresholdCheck
 
 export function describeCheck(result: CheckResult): string {
   const bound = result.min !== undefined ? `>= ${result.min}` : `<= ${result.max}`
-  const measured = result.measured === null ? 'not measured' : result.measured.toFixed(4)
+  const measured =
+    result.measured === null ? (result.optional ? 'not measured (its data is absent)' : 'not measured') : result.measured.toFixed(4)
   const target =
     result.target === undefined
       ? ''

@@ -1,3 +1,4 @@
+import { articleLanguageNote } from './article-language-note.js'
 import { salutation } from './salutation.js'
 
 /**
@@ -8,7 +9,14 @@ import { salutation } from './salutation.js'
 export const replyTemplate = {
   id: 'reply-template',
   version: 2,
-  render(input: { language: string; customerName?: string | undefined; title: string; passage: string; url?: string | null | undefined }): {
+  render(input: {
+    language: string
+    customerName?: string | undefined
+    title: string
+    passage: string
+    url?: string | null | undefined
+    articleLanguage?: string
+  }): {
     text: string
     language: 'de' | 'en'
   } {
@@ -21,6 +29,7 @@ export const replyTemplate = {
           salutation(input.customerName, language),
           `vielen Dank für Ihre Nachricht. Die folgende Information aus unserem Hilfebereich („${input.title}“) sollte Ihnen weiterhelfen:`,
           passage,
+          ...articleLanguageNote(language, input.articleLanguage),
           ...(input.url ? [`Ausführliche Informationen finden Sie hier: ${input.url}`] : []),
           'Sollten Sie weitere Fragen haben, antworten Sie gern auf diese Nachricht.',
           'Mit freundlichen Grüßen\nIhr Kundenservice',
@@ -33,6 +42,7 @@ export const replyTemplate = {
         salutation(input.customerName, language),
         `Thank you for your message. The following information from our help centre ("${input.title}") should help:`,
         passage,
+        ...articleLanguageNote(language, input.articleLanguage),
         ...(input.url ? [`You can find more details here: ${input.url}`] : []),
         'If you have any further questions, simply reply to this message.',
         'Kind regards\nYour customer service team',

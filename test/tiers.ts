@@ -9,6 +9,7 @@ export const unitFiles = [
   'test/helpdesks/registry.test.ts',
   'test/jobs/job-error.test.ts',
   'test/knowledge/chunk.test.ts',
+  'test/knowledge/translate-query.test.ts',
   'test/knowledge/vector-candidates.test.ts',
   'test/llm/circuit-breaker.test.ts',
   'test/llm/redact.test.ts',

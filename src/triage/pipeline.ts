@@ -189,11 +189,11 @@ export async function retrieveCandidates(
   degraded: string[],
 ): Promise<SearchHit[]> {
   const q = text.slice(0, retrievalQueryLength)
-  // Articles in the inquiry's language first; all languages when none exist in it.
-  const inLanguage = await searchKnowledge(deps, { q, k: suggestionCount * 2, language, vector })
-  degraded.push(...inLanguage.degraded)
-  if (inLanguage.results.length > 0) return inLanguage.results
-  return (await searchKnowledge(deps, { q, k: suggestionCount * 2, vector })).results
+  // Articles in the inquiry's language, and those in the knowledge base's other languages through the
+  // question's glossary translation, ranked below an equally good match in the inquiry's language.
+  const found = await searchKnowledge(deps, { q, k: suggestionCount * 2, queryLanguage: language, vector })
+  degraded.push(...found.degraded)
+  return found.results
 }
 
 /** The safety article as a search hit: its section nearest the inquiry, and its place in the search when it was found there too. */

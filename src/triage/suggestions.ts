@@ -84,8 +84,10 @@ export function templateSuggestions(hits: SuggestedHit[], context: { language: s
     similarity: hit.similarity,
     relevance: hit.relevance,
     snippet: shorten(hit.snippet),
+    language: hit.language,
     reply: replyTemplate.render({
       language: context.language,
+      articleLanguage: hit.language,
       customerName: context.customerName,
       title: hit.title,
       passage: hit.snippet,

@@ -19,6 +19,10 @@ const SuggestionSchema = z.object({
       'How likely this is the article that answers the inquiry, calibrated per embedding space on labelled question → article pairs (0.8: about 8 in 10 such suggestions are right). Null in a space without a relevance model; absent from results stored before relevance existed',
   }),
   snippet: z.string(),
+  language: z.string().optional().meta({
+    description:
+      "The article's language, which may differ from the inquiry's: the reply then says in the inquiry's language that the article is in another. Absent from results stored before cross-lingual search",
+  }),
   reply: z.string().meta({ description: "Ready for an agent to edit and send, in the inquiry's language" }),
   /** `template` without an LLM, `llm` when the configured model drafted it from the passages. */
   source: z.enum(['template', 'llm']),

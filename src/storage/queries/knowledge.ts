@@ -66,6 +66,8 @@ export interface ActiveSpaceRow extends SpaceRow {
   knn_exact: boolean
   /** Vectors in the space's HNSW index as the planner statistics last counted them (0 before any). */
   indexed_vectors: number
+  /** Languages of the published articles: a question in another language is also searched translated. */
+  languages?: string[]
 }
 
 /**
@@ -76,14 +78,17 @@ export const hnswExhaustiveFactor = 10
 
 /**
  * The active space, with whether its kNN is exact (counting stops after the bound, so this stays cheap
- * at any size) and its index's size from the statistics (reltuples, kept by VACUUM and ANALYZE).
+ * at any size), its index's size from the statistics (reltuples, kept by VACUUM and ANALYZE) and the
+ * languages of the published articles (remembered with the space, so searches know them at no cost).
  */
 export async function findActiveSpace(sql: Sql): Promise<ActiveSpaceRow | undefined> {
   const [row] = await sql.query<ActiveSpaceRow>(
     `SELECT s.id, s.provider, s.model, s.dimensions, s.index_name, s.status,
             (SELECT count(*) FROM (SELECT 1 FROM kb_chunk_embeddings e WHERE e.space_id = s.id LIMIT b.vectors + 1) v) <= b.vectors AS knn_exact,
             coalesce((SELECT greatest(c.reltuples, 0)::float8 FROM pg_class c
-                       WHERE c.relname = s.index_name AND c.relnamespace = current_schema()::regnamespace), 0) AS indexed_vectors
+                       WHERE c.relname = s.index_name AND c.relnamespace = current_schema()::regnamespace), 0) AS indexed_vectors,
+            coalesce((SELECT array_agg(l.language ORDER BY l.language)
+                        FROM (SELECT DISTINCT language FROM kb_articles WHERE status = 'published') l), '{}') AS languages
        FROM embedding_spaces s,
             (SELECT $1::int * coalesce(nullif(current_setting('hnsw.ef_search', true), '')::int, 40) AS vectors) b
       WHERE s.status = 'active'`,
