@@ -25,7 +25,7 @@ const hildegard = {
   body: 'Ich bin Hildegard Quastenberg, Zitronenfalterweg 3. Zum dritten Mal ist Ihre Rechnung falsch! Wenn das nicht sofort korrigiert wird, schalte ich meinen Anwalt und die Verbraucherzentrale ein!!!',
 }
 const bertram = {
-  name: 'Bertram Wollnitz',
+  name: 'Herr Bertram Wollnitz', // with the title, so the suggested replies' salutation carries his name into the stored result
   email: 'bertram.wollnitz@example.com',
   customerId: 'KD-WOL-0815',
   needles: ['wollnitz', 'KD-WOL-0815', 'Kaiserkrone'],
