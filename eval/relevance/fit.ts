@@ -96,33 +96,43 @@ export interface ShownScores {
 export function scoreShown(heldOut: readonly HeldOutHit[], floor: number, count = 3): ShownScores {
   const byQuery = new Map<LabelledQuery, HeldOutHit[]>()
   for (const hit of heldOut) byQuery.set(hit.query, [...(byQuery.get(hit.query) ?? []), hit])
-  let shown = 0
-  let filler = 0
-  let targeted = 0
-  let found = 0
-  let emptyWith = 0
-  let emptyWithout = 0
-  for (const [query, hits] of byQuery) {
+  const questions = [...byQuery].map(([query, hits]) => {
     const kept = keepAboveFloor(
       [...hits].sort((a, b) => a.index - b.index),
       floor,
       count,
     )
-    shown += kept.length
-    filler += kept.filter((hit) => hit.label === 0).length
-    if (query.target) {
-      targeted++
-      if (kept.some((hit) => hit.label === 1)) found++
-      if (kept.length === 0) emptyWith++
-    } else if (kept.length === 0) emptyWithout++
-  }
-  const withoutTarget = byQuery.size - targeted
+    return {
+      hasTarget: Boolean(query.target),
+      shown: kept.length,
+      filler: kept.filter((hit) => hit.label === 0).length,
+      found: kept.some((hit) => hit.label === 1),
+    }
+  })
+  return tallyShown(floor, questions)
+}
+
+/** What one question was shown: how many suggestions, how many of them filler, and whether its target was among them. */
+export interface ShownQuestion {
+  hasTarget: boolean
+  shown: number
+  filler: number
+  found: boolean
+}
+
+/** The shares over all questions, for a floor simulated on held-out relevances or applied by the pipeline. */
+export function tallyShown(floor: number, questions: readonly ShownQuestion[]): ShownScores {
+  const shown = questions.reduce((sum, question) => sum + question.shown, 0)
+  const filler = questions.reduce((sum, question) => sum + question.filler, 0)
+  const targeted = questions.filter((question) => question.hasTarget)
+  const untargeted = questions.filter((question) => !question.hasTarget)
+  const share = (part: number, whole: number) => (whole ? part / whole : 0)
   return {
     floor,
-    fillerShare: shown ? filler / shown : 0,
-    targetRecall: targeted ? found / targeted : 0,
-    noKnowledgeWithTarget: targeted ? emptyWith / targeted : 0,
-    noKnowledgeWithoutTarget: withoutTarget ? emptyWithout / withoutTarget : 0,
+    fillerShare: share(filler, shown),
+    targetRecall: share(targeted.filter((question) => question.found).length, targeted.length),
+    noKnowledgeWithTarget: share(targeted.filter((question) => question.shown === 0).length, targeted.length),
+    noKnowledgeWithoutTarget: share(untargeted.filter((question) => question.shown === 0).length, untargeted.length),
     shown,
   }
 }

@@ -1,6 +1,6 @@
 import { relevanceModelFor } from '../../src/triage/relevance.js'
 import type { EvalDeps } from '../deps.js'
-import { crossValidateRelevance, relevanceReliability, scoreShown, type ReliabilityBin, type ShownScores } from './fit.js'
+import { crossValidateRelevance, relevanceReliability, scoreShown, tallyShown, type ReliabilityBin, type ShownScores } from './fit.js'
 import { adobeQueries, ownQueries } from './pairs.js'
 
 /** The relevance calibration of one embedding space, cross-validated by question (5 folds). */
@@ -83,29 +83,16 @@ export function scoreShownSuggestions(
   }>,
   floor: number,
 ): ShownReport {
-  let shown = 0
-  let filler = 0
-  let targeted = 0
-  let found = 0
-  let emptyWith = 0
-  let emptyWithout = 0
-  for (const outcome of outcomes) {
-    shown += outcome.suggested.length
-    const tagged = outcome.reasons.includes('safety') ? outcome.pinned : null
-    filler += outcome.suggested.filter((id) => id !== outcome.targetArticle && id !== tagged).length
-    if (outcome.targetArticle) {
-      targeted++
-      if (outcome.suggested.includes(outcome.targetArticle)) found++
-      if (outcome.suggested.length === 0) emptyWith++
-    } else if (outcome.suggested.length === 0) emptyWithout++
-  }
-  const untargeted = outcomes.length - targeted
-  return {
+  return tallyShown(
     floor,
-    shown,
-    fillerShare: shown ? filler / shown : 0,
-    targetRecall: targeted ? found / targeted : 0,
-    noKnowledgeWithTarget: targeted ? emptyWith / targeted : 0,
-    noKnowledgeWithoutTarget: untargeted ? emptyWithout / untargeted : 0,
-  }
+    outcomes.map((outcome) => {
+      const tagged = outcome.reasons.includes('safety') ? outcome.pinned : null
+      return {
+        hasTarget: Boolean(outcome.targetArticle),
+        shown: outcome.suggested.length,
+        filler: outcome.suggested.filter((id) => id !== outcome.targetArticle && id !== tagged).length,
+        found: Boolean(outcome.targetArticle) && outcome.suggested.includes(outcome.targetArticle!),
+      }
+    }),
+  )
 }
