@@ -13,22 +13,35 @@ function looksBinary(text: string): boolean {
   return controls > Math.max(2, text.length * 0.01)
 }
 
+// Intl knows the ISO 639 codes it can name; "xx" or "zz" are two letters but no language.
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' })
+export const isKnownLanguage = (code: string) => languageNames.of(code) !== undefined
+
+/** The editable fields of an article, each validated once: the upsert and the draft editor share them. */
+export const articleFields = {
+  title: z.string().trim().min(1, 'must not be empty').max(500),
+  body: z
+    .string()
+    .refine((body) => body.trim().length > 0, 'must not be empty')
+    .refine((body) => new TextEncoder().encode(body).length <= maxArticleBodyBytes, 'must be at most 1 MB')
+    .refine((body) => !looksBinary(body), 'looks like binary data, not text'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2}$/, { message: 'must be a two-letter ISO 639-1 code such as "de" or "en"', abort: true })
+    .refine(isKnownLanguage, 'is not a known ISO 639-1 language code'),
+  department: z.enum(departments),
+  tags: z.array(z.string().trim().min(1).max(100)).max(50),
+}
+
 /** One knowledge-base article as callers send it; `externalId` is their id, the upsert key. */
 export const ArticleInputSchema = z
   .object({
     externalId: z.string().trim().min(1).max(200),
-    title: z.string().trim().min(1).max(500),
-    body: z
-      .string()
-      .refine((body) => body.trim().length > 0, 'must not be empty')
-      .refine((body) => new TextEncoder().encode(body).length <= maxArticleBodyBytes, 'must be at most 1 MB')
-      .refine((body) => !looksBinary(body), 'looks like binary data, not text'),
-    language: z
-      .string()
-      .regex(/^[a-z]{2}$/, 'must be a two-letter ISO 639-1 code such as "de" or "en"')
-      .default('en'),
-    department: z.enum(departments).default('both'),
-    tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+    title: articleFields.title,
+    body: articleFields.body,
+    language: articleFields.language.default('en'),
+    department: articleFields.department.default('both'),
+    tags: articleFields.tags.default([]),
     url: webUrl.optional(),
   })
   .strict()

@@ -1,7 +1,9 @@
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { isUuid } from '../auth/api-keys.js'
+import { z } from 'zod'
 import * as queries from '../storage/queries/knowledge.js'
+import { articleFields, departments } from './article-input.js'
 
 export interface ArticleView {
   id: string
@@ -46,10 +48,21 @@ export async function deleteArticle(deps: Pick<Deps, 'sql'>, id: string): Promis
 /** An article in a list: without its body and chunk count. */
 export type ArticleSummary = Omit<ArticleView, 'body' | 'chunks'>
 
-/** Articles in one status (or all), most recently changed first; `cursor` is the id of the previous page's last article. */
+/** What an editor filters the article list by; the API's query and the UI's form share it. */
+export const ArticleFilterSchema = z.object({
+  status: z.enum(['draft', 'published']).optional(),
+  language: articleFields.language.optional(),
+  department: z.enum(departments).optional(),
+  tag: z.string().trim().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.uuid().optional(),
+})
+export type ArticleFilter = z.input<typeof ArticleFilterSchema>
+
+/** Articles matching the filter, most recently changed first; `cursor` is the id of the previous page's last article. */
 export async function listArticles(
   deps: Pick<Deps, 'sql'>,
-  filter: { status?: 'draft' | 'published' | undefined; limit: number; cursor?: string | undefined },
+  filter: queries.ArticleListFilter,
 ): Promise<{ items: ArticleSummary[]; nextCursor: string | null }> {
   const page = await queries.listArticles(deps.sql, filter)
   return {

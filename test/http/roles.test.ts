@@ -33,6 +33,7 @@ const access: Record<string, Role[] | 'public'> = {
   'GET /v1/kb/articles': people,
   'GET /v1/kb/articles/{id}': people,
   'DELETE /v1/kb/articles/{id}': leads,
+  'PATCH /v1/kb/articles/{id}': leads,
   'POST /v1/kb/articles/{id}/publish': leads,
   'GET /v1/kb/search': people,
   'GET /v1/escalations': leads,

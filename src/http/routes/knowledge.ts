@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
-import { deleteArticle, getArticle, listArticles } from '../../knowledge/articles.js'
+import { ArticleFilterSchema, deleteArticle, getArticle, listArticles } from '../../knowledge/articles.js'
 import { departments } from '../../knowledge/article-input.js'
+import { ArticleEditSchema, editArticle } from '../../knowledge/edit.js'
 import { upsertArticles } from '../../knowledge/ingest.js'
 import { publishArticle } from '../../knowledge/publish.js'
 import { searchKnowledge } from '../../knowledge/search.js'
@@ -170,23 +171,34 @@ const searchRoute = createRoute({
 const ArticleSummarySchema = ArticleSchema.omit({ body: true, chunks: true }).openapi('ArticleSummary')
 const listRoute = createRoute({
   operationId: 'listArticles',
-  description: 'Pages through articles without their bodies, filtered by draft or published. Agent, lead or admin.',
+  description:
+    'Pages through articles without their bodies, filtered by status, language, department (exact: `both` lists the articles for both) and tag. Agent, lead or admin.',
   method: 'get',
   path: '/v1/kb/articles',
   tags,
   security: bearerSecurity,
   middleware: requireRole('agent', 'lead', 'admin'),
-  summary: 'Articles by status, most recently changed first (status=draft: drafts waiting to be published)',
-  request: {
-    query: z.object({
-      status: z.enum(['draft', 'published']).optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      cursor: z.string().uuid().optional(),
-    }),
-  },
+  summary: 'Browse articles, most recently changed first (status=draft: drafts waiting to be published)',
+  request: { query: ArticleFilterSchema },
   responses: {
     200: json(z.object({ items: z.array(ArticleSummarySchema), nextCursor: z.string().nullable() }), 'One page'),
     ...problemResponses(422, ...authenticatedProblems),
+  },
+})
+const editRoute = createRoute({
+  operationId: 'editArticle',
+  description:
+    'Changes title, body, tags, language or department. A draft stays a draft; a published article is re-chunked and re-embedded at once. Lead or admin; 422 names the field, 409 when `expectedUpdatedAt` is older than the article.',
+  method: 'patch',
+  path: '/v1/kb/articles/{id}',
+  tags,
+  security: bearerSecurity,
+  middleware: requireRole('lead', 'admin'),
+  summary: 'Edit an article, typically a draft before publishing (lead, admin)',
+  request: { params: idParam, body: { required: true, content: { 'application/json': { schema: ArticleEditSchema } } } },
+  responses: {
+    200: json(ArticleSchema, 'The article as stored now'),
+    ...problemResponses(400, 404, 409, 415, 422, ...authenticatedProblems),
   },
 })
 const publishRoute = createRoute({
@@ -221,6 +233,7 @@ export function knowledgeRoutes(deps: Deps) {
     })
     .openapi(listRoute, async (c) => c.json(await listArticles(deps, c.req.valid('query')), 200))
     .openapi(publishRoute, async (c) => c.json(await publishArticle(deps, c.get('principal'), c.req.valid('param').id), 200))
+    .openapi(editRoute, async (c) => c.json(await editArticle(deps, c.get('principal'), c.req.valid('param').id, c.req.valid('json')), 200))
     .openapi(getRoute, async (c) => c.json(await getArticle(deps, c.req.valid('param').id), 200))
     .openapi(deleteRoute, async (c) => {
       const { id } = c.req.valid('param')

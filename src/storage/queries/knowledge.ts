@@ -465,16 +465,35 @@ export async function countArticles(sql: Sql): Promise<number> {
 }
 
 /** Articles in one status, most recently changed first, without their bodies; keyset paging by the last id. */
+export interface ArticleListFilter {
+  status?: 'draft' | 'published' | undefined
+  language?: string | undefined
+  department?: string | undefined
+  tag?: string | undefined
+  limit: number
+  cursor?: string | undefined
+}
+
 export async function listArticles(
   sql: Sql,
-  filter: { status?: 'draft' | 'published' | undefined; limit: number; cursor?: string | undefined },
+  filter: ArticleListFilter,
 ): Promise<{ rows: Array<Omit<ArticleRow, 'body' | 'content_hash'>>; nextCursor: string | null }> {
   const rows = await sql.query<Omit<ArticleRow, 'body' | 'content_hash'>>(
     `SELECT id, external_id, title, language, department, tags, url, status, created_at, updated_at FROM kb_articles
       WHERE ($1::text IS NULL OR status = $1)
-        AND ($2::uuid IS NULL OR (updated_at, id) < (SELECT updated_at, id FROM kb_articles WHERE id = $2::uuid))
-      ORDER BY updated_at DESC, id DESC LIMIT $3`,
-    [filter.status ?? null, filter.cursor ?? null, filter.limit + 1],
+        AND ($2::text IS NULL OR language = $2)
+        AND ($3::text IS NULL OR department = $3)
+        AND ($4::text IS NULL OR $4 = ANY(tags))
+        AND ($5::uuid IS NULL OR (updated_at, id) < (SELECT updated_at, id FROM kb_articles WHERE id = $5::uuid))
+      ORDER BY updated_at DESC, id DESC LIMIT $6`,
+    [
+      filter.status ?? null,
+      filter.language ?? null,
+      filter.department ?? null,
+      filter.tag ?? null,
+      filter.cursor ?? null,
+      filter.limit + 1,
+    ],
   )
   const page = rows.slice(0, filter.limit)
   return { rows: page, nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null }
