@@ -93,7 +93,13 @@ ul.reasons .detail { color: var(--muted); font-size: .9rem; }
 .paging { display: flex; gap: 1rem; margin-top: .75rem; }
 .muted { color: var(--muted); }
 .spaced { margin-top: 1rem; }
-.article-body { white-space: pre-wrap; overflow-wrap: anywhere; }
+.article-body { overflow-wrap: anywhere; }
+.article-body h1, .article-body h2, .article-body h3 { margin: 1rem 0 .5rem; }
+.article-body pre { background: #eef1f5; padding: .75rem; overflow-x: auto; border-radius: 4px; }
+.article-body code { background: #eef1f5; padding: 0 .2rem; border-radius: 3px; }
+.article-body pre code { padding: 0; }
+.article-body table { display: block; overflow-x: auto; }
+.article-body blockquote { margin: 0 0 1rem; padding-left: 1rem; border-left: 3px solid var(--line); color: var(--muted); }
 footer { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem 2rem; color: var(--muted); font-size: .85rem; }
 `
 

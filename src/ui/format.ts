@@ -11,6 +11,8 @@ export interface Formatter {
   percent(value: number | null | undefined): string
   /** Date and time in the time zone ("07.12.2026, 14:30"). */
   dateTime(at: string | Date | null | undefined): string
+  /** A language code's name in the reader's language ("en" → "Englisch"); the code itself when Intl has no name. */
+  language(code: string): string
 }
 
 const locales: Record<Language, string> = { de: 'de-DE', en: 'en-GB' }
@@ -22,6 +24,8 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
   if (!formatter) cache.set(key, (formatter = build()))
   return formatter as T
 }
+
+const languageNames: Record<string, Intl.DisplayNames> = {}
 
 export function formatterFor(language: Language, timeZone: string): Formatter {
   const locale = locales[language]
@@ -40,6 +44,14 @@ export function formatterFor(language: Language, timeZone: string): Formatter {
       if (Number.isNaN(date.getTime())) return '—'
       const options = { dateStyle: 'medium', timeStyle: 'short', timeZone } as const
       return cached(`d|${locale}|${timeZone}`, () => new Intl.DateTimeFormat(locale, options)).format(date)
+    },
+    language(code) {
+      const names = (languageNames[locale] ??= new Intl.DisplayNames(locale, { type: 'language', fallback: 'none' }))
+      try {
+        return names.of(code) ?? code
+      } catch {
+        return code // not even shaped like a language tag
+      }
     },
   }
 }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiKey, revokeApiKey } from '../../src/auth/api-keys.js'
 import { sha256Hex } from '../../src/auth/crypto.js'
+import { upsertArticles } from '../../src/knowledge/ingest.js'
 import { listFeedback } from '../../src/storage/queries/inquiries.js'
 import type { Sql } from '../../src/storage/sql.js'
 import type { TestApp } from '../helpers/app.js'
@@ -454,6 +455,101 @@ describe('web UI', () => {
       } finally {
         offset -= 24 * 30 * hour
       }
+    })
+  })
+
+  describe('knowledge pages', () => {
+    const draftOf = async (externalId: string, body: string) => {
+      const result = await upsertArticles(
+        t.deps,
+        [{ externalId, title: `Entwurf ${externalId}`, body, language: 'de', department: 'technical', tags: ['entwurf'] }],
+        { status: 'draft' },
+      )
+      return result.items[0]!.articleId
+    }
+
+    it('lists every article without a search, filtered by status, language, department and tag', async () => {
+      const agent = await signedIn('agent')
+      const all = await agent.get('/ui/kb')
+      expect(all.status).toBe(200)
+      expect(all.html).toContain('<h2 id="h-all">All articles</h2>')
+      const rows = (html: string) =>
+        [...html.matchAll(/<td><a href="\/ui\/kb\/articles\/[0-9a-f-]{36}">([^<]+)<\/a><\/td>/g)].map((m) => m[1])
+      expect(rows(all.html).length).toBeGreaterThan(10)
+      expect(all.html).toContain('rel="next"') // the demo knowledge base holds more than one page
+      const english = await agent.get('/ui/kb?language=en&department=technical')
+      expect(rows(english.html).length).toBeGreaterThan(0)
+      expect(english.html).not.toContain('<td>German</td>')
+      expect(english.html).toContain('<td>English</td>')
+      await draftOf('ui-tagged', 'Ein Text mit Schlagwort.')
+      const tagged = await agent.get('/ui/kb?tag=entwurf&status=draft')
+      expect(rows(tagged.html)).toContain('Entwurf ui-tagged')
+      expect((await agent.get('/ui/kb?tag=gibt-es-nicht')).html).toContain('No article matches these filters.')
+      // Unknown filter values are "any", never an error page.
+      expect((await agent.get('/ui/kb?language=xx&status=old&department=sales&cursor=nope')).status).toBe(200)
+    })
+
+    it('renders Markdown and shows stored script as text, never as markup', async () => {
+      const body = [
+        '## Schritte',
+        '',
+        '1. Gerät **ausschalten**',
+        '2. `Reset` drücken',
+        '',
+        '<script>alert(1)</script>',
+        '<img src=x onerror="alert(2)">',
+        '[Klick](javascript:alert(3)) [Handbuch](https://example.com/handbuch)',
+      ].join('\n')
+      const id = await draftOf('ui-markdown', body)
+      const page = await (await signedIn('agent')).get(`/ui/kb/articles/${id}`)
+      expect(page.html).toContain('<h2>Schritte</h2>')
+      expect(page.html).toContain('<strong>ausschalten</strong>')
+      expect(page.html).toContain('<code>Reset</code>')
+      expect(page.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+      expect(page.html).not.toMatch(/<script>alert|<img[^>]*onerror|href="javascript:/i)
+      expect(page.html).toContain('<a href="https://example.com/handbuch" rel="noopener noreferrer nofollow">Handbuch</a>')
+      expect(page.html).not.toContain('/edit"') // agents do not edit
+    })
+
+    it('lets a lead edit a draft: 422 at the field keeps the text, 409 when it changed meanwhile, then saved', async () => {
+      const id = await draftOf('ui-edit', 'Alter Text.')
+      const agent = await signedIn('agent')
+      expect((await agent.get(`/ui/kb/articles/${id}/edit`)).status).toBe(403)
+      expect((await agent.post(`/ui/kb/articles/${id}/edit`, { _csrf: await agent.csrf(), title: 'x' })).status).toBe(403)
+      const lead = await signedIn('lead', { 'accept-language': 'de' })
+      const form = await lead.get(`/ui/kb/articles/${id}/edit`)
+      expect(form.status).toBe(200)
+      const csrf = hiddenValue(form.html, '_csrf')
+      const loaded = hiddenValue(form.html, 'expectedUpdatedAt')
+      const fields = {
+        _csrf: csrf,
+        expectedUpdatedAt: loaded,
+        title: 'Neuer Titel',
+        body: '## Neu\n\nNeuer **Text**.',
+        tags: 'router, wlan, router',
+        language: 'de',
+        department: 'technical',
+      }
+      const empty = await lead.post(`/ui/kb/articles/${id}/edit`, { ...fields, title: '  ' })
+      expect(empty.status).toBe(422)
+      expect(empty.html).toContain('<p class="field-error" id="f-title-error">Dieses Feld ist erforderlich.</p>')
+      expect(decode(empty.html)).toContain('## Neu\n\nNeuer **Text**.</textarea>')
+      const unknown = await lead.post(`/ui/kb/articles/${id}/edit`, { ...fields, language: 'xx', department: 'sales' })
+      expect(unknown.status).toBe(422)
+      expect(unknown.html).toContain('id="f-language-error"')
+      expect(unknown.html).toContain('id="f-department-error"')
+      expect((await agent.get(`/ui/kb/articles/${id}`)).html).toContain('Alter Text.') // nothing stored
+      const saved = await lead.post(`/ui/kb/articles/${id}/edit`, fields)
+      expect(saved.location).toBe(`/ui/kb/articles/${id}?done=savedDraft`)
+      const shown = await lead.get(saved.location!)
+      expect(shown.html).toContain('Gespeichert. Der Entwurf bleibt ein Entwurf')
+      expect(shown.html).toContain('<strong>Text</strong>')
+      expect(shown.html).toContain('<dd>router, wlan</dd>')
+      const stale = await lead.post(`/ui/kb/articles/${id}/edit`, { ...fields, title: 'Zu spät' })
+      expect(stale.status).toBe(409)
+      expect(stale.html).toContain('Jemand hat den Artikel geändert')
+      expect(stale.html).toContain('value="Zu spät"')
+      expect((await lead.post(`/ui/kb/articles/${someId}/edit`, fields)).status).toBe(404)
     })
   })
 

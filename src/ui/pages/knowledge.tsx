@@ -1,6 +1,11 @@
+import { raw } from 'hono/html'
 import type { FC } from 'hono/jsx'
-import { DepartmentFilter } from '../fields.js'
+import { DepartmentFilter, ErrorSummary, SelectField, TextArea, TextField } from '../fields.js'
 import type { ArticleSummary, ArticleView } from '../../knowledge/articles.js'
+import { departments } from '../../knowledge/article-input.js'
+import type { FieldErrors } from '../forms.js'
+import type { FormValues } from '../env.js'
+import { renderMarkdown } from '../markdown.js'
 import type { SearchResult } from '../../knowledge/search.js'
 import type { LabelKey } from '../i18n.js'
 import { Csrf, Layout, Notice, Time, type View } from '../layout.js'
@@ -10,15 +15,38 @@ const department = (view: View, value: string) => view.t(`dept.${value}` as Labe
 /** Only web links become links: an article's url is data, and `javascript:` must stay text. */
 const safeHref = (url: string | null) => (url && /^https?:\/\//i.test(url) ? url : undefined)
 
+/** The browse list's filters as the query string carries them; '' means any. */
+export interface BrowseFilter {
+  status: '' | 'draft' | 'published'
+  language: string
+  department: '' | (typeof departments)[number]
+  tag: string
+  cursor?: string | undefined
+}
+
 export interface SearchPageProps {
   view: View
   q: string
   department: '' | 'technical' | 'commercial'
   result: SearchResult | undefined
+  browse: { filter: BrowseFilter; items: ArticleSummary[]; nextCursor: string | null } | undefined
 }
 
-/** Hybrid search over the published articles. */
-export const SearchPage: FC<SearchPageProps> = ({ view, q, department: chosen, result }) => {
+// The languages an editor picks from; an article in another language adds its own to the list.
+const commonLanguages = ['de', 'en', 'fr', 'it', 'es', 'nl', 'pl', 'tr']
+const languageOptions = (view: View, current: string) =>
+  [...new Set([...commonLanguages, ...(current ? [current] : [])])].map((code) => ({ value: code, label: view.format.language(code) }))
+
+export const browseQuery = (filter: BrowseFilter, cursor?: string) => {
+  const params = new URLSearchParams()
+  for (const key of ['status', 'language', 'department', 'tag'] as const) if (filter[key]) params.set(key, filter[key])
+  if (cursor) params.set('cursor', cursor)
+  const query = params.toString()
+  return query ? `?${query}` : ''
+}
+
+/** Hybrid search over the published articles; without a query, every article, filtered and paged. */
+export const SearchPage: FC<SearchPageProps> = ({ view, q, department: chosen, result, browse }) => {
   const { t } = view
   return (
     <Layout view={view} title={t('kb.title')} section="kb">
@@ -35,6 +63,9 @@ export const SearchPage: FC<SearchPageProps> = ({ view, q, department: chosen, r
       {result ? (
         <section aria-labelledby="h-results">
           <h2 id="h-results">{t('kb.results', { q })}</h2>
+          <p>
+            <a href="/ui/kb">{t('kb.backToAll')}</a>
+          </p>
           {result.degraded.length ? <Notice kind="warn">{t('kb.degraded')}</Notice> : null}
           {result.results.length === 0 ? <p class="card">{t('kb.noResults')}</p> : null}
           {result.results.map((hit) => (
@@ -43,7 +74,7 @@ export const SearchPage: FC<SearchPageProps> = ({ view, q, department: chosen, r
                 <a href={`/ui/kb/articles/${hit.articleId}`}>{hit.title}</a>
               </h3>
               <p class="muted">
-                {department(view, hit.department)} · {hit.language}
+                {department(view, hit.department)} · {view.format.language(hit.language)}
                 {hit.headingPath ? ` · ${hit.headingPath}` : ''}
               </p>
               <p class="snippet">{hit.snippet.replace(/\*\*|__/g, '')}</p>
@@ -51,12 +82,103 @@ export const SearchPage: FC<SearchPageProps> = ({ view, q, department: chosen, r
           ))}
         </section>
       ) : null}
+      {browse ? <ArticleList view={view} {...browse} /> : null}
     </Layout>
   )
 }
 
+const ArticleList: FC<{ view: View; filter: BrowseFilter; items: ArticleSummary[]; nextCursor: string | null }> = ({
+  view,
+  filter,
+  items,
+  nextCursor,
+}) => {
+  const { t } = view
+  return (
+    <section aria-labelledby="h-all">
+      <h2 id="h-all">{t('kb.all')}</h2>
+      <form method="get" action="/ui/kb" class="card filters" aria-label={t('kb.browseFilters')}>
+        <SelectField
+          name="status"
+          id="f-status"
+          label={t('filter.status')}
+          value={filter.status}
+          options={[
+            { value: '', label: t('filter.any') },
+            ...(['published', 'draft'] as const).map((status) => ({ value: status, label: t(`status.${status}`) })),
+          ]}
+        />
+        <SelectField
+          name="language"
+          id="f-language"
+          label={t('col.language')}
+          value={filter.language}
+          options={[{ value: '', label: t('filter.any') }, ...languageOptions(view, filter.language)]}
+        />
+        <SelectField
+          name="department"
+          id="f-browse-department"
+          label={t('filter.department')}
+          value={filter.department}
+          options={[{ value: '', label: t('filter.any') }, ...departments.map((value) => ({ value, label: department(view, value) }))]}
+        />
+        <TextField name="tag" id="f-tag" label={t('kb.tag')} value={filter.tag} />
+        <div class="actions">
+          <button type="submit">{t('filter.apply')}</button>
+        </div>
+      </form>
+      {items.length === 0 ? (
+        <p class="card">{t('kb.noArticles')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('col.title')}</th>
+                <th scope="col">{t('col.status')}</th>
+                <th scope="col">{t('col.department')}</th>
+                <th scope="col">{t('col.language')}</th>
+                <th scope="col">{t('kb.tags')}</th>
+                <th scope="col">{t('col.updated')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((article) => (
+                <tr>
+                  <td>
+                    <a href={`/ui/kb/articles/${article.id}`}>{article.title}</a>
+                  </td>
+                  <td>
+                    <span class={`badge ${article.status}`}>{t(`status.${article.status}`)}</span>
+                  </td>
+                  <td>{department(view, article.department)}</td>
+                  <td>{view.format.language(article.language)}</td>
+                  <td>{article.tags.join(', ')}</td>
+                  <td class="nowrap">
+                    <Time view={view} at={article.updatedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav class="paging" aria-label={t('paging.label')}>
+        {filter.cursor ? <a href={`/ui/kb${browseQuery(filter)}`}>{t('paging.first')}</a> : null}
+        {nextCursor ? (
+          <a href={`/ui/kb${browseQuery(filter, nextCursor)}`} rel="next">
+            {t('paging.next')}
+          </a>
+        ) : null}
+      </nav>
+    </section>
+  )
+}
+
 /** One article; a draft shows a publish button to leads. */
-export const ArticlePage: FC<{ view: View; article: ArticleView; notice?: 'published' | undefined; conflict?: string | undefined }> = ({
+export type ArticleNotice = 'published' | 'savedDraft' | 'savedPublished'
+
+export const ArticlePage: FC<{ view: View; article: ArticleView; notice?: ArticleNotice | undefined; conflict?: string | undefined }> = ({
   view,
   article,
   notice,
@@ -71,7 +193,7 @@ export const ArticlePage: FC<{ view: View; article: ArticleView; notice?: 'publi
           ← {t(article.status === 'draft' && isLead(view) ? 'nav.drafts' : 'kb.title')}
         </a>
       </p>
-      {notice ? <Notice kind="ok">{t('kb.published')}</Notice> : null}
+      {notice ? <Notice kind="ok">{t(`kb.${notice}`)}</Notice> : null}
       {conflict ? <Notice kind="bad">{conflict}</Notice> : null}
       {article.status === 'draft' ? <Notice kind="warn">{t('kb.draftNote')}</Notice> : null}
       <div class="card">
@@ -83,7 +205,7 @@ export const ArticlePage: FC<{ view: View; article: ArticleView; notice?: 'publi
           <dt>{t('col.department')}</dt>
           <dd>{department(view, article.department)}</dd>
           <dt>{t('col.language')}</dt>
-          <dd>{article.language}</dd>
+          <dd>{view.format.language(article.language)}</dd>
           {article.tags.length ? (
             <>
               <dt>{t('kb.tags')}</dt>
@@ -105,14 +227,23 @@ export const ArticlePage: FC<{ view: View; article: ArticleView; notice?: 'publi
             </>
           ) : null}
         </dl>
-        {article.status === 'draft' && isLead(view) ? (
-          <form method="post" action={`/ui/kb/articles/${article.id}/publish`} class="spaced">
-            <Csrf view={view} />
-            <button type="submit">{t('kb.publish')}</button>
-          </form>
+        {isLead(view) ? (
+          <div class="actions spaced">
+            <a class="button secondary" href={`/ui/kb/articles/${article.id}/edit`}>
+              {t('kb.edit')}
+            </a>
+            {article.status === 'draft' ? (
+              <form method="post" action={`/ui/kb/articles/${article.id}/publish`}>
+                <Csrf view={view} />
+                <button type="submit">{t('kb.publish')}</button>
+              </form>
+            ) : null}
+          </div>
         ) : null}
       </div>
-      <article class="card article-body">{article.body}</article>
+      <article class="card article-body" lang={article.language}>
+        {raw(renderMarkdown(article.body))}
+      </article>
     </Layout>
   )
 }
@@ -143,7 +274,7 @@ export const DraftsPage: FC<{ view: View; drafts: ArticleSummary[] }> = ({ view,
                     <a href={`/ui/kb/articles/${draft.id}`}>{draft.title}</a>
                   </td>
                   <td>{department(view, draft.department)}</td>
-                  <td>{draft.language}</td>
+                  <td>{view.format.language(draft.language)}</td>
                   <td class="nowrap">
                     <Time view={view} at={draft.updatedAt} />
                   </td>
@@ -161,6 +292,63 @@ export const DraftsPage: FC<{ view: View; drafts: ArticleSummary[] }> = ({ view,
           </table>
         </div>
       )}
+    </Layout>
+  )
+}
+
+export interface EditArticlePageProps {
+  view: View
+  article: ArticleView
+  /** What the editor sent when the form comes back (422, 409); otherwise the article's own values. */
+  values?: FormValues | undefined
+  errors?: FieldErrors | undefined
+  conflict?: boolean
+}
+
+/** A lead edits an article (typically a draft before publishing); Markdown is checked on render, not here. */
+export const EditArticlePage: FC<EditArticlePageProps> = ({ view, article, values, errors, conflict }) => {
+  const { t } = view
+  const value = (field: 'title' | 'body' | 'tags' | 'language' | 'department') =>
+    values?.[field] ?? (field === 'tags' ? article.tags.join(', ') : article[field])
+  const labels = {
+    title: t('kb.field.title'),
+    body: t('kb.field.body'),
+    tags: t('kb.field.tags'),
+    language: t('kb.field.language'),
+    department: t('kb.field.department'),
+  }
+  return (
+    <Layout view={view} title={t('kb.editTitle', { title: article.title })} section={article.status === 'draft' ? 'drafts' : 'kb'}>
+      <p>
+        <a href={`/ui/kb/articles/${article.id}`}>← {article.title}</a>
+      </p>
+      {conflict ? <Notice kind="bad">{t('kb.editConflict')}</Notice> : null}
+      <ErrorSummary view={view} errors={errors} labels={labels} />
+      <form method="post" action={`/ui/kb/articles/${article.id}/edit`} class="card" novalidate>
+        <Csrf view={view} />
+        <input type="hidden" name="expectedUpdatedAt" value={article.updatedAt} />
+        <TextField name="title" label={labels.title} value={value('title')} error={errors?.title} required />
+        <TextArea name="body" label={labels.body} value={value('body')} error={errors?.body} hint={t('kb.hint.body')} rows={18} required />
+        <TextField name="tags" label={labels.tags} value={value('tags')} error={errors?.tags} hint={t('kb.hint.tags')} />
+        <SelectField
+          name="language"
+          label={labels.language}
+          value={value('language')}
+          error={errors?.language}
+          options={languageOptions(view, value('language'))}
+        />
+        <SelectField
+          name="department"
+          label={labels.department}
+          value={value('department')}
+          error={errors?.department}
+          options={departments.map((code) => ({ value: code, label: department(view, code) }))}
+        />
+        <div class="actions">
+          <button type="submit">{t('kb.save')}</button>
+          <a href={`/ui/kb/articles/${article.id}`}>{t('kb.cancel')}</a>
+        </div>
+      </form>
     </Layout>
   )
 }
