@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiKey } from '../../src/auth/api-keys.js'
+import { upsertArticles } from '../../src/knowledge/ingest.js'
 import type { Sql } from '../../src/storage/sql.js'
 import type { TestApp } from '../helpers/app.js'
 import { chromiumAvailable, openBrowserBed, requireChromiumInCi, screenshots, type BrowserBed } from '../helpers/browser.js'
@@ -206,6 +207,120 @@ describe.skipIf(!chromiumAvailable)(
         await page.goto(`${base}/ui/inquiries?lang=en`)
         await page.setViewportSize({ width: 1280, height: 900 })
       }
+    })
+
+    it('shows strong and weak suggestions apart: words, a meter, and a reply ready only for a good match', async () => {
+      const agent = await createApiKey(t.deps, { name: 'Arne Agent', role: 'agent' })
+      const strong = await triage(agent.key, {
+        subject: 'Wasser unter dem Geschirrspüler',
+        body: 'Unter meinem Geschirrspüler steht Wasser, der Aquastop hat ausgelöst. Was soll ich tun?',
+      })
+      const weak = await triage(agent.key, {
+        subject: 'Geschirrspüler und Rechnung',
+        body: 'Mein Geschirrspüler ist undicht und außerdem stimmt die Rechnung nicht.',
+      })
+      await context.clearCookies()
+      await signIn(agent.key)
+      await page.waitForURL(`${base}/ui/inquiries`)
+      for (const lang of ['de', 'en'] as const) {
+        const words =
+          lang === 'de' ? { good: 'passt gut', other: /vielleicht|eher nicht/ } : { good: 'good match', other: /maybe|probably not/ }
+        await page.goto(`${base}/ui/inquiries/${strong.inquiryId}?lang=${lang}`)
+        expect(await page.locator('article.suggestion').first().innerText()).toContain(words.good)
+        expect(await page.locator('#reply-1').isVisible()).toBe(true) // a good match: the reply is open, ready to copy
+        await shoot(`10-suggestions-strong-${lang}`)
+        await page.goto(`${base}/ui/inquiries/${weak.inquiryId}?lang=${lang}`)
+        const cards = page.locator('article.suggestion')
+        expect(await cards.count()).toBeGreaterThan(0)
+        for (const card of await cards.all()) {
+          expect(await card.innerText()).toMatch(words.other)
+          expect(await card.locator('textarea.reply').isVisible()).toBe(false) // folded: the agent opens it on purpose
+        }
+        await shoot(`11-suggestions-weak-${lang}`)
+      }
+      expect(cspErrors).toEqual([])
+    })
+
+    it('an editor browses the knowledge base, reads rendered Markdown and edits a draft before publishing, in both languages and at 390 px', async () => {
+      const lead = await createApiKey(t.deps, { name: 'Lea Lead', role: 'lead' })
+      const [draft] = (
+        await upsertArticles(
+          t.deps,
+          [
+            {
+              externalId: 'browser-draft',
+              title: 'Router neu starten',
+              body: '## Schritte\n\n1. Stecker ziehen\n2. **30 Sekunden** warten\n\n<script>document.title = "hacked"</script>\n\n<img src=x onerror="document.title = \'hacked\'">',
+              language: 'de',
+              department: 'technical',
+              tags: ['router', 'needs-review'],
+            },
+          ],
+          { status: 'draft' },
+        )
+      ).items
+      const articlePath = `/ui/kb/articles/${draft!.articleId}`
+      await context.clearCookies()
+      await signIn(lead.key)
+      await page.waitForURL(`${base}/ui/escalations`)
+
+      for (const lang of ['en', 'de'] as const) {
+        await page.goto(`${base}/ui/kb?lang=${lang}`)
+        expect(await page.locator('#h-all').innerText()).toBe(lang === 'de' ? 'Alle Artikel' : 'All articles')
+        expect(await page.locator('tbody tr').count()).toBeGreaterThan(10)
+        await shoot(`12-kb-browse-${lang}`)
+        await page.locator('#f-status').selectOption('draft')
+        await page.locator('#f-tag').fill('router')
+        await page.getByRole('button', { name: lang === 'de' ? 'Filter anwenden' : 'Apply filters' }).click()
+        await page.waitForURL(/status=draft/)
+        expect(await page.locator('tbody').innerText()).toContain('Router neu starten')
+        await shoot(`13-kb-drafts-filtered-${lang}`)
+      }
+
+      await page.goto(`${base}${articlePath}?lang=en`)
+      expect(await page.locator('.article-body strong').innerText()).toBe('30 Sekunden')
+      expect(await page.locator('.article-body ol li').count()).toBe(2)
+      expect(await page.locator('.article-body').innerText()).toContain('<script>') // shown as text
+      expect(await page.title()).not.toBe('hacked') // and never run
+      await shoot('14-kb-article-draft-en')
+
+      await page.getByRole('link', { name: 'Edit' }).click()
+      await page.waitForURL(`${base}${articlePath}/edit`)
+      await page.getByLabel('Title').fill('')
+      await page.getByRole('button', { name: 'Save' }).click()
+      expect(await page.locator('#f-title-error').innerText()).toBe('This field is required.')
+      await shoot('15-kb-editor-422-en')
+      await page.getByLabel('Title').fill('WLAN-Router neu starten')
+      await page
+        .getByLabel('Text (Markdown)')
+        .fill('## Schritte\n\n1. Stecker ziehen\n2. **30 Sekunden** warten\n3. Stecker wieder einstecken')
+      await page.getByLabel('Tags').fill('router, wlan')
+      await shoot('15-kb-editor-en')
+      await page.getByRole('button', { name: 'Save' }).click()
+      await page.waitForURL(/done=savedDraft/)
+      expect(await page.locator('h1').innerText()).toBe('WLAN-Router neu starten')
+      expect(await page.locator('.article-body ol li').count()).toBe(3)
+
+      await page.setViewportSize({ width: 390, height: 844 })
+      try {
+        const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+        await page.goto(`${base}${articlePath}/edit?lang=de`)
+        expect(await page.getByLabel('Titel').inputValue()).toBe('WLAN-Router neu starten')
+        expect(await overflow()).toBeLessThanOrEqual(0)
+        await shoot('16-kb-editor-390-de')
+        await page.goto(`${base}/ui/kb?lang=de`)
+        expect(await overflow()).toBeLessThanOrEqual(0)
+        await shoot('17-kb-browse-390-de')
+        await page.goto(`${base}${articlePath}`)
+        await page.getByRole('button', { name: 'Veröffentlichen' }).click()
+        await page.waitForURL(/done=published/)
+        expect(await overflow()).toBeLessThanOrEqual(0)
+        await shoot('18-kb-article-390-de')
+      } finally {
+        await page.goto(`${base}/ui/kb?lang=en`)
+        await page.setViewportSize({ width: 1280, height: 900 })
+      }
+      expect(cspErrors).toEqual([])
     })
   },
 )
