@@ -3,6 +3,7 @@ import type { Sql } from '../../src/storage/sql.js'
 import type { TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
 import { openSeeded } from '../helpers/seed.js'
+import { uiClient } from '../helpers/ui-client.js'
 
 type Suggestion = { externalId: string; language?: string; reply: string }
 
@@ -52,5 +53,25 @@ describe.each(testDatabases)('cross-lingual search [$name]', (database) => {
     })
     const { results } = (await response.json()) as { results: Array<{ externalId: string; language: string }> }
     expect(results.every((hit) => hit.language === 'de')).toBe(true)
+  })
+
+  it('searches across languages on request: queryLanguage=auto in the API, and always in the UI', async () => {
+    const agent = await t.keyFor('agent')
+    const ask = async (extra: string) =>
+      (
+        (await (
+          await t.call('GET', `/v1/kb/search?q=${encodeURIComponent('Gutschein an der Kasse einlösen')}${extra}`, { key: agent })
+        ).json()) as {
+          results: Array<{ externalId: string }>
+        }
+      ).results.map((hit) => hit.externalId)
+    expect((await ask('&queryLanguage=auto&k=3'))[0]).toBe(englishOnly.externalId)
+    expect((await ask('&queryLanguage=de&k=3'))[0]).toBe(englishOnly.externalId)
+    expect((await t.call('GET', '/v1/kb/search?q=x&queryLanguage=german', { key: agent })).status).toBe(422)
+    const client = uiClient(t)
+    expect((await client.signIn(agent)).status).toBe(303)
+    const page = await client.get(`/ui/kb?q=${encodeURIComponent('Gutschein an der Kasse einlösen')}`)
+    expect(page.html).toMatch(/<h3><a href="\/ui\/kb\/articles\/[0-9a-f-]{36}">Redeeming gift cards and voucher codes<\/a><\/h3>/)
+    expect(page.html).toContain('English')
   })
 })

@@ -7,6 +7,7 @@ import { ArticleEditSchema, editArticle } from '../../knowledge/edit.js'
 import { upsertArticles } from '../../knowledge/ingest.js'
 import { publishArticle } from '../../knowledge/publish.js'
 import { searchKnowledge } from '../../knowledge/search.js'
+import { detectLanguage } from '../../triage/language.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
 import { createRouter } from '../router.js'
@@ -87,6 +88,13 @@ const SearchQuerySchema = z.object({
     .string()
     .regex(/^[a-z]{2}$/, 'must be a two-letter ISO 639-1 code')
     .optional(),
+  queryLanguage: z
+    .union([z.literal('auto'), z.string().regex(/^[a-z]{2}$/, 'must be "auto" or a two-letter ISO 639-1 code')])
+    .optional()
+    .openapi({
+      description:
+        "The question's language (`auto`: detected). Without a `language` filter, articles in the other languages are then searched with the question translated by the glossary",
+    }),
 })
 
 const SearchHitSchema = z.object({
@@ -240,7 +248,11 @@ export function knowledgeRoutes(deps: Deps) {
       await deleteArticle(deps, id)
       return c.json({ id, deleted: true as const }, 200)
     })
-    .openapi(searchRoute, async (c) => c.json(await searchKnowledge(deps, { ...c.req.valid('query'), signal: c.req.raw.signal }), 200))
+    .openapi(searchRoute, async (c) => {
+      const { queryLanguage, ...query } = c.req.valid('query')
+      const asked = queryLanguage === 'auto' ? detectLanguage(query.q).language : queryLanguage
+      return c.json(await searchKnowledge(deps, { ...query, queryLanguage: asked, signal: c.req.raw.signal }), 200)
+    })
 }
 
 export { ArticleInputDoc }

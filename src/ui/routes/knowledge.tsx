@@ -8,6 +8,7 @@ import { getArticle, listArticles } from '../../knowledge/articles.js'
 import { editArticle } from '../../knowledge/edit.js'
 import { publishArticle } from '../../knowledge/publish.js'
 import { searchKnowledge } from '../../knowledge/search.js'
+import { detectLanguage } from '../../triage/language.js'
 import { withoutNul } from '../../storage/nul.js'
 import { signedIn } from '../middleware.js'
 import { isUuid } from '../../auth/api-keys.js'
@@ -96,7 +97,14 @@ export function knowledgeUiRoutes(deps: Deps) {
       const asked = c.req.query('department')
       const department = asked === 'technical' || asked === 'commercial' ? asked : ''
       const result = q
-        ? await searchKnowledge(deps, { q, k: resultCount, ...(department ? { department } : {}), signal: c.req.raw.signal })
+        ? await searchKnowledge(deps, {
+            q,
+            k: resultCount,
+            ...(department ? { department } : {}),
+            // An agent asking in German finds the article that exists only in English, as triage does.
+            queryLanguage: detectLanguage(q).language,
+            signal: c.req.raw.signal,
+          })
         : undefined
       const browse = q ? undefined : await browseArticles(c.req.query())
       return page(c, 200, <SearchPage view={viewOf(c, tz)} q={q} department={department} result={result} browse={browse} />)
