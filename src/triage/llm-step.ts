@@ -66,6 +66,7 @@ export async function draftWithLlm(
         title: suggestion.title,
         content: input.passages[i]!,
         ...(suggestion.url ? { url: suggestion.url } : {}),
+        ...(suggestion.language ? { language: suggestion.language } : {}),
       })),
     })
     state.prompts.add(promptRef(draftReplyPrompt))

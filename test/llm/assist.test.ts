@@ -44,7 +44,7 @@ function politeReply(request: RecordedRequest) {
   expect(user).toContain('[ORDER_NO_1]')
   return json({
     reply:
-      'Guten Tag [NAME_1],\n\nder Fehler E18 zu Ihrer Bestellung [ORDER_NO_1] bedeutet, dass das Wasser nicht abgepumpt wird [1]. Bitte reinigen Sie das Flusensieb [2].\n\nMit freundlichen Grüßen\nIhr Kundenservice',
+      '[GREETING]\n\nder Fehler E18 zu Ihrer Bestellung [ORDER_NO_1] bedeutet, dass das Wasser nicht abgepumpt wird [1]. Bitte reinigen Sie das Flusensieb [2].\n\nMit freundlichen Grüßen\nIhr Kundenservice',
     citations: [1, 2],
   })
 }
@@ -65,18 +65,51 @@ describe('draftReply and departmentOpinion against the fake OpenAI server', () =
     const sent = requestsSince(server)
     server.scriptChat(politeReply)
     const result = await draftReply(llm(), { inquiryText, language: 'de', customerName: personal.name, passages })
-    expect(result.promptId).toBe('draft-reply@1')
+    expect(result.promptId).toBe('draft-reply@2')
     expect(result.citations).toEqual([1, 2])
-    expect(result.reply).toContain(`Guten Tag ${personal.name},`)
+    // No title in the data: a neutral salutation, never "Guten Tag Erika Mustermann,".
+    expect(result.reply).toMatch(/^Guten Tag,\n\nder Fehler E18/)
     expect(result.reply).toContain(`Bestellung ${personal.orderNo} bedeutet`)
     expect(result.reply).not.toMatch(/\[(?:NAME|ORDER_NO)_\d+\]/)
     const [call] = sent()
     expect(call!.body.response_format.json_schema).toMatchObject({ name: 'draft_reply', strict: true })
     const { user } = messagesOf(call!)
     expect(user).toContain('Reply language: German (de), formal "Sie".')
+    expect(user).toContain('Greeting: begin the reply with the line [GREETING] exactly as written')
+    expect(user).toContain('<<<PASSAGE 2\nTitle: Flusensieb reinigen\n\n')
+    expect(promptVersions).toContainEqual({ id: 'draft-reply', version: 2 })
+  })
+
+  it('opens with the formal salutation when the name carries a title, and names a passage in another language', async () => {
+    const sent = requestsSince(server)
+    server.scriptChat(politeReply)
+    const english = { title: 'Error E18: drain pump blocked', content: 'E18 means the water is not pumped out.', language: 'en' }
+    const result = await draftReply(llm(), {
+      inquiryText,
+      language: 'de',
+      customerName: `Frau Dr. ${personal.name}`,
+      passages: [english, { ...passages[1]!, language: 'de' }],
+    })
+    expect(result.reply).toMatch(/^Sehr geehrte Frau Dr\. Mustermann,\n\nder Fehler E18/)
+    const { user } = messagesOf(sent()[0]!)
+    expect(user).toContain('<<<PASSAGE 1\nTitle: Error E18: drain pump blocked\nLanguage: English (en)\n')
+    expect(user).toContain('<<<PASSAGE 2\nTitle: Flusensieb reinigen\n\n') // same language as the reply: no line
+    expect(user).not.toContain('Mustermann')
+  })
+
+  it('leaves the greeting to the model in languages without our salutations', async () => {
+    const sent = requestsSince(server)
+    server.scriptChat(json({ reply: 'Bonjour [NAME_1],\n\nE18 signifie que la pompe est bloquée [1].', citations: [1] }))
+    const result = await draftReply(llm(), {
+      inquiryText: 'Ma machine affiche E18.',
+      language: 'fr',
+      customerName: 'Erika Mustermann',
+      passages,
+    })
+    expect(result.reply).toBe('Bonjour Erika Mustermann,\n\nE18 signifie que la pompe est bloquée [1].')
+    const { user } = messagesOf(sent()[0]!)
     expect(user).toContain('Customer name: [NAME_1]')
-    expect(user).toContain('<<<PASSAGE 2\nTitle: Flusensieb reinigen')
-    expect(promptVersions).toContainEqual({ id: 'draft-reply', version: 1 })
+    expect(user).not.toContain('[GREETING]')
   })
 
   it('never sends the personal data to the server', async () => {
@@ -129,14 +162,15 @@ describe('draftReply and departmentOpinion against the fake OpenAI server', () =
     server.scriptChat(
       json({
         reply:
-          'Dear customer,\n\nthank you for your message. E18 means that the water is not pumped out [1]; please clean the lint filter [2].\n\nKind regards\nYour customer service team',
+          '[GREETING]\n\nthank you for your message. E18 means that the water is not pumped out [1]; please clean the lint filter [2].\n\nKind regards\nYour customer service team',
         citations: [2, 1, 2],
       }),
     )
     const result = await draftReply(llm(), { inquiryText: `My washer shows E18. Call me on +49 171 1234567.`, language: 'en', passages })
     expect(result.citations).toEqual([1, 2])
+    expect(result.reply).toMatch(/^Hello,\n\nthank you/)
     const { user } = messagesOf(sent()[0]!)
-    expect(user).toContain('Customer name: unknown; use a neutral greeting.')
+    expect(user).toContain('Greeting: begin the reply with the line [GREETING]')
     expect(user).toContain('[PHONE_1]')
   })
 

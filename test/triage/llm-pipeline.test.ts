@@ -73,17 +73,18 @@ describe('triage with an LLM', () => {
     server.scriptChat((request) => {
       const user = JSON.stringify(request.body)
       return JSON.stringify({
-        reply: `Guten Tag [NAME_1], laut [1] hilft ein Neustart. Wir melden uns unter ${user.includes('[EMAIL_1]') ? '[EMAIL_1]' : 'Ihrer Adresse'}.`,
+        reply: `[GREETING]\n\nlaut [1] hilft ein Neustart. Wir melden uns unter ${user.includes('[EMAIL_1]') ? '[EMAIL_1]' : 'Ihrer Adresse'}.`,
         citations: [1],
       })
     })
     const body =
       'Mein Router NetBox 6 verliert ständig das WLAN. Kundennummer KD-884213, Bestellnr. 4711-2093, erreichbar unter anna.berger@example.org oder 0171 2345678. IBAN DE89 3704 0044 0532 0130 00, Karte 4111 1111 1111 1111.'
-    const result = await triage(t, { body, customer: { name: 'Anna Berger', email: 'anna.berger@example.org' } })
+    const result = await triage(t, { body, customer: { name: 'Frau Anna Berger', email: 'anna.berger@example.org' } })
     expect(result.suggestions[0]).toMatchObject({ source: 'llm', citations: [1] })
-    expect(result.suggestions[0]!.reply).toContain('Guten Tag Anna Berger')
+    // The salutation is ours, built from the real name the model never saw.
+    expect(result.suggestions[0]!.reply).toMatch(/^Sehr geehrte Frau Berger,\n\nlaut \[1\] hilft/)
     expect(result.suggestions[0]!.reply).toContain('anna.berger@example.org')
-    expect(result.versions.prompts).toContain('draft-reply@1')
+    expect(result.versions.prompts).toContain('draft-reply@2')
     const sent = JSON.stringify(server.requests.map((request) => request.body))
     for (const secret of [
       'anna.berger@example.org',

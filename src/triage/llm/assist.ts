@@ -3,6 +3,7 @@ import { draftReplyPrompt, type DraftReplyOutput } from '../../../prompts/draft-
 import { escalationOpinionPrompt } from '../../../prompts/escalation-opinion.js'
 import { markerPattern } from '../../../prompts/fence.js'
 import { promptRef } from '../../../prompts/prompt.js'
+import { salutation } from '../../../prompts/salutation.js'
 import { LlmError, type Llm } from '../../providers/llm/llm.js'
 import { looksLikePromptInjection } from './injection.js'
 import { redactPersonalData } from './redact.js'
@@ -19,8 +20,8 @@ export interface DraftReplyInput {
   /** ISO 639-1 code of the inquiry; the reply is written in it. */
   language: string
   customerName?: string
-  /** The retrieved passages, in the order they are numbered [1], [2], … */
-  passages: Array<{ title: string; content: string; url?: string }>
+  /** The retrieved passages, in the order they are numbered [1], [2], … (`language` of their article) */
+  passages: Array<{ title: string; content: string; url?: string; language?: string }>
 }
 
 export interface DraftedReply {
@@ -56,10 +57,13 @@ export async function draftReply(llm: Llm, input: DraftReplyInput, options: { si
   const prompt = draftReplyPrompt
   const names = namesOf(input.customerName)
   const redaction = redactPersonalData(input.inquiryText, { names })
+  // In German and English the salutation is ours (prompts/salutation.ts); other languages leave it to the model.
+  const ownGreeting = input.language === 'de' || input.language === 'en' ? salutation(input.customerName, input.language) : undefined
   const user = prompt.render({
     inquiry: redaction.text.slice(0, maxInquiryChars),
     language: input.language,
     ...(names.length > 0 ? { customerName: '[NAME_1]' } : {}),
+    ...(ownGreeting ? { greeting: true } : {}),
     passages: input.passages.map((passage) => ({ ...passage, content: passage.content.slice(0, maxPassageChars) })),
   })
   const answer = await llm.complete({
@@ -70,7 +74,12 @@ export async function draftReply(llm: Llm, input: DraftReplyInput, options: { si
     ...signalOf(options),
   })
   const checked = checkReply(answer, input.passages.length, prompt.system)
-  return { reply: redaction.restore(checked.reply), citations: checked.citations, promptId: promptRef(prompt) }
+  const reply = redaction.restore(checked.reply)
+  return {
+    reply: ownGreeting ? reply.replaceAll('[GREETING]', ownGreeting) : reply,
+    citations: checked.citations,
+    promptId: promptRef(prompt),
+  }
 }
 
 /**
