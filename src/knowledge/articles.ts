@@ -2,6 +2,8 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { isUuid } from '../auth/api-keys.js'
 import * as queries from '../storage/queries/knowledge.js'
+import { findArticleReview } from '../storage/queries/article-review.js'
+import type { ArticleReview } from './neutral-draft.js'
 
 export interface ArticleView {
   id: string
@@ -16,6 +18,8 @@ export interface ArticleView {
   chunks: number
   createdAt: string
   updatedAt: string
+  /** What was taken out of a lead's reply to make this draft; null for other articles. */
+  review: ArticleReview | null
 }
 
 export async function getArticle(deps: Pick<Deps, 'sql'>, id: string): Promise<ArticleView> {
@@ -34,6 +38,7 @@ export async function getArticle(deps: Pick<Deps, 'sql'>, id: string): Promise<A
     chunks: await queries.countChunks(deps.sql, row.id),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    review: await findArticleReview(deps.sql, row.id),
   }
 }
 
@@ -44,7 +49,7 @@ export async function deleteArticle(deps: Pick<Deps, 'sql'>, id: string): Promis
 }
 
 /** An article in a list: without its body and chunk count. */
-export type ArticleSummary = Omit<ArticleView, 'body' | 'chunks'>
+export type ArticleSummary = Omit<ArticleView, 'body' | 'chunks' | 'review'>
 
 /** Articles in one status (or all), most recently changed first; `cursor` is the id of the previous page's last article. */
 export async function listArticles(

@@ -9,8 +9,12 @@
  * ("Montag bis Freitag"), bare years ("seit 2024"), versions ("2.4.1") and units ("230 V") are not
  * dates, and an ambiguous closing word ("Best", "Thanks", "LG") counts only on a line of its own.
  */
+import { z } from 'zod'
 import { academicTitles, addresseeOf, honorifics, normaliseCase, particles } from '../../prompts/salutation.js'
 import { finders, type Span } from '../triage/llm/personal-data.js'
+
+/** The tag of a draft made from a reply until a lead publishes it. */
+export const needsReviewTag = 'needs-review'
 
 export const removedKinds = [
   'salutation',
@@ -27,8 +31,15 @@ export const removedKinds = [
   'order_no',
 ] as const
 export type RemovedKind = (typeof removedKinds)[number]
-/** How many of each kind were removed; kinds not found are absent. */
-export type RemovedCounts = Partial<Record<RemovedKind, number>>
+
+/** Stored with a draft made from a reply (kb_articles.review_removed) and shown to the lead who reviews it. */
+export const ArticleReviewSchema = z.object({
+  removed: z
+    .partialRecord(z.enum(removedKinds), z.number().int().positive())
+    .meta({ description: "How many of each kind were taken out of the lead's reply; kinds not found are absent" }),
+})
+export type ArticleReview = z.infer<typeof ArticleReviewSchema>
+export type RemovedCounts = ArticleReview['removed']
 
 export interface NeutraliseOptions {
   /** The article's language; placeholders are German for 'de', English otherwise. */
@@ -193,8 +204,12 @@ function dropClosing(lines: string[], removed: RemovedCounts): string[] {
 }
 
 function isSignature(lines: string[]): boolean {
-  const content = lines.map((line) => line.trim()).filter(Boolean)
-  return content.length <= maxSignatureLines && content.every(isSignatureLine)
+  let count = 0
+  for (const line of lines) {
+    const content = line.trim()
+    if (content && (++count > maxSignatureLines || !isSignatureLine(content))) return false
+  }
+  return true
 }
 
 const quoteHeader = [
@@ -301,8 +316,9 @@ const weekdayPrefix = String.raw`(?:(?:am|on|this|next|coming|this\s+coming|komm
 const datePatterns: RegExp[] = [
   new RegExp(String.raw`${dayPrefix}(?<![\p{L}\p{N}.])${day}\.\s?${month}\.\s?${year}(?![\p{N}])${withTime}`, 'gu'),
   // "06.02." without a year only after a word that introduces a date: "Schritt 2.3." and "Version 1.2." are not dates.
+  // The look-behinds are bounded: an unbounded \s* would be walked back over at every position of a long run of spaces.
   new RegExp(
-    String.raw`(?:(?<=(?:^|[^\p{L}])(?:vom|zum|bis|ab|seit|den|dem|until|by)\s+)|(?<=,\s*)|(?:[Aa]m|[Oo]n)\s+)${day}\.${month}\.(?![\p{N}])${withTime}`,
+    String.raw`(?:(?<=(?:^|[^\p{L}])(?:vom|zum|bis|ab|seit|den|dem|until|by)\s{1,3})|(?<=,\s{0,3})|(?:[Aa]m|[Oo]n)\s+)${day}\.${month}\.(?![\p{N}])${withTime}`,
     'gu',
   ),
   new RegExp(String.raw`${dayPrefix}(?<![\p{N}-])${year}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\p{N}])${withTime}`, 'gu'),
@@ -382,7 +398,9 @@ function escapeRegExp(text: string): string {
 /** Trailing spaces and the blank lines left where blocks were removed. */
 function tidy(text: string): string {
   return text
-    .replace(/[ \t]+$/gm, '')
+    .split('\n')
+    .map((line) => line.trimEnd()) // not /[ \t]+$/gm: that backtracks quadratically over a long run of spaces
+    .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim()
 }

@@ -5,6 +5,7 @@ import { deleteArticle, getArticle, listArticles } from '../../knowledge/article
 import { departments } from '../../knowledge/article-input.js'
 import { upsertArticles } from '../../knowledge/ingest.js'
 import { publishArticle } from '../../knowledge/publish.js'
+import { ArticleReviewSchema } from '../../knowledge/neutral-draft.js'
 import { searchKnowledge } from '../../knowledge/search.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses, jsonContent } from '../openapi.js'
@@ -75,6 +76,7 @@ const ArticleSchema = z
     chunks: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    review: ArticleReviewSchema.nullable().openapi({ description: "A draft made from a lead's reply: what was taken out of it" }),
   })
   .openapi('Article')
 
@@ -167,7 +169,7 @@ const searchRoute = createRoute({
   responses: { 200: json(SearchResultSchema, 'Best articles first'), ...problemResponses(422, ...authenticatedProblems) },
 })
 
-const ArticleSummarySchema = ArticleSchema.omit({ body: true, chunks: true }).openapi('ArticleSummary')
+const ArticleSummarySchema = ArticleSchema.omit({ body: true, chunks: true, review: true }).openapi('ArticleSummary')
 const listRoute = createRoute({
   operationId: 'listArticles',
   description: 'Pages through articles without their bodies, filtered by draft or published. Agent, lead or admin.',
