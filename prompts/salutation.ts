@@ -17,7 +17,7 @@ export interface Addressee {
 }
 
 // Titles are looked up without their dot and in lower case.
-const honorifics: Record<string, { gender: Gender; english: string }> = {
+export const honorifics: Record<string, { gender: Gender; english: string }> = {
   frau: { gender: 'female', english: 'Ms' },
   fr: { gender: 'female', english: 'Ms' },
   ms: { gender: 'female', english: 'Ms' },
@@ -29,7 +29,7 @@ const honorifics: Record<string, { gender: Gender; english: string }> = {
   mr: { gender: 'male', english: 'Mr' },
   mx: { gender: 'neutral', english: 'Mx' },
 }
-const academicTitles: Record<string, string> = { dr: 'Dr.', prof: 'Prof.', professor: 'Prof.' }
+export const academicTitles: Record<string, string> = { dr: 'Dr.', prof: 'Prof.', professor: 'Prof.' }
 // Degree parts after "Dr." and post-nominals: not used in a salutation.
 const ignoredTitles = new Set([
   'med',
@@ -67,7 +67,7 @@ const suffixes = new Set([
   'llm',
   'esq',
 ])
-const particles = new Set([
+export const particles = new Set([
   'von',
   'vom',
   'zu',

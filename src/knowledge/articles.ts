@@ -3,7 +3,9 @@ import { AppError } from '../errors.js'
 import { isUuid } from '../auth/api-keys.js'
 import { z } from 'zod'
 import * as queries from '../storage/queries/knowledge.js'
+import { findArticleReview } from '../storage/queries/article-review.js'
 import { articleFields, departments } from './article-input.js'
+import type { ArticleReview } from './neutral-draft.js'
 
 export interface ArticleView {
   id: string
@@ -18,6 +20,8 @@ export interface ArticleView {
   chunks: number
   createdAt: string
   updatedAt: string
+  /** What was taken out of a lead's reply to make this draft; null for other articles. */
+  review: ArticleReview | null
 }
 
 export async function getArticle(deps: Pick<Deps, 'sql'>, id: string): Promise<ArticleView> {
@@ -36,6 +40,7 @@ export async function getArticle(deps: Pick<Deps, 'sql'>, id: string): Promise<A
     chunks: await queries.countChunks(deps.sql, row.id),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    review: await findArticleReview(deps.sql, row.id),
   }
 }
 
@@ -46,7 +51,7 @@ export async function deleteArticle(deps: Pick<Deps, 'sql'>, id: string): Promis
 }
 
 /** An article in a list: without its body and chunk count. */
-export type ArticleSummary = Omit<ArticleView, 'body' | 'chunks'>
+export type ArticleSummary = Omit<ArticleView, 'body' | 'chunks' | 'review'>
 
 /** What an editor filters the article list by; the API's query and the UI's form share it. */
 export const ArticleFilterSchema = z.object({

@@ -4,6 +4,7 @@ import { AppError } from '../errors.js'
 import { insertAudit } from '../storage/queries/audit.js'
 import { getArticle, type ArticleView } from './articles.js'
 import { upsertArticles } from './ingest.js'
+import { needsReviewTag } from './neutral-draft.js'
 
 /**
  * Publishes a draft (a lead's answer turned into an article, or an import with --draft): it is chunked
@@ -25,7 +26,7 @@ export async function publishArticle(
         body: draft.body,
         language: draft.language,
         department: draft.department,
-        tags: draft.tags,
+        tags: draft.tags.filter((tag) => tag !== needsReviewTag), // publishing is the review
         ...(draft.url ? { url: draft.url } : {}),
       },
     ],

@@ -5,6 +5,8 @@ import { cutAtWord } from '../cut-text.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { upsertArticles } from '../knowledge/ingest.js'
+import { needsReviewTag, neutraliseReply, neutraliseText, type RemovedCounts } from '../knowledge/neutral-draft.js'
+import { setArticleReview } from '../storage/queries/article-review.js'
 import { findApiKey } from '../storage/queries/api-keys.js'
 import { linkArticleToInquiry } from '../storage/queries/data-subjects.js'
 import { insertAudit } from '../storage/queries/audit.js'
@@ -290,21 +292,39 @@ export async function resolveEscalation(
 // As long as a title a lead may give (articleTitle): an inquiry's subject may run to 1 000 characters.
 const maxDerivedTitle = 300
 
-/** The lead's reply as a draft article; invisible to search until published. */
+/**
+ * The lead's reply as a draft article, invisible to search until published. The reply was written to one
+ * customer; the draft is neutralised (no salutation, closing, names, personal data or dates), tagged
+ * needs-review, and keeps what was taken out for the lead who publishes it.
+ */
 async function draftArticle(deps: LeadDeps, row: EscalationRow, input: z.infer<typeof ResolveSchema>): Promise<string> {
-  const title =
-    input.articleTitle ??
-    cutAtWord(row.inquiry_subject?.trim() || row.inquiry_body.trim().split(/\s+/).slice(0, 10).join(' '), maxDerivedTitle)
+  const options = { language: row.inquiry_language, names: [row.inquiry_customer_name] }
+  const reply = neutraliseReply(input.reply!, options)
+  if (!reply.body)
+    throw new AppError(
+      'validation_failed',
+      'The reply cannot become an article: nothing is left once salutation, closing and personal details are removed.',
+      {
+        errors: [{ field: 'reply', message: 'holds nothing but salutation, closing and personal details' }],
+      },
+    )
+  // A title the lead gave is theirs; one derived from the inquiry may carry the customer's name or order number.
+  const title = input.articleTitle
+    ? { body: input.articleTitle, removed: {} }
+    : neutraliseText(
+        cutAtWord(row.inquiry_subject?.trim() || row.inquiry_body.trim().split(/\s+/).slice(0, 10).join(' '), maxDerivedTitle),
+        options,
+      )
   const result = await upsertArticles(
     deps,
     [
       {
         externalId: `escalation:${row.id}`,
-        title: title.length >= 3 ? title : `Answer to case ${row.id.slice(0, 8)}`,
-        body: input.reply!,
+        title: title.body.length >= 3 ? title.body : `Answer to case ${row.id.slice(0, 8)}`,
+        body: reply.body,
         language: row.inquiry_language,
         department: input.finalDepartment ?? row.department,
-        tags: ['from-escalation'],
+        tags: ['from-escalation', needsReviewTag],
       },
     ],
     { status: 'draft' },
@@ -315,5 +335,12 @@ async function draftArticle(deps: LeadDeps, row: EscalationRow, input: z.infer<t
       errors: [{ field: 'reply', message: result.failed[0]?.reason ?? 'rejected' }],
     })
   await linkArticleToInquiry(deps.sql, item.articleId, row.inquiry_id) // so erasing the inquiry finds its draft
+  await setArticleReview(deps.sql, item.articleId, addCounts(reply.removed, title.removed))
   return item.articleId
+}
+
+function addCounts(a: RemovedCounts, b: RemovedCounts): RemovedCounts {
+  const sum = { ...a }
+  for (const [kind, count] of Object.entries(b) as Array<[keyof RemovedCounts, number]>) sum[kind] = (sum[kind] ?? 0) + count
+  return sum
 }

@@ -111,6 +111,12 @@ describe.skipIf(!chromiumAvailable)(
       const draft = page.locator('tr', { hasText: 'Falsche Rechnung: Korrektur und Gutschrift' })
       await expect.poll(() => draft.count()).toBe(1)
       await shoot('07-drafts')
+      await draft.getByRole('link').click()
+      const neutral = await page.locator('main').innerText()
+      expect(neutral).toContain("Made from a lead's reply and neutralised")
+      expect(neutral).not.toContain('Frau Berger') // the reply's salutation is not part of the article
+      await shoot('07b-draft-review')
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Drafts' }).click()
       await draft.getByRole('button', { name: /Publish/ }).click()
       await page.waitForURL(/done=published/)
 

@@ -21,6 +21,7 @@ const hildegard = {
   email: 'Hildegard.Quastenberg@example.de',
   customerId: 'KD-QST-4711',
   needles: ['quastenberg', 'KD-QST-4711', 'Zitronenfalter'],
+  street: 'Zitronenfalterweg 3',
   subject: 'Rechnung falsch – Quastenberg, letzte Warnung',
   body: 'Ich bin Hildegard Quastenberg, Zitronenfalterweg 3. Zum dritten Mal ist Ihre Rechnung falsch! Wenn das nicht sofort korrigiert wird, schalte ich meinen Anwalt und die Verbraucherzentrale ein!!!',
 }
@@ -29,6 +30,7 @@ const bertram = {
   email: 'bertram.wollnitz@example.com',
   customerId: 'KD-WOL-0815',
   needles: ['wollnitz', 'KD-WOL-0815', 'Kaiserkrone'],
+  street: 'Kaiserkronenstraße 8',
   subject: 'Wollnitz: Rechnung doppelt, ich klage',
   body: 'Hier Bertram Wollnitz aus der Kaiserkronenstraße. Sie haben meine Rechnung doppelt abgebucht! Ich schalte meinen Anwalt ein, wenn das Geld nicht sofort zurück ist!!!',
 }
@@ -69,8 +71,11 @@ describe.each(testDatabases)('data subjects [$name]', (database) => {
     const resolved = await call('lead', 'POST', `/v1/escalations/${escalationId}/resolve`, {
       resolution: `${person.name} zurückgerufen, Gutschrift erteilt.`,
       finalDepartment: other,
-      reply: `Sehr geehrte(r) ${person.name}, die Rechnung ist korrigiert.`,
+      // The draft drops her name and salutation; what it cannot recognise (a street, a title the lead
+      // chose) stays, and erasure must still find the article by the inquiry it came from.
+      reply: `Sehr geehrte(r) ${person.name}, die Rechnung an ${person.street} ist korrigiert.`,
       addToKnowledgeBase: true,
+      articleTitle: person.subject,
       ...(options.verdicts ? { escalationWarranted: true } : {}),
     })
     expect(resolved.status).toBe(200)

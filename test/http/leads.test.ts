@@ -184,20 +184,42 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
       expect(missing.body.errors.map((error: Json) => error.field)).toContain('resolution')
       const noReply = await call('lead', 'POST', `/v1/escalations/${id}/resolve`, { resolution: 'ok', addToKnowledgeBase: true })
       expect(noReply.body.errors.map((error: Json) => error.field)).toEqual(['reply'])
+      const onlyCourtesies = await call('lead', 'POST', `/v1/escalations/${id}/resolve`, {
+        resolution: 'ok',
+        reply: 'Sehr geehrte Frau Kraus,\n\nvielen Dank für Ihre Nachricht.\n\nMit freundlichen Grüßen\nJana Weber',
+        addToKnowledgeBase: true,
+      })
+      expect(onlyCourtesies.status).toBe(422)
+      expect(onlyCourtesies.body.errors).toEqual([
+        { field: 'reply', message: 'holds nothing but salutation, closing and personal details' },
+      ])
+      expect((await call('lead', 'GET', `/v1/escalations/${id}`)).body.status).not.toBe('resolved')
       expect((await call('lead', 'POST', `/v1/escalations/${id}/reassign`, { toKeyId: 'lead-1' })).body.errors[0].field).toBe('toKeyId')
       expect((await call('lead', 'POST', '/v1/escalations/00000000-0000-4000-8000-000000000000/claim')).status).toBe(404)
       expect((await call('lead', 'GET', '/v1/escalations/not-a-uuid')).status).toBe(404)
     })
 
-    it("a lead's reply becomes a draft; once published, retrieval finds it for a similar inquiry", async () => {
+    it("a lead's reply becomes a neutral draft for review; once published, retrieval finds it for a similar inquiry", async () => {
       const question = {
         subject: 'Balkonkraftwerk anmelden',
         body: 'Muss ich das Nordwerk Balkonkraftwerk SolarMini 600 beim Netzbetreiber anmelden? Das ist eine Frechheit, ich rufe meinen Anwalt an!',
+        customer: { name: 'Frau Dr. Anna Kraus', email: 'anna.kraus@example.de' },
       }
       const inquiry = await triage(question)
       const id = inquiry.escalation.id as string
-      const reply =
-        'Das Balkonkraftwerk SolarMini 600 melden Sie im Marktstammdatenregister der Bundesnetzagentur an; eine Anmeldung beim Netzbetreiber ist seit 2024 nicht mehr nötig. Die Anmeldung dauert etwa zehn Minuten.'
+      // Written to Frau Kraus: the draft must keep the answer and lose her, the appointment and the signature.
+      const reply = [
+        'Sehr geehrte Frau Dr. Kraus,',
+        '',
+        'vielen Dank für Ihre Nachricht.',
+        '',
+        'das Balkonkraftwerk SolarMini 600 melden Sie im Marktstammdatenregister der Bundesnetzagentur an; eine Anmeldung beim Netzbetreiber ist seit 2024 nicht mehr nötig. Die Anmeldung dauert etwa zehn Minuten.',
+        'Wenn Sie möchten, rufen wir Sie am Montag, den 7. Dezember zwischen 8 und 12 Uhr an, Frau Kraus.',
+        '',
+        'Mit freundlichen Grüßen',
+        'Jana Weber',
+        'Kundenservice Nordwerk',
+      ].join('\n')
       const resolved = await call('lead', 'POST', `/v1/escalations/${id}/resolve`, {
         resolution: 'beantwortet',
         reply,
@@ -205,15 +227,24 @@ describe.each(testDatabases)('agents and leads [$name]', (database) => {
         articleTitle: 'Balkonkraftwerk SolarMini 600 anmelden',
       })
       expect(resolved.status).toBe(200)
+      expect(resolved.body.reply).toBe(reply) // the case keeps what the customer got
       const articleId = resolved.body.kbArticleId as string
       const drafts = await call('agent', 'GET', '/v1/kb/articles?status=draft')
       expect(drafts.body.items.map((article: Json) => article.id)).toContain(articleId)
+      const draft = await call('lead', 'GET', `/v1/kb/articles/${articleId}`)
+      expect(draft.body.body).toBe(
+        'Das Balkonkraftwerk SolarMini 600 melden Sie im Marktstammdatenregister der Bundesnetzagentur an; eine Anmeldung beim Netzbetreiber ist seit 2024 nicht mehr nötig. Die Anmeldung dauert etwa zehn Minuten.\n' +
+          'Wenn Sie möchten, rufen wir Sie [Datum] an, [Name].',
+      )
+      expect(draft.body.body).not.toMatch(/Kraus|Sehr geehrte|Dezember|Montag|Jana|Weber|Grüßen/)
+      expect(draft.body.tags).toEqual(['from-escalation', 'needs-review'])
+      expect(draft.body.review).toEqual({ removed: { salutation: 1, courtesy: 1, closing: 1, date: 1, name: 1 } })
       const before = await call('agent', 'GET', `/v1/kb/search?q=${encodeURIComponent('SolarMini 600 Marktstammdatenregister anmelden')}`)
       expect(before.body.results.map((hit: Json) => hit.articleId)).not.toContain(articleId)
 
       expect((await call('agent', 'POST', `/v1/kb/articles/${articleId}/publish`)).status).toBe(403)
       const published = await call('lead', 'POST', `/v1/kb/articles/${articleId}/publish`)
-      expect(published.body).toMatchObject({ id: articleId, status: 'published' })
+      expect(published.body).toMatchObject({ id: articleId, status: 'published', tags: ['from-escalation'] })
       expect(published.body.chunks).toBeGreaterThan(0)
       expect((await call('lead', 'POST', `/v1/kb/articles/${articleId}/publish`)).status).toBe(409)
       const similar = await triage({ body: 'Wie melde ich mein SolarMini 600 Balkonkraftwerk an?' })

@@ -388,7 +388,7 @@ describe('web UI', () => {
         _csrf: csrf,
         resolution: 'Rechnung korrigiert, Gutschrift erteilt',
         finalDepartment: 'commercial',
-        reply: 'Die Rechnung RE-1 war falsch berechnet; wir haben sie korrigiert und Ihnen den Betrag gutgeschrieben.',
+        reply: 'Guten Tag,\n\ndie Rechnung RE-1 war falsch berechnet; wir haben sie korrigiert und Ihnen den Betrag gutgeschrieben.',
         addToKnowledgeBase: 'on',
         articleTitle: 'Falsche Rechnung: Korrektur und Gutschrift',
         notWarranted: 'on',
@@ -403,6 +403,9 @@ describe('web UI', () => {
       const drafts = await lead.get('/ui/kb/drafts')
       const articleId = /href="\/ui\/kb\/articles\/([0-9a-f-]{36})">Falsche Rechnung: Korrektur und Gutschrift/.exec(drafts.html)?.[1]
       expect(articleId).toBeDefined()
+      const draft = decode((await lead.get(`/ui/kb/articles/${articleId}`)).html)
+      expect(draft).toContain("Made from a lead's reply and neutralised: check it before publishing. Taken out: salutation (1).")
+      expect(draft).toContain('<p>Die Rechnung RE-1 war falsch berechnet;')
       const published = await lead.post(`/ui/kb/articles/${articleId}/publish`, { _csrf: csrf })
       expect(published.location).toBe(`/ui/kb/articles/${articleId}?done=published`)
       expect((await lead.post(`/ui/kb/articles/${articleId}/publish`, { _csrf: csrf })).status).toBe(409)

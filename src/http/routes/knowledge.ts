@@ -6,6 +6,7 @@ import { departments } from '../../knowledge/article-input.js'
 import { ArticleEditSchema, editArticle } from '../../knowledge/edit.js'
 import { upsertArticles } from '../../knowledge/ingest.js'
 import { publishArticle } from '../../knowledge/publish.js'
+import { ArticleReviewSchema } from '../../knowledge/neutral-draft.js'
 import { searchKnowledge } from '../../knowledge/search.js'
 import { detectLanguage } from '../../triage/language.js'
 import { requireRole } from '../middleware/auth.js'
@@ -77,6 +78,7 @@ const ArticleSchema = z
     chunks: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    review: ArticleReviewSchema.nullable().openapi({ description: "A draft made from a lead's reply: what was taken out of it" }),
   })
   .openapi('Article')
 
@@ -176,7 +178,7 @@ const searchRoute = createRoute({
   responses: { 200: json(SearchResultSchema, 'Best articles first'), ...problemResponses(422, ...authenticatedProblems) },
 })
 
-const ArticleSummarySchema = ArticleSchema.omit({ body: true, chunks: true }).openapi('ArticleSummary')
+const ArticleSummarySchema = ArticleSchema.omit({ body: true, chunks: true, review: true }).openapi('ArticleSummary')
 const listRoute = createRoute({
   operationId: 'listArticles',
   description:

@@ -17,7 +17,9 @@ export interface Finder {
   find(text: string): Span[]
 }
 
-const email = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu
+// Starts only where a run of address characters starts: finds the same addresses, but a long word without
+// an @ is scanned once instead of once from each of its characters (50 000 characters took seconds).
+const email = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu
 
 // Country code and IBAN length; the list covers Europe and the usual others.
 const ibanLengths = new Map(

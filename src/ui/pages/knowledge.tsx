@@ -3,6 +3,7 @@ import type { FC } from 'hono/jsx'
 import { DepartmentFilter, ErrorSummary, SelectField, TextArea, TextField } from '../fields.js'
 import type { ArticleSummary, ArticleView } from '../../knowledge/articles.js'
 import { departments } from '../../knowledge/article-input.js'
+import type { ArticleReview, RemovedKind } from '../../knowledge/neutral-draft.js'
 import type { FieldErrors } from '../forms.js'
 import type { FormValues } from '../env.js'
 import { renderMarkdown } from '../markdown.js'
@@ -196,6 +197,7 @@ export const ArticlePage: FC<{ view: View; article: ArticleView; notice?: Articl
       {notice ? <Notice kind="ok">{t(`kb.${notice}`)}</Notice> : null}
       {conflict ? <Notice kind="bad">{conflict}</Notice> : null}
       {article.status === 'draft' ? <Notice kind="warn">{t('kb.draftNote')}</Notice> : null}
+      {article.status === 'draft' && article.review ? <ReviewNote view={view} review={article.review} /> : null}
       <div class="card">
         <dl class="facts">
           <dt>{t('col.status')}</dt>
@@ -246,6 +248,14 @@ export const ArticlePage: FC<{ view: View; article: ArticleView; notice?: Articl
       </article>
     </Layout>
   )
+}
+
+/** What neutralising a lead's reply took out, so the reviewer knows where to look: "Anrede (1), Daten und Termine (2)". */
+const ReviewNote: FC<{ view: View; review: ArticleReview }> = ({ view, review }) => {
+  const entries = Object.entries(review.removed) as Array<[RemovedKind, number]>
+  if (entries.length === 0) return <Notice kind="warn">{view.t('kb.reviewNothing')}</Notice>
+  const removed = entries.map(([kind, count]) => `${view.t(`kb.removed.${kind}`)} (${count})`).join(', ')
+  return <Notice kind="warn">{view.t('kb.review', { removed })}</Notice>
 }
 
 /** Drafts waiting for a lead: most recently changed first, each with its publish button. */
