@@ -84,7 +84,7 @@ export interface ProjectReport {
    * Retrieval when the answer exists only in the other language (eval/crosslingual.ts): the blind set C
    * (null when absent) and the Adobe summaries both ways (null without ../shared/data).
    */
-  crossLingual: { blindC: CrossLingualSetReport | null; adobe: AdobeCrossLingualReport | null }
+  crossLingual: { blindC: CrossLingualSetReport | null; blindD: CrossLingualSetReport | null; adobe: AdobeCrossLingualReport | null }
   outcomes: CaseOutcome[]
 }
 
@@ -132,6 +132,8 @@ export async function runProjectEval(options: {
     }
     const crossLingual = {
       blindC: await measureCrossLingualSet(options.crossLingualFile ?? 'eval/crosslingual/blind-c.jsonl', options.log),
+      // Written after C had been reported, to check that C's figure was not a lucky or spent set.
+      blindD: await measureCrossLingualSet('eval/crosslingual/blind-d.jsonl', options.log),
       adobe: await measureAdobeCrossLingual(options.log),
     }
     return {

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ClassificationReport } from '../src/triage/classifier/metrics.js'
+import type { CrossLingualSetReport } from './crosslingual.js'
 import type { ProjectReport } from './project.js'
 import type { ShownScores } from './relevance/fit.js'
 import type { ShownReport } from './relevance/measure.js'
@@ -138,17 +139,27 @@ function markdown(report: FinalReport): string {
   ].join('\n')}\n`
 }
 
-function crossLingualRows(report: FinalReport): Array<[string, string]> {
-  const { blindC, adobe } = report.crossLingual
+function blindSets(report: FinalReport): Array<[string, CrossLingualSetReport | null]> {
   return [
-    ...(blindC
-      ? ([
-          [
-            'cross-lingual blind C recall@3 (de→en / en→de)',
-            `${f(blindC.overall.recallAt3)} (${directions(blindC.byDirection, 'recallAt3')})`,
-          ],
-        ] as Array<[string, string]>)
-      : []),
+    ['C', report.crossLingual.blindC],
+    ['D', report.crossLingual.blindD],
+  ]
+}
+
+function crossLingualRows(report: FinalReport): Array<[string, string]> {
+  const { adobe } = report.crossLingual
+  return [
+    ...blindSets(report).flatMap(
+      ([name, set]): Array<[string, string]> =>
+        set
+          ? [
+              [
+                `cross-lingual blind ${name} recall@3 (de→en / en→de)`,
+                `${f(set.overall.recallAt3)} (${directions(set.byDirection, 'recallAt3')})`,
+              ],
+            ]
+          : [],
+    ),
     [
       'cross-lingual Adobe recall@5 (de→en / en→de)',
       adobe ? directions(adobe.byDirection, 'recallAt5') : 'not measured (../shared/data absent)',
@@ -161,7 +172,7 @@ function directions(byDirection: Record<string, RetrievalScores>, metric: 'recal
 }
 
 function crossLingualMarkdown(report: FinalReport): string {
-  const { blindC, adobe } = report.crossLingual
+  const { adobe } = report.crossLingual
   const row = (name: string, scores: RetrievalScores | null | undefined) =>
     scores
       ? `| ${name} | ${scores.n} | ${f(scores.recallAt1)} | ${f(scores.recallAt3)} | ${f(scores.recallAt5)} | ${f(scores.mrr)} |`
@@ -172,20 +183,22 @@ function crossLingualMarkdown(report: FinalReport): string {
     '',
     "Questions whose answer exists only in the other language, searched as triage searches (language detected; the knowledge base's other language through the glossary translation of the question, `src/knowledge/translate-query.ts`).",
     '',
-    ...(blindC
-      ? [
-          `Blind set C (\`${blindC.file}\`, frozen, never tuned on): each question against a fresh PGlite holding only the demo articles in the other language; the target in the top 3 counts.`,
-          '',
-          ...header,
-          row('all', blindC.overall),
-          row('German questions → English articles', blindC.byDirection.deToEn),
-          row('English questions → German articles', blindC.byDirection.enToDe),
-          row("target without a twin in the question's language", blindC.noCounterpart),
-          '',
-          `Not in the top 3 (${blindC.missed.length}): ${blindC.missed.join(', ') || 'none'}.`,
-          '',
-        ]
-      : ['Blind set C is absent.', '']),
+    ...blindSets(report).flatMap(([name, set]) =>
+      set
+        ? [
+            `Blind set ${name} (\`${set.file}\`, frozen, never tuned on): each question against a fresh PGlite holding only the demo articles in the other language; the target in the top 3 counts.`,
+            '',
+            ...header,
+            row('all', set.overall),
+            row('German questions → English articles', set.byDirection.deToEn),
+            row('English questions → German articles', set.byDirection.enToDe),
+            row("target without a twin in the question's language", set.noCounterpart),
+            '',
+            `Not in the top 3 (${set.missed.length}): ${set.missed.join(', ') || 'none'}.`,
+            '',
+          ]
+        : [`Blind set ${name} is absent.`, ''],
+    ),
     ...(adobe
       ? [
           "Adobe Commerce (`../shared/data/kb-adobe-commerce.jsonl`, MIT, read there): only one language's articles imported, the other language's summaries as questions, the counterpart (same `exl_id`) as target.",
