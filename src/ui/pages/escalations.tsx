@@ -5,6 +5,7 @@ import type { LabelKey } from '../i18n.js'
 import { Layout, Time, type View } from '../layout.js'
 import { EscalationBadge } from './inquiries.js'
 import { Reasons } from './inquiry.js'
+import { ListTable, Paging } from '../list-table.js'
 
 /** The queue's filters; status '' is the working queue (open and claimed), 'all' includes resolved cases. */
 export interface QueueFilter {
@@ -73,58 +74,42 @@ export const QueuePage: FC<{ view: View; filter: QueueFilter; items: Escalation[
   return (
     <Layout view={view} title={t('queue.title')} section="escalations">
       <QueueFilters view={view} filter={filter} />
-      {items.length === 0 ? (
-        <p class="card">{t('list.empty')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('col.due')}</th>
-                <th scope="col">{t('col.subject')}</th>
-                <th scope="col">{t('col.department')}</th>
-                <th scope="col">{t('col.reasons')}</th>
-                <th scope="col">{t('col.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <tr>
-                  <td class="nowrap">
-                    <Time view={view} at={item.dueAt} />
-                    {item.overdue ? (
-                      <>
-                        <br />
-                        <span class="badge overdue">{t('queue.overdue')}</span>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>
-                    <a href={`/ui/escalations/${item.id}`}>{item.inquiry.subject || t('noSubject')}</a>
-                    <span class="excerpt">{item.inquiry.body.slice(0, 160)}</span>
-                  </td>
-                  <td>{t(`dept.${item.department}`)}</td>
-                  <td>
-                    <Reasons view={view} reasons={item.reasons} compact />
-                  </td>
-                  <td>
-                    <EscalationBadge view={view} status={item.status} overdue={false} />
-                    {item.claimedBy ? <span class="excerpt">{t('queue.claimedBy', { name: item.claimedBy.name })}</span> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <nav class="paging" aria-label={t('paging.label')}>
-        {filter.cursor ? <a href={`/ui/escalations${queueQuery(filter)}`}>{t('paging.first')}</a> : null}
-        {nextCursor ? (
-          <a href={`/ui/escalations${queueQuery(filter, nextCursor)}`} rel="next">
-            {t('paging.next')}
-          </a>
-        ) : null}
-      </nav>
+      <ListTable
+        rowCount={items.length}
+        empty={t('list.empty')}
+        headers={[t('col.due'), t('col.subject'), t('col.department'), t('col.reasons'), t('col.status')]}
+      >
+        {items.map((item) => (
+          <tr>
+            <td class="nowrap">
+              <Time view={view} at={item.dueAt} />
+              {item.overdue ? (
+                <>
+                  <br />
+                  <span class="badge overdue">{t('queue.overdue')}</span>
+                </>
+              ) : null}
+            </td>
+            <td>
+              <a href={`/ui/escalations/${item.id}`}>{item.inquiry.subject || t('noSubject')}</a>
+              <span class="excerpt">{item.inquiry.body.slice(0, 160)}</span>
+            </td>
+            <td>{t(`dept.${item.department}`)}</td>
+            <td>
+              <Reasons view={view} reasons={item.reasons} compact />
+            </td>
+            <td>
+              <EscalationBadge view={view} status={item.status} overdue={false} />
+              {item.claimedBy ? <span class="excerpt">{t('queue.claimedBy', { name: item.claimedBy.name })}</span> : null}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
+      <Paging
+        view={view}
+        first={filter.cursor ? `/ui/escalations${queueQuery(filter)}` : undefined}
+        next={nextCursor ? `/ui/escalations${queueQuery(filter, nextCursor)}` : undefined}
+      />
     </Layout>
   )
 }

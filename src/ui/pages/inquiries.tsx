@@ -3,6 +3,7 @@ import { DepartmentFilter } from '../fields.js'
 import type { InquiryListFilter, InquirySummary } from '../../inquiries/inquiries.js'
 import type { LabelKey } from '../i18n.js'
 import { Layout, Time, type View } from '../layout.js'
+import { ListTable, Paging } from '../list-table.js'
 
 export interface InquiryListProps {
   view: View
@@ -101,57 +102,40 @@ export const InquiryListPage: FC<InquiryListProps> = ({ view, filter, rows, corr
   return (
     <Layout view={view} title={t('inquiries.title')} section="inquiries">
       <Filters view={view} filter={filter} />
-      {rows.length === 0 ? (
-        <p class="card">{t('list.empty')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('col.subject')}</th>
-                <th scope="col">{t('col.customer')}</th>
-                <th scope="col">{t('col.department')}</th>
-                <th scope="col">{t('col.confidence')}</th>
-                <th scope="col">{t('col.escalation')}</th>
-                <th scope="col">{t('col.received')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr>
-                  <td>
-                    <a href={`/ui/inquiries/${row.inquiryId}`}>{row.subject || t('noSubject')}</a>
-                    <span class="excerpt">{row.excerpt}</span>
-                  </td>
-                  <td>{row.customer.name ?? row.customer.email ?? '—'}</td>
-                  <td>
-                    {row.department ? (
-                      <DepartmentName view={view} original={row.department} corrected={corrections.get(row.inquiryId)} />
-                    ) : (
-                      t(`status.${row.status}`)
-                    )}
-                  </td>
-                  <td>{view.format.percent(row.confidence)}</td>
-                  <td>
-                    <EscalationBadge view={view} status={row.escalation?.status ?? null} overdue={row.escalation?.overdue ?? false} />
-                  </td>
-                  <td class="nowrap">
-                    <Time view={view} at={row.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <nav class="paging" aria-label={t('paging.label')}>
-        {filter.cursor ? <a href={`/ui/inquiries${queryOf({ ...filter, cursor: undefined })}`}>{t('paging.first')}</a> : null}
-        {nextCursor ? (
-          <a href={`/ui/inquiries${queryOf(filter, nextCursor)}`} rel="next">
-            {t('paging.next')}
-          </a>
-        ) : null}
-      </nav>
+      <ListTable
+        rowCount={rows.length}
+        empty={t('list.empty')}
+        headers={[t('col.subject'), t('col.customer'), t('col.department'), t('col.confidence'), t('col.escalation'), t('col.received')]}
+      >
+        {rows.map((row) => (
+          <tr>
+            <td>
+              <a href={`/ui/inquiries/${row.inquiryId}`}>{row.subject || t('noSubject')}</a>
+              <span class="excerpt">{row.excerpt}</span>
+            </td>
+            <td>{row.customer.name ?? row.customer.email ?? '—'}</td>
+            <td>
+              {row.department ? (
+                <DepartmentName view={view} original={row.department} corrected={corrections.get(row.inquiryId)} />
+              ) : (
+                t(`status.${row.status}`)
+              )}
+            </td>
+            <td>{view.format.percent(row.confidence)}</td>
+            <td>
+              <EscalationBadge view={view} status={row.escalation?.status ?? null} overdue={row.escalation?.overdue ?? false} />
+            </td>
+            <td class="nowrap">
+              <Time view={view} at={row.createdAt} />
+            </td>
+          </tr>
+        ))}
+      </ListTable>
+      <Paging
+        view={view}
+        first={filter.cursor ? `/ui/inquiries${queryOf({ ...filter, cursor: undefined })}` : undefined}
+        next={nextCursor ? `/ui/inquiries${queryOf(filter, nextCursor)}` : undefined}
+      />
     </Layout>
   )
 }

@@ -10,6 +10,7 @@ import { renderMarkdown } from '../markdown.js'
 import type { SearchResult } from '../../knowledge/search.js'
 import type { LabelKey } from '../i18n.js'
 import { Csrf, Layout, Notice, Time, type View } from '../layout.js'
+import { ListTable, Paging } from '../list-table.js'
 
 const isLead = (view: View) => view.session?.principal.role === 'lead' || view.session?.principal.role === 'admin'
 const department = (view: View, value: string) => view.t(`dept.${value}` as LabelKey)
@@ -128,50 +129,33 @@ const ArticleList: FC<{ view: View; filter: BrowseFilter; items: ArticleSummary[
           <button type="submit">{t('filter.apply')}</button>
         </div>
       </form>
-      {items.length === 0 ? (
-        <p class="card">{t('kb.noArticles')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('col.title')}</th>
-                <th scope="col">{t('col.status')}</th>
-                <th scope="col">{t('col.department')}</th>
-                <th scope="col">{t('col.language')}</th>
-                <th scope="col">{t('kb.tags')}</th>
-                <th scope="col">{t('col.updated')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((article) => (
-                <tr>
-                  <td>
-                    <a href={`/ui/kb/articles/${article.id}`}>{article.title}</a>
-                  </td>
-                  <td>
-                    <span class={`badge ${article.status}`}>{t(`status.${article.status}`)}</span>
-                  </td>
-                  <td>{department(view, article.department)}</td>
-                  <td>{view.format.language(article.language)}</td>
-                  <td>{article.tags.join(', ')}</td>
-                  <td class="nowrap">
-                    <Time view={view} at={article.updatedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <nav class="paging" aria-label={t('paging.label')}>
-        {filter.cursor ? <a href={`/ui/kb${browseQuery(filter)}`}>{t('paging.first')}</a> : null}
-        {nextCursor ? (
-          <a href={`/ui/kb${browseQuery(filter, nextCursor)}`} rel="next">
-            {t('paging.next')}
-          </a>
-        ) : null}
-      </nav>
+      <ListTable
+        rowCount={items.length}
+        empty={t('kb.noArticles')}
+        headers={[t('col.title'), t('col.status'), t('col.department'), t('col.language'), t('kb.tags'), t('col.updated')]}
+      >
+        {items.map((article) => (
+          <tr>
+            <td>
+              <a href={`/ui/kb/articles/${article.id}`}>{article.title}</a>
+            </td>
+            <td>
+              <span class={`badge ${article.status}`}>{t(`status.${article.status}`)}</span>
+            </td>
+            <td>{department(view, article.department)}</td>
+            <td>{view.format.language(article.language)}</td>
+            <td>{article.tags.join(', ')}</td>
+            <td class="nowrap">
+              <Time view={view} at={article.updatedAt} />
+            </td>
+          </tr>
+        ))}
+      </ListTable>
+      <Paging
+        view={view}
+        first={filter.cursor ? `/ui/kb${browseQuery(filter)}` : undefined}
+        next={nextCursor ? `/ui/kb${browseQuery(filter, nextCursor)}` : undefined}
+      />
     </section>
   )
 }
@@ -263,45 +247,32 @@ export const DraftsPage: FC<{ view: View; drafts: ArticleSummary[] }> = ({ view,
   const { t } = view
   return (
     <Layout view={view} title={t('kb.drafts')} section="drafts">
-      {drafts.length === 0 ? (
-        <p class="card">{t('kb.noDrafts')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('col.title')}</th>
-                <th scope="col">{t('col.department')}</th>
-                <th scope="col">{t('col.language')}</th>
-                <th scope="col">{t('col.updated')}</th>
-                <th scope="col">{t('col.action')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {drafts.map((draft) => (
-                <tr>
-                  <td>
-                    <a href={`/ui/kb/articles/${draft.id}`}>{draft.title}</a>
-                  </td>
-                  <td>{department(view, draft.department)}</td>
-                  <td>{view.format.language(draft.language)}</td>
-                  <td class="nowrap">
-                    <Time view={view} at={draft.updatedAt} />
-                  </td>
-                  <td>
-                    <form method="post" action={`/ui/kb/articles/${draft.id}/publish`}>
-                      <Csrf view={view} />
-                      <button type="submit" aria-label={`${t('kb.publish')}: ${draft.title}`}>
-                        {t('kb.publish')}
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        rowCount={drafts.length}
+        empty={t('kb.noDrafts')}
+        headers={[t('col.title'), t('col.department'), t('col.language'), t('col.updated'), t('col.action')]}
+      >
+        {drafts.map((draft) => (
+          <tr>
+            <td>
+              <a href={`/ui/kb/articles/${draft.id}`}>{draft.title}</a>
+            </td>
+            <td>{department(view, draft.department)}</td>
+            <td>{view.format.language(draft.language)}</td>
+            <td class="nowrap">
+              <Time view={view} at={draft.updatedAt} />
+            </td>
+            <td>
+              <form method="post" action={`/ui/kb/articles/${draft.id}/publish`}>
+                <Csrf view={view} />
+                <button type="submit" aria-label={`${t('kb.publish')}: ${draft.title}`}>
+                  {t('kb.publish')}
+                </button>
+              </form>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
     </Layout>
   )
 }
