@@ -27,6 +27,7 @@ import { escalationPolicyRoutes } from './http/routes/escalation-policy.js'
 import { accountRoutes } from './http/routes/accounts.js'
 import { inquiryRoutes } from './http/routes/inquiries.js'
 import { dataSubjectRoutes } from './http/routes/data-subjects.js'
+import { staffingRoutes } from './http/routes/staffing.js'
 import { webhookRoutes } from './http/routes/webhooks.js'
 import { createRouter } from './http/router.js'
 import { mountApiReference } from './http/docs/docs-route.js'
@@ -107,6 +108,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', accountRoutes(deps))
   app.route('/', auditRoutes(deps))
   app.route('/', dataSubjectRoutes(deps))
+  app.route('/', staffingRoutes(deps))
   app.openAPIRegistry.register('ArticleInput', ArticleInputDoc)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
