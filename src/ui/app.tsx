@@ -13,6 +13,7 @@ import { escalationUiRoutes } from './routes/escalations.js'
 import { inquiryUiRoutes } from './routes/inquiries.js'
 import { knowledgeUiRoutes } from './routes/knowledge.js'
 import { policyUiRoutes } from './routes/policy.js'
+import { staffingUiRoutes } from './routes/staffing.js'
 import { sessionRoutes } from './routes/session.js'
 
 /**
@@ -44,6 +45,7 @@ export function uiRoutes(deps: Deps, rateLimits?: RateLimits): Hono<UiEnv> {
   ui.route('/', escalationUiRoutes(deps))
   ui.route('/', knowledgeUiRoutes(deps))
   ui.route('/', policyUiRoutes(deps))
+  ui.route('/', staffingUiRoutes(deps))
   // A GET of a form's action (a bookmark, a reload after the resume page) goes to the page it belongs to.
   ui.all('*', (c) => {
     const target = pageOfAction(c.req.path)

@@ -93,6 +93,11 @@ ul.reasons .detail { color: var(--muted); font-size: .9rem; }
 .paging { display: flex; gap: 1rem; margin-top: .75rem; }
 .muted { color: var(--muted); }
 .spaced { margin-top: 1rem; }
+.heatmap { min-width: 28rem; }
+.heatmap th, .heatmap td { text-align: center; padding: .2rem .35rem; font-variant-numeric: tabular-nums; }
+.heatmap td.heat-1 { background: #e3ecf7; } .heatmap td.heat-2 { background: #c2d5ee; }
+.heatmap td.heat-3 { background: #8fb2de; } .heatmap td.heat-4 { background: #4f7fc0; color: #fff; }
+.heatmap td.heat-5 { background: #1f4e8c; color: #fff; font-weight: 600; }
 .article-body { overflow-wrap: anywhere; }
 .article-body h1, .article-body h2, .article-body h3 { margin: 1rem 0 .5rem; }
 .article-body pre { background: #eef1f5; padding: .75rem; overflow-x: auto; border-radius: 4px; }

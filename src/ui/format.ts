@@ -11,6 +11,10 @@ export interface Formatter {
   percent(value: number | null | undefined): string
   /** Date and time in the time zone ("07.12.2026, 14:30"). */
   dateTime(at: string | Date | null | undefined): string
+  /** A short weekday name, 1 = Monday ("Mo" / "Mon"). */
+  weekday(isoWeekday: number): string
+  /** A date given as YYYY-MM-DD, in the reader's notation ("14.12.2026"). */
+  date(isoDate: string): string
   /** A language code's name in the reader's language ("en" → "Englisch"); the code itself when Intl has no name. */
   language(code: string): string
 }
@@ -44,6 +48,15 @@ export function formatterFor(language: Language, timeZone: string): Formatter {
       if (Number.isNaN(date.getTime())) return '—'
       const options = { dateStyle: 'medium', timeStyle: 'short', timeZone } as const
       return cached(`d|${locale}|${timeZone}`, () => new Intl.DateTimeFormat(locale, options)).format(date)
+    },
+    weekday(isoWeekday) {
+      // 1 January 2024 was a Monday; formatted in UTC, so the time zone cannot shift the day.
+      const options = { weekday: 'short', timeZone: 'UTC' } as const
+      return cached(`w|${locale}`, () => new Intl.DateTimeFormat(locale, options)).format(new Date(Date.UTC(2024, 0, isoWeekday)))
+    },
+    date(isoDate) {
+      const options = { dateStyle: 'medium', timeZone: 'UTC' } as const
+      return cached(`day|${locale}`, () => new Intl.DateTimeFormat(locale, options)).format(new Date(`${isoDate}T00:00:00Z`))
     },
     language(code) {
       const names = (languageNames[locale] ??= new Intl.DisplayNames(locale, { type: 'language', fallback: 'none' }))

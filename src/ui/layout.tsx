@@ -19,7 +19,7 @@ export interface View {
   reasonName: (code: string) => string
 }
 
-export type Section = 'inquiries' | 'escalations' | 'kb' | 'drafts' | 'policy'
+export type Section = 'inquiries' | 'escalations' | 'kb' | 'drafts' | 'policy' | 'staffing'
 
 const isLead = (session: UiSession | undefined) => session?.principal.role === 'lead' || session?.principal.role === 'admin'
 
@@ -38,6 +38,7 @@ const Nav: FC<{ view: View; section: Section | undefined }> = ({ view, section }
     ['kb', '/ui/kb', 'nav.kb'],
     ...(isLead(session) ? [['drafts', '/ui/kb/drafts', 'nav.drafts'] as [Section, string, LabelKey]] : []),
     ...(isLead(session) ? [['policy', '/ui/escalation-policy', 'nav.policy'] as [Section, string, LabelKey]] : []),
+    ...(isLead(session) ? [['staffing', '/ui/staffing', 'nav.staffing'] as [Section, string, LabelKey]] : []),
   ]
   return (
     <nav aria-label={t('nav.main')}>

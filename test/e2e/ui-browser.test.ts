@@ -328,5 +328,46 @@ describe.skipIf(!chromiumAvailable)(
       }
       expect(cspErrors).toEqual([])
     })
+
+    it("a lead reads next week's staffing heatmap in both languages and on a phone", async () => {
+      const lead = await createApiKey(t.deps, { name: 'Lea Lead', role: 'lead' })
+      // Two weeks of Monday-to-Friday traffic peaking at 10:00, one and two weeks ago.
+      for (const weeksAgo of [1, 2])
+        for (let day = 0; day < 5; day++)
+          for (const [hourOffset, count] of [
+            [0, 4],
+            [1, 12],
+            [2, 6],
+          ] as const) {
+            const at = new Date(Date.now() - weeksAgo * 7 * 86_400_000 + (day - 2) * 86_400_000)
+            at.setUTCHours(8 + hourOffset, 15, 0, 0)
+            for (let i = 0; i < count; i++)
+              await sql.query(
+                `INSERT INTO inquiries (body, language, channel, department, confidence, escalated, result, created_at)
+                 VALUES ('Frage', 'de', $1, $2, 0.9, false, '{}', $3)`,
+                [i % 2 ? 'phone' : 'email', i % 3 ? 'technical' : 'commercial', at],
+              )
+          }
+      await context.clearCookies()
+      await signIn(lead.key)
+      await page.waitForURL(`${base}/ui/escalations`)
+      for (const lang of ['de', 'en'] as const) {
+        await page.goto(`${base}/ui/staffing?weeks=3&lang=${lang}`)
+        expect(await page.locator('h1').innerText()).toBe(lang === 'de' ? 'Einsatzplanung' : 'Staffing plan')
+        expect(await page.locator('table.heatmap').count()).toBe(2)
+        expect(await page.locator('table.heatmap td.heat-5').count()).toBeGreaterThan(0)
+        await shoot(`19-staffing-${lang}`)
+      }
+      await page.setViewportSize({ width: 390, height: 844 })
+      try {
+        await page.goto(`${base}/ui/staffing?lang=de`)
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
+        await shoot('20-staffing-390-de')
+      } finally {
+        await page.goto(`${base}/ui/staffing?lang=en`)
+        await page.setViewportSize({ width: 1280, height: 900 })
+      }
+      expect(cspErrors).toEqual([])
+    })
   },
 )

@@ -556,6 +556,32 @@ describe('web UI', () => {
     })
   })
 
+  describe('staffing page', () => {
+    it('shows leads next week as an hour-by-weekday table per department, in their language; agents get 403', async () => {
+      const lastWeek = new Date(Date.now() + offset - 7 * 24 * hour)
+      for (let i = 0; i < 30; i++)
+        await sql.query(
+          `INSERT INTO inquiries (body, language, channel, department, confidence, escalated, result, created_at)
+           VALUES ('Frage', 'de', 'email', 'technical', 0.9, false, '{}', $1)`,
+          [lastWeek],
+        )
+      const agent = await signedIn('agent')
+      expect((await agent.get('/ui/staffing')).status).toBe(403)
+      expect((await agent.get('/ui/inquiries')).html).not.toContain('href="/ui/staffing"')
+      const lead = await signedIn('lead', { 'accept-language': 'de' })
+      expect((await lead.get('/ui/inquiries')).html).toContain('href="/ui/staffing"')
+      const page = await lead.get('/ui/staffing?weeks=1')
+      expect(page.status).toBe(200)
+      expect(page.html).toContain('<h1>Einsatzplanung</h1>')
+      expect(page.html).toContain('<th scope="col">Mo</th>')
+      expect(page.html).toContain('<th scope="row">09:00</th>')
+      // 30 e-mails of 12 minutes in last week's hour, spread over 4 hours at 75 % productive: 2 agents in each.
+      expect(decode(page.html)).toMatch(/title="2 Mitarbeitende für 30,0 erwartete Anfragen">2<\/td>/)
+      expect(page.html).toContain('Mit einer Woche Verlauf lässt sich die Prognose nicht')
+      expect((await lead.get('/ui/staffing?weeks=abc')).html).toContain('value="4"') // a weeks value it cannot mean: four
+    })
+  })
+
   describe('languages', () => {
     it('follows Accept-Language, and ?lang= switches and is remembered', async () => {
       const client = uiClient(t, { headers: { 'accept-language': 'de-AT,de;q=0.9,en;q=0.5' } })
