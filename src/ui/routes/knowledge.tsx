@@ -4,14 +4,13 @@ import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import { httpStatusOf } from '../../http/problem.js'
 import { departments, isKnownLanguage } from '../../knowledge/article-input.js'
-import { getArticle, listArticles } from '../../knowledge/articles.js'
+import { ArticleFilterSchema, getArticle, listArticles } from '../../knowledge/articles.js'
 import { editArticle } from '../../knowledge/edit.js'
 import { publishArticle } from '../../knowledge/publish.js'
 import { searchKnowledge } from '../../knowledge/search.js'
 import { detectLanguage } from '../../triage/language.js'
 import { withoutNul } from '../../storage/nul.js'
 import { signedIn } from '../middleware.js'
-import { isUuid } from '../../auth/api-keys.js'
 import type { FormValues, UiEnv } from '../env.js'
 import { fieldErrorsOf, validateForm } from '../forms.js'
 import { ArticlePage, DraftsPage, EditArticlePage, SearchPage, type ArticleNotice, type BrowseFilter } from '../pages/knowledge.js'
@@ -20,17 +19,19 @@ import { page, viewOf } from '../render.js'
 const resultCount = 10
 const pageSize = 25
 
-/** The browse filters from the query string; a value the list does not know is treated as "any". */
+/** The browse filters from the query string, read with the API's schema; a value it refuses means "any". */
 function browseFilterOf(query: Record<string, string>): BrowseFilter {
-  const known = <T extends string>(value: string | undefined, values: readonly T[]) => (values.includes(value as T) ? (value as T) : '')
+  const shape = ArticleFilterSchema.shape
+  const read = <T,>(schema: z.ZodType<T>, value: string | undefined): T | undefined => {
+    const parsed = schema.safeParse(value === undefined ? undefined : withoutNul(value))
+    return parsed.success ? parsed.data : undefined
+  }
   return {
-    status: known(query.status, ['draft', 'published'] as const),
-    language: query.language && /^[a-z]{2}$/.test(query.language) && isKnownLanguage(query.language) ? query.language : '',
-    department: known(query.department, departments),
-    tag: withoutNul(query.tag ?? '')
-      .trim()
-      .slice(0, 100),
-    cursor: query.cursor && isUuid(query.cursor) ? query.cursor : undefined,
+    status: read(shape.status, query.status) ?? '',
+    language: read(shape.language, query.language) ?? '',
+    department: read(shape.department, query.department) ?? '',
+    tag: read(shape.tag, query.tag) ?? '',
+    cursor: read(shape.cursor, query.cursor),
   }
 }
 
