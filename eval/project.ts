@@ -37,7 +37,13 @@ import {
   type AdobeCrossLingualReport,
   type CrossLingualSetReport,
 } from './crosslingual.js'
-import { measureRelevanceCalibration, notMeasured, scoreShownSuggestions, type RelevanceReport } from './relevance/measure.js'
+import {
+  measureRelevanceCalibration,
+  notMeasured,
+  readRelevantArticles,
+  scoreShownSuggestions,
+  type RelevanceReport,
+} from './relevance/measure.js'
 
 /** What one case came out as; kept in report.json so a regression can be traced to its cases. */
 export interface CaseOutcome {
@@ -128,7 +134,7 @@ export async function runProjectEval(options: {
     const relevance: RelevanceReport = {
       spaces: { [deps.embeddings.target.space.provider]: calibration },
       notMeasured,
-      shown: scoreShownSuggestions(outcomes, deps.config.triage.suggestionMinRelevance),
+      shown: scoreShownSuggestions(outcomes, deps.config.triage.suggestionMinRelevance, await readRelevantArticles()),
     }
     const crossLingual = {
       blindC: await measureCrossLingualSet(options.crossLingualFile ?? 'eval/crosslingual/blind-c.jsonl', options.log),

@@ -244,7 +244,7 @@ function relevanceMarkdown(report: FinalReport): string {
         `- ${entry.provider}: not measured (${entry.why}); without a committed model the service keeps the similarity threshold (\`NO_KNOWLEDGE_SIMILARITY\`) there, and \`relevance\` is null.`,
     ),
     '',
-    `What triage showed on the ${report.cases} cases with the committed model and \`SUGGESTION_MIN_RELEVANCE\` = ${shown.floor} (in-sample: the model was fitted on these cases too; the table above is the held-out view). The pinned safety article counts as relevant in cases labelled \`safety\`.`,
+    `What triage showed on the ${report.cases} cases with the committed model and \`SUGGESTION_MIN_RELEVANCE\` = ${shown.floor} (in-sample: the model was fitted on these cases too; the table above is the held-out view). Filler is a shown suggestion that is neither the case's target nor an article a blind annotator tagged relevant to it (\`eval/relevance/relevant-articles.jsonl\`, ${shown.labelledCases} cases labelled from the inquiries and articles alone, see its README); the pinned safety article counts as relevant in cases labelled \`safety\`. Counting the target alone as relevant, the filler share is ${f(shown.fillerShareTargetOnly)}.`,
     '',
     '| | shown | filler share | target recall | no suggestion, case with target | no suggestion, case without |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',

@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import { relevanceModelFor } from '../../src/triage/relevance.js'
+import { readCheckedLines } from '../json-lines.js'
 import type { EvalDeps } from '../deps.js'
 import { crossValidateRelevance, relevanceReliability, scoreShown, tallyShown, type ReliabilityBin, type ShownScores } from './fit.js'
 import { adobeQueries, ownQueries } from './pairs.js'
@@ -21,8 +23,15 @@ export interface RelevanceSpaceReport {
 export interface ShownReport {
   floor: number
   shown: number
-  /** Shown suggestions that are neither the case's target nor the pinned safety article of a case labelled `safety`. */
+  /**
+   * Shown suggestions that are not the case's target, not an article the blind annotator tagged relevant to
+   * the case (eval/relevance/relevant-articles.jsonl), and not the pinned safety article of a case labelled `safety`.
+   */
   fillerShare: number
+  /** The same with only the target (and the safety pin) counting as relevant: the stricter, older figure. */
+  fillerShareTargetOnly: number
+  /** Cases the blind annotator labelled (the others count their target only). */
+  labelledCases: number
   /** Cases with a target whose target was among the suggestions shown. */
   targetRecall: number
   noKnowledgeWithTarget: number
@@ -70,29 +79,49 @@ export const notMeasured: RelevanceReport['notMeasured'] = [
   { provider: 'openai', why: 'no OpenAI access in the eval' },
 ]
 
+export const relevantArticlesFile = 'eval/relevance/relevant-articles.jsonl'
+
+/** The blind annotator's relevant articles per case id; an absent file gives none (target-only filler). */
+export async function readRelevantArticles(file = relevantArticlesFile): Promise<Map<string, ReadonlySet<string>>> {
+  const { rows, problems } = await readCheckedLines(file, z.object({ id: z.string(), relevant: z.array(z.string()) }))
+  if (problems.length) throw new Error(`${file}: ${problems.join('; ')}`)
+  return new Map(rows.map(({ value }) => [value.id, new Set(value.relevant)]))
+}
+
 /**
  * Filler and target recall among what triage showed. The pinned safety article counts as relevant in a
- * case labelled with the `safety` reason (what it is pinned for) and as filler elsewhere.
+ * case labelled with the `safety` reason (what it is pinned for) and as filler elsewhere; an article the
+ * blind annotator tagged relevant to the case is not filler (the issue's "target or tagged relevant").
  */
 export function scoreShownSuggestions(
   outcomes: ReadonlyArray<{
+    id: string
     targetArticle: string | null
     suggested: readonly string[]
     pinned: string | null
     reasons: readonly string[]
   }>,
   floor: number,
+  relevant: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): ShownReport {
-  return tallyShown(
-    floor,
-    outcomes.map((outcome) => {
-      const tagged = outcome.reasons.includes('safety') ? outcome.pinned : null
-      return {
-        hasTarget: Boolean(outcome.targetArticle),
-        shown: outcome.suggested.length,
-        filler: outcome.suggested.filter((id) => id !== outcome.targetArticle && id !== tagged).length,
-        found: Boolean(outcome.targetArticle) && outcome.suggested.includes(outcome.targetArticle!),
-      }
-    }),
-  )
+  const tally = (tagged: (outcome: (typeof outcomes)[number]) => ReadonlySet<string>) =>
+    tallyShown(
+      floor,
+      outcomes.map((outcome) => {
+        const right = new Set([...tagged(outcome), ...(outcome.targetArticle ? [outcome.targetArticle] : [])])
+        if (outcome.reasons.includes('safety') && outcome.pinned) right.add(outcome.pinned)
+        return {
+          hasTarget: Boolean(outcome.targetArticle),
+          shown: outcome.suggested.length,
+          filler: outcome.suggested.filter((id) => !right.has(id)).length,
+          found: Boolean(outcome.targetArticle) && outcome.suggested.includes(outcome.targetArticle!),
+        }
+      }),
+    )
+  const byLabels = tally((outcome) => relevant.get(outcome.id) ?? new Set())
+  return {
+    ...byLabels,
+    fillerShareTargetOnly: tally(() => new Set()).fillerShare,
+    labelledCases: outcomes.filter((outcome) => relevant.has(outcome.id)).length,
+  }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { crossValidateRelevance, fitRelevance, relevanceReliability, scoreShown } from '../../eval/relevance/fit.js'
 import type { LabelledQuery } from '../../eval/relevance/pairs.js'
+import { scoreShownSuggestions } from '../../eval/relevance/measure.js'
 import type { SearchHit } from '../../src/knowledge/search.js'
 import { seededRandom } from '../../src/triage/classifier/random.js'
 import {
@@ -150,5 +151,18 @@ describe('the relevance calibrator', () => {
     ]
     expect(scoreShown(heldOut, 0.5)).toMatchObject({ shown: 2, fillerShare: 0.5, targetRecall: 1, noKnowledgeWithoutTarget: 1 })
     expect(scoreShown(heldOut, 0.95)).toMatchObject({ shown: 0, targetRecall: 0, noKnowledgeWithTarget: 1 })
+  })
+
+  it("counts a shown article as filler unless it is the target, tagged relevant by the blind labels, or a safety case's pin", () => {
+    const outcomes = [
+      { id: 'c1', targetArticle: 'kb-a', suggested: ['kb-a', 'kb-a-en', 'kb-x'], pinned: null, reasons: [] },
+      { id: 'c2', targetArticle: null, suggested: ['kb-safe', 'kb-y'], pinned: 'kb-safe', reasons: ['safety'] },
+      { id: 'c3', targetArticle: 'kb-b', suggested: ['kb-safe'], pinned: 'kb-safe', reasons: [] },
+    ]
+    const relevant = new Map([['c1', new Set(['kb-a', 'kb-a-en'])]])
+    const scores = scoreShownSuggestions(outcomes, 0.3, relevant)
+    expect(scores).toMatchObject({ shown: 6, labelledCases: 1, targetRecall: 0.5 })
+    expect(scores.fillerShare).toBeCloseTo(3 / 6) // kb-x, kb-y, and the pin where the case is not about safety
+    expect(scores.fillerShareTargetOnly).toBeCloseTo(4 / 6) // kb-a-en counts as filler too
   })
 })
