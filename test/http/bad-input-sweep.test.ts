@@ -222,6 +222,7 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
       '/v1/escalations': ['status', 'department', 'overdue', 'limit', 'cursor'],
       '/v1/audit': ['entityType', 'entityId', 'limit', 'cursor'],
       '/v1/data-subjects/export': ['email', 'customerId'],
+      '/v1/reports/overview': ['from', 'to', 'department', 'granularity'],
     }
     for (const [path, parameters] of Object.entries(lists)) {
       for (const parameter of parameters) for (const value of oddQueryValues) await send('GET', `${path}?q=Rechnung&${parameter}=${value}`)

@@ -38,6 +38,7 @@ const access: Record<string, Role[] | 'public'> = {
   'GET /v1/staffing/settings': leads,
   'PUT /v1/staffing/settings': leads,
   'GET /v1/reports/staffing': leads,
+  'GET /v1/reports/overview': leads,
   'POST /v1/kb/articles/{id}/publish': leads,
   'GET /v1/kb/search': people,
   'GET /v1/escalations': leads,
