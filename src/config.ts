@@ -152,6 +152,7 @@ const configShape = {
       .refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL')
       .optional(),
   ),
+  LEAD_WEEKLY_DIGEST: setting(z.enum(['true', 'false']).default('true')),
   PUBLIC_BASE_URL: setting(z.string().url().optional()),
   UI_SESSION_HOURS: setting(
     z.coerce
@@ -294,7 +295,11 @@ export const configSchema = checkedSettings.transform((env) => ({
     writeBackTimeoutMs: env.WRITE_BACK_TIMEOUT_SECONDS * 1000,
   },
   /** notifyWebhookUrl: a Slack- or Teams-compatible incoming webhook told about every escalation. */
-  leads: { notifyWebhookUrl: env.LEAD_NOTIFY_WEBHOOK_URL, publicBaseUrl: env.PUBLIC_BASE_URL },
+  leads: {
+    notifyWebhookUrl: env.LEAD_NOTIFY_WEBHOOK_URL,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    weeklyDigest: env.LEAD_WEEKLY_DIGEST === 'true',
+  },
   /** The web UI: how long a sign-in lasts, and the time zone its pages show times in. */
   ui: { sessionTtlMs: env.UI_SESSION_HOURS * 3600_000, timeZone: env.UI_TIME_ZONE },
   /** retentionDays: inquiries older than this are purged with everything derived; undefined keeps them. */

@@ -8,6 +8,7 @@ import * as knowledgeQueries from './storage/queries/knowledge.js'
 import { prepareDatabase } from './storage/prepare.js'
 import { loadDefaultExamples } from './triage/examples.js'
 import { scheduleRetention } from './privacy/retention.js'
+import { scheduleDigest } from './reports/digest-job.js'
 
 /** The runtime-specific pieces start-up needs; Node passes file- and model-loading versions. */
 export interface StartupHooks {
@@ -37,6 +38,7 @@ export async function prepareService(
     deps.startup.detail = 'loading the escalation detector'
     await deps.escalation.refresh(deps, { wait: true })
     await scheduleRetention(deps)
+    await scheduleDigest(deps)
   } catch (error) {
     deps.startup.phase = 'failed'
     deps.startup.detail = (error as Error).message

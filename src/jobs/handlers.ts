@@ -6,6 +6,7 @@ import { runTriageJob } from '../intake/triage-job.js'
 import { notifyLeadsQueue, sendLeadNotice, type LeadNotice } from '../review/notify.js'
 import { runWriteBackJob } from '../intake/write-back-job.js'
 import { retentionQueue, runRetentionJob } from '../privacy/retention.js'
+import { digestQueue, runDigestJob } from '../reports/digest-job.js'
 
 function inquiryIdOf(payload: unknown): string {
   const id = (payload as { inquiryId?: unknown } | null)?.inquiryId
@@ -13,13 +14,14 @@ function inquiryIdOf(payload: unknown): string {
   return id
 }
 
-/** The handlers of the background queues: the webhook flow's, the leads' notifications, and retention. */
+/** The handlers of the background queues: the webhook flow's, the leads' notifications and digest, and retention. */
 export function intakeJobHandlers(deps: Deps): Record<string, JobHandler> {
   return {
     [triageQueue]: (job, { signal }) => runTriageJob(deps, inquiryIdOf(job.payload), signal),
     [writeBackQueue]: (job, { signal }) => runWriteBackJob(deps, inquiryIdOf(job.payload), signal),
     [notifyLeadsQueue]: (job, { signal }) => sendLeadNotice(deps, job.payload as LeadNotice, signal),
     [retentionQueue]: (job) => runRetentionJob(deps, job),
+    [digestQueue]: async (job, { signal }) => void (await runDigestJob(deps, job, signal)),
   }
 }
 

@@ -65,12 +65,21 @@ export function leadMessage(notice: LeadNotice, baseUrl: string | undefined): Re
 
 /** Delivers one notification; a non-2xx answer or a timeout throws, and the queue retries. */
 export async function sendLeadNotice(deps: Pick<Deps, 'config'>, notice: LeadNotice, signal: AbortSignal): Promise<void> {
+  if (!deps.config.leads.notifyWebhookUrl) return // unset since it was queued: nobody to tell
+  await postToLeads(deps, leadMessage(notice, deps.config.leads.publicBaseUrl), signal)
+}
+
+/**
+ * Posts a message to the leads' webhook (notices and the weekly digest); a non-2xx answer or a timeout
+ * throws, marked permanent for a 4xx the receiver will not change its mind about.
+ */
+export async function postToLeads(deps: Pick<Deps, 'config'>, message: Record<string, unknown>, signal: AbortSignal): Promise<void> {
   const url = deps.config.leads.notifyWebhookUrl
-  if (!url) return // unset since it was queued: nobody to tell
+  if (!url) throw Object.assign(new Error('LEAD_NOTIFY_WEBHOOK_URL is not set'), { permanent: true })
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(leadMessage(notice, deps.config.leads.publicBaseUrl)),
+    body: JSON.stringify(message),
     signal: AbortSignal.any([signal, AbortSignal.timeout(deps.config.jobs.writeBackTimeoutMs)]),
     redirect: 'manual',
   })

@@ -1,11 +1,11 @@
 // Agents' inquiry list and feedback, the leads' queue and its actions, drafts that become knowledge,
 // the audit log, and the leads' notification webhook — on each database, through the HTTP API.
-import { createServer, type Server } from 'node:http'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Worker } from '../../src/jobs/worker.js'
 import type { Sql } from '../../src/storage/sql.js'
 import type { TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
+import { startChatReceiver } from '../helpers/chat-receiver.js'
 import { openSeeded } from '../helpers/seed.js'
 import { createIntegration, deliver, genericTicket, testWorker } from '../helpers/webhooks.js'
 
@@ -16,33 +16,6 @@ const angryLegal = (n: number) => ({
   body: `Zum dritten Mal: Ihre Rechnung RE-${n} ist falsch! Wenn das nicht sofort korrigiert wird, schalte ich meinen Anwalt und die Verbraucherzentrale ein!!!`,
   customer: { email: `wut-${n}@example.com` },
 })
-
-/** A receiver for the leads' chat webhook: records each message, and fails the first `failures` on demand. */
-async function startChatReceiver() {
-  const messages: Json[] = []
-  let failures = 0
-  const server: Server = createServer((request, response) => {
-    let body = ''
-    request.on('data', (chunk) => (body += chunk))
-    request.on('end', () => {
-      if (failures > 0) {
-        failures--
-        response.writeHead(500).end()
-        return
-      }
-      messages.push(JSON.parse(body) as Json)
-      response.writeHead(200).end('ok')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    messages,
-    failNext: (count: number) => void (failures = count),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
-}
 
 describe.each(testDatabases)('agents and leads [$name]', (database) => {
   let sql: Sql
