@@ -28,6 +28,7 @@ import { accountRoutes } from './http/routes/accounts.js'
 import { inquiryRoutes } from './http/routes/inquiries.js'
 import { dataSubjectRoutes } from './http/routes/data-subjects.js'
 import { staffingRoutes } from './http/routes/staffing.js'
+import { insightRoutes } from './http/routes/report-insights.js'
 import { webhookRoutes } from './http/routes/webhooks.js'
 import { createRouter } from './http/router.js'
 import { mountApiReference } from './http/docs/docs-route.js'
@@ -109,6 +110,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', auditRoutes(deps))
   app.route('/', dataSubjectRoutes(deps))
   app.route('/', staffingRoutes(deps))
+  app.route('/', insightRoutes(deps))
   app.openAPIRegistry.register('ArticleInput', ArticleInputDoc)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })
