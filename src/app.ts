@@ -29,6 +29,7 @@ import { inquiryRoutes } from './http/routes/inquiries.js'
 import { dataSubjectRoutes } from './http/routes/data-subjects.js'
 import { staffingRoutes } from './http/routes/staffing.js'
 import { reportRoutes } from './http/routes/reports.js'
+import { insightRoutes } from './http/routes/report-insights.js'
 import { webhookRoutes } from './http/routes/webhooks.js'
 import { createRouter } from './http/router.js'
 import { mountApiReference } from './http/docs/docs-route.js'
@@ -111,6 +112,7 @@ export function createApp(deps: Deps): OpenAPIHono<AppEnv> {
   app.route('/', dataSubjectRoutes(deps))
   app.route('/', staffingRoutes(deps))
   app.route('/', reportRoutes(deps))
+  app.route('/', insightRoutes(deps))
   app.openAPIRegistry.register('ArticleInput', ArticleInputDoc)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' })

@@ -169,6 +169,7 @@ const configShape = {
   TRIAGE_MAX_CONCURRENT: setting(z.coerce.number().int().min(1).max(1000).default(8)),
   TRIAGE_MAX_QUEUE: setting(z.coerce.number().int().min(0).max(10_000).default(64)),
   UI_TIME_ZONE: setting(z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('Europe/Berlin')),
+  REPORTS_PER_AGENT: setting(z.enum(['true', 'false'], { message: 'must be true or false' }).default('false')),
   RETENTION_DAYS: setting(
     z.coerce
       .number()
@@ -302,6 +303,11 @@ export const configSchema = checkedSettings.transform((env) => ({
   },
   /** The web UI: how long a sign-in lasts, and the time zone its pages show times in. */
   ui: { sessionTtlMs: env.UI_SESSION_HOURS * 3600_000, timeZone: env.UI_TIME_ZONE },
+  /**
+   * perAgent: the training-needs report also lists figures per agent. Off by default: in Germany, monitoring
+   * employees' performance needs the works council's agreement (BetrVG § 87 (1) no. 6).
+   */
+  reports: { perAgent: env.REPORTS_PER_AGENT === 'true' },
   /** retentionDays: inquiries older than this are purged with everything derived; undefined keeps them. */
   privacy: { retentionDays: env.RETENTION_DAYS },
   /** Behind TLS: cookies Secure always, by request (auto) or never; HSTS max-age in seconds, 0 sends none. */

@@ -90,6 +90,12 @@ describe('config', () => {
     expect(() => parseConfig({ UI_TIME_ZONE: 'Mars/Olympus' })).toThrow(/UI_TIME_ZONE: must be an IANA time zone/)
   })
 
+  it('keeps per-agent report figures off unless REPORTS_PER_AGENT=true (works council co-determination)', () => {
+    expect(parseConfig({}).reports.perAgent).toBe(false)
+    expect(parseConfig({ REPORTS_PER_AGENT: 'true' }).reports.perAgent).toBe(true)
+    expect(() => parseConfig({ REPORTS_PER_AGENT: 'yes' })).toThrow(/REPORTS_PER_AGENT: must be true or false/)
+  })
+
   it('ignores unrelated environment variables', () => {
     expect(() => parseConfig({ PATH: '/bin', HOME: '/root', PORT: '1' })).not.toThrow()
   })

@@ -20,6 +20,7 @@ export const unitFiles = [
   'test/providers/hashing.test.ts',
   'test/providers/transformers.test.ts',
   'test/reports/csv.test.ts',
+  'test/reports/topics.test.ts',
   'test/secrets/secret-box.test.ts',
   'test/staffing/erlang-c.test.ts',
   'test/staffing/forecast.test.ts',

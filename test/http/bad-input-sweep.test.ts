@@ -190,6 +190,11 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
       'lead',
     )
     await sweepBody('POST', () => freshCase('reassign'), { toKeyId: leadKeyId }, 'lead')
+    await sweepBody('POST', '/v1/reports/knowledge-gaps/drafts', {
+      title: 'Router zurücksetzen',
+      inquiryIds: [inquiryId],
+      department: 'technical',
+    })
     await sweepBody('POST', '/v1/data-subjects/erase', { email: 'sweep-nobody@example.com' })
     await sweepBody('POST', '/v1/data-subjects/erase', { customerId: 'KD-SWEEP-NOBODY' })
     expect(serverErrors).toEqual([])
@@ -223,6 +228,8 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
       '/v1/audit': ['entityType', 'entityId', 'limit', 'cursor'],
       '/v1/data-subjects/export': ['email', 'customerId'],
       '/v1/reports/overview': ['from', 'to', 'department', 'granularity'],
+      '/v1/reports/knowledge-gaps': ['from', 'to', 'department'],
+      '/v1/reports/training-needs': ['from', 'to', 'department'],
     }
     for (const [path, parameters] of Object.entries(lists)) {
       for (const parameter of parameters) for (const value of oddQueryValues) await send('GET', `${path}?q=Rechnung&${parameter}=${value}`)
