@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js'
 import { listEscalationQueue } from '../review/escalations.js'
 import type { DigestSlot } from '../storage/queries/digest.js'
+import { reportKnowledgeGaps } from './knowledge-gaps.js'
 import { reportOverview, type ReportOverview } from './overview.js'
 
 // What the leads read on Monday morning: last week's figures, the cases overdue right now, and the
@@ -8,6 +9,7 @@ import { reportOverview, type ReportOverview } from './overview.js'
 // the chat service.
 
 const overdueShown = 5
+const gapsShown = 3
 
 /** The weekly digest's content; the webhook message carries it whole as `digest` for non-chat receivers. */
 export interface Digest {
@@ -24,10 +26,13 @@ export interface Digest {
     more: boolean
     cases: Array<{ escalationId: string; department: string; dueAt: string; subject: string | null }>
   }
+  /** The largest topics of last week's unanswered inquiries. */
+  knowledgeGaps: Array<{ proposedTitle: string; count: number; trend: string }>
 }
 
-export async function collectDigest(deps: Pick<Deps, 'sql' | 'clock' | 'config'>, slot: DigestSlot): Promise<Digest> {
+export async function collectDigest(deps: Pick<Deps, 'sql' | 'clock' | 'config' | 'embeddings'>, slot: DigestSlot): Promise<Digest> {
   const overview = await reportOverview(deps, { from: slot.coversFrom, to: slot.coversTo, granularity: 'week' })
+  const gaps = await reportKnowledgeGaps(deps, { from: slot.coversFrom, to: slot.coversTo })
   const overdue = await listEscalationQueue(deps, { overdue: true, unresolved: true, limit: 200 })
   return {
     week: slot.week,
@@ -48,6 +53,9 @@ export async function collectDigest(deps: Pick<Deps, 'sql' | 'clock' | 'config'>
         subject: item.inquiry.subject,
       })),
     },
+    knowledgeGaps: gaps.topics
+      .slice(0, gapsShown)
+      .map((topic) => ({ proposedTitle: topic.proposedTitle, count: topic.count, trend: topic.trend.direction })),
   }
 }
 
@@ -77,6 +85,7 @@ export function digestMessage(digest: Digest, baseUrl: string | undefined): Reco
       (item) =>
         `• ${item.subject ? `"${item.subject.slice(0, 120)}"` : 'no subject'} (${item.department}, due ${item.dueAt})${link(`/ui/escalations/${item.escalationId}`)}`,
     ),
+    `Knowledge gaps: ${digest.knowledgeGaps.length ? digest.knowledgeGaps.map((gap) => `"${gap.proposedTitle}" (${gap.count}, ${gap.trend})`).join(', ') : 'none'}${link(`/ui/reports/knowledge-gaps?from=${digest.from}&to=${digest.to}`)}`,
   ]
   return { text: lines.join('\n'), digest }
 }

@@ -70,7 +70,8 @@ describe.each(testDatabases)('weekly digest [$name]', (database) => {
       key: lead,
       json: {
         subject: 'Letzte Warnung',
-        body: 'Zum dritten Mal ist Ihre Rechnung falsch! Wenn das nicht sofort korrigiert wird, schalte ich meinen Anwalt ein!!!',
+        body: 'Zum dritten Mal ist Ihre Rechnung falsch! Wenn das nicht sofort korrigiert wird, schalte ich meinen Anwalt ein!!! Erika Mustermann',
+        customer: { name: 'Erika Mustermann', email: 'erika.mustermann@example.com' },
       },
     })
     expect(((await angry.json()) as Json).escalation.escalate).toBe(true)
@@ -99,9 +100,13 @@ describe.each(testDatabases)('weekly digest [$name]', (database) => {
       'Weekly digest 2026-12-07 – 2026-12-13 (Europe/Berlin) https://triage.example/ui/reports?from=2026-12-07&to=2026-12-13',
     )
     expect(message!.text).toContain('Inquiries: 2')
+    // No knowledge base here: both went unanswered, so they are last week's knowledge gaps.
+    const gaps = message!.digest.knowledgeGaps as Json[]
+    expect(gaps.reduce((sum, gap) => sum + gap.count, 0)).toBe(2)
+    expect(message!.text).toContain(`"${gaps[0]!.proposedTitle}" (${gaps[0]!.count}, `)
     expect(message!.digest.overdue.cases.map((item: Json) => item.subject)).toContain('Letzte Warnung')
     expect(message!.text).toContain('"Letzte Warnung"')
-    expect(message!.text).not.toContain('Anwalt') // subjects only, never the customer's text
+    expect(JSON.stringify(message)).not.toMatch(/Mustermann|erika/i) // subjects and neutral titles, never who wrote
     expect((await queued()).map((job) => job.dedupe_key)).toEqual(['weekly-digest:2026-12-21'])
   })
 
