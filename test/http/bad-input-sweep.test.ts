@@ -290,8 +290,8 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
         }
       }
     }
-    for (const page of ['/ui', '/ui/inquiries', '/ui/escalations', '/ui/kb', '/ui/kb/drafts']) {
-      for (const parameter of ['q', 'department', 'status', 'overdue', 'cursor', 'lang', 'done', 'feedback']) {
+    for (const page of ['/ui', '/ui/inquiries', '/ui/escalations', '/ui/kb', '/ui/kb/drafts', '/ui/reports', '/ui/reports/overview.csv']) {
+      for (const parameter of ['q', 'department', 'status', 'overdue', 'cursor', 'lang', 'done', 'feedback', 'from', 'to', 'granularity']) {
         for (const value of oddQueryValues)
           record(`GET ${page}?${parameter}=${value.slice(0, 20)}`, (await lead.get(`${page}?${parameter}=${value}`)).status)
       }
