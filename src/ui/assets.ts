@@ -111,8 +111,6 @@ svg.chart .grid { stroke: var(--line); }
 figure.chart details { margin-top: .5rem; }
 figure.chart summary { cursor: pointer; color: var(--brand); }
 figure.chart caption, .card table caption { text-align: left; font-weight: 600; padding: .4rem .6rem; }
-.grid.even { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
-@media (max-width: 56rem) { .grid.even { grid-template-columns: minmax(0, 1fr); } }
 .article-body { overflow-wrap: anywhere; }
 .article-body h1, .article-body h2, .article-body h3 { margin: 1rem 0 .5rem; }
 .article-body pre { background: #eef1f5; padding: .75rem; overflow-x: auto; border-radius: 4px; }

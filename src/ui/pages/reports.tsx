@@ -3,8 +3,7 @@ import type { ReportOverview } from '../../reports/overview.js'
 import { BarChart, type ChartItem, ColumnChart } from '../charts.js'
 import type { LabelKey } from '../i18n.js'
 import { Layout, Notice, type View } from '../layout.js'
-
-type Deadline = ReportOverview['escalations']['claim']
+import { Deadlines, VolumeTable } from './report-tables.js'
 
 /** The lead's overview report: a filter form, the CSV download, and each part as a chart with its table. */
 export const ReportsPage: FC<{ view: View; report: ReportOverview; csvHref: string; problems?: string | undefined }> = ({
@@ -40,33 +39,31 @@ export const ReportsPage: FC<{ view: View; report: ReportOverview; csvHref: stri
           table={<VolumeTable view={view} report={report} />}
         />
       </section>
-      <div class="grid even">
-        <section class="card" aria-labelledby="r-languages">
-          <h2 id="r-languages">{t('reports.languages')}</h2>
-          <BarChart
-            id="c-languages"
-            title={t('reports.languages')}
-            items={items(Object.entries(report.totals.languages).map(([code, value]) => [format.language(code), value]))}
-            labelHeading={t('reports.language')}
-            {...table}
-          />
-        </section>
-        <section class="card" aria-labelledby="r-channels">
-          <h2 id="r-channels">{t('reports.channels')}</h2>
-          <BarChart
-            id="c-channels"
-            title={t('reports.channels')}
-            items={items(
-              Object.entries(report.totals.channels).map(([channel, value]) => [
-                channel === 'unknown' ? t('reports.unknownChannel') : channel,
-                value,
-              ]),
-            )}
-            labelHeading={t('reports.channel')}
-            {...table}
-          />
-        </section>
-      </div>
+      <section class="card" aria-labelledby="r-languages">
+        <h2 id="r-languages">{t('reports.languages')}</h2>
+        <BarChart
+          id="c-languages"
+          title={t('reports.languages')}
+          items={items(Object.entries(report.totals.languages).map(([code, value]) => [format.language(code), value]))}
+          labelHeading={t('reports.language')}
+          {...table}
+        />
+      </section>
+      <section class="card" aria-labelledby="r-channels">
+        <h2 id="r-channels">{t('reports.channels')}</h2>
+        <BarChart
+          id="c-channels"
+          title={t('reports.channels')}
+          items={items(
+            Object.entries(report.totals.channels).map(([channel, value]) => [
+              channel === 'unknown' ? t('reports.unknownChannel') : channel,
+              value,
+            ]),
+          )}
+          labelHeading={t('reports.channel')}
+          {...table}
+        />
+      </section>
       <section class="card" aria-labelledby="r-escalations">
         <h2 id="r-escalations">{t('reports.escalations')}</h2>
         {report.escalations.total === 0 ? (
@@ -128,9 +125,6 @@ export const ReportsPage: FC<{ view: View; report: ReportOverview; csvHref: stri
     </Layout>
   )
 }
-
-const periodLabel = (view: View, report: ReportOverview, period: string) =>
-  report.granularity === 'week' ? view.t('reports.weekOf', { date: view.format.date(period) }) : view.format.date(period)
 
 const Filters: FC<{ view: View; report: ReportOverview; csvHref: string }> = ({ view, report, csvHref }) => {
   const { t } = view
@@ -195,85 +189,5 @@ const Summary: FC<{ view: View; report: ReportOverview }> = ({ view, report }) =
         </dd>
       </dl>
     </section>
-  )
-}
-
-const VolumeTable: FC<{ view: View; report: ReportOverview }> = ({ view, report }) => {
-  const { t, format } = view
-  return (
-    <details>
-      <summary>{t('reports.asTable')}</summary>
-      <div class="table-wrap">
-        <table>
-          <caption>{t('reports.volume')}</caption>
-          <thead>
-            <tr>
-              {(
-                [
-                  'reports.period',
-                  'reports.inquiries',
-                  'dept.technical',
-                  'dept.commercial',
-                  'reports.escalated',
-                  'reports.complaints',
-                ] as const
-              ).map((key) => (
-                <th scope="col">{t(key)}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {report.periods.map((period) => (
-              <tr>
-                <th scope="row">{periodLabel(view, report, period.period)}</th>
-                {[
-                  period.inquiries,
-                  period.departments.technical ?? 0,
-                  period.departments.commercial ?? 0,
-                  period.escalated,
-                  period.complaints,
-                ].map((value) => (
-                  <td>{format.number(value, 0)}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </details>
-  )
-}
-
-const Deadlines: FC<{ view: View; report: ReportOverview }> = ({ view, report }) => {
-  const { t, format } = view
-  const row = (label: LabelKey, deadline: Deadline) => (
-    <tr>
-      <th scope="row">{t(label)}</th>
-      <td>{format.number(deadline.met, 0)}</td>
-      <td>{format.number(deadline.missed, 0)}</td>
-      <td>{format.number(deadline.pending, 0)}</td>
-      <td>{format.percent(deadline.shareMet)}</td>
-      <td>{deadline.medianMinutes === null ? '—' : t('reports.minutes', { minutes: format.number(deadline.medianMinutes, 0) })}</td>
-    </tr>
-  )
-  return (
-    <div class="table-wrap">
-      <table>
-        <caption>{t('reports.deadlines')}</caption>
-        <thead>
-          <tr>
-            {(['reports.step', 'reports.met', 'reports.missed', 'reports.pending', 'reports.shareMet', 'reports.median'] as const).map(
-              (key) => (
-                <th scope="col">{t(key)}</th>
-              ),
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {row('reports.claim', report.escalations.claim)}
-          {row('reports.resolve', report.escalations.resolve)}
-        </tbody>
-      </table>
-    </div>
   )
 }
