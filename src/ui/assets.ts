@@ -98,6 +98,19 @@ ul.reasons .detail { color: var(--muted); font-size: .9rem; }
 .heatmap td.heat-1 { background: #e3ecf7; } .heatmap td.heat-2 { background: #c2d5ee; }
 .heatmap td.heat-3 { background: #8fb2de; } .heatmap td.heat-4 { background: #4f7fc0; color: #fff; }
 .heatmap td.heat-5 { background: #1f4e8c; color: #fff; font-weight: 600; }
+/* Report charts: inline SVG; the value text and the table below carry the numbers, the fill only shapes them. */
+figure.chart { margin: 0 0 1rem; }
+svg.chart { display: block; width: 100%; max-width: 45rem; height: auto; }
+svg.chart .mark { fill: var(--brand); }
+svg.chart text { fill: var(--ink); font-size: 13px; }
+svg.chart .value { font-weight: 600; font-variant-numeric: tabular-nums; }
+svg.chart .small, svg.chart .tick { font-size: 11px; }
+svg.chart .tick, svg.chart .axis-label { fill: var(--muted); }
+svg.chart .axis { stroke: var(--ink); }
+svg.chart .grid { stroke: var(--line); }
+figure.chart details { margin-top: .5rem; }
+figure.chart summary { cursor: pointer; color: var(--brand); }
+figure.chart caption, .card table caption { text-align: left; font-weight: 600; padding: .4rem .6rem; }
 .article-body { overflow-wrap: anywhere; }
 .article-body h1, .article-body h2, .article-body h3 { margin: 1rem 0 .5rem; }
 .article-body pre { background: #eef1f5; padding: .75rem; overflow-x: auto; border-radius: 4px; }

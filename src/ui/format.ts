@@ -15,6 +15,8 @@ export interface Formatter {
   weekday(isoWeekday: number): string
   /** A date given as YYYY-MM-DD, in the reader's notation ("14.12.2026"). */
   date(isoDate: string): string
+  /** A date given as YYYY-MM-DD as day and short month only ("12. Jan." / "12 Jan"), for a chart's axis. */
+  dayMonth(isoDate: string): string
   /** A language code's name in the reader's language ("en" → "Englisch"); the code itself when Intl has no name. */
   language(code: string): string
 }
@@ -57,6 +59,10 @@ export function formatterFor(language: Language, timeZone: string): Formatter {
     date(isoDate) {
       const options = { dateStyle: 'medium', timeZone: 'UTC' } as const
       return cached(`day|${locale}`, () => new Intl.DateTimeFormat(locale, options)).format(new Date(`${isoDate}T00:00:00Z`))
+    },
+    dayMonth(isoDate) {
+      const options = { day: 'numeric', month: 'short', timeZone: 'UTC' } as const
+      return cached(`dm|${locale}`, () => new Intl.DateTimeFormat(locale, options)).format(new Date(`${isoDate}T00:00:00Z`))
     },
     language(code) {
       const names = (languageNames[locale] ??= new Intl.DisplayNames(locale, { type: 'language', fallback: 'none' }))

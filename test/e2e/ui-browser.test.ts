@@ -369,5 +369,65 @@ describe.skipIf(!chromiumAvailable)(
       }
       expect(cspErrors).toEqual([])
     })
+
+    it('a lead reads the reports page: the overview as charts in both languages, downloaded as CSV too', async () => {
+      const lead = await createApiKey(t.deps, { name: 'Lea Lead', role: 'lead' })
+      // Two weeks of traffic in two languages and three channels; some escalated, some complaints, some feedback.
+      for (let day = 1; day <= 14; day++)
+        for (let i = 0; i < 3 + ((day * 7) % 9); i++) {
+          const at = new Date(Date.now() - day * 86_400_000)
+          at.setUTCHours(7 + ((i * 5 + day) % 10), (i * 13) % 60, 0, 0)
+          const reasons = i % 5 === 0 ? ['legal_threat'] : i % 4 === 1 ? ['anger', 'complaint'] : i % 3 === 2 ? ['complaint'] : []
+          const escalated = reasons.length > 0 && reasons[0] !== 'complaint'
+          const result = { escalation: { reasons: reasons.map((code) => ({ code, detail: '' })), scores: { complaint: 0.5 } } }
+          const [row] = await sql.query<{ id: string }>(
+            `INSERT INTO inquiries (body, language, channel, department, confidence, escalated, result, created_at)
+             VALUES ('Frage', $1, $2, $3, 0.9, $4, $5::jsonb, $6) RETURNING id`,
+            [
+              i % 3 ? 'de' : 'en',
+              ['email', 'phone', 'chat'][i % 3],
+              i % 2 ? 'technical' : 'commercial',
+              escalated,
+              JSON.stringify(result),
+              at,
+            ],
+          )
+          if (escalated)
+            await sql.query(
+              `INSERT INTO escalations (inquiry_id, department, score, reasons, due_at, created_at, claimed_at, resolved_at, status)
+               VALUES ($1, 'technical', 0.9, $2::jsonb, $3::timestamptz + interval '4 hours', $3, $3::timestamptz + $4 * interval '1 minute',
+                       $3::timestamptz + $4 * interval '3 minutes', 'resolved')`,
+              [row!.id, JSON.stringify(result.escalation.reasons), at, 30 + ((i * 47) % 150)],
+            )
+          if (i % 2 === 0)
+            await sql.query(
+              `INSERT INTO inquiry_feedback (inquiry_id, used_article_id, edited, correct_department, created_at) VALUES ($1, $2, $3, $4, $5)`,
+              [row!.id, i % 6 === 4 ? null : '00000000-0000-4000-8000-0000000000aa', i % 4 === 2, i === 6 ? 'technical' : null, at],
+            )
+        }
+      await context.clearCookies()
+      await signIn(lead.key)
+      await page.waitForURL(`${base}/ui/escalations`)
+      for (const lang of ['de', 'en'] as const) {
+        await page.goto(`${base}/ui/reports?lang=${lang}`)
+        expect(await page.locator('h1').innerText()).toBe(lang === 'de' ? 'Berichte' : 'Reports')
+        expect(await page.locator('svg.chart').count()).toBe(6)
+        await shoot(`21-reports-${lang}`)
+      }
+      const href = await page.locator('a[href^="/ui/reports/overview.csv"]').getAttribute('href')
+      const csv = await context.request.get(`${base}${href}`)
+      expect(csv.status()).toBe(200)
+      expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="report-overview-/)
+      expect((await csv.text()).startsWith('section,period,key,value')).toBe(true)
+      await page.setViewportSize({ width: 390, height: 844 })
+      try {
+        await page.goto(`${base}/ui/reports?lang=de`)
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
+      } finally {
+        await page.goto(`${base}/ui/reports?lang=en`)
+        await page.setViewportSize({ width: 1280, height: 900 })
+      }
+      expect(cspErrors).toEqual([])
+    })
   },
 )

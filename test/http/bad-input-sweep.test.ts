@@ -297,11 +297,21 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
         }
       }
     }
-    for (const page of ['/ui', '/ui/inquiries', '/ui/escalations', '/ui/kb', '/ui/kb/drafts']) {
-      for (const parameter of ['q', 'department', 'status', 'overdue', 'cursor', 'lang', 'done', 'feedback']) {
-        for (const value of oddQueryValues)
-          record(`GET ${page}?${parameter}=${value.slice(0, 20)}`, (await lead.get(`${page}?${parameter}=${value}`)).status)
-      }
+    const pageParameters: Array<[string[], string[]]> = [
+      [
+        ['/ui', '/ui/inquiries', '/ui/escalations', '/ui/kb', '/ui/kb/drafts'],
+        ['q', 'department', 'status', 'overdue', 'cursor', 'lang', 'done', 'feedback'],
+      ],
+      [
+        ['/ui/reports', '/ui/reports/overview.csv'],
+        ['from', 'to', 'department', 'granularity'],
+      ],
+    ]
+    for (const [pages, parameters] of pageParameters) {
+      for (const page of pages)
+        for (const parameter of parameters)
+          for (const value of oddQueryValues)
+            record(`GET ${page}?${parameter}=${value.slice(0, 20)}`, (await lead.get(`${page}?${parameter}=${value}`)).status)
     }
     for (const page of ['/ui/inquiries/', '/ui/escalations/', '/ui/kb/articles/'])
       for (const id of oddIds) record(`GET ${page}${id.slice(0, 20)}`, (await lead.get(page + id)).status)

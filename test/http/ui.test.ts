@@ -582,6 +582,47 @@ describe('web UI', () => {
     })
   })
 
+  describe('reports page', () => {
+    it('shows leads the overview as charts with tables and a CSV link, in their language; agents get 403', async () => {
+      await sql.query(
+        `INSERT INTO inquiries (body, language, channel, department, confidence, escalated, result, created_at)
+         VALUES ('Frage', 'de', 'fax-test', 'commercial', 0.9, false, '{}', $1)`,
+        [new Date(Date.now() + offset)],
+      )
+      const agent = await signedIn('agent')
+      expect((await agent.get('/ui/reports')).status).toBe(403)
+      expect((await agent.get('/ui/reports/overview.csv')).status).toBe(403)
+      expect((await agent.get('/ui/inquiries')).html).not.toContain('href="/ui/reports"')
+      const lead = await signedIn('lead', { 'accept-language': 'de' })
+      expect((await lead.get('/ui/inquiries')).html).toContain('href="/ui/reports"')
+      const page = await lead.get('/ui/reports')
+      expect(page.status).toBe(200)
+      expect(page.html).toContain('<h1>Berichte</h1>')
+      expect(page.html).toMatch(/<svg class="chart columns"[^>]*role="img"/)
+      expect(page.html).toContain('<title id="c-volume-t">Anfragen im Zeitverlauf</title>')
+      expect(page.html).toContain('fax-test') // the channel chart and its table
+      expect(page.html).toContain('<summary>Als Tabelle zeigen</summary>')
+      const link = decode(/href="(\/ui\/reports\/overview\.csv\?[^"]+)"/.exec(page.html)![1]!)
+      expect(link).toMatch(/^\/ui\/reports\/overview\.csv\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d&granularity=day$/)
+      const csv = await lead.get(link)
+      expect(csv.status).toBe(200)
+      expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+      expect(csv.headers.get('content-disposition')).toMatch(
+        /^attachment; filename="report-overview-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv"$/,
+      )
+      expect(csv.html.startsWith('section,period,key,value\r\n')).toBe(true)
+      expect(csv.html).toMatch(/\r\nchannel,\d{4}-\d\d-\d\d,fax-test,1\r\n/)
+      const weekly = await lead.get('/ui/reports?granularity=week&department=commercial&from=&lang=en')
+      expect(weekly.html).toContain('<h1>Reports</h1>')
+      expect(weekly.html).toContain('week of ')
+      expect(weekly.html).toContain('granularity=week&amp;department=commercial')
+      const invalid = await lead.get('/ui/reports?from=2026-02-30&department=sales')
+      expect(invalid.status).toBe(200) // the defaults, with a notice naming the fields
+      expect(decode(invalid.html)).toMatch(/class="notice warn"[^>]*>[^<]*from: [^<]*department: /)
+      expect((await lead.get('/ui/reports/overview.csv?granularity=month')).status).toBe(422)
+    })
+  })
+
   describe('languages', () => {
     it('follows Accept-Language, and ?lang= switches and is remembered', async () => {
       const client = uiClient(t, { headers: { 'accept-language': 'de-AT,de;q=0.9,en;q=0.5' } })
