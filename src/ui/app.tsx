@@ -14,6 +14,7 @@ import { inquiryUiRoutes } from './routes/inquiries.js'
 import { knowledgeUiRoutes } from './routes/knowledge.js'
 import { policyUiRoutes } from './routes/policy.js'
 import { staffingUiRoutes } from './routes/staffing.js'
+import { insightUiRoutes } from './routes/insights.js'
 import { sessionRoutes } from './routes/session.js'
 
 /**
@@ -46,6 +47,7 @@ export function uiRoutes(deps: Deps, rateLimits?: RateLimits): Hono<UiEnv> {
   ui.route('/', knowledgeUiRoutes(deps))
   ui.route('/', policyUiRoutes(deps))
   ui.route('/', staffingUiRoutes(deps))
+  ui.route('/', insightUiRoutes(deps))
   // A GET of a form's action (a bookmark, a reload after the resume page) goes to the page it belongs to.
   ui.all('*', (c) => {
     const target = pageOfAction(c.req.path)
