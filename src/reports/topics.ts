@@ -73,10 +73,10 @@ const stopWords = new Set(
     'ihnen im immer in ist ja jetzt kann keine kein können könnte leider mal man mehr mein meine meinem meinen meiner mich mir mit muss nach ' +
     'nicht noch nun nur ob oder schon sehr sein seit sie sind so soll über um und uns unser unsere viele vielen vom von vor war waren was ' +
     'weil wenn wie wieder wir wird wo wurde würde zu zum zur freundlichen freundliche herzliche damen herren geehrte geehrter sehr ' +
-    'frage fragen problem anfrage bitte hilfe ' +
+    'frage fragen problem anfrage hilfe geht gehen lässt lassen machen macht mache tun gibt worden sollte möchte bekomme kommt ' +
     'a about after all also am an and any are as at be been but by can could dear do does for from get got has have hello help hi how i if ' +
     'in is it its just me my no not now of on or our please problem question regards since so some still thank thanks that the their them ' +
-    'there this to too up us was we were what when where which why will with would you your yours best kind'
+    'there this to too up us was we were what when where which why will with would you your yours best kind want need does get make'
   ).split(' '),
 )
 
@@ -88,8 +88,9 @@ export function labelWords(text: string): string[] {
 }
 
 /**
- * Up to `count` words that mark a topic: how many of its inquiries use the word, times how rare the word
- * is among all inquiries (log N / df). Ties go alphabetically, so the label is stable.
+ * Up to `count` words that mark a topic: the share of its inquiries that use the word, times how rare the
+ * word is among the other inquiries (log (M + 2) / (df + 1) over the M others). With no other inquiries
+ * that is the share alone. Ties go alphabetically, so the label is stable.
  */
 export function topicKeywords(items: readonly TopicItem[], topic: readonly number[], count = 3): string[] {
   const documents = items.map((item) => {
@@ -100,9 +101,9 @@ export function topicKeywords(items: readonly TopicItem[], topic: readonly numbe
   for (const words of documents) for (const word of words) frequency.set(word, (frequency.get(word) ?? 0) + 1)
   const inTopic = new Map<string, number>()
   for (const index of topic) for (const word of documents[index]!) inTopic.set(word, (inTopic.get(word) ?? 0) + 1)
-  const total = items.length
+  const others = items.length - topic.length
   return [...inTopic.entries()]
-    .map(([word, n]) => ({ word, score: (n / topic.length) * Math.log((total + 1) / frequency.get(word)!) + n / (topic.length * 1000) }))
+    .map(([word, n]) => ({ word, score: (n / topic.length) * Math.log((others + 2) / (frequency.get(word)! - n + 1)) }))
     .sort((a, b) => b.score - a.score || a.word.localeCompare(b.word))
     .slice(0, count)
     .map((entry) => entry.word)

@@ -15,6 +15,7 @@ import { knowledgeUiRoutes } from './routes/knowledge.js'
 import { policyUiRoutes } from './routes/policy.js'
 import { staffingUiRoutes } from './routes/staffing.js'
 import { reportsUiRoutes } from './routes/reports.js'
+import { insightUiRoutes } from './routes/insights.js'
 import { sessionRoutes } from './routes/session.js'
 
 /**
@@ -48,6 +49,7 @@ export function uiRoutes(deps: Deps, rateLimits?: RateLimits): Hono<UiEnv> {
   ui.route('/', policyUiRoutes(deps))
   ui.route('/', staffingUiRoutes(deps))
   ui.route('/', reportsUiRoutes(deps))
+  ui.route('/', insightUiRoutes(deps))
   // A GET of a form's action (a bookmark, a reload after the resume page) goes to the page it belongs to.
   ui.all('*', (c) => {
     const target = pageOfAction(c.req.path)

@@ -57,8 +57,8 @@ fieldset { border: 0; padding: 0; margin: 0 0 1rem; }
 .choices.inline { display: flex; flex-wrap: wrap; gap: 0 1.25rem; }
 .field > label.check { display: flex; font-weight: 400; }
 form.filters label.check { margin-bottom: .5rem; }
-input[type="text"], input[type="search"], input[type="password"], select { height: 2.5rem; }
-input[type="text"], input[type="search"], input[type="password"], select, textarea { font: inherit; color: inherit; border: 1px solid #9aa3af; border-radius: 4px; padding: .4rem .5rem; background: #fff; max-width: 100%; }
+input[type="text"], input[type="search"], input[type="password"], input[type="date"], select { height: 2.5rem; }
+input[type="text"], input[type="search"], input[type="password"], input[type="date"], select, textarea { font: inherit; color: inherit; border: 1px solid #9aa3af; border-radius: 4px; padding: .4rem .5rem; background: #fff; max-width: 100%; }
 input[type="text"], input[type="password"], textarea { width: 100%; }
 textarea { min-height: 6rem; resize: vertical; }
 textarea.reply { min-height: 8rem; background: #fbfcfd; }
@@ -94,6 +94,8 @@ ul.reasons .detail { color: var(--muted); font-size: .9rem; }
 .muted { color: var(--muted); }
 .spaced { margin-top: 1rem; }
 .heatmap { min-width: 28rem; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+ul.examples { margin: .5rem 0; padding-left: 1.2rem; } ul.examples li { margin: .25rem 0; }
 .heatmap th, .heatmap td { text-align: center; padding: .2rem .35rem; font-variant-numeric: tabular-nums; }
 .heatmap td.heat-1 { background: #e3ecf7; } .heatmap td.heat-2 { background: #c2d5ee; }
 .heatmap td.heat-3 { background: #8fb2de; } .heatmap td.heat-4 { background: #4f7fc0; color: #fff; }

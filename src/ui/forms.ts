@@ -56,5 +56,6 @@ export function isUiPath(value: unknown): value is string {
 /** The page a form's action belongs to: where to go back to after it, or instead of it. */
 export function pageOfAction(action: string): string {
   if (action === '/ui/sign-out') return '/ui'
+  if (action === '/ui/reports/knowledge-gaps/drafts') return '/ui/reports/knowledge-gaps'
   return action.replace(/\/(claim|release|resolve|feedback|publish)$/, '') || '/ui'
 }

@@ -19,7 +19,7 @@ export interface View {
   reasonName: (code: string) => string
 }
 
-export type Section = 'inquiries' | 'escalations' | 'kb' | 'drafts' | 'policy' | 'staffing' | 'reports'
+export type Section = 'inquiries' | 'escalations' | 'kb' | 'drafts' | 'policy' | 'staffing' | 'reports' | 'gaps' | 'training'
 
 const isLead = (session: UiSession | undefined) => session?.principal.role === 'lead' || session?.principal.role === 'admin'
 
@@ -40,6 +40,8 @@ const Nav: FC<{ view: View; section: Section | undefined }> = ({ view, section }
     ...(isLead(session) ? [['policy', '/ui/escalation-policy', 'nav.policy'] as [Section, string, LabelKey]] : []),
     ...(isLead(session) ? [['staffing', '/ui/staffing', 'nav.staffing'] as [Section, string, LabelKey]] : []),
     ...(isLead(session) ? [['reports', '/ui/reports', 'nav.reports'] as [Section, string, LabelKey]] : []),
+    ...(isLead(session) ? [['gaps', '/ui/reports/knowledge-gaps', 'nav.gaps'] as [Section, string, LabelKey]] : []),
+    ...(isLead(session) ? [['training', '/ui/reports/training-needs', 'nav.training'] as [Section, string, LabelKey]] : []),
   ]
   return (
     <nav aria-label={t('nav.main')}>

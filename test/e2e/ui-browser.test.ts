@@ -329,6 +329,55 @@ describe.skipIf(!chromiumAvailable)(
       expect(cspErrors).toEqual([])
     })
 
+    it('a lead reads the knowledge gaps and training needs in both languages, and drafts an article for a gap', async () => {
+      const lead = await createApiKey(t.deps, { name: 'Lea Lead', role: 'lead' })
+      const agent = await createApiKey(t.deps, { name: 'Arne Agent', role: 'agent' })
+      const recent = (days: number) => new Date(Date.now() - days * 86_400_000)
+      const gap = async (body: string, language: string, days: number, department = 'technical') =>
+        (
+          await sql.query<{ id: string }>(
+            `INSERT INTO inquiries (body, language, department, confidence, escalated, result, created_at)
+             VALUES ($1, $2, $3, 0.9, false, '{"noKnowledge": true, "suggestions": []}', $4) RETURNING id`,
+            [body, language, department, recent(days)],
+          )
+        )[0]!.id
+      for (const [body, days] of [
+        ['Wie stelle ich die Zeitschaltuhr am Backofen ein?', 20],
+        ['Zeitschaltuhr am Backofen einstellen, wie geht das?', 6],
+        ['Backofen Zeitschaltuhr lässt sich nicht einstellen', 3],
+        ['Backofen: Zeitschaltuhr blinkt und lässt sich nicht einstellen', 1],
+      ] as const)
+        await gap(body, 'de', days)
+      for (const [body, days] of [
+        ['How do I change the billing address on my invoice?', 9],
+        ['Please change the billing address for my invoices.', 2],
+      ] as const)
+        await gap(body, 'en', days, 'commercial')
+      const corrected = await gap('Kündigung des Wartungsvertrags zum Jahresende', 'de', 4, 'technical')
+      await sql.query(
+        `INSERT INTO inquiry_feedback (inquiry_id, used_article_id, correct_department, author_key_id) VALUES ($1, NULL, 'commercial', $2)`,
+        [corrected, agent.id],
+      )
+      await context.clearCookies()
+      await signIn(lead.key)
+      await page.waitForURL(`${base}/ui/escalations`)
+      for (const lang of ['de', 'en'] as const) {
+        await page.goto(`${base}/ui/reports/knowledge-gaps?lang=${lang}`)
+        expect(await page.locator('h1').innerText()).toBe(lang === 'de' ? 'Wissenslücken' : 'Knowledge gaps')
+        expect(await page.locator('section.card h2').first().innerText()).toMatch(/Zeitschaltuhr|Backofen/)
+        await shoot(`22-gaps-${lang}`)
+        await page.goto(`${base}/ui/reports/training-needs?lang=${lang}`)
+        expect(await page.locator('h1').innerText()).toBe(lang === 'de' ? 'Schulungsbedarf' : 'Training needs')
+        expect(await page.locator('#h-departments').count()).toBe(1)
+        await shoot(`23-training-${lang}`)
+      }
+      await page.goto(`${base}/ui/reports/knowledge-gaps?lang=en`)
+      await page.getByRole('button', { name: 'Draft an article' }).first().click()
+      await page.waitForURL(/\/ui\/kb\/articles\/[0-9a-f-]{36}\/edit$/)
+      expect(await page.locator('textarea').first().inputValue()).toContain('Zeitschaltuhr')
+      expect(cspErrors).toEqual([])
+    })
+
     it("a lead reads next week's staffing heatmap in both languages and on a phone", async () => {
       const lead = await createApiKey(t.deps, { name: 'Lea Lead', role: 'lead' })
       // Two weeks of Monday-to-Friday traffic peaking at 10:00, one and two weeks ago.

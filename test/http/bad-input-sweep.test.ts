@@ -313,6 +313,24 @@ describe.each(testDatabases)('bad input never answers 5xx [$name]', (database) =
           for (const value of oddQueryValues)
             record(`GET ${page}?${parameter}=${value.slice(0, 20)}`, (await lead.get(`${page}?${parameter}=${value}`)).status)
     }
+    for (const page of ['/ui/reports/knowledge-gaps', '/ui/reports/knowledge-gaps/csv', '/ui/reports/training-needs']) {
+      for (const parameter of ['from', 'to', 'department'])
+        for (const value of oddQueryValues)
+          record(`GET ${page}?${parameter}=${value.slice(0, 20)}`, (await lead.get(`${page}?${parameter}=${value}`)).status)
+    }
+    for (const field of ['title', 'inquiryIds', 'articleDepartment', 'from', 'to', 'department'])
+      for (const value of odd)
+        record(
+          `POST /ui/reports/knowledge-gaps/drafts ${field}=${value.slice(0, 20)}`,
+          (
+            await lead.post('/ui/reports/knowledge-gaps/drafts', {
+              _csrf: csrf,
+              title: 'Titel',
+              inquiryIds: (await escalated()).inquiryId,
+              [field]: value,
+            })
+          ).status,
+        )
     for (const page of ['/ui/inquiries/', '/ui/escalations/', '/ui/kb/articles/'])
       for (const id of oddIds) record(`GET ${page}${id.slice(0, 20)}`, (await lead.get(page + id)).status)
     const visitor = uiClient(t)

@@ -623,6 +623,78 @@ describe('web UI', () => {
     })
   })
 
+  describe('knowledge gaps and training needs', () => {
+    it('shows leads the gap topics with a draft button and CSV, the training table, and refuses agents', async () => {
+      const at = new Date(Date.now() + offset - 2 * 24 * hour)
+      const ids: string[] = []
+      for (const body of [
+        'Wie stelle ich die Zeitschaltuhr am Backofen ein?',
+        'Zeitschaltuhr am Backofen einstellen, wie geht das?',
+        'Backofen Zeitschaltuhr lässt sich nicht einstellen',
+      ]) {
+        const [row] = await sql.query<{ id: string }>(
+          `INSERT INTO inquiries (body, language, department, confidence, escalated, result, created_at)
+           VALUES ($1, 'de', 'technical', 0.9, false, '{"noKnowledge": true, "suggestions": []}', $2) RETURNING id`,
+          [body, at],
+        )
+        ids.push(row!.id)
+      }
+      const agent = await signedIn('agent')
+      for (const path of ['/ui/reports/knowledge-gaps', '/ui/reports/training-needs', '/ui/reports/knowledge-gaps/csv'])
+        expect((await agent.get(path)).status).toBe(403)
+      expect((await agent.get('/ui/inquiries')).html).not.toContain('href="/ui/reports/knowledge-gaps"')
+      const lead = await signedIn('lead', { 'accept-language': 'de' })
+      const nav = (await lead.get('/ui/inquiries')).html
+      expect(nav).toContain('href="/ui/reports/knowledge-gaps"')
+      expect(nav).toContain('href="/ui/reports/training-needs"')
+      const gaps = await lead.get('/ui/reports/knowledge-gaps')
+      expect(gaps.status).toBe(200)
+      expect(gaps.html).toContain('<h1>Wissenslücken</h1>')
+      const html = decode(gaps.html)
+      expect(html).toMatch(/<h2 id="topic-\d+" lang="de">Fragen zu [^<]*Zeitschaltuhr/)
+      expect(html).toContain('Backofen Zeitschaltuhr lässt sich nicht einstellen')
+      expect(html).toContain('action="/ui/reports/knowledge-gaps/drafts"')
+      expect(html).toMatch(/href="\/ui\/reports\/knowledge-gaps\/csv\?from=\d{4}-\d{2}-\d{2}&to=/)
+      const csv = await lead.get('/ui/reports/knowledge-gaps/csv')
+      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/)
+      expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="report-knowledge-gaps-/)
+
+      const csrf = await lead.csrf()
+      const tooShort = await lead.post('/ui/reports/knowledge-gaps/drafts', { _csrf: csrf, title: 'x', inquiryIds: ids.join(',') })
+      expect(tooShort.status).toBe(422)
+      expect(decode(tooShort.html)).toContain('Der Entwurf konnte nicht angelegt werden: title')
+      const forged = await lead.post('/ui/reports/knowledge-gaps/drafts', {
+        _csrf: 'wrong',
+        title: 'Zeitschaltuhr',
+        inquiryIds: ids.join(','),
+      })
+      expect(forged.status).toBe(403)
+      const drafted = await lead.post('/ui/reports/knowledge-gaps/drafts', {
+        _csrf: csrf,
+        title: 'Zeitschaltuhr am Backofen einstellen',
+        inquiryIds: ids.join(','),
+        articleDepartment: 'technical',
+      })
+      expect(drafted.status).toBe(303)
+      expect(drafted.location).toMatch(/^\/ui\/kb\/articles\/[0-9a-f-]{36}\/edit$/)
+      const editor = await lead.get(drafted.location!)
+      expect(editor.status).toBe(200)
+      expect(decode(editor.html)).toContain('Zeitschaltuhr am Backofen einstellen')
+
+      const backwards = await lead.get('/ui/reports/knowledge-gaps?from=2026-12-10&to=2026-12-01')
+      expect(backwards.status).toBe(422)
+      expect(decode(backwards.html)).toContain('Der Zeitraum kann nicht angezeigt werden: from')
+      expect(backwards.html).toContain('value="2026-12-10"') // what was asked stays in the form
+
+      const training = await lead.get('/ui/reports/training-needs?lang=en')
+      expect(training.status).toBe(200)
+      expect(training.html).toContain('<h1>Training needs</h1>')
+      expect(training.html).toContain('Figures per agent are switched off (REPORTS_PER_AGENT)')
+      expect(training.html).not.toContain('id="h-agents"')
+      expect((await lead.get('/ui/reports/training-needs/csv')).headers.get('content-type')).toMatch(/^text\/csv/)
+    })
+  })
+
   describe('languages', () => {
     it('follows Accept-Language, and ?lang= switches and is remembered', async () => {
       const client = uiClient(t, { headers: { 'accept-language': 'de-AT,de;q=0.9,en;q=0.5' } })

@@ -54,6 +54,15 @@ describe('topics', () => {
     expect(proposeTitle([], 'en')).toBe('Frequent questions without an article')
   })
 
+  it('labels the only topic by its most frequent words, not by the rarest', async () => {
+    const texts = [
+      'Wie stelle ich die Zeitschaltuhr am Backofen ein?',
+      'Zeitschaltuhr am Backofen einstellen, wie geht das?',
+      'Backofen Zeitschaltuhr lässt sich nicht einstellen',
+    ]
+    expect(topicKeywords(await itemsOf(texts), [0, 1, 2])).toEqual(['backofen', 'zeitschaltuhr', 'einstellen'])
+  })
+
   it('never labels a topic with a word it was told to leave out (a customer name)', async () => {
     const texts = ['Kraus: Router Passwort vergessen', 'Kraus fragt: Router Passwort zurücksetzen', 'Rechnung doppelt']
     const items = (await itemsOf(texts)).map((item) => ({ ...item, exclude: ['Anna Kraus'] }))
