@@ -1,10 +1,28 @@
 import { z } from 'zod'
 import type { Deps } from '../deps.js'
 import { listGapInquiries, type GapInquiryRow } from '../storage/queries/report-gaps.js'
-import { midpointOf, rangeOf, RangeSchema, resolveRange, TrendSchema, trendOf, type InsightQuery } from './insight-range.js'
+import { rangeOf, RangeSchema, resolveRange, type ReportRange, type ReportRangeQuery } from './range.js'
 import { countBy, ExampleSchema, findTopics, MethodSchema, topicInquiryLimit } from './topic-report.js'
 
 const department = z.enum(['technical', 'commercial'])
+
+/** Where the second half of the range starts: the trend compares the halves. */
+export const midpointOf = (range: ReportRange) => new Date((range.fromAt.getTime() + range.toAt.getTime()) / 2)
+
+/** Rising when the second half has at least 1.5 times the first (and two more), falling the other way. */
+export function trendOf(firstHalf: number, secondHalf: number): 'rising' | 'falling' | 'steady' {
+  if (secondHalf >= firstHalf * 1.5 && secondHalf - firstHalf >= 2) return 'rising'
+  if (firstHalf >= secondHalf * 1.5 && firstHalf - secondHalf >= 2) return 'falling'
+  return 'steady'
+}
+
+export const TrendSchema = z.object({
+  firstHalf: z.number().int(),
+  secondHalf: z.number().int(),
+  direction: z
+    .enum(['rising', 'falling', 'steady'])
+    .meta({ description: 'rising: the second half of the range has at least 1.5 times the first and two more; falling the other way' }),
+})
 
 export const GapTopicSchema = z.object({
   id: z.string().uuid().meta({ description: "The topic's oldest inquiry; stable while the range and data stay the same" }),
@@ -49,7 +67,7 @@ const maxTopics = 100
  */
 export async function reportKnowledgeGaps(
   deps: Pick<Deps, 'sql' | 'clock' | 'config' | 'embeddings'>,
-  query: InsightQuery,
+  query: ReportRangeQuery,
 ): Promise<KnowledgeGaps> {
   const range = await resolveRange(deps, query)
   const rows = (await listGapInquiries(deps.sql, { ...range, limit: topicInquiryLimit })).reverse()

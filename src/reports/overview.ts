@@ -1,18 +1,9 @@
 import { z } from 'zod'
 import type { Deps } from '../deps.js'
 import * as reports from '../storage/queries/reports.js'
-import { resolveRange } from './range.js'
+import { ReportRangeSchema, resolveRange } from './range.js'
 
-const localDate = z.iso
-  .date('must be a date as YYYY-MM-DD')
-  .refine((value) => value >= '1970-01-01' && value <= '2999-12-31', 'must lie between 1970-01-01 and 2999-12-31')
-
-export const ReportQuerySchema = z.object({
-  from: localDate
-    .optional()
-    .meta({ description: 'First day (YYYY-MM-DD, local date in UI_TIME_ZONE), included; default: 27 days before `to`' }),
-  to: localDate.optional().meta({ description: 'Last day (YYYY-MM-DD, local date in UI_TIME_ZONE), included; default: today' }),
-  department: z.enum(['technical', 'commercial']).optional().meta({ description: 'Only this department; default: both' }),
+export const ReportQuerySchema = ReportRangeSchema.extend({
   granularity: z
     .enum(['day', 'week'])
     .default('day')
@@ -99,9 +90,10 @@ export type ReportOverview = z.infer<typeof ReportOverviewSchema>
 export async function reportOverview(deps: Pick<Deps, 'sql' | 'clock' | 'config'>, query: ReportQuery): Promise<ReportOverview> {
   const timeZone = deps.config.ui.timeZone
   const now = deps.clock.now()
-  const { from, to } = resolveRange(query, now, timeZone)
+  const { from, to, fromAt, toAt } = await resolveRange(deps, query)
   const scope = {
-    ...(await reports.reportBounds(deps.sql, { from, to, timeZone })),
+    fromAt,
+    toAt,
     from,
     to,
     timeZone,

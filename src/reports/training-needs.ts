@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Deps } from '../deps.js'
 import * as queries from '../storage/queries/report-training.js'
-import { rangeOf, RangeSchema, resolveRange, type InsightQuery } from './insight-range.js'
+import { rangeOf, RangeSchema, resolveRange, type ReportRangeQuery } from './range.js'
 import { countBy, ExampleSchema, findTopics, MethodSchema, topicInquiryLimit } from './topic-report.js'
 
 const department = z.enum(['technical', 'commercial'])
@@ -82,7 +82,7 @@ const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / w
  */
 export async function reportTrainingNeeds(
   deps: Pick<Deps, 'sql' | 'clock' | 'config' | 'embeddings'>,
-  query: InsightQuery,
+  query: ReportRangeQuery,
 ): Promise<TrainingNeeds> {
   const range = await resolveRange(deps, query)
   const scope = { ...range, repeatDays: deps.config.triage.repeatContactDays }

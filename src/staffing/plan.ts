@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Deps } from '../deps.js'
+import { addDays } from '../reports/range.js'
 import { weeklyArrivals, type ArrivalRow } from '../storage/queries/arrivals.js'
 import { agentsNeeded } from './erlang-c.js'
 import { backtest, hoursPerWeek, seasonalMean } from './forecast.js'
@@ -121,10 +122,4 @@ export function agentsPerHour(asyncArrivals: readonly number[], syncArrivals: re
     // A hair of tolerance: 2.0000000001 agents of spread work is two agents, not three.
     return Math.max(0, Math.ceil((asyncAgents + sync) / settings.productiveShare - 1e-9))
   })
-}
-
-function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`)
-  date.setUTCDate(date.getUTCDate() + days)
-  return date.toISOString().slice(0, 10)
 }

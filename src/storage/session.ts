@@ -1,6 +1,8 @@
 /**
  * Settings every database session starts with. Iterative scans let a filtered kNN (department,
- * language) keep scanning until it has k rows instead of returning fewer.
+ * language) keep scanning until it has k rows instead of returning fewer. JIT is off: the service's
+ * queries are short, and the report queries' subplan estimates crossed jit_above_cost, so PostgreSQL
+ * spent 2.8 s compiling a query that ran in 0.1 s (bench:reports, 100,000 inquiries).
  */
 export interface SessionOptions {
   /** HNSW candidate list size per kNN query (KB_HNSW_EF_SEARCH): recall against query time. */
@@ -16,7 +18,11 @@ export interface SessionOptions {
 export const defaultHnswEfSearch = 200
 
 function settings(options: SessionOptions): Record<string, string> {
-  return { 'hnsw.ef_search': String(Math.trunc(options.hnswEfSearch ?? defaultHnswEfSearch)), 'hnsw.iterative_scan': 'relaxed_order' }
+  return {
+    'hnsw.ef_search': String(Math.trunc(options.hnswEfSearch ?? defaultHnswEfSearch)),
+    'hnsw.iterative_scan': 'relaxed_order',
+    jit: 'off',
+  }
 }
 
 /** As SQL, for PGlite, which runs it once after opening. */

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Deps } from '../../deps.js'
-import { knowledgeGapsCsv, trainingNeedsCsv } from '../../reports/csv-insights.js'
+import { knowledgeGapsCsv, trainingNeedsCsv } from '../../reports/insights-csv.js'
 import { draftGapArticle, GapDraftInputSchema, GapDraftSchema } from '../../reports/gap-draft.js'
-import { InsightQuerySchema } from '../../reports/insight-range.js'
+import { ReportRangeSchema } from '../../reports/range.js'
 import { KnowledgeGapsSchema, reportKnowledgeGaps } from '../../reports/knowledge-gaps.js'
 import { reportTrainingNeeds, TrainingNeedsSchema } from '../../reports/training-needs.js'
 import type { AppEnv } from '../env.js'
@@ -27,7 +27,7 @@ const gapsRoute = createRoute({
   path: '/v1/reports/knowledge-gaps',
   summary: 'Knowledge gaps: unanswered inquiries grouped into topics (lead, admin)',
   description: `Inquiries that got no article (triage's noKnowledge) or whose suggestions the agent marked as not used, grouped into topics by similarity of their texts: each with a count, the trend (second half of the range against the first), three example inquiries with personal data replaced, the languages and a proposed article title. At most the 2 000 most recent such inquiries are grouped (\`analysed\`, \`truncated\`); their texts are embedded at report time. ${rangeNote}`,
-  request: { query: InsightQuerySchema },
+  request: { query: ReportRangeSchema },
   responses: { 200: jsonOrCsv(KnowledgeGapsSchema, 'The topics, largest first'), ...problemResponses(422, ...authenticatedProblems) },
 })
 
@@ -53,7 +53,7 @@ const trainingRoute = createRoute({
   path: '/v1/reports/training-needs',
   summary: 'Training needs at team level (lead, admin)',
   description: `Per department and per topic, how often agents edited or rejected the suggestions, the department was corrected, a case was handed back (released or reassigned) or the customer was escalated again after a resolved case, with examples. Figures per agent only with REPORTS_PER_AGENT=true (in Germany subject to the works council, BetrVG § 87 (1) no. 6). ${rangeNote}`,
-  request: { query: InsightQuerySchema },
+  request: { query: ReportRangeSchema },
   responses: { 200: jsonOrCsv(TrainingNeedsSchema, 'Departments and topics'), ...problemResponses(422, ...authenticatedProblems) },
 })
 

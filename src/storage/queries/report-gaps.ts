@@ -3,15 +3,6 @@ import type { Sql } from '../sql.js'
 // The knowledge-gap report: inquiries no article answered. All filters run on inquiries.created_at
 // (index inquiries_created) before anything is joined.
 
-/** The instants local days `from` (its start) to `to` (the end of that day) mark in the time zone. */
-export async function rangeBounds(sql: Sql, input: { from: string; to: string; timeZone: string }): Promise<{ fromAt: Date; toAt: Date }> {
-  const [row] = await sql.query<{ from_at: Date; to_at: Date }>(
-    `SELECT ($1::date)::timestamp AT TIME ZONE $3 AS from_at, ($2::date + 1)::timestamp AT TIME ZONE $3 AS to_at`,
-    [input.from, input.to, input.timeZone],
-  )
-  return { fromAt: row!.from_at, toAt: row!.to_at }
-}
-
 export interface GapInquiryRow {
   id: string
   subject: string | null

@@ -8,7 +8,9 @@ import type { Sql } from '../sql.js'
 // - handed_back: a lead released or reassigned the inquiry's case (audit_log);
 // - re_escalated: the case was resolved and the same customer (id or address) had another escalation
 //   within `repeatDays` after it. Cases are never re-opened here, so a customer coming back escalated
-//   is the nearest thing to a re-escalation the data holds.
+//   is the nearest thing to a re-escalation the data holds. The later inquiry is found through the
+//   customer indexes (customer_id or lower(customer_email), created_at) and its escalation by inquiry_id:
+//   searching escalations by time instead scanned all of them per resolved case (78 s at 100,000 inquiries).
 const signals = `
   WITH scoped AS (
     SELECT i.id, i.subject, i.body, i.language, i.department, i.customer_name, i.customer_id, i.customer_email, i.created_at,
@@ -22,11 +24,15 @@ const signals = `
            coalesce(last.correct_department <> s.department, false) OR coalesce(e.final_department <> s.department, false) AS corrected,
            EXISTS (SELECT 1 FROM audit_log a WHERE a.entity_type = 'escalation' AND a.entity_id = e.id
                       AND a.action IN ('release', 'reassign')) AS handed_back,
-           e.status = 'resolved' AND EXISTS (
-             SELECT 1 FROM escalations e2 JOIN inquiries i2 ON i2.id = e2.inquiry_id
-              WHERE e2.id <> e.id AND e2.created_at > e.resolved_at AND e2.created_at <= e.resolved_at + make_interval(days => $4)
-                AND ((s.customer_id IS NOT NULL AND i2.customer_id = s.customer_id)
-                  OR (s.customer_email IS NOT NULL AND lower(i2.customer_email) = lower(s.customer_email)))) AS re_escalated
+           e.status = 'resolved' AND (
+             (s.customer_id IS NOT NULL AND EXISTS (
+               SELECT 1 FROM inquiries i2 JOIN escalations e2 ON e2.inquiry_id = i2.id
+                WHERE i2.customer_id = s.customer_id AND e2.id <> e.id
+                  AND i2.created_at > e.resolved_at AND i2.created_at <= e.resolved_at + make_interval(days => $4)))
+             OR (s.customer_email IS NOT NULL AND EXISTS (
+               SELECT 1 FROM inquiries i2 JOIN escalations e2 ON e2.inquiry_id = i2.id
+                WHERE lower(i2.customer_email) = lower(s.customer_email) AND e2.id <> e.id
+                  AND i2.created_at > e.resolved_at AND i2.created_at <= e.resolved_at + make_interval(days => $4)))) AS re_escalated
       FROM scoped s
       LEFT JOIN LATERAL (
         SELECT true AS found, f.used_article_id, f.edited, f.correct_department FROM inquiry_feedback f

@@ -17,8 +17,8 @@ export interface ReportScope {
   department: string | null
 }
 
-/** The instants the local dates `from` (00:00) and the day after `to` (00:00) begin at in the time zone. */
-export async function reportBounds(sql: Sql, input: { from: string; to: string; timeZone: string }): Promise<{ fromAt: Date; toAt: Date }> {
+/** The instants local days `from` (its start) to `to` (the end of that day) mark in the time zone. */
+export async function rangeBounds(sql: Sql, input: { from: string; to: string; timeZone: string }): Promise<{ fromAt: Date; toAt: Date }> {
   const [row] = await sql.query<{ from_at: Date; to_at: Date }>(
     `SELECT $1::date::timestamp AT TIME ZONE $3 AS from_at, ($2::date + 1)::timestamp AT TIME ZONE $3 AS to_at`,
     [input.from, input.to, input.timeZone],

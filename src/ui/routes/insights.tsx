@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono'
 import type { Deps } from '../../deps.js'
 import { AppError, fieldErrorsFrom } from '../../errors.js'
-import { knowledgeGapsCsv, trainingNeedsCsv } from '../../reports/csv-insights.js'
+import { knowledgeGapsCsv, trainingNeedsCsv } from '../../reports/insights-csv.js'
 import { draftGapArticle, GapDraftInputSchema } from '../../reports/gap-draft.js'
-import { InsightQuerySchema } from '../../reports/insight-range.js'
+import { ReportRangeSchema } from '../../reports/range.js'
 import { reportKnowledgeGaps } from '../../reports/knowledge-gaps.js'
 import { reportTrainingNeeds } from '../../reports/training-needs.js'
 import type { UiEnv } from '../env.js'
@@ -20,12 +20,12 @@ const problemOf = (error: AppError) => (error.errors ?? []).map((item) => `${ite
 /** Runs a report for the page's query; a range the API would refuse comes back as `problem`, what was asked kept in the form. */
 async function load<T extends { range: { from: string; to: string; department: 'technical' | 'commercial' | null } }>(
   values: Record<string, string | undefined>,
-  run: (query: ReturnType<typeof InsightQuerySchema.parse>) => Promise<T>,
+  run: (query: ReturnType<typeof ReportRangeSchema.parse>) => Promise<T>,
 ): Promise<Loaded<T>> {
   const asked = { from: values.from || undefined, to: values.to || undefined, department: values.department || undefined }
   const department = asked.department === 'technical' || asked.department === 'commercial' ? asked.department : ''
   const typed: InsightFilter = { from: (asked.from ?? '').slice(0, 10), to: (asked.to ?? '').slice(0, 10), department }
-  const parsed = InsightQuerySchema.safeParse(asked)
+  const parsed = ReportRangeSchema.safeParse(asked)
   if (!parsed.success)
     return {
       report: undefined,
@@ -56,8 +56,8 @@ function csv(c: Context<UiEnv>, name: string, range: { from: string; to: string 
 /** The leads' knowledge-gap and training-needs pages, their CSV downloads, and drafting an article for a gap. */
 export function insightUiRoutes(deps: Deps) {
   const tz = deps.config.ui.timeZone
-  const gaps = (query: ReturnType<typeof InsightQuerySchema.parse>) => reportKnowledgeGaps(deps, query)
-  const training = (query: ReturnType<typeof InsightQuerySchema.parse>) => reportTrainingNeeds(deps, query)
+  const gaps = (query: ReturnType<typeof ReportRangeSchema.parse>) => reportKnowledgeGaps(deps, query)
+  const training = (query: ReturnType<typeof ReportRangeSchema.parse>) => reportTrainingNeeds(deps, query)
   const refused = (c: Context<UiEnv>, problem: string) => c.text(problem, 422, { 'Cache-Control': 'no-store' })
   return new Hono<UiEnv>()
     .use('/reports/*', signedIn(deps, ['lead', 'admin']))

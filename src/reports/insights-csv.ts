@@ -1,22 +1,8 @@
-// CSV downloads of the knowledge-gap and training-needs reports (RFC 4180: comma-separated, CRLF, quoted
-// when needed). A spreadsheet runs a cell starting with = + - @ (or a tab or CR) as a formula, and the
-// examples are customers' words, so such a text cell gets a leading apostrophe and stays text.
-// To be folded into src/reports/csv.ts (same toCsv signature) when both land.
+// CSV downloads of the knowledge-gap and training-needs reports, through the one writer in csv.ts (the
+// examples are customers' words, so its formula guard matters here too).
+import { type CsvValue, toCsv } from './csv.js'
 import type { KnowledgeGaps } from './knowledge-gaps.js'
 import type { TrainingNeeds } from './training-needs.js'
-
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : ''
-  const raw = String(value)
-  const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
-
-/** A whole CSV document: the header row, then each row, every line ending in CRLF. */
-export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((row) => `${row.map(cell).join(',')}\r\n`).join('')
-}
 
 /** One row per topic, its examples in the last three columns. */
 export function knowledgeGapsCsv(report: KnowledgeGaps): string {
@@ -56,7 +42,7 @@ export function knowledgeGapsCsv(report: KnowledgeGaps): string {
 
 /** One long table (section, key, measure, value, example): departments, topics and, when switched on, agents. */
 export function trainingNeedsCsv(report: TrainingNeeds): string {
-  const rows: unknown[][] = []
+  const rows: CsvValue[][] = []
   for (const department of report.departments)
     for (const measure of [
       'inquiries',
