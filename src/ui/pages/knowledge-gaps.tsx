@@ -54,7 +54,7 @@ const GapTopicCard: FC<{ view: View; topic: GapTopic; index: number; filter: Ins
         {topic.proposedTitle}
       </h2>
       <dl class="facts">
-        <dt>{t('gaps.count', { count: String(topic.count) })}</dt>
+        <dt>{topic.count === 1 ? t('gaps.countOne') : t('gaps.count', { count: String(topic.count) })}</dt>
         <dd>{t('gaps.reasons', { noKnowledge: String(topic.reasons.noKnowledge), notUsed: String(topic.reasons.notUsed) })}</dd>
         <dt>{t(`trend.${topic.trend.direction}`)}</dt>
         <dd>{t('gaps.trend', { first: String(topic.trend.firstHalf), second: String(topic.trend.secondHalf) })}</dd>
