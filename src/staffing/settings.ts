@@ -1,9 +1,13 @@
 import { z } from 'zod'
+import type { Principal } from '../auth/roles.js'
 import type { Deps } from '../deps.js'
 import { AppError, fieldErrorsFrom } from '../errors.js'
+import { insertAudit } from '../storage/queries/audit.js'
 import { readSetting, writeSetting } from '../storage/queries/settings.js'
 
 const settingKey = 'staffing'
+// The settings are one document, not a row with an id; audit_log.entity_id is a uuid, so this fixed one names them.
+export const staffingSettingsEntityId = '5e771265-0000-4000-8000-57aff1265e75'
 
 const DepartmentStaffingSchema = z
   .object({
@@ -59,11 +63,24 @@ export async function getStaffingSettings(deps: Pick<Deps, 'sql'>): Promise<Staf
   return (await readSetting<StaffingSettings>(deps.sql, settingKey)) ?? defaultStaffingSettings
 }
 
-/** Replaces the whole settings document; an invalid one is 422 naming each field and the stored one stays. */
-export async function replaceStaffingSettings(deps: Pick<Deps, 'sql'>, input: unknown): Promise<StaffingSettings> {
+/**
+ * Replaces the whole settings document; an invalid one is 422 naming each field and the stored one stays.
+ * The change and its audit entry (the settings before and after) commit together.
+ */
+export async function replaceStaffingSettings(
+  deps: Pick<Deps, 'sql' | 'clock'>,
+  principal: Principal,
+  input: unknown,
+): Promise<StaffingSettings> {
   const parsed = StaffingSettingsSchema.safeParse(input)
   if (!parsed.success)
     throw new AppError('validation_failed', 'The staffing settings were not changed.', { errors: fieldErrorsFrom(parsed.error.issues) })
-  await writeSetting(deps.sql, settingKey, parsed.data)
+  const at = deps.clock.now()
+  await deps.sql.transaction(async (tx) => {
+    const before = await getStaffingSettings({ sql: tx })
+    await writeSetting(tx, settingKey, parsed.data)
+    const entry = { action: 'staffing_settings', entityType: 'staffing_settings', entityId: staffingSettingsEntityId } as const
+    await insertAudit(tx, { actor: principal, ...entry, before, after: parsed.data }, at)
+  })
   return parsed.data
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { defaultStaffingSettings } from '../../src/staffing/settings.js'
+import { defaultStaffingSettings, staffingSettingsEntityId } from '../../src/staffing/settings.js'
 import type { Sql } from '../../src/storage/sql.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
@@ -110,6 +110,32 @@ describe.each(testDatabases)('staffing plan [$name]', (database) => {
     }
   })
 
+  it('answers the plan as CSV, one row per department and hour, when asked for text/csv', async () => {
+    sql = await database.open()
+    t = await createTestApp(sql, { clock: { now: () => now } })
+    await arrive('2026-11-30T08:10:00Z', 'technical', 'email', 3) // Monday 30 Nov 9:10 in Berlin
+    await arrive('2026-12-01T13:05:00Z', 'commercial', 'phone', 4) // Tuesday 14:05, calls
+    const lead = await t.keyFor('lead')
+    const plan = (await (await t.call('GET', '/v1/reports/staffing?weeks=2', { key: lead })).json()) as Plan
+    const response = await t.call('GET', '/v1/reports/staffing?weeks=2', { key: lead, headers: { accept: 'text/csv' } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="staffing-plan-2026-12-14.csv"')
+    const lines = (await response.text()).split('\r\n')
+    expect(lines.pop()).toBe('') // every line ends in CRLF
+    expect(lines[0]).toBe('department,weekday,hour,expected_async,expected_sync,agents')
+    expect(lines).toHaveLength(1 + 2 * 168)
+    expect(lines[1]).toBe('technical,1,0,0,0,0')
+    const [technical, commercial] = plan.departments
+    expect(lines).toContain(`technical,1,9,1.5,0,${technical!.hours[9]!.agents}`)
+    expect(lines[1 + 168 + 38]).toBe(`commercial,2,14,0,2,${commercial!.hours[38]!.agents}`)
+    expect(commercial!.hours[38]!.agents).toBeGreaterThan(0)
+    const json = await t.call('GET', '/v1/reports/staffing', { key: lead, headers: { accept: 'application/json, text/csv;q=0.5' } })
+    expect(json.headers.get('content-type')).toMatch(/^application\/json/)
+    const agent = await t.call('GET', '/v1/reports/staffing', { key: await t.keyFor('agent'), headers: { accept: 'text/csv' } })
+    expect(agent.status).toBe(403)
+  })
+
   it('lets a lead change handling times and targets, refusing invalid ones with 422 per field and keeping the old', async () => {
     sql = await database.open()
     t = await createTestApp(sql, { clock: { now: () => now } })
@@ -124,10 +150,27 @@ describe.each(testDatabases)('staffing plan [$name]', (database) => {
     const fields = ((await refused.json()) as { errors: Array<{ field: string }> }).errors.map((error) => error.field).sort()
     expect(fields).toEqual(['commercial.sync.targetServiceLevel', 'technical.productiveShare', 'technical.sync.handlingSeconds'])
     expect(await (await t.call('GET', '/v1/staffing/settings', { key: lead })).json()).toEqual(defaultStaffingSettings)
+    const audit = async () =>
+      (
+        (await (await t.call('GET', '/v1/audit?entityType=staffing_settings', { key: await t.keyFor('admin') })).json()) as {
+          items: Array<Record<string, unknown>>
+        }
+      ).items
+    expect(await audit()).toEqual([]) // a refused change leaves no entry
     const changed = structuredClone(defaultStaffingSettings)
     changed.commercial.async.handlingMinutes = 5
     expect((await t.call('PUT', '/v1/staffing/settings', { key: lead, json: changed })).status).toBe(200)
     expect((await t.call('PUT', '/v1/staffing/settings', { key: await t.keyFor('agent'), json: changed })).status).toBe(403)
+    const entries = await audit()
+    expect(entries).toHaveLength(1)
+    expect(entries[0]).toMatchObject({
+      actor: { name: 'test lead', role: 'lead' },
+      action: 'staffing_settings',
+      entityType: 'staffing_settings',
+      entityId: staffingSettingsEntityId,
+      before: defaultStaffingSettings,
+      after: changed,
+    })
     const plan = (await (await t.call('GET', '/v1/reports/staffing', { key: lead })).json()) as Plan
     expect(plan.departments[1]!.settings).toEqual(changed.commercial)
     expect(plan.departments.every((department) => department.hours.every((hour) => hour.agents === 0))).toBe(true) // no history, nobody needed

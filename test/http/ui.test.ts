@@ -579,6 +579,15 @@ describe('web UI', () => {
       expect(decode(page.html)).toMatch(/title="2 Mitarbeitende für 30,0 erwartete Anfragen">2<\/td>/)
       expect(page.html).toContain('Mit einer Woche Verlauf lässt sich die Prognose nicht')
       expect((await lead.get('/ui/staffing?weeks=abc')).html).toContain('value="4"') // a weeks value it cannot mean: four
+      expect(page.html).toContain('href="/ui/staffing.csv?weeks=1" download="">Als CSV herunterladen</a>')
+      const csv = await lead.get('/ui/staffing.csv?weeks=1')
+      expect(csv.status).toBe(200)
+      expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+      expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="staffing-plan-\d{4}-\d\d-\d\d\.csv"$/)
+      expect(csv.html.startsWith('department,weekday,hour,expected_async,expected_sync,agents\r\n')).toBe(true)
+      expect(csv.html).toMatch(/\r\ntechnical,\d,\d{1,2},30,0,2\r\n/) // the hour of last week's 30 e-mails
+      expect((await lead.get('/ui/staffing.csv?weeks=27')).status).toBe(422)
+      expect((await agent.get('/ui/staffing.csv')).status).toBe(403)
     })
   })
 

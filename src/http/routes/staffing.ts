@@ -1,11 +1,13 @@
-import { createRoute } from '@hono/zod-openapi'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../../deps.js'
 import { agentsNeeded, ErlangCInputSchema, ErlangCResultSchema } from '../../staffing/erlang-c.js'
 import { StaffingPlanSchema, StaffingQuerySchema, staffingPlan } from '../../staffing/plan.js'
+import { staffingPlanCsv, staffingPlanCsvFileName } from '../../staffing/plan-csv.js'
 import { getStaffingSettings, replaceStaffingSettings, StaffingSettingsSchema } from '../../staffing/settings.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, jsonContent, problemResponses } from '../openapi.js'
 import { createRouter } from '../router.js'
+import { prefersCsv } from './reports.js'
 
 const erlangCRoute = createRoute({
   operationId: 'erlangC',
@@ -30,13 +32,21 @@ const planRoute = createRoute({
   ...lead,
   operationId: 'staffingPlan',
   description:
-    'Next week\'s expected inquiries per department and hour of the week (the seasonal hour-of-week mean of the last `weeks` complete weeks, in UI_TIME_ZONE) and the agents each hour needs: e-mails and tickets by workload within the first-response target, calls and chats by Erlang C, both divided by the productive share. `backtest` scores the model on the last history weeks against "same hour last week". Lead or admin.',
+    'Next week\'s expected inquiries per department and hour of the week (the seasonal hour-of-week mean of the last `weeks` complete weeks, in UI_TIME_ZONE) and the agents each hour needs: e-mails and tickets by workload within the first-response target, calls and chats by Erlang C, both divided by the productive share. `backtest` scores the model on the last history weeks against "same hour last week". With `Accept: text/csv` one row per department and hour (department, ISO weekday, hour, expected_async, expected_sync, agents) for download. Lead or admin.',
   method: 'get',
   path: '/v1/reports/staffing',
   summary: 'Staffing forecast (Einsatzplanung) for next week (lead, admin)',
   request: { query: StaffingQuerySchema },
   responses: {
-    200: jsonContent(StaffingPlanSchema, 'The plan, 168 hours per department'),
+    200: {
+      description: 'The plan, 168 hours per department, as JSON, or as CSV when asked for with Accept: text/csv',
+      content: {
+        'application/json': { schema: StaffingPlanSchema },
+        'text/csv': {
+          schema: z.string().meta({ example: 'department,weekday,hour,expected_async,expected_sync,agents\r\ntechnical,1,9,2.5,0,1\r\n' }),
+        },
+      },
+    },
     ...problemResponses(422, ...authenticatedProblems),
   },
 })
@@ -54,7 +64,7 @@ const putSettingsRoute = createRoute({
   ...lead,
   operationId: 'replaceStaffingSettings',
   description:
-    'Replaces the staffing settings of both departments. Lead or admin; 422 names each invalid field and the settings in force stay.',
+    'Replaces the staffing settings of both departments; the audit trail records who changed them, with the settings before and after. Lead or admin; 422 names each invalid field and the settings in force stay.',
   method: 'put',
   path: '/v1/staffing/settings',
   summary: 'Change handling times and targets (lead, admin)',
@@ -66,7 +76,14 @@ const putSettingsRoute = createRoute({
 export function staffingRoutes(deps: Deps) {
   return createRouter()
     .openapi(erlangCRoute, (c) => c.json(agentsNeeded(c.req.valid('json')), 200))
-    .openapi(planRoute, async (c) => c.json(await staffingPlan(deps, c.req.valid('query')), 200))
+    .openapi(planRoute, async (c) => {
+      const plan = await staffingPlan(deps, c.req.valid('query'))
+      if (!prefersCsv(c.req.header('accept'))) return c.json(plan, 200)
+      return c.body(staffingPlanCsv(plan), 200, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${staffingPlanCsvFileName(plan)}"`,
+      })
+    })
     .openapi(getSettingsRoute, async (c) => c.json(await getStaffingSettings(deps), 200))
-    .openapi(putSettingsRoute, async (c) => c.json(await replaceStaffingSettings(deps, c.req.valid('json')), 200))
+    .openapi(putSettingsRoute, async (c) => c.json(await replaceStaffingSettings(deps, c.get('principal'), c.req.valid('json')), 200))
 }

@@ -1,6 +1,14 @@
 import type { Sql } from '../sql.js'
 
-export const auditEntityTypes = ['escalation', 'inquiry', 'kb_article', 'escalation_policy', 'account_import', 'data_subject'] as const
+export const auditEntityTypes = [
+  'escalation',
+  'inquiry',
+  'kb_article',
+  'escalation_policy',
+  'account_import',
+  'data_subject',
+  'staffing_settings',
+] as const
 export type AuditEntityType = (typeof auditEntityTypes)[number]
 
 export interface AuditEntry {

@@ -11,7 +11,7 @@ const hours = Array.from({ length: 24 }, (_, hour) => hour)
 const shadeOf = (agents: number, peak: number) => (agents === 0 || peak === 0 ? 0 : Math.max(1, Math.ceil((agents / peak) * 5)))
 
 /** Next week's agents per hour and weekday for each department, as a table shaded like a heatmap. */
-export const StaffingPage: FC<{ view: View; plan: StaffingPlan }> = ({ view, plan }) => {
+export const StaffingPage: FC<{ view: View; plan: StaffingPlan; csvHref: string }> = ({ view, plan, csvHref }) => {
   const { t, format } = view
   return (
     <Layout view={view} title={t('staffing.title')} section="staffing">
@@ -23,6 +23,9 @@ export const StaffingPage: FC<{ view: View; plan: StaffingPlan }> = ({ view, pla
         </div>
         <div class="actions">
           <button type="submit">{t('staffing.show')}</button>
+          <a class="button secondary" href={csvHref} download>
+            {t('staffing.csv')}
+          </a>
         </div>
       </form>
       <p class="hint">{t('staffing.legend')}</p>
