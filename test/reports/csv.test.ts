@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { prefersCsv } from '../../src/http/routes/reports.js'
+import { prefersCsv } from '../../src/http/csv-response.js'
 import { csvCell, toCsv } from '../../src/reports/csv.js'
 
 describe('CSV writer', () => {

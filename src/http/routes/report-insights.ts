@@ -1,14 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
 import type { Deps } from '../../deps.js'
 import { knowledgeGapsCsv, trainingNeedsCsv } from '../../reports/insights-csv.js'
 import { draftGapArticle, GapDraftInputSchema, GapDraftSchema } from '../../reports/gap-draft.js'
 import { ReportRangeSchema } from '../../reports/range.js'
 import { KnowledgeGapsSchema, reportKnowledgeGaps } from '../../reports/knowledge-gaps.js'
 import { reportTrainingNeeds, TrainingNeedsSchema } from '../../reports/training-needs.js'
-import type { AppEnv } from '../env.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
+import { csvDownload, prefersCsv } from '../csv-response.js'
 import { createRouter } from '../router.js'
 
 const lead = { tags: ['reports'], security: bearerSecurity, middleware: requireRole('lead', 'admin') }
@@ -57,25 +56,20 @@ const trainingRoute = createRoute({
   responses: { 200: jsonOrCsv(TrainingNeedsSchema, 'Departments and topics'), ...problemResponses(422, ...authenticatedProblems) },
 })
 
-const wantsCsv = (c: Context<AppEnv>) => /\btext\/csv\b/i.test(c.req.header('accept') ?? '')
-
-function csvResponse(c: Context<AppEnv>, name: string, range: { from: string; to: string }, body: string) {
-  return c.body(body, 200, {
-    'content-type': 'text/csv; charset=utf-8',
-    'content-disposition': `attachment; filename="report-${name}-${range.from}-${range.to}.csv"`,
-  })
-}
+const csvFileName = (name: string, range: { from: string; to: string }) => `report-${name}-${range.from}-${range.to}.csv`
 
 /** The knowledge-gap and training-needs reports, and the draft action of a gap topic. */
 export function insightRoutes(deps: Deps) {
   return createRouter()
     .openapi(gapsRoute, async (c) => {
       const report = await reportKnowledgeGaps(deps, c.req.valid('query'))
-      return wantsCsv(c) ? csvResponse(c, 'knowledge-gaps', report.range, knowledgeGapsCsv(report)) : c.json(report, 200)
+      if (!prefersCsv(c.req.header('accept'))) return c.json(report, 200)
+      return csvDownload(c, knowledgeGapsCsv(report), csvFileName('knowledge-gaps', report.range))
     })
     .openapi(draftRoute, async (c) => c.json(await draftGapArticle(deps, c.get('principal'), c.req.valid('json')), 201))
     .openapi(trainingRoute, async (c) => {
       const report = await reportTrainingNeeds(deps, c.req.valid('query'))
-      return wantsCsv(c) ? csvResponse(c, 'training-needs', report.range, trainingNeedsCsv(report)) : c.json(report, 200)
+      if (!prefersCsv(c.req.header('accept'))) return c.json(report, 200)
+      return csvDownload(c, trainingNeedsCsv(report), csvFileName('training-needs', report.range))
     })
 }

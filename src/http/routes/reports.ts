@@ -4,6 +4,7 @@ import { overviewCsv, overviewCsvFileName } from '../../reports/overview-csv.js'
 import { ReportOverviewSchema, ReportQuerySchema, reportOverview } from '../../reports/overview.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, problemResponses } from '../openapi.js'
+import { csvDownload, prefersCsv } from '../csv-response.js'
 import { createRouter } from '../router.js'
 
 const overviewRoute = createRoute({
@@ -37,23 +38,6 @@ export function reportRoutes(deps: Deps) {
   return createRouter().openapi(overviewRoute, async (c) => {
     const report = await reportOverview(deps, c.req.valid('query'))
     if (!prefersCsv(c.req.header('accept'))) return c.json(report, 200)
-    return c.body(overviewCsv(report), 200, {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${overviewCsvFileName(report)}"`,
-    })
+    return csvDownload(c, overviewCsv(report), overviewCsvFileName(report))
   })
-}
-
-/** True when Accept ranks text/csv above JSON (`*` wildcards stand for JSON, the default). */
-export function prefersCsv(accept: string | undefined): boolean {
-  let csv = 0
-  let json = 0
-  for (const part of (accept ?? '').split(',')) {
-    const [type = '', ...parameters] = part.split(';').map((piece) => piece.trim().toLowerCase())
-    const q = Number(parameters.find((parameter) => parameter.startsWith('q='))?.slice(2) ?? '1')
-    const weight = Number.isFinite(q) ? q : 0
-    if (type === 'text/csv') csv = Math.max(csv, weight)
-    else if (['application/json', 'application/*', '*/*'].includes(type)) json = Math.max(json, weight)
-  }
-  return csv > 0 && csv >= json
 }

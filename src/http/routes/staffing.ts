@@ -6,8 +6,8 @@ import { staffingPlanCsv, staffingPlanCsvFileName } from '../../staffing/plan-cs
 import { getStaffingSettings, replaceStaffingSettings, StaffingSettingsSchema } from '../../staffing/settings.js'
 import { requireRole } from '../middleware/auth.js'
 import { authenticatedProblems, bearerSecurity, jsonContent, problemResponses } from '../openapi.js'
+import { csvDownload, prefersCsv } from '../csv-response.js'
 import { createRouter } from '../router.js'
-import { prefersCsv } from './reports.js'
 
 const erlangCRoute = createRoute({
   operationId: 'erlangC',
@@ -79,10 +79,7 @@ export function staffingRoutes(deps: Deps) {
     .openapi(planRoute, async (c) => {
       const plan = await staffingPlan(deps, c.req.valid('query'))
       if (!prefersCsv(c.req.header('accept'))) return c.json(plan, 200)
-      return c.body(staffingPlanCsv(plan), 200, {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="${staffingPlanCsvFileName(plan)}"`,
-      })
+      return csvDownload(c, staffingPlanCsv(plan), staffingPlanCsvFileName(plan))
     })
     .openapi(getSettingsRoute, async (c) => c.json(await getStaffingSettings(deps), 200))
     .openapi(putSettingsRoute, async (c) => c.json(await replaceStaffingSettings(deps, c.get('principal'), c.req.valid('json')), 200))
