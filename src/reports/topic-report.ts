@@ -4,8 +4,11 @@ import type { Deps } from '../deps.js'
 import { neutraliseText, type NeutralText } from '../knowledge/neutral-draft.js'
 import { clusterTopics, proposeTitle, representatives, surfaceForm, topicKeywords, topicSimilarity } from './topics.js'
 
-/** At most this many inquiries (the most recent) are embedded and grouped per report. */
-export const topicInquiryLimit = 2000
+/**
+ * At most this many inquiries (the most recent) are embedded and grouped per report: neutralising, embedding
+ * and grouping cost about 0.25 ms per inquiry (bench:reports), and a lead's page should answer in well under a second.
+ */
+export const topicInquiryLimit = 1000
 const batchSize = 64
 const embeddedChars = 1000
 const excerptChars = 240

@@ -1,7 +1,7 @@
 import type { Sql } from '../sql.js'
 
 // The knowledge-gap report: inquiries no article answered. All filters run on inquiries.created_at
-// (index inquiries_created) before anything is joined.
+// (index inquiries_report) before anything is joined.
 
 export interface GapInquiryRow {
   id: string
@@ -27,7 +27,7 @@ export async function listGapInquiries(
 ): Promise<GapInquiryRow[]> {
   return sql.query<GapInquiryRow>(
     `SELECT i.id, i.subject, i.body, i.language, i.department, i.customer_name, i.created_at,
-            CASE WHEN i.result ->> 'noKnowledge' = 'true' THEN 'no_knowledge' ELSE 'not_used' END AS reason,
+            CASE WHEN i.no_knowledge THEN 'no_knowledge' ELSE 'not_used' END AS reason,
             count(*) OVER ()::int AS total
        FROM inquiries i
        LEFT JOIN LATERAL (
@@ -35,9 +35,7 @@ export async function listGapInquiries(
        ) AS last ON true
       WHERE i.created_at >= $1 AND i.created_at < $2 AND i.status = 'triaged'
         AND ($3::text IS NULL OR i.department = $3)
-        AND (i.result ->> 'noKnowledge' = 'true'
-             OR (last.found AND last.used_article_id IS NULL
-                 AND jsonb_typeof(i.result -> 'suggestions') = 'array' AND jsonb_array_length(i.result -> 'suggestions') > 0))
+        AND (i.no_knowledge OR (last.found AND last.used_article_id IS NULL AND i.suggestion_count > 0))
       ORDER BY i.created_at DESC, i.id DESC
       LIMIT $4`,
     [input.fromAt, input.toAt, input.department, input.limit],

@@ -1,6 +1,6 @@
 import type { Sql } from '../sql.js'
 
-// The training-needs report. Per inquiry of the range (index inquiries_created), the signals that an
+// The training-needs report. Per inquiry of the range (index inquiries_report), the signals that an
 // answer or a routing needed a human's correction:
 // - edited: the agent's last feedback used a suggestion but changed it;
 // - rejected: the agent's last feedback used none of the suggestions the inquiry had;
@@ -14,7 +14,7 @@ import type { Sql } from '../sql.js'
 const signals = `
   WITH scoped AS (
     SELECT i.id, i.subject, i.body, i.language, i.department, i.customer_name, i.customer_id, i.customer_email, i.created_at,
-           jsonb_typeof(i.result -> 'suggestions') = 'array' AND jsonb_array_length(i.result -> 'suggestions') > 0 AS had_suggestions
+           i.suggestion_count > 0 AS had_suggestions
       FROM inquiries i
      WHERE i.created_at >= $1 AND i.created_at < $2 AND i.status = 'triaged' AND ($3::text IS NULL OR i.department = $3)
   ), flagged AS (
@@ -116,8 +116,7 @@ export function countSignalsByAgent(sql: Sql, input: Omit<TrainingRange, 'repeat
   return sql.query<AgentSignalRow>(
     `SELECT k.id AS key_id, k.name, count(*)::int AS feedback,
             count(*) FILTER (WHERE f.used_article_id IS NOT NULL AND f.edited)::int AS edited,
-            count(*) FILTER (WHERE f.used_article_id IS NULL AND jsonb_typeof(i.result -> 'suggestions') = 'array'
-                               AND jsonb_array_length(i.result -> 'suggestions') > 0)::int AS rejected,
+            count(*) FILTER (WHERE f.used_article_id IS NULL AND i.suggestion_count > 0)::int AS rejected,
             count(*) FILTER (WHERE f.correct_department <> i.department)::int AS corrected
        FROM inquiries i JOIN inquiry_feedback f ON f.inquiry_id = i.id JOIN api_keys k ON k.id = f.author_key_id
       WHERE i.created_at >= $1 AND i.created_at < $2 AND i.status = 'triaged' AND ($3::text IS NULL OR i.department = $3)

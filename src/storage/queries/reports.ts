@@ -2,7 +2,7 @@ import type { Sql } from '../sql.js'
 
 // The lead's overview report. Every query picks the inquiries that arrived in the range by
 // `created_at >= $1 AND created_at < $2` with both bounds computed beforehand, so it reads the
-// inquiries_created index; escalations and feedback are joined through their inquiry_id indexes.
+// inquiries_report index (covering: the counts read no row); escalations and feedback are joined through their inquiry_id indexes.
 // Only triaged inquiries count (a webhook's 'received' row has no department yet). Local dates and hours
 // come from `created_at AT TIME ZONE` the UI time zone, so DST changes shift no inquiry into another day.
 
@@ -54,8 +54,8 @@ export async function volumeByPeriod(sql: Sql, scope: ReportScope): Promise<Volu
        SELECT date_trunc($5, i.created_at AT TIME ZONE $4)::date AS period, i.department, i.language, i.channel,
               count(*)::int AS inquiries,
               count(*) FILTER (WHERE i.escalated)::int AS escalated,
-              count(*) FILTER (WHERE i.result -> 'escalation' -> 'reasons' @> '[{"code": "complaint"}]')::int AS complaints,
-              count(*) FILTER (WHERE (i.result -> 'escalation' -> 'scores') ? 'complaint')::int AS assessed
+              count(*) FILTER (WHERE i.complaint)::int AS complaints,
+              count(*) FILTER (WHERE i.complaint_assessed)::int AS assessed
          FROM inquiries i
         WHERE ${inRange}
         GROUP BY 1, 2, 3, 4
