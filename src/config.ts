@@ -85,6 +85,12 @@ const configShape = {
   HEALTH_HOST: setting(z.string().min(1).optional()),
   HEALTH_MAX_LAG_SECONDS: setting(z.coerce.number().min(1, 'must be at least 1 (the heartbeat beats every 250 ms)').max(3600).default(30)),
   DATABASE_URL: setting(postgresUrl.optional()),
+  DATABASE_SCHEMA: setting(
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case schema name')
+      .optional(),
+  ),
   DATABASE_POOL_MAX: setting(z.coerce.number().int().min(1).max(200).default(10)),
   DATABASE_STARTUP_TIMEOUT_SECONDS: seconds(30),
   DATA_DIR: setting(z.string().min(1).default('./data')),
@@ -249,6 +255,8 @@ export const configSchema = checkedSettings.transform((env) => ({
    */
   health: { port: env.HEALTH_PORT, host: env.HEALTH_HOST ?? env.HOST, maxLagMs: env.HEALTH_MAX_LAG_SECONDS * 1000 },
   databaseUrl: env.DATABASE_URL,
+  /** A schema put first on the search_path (the Worker's Hyperdrive connections; tests isolate themselves this way). */
+  databaseSchema: env.DATABASE_SCHEMA,
   databasePoolMax: env.DATABASE_POOL_MAX,
   databaseStartupTimeoutMs: env.DATABASE_STARTUP_TIMEOUT_SECONDS * 1000,
   dataDir: env.DATA_DIR,

@@ -1,12 +1,11 @@
-// Cloudflare Workers entry: a placeholder until the Workers build is completed (see wrangler.toml).
-// The core is runtime-neutral already; what is missing here is a Workers-compatible database adapter.
-// Its outbound guard will be createOutboundGuard({ policy: config.outbound }) without a resolver: a Worker
-// cannot resolve names, and its fetch cannot reach the operator's private network (docs/outbound.md).
+// Cloudflare Workers entry (wrangler.toml): the same app as the Node entry, built from `env` bindings
+// by src/platform/workers/. What this slice serves and what not yet: docs/workers.md.
+import { createWorkerHandler } from '../platform/workers/serve.js'
+import type { WaitUntil } from '../platform/workers/serve.js'
+import type { WorkerEnv } from '../platform/workers/worker-deps.js'
+
+const handle = createWorkerHandler()
+
 export default {
-  fetch(): Response {
-    return new Response(
-      JSON.stringify({ type: 'about:blank', title: 'Not implemented', status: 501, detail: 'The Workers build is not complete yet.' }),
-      { status: 501, headers: { 'content-type': 'application/problem+json' } },
-    )
-  },
+  fetch: (request: Request, env: WorkerEnv, ctx: WaitUntil): Promise<Response> => handle(request, env, ctx),
 }

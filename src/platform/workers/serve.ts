@@ -1,0 +1,91 @@
+import { createApp } from '../../app.js'
+import { ensureBootstrapAdmin } from '../../auth/api-keys.js'
+import { ConfigError } from '../../config.js'
+import type { Deps } from '../../deps.js'
+import { ensureSpace } from '../../knowledge/spaces.js'
+import { readMigrationStatus } from '../../storage/migrate.js'
+import { buildWorkerDeps, MissingBindingError, type WorkerEnv } from './worker-deps.js'
+import { withRequestClients } from './request-sql.js'
+
+/** The part of Cloudflare's ExecutionContext the entry uses. */
+export interface WaitUntil {
+  waitUntil(promise: Promise<unknown>): void
+}
+
+interface Isolate {
+  deps: Deps
+  app: { fetch(request: Request, env: unknown): Response | Promise<Response> }
+  started?: Promise<void>
+}
+
+// Routes that need what this slice does not bring yet: a classifier trained at start (isolates must load a
+// stored model instead, a later step) and background jobs (Queues, a later step).
+const notServedYet = ['/v1/triage', '/v1/webhooks/', '/v1/jobs']
+
+/** Serves createApp(deps) on a Worker: deps and app once per isolate, the database clients once per request. */
+export function createWorkerHandler() {
+  let isolate: Promise<Isolate> | undefined
+  return async (request: Request, env: WorkerEnv, ctx: WaitUntil): Promise<Response> => {
+    try {
+      const hyperdrive = env.HYPERDRIVE
+      if (!hyperdrive?.connectionString)
+        throw new MissingBindingError(
+          'The Hyperdrive binding HYPERDRIVE is missing: add a [[hyperdrive]] binding named HYPERDRIVE to wrangler.toml.',
+        )
+      isolate ??= buildIsolate(env)
+      const current = await isolate
+      const path = new URL(request.url).pathname
+      if (notServedYet.some((prefix) => path.startsWith(prefix)))
+        return problem(
+          503,
+          `${path} is not served by the Workers build yet (no stored classifier model or queue); use the Node service for it.`,
+        )
+      const scoped = withRequestClients(hyperdrive.connectionString, async () => {
+        current.started ??= startIsolate(current.deps)
+        await current.started.catch(() => undefined)
+        return current.app.fetch(request, env)
+      })
+      ctx.waitUntil(scoped.result.finally(() => scoped.close()))
+      return await scoped.result
+    } catch (error) {
+      isolate = undefined
+      const message = error instanceof Error ? error.message : String(error)
+      console.error(JSON.stringify({ level: 'error', msg: 'the Worker cannot serve', err: message }))
+      const known = error instanceof MissingBindingError || error instanceof ConfigError
+      return problem(503, known ? message : 'The Worker could not start; its log says why.')
+    }
+  }
+}
+
+async function buildIsolate(env: WorkerEnv): Promise<Isolate> {
+  const deps = await buildWorkerDeps(env)
+  return { deps, app: createApp(deps) }
+}
+
+/**
+ * The first request's check of the database: the schema must be the one this bundle knows (the Worker
+ * does not migrate; `npm run migrate` does before deploy), ADMIN_API_KEY is stored, the embedding space
+ * exists. A failure is kept in deps.startup for /readyz and retried by the next request.
+ */
+async function startIsolate(deps: Deps): Promise<void> {
+  try {
+    const status = await readMigrationStatus(deps.sql, deps.migrations)
+    if (status.pending.length > 0)
+      throw new Error(`the database lacks migrations ${status.pending.join(', ')}: run npm run migrate against it before deploying`)
+    await ensureBootstrapAdmin(deps, deps.config.adminApiKey, { generate: false })
+    await ensureSpace(deps.sql, deps.embeddings.target.space)
+    deps.startup.phase = 'ready'
+    delete deps.startup.detail
+  } catch (error) {
+    deps.startup.phase = 'failed'
+    deps.startup.detail = error instanceof Error ? error.message : String(error)
+    deps.logger.error({ err: deps.startup.detail }, 'the Worker is not ready')
+    throw error
+  }
+}
+
+function problem(status: number, detail: string): Response {
+  const title = status === 503 ? 'Service unavailable' : 'Error'
+  const body = { type: 'urn:inquiry-triage:problem:service_unavailable', title, status, detail, code: 'service_unavailable' }
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/problem+json', 'retry-after': '5' } })
+}
