@@ -41,6 +41,7 @@ export const unitFiles = [
   'test/webhooks/payloads-zammad.test.ts',
   'test/webhooks/payloads-zendesk.test.ts',
   'test/webhooks/standard-webhooks.test.ts',
+  'test/worker/migration-list.test.ts',
 ]
 
 /**
@@ -57,6 +58,7 @@ export const slowFiles = [
   'test/http/escalation-verdicts.test.ts',
   'test/knowledge/adobe-kb.test.ts',
   'test/triage/classifier-tickets.test.ts',
+  'test/worker/worker.test.ts',
 ]
 
 /** Every test file; `db` is this minus the two lists above. */

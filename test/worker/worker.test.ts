@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { migrate } from '../../src/storage/migrate.js'
+import { freshPostgresSchema, migrations, openPostgresSchema, testPostgresUrl } from '../helpers/databases.js'
+import { startDevWorker, workerdSupported, type DevWorker } from './wrangler-dev.js'
+
+// The Worker on workerd (wrangler dev --local) against a fresh, migrated schema of the local PostgreSQL.
+const skipReason = !workerdSupported
+  ? `wrangler and workerd need Node 22 or newer (this is ${process.version})`
+  : !testPostgresUrl
+    ? 'the Worker needs PostgreSQL: set TEST_DATABASE_URL'
+    : undefined
+if (skipReason) console.warn(`test/worker/worker.test.ts skipped: ${skipReason}`)
+
+const adminKey = `adm_${randomBytes(24).toString('hex')}`
+const secretsKey = randomBytes(32).toString('base64')
+
+describe.skipIf(skipReason !== undefined)('the Worker on workerd', () => {
+  const cleanups: Array<() => Promise<void>> = []
+  let worker: DevWorker
+  let unbound: DevWorker
+  let knownMigrations: string[]
+
+  beforeAll(async () => {
+    const { schema } = await freshPostgresSchema(cleanups)
+    const sql = await openPostgresSchema(schema)
+    knownMigrations = (await migrations()).map((migration) => migration.id).sort()
+    await migrate(sql, await migrations())
+    await sql.close()
+    worker = await startDevWorker({
+      hyperdrive: testPostgresUrl!,
+      vars: { DATABASE_SCHEMA: schema, ADMIN_API_KEY: adminKey, SECRETS_KEY: secretsKey, LOG_LEVEL: 'warn' },
+    })
+    unbound = await startDevWorker({ config: 'test/worker/no-hyperdrive.wrangler.toml', vars: { SECRETS_KEY: secretsKey } })
+  })
+
+  afterAll(async () => {
+    await worker?.stop()
+    await unbound?.stop()
+    for (const cleanup of cleanups.reverse()) await cleanup()
+  })
+
+  it('reports ready on /readyz with the schema the bundle knows', async () => {
+    const response = await fetch(`${worker.url}/readyz`)
+    const report = await response.json()
+    expect(response.status, JSON.stringify(report)).toBe(200)
+    expect(report.checks.database).toMatchObject({ status: 'up', dialect: 'postgres' })
+    expect(report.checks.migrations).toEqual({ status: 'current', applied: knownMigrations.length, pending: [] })
+  })
+
+  it('creates an API key with the admin key from ADMIN_API_KEY, and the new key authenticates', async () => {
+    const created = await fetch(`${worker.url}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'helpdesk bot', role: 'agent' }),
+    })
+    const body = await created.json()
+    expect(created.status, JSON.stringify(body)).toBe(201)
+    expect(body).toMatchObject({ name: 'helpdesk bot', role: 'agent' })
+    const refused = await fetch(`${worker.url}/v1/api-keys`, { headers: { authorization: `Bearer ${body.key}` } })
+    expect(refused.status).toBe(403)
+  })
+
+  it('renders the web UI sign-in page', async () => {
+    const response = await fetch(`${worker.url}/ui/sign-in`)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toMatch(/text\/html/)
+    expect(await response.text()).toMatch(/<form/)
+  })
+
+  it('answers triage with 503 until the Worker loads a stored classifier model', async () => {
+    const response = await fetch(`${worker.url}/v1/triage`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } })
+    expect(response.status).toBe(503)
+    expect((await response.json()).detail).toMatch(/not served by the Workers build yet/)
+  })
+
+  it('answers every request with a 503 naming the binding when HYPERDRIVE is missing, and logs it', async () => {
+    for (const path of ['/readyz', '/v1/api-keys', '/ui/sign-in']) {
+      const response = await fetch(`${unbound.url}${path}`)
+      expect(response.status).toBe(503)
+      expect(response.headers.get('content-type')).toBe('application/problem+json')
+      expect((await response.json()).detail).toMatch(/Hyperdrive binding HYPERDRIVE is missing/)
+    }
+    // wrangler relays the Worker's console after the response; wait for the line, not for a time.
+    await unbound.waitFor(/the Worker cannot serve/)
+  })
+})
