@@ -7,7 +7,8 @@ export interface ReadinessReport {
   startup: Deps['startup']
   checks: {
     database: { status: 'up' | 'down'; dialect: string; latencyMs?: number; error?: string }
-    migrations: { status: 'current' | 'pending' | 'unknown'; applied: number; pending: string[] }
+    /** version: the newest migration applied, of those this build knows (the schema version). */
+    migrations: { status: 'current' | 'pending' | 'unknown'; applied: number; pending: string[]; version: string | null }
     embeddings: {
       provider: string
       requested: string
@@ -25,7 +26,7 @@ const probeTimeoutMs = 2000
 export async function checkReadiness(deps: Pick<Deps, 'sql' | 'migrations' | 'startup' | 'embeddings'>): Promise<ReadinessReport> {
   const started = performance.now()
   const database: ReadinessReport['checks']['database'] = { status: 'down', dialect: deps.sql.dialect }
-  const migrations: ReadinessReport['checks']['migrations'] = { status: 'unknown', applied: 0, pending: [] }
+  const migrations: ReadinessReport['checks']['migrations'] = { status: 'unknown', applied: 0, pending: [], version: null }
   const { target, selection } = deps.embeddings
   const embeddings: ReadinessReport['checks']['embeddings'] = { ...selection, space: target.id, activeSpace: null }
   try {
@@ -35,6 +36,7 @@ export async function checkReadiness(deps: Pick<Deps, 'sql' | 'migrations' | 'st
     const status = await withTimeout(readMigrationStatus(deps.sql, deps.migrations), probeTimeoutMs)
     migrations.applied = status.applied.length
     migrations.pending = status.pending
+    migrations.version = status.applied.at(-1) ?? null
     migrations.status = status.pending.length === 0 ? 'current' : 'pending'
     if (migrations.status === 'current') {
       embeddings.activeSpace = (await knowledgeQueries.findActiveSpace(deps.sql))?.id ?? null

@@ -45,7 +45,12 @@ describe.skipIf(skipReason !== undefined)('the Worker on workerd', () => {
     const report = await response.json()
     expect(response.status, JSON.stringify(report)).toBe(200)
     expect(report.checks.database).toMatchObject({ status: 'up', dialect: 'postgres' })
-    expect(report.checks.migrations).toEqual({ status: 'current', applied: knownMigrations.length, pending: [] })
+    expect(report.checks.migrations).toEqual({
+      status: 'current',
+      applied: knownMigrations.length,
+      pending: [],
+      version: knownMigrations.at(-1),
+    })
   })
 
   it('creates an API key with the admin key from ADMIN_API_KEY, and the new key authenticates', async () => {

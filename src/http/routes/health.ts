@@ -20,6 +20,10 @@ const ReadinessSchema = z
         status: z.enum(['current', 'pending', 'unknown']),
         applied: z.number().int(),
         pending: z.array(z.string()),
+        version: z
+          .string()
+          .nullable()
+          .openapi({ description: 'The newest migration applied, of those this build knows: the schema version' }),
       }),
       embeddings: z.object({
         provider: z.string(),

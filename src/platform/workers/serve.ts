@@ -41,8 +41,11 @@ export function createWorkerHandler() {
           `${path} is not served by the Workers build yet (no stored classifier model or queue); use the Node service for it.`,
         )
       const scoped = withRequestClients(hyperdrive.connectionString, async () => {
-        current.started ??= startIsolate(current.deps)
-        await current.started.catch(() => undefined)
+        // A failed check is forgotten, so the next request tries again (after `npm run migrate`, say).
+        current.started ??= startIsolate(current.deps).catch(() => {
+          current.started = undefined
+        })
+        await current.started
         return current.app.fetch(request, env)
       })
       ctx.waitUntil(scoped.result.finally(() => scoped.close()))

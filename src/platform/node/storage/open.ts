@@ -11,6 +11,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Sql>
       maxConnections: config.databasePoolMax,
       logger,
       hnswEfSearch: config.knowledge.hnswEfSearch,
+      schema: config.databaseSchema,
     })
   }
   const { createPgliteSql } = await import('./pglite.js')
