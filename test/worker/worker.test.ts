@@ -19,6 +19,7 @@ describe.skipIf(skipReason !== undefined)('the Worker on workerd', () => {
   const cleanups: Array<() => Promise<void>> = []
   let worker: DevWorker
   let unbound: DevWorker
+  let behind: DevWorker
   let knownMigrations: string[]
 
   beforeAll(async () => {
@@ -32,11 +33,21 @@ describe.skipIf(skipReason !== undefined)('the Worker on workerd', () => {
       vars: { DATABASE_SCHEMA: schema, ADMIN_API_KEY: adminKey, SECRETS_KEY: secretsKey, LOG_LEVEL: 'warn' },
     })
     unbound = await startDevWorker({ config: 'test/worker/no-hyperdrive.wrangler.toml', vars: { SECRETS_KEY: secretsKey } })
+    // A database one migration behind the bundle: deployed before `npm run migrate` ran.
+    const old = await freshPostgresSchema(cleanups)
+    const oldSql = await openPostgresSchema(old.schema)
+    await migrate(oldSql, (await migrations()).slice(0, -1))
+    await oldSql.close()
+    behind = await startDevWorker({
+      hyperdrive: testPostgresUrl!,
+      vars: { DATABASE_SCHEMA: old.schema, ADMIN_API_KEY: adminKey, SECRETS_KEY: secretsKey, LOG_LEVEL: 'warn' },
+    })
   })
 
   afterAll(async () => {
     await worker?.stop()
     await unbound?.stop()
+    await behind?.stop()
     for (const cleanup of cleanups.reverse()) await cleanup()
   })
 
@@ -88,5 +99,15 @@ describe.skipIf(skipReason !== undefined)('the Worker on workerd', () => {
     }
     // wrangler relays the Worker's console after the response; wait for the line, not for a time.
     await unbound.waitFor(/the Worker cannot serve/)
+  })
+
+  it('reports a database behind the bundle on /readyz and refuses the API until it is migrated', async () => {
+    const response = await fetch(`${behind.url}/readyz`)
+    const report = await response.json()
+    expect(response.status).toBe(503)
+    expect(report.checks.migrations).toMatchObject({ status: 'pending', pending: [knownMigrations.at(-1)] })
+    expect(report.startup).toMatchObject({ phase: 'failed', detail: expect.stringMatching(/run npm run migrate/) })
+    const api = await fetch(`${behind.url}/v1/api-keys`, { headers: { authorization: `Bearer ${adminKey}` } })
+    expect(api.status).toBe(503)
   })
 })
