@@ -41,6 +41,7 @@ export const unitFiles = [
   'test/webhooks/payloads-zammad.test.ts',
   'test/webhooks/payloads-zendesk.test.ts',
   'test/webhooks/standard-webhooks.test.ts',
+  'test/worker/bindings.test.ts',
   'test/worker/console-logger.test.ts',
   'test/worker/migration-list.test.ts',
 ]
