@@ -101,7 +101,7 @@ export async function nodeUsesOf(entry: string): Promise<string[]> {
   return [...new Set(problems)].sort()
 }
 
-// The core (createApp) and the Workers entry that will serve it; arguments name other modules to check.
+// The core (createApp) and the Workers entry that serves it; arguments name other modules to check.
 const defaultEntries = ['src/app.ts', 'src/entry/worker.ts']
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
