@@ -3,7 +3,7 @@ import { signalKinds, type SignalKind } from './signal-kinds.js'
 
 /** What `npm run eval` was asked to do. */
 export type EvalCommand =
-  | { mode: 'project'; casesFile: string; thresholdsFile: string; outDir: string | null; json: boolean }
+  | { mode: 'project'; casesFile: string; thresholdsFile: string; outDir: string | null; json: boolean; casesOnly: boolean }
   | { mode: 'files'; train: string; test: string; limit: number | null; json: boolean }
   | { mode: 'cv'; file: string; folds: number; seed: number; limit: number | null; json: boolean }
   | { mode: 'signal-cv'; signal: SignalKind; file: string; folds: number; seed: number; json: boolean }
@@ -16,6 +16,7 @@ export class UsageError extends Error {}
 export const usage = `usage:
   npm run eval                                   the project's eval set (eval/cases.jsonl); writes eval/report.*
       [--cases <jsonl>] [--thresholds <json>] [--out <dir> | --no-write] [--json]
+      [--cases-only]                             only the cases: no blind sets, signals, calibration or cross-lingual sets
   npm run eval -- --train <jsonl> --test <jsonl> [--limit <n>] [--json]
                                                  train the department classifier on one file, evaluate on the other
   npm run eval -- --cv <k> <jsonl> [--seed <n>] [--limit <n>] [--json]
@@ -52,6 +53,7 @@ export function parseEvalArgs(argv: string[]): EvalCommand {
     if (values.train === undefined || values.test === undefined) throw new UsageError('--train and --test go together')
     return { mode: 'files', train: values.train, test: values.test, limit, json }
   }
+  if (values['cases-only'] && values.cases === undefined) throw new UsageError('--cases-only needs --cases <jsonl>')
   if (limit !== null || values.seed !== undefined) throw new UsageError('--limit and --seed apply to --train/--test and --cv runs')
   if (values['no-write'] && values.out !== undefined) throw new UsageError('--out and --no-write exclude each other')
   return {
@@ -60,6 +62,7 @@ export function parseEvalArgs(argv: string[]): EvalCommand {
     thresholdsFile: values.thresholds ?? defaults.thresholds,
     outDir: values['no-write'] ? null : (values.out ?? defaults.out),
     json,
+    casesOnly: Boolean(values['cases-only']),
   }
 }
 
@@ -100,6 +103,7 @@ function parse(argv: string[]) {
       seed: { type: 'string' },
       limit: { type: 'string' },
       cases: { type: 'string' },
+      'cases-only': { type: 'boolean' },
       thresholds: { type: 'string' },
       out: { type: 'string' },
       'no-write': { type: 'boolean' },

@@ -103,6 +103,8 @@ const warmupCases = 5
 export async function runProjectEval(options: {
   casesFile: string
   log: (line: string) => void
+  /** Only the cases: no blind sets, signals, relevance calibration or cross-lingual sets (those stay null or empty). */
+  casesOnly?: boolean
   blindSets?: Array<{ name: string; file: string }>
   signalsDir?: string
   crossLingualFile?: string
@@ -124,33 +126,56 @@ export async function runProjectEval(options: {
       versions ??= result.versions
       outcomes.push(outcome)
     }
-    const escalationSets = await measureEscalationSets(
-      deps,
-      [{ name: 'own', file: options.casesFile }, ...(options.blindSets ?? defaultBlindSets)],
-      options.log,
-    )
-    const signals = await measureSignals(deps, options.signalsDir ?? sharedDataDir, options.log)
-    const calibration = await measureRelevanceCalibration(deps, options.log)
-    const relevance: RelevanceReport = {
+    const extras = options.casesOnly ? await casesOnly(deps, outcomes, options) : await everySet(deps, outcomes, options)
+    return {
+      ...(await summarise(cases, outcomes, { ...versions!, embeddingProvider: deps.embeddings.target.space.provider })),
+      ...extras,
+    }
+  } finally {
+    await deps.sql.close()
+  }
+}
+
+type ProjectEvalOptions = Parameters<typeof runProjectEval>[0]
+type Extras = Pick<ProjectReport, 'escalationSets' | 'signals' | 'relevance' | 'crossLingual'>
+
+/** The blind escalation sets, the signals on real text, relevance calibration and the cross-lingual sets. */
+async function everySet(deps: EvalDeps, outcomes: CaseOutcome[], options: ProjectEvalOptions): Promise<Extras> {
+  const escalationSets = await measureEscalationSets(
+    deps,
+    [{ name: 'own', file: options.casesFile }, ...(options.blindSets ?? defaultBlindSets)],
+    options.log,
+  )
+  const signals = await measureSignals(deps, options.signalsDir ?? sharedDataDir, options.log)
+  const calibration = await measureRelevanceCalibration(deps, options.log)
+  return {
+    escalationSets,
+    signals,
+    relevance: {
       spaces: { [deps.embeddings.target.space.provider]: calibration },
       notMeasured,
       shown: scoreShownSuggestions(outcomes, deps.config.triage.suggestionMinRelevance, await readRelevantArticles()),
-    }
-    const crossLingual = {
+    },
+    crossLingual: {
       blindC: await measureCrossLingualSet(options.crossLingualFile ?? 'eval/crosslingual/blind-c.jsonl', options.log),
       // Written after C had been reported, to check that C's figure was not a lucky or spent set.
       blindD: await measureCrossLingualSet('eval/crosslingual/blind-d.jsonl', options.log),
       adobe: await measureAdobeCrossLingual(options.log),
-    }
-    return {
-      ...(await summarise(cases, outcomes, { ...versions!, embeddingProvider: deps.embeddings.target.space.provider })),
-      escalationSets,
-      signals,
-      relevance,
-      crossLingual,
-    }
-  } finally {
-    await deps.sql.close()
+    },
+  }
+}
+
+/** `--cases-only`: what the given cases say, and nothing measured on other sets. */
+async function casesOnly(deps: EvalDeps, outcomes: CaseOutcome[], options: ProjectEvalOptions): Promise<Extras> {
+  return {
+    escalationSets: await measureEscalationSets(deps, [{ name: 'own', file: options.casesFile }], options.log),
+    signals: null,
+    relevance: {
+      spaces: {},
+      notMeasured,
+      shown: scoreShownSuggestions(outcomes, deps.config.triage.suggestionMinRelevance, await readRelevantArticles()),
+    },
+    crossLingual: { blindC: null, blindD: null, adobe: null },
   }
 }
 

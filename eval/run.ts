@@ -49,7 +49,7 @@ async function main(command: EvalCommand): Promise<number> {
   })
   const { runProjectEval } = await import('./project.js')
   const { formatTable, writeProjectReport } = await import('./report.js')
-  const measured = await runProjectEval({ casesFile: command.casesFile, log })
+  const measured = await runProjectEval({ casesFile: command.casesFile, casesOnly: command.casesOnly, log })
   const report = { ...measured, thresholds: checkThresholds(measured, checks) }
   if (command.outDir) log(`wrote ${(await writeProjectReport(command.outDir, report)).join(', ')}`)
   print(command.json ? JSON.stringify(report) : formatTable(report))

@@ -73,7 +73,8 @@ describe('eval input validation', () => {
   })
 
   it('parses the three modes and rejects contradictions', () => {
-    expect(parseEvalArgs([])).toMatchObject({ mode: 'project', casesFile: 'eval/cases.jsonl', outDir: 'eval' })
+    expect(parseEvalArgs([])).toMatchObject({ mode: 'project', casesFile: 'eval/cases.jsonl', outDir: 'eval', casesOnly: false })
+    expect(parseEvalArgs(['--cases', 'c.jsonl', '--cases-only'])).toMatchObject({ mode: 'project', casesFile: 'c.jsonl', casesOnly: true })
     expect(parseEvalArgs(['--train', 'a', '--test', 'b', '--limit', '50', '--json'])).toEqual({
       mode: 'files',
       train: 'a',
@@ -91,6 +92,7 @@ describe('eval input validation', () => {
       ['--bogus'],
       ['stray'],
       ['--limit', '5'],
+      ['--cases-only'],
     ]) {
       expect(() => parseEvalArgs(argv), argv.join(' ')).toThrow(UsageError)
     }
