@@ -81,7 +81,8 @@ export function* trainEscalationModelSteps(
 ): Steps<EscalationModel> {
   const settings = { ...defaultDetectorOptions, ...options }
   // In a canonical order: folds and columns follow the order, and the version promises the same model for the same examples.
-  const examples = [...given].sort((a, b) => (exampleKey(a) < exampleKey(b) ? -1 : exampleKey(a) > exampleKey(b) ? 1 : 0))
+  const keyed = given.map((example) => ({ example, key: exampleKey(example) }))
+  const examples = keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ example }) => example)
   const ids: Int32Array[] = []
   for (const example of examples) {
     ids.push(featuresOf(example.text).ids)
