@@ -94,4 +94,42 @@ describe('escalation detector', () => {
     expect(few.reasons.has('recall')).toBe(false)
     expect(few.score('a recall').has('recall')).toBe(false)
   })
+
+  it('retrains only the reasons whose examples changed, and the result equals a training from scratch', () => {
+    const complaints = [
+      'Das ist eine Frechheit!',
+      'Unacceptable service, again.',
+      'Ich beschwere mich hiermit.',
+      'Worst support ever.',
+      'So geht das nicht weiter!',
+      'I want to complain.',
+    ]
+    const calm = [
+      'Danke für die schnelle Hilfe.',
+      'Thanks, that worked.',
+      'Alles bestens.',
+      'Great, thank you.',
+      'Passt so.',
+      'Noted, thanks.',
+    ]
+    const both: EscalationExample[] = [
+      ...examples,
+      ...complaints.map((text) => ({ text, labels: { complaint: true } })),
+      ...calm.map((text) => ({ text, labels: { complaint: false } })),
+    ]
+    const first = trainEscalationModel(both, ['safety', 'complaint'], { folds: 2 })
+    // A verdict on the complaint reason only: safety is taken over as it was, complaint is trained again.
+    const verdict = { text: 'Es riecht nach Gas, das ist eine Frechheit!', labels: { complaint: false }, weight: 5 }
+    const next = trainEscalationModel([...both, verdict], ['safety', 'complaint'], { folds: 2 }, first)
+    expect(next.reasons.get('safety')).toBe(first.reasons.get('safety'))
+    expect(next.reasons.get('complaint')).not.toBe(first.reasons.get('complaint'))
+    expect(next.reasons.get('complaint')!.key).not.toBe(first.reasons.get('complaint')!.key)
+    const scratch = trainEscalationModel([...both, verdict], ['safety', 'complaint'], { folds: 2 })
+    expect(serializeModel(next)).toEqual(serializeModel(scratch))
+    // The reuse also works from a stored model, which keeps each reason's key.
+    const stored = deserializeModel(serializeModel(first))!
+    expect(trainEscalationModel([...both, verdict], ['safety', 'complaint'], { folds: 2 }, stored).reasons.get('safety')).toBe(
+      stored.reasons.get('safety'),
+    )
+  })
 })

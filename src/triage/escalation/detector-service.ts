@@ -69,7 +69,7 @@ export function createEscalationDetector(options: DetectorOptions): EscalationDe
     model ??= await loadStored(deps, version)
     if (!model) {
       const started = now()
-      model = await runInSlices(trainEscalationModelSteps(examples, codes), options.slicing)
+      model = await runInSlices(trainEscalationModelSteps(examples, codes, {}, state?.model), options.slicing)
       deps.logger.info({ version, examples: examples.length, trainingMs: now() - started }, 'escalation detector trained')
       await store
         .put(deps.sql, version, serializeModel(model))

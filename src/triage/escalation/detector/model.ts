@@ -35,7 +35,7 @@ export interface DetectorOptions {
 }
 
 /** Bumped when features or training change, so a stored model of the old kind is never loaded. */
-export const detectorAlgorithm = 'esc-v1'
+export const detectorAlgorithm = 'esc-v2'
 
 // beta 1.5: the issue's targets ask for recall 0.95 at precision 0.85, so a missed case weighs more than a false alarm.
 export const defaultDetectorOptions: DetectorOptions = { c: 0.1, alpha: 1, folds: 3, minPositives: 5, maxIterations: 150, beta: 1.5 }
@@ -50,6 +50,8 @@ export interface ReasonModel {
   threshold: number
   positives: number
   examples: number
+  /** What the reason was trained on (its labelled examples and the options): equal keys, equal models. */
+  key?: string
 }
 
 export interface ReasonScore {
@@ -65,38 +67,61 @@ export interface EscalationModel {
   score(text: string, hits?: readonly RuleHit[]): Map<string, ReasonScore>
 }
 
-/** Trains one model per reason in `codes`; deterministic for the same examples and options. */
+/**
+ * Trains one model per reason in `codes`; deterministic for the same examples and options. A reason of
+ * `previous` whose labelled examples are the same is taken over instead of trained again: a lead's
+ * verdict or an erased customer changes the reasons they name, so only those are retrained.
+ */
 export function trainEscalationModel(
   examples: readonly EscalationExample[],
   codes: readonly string[],
   options: Partial<DetectorOptions> = {},
+  previous?: EscalationModel,
 ): EscalationModel {
-  return runToEnd(trainEscalationModelSteps(examples, codes, options))
+  return runToEnd(trainEscalationModelSteps(examples, codes, options, previous))
 }
 
 export function* trainEscalationModelSteps(
-  given: readonly EscalationExample[],
+  examples: readonly EscalationExample[],
   codes: readonly string[],
   options: Partial<DetectorOptions> = {},
+  previous?: EscalationModel,
 ): Steps<EscalationModel> {
   const settings = { ...defaultDetectorOptions, ...options }
-  // In a canonical order: folds and columns follow the order, and the version promises the same model for the same examples.
-  const keyed = given.map((example) => ({ example, key: exampleKey(example) }))
-  const examples = keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ example }) => example)
-  const ids: Int32Array[] = []
-  for (const example of examples) {
-    ids.push(featuresOf(example.text).ids)
-    yield
-  }
-  const { rows, buckets } = compactColumns(ids)
+  const features = new Map<string, Int32Array>()
   const reasons = new Map<string, ReasonModel>()
   for (const code of codes) {
-    const members = examples.flatMap((example, index) => (code in example.labels ? [index] : []))
-    const labels = Uint8Array.from(members, (index) => (examples[index]!.labels[code] ? 1 : 0))
+    // Each reason's examples in a canonical order of their own (folds and columns follow the order), so
+    // that a reason's model depends on its labelled examples only and can be reused when only others change.
+    const members = examples
+      .filter((example) => code in example.labels)
+      .map((example) => ({ example, line: reasonLine(example, code) }))
+      .sort((a, b) => (a.line < b.line ? -1 : a.line > b.line ? 1 : 0))
+    const labels = Uint8Array.from(members, ({ example }) => (example.labels[code] ? 1 : 0))
     const positives = labels.reduce((sum, label) => sum + label, 0)
     if (positives < settings.minPositives || positives === labels.length) continue
-    const sample = { rows: members.map((index) => rows[index]!), labels, weights: members.map((index) => examples[index]!.weight ?? 1) }
-    reasons.set(code, yield* trainReason(sample, buckets, settings))
+    const key = reasonKey(
+      code,
+      members.map(({ line }) => line),
+      settings,
+    )
+    const reused = previous?.reasons.get(code)
+    if (reused?.key === key) {
+      reasons.set(code, reused)
+      continue
+    }
+    const ids: Int32Array[] = []
+    for (const { example } of members) {
+      let row = features.get(example.text)
+      if (!row) {
+        features.set(example.text, (row = featuresOf(example.text).ids))
+        yield
+      }
+      ids.push(row)
+    }
+    const { rows, buckets } = compactColumns(ids)
+    const sample = { rows, labels, weights: members.map(({ example }) => example.weight ?? 1) }
+    reasons.set(code, { ...(yield* trainReason(sample, buckets, settings)), key })
   }
   return createModel(modelVersion(examples, codes, settings), reasons)
 }
@@ -111,7 +136,7 @@ interface Sample {
  * The final fit on all rows, then one fit per fold started from it (a few steps each) for the
  * out-of-fold scores that calibrate it and choose its threshold.
  */
-function* trainReason(sample: Sample, buckets: Int32Array, settings: DetectorOptions): Steps<ReasonModel> {
+function* trainReason(sample: Sample, buckets: Int32Array, settings: DetectorOptions): Steps<Omit<ReasonModel, 'key'>> {
   const final = yield* fitNbLogistic(sample, buckets.length, settings)
   const folds = stratifiedFolds(sample.labels, settings.folds, 1)
   const outOfFold = new Float64Array(sample.rows.length)
@@ -280,6 +305,26 @@ function strongestPhrases(features: TextFeatures, weights: Float32Array, text: s
   return phrases
 }
 
+function reasonLine(example: EscalationExample, code: string): string {
+  return `${example.labels[code] ? 1 : 0}\t${example.weight ?? 1}\t${example.text}`
+}
+
+/** FNV-1a (64 bits as two 32-bit hashes) of the algorithm, the options, the reason and its sorted lines. */
+function reasonKey(code: string, lines: readonly string[], settings: DetectorOptions): string {
+  return `${code}:${fnv64([detectorAlgorithm, JSON.stringify(settings), code, ...lines])}`
+}
+
+function fnv64(lines: readonly string[]): string {
+  const hashes = [0x811c9dc5, 0x050c5d1f]
+  for (const line of lines) {
+    for (let index = 0; index < line.length; index++) {
+      for (let h = 0; h < 2; h++) hashes[h] = Math.imul(hashes[h]! ^ line.charCodeAt(index), 0x01000193)
+    }
+    for (let h = 0; h < 2; h++) hashes[h] = Math.imul(hashes[h]! ^ 10, 0x01000193)
+  }
+  return hashes.map((hash) => (hash >>> 0).toString(16).padStart(8, '0')).join('')
+}
+
 function exampleKey(example: EscalationExample): string {
   return `${JSON.stringify(Object.entries(example.labels).sort())}\t${example.weight ?? 1}\t${example.text}`
 }
@@ -292,12 +337,6 @@ export function modelVersion(
 ): string {
   const settings = { ...defaultDetectorOptions, ...options }
   const lines = examples.map(exampleKey).sort()
-  // Two 32-bit FNV-1a hashes with different offsets: 64 bits, so two training sets practically never share a name.
-  const hashes = [0x811c9dc5, 0x050c5d1f]
-  for (const line of [JSON.stringify(settings), codes.join(','), ...lines]) {
-    for (let index = 0; index < line.length; index++) {
-      for (let h = 0; h < 2; h++) hashes[h] = Math.imul(hashes[h]! ^ line.charCodeAt(index), 0x01000193)
-    }
-  }
-  return `${detectorAlgorithm}:${hashes.map((hash) => (hash >>> 0).toString(16).padStart(8, '0')).join('')}`
+  // 64 bits, so two training sets practically never share a name.
+  return `${detectorAlgorithm}:${fnv64([JSON.stringify(settings), codes.join(','), ...lines])}`
 }

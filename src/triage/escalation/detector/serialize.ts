@@ -20,6 +20,7 @@ interface Header {
     threshold: number
     positives: number
     examples: number
+    key?: string
     count: number
   }>
 }
@@ -43,6 +44,7 @@ export function serializeModel(model: EscalationModel): Uint8Array {
       threshold: reason.threshold,
       positives: reason.positives,
       examples: reason.examples,
+      key: reason.key,
       count: ids.length,
     })),
   }
@@ -86,6 +88,7 @@ export function deserializeModel(stored: Uint8Array): EscalationModel | undefine
         threshold: entry.threshold,
         positives: entry.positives,
         examples: entry.examples,
+        ...(entry.key ? { key: entry.key } : {}),
       })
     }
     return offset === bytes.length ? createModel(header.version, reasons) : undefined
