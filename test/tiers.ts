@@ -19,6 +19,7 @@ export const unitFiles = [
   'test/outbound/policy.test.ts',
   'test/providers/hashing.test.ts',
   'test/providers/transformers.test.ts',
+  'test/providers/workers-ai.test.ts',
   'test/reports/csv.test.ts',
   'test/reports/topics.test.ts',
   'test/secrets/secret-box.test.ts',
