@@ -62,6 +62,7 @@ export const slowFiles = [
   'test/knowledge/adobe-kb.test.ts',
   'test/triage/classifier-tickets.test.ts',
   'test/worker/worker.test.ts',
+  'test/worker/workers-ai.test.ts',
 ]
 
 /** Every test file; `db` is this minus the two lists above. */
