@@ -10,7 +10,7 @@ export interface WorkersAiEmbedderOptions {
   ai: WorkersAiBinding
   model: string
   dimensions: number
-  /** Texts per call; Workers AI's embedding models take up to 100. */
+  /** Texts per call: Workers AI documents at most 100 for its bge models; bge-m3 is held to the same. */
   batchSize?: number
   /** Characters per call, so a batch of long texts stays inside the model's context window. */
   maxBatchChars?: number
