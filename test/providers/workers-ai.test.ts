@@ -79,7 +79,7 @@ describe('Workers AI embedder against a stand-in AI binding', () => {
       if (failures-- > 0) throw new Error('3040: Capacity temporarily exceeded, please try again.')
       return { data: input.text.map(() => [1, 0]) }
     })
-    expect(await createWorkersAiEmbedder({ ai, model, dimensions: 2 }).embed(['a'])).toHaveLength(1)
+    expect(await createWorkersAiEmbedder({ ai, model, dimensions: 2, backoffMs: () => 0 }).embed(['a'])).toHaveLength(1)
     expect(calls).toHaveLength(2)
   })
 
@@ -99,7 +99,7 @@ describe('Workers AI embedder against a stand-in AI binding', () => {
     const { ai, calls } = standIn(async () => {
       throw cause
     })
-    const error = await rejection(createWorkersAiEmbedder({ ai, model, dimensions, maxRetries: 1 }).embed(['a']))
+    const error = await rejection(createWorkersAiEmbedder({ ai, model, dimensions, maxRetries: 1, backoffMs: () => 0 }).embed(['a']))
     expect(error).toMatchObject({ name: 'EmbeddingProviderError', status: undefined, attempts: 2, cause })
     expect(error.message).toMatch(/failed: Binding AI needs to be run remotely \(2 attempts\)/)
     expect(calls).toHaveLength(2)

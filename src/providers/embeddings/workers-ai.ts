@@ -17,6 +17,8 @@ export interface WorkersAiEmbedderOptions {
   /** Per attempt, so the worst case is about (maxRetries + 1) × timeoutMs plus the waits between. */
   timeoutMs?: number
   maxRetries?: number
+  /** The wait before retry number `retry` (from 0); exponential backoff with jitter unless given. */
+  backoffMs?: (retry: number) => number
 }
 
 /** The Workers AI embedding models whose size is known here; other models need WORKERS_AI_EMBEDDINGS_DIMENSIONS. */
@@ -27,7 +29,13 @@ export const workersAiModels: Record<string, { dimensions: number; truncates: bo
   '@cf/baai/bge-large-en-v1.5': { dimensions: 1024, truncates: false },
 }
 
-const defaults = { batchSize: 100, maxBatchChars: 100_000, timeoutMs: 30_000, maxRetries: 2 }
+const defaults = {
+  batchSize: 100,
+  maxBatchChars: 100_000,
+  timeoutMs: 30_000,
+  maxRetries: 2,
+  backoffMs: (retry: number) => retryDelayMs(undefined, retry),
+}
 
 // Workers AI's internal error codes (they lead the binding's error messages) and their HTTP statuses.
 const statusOfCode: Record<string, number> = {
@@ -97,7 +105,7 @@ function batches(texts: string[], size: number, maxChars: number): string[][] {
   return result
 }
 
-type RetrySettings = { timeoutMs: number; maxRetries: number }
+type RetrySettings = { timeoutMs: number; maxRetries: number; backoffMs: (retry: number) => number }
 
 async function runWithRetries(call: () => Promise<unknown>, settings: RetrySettings, signal: AbortSignal | undefined): Promise<unknown> {
   for (let retry = 0; ; retry++) {
@@ -110,7 +118,7 @@ async function runWithRetries(call: () => Promise<unknown>, settings: RetrySetti
         ...(failure.status !== undefined ? { status: failure.status } : {}),
         attempts,
       })
-    await sleep(retryDelayMs(undefined, retry), signal)
+    await sleep(settings.backoffMs(retry), signal)
   }
 }
 
