@@ -3,6 +3,7 @@ import { defaultHnswEfSearch } from './storage/session.js'
 import { decodeSecretsKey } from './secrets/key.js'
 import { builtInReasons, type BuiltInReason } from './triage/escalation/policy.js'
 import { parseAllowedHosts, type OutboundPolicy } from './outbound/policy.js'
+import { workersAiModels } from './providers/embeddings/workers-ai.js'
 
 /**
  * Every setting comes from the environment through this one schema. Nothing else reads process.env:
@@ -115,12 +116,14 @@ const configShape = {
       .max(1024 * 1024 * 1024)
       .default(32 * 1024 * 1024),
   ),
-  EMBEDDINGS_PROVIDER: setting(z.enum(['auto', 'transformers', 'openai', 'hashing']).default('auto')),
+  EMBEDDINGS_PROVIDER: setting(z.enum(['auto', 'transformers', 'openai', 'hashing', 'workers-ai']).default('auto')),
   EMBEDDINGS_MODEL: setting(z.string().min(1).default('Xenova/multilingual-e5-small')),
   EMBEDDINGS_MODEL_DIR: setting(z.string().min(1).optional()),
   EMBEDDINGS_CACHE_DIR: setting(z.string().min(1).optional()),
   EMBEDDINGS_LOAD_TIMEOUT_SECONDS: seconds(120),
   HASHING_DIMENSIONS: setting(z.coerce.number().int().min(64).max(2000).default(1024)),
+  WORKERS_AI_EMBEDDINGS_MODEL: setting(z.string().min(1).default('@cf/baai/bge-m3')),
+  WORKERS_AI_EMBEDDINGS_DIMENSIONS: setting(z.coerce.number().int().min(1).max(2000).optional()),
   OPENAI_BASE_URL: setting(z.string().url().optional()),
   OPENAI_API_KEY: setting(z.string().min(1).optional()),
   OPENAI_EMBEDDINGS_MODEL: setting(z.string().min(1).default('text-embedding-3-small')),
@@ -243,6 +246,17 @@ const checkedSettings = z.object(configShape).superRefine((env, context) => {
   if (env.EMBEDDINGS_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
     context.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when EMBEDDINGS_PROVIDER=openai' })
   }
+  if (
+    env.EMBEDDINGS_PROVIDER === 'workers-ai' &&
+    !env.WORKERS_AI_EMBEDDINGS_DIMENSIONS &&
+    !workersAiModels[env.WORKERS_AI_EMBEDDINGS_MODEL]
+  ) {
+    context.addIssue({
+      code: 'custom',
+      path: ['WORKERS_AI_EMBEDDINGS_DIMENSIONS'],
+      message: `is required for ${env.WORKERS_AI_EMBEDDINGS_MODEL}: the size of its vectors is not known here (known: ${Object.keys(workersAiModels).join(', ')})`,
+    })
+  }
 })
 
 /** The settings grouped by what reads them; the `Config` type is inferred from this, so there is no second definition. */
@@ -274,6 +288,11 @@ export const configSchema = checkedSettings.transform((env) => ({
     cacheDir: env.EMBEDDINGS_CACHE_DIR,
     loadTimeoutMs: env.EMBEDDINGS_LOAD_TIMEOUT_SECONDS * 1000,
     hashingDimensions: env.HASHING_DIMENSIONS,
+    /** The Worker's AI binding (EMBEDDINGS_PROVIDER=workers-ai); the space is named by model and dimensions. */
+    workersAi: {
+      model: env.WORKERS_AI_EMBEDDINGS_MODEL,
+      dimensions: env.WORKERS_AI_EMBEDDINGS_DIMENSIONS ?? workersAiModels[env.WORKERS_AI_EMBEDDINGS_MODEL]?.dimensions,
+    },
   },
   openai: {
     baseUrl: env.OPENAI_BASE_URL,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from '../src/config.js'
+import { buildNodeDeps } from '../src/platform/node/node-deps.js'
 
 describe('config', () => {
   it('has defaults that serve on loopback with the embedded database', () => {
@@ -98,5 +99,30 @@ describe('config', () => {
 
   it('ignores unrelated environment variables', () => {
     expect(() => parseConfig({ PATH: '/bin', HOME: '/root', PORT: '1' })).not.toThrow()
+  })
+
+  it('reads the Workers AI embeddings model, with the size of a known one or the one given', () => {
+    expect(parseConfig({ EMBEDDINGS_PROVIDER: 'workers-ai' }).embeddings).toMatchObject({
+      provider: 'workers-ai',
+      workersAi: { model: '@cf/baai/bge-m3', dimensions: 1024 },
+    })
+    const other = parseConfig({
+      EMBEDDINGS_PROVIDER: 'workers-ai',
+      WORKERS_AI_EMBEDDINGS_MODEL: '@cf/x/new',
+      WORKERS_AI_EMBEDDINGS_DIMENSIONS: '768',
+    })
+    expect(other.embeddings.workersAi).toEqual({ model: '@cf/x/new', dimensions: 768 })
+  })
+
+  it('asks for the dimensions of a Workers AI model whose size it does not know', () => {
+    const parse = () => parseConfig({ EMBEDDINGS_PROVIDER: 'workers-ai', WORKERS_AI_EMBEDDINGS_MODEL: '@cf/x/new' })
+    expect(parse).toThrow(ConfigError)
+    expect(parse).toThrow(/WORKERS_AI_EMBEDDINGS_DIMENSIONS: is required for @cf\/x\/new/)
+  })
+
+  it('is refused on Node with EMBEDDINGS_PROVIDER=workers-ai, before anything opens: only a Worker has the AI binding', async () => {
+    const building = buildNodeDeps({ EMBEDDINGS_PROVIDER: 'workers-ai', DATA_DIR: '/nonexistent/never-created' })
+    await expect(building).rejects.toThrow(ConfigError)
+    await expect(building).rejects.toThrow(/EMBEDDINGS_PROVIDER: workers-ai embeds through the AI binding of a Cloudflare Worker/)
   })
 })

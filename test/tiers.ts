@@ -19,6 +19,7 @@ export const unitFiles = [
   'test/outbound/policy.test.ts',
   'test/providers/hashing.test.ts',
   'test/providers/transformers.test.ts',
+  'test/providers/workers-ai.test.ts',
   'test/reports/csv.test.ts',
   'test/reports/topics.test.ts',
   'test/secrets/secret-box.test.ts',
@@ -61,6 +62,7 @@ export const slowFiles = [
   'test/knowledge/adobe-kb.test.ts',
   'test/triage/classifier-tickets.test.ts',
   'test/worker/worker.test.ts',
+  'test/worker/workers-ai.test.ts',
 ]
 
 /** Every test file; `db` is this minus the two lists above. */

@@ -1,3 +1,5 @@
+import type { EmbeddingSpace } from '../providers/embeddings/embedder.js'
+
 /**
  * Topics in a set of inquiries, found so that a lead can follow every step: each inquiry's vector is
  * compared with the topics found so far (the mean vector of their members), oldest inquiry first; it
@@ -19,10 +21,12 @@ export interface TopicItem {
  * of one question share most content words (hashing) or sit close in a multilingual model's space;
  * the model values are starting points like defaultNoKnowledgeSimilarity, the hashing one is tested.
  */
-export const topicSimilarity: Record<'hashing' | 'transformers' | 'openai', number> = {
+export const topicSimilarity: Record<EmbeddingSpace['provider'], number> = {
   hashing: 0.25,
   transformers: 0.88,
   openai: 0.55,
+  // bge-m3 puts paraphrases around 0.75-0.9 and unrelated texts near 0.4; a starting point, not measured here.
+  'workers-ai': 0.75,
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

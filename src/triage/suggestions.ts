@@ -29,6 +29,7 @@ export const defaultNoKnowledgeSimilarity: Record<EmbeddingSpace['provider'], nu
   hashing: 0.15,
   transformers: 0.8,
   openai: 0.35,
+  'workers-ai': 0.5,
 }
 
 export function isRelevant(hit: SearchHit, threshold: number): boolean {

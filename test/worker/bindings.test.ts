@@ -35,4 +35,11 @@ describe('a Worker with missing or wrong bindings', () => {
     expect(result.status).toBe(503)
     expect(result.body.detail).toMatch(/LOG_LEVEL/)
   })
+
+  it('names the missing AI binding when EMBEDDINGS_PROVIDER=workers-ai', async () => {
+    const result = await answer({ HYPERDRIVE: hyperdrive, SECRETS_KEY: secretsKey, EMBEDDINGS_PROVIDER: 'workers-ai' })
+    expect(result).toMatchObject({ status: 503, type: 'application/problem+json' })
+    expect(result.body.detail).toMatch(/Workers AI binding AI is missing.*\[ai\].*binding = "AI"/)
+    expect(result.errors.join('\n')).toMatch(/the Worker cannot serve.*binding AI is missing/)
+  })
 })

@@ -30,9 +30,14 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts `wrangler dev` with these vars; `hyperdrive` is the local connection string, or undefined with a
- * config that has no Hyperdrive binding. Resolves when wrangler says the Worker is ready.
+ * config that has no Hyperdrive binding. Several configs run several Workers in one process (the first
+ * serves the port; `--var` reaches only it). Resolves when wrangler says the Worker is ready.
  */
-export async function startDevWorker(options: { vars: Record<string, string>; hyperdrive?: string; config?: string }): Promise<DevWorker> {
+export async function startDevWorker(options: {
+  vars: Record<string, string>
+  hyperdrive?: string
+  config?: string | string[]
+}): Promise<DevWorker> {
   const port = await freePort()
   const persist = await mkdtemp(join(tmpdir(), 'triage-workerd-'))
   const args = [
@@ -46,7 +51,7 @@ export async function startDevWorker(options: { vars: Record<string, string>; hy
     persist,
     '--show-interactive-dev-session=false',
   ]
-  if (options.config) args.push('--config', options.config)
+  for (const config of [options.config ?? []].flat()) args.push('--config', config)
   for (const [name, value] of Object.entries(options.vars)) args.push('--var', `${name}:${value}`)
   const child = spawn(wrangler, args, {
     cwd: root,

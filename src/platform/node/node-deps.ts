@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import type { AdminAccess } from '../../auth/api-keys.js'
 import type { IncomingMessage } from 'node:http'
 import { systemClock } from '../../clock.js'
-import { ConfigError, parseConfig } from '../../config.js'
+import { ConfigError, parseConfig, type Config } from '../../config.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../errors.js'
 import { createNodeLogger } from './node-logger.js'
@@ -23,6 +23,7 @@ import { createSecretsKeyFile } from './secrets-key-file.js'
 /** Builds the dependency bundle for any Node entry point (server, CLIs) from process.env. */
 export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promise<Deps> {
   const config = parseConfig(env)
+  refuseWorkerOnlySettings(config)
   const logger = createNodeLogger(config)
   const migrations = await loadMigrationFiles()
   const secrets = await resolveSecretBox(config, createSecretsKeyFile(config.dataDir, logger), logger)
@@ -48,6 +49,18 @@ export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promi
     llm: selectLlm(config, systemClock, logger),
     outbound: createNodeOutboundGuard(config.outbound),
   }
+}
+
+/** The one config schema serves both runtimes; what only a Worker has (the AI binding) is refused here, before anything opens. */
+function refuseWorkerOnlySettings(config: Config): void {
+  if (config.embeddings.provider === 'workers-ai')
+    throw new ConfigError([
+      {
+        variable: 'EMBEDDINGS_PROVIDER',
+        message:
+          'workers-ai embeds through the AI binding of a Cloudflare Worker, which a Node process does not have; choose transformers, openai or hashing here',
+      },
+    ])
 }
 
 /** @hono/node-server passes the Node request as `incoming`; its socket knows who connected. */

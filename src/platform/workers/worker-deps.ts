@@ -2,8 +2,7 @@ import { systemClock } from '../../clock.js'
 import { parseConfig } from '../../config.js'
 import type { Deps } from '../../deps.js'
 import { createOutboundGuard } from '../../outbound/guard.js'
-import { createHashingEmbedder } from '../../providers/embeddings/hashing.js'
-import { createEmbeddingRuntime } from '../../providers/embeddings/runtime.js'
+import type { WorkersAiBinding } from '../../providers/embeddings/workers-ai.js'
 import { selectLlm } from '../../providers/llm/select.js'
 import { createSecretBox } from '../../secrets/secret-box.js'
 import { createDepartmentClassifier } from '../../triage/classifier-service.js'
@@ -11,10 +10,13 @@ import { createEscalationDetector } from '../../triage/escalation/detector-servi
 import { createConsoleLogger } from './console-logger.js'
 import { bundledMigrations } from './migration-list.js'
 import { createRequestSql } from './request-sql.js'
+import { selectWorkerEmbeddings } from './worker-embeddings.js'
 
 /** What wrangler.toml binds: settings and secrets as strings, the database as a Hyperdrive binding. */
 export interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string }
+  /** Workers AI ([ai] in wrangler.toml), read when EMBEDDINGS_PROVIDER=workers-ai. */
+  AI?: WorkersAiBinding
   [setting: string]: unknown
 }
 
@@ -28,7 +30,7 @@ export function settingsOf(env: WorkerEnv): Record<string, string> {
 
 /**
  * The dependency bundle of a Worker isolate, built once at its first request. The database is reached per
- * request (request-sql.ts); embeddings are the hashing ones (workers-ai is a later step); the outbound
+ * request (request-sql.ts); embeddings as EMBEDDINGS_PROVIDER says (worker-embeddings.ts); the outbound
  * guard has no resolver, since a Worker cannot resolve names and its fetch cannot reach a private network.
  */
 export async function buildWorkerDeps(env: WorkerEnv): Promise<Deps> {
@@ -38,8 +40,10 @@ export async function buildWorkerDeps(env: WorkerEnv): Promise<Deps> {
     throw new MissingBindingError(
       'The secret SECRETS_KEY is not set: it encrypts stored webhook secrets and helpdesk tokens (wrangler secret put SECRETS_KEY).',
     )
-  const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
-  const reason = config.embeddings.provider === 'hashing' ? 'configured' : 'the Worker serves hashing embeddings only so far'
+  if (config.embeddings.provider === 'workers-ai' && typeof env.AI?.run !== 'function')
+    throw new MissingBindingError(
+      'The Workers AI binding AI is missing, and EMBEDDINGS_PROVIDER=workers-ai needs it: add `[ai]` with `binding = "AI"` to wrangler.toml, or choose another EMBEDDINGS_PROVIDER.',
+    )
   return {
     config,
     sql: createRequestSql({ logger, schema: config.databaseSchema, hnswEfSearch: config.knowledge.hnswEfSearch }),
@@ -51,7 +55,7 @@ export async function buildWorkerDeps(env: WorkerEnv): Promise<Deps> {
       previous: config.secrets.previousKey ? [config.secrets.previousKey] : [],
     }),
     startup: { phase: 'starting', detail: 'the first request checks the database' },
-    embeddings: createEmbeddingRuntime(embedder, { requested: config.embeddings.provider, provider: 'hashing', reason }),
+    embeddings: await selectWorkerEmbeddings(config, env.AI),
     classifier: createDepartmentClassifier(),
     // No shipped corpus in the bundle yet: the detector is not used while triage answers 503 here.
     escalation: createEscalationDetector({ readCorpus: async () => [] }),

@@ -6,7 +6,7 @@ export type EmbedPurpose = 'query' | 'passage'
 
 /** The space a vector lives in: vectors from different spaces must never be compared. */
 export interface EmbeddingSpace {
-  provider: 'hashing' | 'transformers' | 'openai'
+  provider: 'hashing' | 'transformers' | 'openai' | 'workers-ai'
   model: string
   dimensions: number
 }
@@ -36,4 +36,17 @@ export function normalize(vector: Float32Array): Float32Array {
   const norm = Math.sqrt(sum)
   if (norm > 0) for (let index = 0; index < vector.length; index++) vector[index]! /= norm
   return vector
+}
+
+/** An embeddings call that failed for good (any remote provider); `status` is the HTTP status when there was one. */
+export class EmbeddingProviderError extends Error {
+  readonly status: number | undefined
+  readonly attempts: number
+
+  constructor(message: string, options: { cause?: unknown; status?: number; attempts?: number } = {}) {
+    super(message, { cause: options.cause })
+    this.name = 'EmbeddingProviderError'
+    this.status = options.status
+    this.attempts = options.attempts ?? 1
+  }
 }

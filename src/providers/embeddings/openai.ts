@@ -1,5 +1,5 @@
 import { keyScrubber, openOpenAIClient, withRetries, type OpenAIClient, type OpenAIModule, type ProviderFailure } from '../openai-http.js'
-import { normalize, spaceId, type Embedder, type EmbeddingSpace } from './embedder.js'
+import { EmbeddingProviderError, normalize, spaceId, type Embedder, type EmbeddingSpace } from './embedder.js'
 
 /** Settings for the OpenAI embeddings endpoint, or any server that speaks it (`baseURL`). */
 export interface OpenAIEmbedderOptions {
@@ -15,18 +15,8 @@ export interface OpenAIEmbedderOptions {
   fetch?: typeof fetch
 }
 
-/** An embeddings call that failed for good; `status` is the HTTP status when there was a response. */
-export class EmbeddingProviderError extends Error {
-  readonly status: number | undefined
-  readonly attempts: number
-
-  constructor(message: string, options: { cause?: unknown; status?: number; attempts?: number } = {}) {
-    super(message, { cause: options.cause })
-    this.name = 'EmbeddingProviderError'
-    this.status = options.status
-    this.attempts = options.attempts ?? 1
-  }
-}
+// The error type is shared with the other remote provider (workers-ai); re-exported for existing importers.
+export { EmbeddingProviderError }
 
 const defaults = { batchSize: 64, timeoutMs: 30_000, maxRetries: 2 }
 
