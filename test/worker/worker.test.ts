@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../src/storage/migrate.js'
 import { freshPostgresSchema, migrations, openPostgresSchema, testPostgresUrl } from '../helpers/databases.js'
+import { sharedBehaviour } from '../shared/behaviour.js'
 import { startDevWorker, workerdSupported, type DevWorker } from './wrangler-dev.js'
 
 // The Worker on workerd (wrangler dev --local) against a fresh, migrated schema of the local PostgreSQL.
@@ -50,6 +51,9 @@ describe.skipIf(skipReason !== undefined)('the Worker on workerd', () => {
     await behind?.stop()
     for (const cleanup of cleanups.reverse()) await cleanup()
   })
+
+  // The same tests test/process/shared-behaviour.test.ts runs against the Node entry.
+  describe('shared behaviour', () => sharedBehaviour(() => ({ url: worker.url, adminKey })))
 
   it('reports ready on /readyz with the schema the bundle knows', async () => {
     const response = await fetch(`${worker.url}/readyz`)
