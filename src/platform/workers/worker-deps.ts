@@ -11,10 +11,12 @@ import { createEscalationDetector } from '../../triage/escalation/detector-servi
 import { createConsoleLogger } from './console-logger.js'
 import { bundledMigrations } from './migration-list.js'
 import { createRequestSql } from './request-sql.js'
+import { createQueueAnnouncer, type JobsQueue } from './jobs-queue.js'
 
-/** What wrangler.toml binds: settings and secrets as strings, the database as a Hyperdrive binding. */
+/** What wrangler.toml binds: settings and secrets as strings, the database as a Hyperdrive binding, the job queue. */
 export interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string }
+  JOBS?: JobsQueue
   [setting: string]: unknown
 }
 
@@ -38,6 +40,10 @@ export async function buildWorkerDeps(env: WorkerEnv): Promise<Deps> {
     throw new MissingBindingError(
       'The secret SECRETS_KEY is not set: it encrypts stored webhook secrets and helpdesk tokens (wrangler secret put SECRETS_KEY).',
     )
+  if (typeof env.JOBS?.sendBatch !== 'function')
+    throw new MissingBindingError(
+      'The queue binding JOBS is missing: add a [[queues.producers]] binding named JOBS for the queue inquiry-triage-jobs to wrangler.toml.',
+    )
   const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
   const reason = config.embeddings.provider === 'hashing' ? 'configured' : 'the Worker serves hashing embeddings only so far'
   return {
@@ -57,5 +63,6 @@ export async function buildWorkerDeps(env: WorkerEnv): Promise<Deps> {
     escalation: createEscalationDetector({ readCorpus: async () => [] }),
     llm: selectLlm(config, systemClock, logger),
     outbound: createOutboundGuard({ policy: config.outbound }),
+    jobs: createQueueAnnouncer(env.JOBS, logger),
   }
 }
