@@ -9,6 +9,7 @@ import type { SecretBox } from './secrets/secret-box.js'
 import type { Migration } from './storage/migrate.js'
 import type { OutboundGuard } from './outbound/guard.js'
 import type { Sql } from './storage/sql.js'
+import type { JobsReady } from './jobs/jobs-ready.js'
 
 /** Where start-up stands; /readyz reports it while the database is still being waited for. */
 export interface StartupState {
@@ -36,6 +37,6 @@ export interface Deps {
   outbound: OutboundGuard
   /** The client address of a request from the runtime's bindings (Node: the socket's peer); absent in-process. */
   peerAddress?: ((bindings: unknown) => string | undefined) | undefined
-  /** Tells this process's job worker that work was queued, so it need not wait for its next poll. */
-  jobs?: { wake(): void } | undefined
+  /** Told which jobs were queued, so they run without waiting for the next poll (Node) or cron (Worker). */
+  jobs?: JobsReady | undefined
 }

@@ -71,8 +71,9 @@ export async function receiveWebhook(
     throw new AppError('validation_failed', `The ${integration.type} payload lacks what triage needs.`, { errors: mapped.errors })
   }
   const keys = await idempotencyKeys(integration, verified.deliveryId, mapped.input)
-  const outcome = await storeDelivery(deps, integration, keys, mapped.input, mapped.ticket)
-  if (outcome.kind === 'accepted') deps.jobs?.wake()
+  const { outcome, jobId } = await storeDelivery(deps, integration, keys, mapped.input, mapped.ticket)
+  // After the commit: the job is stored whether or not the announcement gets through.
+  if (jobId) await deps.jobs?.wake([jobId])
   log.info(
     { deliveryId: verified.deliveryId, externalId: mapped.input.externalId, ...outcome },
     outcome.kind === 'accepted' ? 'webhook accepted' : 'webhook repeated; nothing new queued',
@@ -115,10 +116,10 @@ async function storeDelivery(
   keys: string[],
   input: WebhookTriageInput,
   ticket: TicketRef,
-): Promise<IntakeOutcome> {
+): Promise<{ outcome: IntakeOutcome; jobId?: string }> {
   const inquiryId = crypto.randomUUID()
   try {
-    await deps.sql.transaction(async (tx) => {
+    const job = await deps.sql.transaction(async (tx) => {
       await inquiries.insertReceivedInquiry(tx, {
         id: inquiryId,
         integrationId: integration.id,
@@ -133,18 +134,18 @@ async function storeDelivery(
       })
       // Rolls the whole delivery back, inquiry included, when any key was seen before.
       if (!(await inquiries.recordDeliveryKeys(tx, integration.id, keys, inquiryId))) throw new RepeatedDelivery()
-      await enqueueJob(tx, {
+      return enqueueJob(tx, {
         queue: triageQueue,
         payload: { inquiryId },
         dedupeKey: `${triageQueue}:${inquiryId}`,
         maxAttempts: deps.config.jobs.maxAttempts,
       })
     })
-    return { kind: 'accepted', inquiryId }
+    return { outcome: { kind: 'accepted', inquiryId }, jobId: job.id }
   } catch (error) {
     if (!(error instanceof RepeatedDelivery)) throw error
   }
   const existing = await inquiries.findDeliveredInquiry(deps.sql, integration.id, keys)
   if (!existing) throw new AppError('conflict', 'A concurrent delivery of this webhook was rolled back; send it again.')
-  return { kind: 'duplicate', inquiryId: existing.id, status: existing.status }
+  return { outcome: { kind: 'duplicate', inquiryId: existing.id, status: existing.status } }
 }

@@ -47,7 +47,7 @@ export async function retryJob(deps: Pick<Deps, 'sql' | 'clock' | 'jobs'>, id: s
   const job = await findJobOr404(deps, id)
   const retried = await queries.retryDeadJob(deps.sql, job.id, { now: deps.clock.now() })
   if (!retried) throw new AppError('conflict', `Job ${id} is ${job.status}; only dead jobs can be retried.`)
-  deps.jobs?.wake()
+  await deps.jobs?.wake([retried.id])
   return toJobView(retried)
 }
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
-import { completeJob, extendLease, failJob, releaseJob, type BackoffPolicy, type Job } from '../storage/queries/jobs.js'
+import { completeJob, defaultBackoff, extendLease, failJob, releaseJob, type BackoffPolicy, type Job } from '../storage/queries/jobs.js'
 import { jobErrorText } from './job-error.js'
 import type { Sql } from '../storage/sql.js'
 
@@ -20,6 +20,20 @@ export interface JobRunContext {
   leaseMs: number
   heartbeatMs: number
   backoff: BackoffPolicy
+}
+
+/** A run context; the heartbeat defaults to a third of the lease, so two beats may fail before it expires. */
+export function createRunContext(
+  input: Omit<JobRunContext, 'heartbeatMs' | 'backoff'> & {
+    heartbeatMs?: number | undefined
+    backoff?: Partial<BackoffPolicy> | undefined
+  },
+): JobRunContext {
+  return {
+    ...input,
+    heartbeatMs: input.heartbeatMs ?? Math.max(1, Math.floor(input.leaseMs / 3)),
+    backoff: { ...defaultBackoff, ...input.backoff },
+  }
 }
 
 /** A job in a worker's hands. `done` settles (never rejects) once its outcome is written, released or given up. */

@@ -14,9 +14,9 @@
  */
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
-import { claimJobs, defaultBackoff, type BackoffPolicy, type Job } from '../storage/queries/jobs.js'
+import { claimJobs, type BackoffPolicy, type Job } from '../storage/queries/jobs.js'
 import type { Sql } from '../storage/sql.js'
-import { startJob, type JobHandler, type JobRunContext, type RunningJob } from './run-job.js'
+import { createRunContext, startJob, type JobHandler, type JobRunContext, type RunningJob } from './run-job.js'
 import { createWaker } from './waker.js'
 
 export type { JobHandler } from './run-job.js'
@@ -92,15 +92,15 @@ export function createWorker(options: WorkerOptions): Worker {
   const queues = checkOptions(options)
   const id = options.workerId ?? `worker-${crypto.randomUUID()}`
   const logger = options.logger.child({ workerId: id })
-  const context: JobRunContext = {
+  const context: JobRunContext = createRunContext({
     sql: options.sql,
     workerId: id,
     clock: options.clock,
     logger,
     leaseMs: options.leaseMs,
-    heartbeatMs: options.heartbeatMs ?? Math.max(1, Math.floor(options.leaseMs / 3)),
-    backoff: { ...defaultBackoff, ...options.backoff },
-  }
+    heartbeatMs: options.heartbeatMs,
+    backoff: options.backoff,
+  })
   const inHand = new Map<string, RunningJob>()
   const waker = createWaker()
   let running = false

@@ -73,6 +73,6 @@ export async function runRetentionJob(
   const next = more
     ? { dedupeKey: `${retentionQueue}:after:${job.id}`, runAt: new Date(now) }
     : { dedupeKey: hourKey(now + retentionIntervalMs), runAt: new Date((Math.floor(now / retentionIntervalMs) + 1) * retentionIntervalMs) }
-  await enqueueJob(deps.sql, { queue: retentionQueue, payload: {}, ...next, maxAttempts: deps.config.jobs.maxAttempts })
-  if (more) deps.jobs?.wake()
+  const queued = await enqueueJob(deps.sql, { queue: retentionQueue, payload: {}, ...next, maxAttempts: deps.config.jobs.maxAttempts })
+  if (more) await deps.jobs?.wake([queued.id])
 }

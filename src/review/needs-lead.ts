@@ -72,8 +72,9 @@ export async function askForLead(
       result: { ...inquiry.result, escalation },
       at,
     })
-    if (stored) {
-      await queueLeadNotice(deps, tx, {
+    if (!stored) return undefined
+    return {
+      noticeJob: await queueLeadNotice(deps, tx, {
         escalationId: id,
         inquiryId: inquiry.id,
         externalId: inquiry.external_id,
@@ -82,11 +83,10 @@ export async function askForLead(
         reasons,
         dueAt: escalation.dueAt,
         subject: inquiry.subject,
-      })
+      }),
     }
-    return stored
   })
   if (!opened) throw new AppError('conflict', 'The inquiry was escalated at the same moment; reload it.')
-  deps.jobs?.wake()
+  if (opened.noticeJob) await deps.jobs?.wake([opened.noticeJob])
   return { escalationId: id, exampleAdded }
 }

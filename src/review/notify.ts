@@ -35,18 +35,18 @@ export function leadNoticeOf(result: TriageResult, subject: string | undefined |
 /**
  * Queues the notification when a webhook for leads is configured. Called inside the transaction that
  * stores the escalation where there is one, so the two commit together; its delivery is a job, so a
- * slow or failing chat service never holds up triage.
+ * slow or failing chat service never holds up triage. Returns the job's id, or undefined when nobody is told.
  */
-export async function queueLeadNotice(deps: Pick<Deps, 'config'>, sql: Sql, notice: LeadNotice | undefined): Promise<boolean> {
-  if (!notice || !deps.config.leads.notifyWebhookUrl) return false
-  await enqueueJob(sql, {
+export async function queueLeadNotice(deps: Pick<Deps, 'config'>, sql: Sql, notice: LeadNotice | undefined): Promise<string | undefined> {
+  if (!notice || !deps.config.leads.notifyWebhookUrl) return undefined
+  const job = await enqueueJob(sql, {
     queue: notifyLeadsQueue,
     payload: notice,
     dedupeKey: `${notifyLeadsQueue}:${notice.escalationId}`,
     maxAttempts: deps.config.jobs.maxAttempts,
     priority: jobPriority.finishing,
   })
-  return true
+  return job.id
 }
 
 /**

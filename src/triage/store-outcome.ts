@@ -32,22 +32,26 @@ export async function storeTriageOutcome(deps: StoreDeps, outcome: TriageOutcome
   const writesBack = destination.kind === 'received' && destination.integrationId !== null
   // Nothing to queue: the one statement is atomic without a transaction (most POST /v1/triage calls).
   if (!notice && !writesBack) return writeInquiry(deps.sql, outcome, destination)
-  const stored = await deps.sql.transaction(async (tx) => {
-    if (!(await writeInquiry(tx, outcome, destination))) return false
+  const queued = await deps.sql.transaction(async (tx) => {
+    if (!(await writeInquiry(tx, outcome, destination))) return undefined
+    const jobIds: string[] = []
     // Finishing this ticket goes before triaging the next ones queued in a burst.
-    if (writesBack)
-      await enqueueJob(tx, {
+    if (writesBack) {
+      const job = await enqueueJob(tx, {
         queue: writeBackQueue,
         payload: { inquiryId },
         dedupeKey: `${writeBackQueue}:${inquiryId}`,
         maxAttempts: deps.config.jobs.maxAttempts,
         priority: jobPriority.finishing,
       })
-    await queueLeadNotice(deps, tx, notice)
-    return true
+      jobIds.push(job.id)
+    }
+    const noticeJob = await queueLeadNotice(deps, tx, notice)
+    if (noticeJob) jobIds.push(noticeJob)
+    return jobIds
   })
-  if (stored) deps.jobs?.wake()
-  return stored
+  if (queued) await deps.jobs?.wake(queued)
+  return queued !== undefined
 }
 
 /** The inquiry row and its escalation, in one statement; false when a received inquiry is no longer 'received'. */

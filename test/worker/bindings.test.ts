@@ -30,6 +30,13 @@ describe('a Worker with missing or wrong bindings', () => {
     expect(result.body.detail).toMatch(/SECRETS_KEY is not set/)
   })
 
+  it('names the missing JOBS queue binding', async () => {
+    const result = await answer({ HYPERDRIVE: hyperdrive, SECRETS_KEY: secretsKey })
+    expect(result).toMatchObject({ status: 503, type: 'application/problem+json' })
+    expect(result.body.detail).toMatch(/queue binding JOBS is missing/)
+    expect(result.errors.join('\n')).toMatch(/the Worker cannot serve.*JOBS/)
+  })
+
   it('names a wrong setting through the one config schema', async () => {
     const result = await answer({ HYPERDRIVE: hyperdrive, SECRETS_KEY: secretsKey, LOG_LEVEL: 'loud' })
     expect(result.status).toBe(503)

@@ -12,52 +12,77 @@ export interface WaitUntil {
   waitUntil(promise: Promise<unknown>): void
 }
 
-interface Isolate {
+/** One isolate's dependencies and app, shared by its fetch, queue and scheduled handlers. */
+export interface Isolate {
   deps: Deps
   app: { fetch(request: Request, env: unknown): Response | Promise<Response> }
   started?: Promise<void>
 }
 
 // Routes that need what this slice does not bring yet: a classifier trained at start (isolates must load a
-// stored model instead, a later step) and background jobs (Queues, a later step).
-const notServedYet = ['/v1/triage', '/v1/webhooks/', '/v1/jobs']
+// stored model instead, a later step).
+const notServedYet = ['/v1/triage']
 
-/** Serves createApp(deps) on a Worker: deps and app once per isolate, the database clients once per request. */
-export function createWorkerHandler() {
+/** Builds the isolate at its first event (request, queue batch or cron) and again after a failure. */
+export function createIsolateHolder() {
   let isolate: Promise<Isolate> | undefined
-  return async (request: Request, env: WorkerEnv, ctx: WaitUntil): Promise<Response> => {
-    try {
+  return {
+    async open(env: WorkerEnv): Promise<{ isolate: Isolate; connectionString: string }> {
       const hyperdrive = env.HYPERDRIVE
       if (!hyperdrive?.connectionString)
         throw new MissingBindingError(
           'The Hyperdrive binding HYPERDRIVE is missing: add a [[hyperdrive]] binding named HYPERDRIVE to wrangler.toml.',
         )
       isolate ??= buildIsolate(env)
-      const current = await isolate
+      try {
+        return { isolate: await isolate, connectionString: hyperdrive.connectionString }
+      } catch (error) {
+        isolate = undefined
+        throw error
+      }
+    },
+  }
+}
+
+/**
+ * Runs fn with the database clients of one invocation after the isolate's start-up check; the clients
+ * close when fn settles (ctx.waitUntil keeps the close alive after a response).
+ */
+export function runScoped<T>(current: Isolate, connectionString: string, ctx: WaitUntil, fn: () => Promise<T>): Promise<T> {
+  const scoped = withRequestClients(connectionString, async () => {
+    // A failed check is forgotten, so the next request tries again (after `npm run migrate`, say).
+    current.started ??= startIsolate(current.deps).catch(() => {
+      current.started = undefined
+    })
+    await current.started
+    return fn()
+  })
+  ctx.waitUntil(scoped.result.finally(() => scoped.close()))
+  return scoped.result
+}
+
+/** Serves createApp(deps) on a Worker: deps and app once per isolate, the database clients once per request. */
+export function createWorkerHandler(isolates = createIsolateHolder()) {
+  return async (request: Request, env: WorkerEnv, ctx: WaitUntil): Promise<Response> => {
+    try {
+      const { isolate: current, connectionString } = await isolates.open(env)
       const path = new URL(request.url).pathname
       if (notServedYet.some((prefix) => path.startsWith(prefix)))
-        return problem(
-          503,
-          `${path} is not served by the Workers build yet (no stored classifier model or queue); use the Node service for it.`,
-        )
-      const scoped = withRequestClients(hyperdrive.connectionString, async () => {
-        // A failed check is forgotten, so the next request tries again (after `npm run migrate`, say).
-        current.started ??= startIsolate(current.deps).catch(() => {
-          current.started = undefined
-        })
-        await current.started
-        return current.app.fetch(request, env)
-      })
-      ctx.waitUntil(scoped.result.finally(() => scoped.close()))
-      return await scoped.result
+        return problem(503, `${path} is not served by the Workers build yet (no stored classifier model); use the Node service for it.`)
+      return await runScoped(current, connectionString, ctx, async () => current.app.fetch(request, env))
     } catch (error) {
-      isolate = undefined
-      const message = error instanceof Error ? error.message : String(error)
-      console.error(JSON.stringify({ level: 'error', msg: 'the Worker cannot serve', err: message }))
+      const message = logCannotServe(error)
       const known = error instanceof MissingBindingError || error instanceof ConfigError
       return problem(503, known ? message : 'The Worker could not start; its log says why.')
     }
   }
+}
+
+/** The log line of an isolate that cannot serve (no logger exists before the config is read); returns the message. */
+export function logCannotServe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  console.error(JSON.stringify({ level: 'error', msg: 'the Worker cannot serve', err: message }))
+  return message
 }
 
 async function buildIsolate(env: WorkerEnv): Promise<Isolate> {

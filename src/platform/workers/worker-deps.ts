@@ -11,12 +11,14 @@ import { createConsoleLogger } from './console-logger.js'
 import { bundledMigrations } from './migration-list.js'
 import { createRequestSql } from './request-sql.js'
 import { selectWorkerEmbeddings } from './worker-embeddings.js'
+import { createQueueAnnouncer, type JobsQueue } from './jobs-queue.js'
 
-/** What wrangler.toml binds: settings and secrets as strings, the database as a Hyperdrive binding. */
+/** What wrangler.toml binds: settings and secrets as strings, the database as a Hyperdrive binding, the job queue. */
 export interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string }
   /** Workers AI ([ai] in wrangler.toml), read when EMBEDDINGS_PROVIDER=workers-ai. */
   AI?: WorkersAiBinding
+  JOBS?: JobsQueue
   [setting: string]: unknown
 }
 
@@ -44,6 +46,10 @@ export async function buildWorkerDeps(env: WorkerEnv): Promise<Deps> {
     throw new MissingBindingError(
       'The Workers AI binding AI is missing, and EMBEDDINGS_PROVIDER=workers-ai needs it: add `[ai]` with `binding = "AI"` to wrangler.toml, or choose another EMBEDDINGS_PROVIDER.',
     )
+  if (typeof env.JOBS?.sendBatch !== 'function')
+    throw new MissingBindingError(
+      'The queue binding JOBS is missing: add a [[queues.producers]] binding named JOBS for the queue inquiry-triage-jobs to wrangler.toml.',
+    )
   return {
     config,
     sql: createRequestSql({ logger, schema: config.databaseSchema, hnswEfSearch: config.knowledge.hnswEfSearch }),
@@ -61,5 +67,6 @@ export async function buildWorkerDeps(env: WorkerEnv): Promise<Deps> {
     escalation: createEscalationDetector({ readCorpus: async () => [] }),
     llm: selectLlm(config, systemClock, logger),
     outbound: createOutboundGuard({ policy: config.outbound }),
+    jobs: createQueueAnnouncer(env.JOBS, logger),
   }
 }

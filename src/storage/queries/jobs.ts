@@ -172,6 +172,43 @@ export async function claimJobs(sql: Sql, input: ClaimInput): Promise<Job[]> {
   return jobs.filter((job) => job.attempts <= job.maxAttempts)
 }
 
+/**
+ * Claims one job by id, as a queue consumer does for the id in its message: the same rule as claimJobs
+ * (queued and due, or running with its lease expired; each claim is an attempt; an exhausted one is
+ * dead-lettered instead). Undefined when the job is missing, finished, not due or leased to another worker.
+ */
+export async function claimJobById(
+  sql: Sql,
+  input: { id: string; workerId: string; leaseMs: number; now: Date },
+): Promise<Job | undefined> {
+  const [row] = await sql.query<JobRow>(
+    `UPDATE jobs SET status = 'running', locked_by = $2, locked_until = $4, attempts = attempts + 1, updated_at = $3
+      WHERE id = $1 AND ((status = 'queued' AND run_at <= $3) OR (status = 'running' AND locked_until <= $3))
+      RETURNING ${columns}`,
+    [input.id, input.workerId, input.now, new Date(input.now.getTime() + input.leaseMs)],
+  )
+  const job = row && toJob(row)
+  if (!job || job.attempts <= job.maxAttempts) return job
+  await deadLetterExhausted(sql, [job.id], input.workerId, input.now)
+  return undefined
+}
+
+/**
+ * Jobs that should be running but nobody was told about: queued and due for longer than `graceMs` (the
+ * queue message was lost or never sent), or running with an expired lease (the consumer crashed). A
+ * plain read, not a claim: sending an id twice is harmless, the claim decides who runs it.
+ */
+export async function listStrandedJobs(sql: Sql, input: { now: Date; graceMs: number; limit: number }): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(
+    `(SELECT id, run_at FROM jobs WHERE status = 'queued' AND run_at <= $1 ORDER BY priority DESC, run_at LIMIT $3)
+     UNION ALL
+     (SELECT id, run_at FROM jobs WHERE status = 'running' AND locked_until <= $2 LIMIT $3)
+     ORDER BY run_at LIMIT $3`,
+    [new Date(input.now.getTime() - input.graceMs), input.now, input.limit],
+  )
+  return rows.map((row) => row.id)
+}
+
 async function deadLetterExhausted(sql: Sql, ids: string[], workerId: string, now: Date): Promise<void> {
   await sql.query(
     `UPDATE jobs SET status = 'dead', attempts = max_attempts, locked_until = NULL, finished_at = $3, updated_at = $3,
