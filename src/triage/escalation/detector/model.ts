@@ -91,11 +91,11 @@ export function* trainEscalationModelSteps(
   const features = new Map<string, Int32Array>()
   const reasons = new Map<string, ReasonModel>()
   for (const code of codes) {
-    // Each reason's examples in a canonical order of their own (folds and columns follow the order), so
-    // that a reason's model depends on its labelled examples only and can be reused when only others change.
+    // The reason's examples in a canonical order (folds and columns follow it) that does not depend on
+    // the examples the reason has no label for: its model can be reused when only those change.
     const members = examples
       .filter((example) => code in example.labels)
-      .map((example) => ({ example, line: reasonLine(example, code) }))
+      .map((example) => ({ example, line: exampleKey(example) }))
       .sort((a, b) => (a.line < b.line ? -1 : a.line > b.line ? 1 : 0))
     const labels = Uint8Array.from(members, ({ example }) => (example.labels[code] ? 1 : 0))
     const positives = labels.reduce((sum, label) => sum + label, 0)
@@ -303,10 +303,6 @@ function strongestPhrases(features: TextFeatures, weights: Float32Array, text: s
     phrases.push(text.normalize('NFC').slice(features.tokens[from]!.start, features.tokens[to]!.end))
   }
   return phrases
-}
-
-function reasonLine(example: EscalationExample, code: string): string {
-  return `${example.labels[code] ? 1 : 0}\t${example.weight ?? 1}\t${example.text}`
 }
 
 /** FNV-1a (64 bits as two 32-bit hashes) of the algorithm, the options, the reason and its sorted lines. */
