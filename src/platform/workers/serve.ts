@@ -18,9 +18,8 @@ interface Isolate {
   started?: Promise<void>
 }
 
-// Routes that need what this slice does not bring yet: a classifier trained at start (isolates must load a
-// stored model instead, a later step) and background jobs (Queues, a later step).
-const notServedYet = ['/v1/triage', '/v1/webhooks/', '/v1/jobs']
+// Routes that need what this slice does not bring yet: background jobs (Queues, a later step).
+const notServedYet = ['/v1/webhooks/', '/v1/jobs']
 
 /** Serves createApp(deps) on a Worker: deps and app once per isolate, the database clients once per request. */
 export function createWorkerHandler() {
@@ -36,10 +35,7 @@ export function createWorkerHandler() {
       const current = await isolate
       const path = new URL(request.url).pathname
       if (notServedYet.some((prefix) => path.startsWith(prefix)))
-        return problem(
-          503,
-          `${path} is not served by the Workers build yet (no stored classifier model or queue); use the Node service for it.`,
-        )
+        return problem(503, `${path} is not served by the Workers build yet (no queue); use the Node service for it.`)
       const scoped = withRequestClients(hyperdrive.connectionString, async () => {
         // A failed check is forgotten, so the next request tries again (after `npm run migrate`, say).
         current.started ??= startIsolate(current.deps).catch(() => {
