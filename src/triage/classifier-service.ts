@@ -105,7 +105,8 @@ export function createDepartmentClassifier(
     const newest = await store.findNewest(deps.sql, scope, `${departmentAlgorithm}:`)
     const value = newest && (await load(deps, scope, newest.version))
     if (!value) throw modelNotTrained(`department classifier for the embedding space ${scope.spaceId}`)
-    if (model?.value.version !== value.version)
+    // Said once when the served model falls behind (or changes), not at every check.
+    if (!model || model.stamp !== undefined || model.value.version !== value.version)
       deps.logger.warn(
         { version: value.version, trainedFor: newest.stamp, space: scope.spaceId },
         'no department model is stored for the current examples yet; the newest stored one serves until it is',

@@ -101,7 +101,8 @@ export function createEscalationDetector(options: DetectorOptions): EscalationDe
     const newest = await store.findNewest(deps.sql, scope, `${detectorAlgorithm}:`)
     const model = newest && (state?.model.version === newest.version ? state.model : await loadStored(deps, newest.version))
     if (!model) throw modelNotTrained('escalation detector')
-    if (state?.model.version !== model.version)
+    // Said once when the served model falls behind (or changes), not at every check.
+    if (!state || state.stamp !== undefined || state.model.version !== model.version)
       deps.logger.warn(
         { version: model.version, trainedFor: newest.stamp, policyVersion: policy.version },
         'no escalation model is stored for the current policy and verdicts yet; the newest stored one serves until it is',
