@@ -55,9 +55,19 @@ describe.each(testDatabases)('model artifacts [$name]', (database) => {
     sql = await database.open()
     const t = await createTestApp(sql)
     const space = t.deps.embeddings.target
-    const texts = ['router keeps rebooting', 'wifi drops every hour', 'invoice charged twice', 'refund for my order', 'app crashes on start']
+    const texts = [
+      'router keeps rebooting',
+      'wifi drops every hour',
+      'invoice charged twice',
+      'refund for my order',
+      'app crashes on start',
+    ]
     const departments = ['technical', 'technical', 'commercial', 'commercial', 'technical'] as const
-    await addExamples(t.deps, texts.map((text, index) => ({ text, department: departments[index]!, language: 'en' })), 'api')
+    await addExamples(
+      t.deps,
+      texts.map((text, index) => ({ text, department: departments[index]!, language: 'en' })),
+      'api',
+    )
 
     const node = createDepartmentClassifier()
     await node.refresh(t.deps, space)
@@ -104,5 +114,19 @@ describe.each(testDatabases)('model artifacts [$name]', (database) => {
     const [stored] = await queries.listArtifacts(sql, 'escalation')
     expect(stored).toMatchObject({ version: model.version, policyVersion: 1, stamp: expect.stringMatching(/^1\|/) })
     expect((await loadOnly().current(deps)).model.version).toBe(model.version)
+  })
+
+  it('answers triage with a 503 problem saying how to get the models trained when a load-only process finds none', async () => {
+    sql = await database.open()
+    const t = await createTestApp(sql)
+    t.deps.classifier = createDepartmentClassifier(Date.now, {}, { mode: 'load-only', neighbours: 'database' })
+    t.deps.escalation = createEscalationDetector({ mode: 'load-only' })
+    const response = await t.call('POST', '/v1/triage', {
+      key: await t.keyFor('agent'),
+      json: { body: 'Mein Router startet ständig neu.' },
+    })
+    expect(response.status).toBe(503)
+    expect(response.headers.get('content-type')).toBe('application/problem+json')
+    expect((await response.json()).detail).toMatch(/is not trained yet: start the Node service .*`npm run models:train`/)
   })
 })
