@@ -43,7 +43,10 @@ export async function createEvalDeps(options: { loadDataDir?: Blob } = {}): Prom
     startup: { phase: 'ready' },
     embeddings,
     classifier: createDepartmentClassifier(),
-    escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
+    escalation: createEscalationDetector({
+      readCorpus: readEscalationCorpus,
+      store: createFileModelStore(modelCacheFolder, { copyCachedToDatabase: false }),
+    }),
     llm: undefined,
     outbound: createNodeOutboundGuard(config.outbound),
   }

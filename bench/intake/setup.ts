@@ -92,7 +92,10 @@ export async function buildDeps(sql: Sql): Promise<Deps> {
     startup: { phase: 'ready' },
     embeddings: createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' }),
     classifier: createDepartmentClassifier(),
-    escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
+    escalation: createEscalationDetector({
+      readCorpus: readEscalationCorpus,
+      store: createFileModelStore(modelCacheFolder, { copyCachedToDatabase: false }),
+    }),
     llm: undefined,
     outbound: createNodeOutboundGuard(config.outbound),
   }

@@ -64,7 +64,10 @@ export async function captureTriageStatements(sql: Sql, key: string, bodies: [st
     startup: { phase: 'ready' },
     embeddings: createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' }),
     classifier: createDepartmentClassifier(),
-    escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
+    escalation: createEscalationDetector({
+      readCorpus: readEscalationCorpus,
+      store: createFileModelStore(modelCacheFolder, { copyCachedToDatabase: false }),
+    }),
     llm: undefined,
     outbound: createNodeOutboundGuard(config.outbound),
   }

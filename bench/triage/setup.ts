@@ -60,7 +60,10 @@ export async function buildBenchApp(database: BenchDatabase): Promise<BenchApp> 
     startup: { phase: 'ready' },
     embeddings: instrumentEmbeddings(createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' })),
     classifier: instrumentClassifier(createDepartmentClassifier()),
-    escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
+    escalation: createEscalationDetector({
+      readCorpus: readEscalationCorpus,
+      store: createFileModelStore(modelCacheFolder, { copyCachedToDatabase: false }),
+    }),
     llm: undefined,
     outbound: createNodeOutboundGuard(config.outbound),
   }

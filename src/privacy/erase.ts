@@ -36,10 +36,11 @@ export async function eraseWithin(
     await queries.replaceAuditImage(tx, { id: image.id, before: pseudonymise(image.before), after: pseudonymise(image.after) })
   const records = await queries.deleteInquiryRecords(tx, inquiryIds, derived)
   const suggestionCopies = await queries.deleteSuggestionCopies(tx, derived.articleIds)
-  const escalationModels = records.escalationExamples > 0 ? await queries.deleteEscalationModels(tx) : 0
+  const escalationModels = records.escalationExamples > 0 ? await queries.deleteModelArtifacts(tx, 'escalation') : 0
+  const departmentModels = records.trainingExamples > 0 ? await queries.deleteModelArtifacts(tx, 'department') : 0
   const erasure = {
     erasureId: record.entityId,
-    erased: { ...records, suggestionCopies, escalationModels, accountEmails: extra.accountEmails ?? 0 },
+    erased: { ...records, suggestionCopies, escalationModels, departmentModels, accountEmails: extra.accountEmails ?? 0 },
     pseudonymised: { auditEntries: images.length },
   }
   await insertAudit(

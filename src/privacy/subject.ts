@@ -52,6 +52,7 @@ export const ErasureSchema = z
       jobs: count,
       webhookDeliveries: count,
       escalationModels: count.meta({ description: 'Stored escalation models trained on erased verdicts' }),
+      departmentModels: count.meta({ description: 'Stored department models trained on erased examples' }),
       accountEmails: count.meta({ description: 'Directory accounts the address was removed from (the accounts stay)' }),
     }),
     pseudonymised: z.object({

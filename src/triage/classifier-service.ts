@@ -1,9 +1,11 @@
 import type { Deps } from '../deps.js'
 import * as queries from '../storage/queries/examples.js'
 import { createExampleIndex, type ExampleIndex } from './classifier/knn.js'
-import { trainDepartmentModelInSlices, type DepartmentModel } from './classifier/model.js'
+import { departmentAlgorithm, trainDepartmentModelInSlices, type DepartmentModel } from './classifier/model.js'
+import { deserializeDepartmentModel, serializeDepartmentModel } from './classifier/serialize.js'
 import { runInSlices, type SliceOptions, type Steps } from './classifier/steps.js'
 import type { Department, LabelledExample } from './classifier/types.js'
+import { databaseModelStore, modelNotTrained, type ModelStore, type TrainingMode } from './model-store.js'
 
 export interface DepartmentPrediction {
   department: Department
@@ -20,7 +22,7 @@ export interface DepartmentClassifier {
     deps: Pick<Deps, 'sql' | 'logger'>,
     input: { text: string; vector: Float32Array; space: { id: string; dimensions: number } },
   ): Promise<DepartmentPrediction>
-  /** Trains now if the examples changed (start-up and tests call this; requests never wait for it). */
+  /** Loads or trains now if the examples changed (start-up and tests call this; requests never wait for it). */
   refresh(deps: Pick<Deps, 'sql' | 'logger'>, space: { id: string }): Promise<void>
 }
 
@@ -32,6 +34,14 @@ const stampCheckIntervalMs = 2000
 // 15–20 ms under load: the largest database cost of a triage). Beyond it the HNSW index wins.
 const inMemoryNeighboursLimit = 20_000
 
+export interface ClassifierArtifactOptions {
+  store?: ModelStore
+  /** `load-only` (a Worker isolate): never trains; loads the stored model, or the newest while one is trained elsewhere. */
+  mode?: TrainingMode
+  /** `database`: neighbours by pgvector's index, no example rows in memory (an isolate's cold start stays small). */
+  neighbours?: 'memory' | 'database'
+}
+
 /**
  * The neighbours come from an exact in-memory index of the stored examples (pgvector's HNSW index for
  * very large sets). The index and then the linear part and the calibration are rebuilt in the background
@@ -39,22 +49,69 @@ const inMemoryNeighboursLimit = 20_000
  * examples are loaded, before the slower training, and the previous model keeps serving until the new
  * one is ready. No restart is needed. Training runs in slices
  * (`slicing`), so requests are answered between them instead of waiting seconds for thousands of
- * examples; tests inject `slicing.pause` to hold training mid-way.
+ * examples; tests inject `slicing.pause` to hold training mid-way. A trained model is stored in the
+ * database with the examples' stamp and space; any process finding one for the current stamp loads it.
  */
-export function createDepartmentClassifier(clock: () => number = Date.now, slicing: SliceOptions = {}): DepartmentClassifier {
-  let model: { value: DepartmentModel; stamp: string; space: string } | undefined
+export function createDepartmentClassifier(
+  clock: () => number = Date.now,
+  slicing: SliceOptions = {},
+  artifacts: ClassifierArtifactOptions = {},
+): DepartmentClassifier {
+  const store = artifacts.store ?? databaseModelStore
+  // `stamp` is undefined while a load-only process serves an older model than the examples ask for.
+  let model: { value: DepartmentModel; stamp: string | undefined; space: string } | undefined
   let neighbourIndex: { space: string; index: ExampleIndex } | undefined
   let training: Promise<void> | undefined
   let checkedAt = 0
 
-  const train = async (deps: Pick<Deps, 'sql' | 'logger'>, space: { id: string }, stamp: string) => {
-    const rows = await queries.listExamplesWithEmbeddings(deps.sql, space.id)
+  const obtain = async (deps: Pick<Deps, 'sql' | 'logger'>, space: { id: string }, stamp: string) => {
+    const rows = artifacts.neighbours === 'database' ? undefined : await queries.listExamplesWithEmbeddings(deps.sql, space.id)
+    const examples = rows && (await runInSlices(parseExamples(rows), slicing))
+    if (examples)
+      neighbourIndex = examples.length <= inMemoryNeighboursLimit ? { space: space.id, index: createExampleIndex(examples) } : undefined
+    const scope = { kind: 'department', spaceId: space.id } as const
+    const stored = await store.findForStamp(deps.sql, scope, stamp, `${departmentAlgorithm}:`)
+    const loaded = stored && (await load(deps, scope, stored.version))
+    if (loaded) model = { value: loaded, stamp, space: space.id }
+    else if (artifacts.mode === 'load-only') await fallBack(deps, scope)
+    else model = { value: await train(deps, scope, stamp, examples ?? []), stamp, space: space.id }
+  }
+
+  const load = async (deps: Pick<Deps, 'sql'>, scope: { kind: 'department'; spaceId: string }, version: string) => {
+    if (model?.value.version === version && model.space === scope.spaceId) return model.value
+    const bytes = await store.read(deps.sql, scope, version)
+    return bytes && deserializeDepartmentModel(bytes)
+  }
+
+  const train = async (
+    deps: Pick<Deps, 'sql' | 'logger'>,
+    scope: { kind: 'department'; spaceId: string },
+    stamp: string,
+    examples: LabelledExample[],
+  ) => {
     const started = clock()
-    const examples = await runInSlices(parseExamples(rows), slicing)
-    neighbourIndex = examples.length <= inMemoryNeighboursLimit ? { space: space.id, index: createExampleIndex(examples) } : undefined
     const value = await trainDepartmentModelInSlices(examples, {}, slicing)
-    model = { value, stamp, space: space.id }
-    deps.logger.info({ version: value.version, examples: rows.length, trainingMs: clock() - started }, 'department classifier trained')
+    deps.logger.info({ version: value.version, examples: examples.length, trainingMs: clock() - started }, 'department classifier trained')
+    await store
+      .save(deps.sql, { ...scope, version: value.version, stamp }, serializeDepartmentModel(value))
+      .catch((error: Error) =>
+        deps.logger.warn({ err: error.message }, 'could not store the department model; other processes keep the previous one'),
+      )
+    return value
+  }
+
+  // Load-only, and nothing stored for these examples yet: the newest stored model of the space serves until one is.
+  const fallBack = async (deps: Pick<Deps, 'sql' | 'logger'>, scope: { kind: 'department'; spaceId: string }) => {
+    const newest = await store.findNewest(deps.sql, scope, `${departmentAlgorithm}:`)
+    const value = newest && (await load(deps, scope, newest.version))
+    if (!value) throw modelNotTrained(`department classifier for the embedding space ${scope.spaceId}`)
+    // Said once when the served model falls behind (or changes), not at every check.
+    if (!model || model.stamp !== undefined || model.value.version !== value.version)
+      deps.logger.warn(
+        { version: value.version, trainedFor: newest.stamp, space: scope.spaceId },
+        'no department model is stored for the current examples yet; the newest stored one serves until it is',
+      )
+    model = { value, stamp: undefined, space: scope.spaceId }
   }
 
   const refresh: DepartmentClassifier['refresh'] = async (deps, space) => {
@@ -67,7 +124,7 @@ export function createDepartmentClassifier(clock: () => number = Date.now, slici
         await training
         continue
       }
-      training = train(deps, space, stamp).finally(() => (training = undefined))
+      training = obtain(deps, space, stamp).finally(() => (training = undefined))
       return training
     }
   }

@@ -56,7 +56,10 @@ export async function createTestApp(
     startup: { phase: 'ready' },
     embeddings: options.embeddings ?? hashingRuntime(),
     classifier: createDepartmentClassifier(),
-    escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
+    escalation: createEscalationDetector({
+      readCorpus: readEscalationCorpus,
+      store: createFileModelStore(modelCacheFolder, { copyCachedToDatabase: false }),
+    }),
     llm: options.llm,
     outbound: createNodeOutboundGuard(config.outbound, options.resolveHost),
   }

@@ -12,7 +12,10 @@ import { testDatabases } from './databases.js'
 export async function shippedDetector(): Promise<DetectorState> {
   const sql = await testDatabases.find((database) => database.name === 'pglite')!.open()
   try {
-    const detector = createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) })
+    const detector = createEscalationDetector({
+      readCorpus: readEscalationCorpus,
+      store: createFileModelStore(modelCacheFolder, { copyCachedToDatabase: false }),
+    })
     return await detector.current({ sql, config: parseConfig({}), logger: createMemoryLogger() })
   } finally {
     await sql.close()

@@ -191,7 +191,7 @@ describe.each(testDatabases)('data subjects [$name]', (database) => {
     // detector's verdicts changed (it retrains on that; the learning itself is escalation-verdicts.test.ts).
     expect(await classifierVersion()).toBe(classifierBefore)
     expect((await readEscalationInputs(sql)).examplesStamp).not.toBe(verdictsStamp)
-    expect(await sql.query('SELECT 1 FROM escalation_models')).toEqual([])
+    expect(await sql.query("SELECT 1 FROM model_artifacts WHERE kind = 'escalation'")).toEqual([])
 
     // Erasing her again finds nothing, and says so.
     const again = await call('admin', 'POST', '/v1/data-subjects/erase', { customerId: hildegard.customerId })

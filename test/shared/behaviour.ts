@@ -66,18 +66,18 @@ export function sharedBehaviour(endpoint: () => Endpoint): void {
 
   it('writes an article, finds it by words and by meaning, and refuses a search without a query', async () => {
     const article = {
-      externalId: 'shared-e18',
-      title: 'Waschmaschine zeigt E18',
-      body: 'Fehler E18 bedeutet, dass die Pumpe nicht abpumpt. Flusensieb reinigen und Ablaufschlauch prüfen.',
+      externalId: 'shared-q77',
+      title: 'Zephyrkessel ZK-9 meldet Q77',
+      body: 'Meldung Q77 am Zephyrkessel bedeutet, dass der Quirlfilter verstopft ist. Quirlfilter ausbauen und spülen.',
       language: 'de',
       department: 'technical',
     }
     const written = await call('POST', '/v1/kb/articles', { json: { articles: [article] } })
     expect(written.status, JSON.stringify(written.body)).toBe(200)
     expect(written.body.failed).toEqual([])
-    const found = await call('GET', `/v1/kb/search?q=${encodeURIComponent('Pumpe E18 Flusensieb')}&k=3`)
+    const found = await call('GET', `/v1/kb/search?q=${encodeURIComponent('Zephyrkessel Q77 Quirlfilter')}&k=3`)
     expect(found.status).toBe(200)
-    expect(found.body.results[0]).toMatchObject({ externalId: 'shared-e18' })
+    expect(found.body.results[0]).toMatchObject({ externalId: 'shared-q77' })
     const missing = await call('GET', '/v1/kb/search?k=3')
     expect(missing.status).toBe(422)
     expect(missing.type).toBe('application/problem+json')

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadDemoKnowledge } from '../../src/knowledge/demo.js'
+import { readDefaultExamples, readDemoArticles, readEscalationCorpus } from '../../src/platform/node/knowledge-import/read-files.js'
+import { createFileModelStore, modelCacheFolder } from '../../src/platform/node/model-file-store.js'
 import { migrate } from '../../src/storage/migrate.js'
 import type { Sql } from '../../src/storage/sql.js'
+import { createEscalationDetector } from '../../src/triage/escalation/detector-service.js'
+import { loadDefaultExamples } from '../../src/triage/examples.js'
+import { trainModels } from '../../src/triage/train-models.js'
+import { createTestApp } from '../helpers/app.js'
 import { freshPostgresSchema, migrations, openPostgresSchema, testPostgresUrl } from '../helpers/databases.js'
 import { sharedBehaviour } from '../shared/behaviour.js'
 import { loopbackOutboundEnv, startFakeHelpdesk, type FakeHelpdesk } from '../helpers/fake-helpdesk.js'
@@ -29,6 +36,7 @@ describe.skipIf(skipReason !== undefined)('the Worker on workerd', () => {
   // The Worker's schema, read and written by the tests beside the Worker; and a helpdesk for its write-backs.
   let sql: Sql
   let helpdesk: FakeHelpdesk
+  let storedModels: Awaited<ReturnType<typeof trainModels>>
 
   beforeAll(async () => {
     const { schema } = await freshPostgresSchema(cleanups)
@@ -36,6 +44,13 @@ describe.skipIf(skipReason !== undefined)('the Worker on workerd', () => {
     knownMigrations = (await migrations()).map((migration) => migration.id).sort()
     await migrate(sql, await migrations())
     helpdesk = await startFakeHelpdesk()
+    // What a Node start (or `npm run models:train`) leaves in the database: the demo knowledge base, the
+    // default examples and both models. The escalation model comes from the shared cache, not trained here.
+    const node = await createTestApp(sql)
+    node.deps.escalation = createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) })
+    await loadDemoKnowledge(node.deps, readDemoArticles)
+    await loadDefaultExamples(node.deps, readDefaultExamples)
+    storedModels = await trainModels(node.deps)
     worker = await startDevWorker({
       hyperdrive: testPostgresUrl!,
       // The outbound guard lets the Worker call the fake helpdesk on 127.0.0.1 over http (docs/outbound.md).
@@ -98,10 +113,33 @@ describe.skipIf(skipReason !== undefined)('the Worker on workerd', () => {
     expect(await response.text()).toMatch(/<form/)
   })
 
-  it('answers triage with 503 until the Worker loads a stored classifier model', async () => {
-    const response = await fetch(`${worker.url}/v1/triage`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } })
-    expect(response.status).toBe(503)
-    expect((await response.json()).detail).toMatch(/not served by the Workers build yet/)
+  it('triages with the models Node stored, without training in the isolate', async () => {
+    const response = await fetch(`${worker.url}/v1/triage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        subject: 'Rechnung doppelt abgebucht',
+        body: 'Guten Tag, mir wurde die Rechnung für März zweimal abgebucht. Bitte erstatten Sie den doppelten Betrag.',
+      }),
+    })
+    const result = await response.json()
+    expect(response.status, JSON.stringify(result)).toBe(200)
+    expect(result).toMatchObject({
+      department: 'commercial',
+      language: 'de',
+      versions: { embeddingSpace: expect.stringMatching(/^hashing:/) },
+    })
+    expect(result.versions.classifier).toBe(storedModels.department.version)
+    expect(result.versions.escalationModel).toBe(storedModels.escalation.version)
+    expect(result.suggestions.length).toBeGreaterThan(0)
+    for (const suggestion of result.suggestions)
+      expect(suggestion).toMatchObject({
+        articleId: expect.any(String),
+        title: expect.any(String),
+        reply: expect.any(String),
+        source: 'template',
+      })
+    expect(worker.output()).not.toMatch(/classifier trained|detector trained/)
   })
 
   it('answers every request with a 503 naming the binding when HYPERDRIVE is missing, and logs it', async () => {

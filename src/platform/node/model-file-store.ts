@@ -1,32 +1,52 @@
 import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { databaseModelStore, type ModelStore } from '../../triage/escalation/detector-service.js'
+import { databaseModelStore, type ModelStore } from '../../triage/model-store.js'
+
+export interface FileModelStoreOptions {
+  inner?: ModelStore
+  /**
+   * Whether a model the files already hold is copied into the database when it is saved there (a
+   * throwaway test database skips the 15 MB write; a service's database is the source of truth that
+   * Worker isolates load from, so it gets the copy).
+   */
+  copyCachedToDatabase?: boolean
+}
 
 /**
  * Escalation models kept as files as well as in the database, for processes that start on an empty
- * database again and again (the eval on in-memory PGlite, the test suite): the first one trains, the
- * others read the file. A model's name is the hash of everything it learned from, so a stale file is
- * never read for a changed corpus.
+ * database again and again (the eval on in-memory PGlite, the test suite, a developer's fresh data
+ * folder): the first one trains, the others read the file. A model's name is the hash of everything it
+ * learned from, so a stale file is never read for a changed corpus. Department models are small and
+ * quick to train: they go to the database only.
  */
-export function createFileModelStore(folder: string, inner: ModelStore = databaseModelStore): ModelStore {
+export function createFileModelStore(folder: string, options: FileModelStoreOptions = {}): ModelStore {
+  const inner = options.inner ?? databaseModelStore
+  const copyCached = options.copyCachedToDatabase ?? true
   const fileOf = (version: string) => join(folder, `${version.replace(/[^a-z0-9-]/gi, '_')}.bin`)
   return {
-    async get(sql, version) {
-      const stored = await readFile(fileOf(version)).catch(() => undefined)
-      if (!stored) return inner.get(sql, version)
+    ...inner,
+    async read(sql, scope, version) {
+      const stored = scope.kind === 'escalation' ? await readFile(fileOf(version)).catch(() => undefined) : undefined
+      if (!stored) return inner.read(sql, scope, version)
       // Read means used: the pruning below keeps the models in use, whatever their age.
       const now = new Date()
       await utimes(fileOf(version), now, now).catch(() => undefined)
       return new Uint8Array(stored)
     },
-    async put(sql, version, model) {
-      await inner.put(sql, version, model)
+    async save(sql, artifact, model) {
+      if (artifact.kind !== 'escalation') return inner.save(sql, artifact, model)
+      const cached = await stat(fileOf(artifact.version)).then(
+        () => true,
+        () => false,
+      )
+      if (copyCached || !cached) await inner.save(sql, artifact, model)
+      if (cached) return
       // Written under a temporary name first, so a concurrent reader never sees half a file. Only a
       // cache: a read-only installation keeps working from the database.
-      const temporary = `${fileOf(version)}.${process.pid}.tmp`
+      const temporary = `${fileOf(artifact.version)}.${process.pid}.tmp`
       await mkdir(folder, { recursive: true })
         .then(() => writeFile(temporary, model))
-        .then(() => rename(temporary, fileOf(version)))
+        .then(() => rename(temporary, fileOf(artifact.version)))
         .then(() => pruneOldest(folder, keepFiles))
         .catch(() => undefined)
     },

@@ -22,6 +22,7 @@ const known: Array<[id: string, name: string]> = [
   ['0016', 'inquiry_submitter'],
   ['0017', 'article_review'],
   ['0018', 'report_columns'],
+  ['0019', 'model_artifacts'],
 ]
 
 export const bundledMigrations: readonly Migration[] = known.map(([id, name]) => ({ id, name, sql: '' }))

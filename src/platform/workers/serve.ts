@@ -19,10 +19,6 @@ export interface Isolate {
   started?: Promise<void>
 }
 
-// Routes that need what this slice does not bring yet: a classifier trained at start (isolates must load a
-// stored model instead, a later step).
-const notServedYet = ['/v1/triage']
-
 /** Builds the isolate at its first event (request, queue batch or cron) and again after a failure. */
 export function createIsolateHolder() {
   let isolate: Promise<Isolate> | undefined
@@ -66,9 +62,6 @@ export function createWorkerHandler(isolates = createIsolateHolder()) {
   return async (request: Request, env: WorkerEnv, ctx: WaitUntil): Promise<Response> => {
     try {
       const { isolate: current, connectionString } = await isolates.open(env)
-      const path = new URL(request.url).pathname
-      if (notServedYet.some((prefix) => path.startsWith(prefix)))
-        return problem(503, `${path} is not served by the Workers build yet (no stored classifier model); use the Node service for it.`)
       return await runScoped(current, connectionString, ctx, async () => current.app.fetch(request, env))
     } catch (error) {
       const message = logCannotServe(error)

@@ -62,9 +62,11 @@ export async function buildWorkerDeps(env: WorkerEnv): Promise<Deps> {
     }),
     startup: { phase: 'starting', detail: 'the first request checks the database' },
     embeddings: await selectWorkerEmbeddings(config, env.AI),
-    classifier: createDepartmentClassifier(),
-    // No shipped corpus in the bundle yet: the detector is not used while triage answers 503 here.
-    escalation: createEscalationDetector({ readCorpus: async () => [] }),
+    // Load-only: an isolate never trains; it loads the models Node (or `npm run models:train`) stored in
+    // the database. The escalation corpus stays out of the bundle. Neighbours come from pgvector, so a
+    // cold start reads no example rows.
+    classifier: createDepartmentClassifier(Date.now, {}, { mode: 'load-only', neighbours: 'database' }),
+    escalation: createEscalationDetector({ mode: 'load-only' }),
     llm: selectLlm(config, systemClock, logger),
     outbound: createOutboundGuard({ policy: config.outbound }),
     jobs: createQueueAnnouncer(env.JOBS, logger),

@@ -112,9 +112,12 @@ export function deleteSuggestionCopies(sql: Sql, articleIds: readonly string[]):
     .then(([row]) => row?.n ?? 0)
 }
 
-/** Trained escalation models are a cache of what the verdicts taught; dropped when verdicts are erased. */
-export function deleteEscalationModels(sql: Sql): Promise<number> {
-  return deleteCounting(sql, 'DELETE FROM escalation_models', [])
+/**
+ * Stored models of a kind hold what their examples taught (escalation: the verdicts; department: the
+ * labelled examples); all of them are dropped when such examples are erased, and retraining stores new ones.
+ */
+export function deleteModelArtifacts(sql: Sql, kind: 'department' | 'escalation'): Promise<number> {
+  return deleteCounting(sql, 'DELETE FROM model_artifacts WHERE kind = $1', [kind])
 }
 
 /** Takes the address out of the account directory's contact lists (the accounts themselves stay). */

@@ -38,7 +38,15 @@ export const defaultFeatureOptions: Required<FeatureOptions> = {
 /** Turns texts into sparse vectors with the options and IDF it was fitted with. */
 export interface Featurizer {
   readonly options: Required<FeatureOptions>
+  /** Per bucket, when the options ask for IDF; stored with the model so a loaded one vectorizes the same. */
+  readonly idf: Float32Array | undefined
   vectorize(text: string): SparseVector
+}
+
+/** A featurizer from its options and IDF as fitted before: a stored model's, rebuilt without the texts. */
+export function createFeaturizer(options: Required<FeatureOptions>, idf: Float32Array | undefined): Featurizer {
+  const counter = createTermCounter(options)
+  return { options, idf, vectorize: (text) => normalise(counter(text), idf) }
 }
 
 // Different seeds keep the word "abc" and the n-gram "abc" in different buckets.
@@ -71,7 +79,7 @@ export function* fitAndVectorizeSteps(
     yield
   }
   const idf = resolved.idf ? inverseDocumentFrequency(terms, resolved.buckets) : undefined
-  const featurizer: Featurizer = { options: resolved, vectorize: (text) => normalise(counter(text), idf) }
+  const featurizer: Featurizer = { options: resolved, idf, vectorize: (text) => normalise(counter(text), idf) }
   return { featurizer, vectors: terms.map((term) => normalise(term, idf)) }
 }
 

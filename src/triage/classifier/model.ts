@@ -51,7 +51,30 @@ export interface DepartmentModel {
   readonly version: string
   readonly exampleCount: number
   readonly mode: CombinationMode
+  /** What it is made of: stored by serialize.ts, so another process loads it instead of training. */
+  readonly parts: DepartmentModelParts
   predict(input: { text: string; neighbours: readonly Neighbour[] }): DepartmentPrediction
+}
+
+/** The learnt state of a model; the kNN neighbours are not part of it (they are the stored examples). */
+export interface DepartmentModelParts {
+  version: string
+  exampleCount: number
+  mode: CombinationMode
+  knn?: KnnScoreOptions | undefined
+  /** single-class: the class seen (none with no examples at all). */
+  seen?: Department | undefined
+  /** stacked and fixed: the featurizer, the linear model and how it is combined with the kNN vote. */
+  linear?: { featurizer: Featurizer; model: LogisticModel; stacker: Stacker } | undefined
+}
+
+/** The model its parts make: the trained one, or one rebuilt from storage (which predicts identically). */
+export function createDepartmentModel(parts: DepartmentModelParts): DepartmentModel {
+  const { version, exampleCount, mode, knn, linear } = parts
+  const predict: DepartmentModel['predict'] = linear
+    ? (input) => predictStacked(linear.featurizer, linear.model, linear.stacker, input, knn)
+    : (input) => predictSingleClass(parts.seen, knnScore(input.neighbours, knn))
+  return { version, exampleCount, mode, parts, predict }
 }
 
 const defaults = { neighbours: 20, folds: 5, seed: 1, minStackExamples: 30, maxStackRows: 1000 }
@@ -92,20 +115,13 @@ function* trainDepartmentModelSteps(examples: readonly LabelledExample[], option
   const train = (rows: SparseVector[], rowLabels: ArrayLike<number>) =>
     trainLogisticSteps(rows, rowLabels, { seed: settings.seed, ...options.logistic, dimensions: featurizer.options.buckets })
   const version = `${departmentAlgorithm}:${contentHash(examples, options)}`
-  const base = { version, exampleCount: examples.length }
+  const base = { version, exampleCount: examples.length, knn: options.knn }
 
-  if (minority === 0) {
-    const seen: Department | undefined = examples[0]?.department
-    return { ...base, mode: 'single-class', predict: (input) => predictSingleClass(seen, knnScore(input.neighbours, options.knn)) }
-  }
-  const linear = yield* train(vectors, labels)
+  if (minority === 0) return createDepartmentModel({ ...base, mode: 'single-class', seen: examples[0]?.department })
+  const model = yield* train(vectors, labels)
   const stacked = examples.length >= settings.minStackExamples && minority >= settings.folds
   const stacker = stacked ? yield* fitOutOfFold(examples, vectors, labels, settings, train) : fixedStacker
-  return {
-    ...base,
-    mode: stacked ? 'stacked' : 'fixed',
-    predict: (input) => predictStacked(featurizer, linear, stacker, input, options.knn),
-  }
+  return createDepartmentModel({ ...base, mode: stacked ? 'stacked' : 'fixed', linear: { featurizer, model, stacker } })
 }
 
 function predictStacked(

@@ -1,9 +1,15 @@
 import type { Deps } from '../../deps.js'
 import type { Sql } from '../../storage/sql.js'
 import * as exampleQueries from '../../storage/queries/escalation-examples.js'
-import * as modelQueries from '../../storage/queries/escalation-models.js'
 import { runInSlices, type SliceOptions } from '../classifier/steps.js'
-import { modelVersion, trainEscalationModelSteps, type EscalationExample, type EscalationModel } from './detector/model.js'
+import { databaseModelStore, modelNotTrained, type ModelStore, type TrainingMode } from '../model-store.js'
+import {
+  detectorAlgorithm,
+  modelVersion,
+  trainEscalationModelSteps,
+  type EscalationExample,
+  type EscalationModel,
+} from './detector/model.js'
 import { deserializeModel, serializeModel } from './detector/serialize.js'
 import { currentPolicy } from './policy-store.js'
 import { textReasonsOf, type StoredPolicy } from './policy.js'
@@ -12,8 +18,9 @@ import { textReasonsOf, type StoredPolicy } from './policy.js'
  * Serves the escalation detector: the policy in force and a model trained for it on the shipped corpus,
  * the leads' and agents' verdicts and a company's own reasons. When the policy or the verdicts change,
  * a new model is trained in the background (in slices, so requests keep being answered) while the
- * previous one keeps serving; no restart is needed. Trained models are stored by version, so another
- * process or the next start loads the model instead of training it again.
+ * previous one keeps serving; no restart is needed. Trained models are stored in the database with the
+ * stamp of the policy and verdicts they fit, so another process, a Worker isolate (load-only: it never
+ * trains) or the next start loads the model instead of training it again.
  */
 export interface EscalationDetector {
   /** The policy in force and the model for it; waits for the first model only. */
@@ -29,24 +36,17 @@ export interface DetectorState {
   hasAccounts?: boolean
 }
 
-/** Where trained models are kept between processes; the default is the escalation_models table. */
-export interface ModelStore {
-  get(sql: Sql, version: string): Promise<Uint8Array | undefined>
-  put(sql: Sql, version: string, model: Uint8Array): Promise<void>
-}
-
-export const databaseModelStore: ModelStore = {
-  get: (sql, version) => modelQueries.findEscalationModel(sql, version),
-  put: (sql, version, model) => modelQueries.storeEscalationModel(sql, version, model),
-}
-
 export interface DetectorOptions {
-  /** The shipped corpus (training/*.jsonl) as parsed lines; read once. */
-  readCorpus(): Promise<unknown[]>
+  /** The shipped corpus (training/*.jsonl) as parsed lines; read once, and only to train. */
+  readCorpus?: () => Promise<unknown[]>
   store?: ModelStore
+  /** `load-only` (a Worker isolate): load the stored model, or the newest one while it is trained elsewhere. */
+  mode?: TrainingMode
   slicing?: SliceOptions
   now?: () => number
 }
+
+const scope = { kind: 'escalation' } as const
 
 /** A lead's or agent's verdict on a real inquiry counts as much as this many written examples. */
 export const verdictWeight = 5
@@ -56,32 +56,62 @@ export function createEscalationDetector(options: DetectorOptions): EscalationDe
   const store = options.store ?? databaseModelStore
   const now = options.now ?? Date.now
   let corpus: Promise<CorpusExample[]> | undefined
-  let state: (DetectorState & { stamp: string }) | undefined
+  // `stamp` is undefined while a load-only process serves an older model than the inputs ask for.
+  let state: (DetectorState & { stamp: string | undefined }) | undefined
   let training: Promise<void> | undefined
   let checkedAt = 0
   let hasAccounts = true
 
+  const obtain = async (deps: Pick<Deps, 'sql' | 'logger'>, policy: StoredPolicy, stamp: string) => {
+    const stored = await store.findForStamp(deps.sql, scope, stamp, `${detectorAlgorithm}:`)
+    const loaded = stored && (state?.model.version === stored.version ? state.model : await loadStored(deps, stored.version))
+    const model = loaded ?? (options.mode === 'load-only' ? undefined : await trainFor(deps, policy, stamp))
+    if (model) state = { policy, model, stamp, hasAccounts }
+    else await fallBack(deps, policy)
+  }
+
   const trainFor = async (deps: Pick<Deps, 'sql' | 'logger'>, policy: StoredPolicy, stamp: string) => {
-    const examples = await trainingSet(deps.sql, policy, await (corpus ??= readCorpusOnce(options)))
+    if (!options.readCorpus) throw new Error('the escalation detector cannot train without its corpus')
+    const examples = await trainingSet(deps.sql, policy, await (corpus ??= readCorpusOnce(options.readCorpus)))
     const codes = textReasonsOf(policy.policy).map((reason) => reason.code)
     const version = modelVersion(examples, codes)
-    let model = state?.model.version === version ? state.model : undefined
-    model ??= await loadStored(deps, version)
-    if (!model) {
-      const started = now()
-      model = await runInSlices(trainEscalationModelSteps(examples, codes, {}, state?.model), options.slicing)
-      deps.logger.info({ version, examples: examples.length, trainingMs: now() - started }, 'escalation detector trained')
-      await store
-        .put(deps.sql, version, serializeModel(model))
-        .catch((error: Error) =>
-          deps.logger.warn({ err: error.message }, 'could not store the escalation model; it will be trained again at the next start'),
-        )
+    const artifact = { ...scope, version, stamp, policyVersion: policy.version }
+    const known = (state?.model.version === version ? state.model : undefined) ?? (await loadStored(deps, version))
+    if (known) {
+      // The same training set under new inputs (a policy with the same text reasons, say): stamped, not stored twice.
+      if (!(await store.restamp(deps.sql, artifact))) await storeModel(deps, artifact, known)
+      return known
     }
-    state = { policy, model, stamp, hasAccounts }
+    const started = now()
+    const model = await runInSlices(trainEscalationModelSteps(examples, codes, {}, state?.model), options.slicing)
+    deps.logger.info({ version, examples: examples.length, trainingMs: now() - started }, 'escalation detector trained')
+    await storeModel(deps, artifact, model)
+    return model
+  }
+
+  const storeModel = (deps: Pick<Deps, 'sql' | 'logger'>, artifact: { version: string; stamp: string }, model: EscalationModel) =>
+    store
+      .save(deps.sql, { ...scope, ...artifact }, serializeModel(model))
+      .catch((error: Error) =>
+        deps.logger.warn({ err: error.message }, 'could not store the escalation model; it will be trained again at the next start'),
+      )
+
+  // Load-only, and nothing stored for these inputs yet: the newest stored model serves until one is.
+  const fallBack = async (deps: Pick<Deps, 'sql' | 'logger'>, policy: StoredPolicy) => {
+    const newest = await store.findNewest(deps.sql, scope, `${detectorAlgorithm}:`)
+    const model = newest && (state?.model.version === newest.version ? state.model : await loadStored(deps, newest.version))
+    if (!model) throw modelNotTrained('escalation detector')
+    // Said once when the served model falls behind (or changes), not at every check.
+    if (!state || state.stamp !== undefined || state.model.version !== model.version)
+      deps.logger.warn(
+        { version: model.version, trainedFor: newest.stamp, policyVersion: policy.version },
+        'no escalation model is stored for the current policy and verdicts yet; the newest stored one serves until it is',
+      )
+    state = { policy, model, stamp: undefined, hasAccounts }
   }
 
   const loadStored = async (deps: Pick<Deps, 'sql' | 'logger'>, version: string) => {
-    const bytes = await store.get(deps.sql, version)
+    const bytes = await store.read(deps.sql, scope, version)
     return bytes ? deserializeModel(bytes) : undefined
   }
 
@@ -99,7 +129,7 @@ export function createEscalationDetector(options: DetectorOptions): EscalationDe
         await training
         continue
       }
-      training = trainFor(deps, policy, stamp).finally(() => (training = undefined))
+      training = obtain(deps, policy, stamp).finally(() => (training = undefined))
       if (wait || !state) await training
       return
     }
@@ -125,8 +155,8 @@ interface CorpusExample {
   reasons: string[]
 }
 
-async function readCorpusOnce(options: DetectorOptions): Promise<CorpusExample[]> {
-  const lines = await options.readCorpus()
+async function readCorpusOnce(readCorpus: () => Promise<unknown[]>): Promise<CorpusExample[]> {
+  const lines = await readCorpus()
   return lines.map((line) => {
     const { subject, body, reasons } = line as { subject?: string; body: string; reasons: string[] }
     return { text: [subject, body].filter(Boolean).join('\n\n'), reasons }

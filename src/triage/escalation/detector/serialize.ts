@@ -3,7 +3,7 @@ import { createModel } from './model.js'
 import { featureBuckets } from './text-features.js'
 
 /**
- * A trained model as bytes, to store it (escalation_models) instead of training it again: a JSON header
+ * A trained model as bytes, to store it (model_artifacts) instead of training it again: a JSON header
  * (version, per reason its calibration, threshold, counts and how many weights follow), then per reason
  * the non-zero weights as bucket ids (Int32) and values (Float32). Little-endian, as typed arrays are on
  * every platform this runs on.
