@@ -26,6 +26,8 @@ async function writeConfigs(folder: string, vars: Record<string, string>): Promi
   const triage = (name: string, ai: string) =>
     `name = "${name}"\nmain = "${root}src/entry/worker.ts"\n${common}${ai}` +
     `[[hyperdrive]]\nbinding = "HYPERDRIVE"\nid = "00000000000000000000000000000000"\n` +
+    // The queue is bound only because the Worker needs JOBS to serve; nothing here queues a job.
+    `[[queues.producers]]\nbinding = "JOBS"\nqueue = "${name}-jobs"\n` +
     `[vars]\n${Object.entries(vars)
       .map(([key, value]) => `${key} = ${JSON.stringify(value)}`)
       .join('\n')}\n`
