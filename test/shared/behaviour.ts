@@ -83,6 +83,28 @@ export function sharedBehaviour(endpoint: () => Endpoint): void {
     expect(missing.type).toBe('application/problem+json')
   })
 
+  it('triages an inquiry with the contract fields, stores it, and refuses an empty body with a 422 at the field', async () => {
+    const agent = await call('POST', '/v1/api-keys', { json: { name: 'shared triage agent', role: 'agent' } })
+    const body = 'Guten Tag, meine Rechnung vom März ist doppelt abgebucht worden. Bitte erstatten Sie den Betrag.'
+    const triaged = await call('POST', '/v1/triage', { key: agent.body.key, json: { subject: 'Doppelte Abbuchung', body } })
+    expect(triaged.status, JSON.stringify(triaged.body)).toBe(200)
+    expect(triaged.body).toMatchObject({
+      inquiryId: expect.any(String),
+      language: 'de',
+      department: expect.stringMatching(/^(technical|commercial)$/),
+      escalation: { escalate: expect.any(Boolean), reasons: expect.any(Array) },
+      suggestions: expect.any(Array),
+    })
+    expect(triaged.body.confidence).toBeGreaterThanOrEqual(0)
+    expect(triaged.body.confidence).toBeLessThanOrEqual(1)
+    const stored = await call('GET', `/v1/inquiries/${triaged.body.inquiryId}`, { key: agent.body.key })
+    expect(stored.status).toBe(200)
+    expect(stored.body.department).toBe(triaged.body.department)
+    const empty = await call('POST', '/v1/triage', { key: agent.body.key, json: { body: '' } })
+    expect(empty.status).toBe(422)
+    expect(empty.body.errors.map((error: Json) => error.field)).toContain('body')
+  })
+
   it('answers an unknown path with a 404 problem and serves the OpenAPI document and the sign-in page', async () => {
     const unknown = await call('GET', '/v1/no-such-route')
     expect(unknown.status).toBe(404)
