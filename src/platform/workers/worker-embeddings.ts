@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js'
 import { createHashingEmbedder } from '../../providers/embeddings/hashing.js'
-import { createOpenAIEmbedder } from '../../providers/embeddings/openai.js'
+import { openAIEmbeddingRuntime } from '../../providers/embeddings/openai.js'
 import { createEmbeddingRuntime, type EmbeddingRuntime } from '../../providers/embeddings/runtime.js'
 import { createWorkersAiEmbedder, type WorkersAiBinding } from '../../providers/embeddings/workers-ai.js'
 
@@ -18,19 +18,7 @@ export async function selectWorkerEmbeddings(config: Config, ai: WorkersAiBindin
     const embedder = createWorkersAiEmbedder({ ai, model, dimensions: dimensions! })
     return createEmbeddingRuntime(embedder, { requested, provider: 'workers-ai', reason: 'configured' })
   }
-  if (requested === 'openai') {
-    const embedder = createOpenAIEmbedder({
-      apiKey: config.openai.apiKey!,
-      model: config.openai.embeddingsModel,
-      timeoutMs: config.openai.timeoutMs,
-      maxRetries: config.openai.maxRetries,
-      ...(config.openai.baseUrl ? { baseURL: config.openai.baseUrl } : {}),
-      ...(config.openai.embeddingsDimensions ? { dimensions: config.openai.embeddingsDimensions } : {}),
-    })
-    // As on Node: without a configured size the space is only known after one answer.
-    if (!config.openai.embeddingsDimensions) await embedder.embed(['dimension probe'], { purpose: 'query' })
-    return createEmbeddingRuntime(embedder, { requested, provider: 'openai', reason: 'configured' })
-  }
+  if (requested === 'openai') return openAIEmbeddingRuntime(config)
   const reason =
     requested === 'hashing' ? 'configured' : 'transformers.js is not part of the Worker bundle; using the built-in hashing embedder'
   return createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), { requested, provider: 'hashing', reason })

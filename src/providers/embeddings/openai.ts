@@ -1,5 +1,7 @@
 import { keyScrubber, openOpenAIClient, withRetries, type OpenAIClient, type OpenAIModule, type ProviderFailure } from '../openai-http.js'
+import type { Config } from '../../config.js'
 import { EmbeddingProviderError, normalize, spaceId, type Embedder, type EmbeddingSpace } from './embedder.js'
+import { createEmbeddingRuntime, type EmbeddingRuntime } from './runtime.js'
 
 /** Settings for the OpenAI embeddings endpoint, or any server that speaks it (`baseURL`). */
 export interface OpenAIEmbedderOptions {
@@ -115,4 +117,19 @@ function orderedVectors(response: unknown, count: number): Float32Array[] {
     ordered[index] = vector
   }
   return ordered
+}
+
+/** EMBEDDINGS_PROVIDER=openai on either runtime: the embedder from the settings, its space known before serving. */
+export async function openAIEmbeddingRuntime(config: Config): Promise<EmbeddingRuntime> {
+  const embedder = createOpenAIEmbedder({
+    apiKey: config.openai.apiKey!,
+    model: config.openai.embeddingsModel,
+    timeoutMs: config.openai.timeoutMs,
+    maxRetries: config.openai.maxRetries,
+    ...(config.openai.baseUrl ? { baseURL: config.openai.baseUrl } : {}),
+    ...(config.openai.embeddingsDimensions ? { dimensions: config.openai.embeddingsDimensions } : {}),
+  })
+  // Without a configured size the space is only known after one answer; ask once now.
+  if (!config.openai.embeddingsDimensions) await embedder.embed(['dimension probe'], { purpose: 'query' })
+  return createEmbeddingRuntime(embedder, { requested: 'openai', provider: 'openai', reason: 'configured' })
 }

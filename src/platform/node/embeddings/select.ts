@@ -17,18 +17,8 @@ export async function selectEmbeddings(config: Config, logger: Logger): Promise<
     })
   }
   if (requested === 'openai') {
-    const { createOpenAIEmbedder } = await import('../../../providers/embeddings/openai.js')
-    const embedder = createOpenAIEmbedder({
-      apiKey: config.openai.apiKey!,
-      model: config.openai.embeddingsModel,
-      timeoutMs: config.openai.timeoutMs,
-      maxRetries: config.openai.maxRetries,
-      ...(config.openai.baseUrl ? { baseURL: config.openai.baseUrl } : {}),
-      ...(config.openai.embeddingsDimensions ? { dimensions: config.openai.embeddingsDimensions } : {}),
-    })
-    // Without a configured size the space is only known after one answer; ask once now.
-    if (!config.openai.embeddingsDimensions) await embedder.embed(['dimension probe'], { purpose: 'query' })
-    return createEmbeddingRuntime(embedder, { requested, provider: 'openai', reason: 'configured' })
+    const { openAIEmbeddingRuntime } = await import('../../../providers/embeddings/openai.js')
+    return openAIEmbeddingRuntime(config)
   }
   try {
     const embedder = await loadTransformers(config)
