@@ -3,6 +3,7 @@ import type { KnnScoreOptions } from './knn.js'
 import { createDepartmentModel, departmentAlgorithm, type CombinationMode, type DepartmentModel } from './model.js'
 import type { Stacker } from './stacker.js'
 import type { Department } from './types.js'
+import { packModel, unpackModel } from '../model-bytes.js'
 
 /**
  * A department model as bytes, to store it (model_artifacts) so a Worker isolate or the next start loads
@@ -45,44 +46,32 @@ export function serializeDepartmentModel(model: DepartmentModel): Uint8Array {
         }
       : {}),
   }
-  const headerBytes = new TextEncoder().encode(JSON.stringify(header))
-  // Padded to a multiple of 4 so the typed arrays after it stay aligned.
-  const headerLength = Math.ceil(headerBytes.length / 4) * 4
-  const arrays = [weights, idf].flatMap((part) => (part ? [part.ids, part.values] : []))
-  const bytes = new Uint8Array(4 + headerLength + arrays.reduce((sum, array) => sum + array.byteLength, 0))
-  new DataView(bytes.buffer).setUint32(0, headerBytes.length, true)
-  bytes.set(headerBytes, 4)
-  let offset = 4 + headerLength
-  for (const array of arrays) {
-    bytes.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), offset)
-    offset += array.byteLength
-  }
-  return bytes
+  return packModel(
+    header,
+    [weights, idf].flatMap((part) => (part ? [part.ids, part.values] : [])),
+  )
 }
 
 /** The model the bytes hold, or undefined when they are not a department model this build reads. */
 export function deserializeDepartmentModel(stored: Uint8Array): DepartmentModel | undefined {
   try {
-    const bytes = new Uint8Array(stored) // a copy: aligned, and independent of the driver's buffer
-    const headerLength = new DataView(bytes.buffer).getUint32(0, true)
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as Header
+    const reader = unpackModel<Header>(stored)
+    const { header } = reader
     if (header.format !== 1 || !header.version.startsWith(`${departmentAlgorithm}:`)) return undefined
-    let offset = 4 + Math.ceil(headerLength / 4) * 4
     const readDense = (count: number, size: number, rest: number) => {
-      const ids = new Int32Array(bytes.buffer, offset, count)
-      const values = new Float32Array(bytes.buffer, offset + count * 4, count)
-      offset += count * 8
+      const ids = reader.int32(count)
+      const values = reader.float32(count)
       const dense = new Float32Array(size).fill(rest)
       ids.forEach((id, index) => (dense[id] = values[index]!))
       return dense
     }
     const { linear } = header
     const parts = { version: header.version, exampleCount: header.exampleCount, mode: header.mode, knn: header.knn, seen: header.seen }
-    if (!linear) return offset === bytes.length ? createDepartmentModel(parts) : undefined
+    if (!linear) return reader.complete() ? createDepartmentModel(parts) : undefined
     const buckets = linear.features.buckets
     const weights = readDense(linear.weights, buckets, 0)
     const idf = linear.idf ? readDense(linear.idf.count, buckets, linear.idf.rest) : undefined
-    if (offset !== bytes.length) return undefined
+    if (!reader.complete()) return undefined
     return createDepartmentModel({
       ...parts,
       linear: { featurizer: createFeaturizer(linear.features, idf), model: { weights, bias: linear.bias }, stacker: linear.stacker },

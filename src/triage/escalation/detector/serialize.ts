@@ -1,5 +1,6 @@
 import type { EscalationModel, ReasonModel } from './model.js'
 import { createModel } from './model.js'
+import { packModel, unpackModel } from '../../model-bytes.js'
 import { featureBuckets } from './text-features.js'
 
 /**
@@ -48,37 +49,22 @@ export function serializeModel(model: EscalationModel): Uint8Array {
       count: ids.length,
     })),
   }
-  const headerBytes = new TextEncoder().encode(JSON.stringify(header))
-  // The header is padded to a multiple of 4 so the typed arrays after it stay aligned.
-  const headerLength = Math.ceil(headerBytes.length / 4) * 4
-  const size = 4 + headerLength + parts.reduce((sum, part) => sum + part.ids.length * 8, 0)
-  const bytes = new Uint8Array(size)
-  new DataView(bytes.buffer).setUint32(0, headerBytes.length, true)
-  bytes.set(headerBytes, 4)
-  let offset = 4 + headerLength
-  for (const part of parts) {
-    bytes.set(new Uint8Array(part.ids.buffer), offset)
-    offset += part.ids.byteLength
-    bytes.set(new Uint8Array(part.values.buffer), offset)
-    offset += part.values.byteLength
-  }
-  return bytes
+  return packModel(
+    header,
+    parts.flatMap((part) => [part.ids, part.values]),
+  )
 }
 
 /** The model the bytes hold, or undefined when they are not a model of this format and size. */
 export function deserializeModel(stored: Uint8Array): EscalationModel | undefined {
   try {
-    const bytes = new Uint8Array(stored) // a copy: aligned, and independent of the driver's buffer
-    const headerLength = new DataView(bytes.buffer).getUint32(0, true)
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as Header
+    const reader = unpackModel<Header>(stored)
+    const { header } = reader
     if (header.format !== 1 || header.buckets !== featureBuckets) return undefined
-    let offset = 4 + Math.ceil(headerLength / 4) * 4
     const reasons = new Map<string, ReasonModel>()
     for (const entry of header.reasons) {
-      const ids = new Int32Array(bytes.buffer, offset, entry.count)
-      offset += entry.count * 4
-      const values = new Float32Array(bytes.buffer, offset, entry.count)
-      offset += entry.count * 4
+      const ids = reader.int32(entry.count)
+      const values = reader.float32(entry.count)
       const weights = new Float32Array(featureBuckets)
       ids.forEach((id, index) => (weights[id] = values[index]!))
       reasons.set(entry.code, {
@@ -91,7 +77,7 @@ export function deserializeModel(stored: Uint8Array): EscalationModel | undefine
         ...(entry.key ? { key: entry.key } : {}),
       })
     }
-    return offset === bytes.length ? createModel(header.version, reasons) : undefined
+    return reader.complete() ? createModel(header.version, reasons) : undefined
   } catch {
     return undefined
   }
