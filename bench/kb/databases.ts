@@ -15,6 +15,8 @@ export interface BenchDatabase {
   sql: Sql
   /** Where the data lives: a temp folder, memory, or the schema name. */
   location: string
+  /** PostgreSQL: the schema, for child processes that open the same data (DATABASE_SCHEMA). */
+  schema?: string
   close(): Promise<void>
   /**
    * A handle whose kNN queries run at this hnsw.ef_search, as a service configured with
@@ -70,6 +72,7 @@ export async function openPostgres(url: string): Promise<BenchDatabase> {
     name: 'postgres',
     sql,
     location: `schema ${schema}`,
+    schema,
     async close() {
       await sql.close()
       await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)

@@ -1,14 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadDemoKnowledge } from '../../src/knowledge/demo.js'
-import { readDefaultExamples, readDemoArticles, readEscalationCorpus } from '../../src/platform/node/knowledge-import/read-files.js'
-import { createFileModelStore, modelCacheFolder } from '../../src/platform/node/model-file-store.js'
 import { migrate } from '../../src/storage/migrate.js'
 import type { Sql } from '../../src/storage/sql.js'
-import { createEscalationDetector } from '../../src/triage/escalation/detector-service.js'
-import { loadDefaultExamples } from '../../src/triage/examples.js'
-import { trainModels } from '../../src/triage/train-models.js'
-import { createTestApp } from '../helpers/app.js'
+import { seedLikeNodeStart } from '../helpers/node-seed.js'
 import { freshPostgresSchema, migrations, openPostgresSchema, testPostgresUrl } from '../helpers/databases.js'
 import { sharedBehaviour } from '../shared/behaviour.js'
 import { loopbackOutboundEnv, startFakeHelpdesk, type FakeHelpdesk } from '../helpers/fake-helpdesk.js'
@@ -36,7 +30,7 @@ describe.skipIf(skipReason !== undefined)('the Worker on workerd', () => {
   // The Worker's schema, read and written by the tests beside the Worker; and a helpdesk for its write-backs.
   let sql: Sql
   let helpdesk: FakeHelpdesk
-  let storedModels: Awaited<ReturnType<typeof trainModels>>
+  let storedModels: Awaited<ReturnType<typeof seedLikeNodeStart>>
 
   beforeAll(async () => {
     const { schema } = await freshPostgresSchema(cleanups)
@@ -44,13 +38,8 @@ describe.skipIf(skipReason !== undefined)('the Worker on workerd', () => {
     knownMigrations = (await migrations()).map((migration) => migration.id).sort()
     await migrate(sql, await migrations())
     helpdesk = await startFakeHelpdesk()
-    // What a Node start (or `npm run models:train`) leaves in the database: the demo knowledge base, the
-    // default examples and both models. The escalation model comes from the shared cache, not trained here.
-    const node = await createTestApp(sql)
-    node.deps.escalation = createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) })
-    await loadDemoKnowledge(node.deps, readDemoArticles)
-    await loadDefaultExamples(node.deps, readDefaultExamples)
-    storedModels = await trainModels(node.deps)
+    // What a Node start (or `npm run models:train`) leaves in the database (test/helpers/node-seed.ts).
+    storedModels = await seedLikeNodeStart(sql)
     worker = await startDevWorker({
       hyperdrive: testPostgresUrl!,
       // The outbound guard lets the Worker call the fake helpdesk on 127.0.0.1 over http (docs/outbound.md).
