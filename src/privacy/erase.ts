@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { insertAudit, type AuditEntry } from '../storage/queries/audit.js'
 import * as queries from '../storage/queries/data-subjects.js'
+import { lockModelInputs } from '../storage/queries/model-artifacts.js'
 import type { Sql } from '../storage/sql.js'
 import { pseudonymise } from './pseudonymise.js'
 import { retrainAfterErasure } from './retrain.js'
@@ -30,6 +31,8 @@ export async function eraseWithin(
   record: ErasureRecord,
   extra: { accountEmails?: number } = {},
 ): Promise<Omit<Erasure, 'retraining'>> {
+  // Before any example goes: a model being stored meanwhile waits, then sees the examples gone (model-artifacts.ts).
+  await lockModelInputs(tx)
   const derived = await queries.findDerivedIds(tx, inquiryIds)
   const images = await queries.listAuditImages(tx, inquiryIds, derived)
   for (const image of images)

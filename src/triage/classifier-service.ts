@@ -93,7 +93,15 @@ export function createDepartmentClassifier(
     const value = await trainDepartmentModelInSlices(examples, {}, slicing)
     deps.logger.info({ version: value.version, examples: examples.length, trainingMs: clock() - started }, 'department classifier trained')
     await store
-      .save(deps.sql, { ...scope, version: value.version, stamp }, serializeDepartmentModel(value))
+      .save(
+        deps.sql,
+        { ...scope, version: value.version, stamp },
+        serializeDepartmentModel(value),
+        async (tx) => (await queries.readExamplesStamp(tx)) === stamp,
+      )
+      .then((stored) => {
+        if (!stored) deps.logger.info({ version: value.version }, 'department model not stored: its examples changed while it trained')
+      })
       .catch((error: Error) =>
         deps.logger.warn({ err: error.message }, 'could not store the department model; other processes keep the previous one'),
       )

@@ -15,7 +15,8 @@ export interface ModelStore {
   read(sql: Sql, scope: queries.ArtifactScope, version: string): Promise<Uint8Array | undefined>
   /** Records that a stored model fits these inputs; false when it is not stored. */
   restamp(sql: Sql, artifact: queries.ArtifactWrite): Promise<boolean>
-  save(sql: Sql, artifact: queries.ArtifactWrite, model: Uint8Array): Promise<void>
+  /** Stores the model if `stillCurrent` (its inputs unchanged since training) holds; false when not stored. */
+  save(sql: Sql, artifact: queries.ArtifactWrite, model: Uint8Array, stillCurrent?: (tx: Sql) => Promise<boolean>): Promise<boolean>
 }
 
 export const databaseModelStore: ModelStore = {
@@ -23,7 +24,7 @@ export const databaseModelStore: ModelStore = {
   findNewest: queries.findNewestArtifact,
   read: queries.readArtifact,
   restamp: queries.restampArtifact,
-  save: (sql, artifact, model) => queries.storeArtifact(sql, artifact, model),
+  save: (sql, artifact, model, stillCurrent) => queries.storeArtifact(sql, artifact, model, stillCurrent),
 }
 
 /** Whether a process trains models (Node) or only loads what another one stored (a Worker isolate). */

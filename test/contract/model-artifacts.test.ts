@@ -49,6 +49,16 @@ describe.each(testDatabases)('model artifacts [$name]', (database) => {
     expect(kept[0]).toMatchObject({ stamp: '9:t', bytes: 1, spaceId: space.spaceId })
     expect(await queries.findNewestArtifact(sql, space, 'dept-v1:')).toMatchObject({ version: 'dept-v1:dddd' })
     expect(await queries.listArtifacts(sql, 'escalation')).toHaveLength(1)
+
+    // Trained on inputs that changed meanwhile (an erasure, say): checked under the lock, and not stored.
+    let checkedInside = false
+    const stale = await queries.storeArtifact(sql, { ...space, version: 'dept-v1:ffff', stamp: '10:t' }, bytes(5), async (tx) => {
+      checkedInside = (await tx.query('SELECT 1 FROM pg_locks WHERE locktype = $1', ['advisory'])).length > 0
+      return false
+    })
+    expect(stale).toBe(false)
+    expect(checkedInside).toBe(true)
+    expect(await queries.findArtifactForStamp(sql, space, '10:t', 'dept-v1:')).toBeUndefined()
   })
 
   it('stores the department model Node trains; a load-only classifier serves it, falls back while examples change, and is 503 without one', async () => {

@@ -33,14 +33,17 @@ export function createFileModelStore(folder: string, options: FileModelStoreOpti
       await utimes(fileOf(version), now, now).catch(() => undefined)
       return new Uint8Array(stored)
     },
-    async save(sql, artifact, model) {
-      if (artifact.kind !== 'escalation') return inner.save(sql, artifact, model)
+    async save(sql, artifact, model, stillCurrent) {
+      if (artifact.kind !== 'escalation') return inner.save(sql, artifact, model, stillCurrent)
       const cached = await stat(fileOf(artifact.version)).then(
         () => true,
         () => false,
       )
-      if (copyCached || !cached) await inner.save(sql, artifact, model)
-      if (cached) return
+      if (copyCached || !cached) {
+        // Not stored (the inputs changed, an erasure say): not cached either.
+        if (!(await inner.save(sql, artifact, model, stillCurrent))) return false
+      }
+      if (cached) return true
       // Written under a temporary name first, so a concurrent reader never sees half a file. Only a
       // cache: a read-only installation keeps working from the database.
       const temporary = `${fileOf(artifact.version)}.${process.pid}.tmp`
@@ -49,6 +52,7 @@ export function createFileModelStore(folder: string, options: FileModelStoreOpti
         .then(() => rename(temporary, fileOf(artifact.version)))
         .then(() => pruneOldest(folder, keepFiles))
         .catch(() => undefined)
+      return true
     },
   }
 }

@@ -78,10 +78,31 @@ export async function restampArtifact(sql: Sql, artifact: ArtifactWrite): Promis
   return rows.length > 0
 }
 
-/** Stores a model (or re-stamps it when stored) and keeps the newest few of its scope for a rollback. */
-export async function storeArtifact(sql: Sql, artifact: ArtifactWrite, model: Uint8Array, keep = 3): Promise<void> {
+// Erasure and the storing of a model take this lock, so a model trained on examples an erasure removes
+// meanwhile is never stored after it (the erasure deletes the stored models; see storeArtifact).
+const modelInputsLock = 74_120_903
+
+/** Held until the caller's transaction ends. */
+export async function lockModelInputs(tx: Sql): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [modelInputsLock])
+}
+
+/**
+ * Stores a model (or re-stamps it when stored) and keeps the newest few of its scope for a rollback, but
+ * only while `stillCurrent` holds under the inputs lock: training takes seconds, and examples erased
+ * meanwhile must not come back inside a stored model. False when the inputs changed and nothing was stored.
+ */
+export async function storeArtifact(
+  sql: Sql,
+  artifact: ArtifactWrite,
+  model: Uint8Array,
+  stillCurrent: (tx: Sql) => Promise<boolean> = async () => true,
+  keep = 3,
+): Promise<boolean> {
   const scope = [artifact.kind, artifact.spaceId ?? null]
-  await sql.transaction(async (tx) => {
+  return sql.transaction(async (tx) => {
+    await lockModelInputs(tx)
+    if (!(await stillCurrent(tx))) return false
     await tx.query(
       `INSERT INTO model_artifacts (kind, space_id, version, stamp, policy_version, model) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (kind, (coalesce(space_id, '')), version)
@@ -93,6 +114,7 @@ export async function storeArtifact(sql: Sql, artifact: ArtifactWrite, model: Ui
           AND id NOT IN (SELECT id FROM model_artifacts WHERE ${inScope} ORDER BY stamped_at DESC, created_at DESC LIMIT $3)`,
       [...scope, keep],
     )
+    return true
   })
 }
 

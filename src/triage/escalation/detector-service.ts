@@ -91,7 +91,12 @@ export function createEscalationDetector(options: DetectorOptions): EscalationDe
 
   const storeModel = (deps: Pick<Deps, 'sql' | 'logger'>, artifact: { version: string; stamp: string }, model: EscalationModel) =>
     store
-      .save(deps.sql, { ...scope, ...artifact }, serializeModel(model))
+      .save(deps.sql, { ...scope, ...artifact }, serializeModel(model), async (tx) =>
+        artifact.stamp.endsWith(`|${(await exampleQueries.readEscalationInputs(tx)).examplesStamp}`),
+      )
+      .then((stored) => {
+        if (!stored) deps.logger.info({ version: artifact.version }, 'escalation model not stored: its verdicts changed while it trained')
+      })
       .catch((error: Error) =>
         deps.logger.warn({ err: error.message }, 'could not store the escalation model; it will be trained again at the next start'),
       )
