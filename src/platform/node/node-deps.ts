@@ -45,7 +45,12 @@ export async function buildNodeDeps(env: NodeJS.ProcessEnv = process.env): Promi
     startup: { phase: 'starting' },
     embeddings,
     classifier: createDepartmentClassifier(),
-    escalation: createEscalationDetector({ readCorpus: readEscalationCorpus, store: createFileModelStore(modelCacheFolder) }),
+    escalation: createEscalationDetector({
+      readCorpus: readEscalationCorpus,
+      // PostgreSQL is shared (Worker isolates, other instances load from it), so a cached model is copied there;
+      // the embedded database serves this process alone, which the file cache serves too (a 15 MB write saved).
+      store: createFileModelStore(modelCacheFolder, { copyCachedToDatabase: config.databaseUrl !== undefined }),
+    }),
     llm: selectLlm(config, systemClock, logger),
     outbound: createNodeOutboundGuard(config.outbound),
   }
