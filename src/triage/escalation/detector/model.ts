@@ -90,13 +90,14 @@ export function* trainEscalationModelSteps(
   const settings = { ...defaultDetectorOptions, ...options }
   const features = new Map<string, Int32Array>()
   const reasons = new Map<string, ReasonModel>()
+  // A canonical order (folds and columns follow it), sorted once; each reason takes its labelled examples
+  // from it, an order that does not depend on the examples it has no label for: its model can be reused
+  // when only those change.
+  const sorted = examples
+    .map((example) => ({ example, line: exampleKey(example) }))
+    .sort((a, b) => (a.line < b.line ? -1 : a.line > b.line ? 1 : 0))
   for (const code of codes) {
-    // The reason's examples in a canonical order (folds and columns follow it) that does not depend on
-    // the examples the reason has no label for: its model can be reused when only those change.
-    const members = examples
-      .filter((example) => code in example.labels)
-      .map((example) => ({ example, line: exampleKey(example) }))
-      .sort((a, b) => (a.line < b.line ? -1 : a.line > b.line ? 1 : 0))
+    const members = sorted.filter(({ example }) => code in example.labels)
     const labels = Uint8Array.from(members, ({ example }) => (example.labels[code] ? 1 : 0))
     const positives = labels.reduce((sum, label) => sum + label, 0)
     if (positives < settings.minPositives || positives === labels.length) continue
