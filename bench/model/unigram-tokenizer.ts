@@ -23,6 +23,7 @@ export interface UnigramOptions {
   subwords: number
 }
 
+const printableAscii = Array.from({ length: 94 }, (_, index) => String.fromCharCode(33 + index))
 const specials = ['<s>', '<pad>', '</s>', '<unk>']
 const mask = '<mask>'
 const space = '\u2581'
@@ -80,14 +81,19 @@ function* fillerPieces(seed: number): Generator<string> {
 export function learnPieces(options: UnigramOptions): [string, number][] {
   const { words, substrings, characters } = countPieces(options.corpus)
   // Every character, alone and word-initially, so nothing seen becomes <unk>; these stay in any vocabulary size.
-  const alphabet = new Set([
-    ...characters,
-    ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789äöüÄÖÜß.,;:!?-()"\'/&%€@#+*=_',
-  ])
+  const alphabet = new Set([...characters, ...printableAscii, ...'äöüÄÖÜßéèêàáçñ€§°«»„“”‘’–—…'])
   const scored = new Map<string, number>([[space, 1]])
   for (const character of alphabet) for (const piece of [character, space + character]) scored.set(piece, 1)
   const candidates = new Map<string, number>()
-  for (const [word, count] of words) if (count >= options.minWordCount) candidates.set(space + word, count)
+  for (const [word, count] of words) {
+    if (count < options.minWordCount) continue
+    candidates.set(space + word, Math.max(candidates.get(space + word) ?? 0, count))
+    // Case variants, rarer, as a cased vocabulary has them for frequent words ("▁Ticket", "▁ticket", "▁TICKET").
+    const lower = word.toLowerCase()
+    for (const variant of [lower, lower.charAt(0).toUpperCase() + lower.slice(1), word.toUpperCase()]) {
+      if (variant !== word && !candidates.has(space + variant)) candidates.set(space + variant, count / 4)
+    }
+  }
   const frequent = [...substrings].sort(byCount).slice(0, options.subwords)
   for (const [piece, count] of frequent) candidates.set(piece, Math.max(candidates.get(piece) ?? 0, count))
   const budget = options.size - specials.length - 1 - scored.size
