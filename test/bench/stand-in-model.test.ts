@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { countOperators, countParameters } from '../../bench/model/bert-graph.js'
 import { censusOnnxFile, type OnnxCensus } from '../../bench/model/onnx-census.js'
 import { published } from '../../bench/model/published.js'
 import { ensureStandInModel, standInGraphs } from '../../bench/model/stand-in.js'
 import { loadFolderTokenizer } from '../../bench/model/tokens-per-word.js'
 import { createTransformersEmbedder } from '../../src/platform/node/embeddings/transformers.js'
+import { countOperators, countParameters } from '../helpers/onnx-build.js'
 
 // The stand-in shrunk to 2 layers and 5 000 pieces (about 30 MB, under a second to write) runs through the real
 // transformers.js and onnxruntime; the full-size figures are computed from the same graph builder without writing.
