@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process'
 import { access, writeFile } from 'node:fs/promises'
 import { sessionSettingsAsOptions } from '../../src/storage/session.js'
+import { vectorLiteral } from '../../src/storage/vector-param.js'
 import type { Statement } from './capture.js'
 import { track } from './children.js'
 
@@ -44,8 +45,13 @@ export function writeScript(statements: Statement[]): { script: string; variable
   return { script: `${lines.join('\n')}\n`, variables }
 }
 
-/** A parameter as node-postgres would put it on the wire as text. */
+/**
+ * A parameter as node-postgres would put it on the wire as text. A vector (Float32Array) goes as
+ * pgvector's text form: pgbench has no binary parameters, so here the database parses what the service
+ * now sends in binary (see the report's notes).
+ */
 function encode(value: unknown): string {
+  if (value instanceof Float32Array) return vectorLiteral(value)
   if (value instanceof Date) return value.toISOString()
   if (Array.isArray(value))
     return `{${value.map((item) => (item === null ? 'NULL' : `"${String(item).replace(/(["\\])/g, '\\$1')}"`)).join(',')}}`
