@@ -7,8 +7,11 @@ export interface LoadBenchOptions {
   connections: number[]
   databases: Array<'pglite' | 'postgres'>
   postgresUrl: string | undefined
-  /** Chunks of synthetic articles added to the PostgreSQL knowledge base (beside the demo one). */
-  kbChunks: number
+  /**
+   * Knowledge-base sizes, ascending: chunks of synthetic articles in the PostgreSQL knowledge base
+   * (beside the demo one). Each size gets its own load runs and pgbench; a larger one adds to the smaller.
+   */
+  kbChunks: number[]
   /** Minutes the bulk load of those chunks may take before it stops with fewer. */
   kbMinutes: number
   /** Queries of the hybrid-vs-bare-kNN comparison. */
@@ -20,9 +23,10 @@ export interface LoadBenchOptions {
   outDir: string
 }
 
-export const usage = `npm run bench -- [--seconds 10] [--connections 2,32] [--databases pglite,postgres] [--kb-chunks 10000]
+export const usage = `npm run bench -- [--seconds 10] [--connections 2,32] [--databases pglite,postgres] [--kb-chunks 2000,10000]
   [--kb-minutes 3] [--retrieval-queries 60] [--pgbench-seconds 10] [--embed-seconds 3] [--quick] [--out bench]
---quick: 3 s per load run, 2 000 chunks, 20 retrieval queries, 3 s of pgbench, 1 s per embedder.
+--kb-chunks: PostgreSQL knowledge-base sizes measured one after the other (load runs and pgbench at each).
+--quick: 3 s per load run, 20 retrieval queries, 3 s of pgbench, 1 s per embedder (both sizes still).
 PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://triage_test:...@127.0.0.1:5432/triage_test
 (a schema of its own, dropped at the end). OpenAI embeddings only when OPENAI_BASE_URL is set.`
 
@@ -60,7 +64,7 @@ export function parseLoadArgs(argv: string[], env: Record<string, string | undef
     connections: values.connections.split(',').map((value) => number(value, 2)),
     databases: databases as LoadBenchOptions['databases'],
     postgresUrl: env.BENCH_DATABASE_URL ?? env.TEST_DATABASE_URL ?? defaultPostgres,
-    kbChunks: number(values['kb-chunks'], quick ? 2000 : 10_000),
+    kbChunks: [...new Set((values['kb-chunks'] ?? '2000,10000').split(',').map((value) => number(value, 2000)))].sort((a, b) => a - b),
     kbMinutes: number(values['kb-minutes'], 3),
     retrievalQueries: number(values['retrieval-queries'], quick ? 20 : 60),
     pgbenchSeconds: number(values['pgbench-seconds'], quick ? 3 : 10),
