@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { createMemoryLogger } from '../src/logger.js'
 import { createPgSql } from '../src/platform/node/storage/pg.js'
 import type { Sql } from '../src/storage/sql.js'
+import { vectorLiteral } from '../src/storage/vector-param.js'
 import { describeCode, describeDatabase, describeMachine, redactUrl } from './kb/report.js'
 import type { TriageCase } from './triage/run.js'
 import { parseLoadArgs, usage, type LoadBenchOptions } from './load/args.js'
@@ -68,7 +69,9 @@ async function main(): Promise<void> {
   }
   report.loadAverage.end = loadavg()
   report.totalSeconds = Math.round((performance.now() - startedAt) / 1000)
-  await writeFile(join(options.outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`)
+  // Captured vectors are Float32Arrays; the report keeps them in pgvector's text form, as pgbench gets them.
+  const replacer = (_: string, value: unknown) => (value instanceof Float32Array ? vectorLiteral(value) : value)
+  await writeFile(join(options.outDir, 'report.json'), `${JSON.stringify(report, replacer, 2)}\n`)
   await writeFile(join(options.outDir, 'report.md'), renderMarkdown(report))
   process.stdout.write(renderSummary(report))
 }
@@ -113,7 +116,12 @@ async function benchDatabase(
     const size: SizeRun = { kbChunks, loads: [], loadAverageAtStart: loadavg()[0]! }
     const label = kbChunks === null ? name : `${name} ${kbChunks} chunks`
     const hello = await startBenchServer(`hello-world (${name})`, 'bench/load/hello-server.ts', {})
-    const server = await startBenchServer(`server (${name})`, 'src/entry/node.ts', env, /"msg":"ready"/)
+    const profiling: Record<string, string> = options.cpuProfileDir
+      ? {
+          NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.cpuProfileDir} --cpu-prof-name=server-${label.replace(/\W+/g, '-')}.cpuprofile`,
+        }
+      : {}
+    const server = await startBenchServer(`server (${name})`, 'src/entry/node.ts', { ...env, ...profiling }, /"msg":"ready"/)
     progress(`${label}: server pid ${server.pid} at ${server.url}, hello-world pid ${hello.pid}`)
     if (database && kbChunks !== null) {
       progress(`${label}: adding synthetic chunks to the knowledge base (budget ${options.kbMinutes} min)`)
@@ -153,6 +161,7 @@ async function benchDatabase(
         scriptPath: join(options.outDir, 'triage.pgbench.sql'),
         clients: 2,
         seconds: options.pgbenchSeconds,
+        other: size.captured.cold,
       })
       size.triageOverPgbench = floorRatio(size)
       progress(

@@ -21,11 +21,14 @@ export interface LoadBenchOptions {
   /** Seconds per embedding provider and batch size. */
   embedSeconds: number
   outDir: string
+  /** A folder for the server's CPU profiles (node --cpu-prof, one file per server start); none when unset. */
+  cpuProfileDir: string | undefined
 }
 
 export const usage = `npm run bench -- [--seconds 10] [--connections 2,32] [--databases pglite,postgres] [--kb-chunks 2000,10000]
-  [--kb-minutes 3] [--retrieval-queries 60] [--pgbench-seconds 10] [--embed-seconds 3] [--quick] [--out bench]
+  [--kb-minutes 3] [--retrieval-queries 60] [--pgbench-seconds 10] [--embed-seconds 3] [--quick] [--out bench] [--cpu-prof DIR]
 --kb-chunks: PostgreSQL knowledge-base sizes measured one after the other (load runs and pgbench at each).
+--cpu-prof: the server runs with node --cpu-prof, a profile per start in DIR (summarise: npm run bench:profile -- FILE).
 --quick: 3 s per load run, 20 retrieval queries, 3 s of pgbench, 1 s per embedder (both sizes still).
 PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://triage_test:...@127.0.0.1:5432/triage_test
 (a schema of its own, dropped at the end). OpenAI embeddings only when OPENAI_BASE_URL is set.`
@@ -47,6 +50,7 @@ export function parseLoadArgs(argv: string[], env: Record<string, string | undef
       'embed-seconds': { type: 'string' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench' },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -70,5 +74,6 @@ export function parseLoadArgs(argv: string[], env: Record<string, string | undef
     pgbenchSeconds: number(values['pgbench-seconds'], quick ? 3 : 10),
     embedSeconds: number(values['embed-seconds'], quick ? 1 : 3),
     outDir: values.out,
+    cpuProfileDir: values['cpu-prof'],
   }
 }
