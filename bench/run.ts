@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { createMemoryLogger } from '../src/logger.js'
 import { createPgSql } from '../src/platform/node/storage/pg.js'
 import type { Sql } from '../src/storage/sql.js'
+import { vectorLiteral } from '../src/storage/vector-param.js'
 import { describeCode, describeDatabase, describeMachine, redactUrl } from './kb/report.js'
 import type { TriageCase } from './triage/run.js'
 import { parseLoadArgs, usage, type LoadBenchOptions } from './load/args.js'
@@ -14,7 +15,15 @@ import { measureEmbedders } from './load/embed.js'
 import { createBodyRotation, runLoad, warmUp, type LoadResult } from './load/http.js'
 import { compareRetrieval, fillKnowledge } from './load/knowledge.js'
 import { runPgbench } from './load/pgbench.js'
-import { describeVersions, renderMarkdown, renderSummary, type DatabaseRun, type LoadReport } from './load/report.js'
+import {
+  describeVersions,
+  floorRatio,
+  renderMarkdown,
+  renderSummary,
+  type DatabaseRun,
+  type LoadReport,
+  type SizeRun,
+} from './load/report.js'
 
 const cleanups: Array<() => Promise<void>> = []
 const runCleanups = async () => {
@@ -60,7 +69,9 @@ async function main(): Promise<void> {
   }
   report.loadAverage.end = loadavg()
   report.totalSeconds = Math.round((performance.now() - startedAt) / 1000)
-  await writeFile(join(options.outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`)
+  // Captured vectors are Float32Arrays; the report keeps them in pgvector's text form, as pgbench gets them.
+  const replacer = (_: string, value: unknown) => (value instanceof Float32Array ? vectorLiteral(value) : value)
+  await writeFile(join(options.outDir, 'report.json'), `${JSON.stringify(report, replacer, 2)}\n`)
   await writeFile(join(options.outDir, 'report.md'), renderMarkdown(report))
   process.stdout.write(renderSummary(report))
 }
@@ -94,47 +105,71 @@ async function benchDatabase(
   const run: DatabaseRun = {
     database: name,
     location: database ? `schema ${database.schema}` : `DATA_DIR ${env.DATA_DIR}`,
-    loads: [],
+    sizes: [],
     loadAverageAtStart: loadavg()[0]!,
   }
-  const hello = await startBenchServer(`hello-world (${name})`, 'bench/load/hello-server.ts', {})
-  const server = await startBenchServer(`server (${name})`, 'src/entry/node.ts', env, /"msg":"ready"/)
-  progress(`${name}: server pid ${server.pid} at ${server.url}, hello-world pid ${hello.pid}`)
-  if (database) {
-    progress(`${name}: adding ${options.kbChunks} synthetic chunks to the knowledge base (budget ${options.kbMinutes} min)`)
-    run.knowledge = await fillKnowledge(database.sql, { chunks: options.kbChunks, minutes: options.kbMinutes })
-    progress(`${name}: retrieval, hybrid against bare kNN over ${run.knowledge.chunks} chunks`)
-    run.retrieval = await compareRetrieval(database.sql, options.retrievalQueries)
-  }
   const nextBody = createBodyRotation(cases, `${name}-${Date.now().toString(36)}`)
-  await warmUp(server.url, { seconds: Math.min(3, options.seconds), key, nextBody })
-  for (const connections of options.connections) {
-    for (const [target, url] of [
-      ['hello', hello.url],
-      ['triage', server.url],
-    ] as const) {
-      progress(`${name}: ${target} at ${connections} connections for ${options.seconds} s`)
-      const result: LoadResult = await runLoad(target, url, { connections, seconds: options.seconds, key, nextBody })
-      progress(
-        `  ${result.requestsPerSecond} req/s, median ${result.latencyMs.median} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
-      )
-      run.loads.push(result)
+  // PGlite keeps the demo knowledge base (the bench cannot write into the server's embedded database).
+  const sizes: Array<number | null> = database ? options.kbChunks : [null]
+  let loadedArticles = 0
+  for (const kbChunks of sizes) {
+    const size: SizeRun = { kbChunks, loads: [], loadAverageAtStart: loadavg()[0]! }
+    const label = kbChunks === null ? name : `${name} ${kbChunks} chunks`
+    const hello = await startBenchServer(`hello-world (${name})`, 'bench/load/hello-server.ts', {})
+    const profiling: Record<string, string> = options.cpuProfileDir
+      ? {
+          NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.cpuProfileDir} --cpu-prof-name=server-${label.replace(/\W+/g, '-')}.cpuprofile`,
+        }
+      : {}
+    const server = await startBenchServer(`server (${name})`, 'src/entry/node.ts', { ...env, ...profiling }, /"msg":"ready"/)
+    progress(`${label}: server pid ${server.pid} at ${server.url}, hello-world pid ${hello.pid}`)
+    if (database && kbChunks !== null) {
+      progress(`${label}: adding synthetic chunks to the knowledge base (budget ${options.kbMinutes} min)`)
+      size.knowledge = await fillKnowledge(database.sql, {
+        chunks: kbChunks,
+        minutes: options.kbMinutes,
+        largestChunks: options.kbChunks.at(-1)!,
+        loadedArticles,
+      })
+      loadedArticles = size.knowledge.articles
+      progress(`${label}: retrieval, hybrid against bare kNN over ${size.knowledge.chunks} chunks`)
+      size.retrieval = await compareRetrieval(database.sql, options.retrievalQueries)
     }
-  }
-  run.memory = { server: await readMemory(server.pid), helloWorld: await readMemory(hello.pid) }
-  await stopServers(server, hello)
-  if (database) {
-    run.inquiriesStored = await countInquiries(database.sql)
-    progress(`${name}: capturing the statements of one triage, then pgbench`)
-    run.captured = await captureTriageStatements(database.sql, key, [nextBody(), nextBody()])
-    run.pgbench = await runPgbench(run.captured.warm, {
-      url: options.postgresUrl!,
-      schema: database.schema,
-      scriptPath: join(options.outDir, 'triage.pgbench.sql'),
-      clients: 2,
-      seconds: options.pgbenchSeconds,
-    })
-    progress(`  pgbench ${run.pgbench.tps} tps${run.pgbench.error ? ` (${run.pgbench.error})` : ''}`)
+    await warmUp(server.url, { seconds: Math.min(3, options.seconds), key, nextBody })
+    for (const connections of options.connections) {
+      for (const [target, url] of [
+        ['hello', hello.url],
+        ['triage', server.url],
+      ] as const) {
+        progress(`${label}: ${target} at ${connections} connections for ${options.seconds} s`)
+        const result: LoadResult = await runLoad(target, url, { connections, seconds: options.seconds, key, nextBody })
+        progress(
+          `  ${result.requestsPerSecond} req/s, median ${result.latencyMs.median} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+        )
+        size.loads.push(result)
+      }
+    }
+    size.memory = { server: await readMemory(server.pid), helloWorld: await readMemory(hello.pid) }
+    await stopServers(server, hello)
+    if (database) {
+      size.inquiriesStored = await countInquiries(database.sql)
+      progress(`${label}: capturing the statements of one triage, then pgbench`)
+      size.captured = await captureTriageStatements(database.sql, key, [nextBody(), nextBody()])
+      size.pgbench = await runPgbench(size.captured.warm, {
+        url: options.postgresUrl!,
+        schema: database.schema,
+        scriptPath: join(options.outDir, 'triage.pgbench.sql'),
+        clients: 2,
+        seconds: options.pgbenchSeconds,
+        other: size.captured.cold,
+      })
+      size.triageOverPgbench = floorRatio(size)
+      progress(
+        `  pgbench ${size.pgbench.tps} tps${size.pgbench.error ? ` (${size.pgbench.error})` : ''}; triage / pgbench ${size.triageOverPgbench?.ratio ?? '–'}`,
+      )
+    }
+    size.loadAverageAtEnd = loadavg()[0]!
+    run.sizes.push(size)
   }
   run.loadAverageAtEnd = loadavg()[0]!
   return run

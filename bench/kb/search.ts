@@ -1,7 +1,8 @@
 import { searchKnowledge, textMatchScoring } from '../../src/knowledge/search.js'
 import type { Embedder } from '../../src/providers/embeddings/embedder.js'
 import type { EmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
-import { findActiveSpace, nearestChunks, textMatches, vectorLiteral, type SpaceRow } from '../../src/storage/queries/knowledge.js'
+import { findActiveSpace, nearestChunks, textMatches, type SpaceRow } from '../../src/storage/queries/knowledge.js'
+import { vectorLiteral } from '../../src/storage/vector-param.js'
 import type { Sql } from '../../src/storage/sql.js'
 import type { EfSearchHandle } from './databases.js'
 import { Budget, summarize, type Stats } from './measure.js'
@@ -83,7 +84,7 @@ export async function measureLatency(
     {
       name: `bareKnn@${handle.efSearch}`,
       handle,
-      run: (query: QueryCase) => handle.sql.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.literal, space.id]),
+      run: (query: QueryCase) => handle.sql.query<{ chunk_id: string }>(bareKnnSql(space.dimensions), [query.vector, space.id]),
     },
   ])
   steps.push(

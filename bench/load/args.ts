@@ -7,8 +7,11 @@ export interface LoadBenchOptions {
   connections: number[]
   databases: Array<'pglite' | 'postgres'>
   postgresUrl: string | undefined
-  /** Chunks of synthetic articles added to the PostgreSQL knowledge base (beside the demo one). */
-  kbChunks: number
+  /**
+   * Knowledge-base sizes, ascending: chunks of synthetic articles in the PostgreSQL knowledge base
+   * (beside the demo one). Each size gets its own load runs and pgbench; a larger one adds to the smaller.
+   */
+  kbChunks: number[]
   /** Minutes the bulk load of those chunks may take before it stops with fewer. */
   kbMinutes: number
   /** Queries of the hybrid-vs-bare-kNN comparison. */
@@ -18,11 +21,15 @@ export interface LoadBenchOptions {
   /** Seconds per embedding provider and batch size. */
   embedSeconds: number
   outDir: string
+  /** A folder for the server's CPU profiles (node --cpu-prof, one file per server start); none when unset. */
+  cpuProfileDir: string | undefined
 }
 
-export const usage = `npm run bench -- [--seconds 10] [--connections 2,32] [--databases pglite,postgres] [--kb-chunks 10000]
-  [--kb-minutes 3] [--retrieval-queries 60] [--pgbench-seconds 10] [--embed-seconds 3] [--quick] [--out bench]
---quick: 3 s per load run, 2 000 chunks, 20 retrieval queries, 3 s of pgbench, 1 s per embedder.
+export const usage = `npm run bench -- [--seconds 10] [--connections 2,32] [--databases pglite,postgres] [--kb-chunks 2000,10000]
+  [--kb-minutes 3] [--retrieval-queries 60] [--pgbench-seconds 10] [--embed-seconds 3] [--quick] [--out bench] [--cpu-prof DIR]
+--kb-chunks: PostgreSQL knowledge-base sizes measured one after the other (load runs and pgbench at each).
+--cpu-prof: the server runs with node --cpu-prof, a profile per start in DIR (summarise: npm run bench:profile -- FILE).
+--quick: 3 s per load run, 20 retrieval queries, 3 s of pgbench, 1 s per embedder (both sizes still).
 PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://triage_test:...@127.0.0.1:5432/triage_test
 (a schema of its own, dropped at the end). OpenAI embeddings only when OPENAI_BASE_URL is set.`
 
@@ -43,6 +50,7 @@ export function parseLoadArgs(argv: string[], env: Record<string, string | undef
       'embed-seconds': { type: 'string' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench' },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -60,11 +68,12 @@ export function parseLoadArgs(argv: string[], env: Record<string, string | undef
     connections: values.connections.split(',').map((value) => number(value, 2)),
     databases: databases as LoadBenchOptions['databases'],
     postgresUrl: env.BENCH_DATABASE_URL ?? env.TEST_DATABASE_URL ?? defaultPostgres,
-    kbChunks: number(values['kb-chunks'], quick ? 2000 : 10_000),
+    kbChunks: [...new Set((values['kb-chunks'] ?? '2000,10000').split(',').map((value) => number(value, 2000)))].sort((a, b) => a - b),
     kbMinutes: number(values['kb-minutes'], 3),
     retrievalQueries: number(values['retrieval-queries'], quick ? 20 : 60),
     pgbenchSeconds: number(values['pgbench-seconds'], quick ? 3 : 10),
     embedSeconds: number(values['embed-seconds'], quick ? 1 : 3),
     outDir: values.out,
+    cpuProfileDir: values['cpu-prof'],
   }
 }

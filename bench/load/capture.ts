@@ -21,11 +21,14 @@ export interface Statement {
   params: unknown[]
 }
 
-/** What one POST /v1/triage executed: first on a fresh app (caches cold), then the request right after it. */
+/** What one POST /v1/triage executed: first on a fresh app (caches cold), then a request with warm caches. */
 export interface CapturedTriage {
   cold: Statement[]
   warm: Statement[]
 }
+
+/** Requests sent after the cold one; the one with the fewest statements is the steady state (see below). */
+const warmRequests = 3
 
 /** The same Sql, writing every statement to `log` while `log.on` is set (transactions included). */
 function recordSql(sql: Sql, log: { on: boolean; statements: Statement[] }): Sql {
@@ -46,8 +49,9 @@ function recordSql(sql: Sql, log: { on: boolean; statements: Statement[] }): Sql
 
 /**
  * Builds the app as src/platform/node/node-deps.ts does (hashing embedder, no LLM, the classifier trained
- * from the database), on the server's own data, with the database recorded; sends two inquiries and
- * keeps the statements of each, including any sent within 300 ms after the response.
+ * from the database), on the server's own data, with the database recorded; sends an inquiry, then a few
+ * more, and keeps the statements of the first and of the steady state, including any sent within 300 ms
+ * after the response.
  */
 export async function captureTriageStatements(sql: Sql, key: string, bodies: [string, string]): Promise<CapturedTriage> {
   const config = parseConfig({ EMBEDDINGS_PROVIDER: 'hashing', LLM_ENABLED: 'false' })
@@ -87,7 +91,14 @@ export async function captureTriageStatements(sql: Sql, key: string, bodies: [st
     if (response.status !== 200) throw new Error(`capture: POST /v1/triage answered ${response.status}: ${text}`)
     return log.statements
   }
-  const cold = await send(bodies[0])
-  const warm = await send(bodies[1])
-  return { cold, warm }
+  const cold = await send(bodies[0]!)
+  // Caches that expire after a second (the active space) or on a schedule (the classifier's stamp)
+  // reload in whichever request comes first; under load that is one request in dozens, so the request
+  // that ran the fewest statements (of the same inquiry sent again) is the one pgbench repeats.
+  let warm: Statement[] | undefined
+  for (let index = 0; index < warmRequests; index++) {
+    const statements = await send(bodies[1]!)
+    if (!warm || statements.length < warm.length) warm = statements
+  }
+  return { cold, warm: warm! }
 }

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process'
 import { access, writeFile } from 'node:fs/promises'
 import { sessionSettingsAsOptions } from '../../src/storage/session.js'
+import { vectorLiteral } from '../../src/storage/vector-param.js'
 import type { Statement } from './capture.js'
 import { track } from './children.js'
 
@@ -22,18 +23,23 @@ const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 /**
  * The statements as a pgbench script plus `-D` variables. Parameters stay parameters: with
  * `-M extended` pgbench sends each `:variable` as an untyped text parameter, as node-postgres does with
- * `$n`, and parses every statement anew (unnamed statements, as the service's driver). NULLs are written
- * inline (pgbench variables cannot be NULL); ids the service generates per request (uuids in INSERTs)
- * become gen_random_uuid(), so every transaction inserts new rows as every request does.
+ * `$n`, and parses every statement anew (unnamed statements, as the service's driver). NULLs and empty
+ * strings are written inline (pgbench variables cannot be NULL or empty); ids the service generates per
+ * request (uuids in INSERTs that `other`, another request's statements, does not send too) become
+ * gen_random_uuid(), so every transaction inserts new rows as every request does, while ids that stay
+ * (the API key's) stay.
  */
-export function writeScript(statements: Statement[]): { script: string; variables: string[] } {
+export function writeScript(statements: Statement[], other: Statement[] = []): { script: string; variables: string[] } {
   const variables: string[] = []
+  const lasting = new Set(other.flatMap((statement) => statement.params))
   const lines = statements.map((statement, index) => {
     const inserts = /\bINSERT\b/i.test(statement.text)
     const text = statement.text.replace(/\$(\d+)/g, (_, digits: string) => {
       const value = statement.params[Number(digits) - 1]
       if (value === null || value === undefined) return 'NULL'
-      if (inserts && typeof value === 'string' && uuidShape.test(value)) return 'gen_random_uuid()'
+      // pgbench refuses an empty `-D name=`; an empty literal is untyped like the parameter was.
+      if (value === '') return "''"
+      if (inserts && typeof value === 'string' && uuidShape.test(value) && !lasting.has(value)) return 'gen_random_uuid()'
       const name = `s${index}p${digits}`
       if (!variables.some((entry) => entry.startsWith(`${name}=`))) variables.push(`${name}=${encode(value)}`)
       return `:${name}`
@@ -44,8 +50,13 @@ export function writeScript(statements: Statement[]): { script: string; variable
   return { script: `${lines.join('\n')}\n`, variables }
 }
 
-/** A parameter as node-postgres would put it on the wire as text. */
+/**
+ * A parameter as node-postgres would put it on the wire as text. A vector (Float32Array) goes as
+ * pgvector's text form: pgbench has no binary parameters, so here the database parses what the service
+ * now sends in binary (see the report's notes).
+ */
 function encode(value: unknown): string {
+  if (value instanceof Float32Array) return vectorLiteral(value)
   if (value instanceof Date) return value.toISOString()
   if (Array.isArray(value))
     return `{${value.map((item) => (item === null ? 'NULL' : `"${String(item).replace(/(["\\])/g, '\\$1')}"`)).join(',')}}`
@@ -56,10 +67,10 @@ function encode(value: unknown): string {
 /** Runs `pgbench -n -M extended -c <clients> -j <clients> -T <seconds> -f <script>` against the schema. */
 export async function runPgbench(
   statements: Statement[],
-  options: { url: string; schema: string; scriptPath: string; clients: number; seconds: number },
+  options: { url: string; schema: string; scriptPath: string; clients: number; seconds: number; other?: Statement[] },
 ): Promise<PgbenchResult> {
   const binary = await findPgbench()
-  const { script, variables } = writeScript(statements)
+  const { script, variables } = writeScript(statements, options.other)
   await writeFile(options.scriptPath, script)
   const args = [
     '-n',

@@ -8,10 +8,18 @@ import type { LoadResult } from './http.js'
 import type { KnowledgeFill, RetrievalResult } from './knowledge.js'
 import type { PgbenchResult } from './pgbench.js'
 
-/** Everything one database's part of the run measured. */
-export interface DatabaseRun {
-  database: 'pglite' | 'postgres'
-  location: string
+/** Triage requests/s at the most connections over pgbench tps on the same statements (issue 22: ≥ 0.6). */
+export interface FloorRatio {
+  connections: number
+  triage: number
+  tps: number | null
+  ratio: number | null
+}
+
+/** What one knowledge-base size measured on one database: servers started afresh on the data of that size. */
+export interface SizeRun {
+  /** Synthetic chunks asked for (PostgreSQL); null: the demo knowledge base only (PGlite). */
+  kbChunks: number | null
   loads: LoadResult[]
   knowledge?: KnowledgeFill
   retrieval?: RetrievalResult
@@ -19,6 +27,16 @@ export interface DatabaseRun {
   inquiriesStored?: number
   captured?: CapturedTriage
   pgbench?: PgbenchResult
+  triageOverPgbench?: FloorRatio | null
+  loadAverageAtStart: number
+  loadAverageAtEnd?: number
+}
+
+/** Everything one database's part of the run measured, per knowledge-base size. */
+export interface DatabaseRun {
+  database: 'pglite' | 'postgres'
+  location: string
+  sizes: SizeRun[]
   loadAverageAtStart: number
   loadAverageAtEnd?: number
 }
@@ -59,7 +77,7 @@ const show = (value: unknown) => (value === null || value === undefined ? '–' 
 const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' / ')
 
 /** Triage requests/s over hello-world requests/s at each connection count. */
-export function helloRatios(run: DatabaseRun): Array<{ connections: number; triage: LoadResult; hello: LoadResult; ratio: number | null }> {
+export function helloRatios(run: SizeRun): Array<{ connections: number; triage: LoadResult; hello: LoadResult; ratio: number | null }> {
   const triage = run.loads.filter((entry) => entry.target === 'triage')
   return triage.map((entry) => {
     const hello = run.loads.find((other) => other.target === 'hello' && other.connections === entry.connections)!
@@ -67,8 +85,8 @@ export function helloRatios(run: DatabaseRun): Array<{ connections: number; tria
   })
 }
 
-/** Triage requests/s at the most connections on PostgreSQL over pgbench tps: the issue's ≥ 0.5 target. */
-export function floorRatio(run: DatabaseRun): { connections: number; triage: number; tps: number | null; ratio: number | null } | null {
+/** Triage requests/s at the most connections on PostgreSQL over pgbench tps: issue 22's ≥ 0.6 target. */
+export function floorRatio(run: SizeRun): FloorRatio | null {
   if (!run.pgbench) return null
   const top = helloRatios(run).sort((a, b) => b.connections - a.connections)[0]
   if (!top) return null
@@ -87,24 +105,23 @@ export function renderSummary(report: LoadReport): string {
     '',
   ]
   for (const run of report.databases) {
-    for (const { connections, triage, hello, ratio: r } of helloRatios(run)) {
-      lines.push(
-        `${run.database} c=${connections}: triage ${triage.requestsPerSecond} req/s (median ${triage.latencyMs.median} ms, p99 ${triage.latencyMs.p99} ms, non-2xx ${triage.non2xx}) / hello-world ${hello.requestsPerSecond} req/s = ${show(r)}`,
-      )
+    for (const size of run.sizes) {
+      const label = sizeLabel(run, size)
+      for (const { connections, triage, hello, ratio: r } of helloRatios(size)) {
+        lines.push(
+          `${label} c=${connections}: triage ${triage.requestsPerSecond} req/s (median ${triage.latencyMs.median} ms, p99 ${triage.latencyMs.p99} ms, non-2xx ${triage.non2xx}) / hello-world ${hello.requestsPerSecond} req/s = ${show(r)}`,
+        )
+      }
+      const floor = size.triageOverPgbench
+      if (floor)
+        lines.push(
+          `${label}: triage c=${floor.connections} ${floor.triage} req/s / pgbench (2 clients) ${show(floor.tps)} tps = ${show(floor.ratio)} (target ≥ 0.6)`,
+        )
+      if (size.retrieval)
+        lines.push(`${label}: hybrid search / bare kNN (p50, ${size.retrieval.chunks} chunks) = ${show(size.retrieval.hybridOverBareKnn)}`)
+      if (size.memory?.server)
+        lines.push(`${label}: server peak RSS ${size.memory.server.peakMiB} MiB (hello-world ${show(size.memory.helloWorld?.peakMiB)} MiB)`)
     }
-    const floor = floorRatio(run)
-    if (floor)
-      lines.push(
-        `${run.database}: triage c=${floor.connections} ${floor.triage} req/s / pgbench (2 clients) ${show(floor.tps)} tps = ${show(floor.ratio)} (target ≥ 0.5)`,
-      )
-    if (run.retrieval)
-      lines.push(
-        `${run.database}: hybrid search / bare kNN (p50, ${run.retrieval.chunks} chunks) = ${show(run.retrieval.hybridOverBareKnn)}`,
-      )
-    if (run.memory?.server)
-      lines.push(
-        `${run.database}: server peak RSS ${run.memory.server.peakMiB} MiB (hello-world ${show(run.memory.helloWorld?.peakMiB)} MiB)`,
-      )
   }
   for (const entry of report.embeddings) {
     lines.push(
@@ -115,6 +132,9 @@ export function renderSummary(report: LoadReport): string {
   }
   return `${lines.join('\n')}\n`
 }
+
+const sizeLabel = (run: DatabaseRun, size: SizeRun) => (size.kbChunks === null ? run.database : `${run.database} ${size.kbChunks} chunks`)
+const chunksShown = (size: SizeRun) => (size.kbChunks === null ? 'demo' : show(size.knowledge?.chunks ?? size.kbChunks))
 
 export function renderMarkdown(report: LoadReport): string {
   const postgres = report.databases.find((run) => run.database === 'postgres')
@@ -134,22 +154,24 @@ export function renderMarkdown(report: LoadReport): string {
     '',
     '## HTTP under load (autocannon, loopback)',
     '',
-    '| database | connections | triage req/s | median ms | p99 ms | non-2xx | errors | hello-world req/s | median ms | p99 ms | triage / hello-world | 1-min load |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| database | KB chunks | connections | triage req/s | median ms | p99 ms | non-2xx | errors | hello-world req/s | median ms | p99 ms | triage / hello-world | 1-min load |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...report.databases.flatMap((run) =>
-      helloRatios(run).map(
-        ({ connections, triage, hello, ratio: r }) =>
-          `| ${run.database} | ${connections} | ${triage.requestsPerSecond} | ${triage.latencyMs.median} | ${triage.latencyMs.p99} | ${triage.non2xx} | ${triage.errors} | ${hello.requestsPerSecond} | ${hello.latencyMs.median} | ${hello.latencyMs.p99} | ${show(r)} | ${triage.loadAverage.toFixed(1)} |`,
+      run.sizes.flatMap((size) =>
+        helloRatios(size).map(
+          ({ connections, triage, hello, ratio: r }) =>
+            `| ${run.database} | ${chunksShown(size)} | ${connections} | ${triage.requestsPerSecond} | ${triage.latencyMs.median} | ${triage.latencyMs.p99} | ${triage.non2xx} | ${triage.errors} | ${hello.requestsPerSecond} | ${hello.latencyMs.median} | ${hello.latencyMs.p99} | ${show(r)} | ${triage.loadAverage.toFixed(1)} |`,
+        ),
       ),
     ),
     '',
     '## Database floor (PostgreSQL)',
     '',
-    ...(postgres?.pgbench ? renderFloor(postgres) : ['Not measured (PostgreSQL was not part of this run).']),
+    ...(postgres?.sizes.some((size) => size.pgbench) ? renderFloor(postgres) : ['Not measured (PostgreSQL was not part of this run).']),
     '',
     '## Retrieval (PostgreSQL, same data as the load)',
     '',
-    ...(postgres?.retrieval ? renderRetrieval(postgres) : ['Not measured.']),
+    ...(postgres?.sizes.some((size) => size.retrieval) ? renderRetrieval(postgres) : ['Not measured.']),
     '',
     '## Embedding throughput (in the bench process)',
     '',
@@ -162,9 +184,11 @@ export function renderMarkdown(report: LoadReport): string {
     '',
     '## Memory',
     '',
-    ...report.databases.map(
-      (run) =>
-        `- ${run.database}: server peak RSS (VmHWM, start-up included) ${show(run.memory?.server?.peakMiB)} MiB, RSS after the load ${show(run.memory?.server?.currentMiB)} MiB; hello-world server peak ${show(run.memory?.helloWorld?.peakMiB)} MiB${run.database === 'pglite' ? ' (PGlite runs inside the server process, so its memory is included)' : ' (PostgreSQL backends are separate processes, not included)'}`,
+    ...report.databases.flatMap((run) =>
+      run.sizes.map(
+        (size) =>
+          `- ${sizeLabel(run, size)}: server peak RSS (VmHWM, start-up included) ${show(size.memory?.server?.peakMiB)} MiB, RSS after the load ${show(size.memory?.server?.currentMiB)} MiB; hello-world server peak ${show(size.memory?.helloWorld?.peakMiB)} MiB${run.database === 'pglite' ? ' (PGlite runs inside the server process, so its memory is included)' : ' (PostgreSQL backends are separate processes, not included)'}`,
+      ),
     ),
     '',
     '## How it was measured',
@@ -175,38 +199,51 @@ export function renderMarkdown(report: LoadReport): string {
 }
 
 function renderFloor(run: DatabaseRun): string[] {
-  const floor = floorRatio(run)!
-  const pgbench = run.pgbench!
+  const measured = run.sizes.filter((size) => size.pgbench)
+  const last = measured.at(-1)!
+  const captured = last.captured!
   return [
-    `- triage at ${floor.connections} connections: **${floor.triage} req/s**; pgbench, 2 clients, the same statements: **${show(pgbench.tps)} tps** (${show(pgbench.transactions)} transactions, ${show(pgbench.failed)} failed, latency average ${show(pgbench.latencyAverageMs)} ms)${pgbench.error ? `; **error**: ${pgbench.error}` : ''}`,
-    `- **triage / pgbench = ${show(floor.ratio)}** (target ≥ 0.5)`,
-    `- command: \`${pgbench.command}\` (${pgbench.version}); script: bench/triage.pgbench.sql (${pgbench.statements} statements per transaction)`,
-    `- statements of one triage after the first (caches warm; what a request under load runs): ${run.captured!.warm.length}; of the first request on a fresh app: ${run.captured!.cold.length}`,
+    'pgbench, 2 clients, runs the statements one triage sent (captured at that size) against the same data; triage is the HTTP load at the most connections.',
     '',
-    ...run.captured!.warm.map(
+    '| KB chunks | triage req/s | pgbench tps | **triage / pgbench** (target ≥ 0.6) | pgbench transactions (failed) | pgbench latency ms | 1-min load |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...measured.map((size) => {
+      const floor = size.triageOverPgbench
+      const pgbench = size.pgbench!
+      return `| ${chunksShown(size)} | ${show(floor?.triage)} | ${show(pgbench.tps)} | **${show(floor?.ratio)}** | ${show(pgbench.transactions)} (${show(pgbench.failed)}) | ${show(pgbench.latencyAverageMs)} | ${show(size.loadAverageAtEnd?.toFixed(1))} |`
+    }),
+    '',
+    ...measured
+      .filter((size) => size.pgbench!.error)
+      .map((size) => `- **pgbench error** at ${chunksShown(size)} chunks: ${size.pgbench!.error}`),
+    `- command: \`${last.pgbench!.command}\` (${last.pgbench!.version}); script (the largest size's): bench/triage.pgbench.sql (${last.pgbench!.statements} statements per transaction). Vectors go to pgbench as text (it has no binary parameters); the service sends them in pgvector's binary form.`,
+    `- statements of one triage after the first (caches warm; what a request under load runs): ${captured.warm.length}; of the first request on a fresh app: ${captured.cold.length}`,
+    '',
+    ...captured.warm.map(
       (statement, index) =>
         `${index + 1}. \`${statement.text.replace(/\s+/g, ' ').trim().slice(0, 160)}${statement.text.length > 160 ? ' …' : ''}\``,
     ),
     '',
     `- the first request also ran: ${
-      run
-        .captured!.cold.filter((statement) => !run.captured!.warm.some((other) => other.text === statement.text))
+      captured.cold
+        .filter((statement) => !captured.warm.some((other) => other.text === statement.text))
         .map((statement) => `\`${statement.text.replace(/\s+/g, ' ').trim().slice(0, 70)}…\``)
         .join(', ') || 'nothing else'
     } (cached afterwards for seconds)`,
-    `- inquiries stored by the load before pgbench ran: ${show(run.inquiriesStored)}; pgbench's INSERT adds one row per transaction, so the table grows during its run as it does under HTTP load`,
+    `- inquiries stored by the loads before each pgbench: ${measured.map((size) => show(size.inquiriesStored)).join(', ')}; pgbench's INSERT adds one row per transaction, so the table grows during its run as it does under HTTP load`,
   ]
 }
 
 function renderRetrieval(run: DatabaseRun): string[] {
-  const r = run.retrieval!
-  const k = run.knowledge
   const ms = (s: { p50: number; p99: number } | null) => (s ? `${s.p50} / ${s.p99}` : '–')
-  return [
-    `- knowledge base: ${r.chunks} chunks (the demo articles plus ${show(k?.bulk.chunks)} synthetic chunks of ${show(k?.askedChunks)} asked, bulk-loaded at ${show(k?.bulk.chunksPerSecond)} chunks/s${k?.bulk.complete === false ? `, **${k.bulk.note}**` : ''}; HNSW build ${show(k?.indexBuild.hnswMs)} ms over ${show(k?.indexBuild.vectors)} vectors)`,
-    `- ${r.queries} queries at ef_search ${r.efSearch}, ms p50 / p99: searchKnowledge k=5 (hybrid) ${ms(r.hybrid)}, bare kNN ${ms(r.bareKnn)}; legs alone: vector ${ms(r.legs.vector)}, full text ${ms(r.legs.text)}`,
-    `- **hybrid / bare kNN (p50) = ${show(r.hybridOverBareKnn)}**${r.complete ? '' : ' (budget ran out before every query)'}`,
-  ]
+  return run.sizes.flatMap((size) => {
+    const r = size.retrieval
+    const k = size.knowledge
+    if (!r) return []
+    return [
+      `- **${r.chunks} chunks** (the demo articles plus ${show(k?.articles)} synthetic articles; this size added ${show(k?.bulk.chunks)} chunks, bulk-loaded at ${show(k?.bulk.chunksPerSecond)} chunks/s${k?.bulk.complete === false ? `, **${k.bulk.note}**` : ''}; HNSW build ${show(k?.indexBuild.hnswMs)} ms over ${show(k?.indexBuild.vectors)} vectors): ${r.queries} queries at ef_search ${r.efSearch}, ms p50 / p99: searchKnowledge k=5 (hybrid) ${ms(r.hybrid)}, bare kNN ${ms(r.bareKnn)}; legs alone: vector ${ms(r.legs.vector)}, full text ${ms(r.legs.text)}; **hybrid / bare kNN (p50) = ${show(r.hybridOverBareKnn)}**${r.complete ? '' : ' (budget ran out before every query)'}`,
+    ]
+  })
 }
 
 function method(report: LoadReport): string {
@@ -214,9 +251,9 @@ function method(report: LoadReport): string {
   return `- One script (bench/run.ts), loopback only. Per database it starts two child processes with \`node --import tsx\`: the real server (src/entry/node.ts, \`EMBEDDINGS_PROVIDER=hashing\`, no LLM, \`LOG_LEVEL=info\` as shipped, the job worker on) and bench/load/hello-server.ts (the same @hono/node-server answering \`GET /\` with "Hello, World!"). Both stop by PID at the end, on errors and on Ctrl-C. PGlite: a fresh temp \`DATA_DIR\`; PostgreSQL: a fresh schema through \`DATABASE_URL\`'s \`options=-c search_path=…\`, dropped at the end.
 - The API key is \`ADMIN_API_KEY\`, generated per run. Bodies rotate through the 80 cases of test/fixtures/triage-cases.json; each pass over them prefixes the customer id and e-mail anew, so stored rows grow but repeat-contact counts stay as the cases intend.
 - HTTP: after ${Math.min(3, o.seconds)} s of unmeasured warm-up, autocannon ${report.versions.autocannon} (in the bench process, one pipelined request per connection) at ${o.connections.join(' and ')} connections, ${o.seconds} s each, hello-world right before triage at the same count. req/s = requests / duration; latency percentiles from autocannon's histogram. The server writes one access-log line per request to a pipe the bench drains.
-- PostgreSQL's knowledge base: the demo articles the server loads plus ${o.kbChunks} chunks of bench/kb's synthetic articles (bench/kb/bulk-load.ts; budget ${o.kbMinutes} min), indexes rebuilt with the service's DDL, then VACUUM ANALYZE and refreshTextStatistics — before the load, so the triage requests search it. PGlite keeps the demo knowledge base only.
-- Retrieval: bench/kb's measureLatency on that data at the default ef_search: searchKnowledge (k=5) and the bare \`ORDER BY embedding <=> $1 LIMIT 10\` in turn, per query; ratio of medians.
-- Database floor: the app is built in the bench process as src/platform/node/node-deps.ts builds it, on the same schema, with every statement recorded; two inquiries are sent and the second one's statements (caches warm) become bench/triage.pgbench.sql. pgbench \`-n -M extended -c 2 -j 2 -T ${o.pgbenchSeconds}\` runs them with the captured values as \`-D\` parameters (sent as untyped parameters, parsed anew each time, as node-postgres does), NULLs inline, generated ids as gen_random_uuid(), with the server's session settings in PGOPTIONS. The server is stopped by then, so pgbench has the machine that the server had.
+- PostgreSQL's knowledge base: the demo articles the server loads plus bench/kb's synthetic articles (bench/kb/bulk-load.ts; budget ${o.kbMinutes} min per size) up to ${o.kbChunks.join(' and then ')} chunks, one size after the other (a larger size adds to the smaller; the servers are started afresh for each), indexes rebuilt with the service's DDL, then VACUUM ANALYZE and refreshTextStatistics — before that size's load, so the triage requests search it. PGlite keeps the demo knowledge base only.
+- Retrieval: bench/kb's measureLatency on that data at the default ef_search: searchKnowledge (k=5) and the bare \`ORDER BY embedding <=> $1 LIMIT 10\` in turn, per query, both sending the vector as the service does; ratio of medians.
+- Database floor: the app is built in the bench process as src/platform/node/node-deps.ts builds it, on the same schema, with every statement recorded; after each size's load, two inquiries are sent and the second one's statements (caches warm) become bench/triage.pgbench.sql. pgbench \`-n -M extended -c 2 -j 2 -T ${o.pgbenchSeconds}\` runs them with the captured values as \`-D\` parameters (sent as untyped parameters, parsed anew each time, as node-postgres does), NULLs inline, generated ids as gen_random_uuid(), with the server's session settings in PGOPTIONS. The server is stopped by then, so pgbench has the machine that the server had.
 - Embedding: in the bench process, ${o.embedSeconds} s per provider and batch size over the cases' texts.
 - Memory: VmHWM and VmRSS from /proc/<pid>/status of the server right after its last load run.
 - The machine has 2 cores shared with other engineers' test runs: figures move with the load average shown per row; compare the ratios of the same run, not absolute numbers across runs.`

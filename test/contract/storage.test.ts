@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { explainMigrationFailure, migrate, MigrationError, readMigrationStatus } from '../../src/storage/migrate.js'
 import type { Sql } from '../../src/storage/sql.js'
+import { vectorLiteral } from '../../src/storage/vector-param.js'
 import { migrations, testDatabases } from '../helpers/databases.js'
 
 describe.each(testDatabases)('storage contract [$name]', (database) => {
@@ -23,6 +24,28 @@ describe.each(testDatabases)('storage contract [$name]', (database) => {
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ n: 42, t: 'Grüße', j: { a: 1 } })
     expect(rows[0]!.d).toBeInstanceOf(Date)
+  })
+
+  it('sends a Float32Array parameter as exactly the vector its text form gives, in and out of transactions', async () => {
+    const sql = await open()
+    // Values whose shortest decimal text is long, a tiny and a negative one, and repeats (hashing vectors).
+    const vector = Float32Array.from({ length: 1024 }, (_, i) => (i % 7 === 0 ? 0 : Math.fround(Math.sin(i) / (1 + (i % 13)))))
+    vector[5] = 1e-30
+    const statement = (dims: number) =>
+      `SELECT $1::vector(${dims})::text AS sent, ($1::vector(${dims}) <=> $2::vector(${dims})) AS distance, $3::text AS label`
+    const [row] = await sql.query<{ sent: string; distance: number; label: string }>(statement(1024), [
+      vector,
+      vectorLiteral(vector),
+      'beside it',
+    ])
+    expect(row!.sent).toBe((await sql.query<{ t: string }>(`SELECT $1::vector(1024)::text AS t`, [vectorLiteral(vector)]))[0]!.t)
+    expect(row).toMatchObject({ distance: 0, label: 'beside it' })
+    const inside = await sql.transaction((tx) =>
+      tx.query<{ sent: string }>(statement(3), [new Float32Array([0.1, -2.5, 3e-8]), '[1,1,1]', 'x']),
+    )
+    expect(inside[0]!.sent).toBe('[0.1,-2.5,3e-08]')
+    // The typmod still checks the size.
+    await expect(sql.query(statement(3), [vector, '[1,1,1]', 'x'])).rejects.toThrow(/expected 3 dimensions, not 1024/)
   })
 
   it('commits a transaction and rolls one back when it throws', async () => {

@@ -7,6 +7,7 @@ import type { Client } from 'pg'
 import type { Logger } from '../../logger.js'
 import { sessionSettingsAsOptions, type SessionOptions } from '../../storage/session.js'
 import { transactionScope, type Row, type Sql } from '../../storage/sql.js'
+import { mapVectorParams, vectorBinary } from '../../storage/vector-param.js'
 import { translateDatabaseError } from '../../storage/unavailable.js'
 
 export interface RequestSqlOptions extends SessionOptions {
@@ -61,7 +62,7 @@ export function createRequestSql(options: RequestSqlOptions): Sql {
   }
   const run = async (client: Client, text: string, params?: readonly unknown[]): Promise<Row[]> => {
     try {
-      return (await client.query(text, params as unknown[] | undefined)).rows as Row[]
+      return (await client.query(text, mapVectorParams(params, vectorBinary))).rows as Row[]
     } catch (error) {
       throw translateDatabaseError(error)
     }

@@ -1,5 +1,5 @@
 import type { Sql } from '../sql.js'
-import { vectorLiteral } from './knowledge.js'
+import { vectorLiteral } from '../vector-param.js'
 
 export interface ExampleInsert {
   text: string
@@ -65,7 +65,7 @@ export function nearestExamples(
       WHERE space_id = $2
       ORDER BY embedding::vector(${dims}) <=> $1::vector(${dims})
       LIMIT $3`,
-    [vectorLiteral(vector), space.id, limit],
+    [vector, space.id, limit],
   )
 }
 

@@ -1,5 +1,6 @@
 import type { EmbeddingSpace } from '../../providers/embeddings/embedder.js'
 import type { Sql } from '../sql.js'
+import { vectorLiteral } from '../vector-param.js'
 
 export interface SpaceRow {
   id: string
@@ -32,23 +33,6 @@ export interface ChunkInsert {
 }
 
 const articleColumns = 'id, external_id, title, body, language, department, tags, url, status, content_hash, created_at, updated_at'
-
-/**
- * pgvector's text form, `[0.1,0,...]`, as Array.join writes it. Built by hand because it is made for
- * every kNN statement: sparse vectors (hashing) are mostly zeros and repeat few distinct values, so
- * each distinct number is formatted once (2.6x faster for a 1024-dimension hashing vector).
- */
-export function vectorLiteral(vector: Float32Array | number[]): string {
-  const formatted = new Map<number, string>()
-  let literal = '['
-  for (let index = 0; index < vector.length; index++) {
-    const value = vector[index]!
-    let text = value === 0 ? '0' : formatted.get(value)
-    if (text === undefined) formatted.set(value, (text = String(value)))
-    literal += index === 0 ? text : `,${text}`
-  }
-  return `${literal}]`
-}
 
 export async function findSpace(sql: Sql, id: string): Promise<SpaceRow | undefined> {
   const [row] = await sql.query<SpaceRow>(
@@ -312,7 +296,7 @@ export function nearestChunks(
        JOIN kb_chunks c ON c.id = n.chunk_id
        JOIN kb_articles a ON a.id = c.article_id
       ORDER BY n.distance, c.id`,
-      [vectorLiteral(vector), space.id, limit, filter.departments ?? null, filter.language ?? null],
+      [vector, space.id, limit, filter.departments ?? null, filter.language ?? null],
     )
   if (!options.efSearchFactor) return run(sql)
   return sql.transaction(async (tx) => {
@@ -354,7 +338,7 @@ export async function nearestTaggedChunk(
         AND EXISTS (SELECT 1 FROM unnest(a.tags) AS t(tag) WHERE lower(t.tag) = lower($3))
       ORDER BY score DESC NULLS LAST, a.external_id, c.ordinal
       LIMIT 1`,
-    [vectorLiteral(vector), space.id, filter.tag, filter.language],
+    [vector, space.id, filter.tag, filter.language],
   )
   return row
 }
@@ -425,7 +409,7 @@ export function textMatches(
              (SELECT * FROM ranked WHERE similarity IS NOT NULL ORDER BY similarity DESC LIMIT $2)) t
        ${joined}
       ORDER BY t.text_rank, t.similarity DESC`,
-    [...params, scoreIn.space.id, vectorLiteral(scoreIn.vector), Math.max(limit, Math.trunc(scoreIn.scoredMatches))],
+    [...params, scoreIn.space.id, scoreIn.vector, Math.max(limit, Math.trunc(scoreIn.scoredMatches))],
   )
 }
 

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg'
 import type { Logger } from '../../../logger.js'
 import { sessionSettingsAsOptions, type SessionOptions } from '../../../storage/session.js'
 import { transactionScope, type Row, type Sql } from '../../../storage/sql.js'
+import { mapVectorParams, vectorBinary } from '../../../storage/vector-param.js'
 import { databaseUnavailable, isConnectionError, translateDatabaseError } from '../../../storage/unavailable.js'
 
 export interface PgOptions extends SessionOptions {
@@ -38,7 +39,7 @@ export async function createPgSql(options: PgOptions): Promise<Sql> {
 
   const run = async (target: { query: InstanceType<typeof pg.Pool>['query'] }, text: string, params?: readonly unknown[]) => {
     try {
-      const result = await target.query(text, params as unknown[] | undefined)
+      const result = await target.query(text, mapVectorParams(params, vectorBinary))
       return result.rows as Row[]
     } catch (error) {
       throw translateDatabaseError(error)

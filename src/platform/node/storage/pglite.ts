@@ -1,6 +1,7 @@
-import type { PGlite } from '@electric-sql/pglite'
+import type { PGlite, QueryOptions } from '@electric-sql/pglite'
 import { sessionSettings, type SessionOptions } from '../../../storage/session.js'
 import { transactionScope, type Row, type Sql } from '../../../storage/sql.js'
+import { mapVectorParams, vectorBinary, vectorLiteral } from '../../../storage/vector-param.js'
 
 export interface PgliteOptions extends SessionOptions {
   /** Folder for the database files; omitted means in memory (tests, evals). */
@@ -29,10 +30,11 @@ export async function createPgliteSql(options: PgliteOptions = {}): Promise<Pgli
   }
 
   await db.exec(sessionSettings(options))
+  const vectors = vectorSerializer()
 
   return {
     dialect: 'pglite',
-    query: async <T = Row>(text: string, params?: readonly unknown[]) => (await db.query<T>(text, params as unknown[] | undefined)).rows,
+    query: async <T = Row>(text: string, params?: readonly unknown[]) => (await vectors.query<T>(db, text, params)).rows,
     exec: async (text) => {
       await db.exec(text)
     },
@@ -40,7 +42,7 @@ export async function createPgliteSql(options: PgliteOptions = {}): Promise<Pgli
       db.transaction((tx) =>
         fn(
           transactionScope('pglite', {
-            query: async (text, params) => (await tx.query<Row>(text, params as unknown[] | undefined)).rows,
+            query: async (text, params) => (await vectors.query<Row>(tx, text, params)).rows,
             exec: async (text) => void (await tx.exec(text)),
           }),
         ),
@@ -49,6 +51,33 @@ export async function createPgliteSql(options: PgliteOptions = {}): Promise<Pgli
     async close() {
       if (!db.closed) await db.close()
       await release()
+    },
+  }
+}
+
+type Queryable = Pick<PGlite, 'query'>
+
+/**
+ * Float32Array parameters (vectors, see src/storage/vector-param.ts) go to PGlite in pgvector's binary
+ * form: PGlite binds a Uint8Array in binary format, but only what a serializer for the parameter's type
+ * returns, so the statement gets one for the vector type's OID (looked up once, on the connection that
+ * runs the first such statement: inside a transaction another query on the database would wait for
+ * it). Before the extension exists, the text form.
+ */
+function vectorSerializer() {
+  let options: QueryOptions | undefined
+  const encode = (value: unknown) => (value instanceof Float32Array ? vectorBinary(value) : String(value))
+  return {
+    async query<T>(target: Queryable, text: string, params: readonly unknown[] | undefined) {
+      if (!params?.some((value) => value instanceof Float32Array)) return target.query<T>(text, params as unknown[] | undefined)
+      if (!options) {
+        const [row] = (await target.query<{ oid: number | null }>(`SELECT to_regtype('vector')::oid AS oid`)).rows
+        if (!row?.oid) return target.query<T>(text, mapVectorParams(params, vectorLiteral))
+        // Typed as returning text, but PGlite's bind sends any ArrayBuffer view in binary format (the
+        // storage contract test checks the vectors that arrive).
+        options = { serializers: { [row.oid]: encode as (value: unknown) => string } }
+      }
+      return target.query<T>(text, params as unknown[], options)
     },
   }
 }
