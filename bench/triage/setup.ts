@@ -8,7 +8,7 @@ import { readDefaultExamples, readDemoArticles } from '../../src/platform/node/k
 import { ensureSpace } from '../../src/knowledge/spaces.js'
 import type { Logger } from '../../src/logger.js'
 import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
-import { createEmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
+import { createEmbeddingRuntime, type EmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
 import { loadMigrationFiles } from '../../src/platform/node/storage/migration-files.js'
 import * as knowledgeQueries from '../../src/storage/queries/knowledge.js'
 import { createDepartmentClassifier } from '../../src/triage/classifier-service.js'
@@ -39,17 +39,24 @@ export function openBenchDatabase(
 }
 
 /**
- * Dependencies as src/platform/node/node-deps.ts builds them (pino at info, the hashing embedder, no LLM), with
- * the database, embedder and classifier timed. Log lines go to /dev/null: their cost is part of a
- * request, the terminal is not.
+ * Dependencies as src/platform/node/node-deps.ts builds them (pino at info, the hashing embedder unless
+ * `embeddings` brings another, no LLM), with the database, embedder and classifier timed. Log lines go to
+ * /dev/null: their cost is part of a request, the terminal is not.
  */
-export async function buildBenchApp(database: BenchDatabase): Promise<BenchApp> {
+export async function buildBenchApp(database: BenchDatabase, options: { embeddings?: EmbeddingRuntime } = {}): Promise<BenchApp> {
   const config = parseConfig({ EMBEDDINGS_PROVIDER: 'hashing' })
   const logger = pino(
     { level: config.logLevel, base: { service: 'inquiry-triage' } },
     pino.destination({ dest: '/dev/null', sync: true }),
   ) as unknown as Logger
-  const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
+  const runtime =
+    options.embeddings ??
+    createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), {
+      requested: 'hashing',
+      provider: 'hashing',
+      reason: 'benchmark',
+    })
+  const embedder = runtime.target
   const deps: Deps = {
     config,
     sql: instrumentSql(database.sql, { serialise: database.name === 'pglite' }),
@@ -58,7 +65,7 @@ export async function buildBenchApp(database: BenchDatabase): Promise<BenchApp> 
     migrations: await loadMigrationFiles(),
     secrets: await createEphemeralSecretBox(),
     startup: { phase: 'ready' },
-    embeddings: instrumentEmbeddings(createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' })),
+    embeddings: instrumentEmbeddings(runtime),
     classifier: instrumentClassifier(createDepartmentClassifier()),
     escalation: createEscalationDetector({
       readCorpus: readEscalationCorpus,
