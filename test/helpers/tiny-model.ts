@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import onnxProto, { type onnx as OnnxTypes } from 'onnx-proto'
-
-const { onnx } = onnxProto
+import { DataType, intAttribute, node, onnx, scalar, seededInts, tensor, valueInfo } from './onnx-build.js'
+import { ensureModelFolder } from './model-folder.js'
 
 /**
  * A tiny BERT-shaped model that @xenova/transformers loads like a real one, so the transformers embedder is
@@ -106,33 +104,6 @@ function modelConfig(vocabSize: number) {
   }
 }
 
-/** mulberry32: a tiny seeded PRNG, so the weights are the same on every machine and in every run. */
-function seededInts(seed: number, count: number): Int8Array {
-  const out = new Int8Array(count)
-  let state = seed >>> 0
-  for (let index = 0; index < count; index++) {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    out[index] = (((t ^ (t >>> 14)) >>> 0) % 255) - 127
-  }
-  return out
-}
-
-const { DataType } = onnx.TensorProto
-const tensor = (name: string, dataType: number, dims: number[], bytes: ArrayBufferView) =>
-  onnx.TensorProto.create({ name, dataType, dims, rawData: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) })
-const scalar = (name: string, value: number) => tensor(name, DataType.FLOAT, [], new Float32Array([value]))
-const node = (opType: string, input: string[], output: string[], attribute: OnnxTypes.IAttributeProto[] = []) =>
-  onnx.NodeProto.create({ opType, input, output, name: output[0], attribute })
-const valueInfo = (name: string, elemType: number, dims: (string | number)[]) =>
-  onnx.ValueInfoProto.create({
-    name,
-    type: {
-      tensorType: { elemType, shape: { dim: dims.map((dim) => (typeof dim === 'string' ? { dimParam: dim } : { dimValue: dim })) } },
-    },
-  })
-
 /**
  * Weights are stored as int8 and dequantised in the graph: float32 tables would make each file about 1.2 MB,
  * int8 keeps the whole folder well under 1 MB while the graph still computes in float32.
@@ -156,18 +127,13 @@ export function buildTinyOnnx(vocabSize: number): Uint8Array {
   ]
   const nodes = [
     node('DequantizeLinear', ['embeddings_q', 'embeddings_scale', 'zero'], ['embeddings']),
-    node('Gather', ['embeddings', 'input_ids'], ['token_vectors'], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }]),
-    node(
-      'Gather',
-      ['token_types', 'token_type_ids'],
-      ['type_vectors'],
-      [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
-    ),
+    node('Gather', ['embeddings', 'input_ids'], ['token_vectors'], [intAttribute('axis', 0)]),
+    node('Gather', ['token_types', 'token_type_ids'], ['type_vectors'], [intAttribute('axis', 0)]),
     node('Add', ['token_vectors', 'type_vectors'], ['summed']),
     node('DequantizeLinear', ['weight_q', 'weight_scale', 'zero'], ['weight']),
     node('MatMul', ['summed', 'weight'], ['projected']),
     node('Tanh', ['projected'], ['activated']),
-    node('Cast', ['attention_mask'], ['mask_float'], [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: DataType.FLOAT }]),
+    node('Cast', ['attention_mask'], ['mask_float'], [intAttribute('to', DataType.FLOAT)]),
     node('Unsqueeze', ['mask_float', 'last_axis'], ['mask_3d']),
     node('Mul', ['activated', 'mask_3d'], ['last_hidden_state']),
   ]
@@ -183,19 +149,6 @@ export function buildTinyOnnx(vocabSize: number): Uint8Array {
   return onnx.ModelProto.encode(model).finish()
 }
 
-async function isComplete(dir: string): Promise<boolean> {
-  try {
-    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { _generator?: string }
-    if (config._generator !== generator) return false
-    await Promise.all(
-      ['tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx'].map((file) => readFile(join(dir, file))),
-    )
-    return true
-  } catch {
-    return false
-  }
-}
-
 async function writeModel(dir: string): Promise<void> {
   const vocab = buildTinyVocab()
   const graph = buildTinyOnnx(vocab.size)
@@ -208,34 +161,10 @@ async function writeModel(dir: string): Promise<void> {
   await writeFile(join(dir, 'config.json'), JSON.stringify(modelConfig(vocab.size), null, 2))
 }
 
-async function moveIntoPlace(staging: string, dir: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await rename(staging, dir)
-    } catch (error) {
-      // Another worker put a complete model there first: theirs is as good as ours.
-      if (await isComplete(dir)) return
-      const code = (error as NodeJS.ErrnoException).code
-      if (attempt === 3 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw error
-      // A folder from an older generator or a crashed run is in the way. Removing it can race with
-      // another worker doing the same; the next attempt sorts that out.
-      await rm(dir, { recursive: true, force: true }).catch(() => undefined)
-    }
-  }
-}
-
 /**
  * Generates the tiny model folder unless a complete one of this generator version is there, and returns its path.
  * Builds in a sibling temp folder and renames it into place, so parallel test workers never see half a model.
  */
-export async function ensureTinyModel(dir: string = defaultTinyModelDir): Promise<string> {
-  if (await isComplete(dir)) return dir
-  const staging = `${dir}.tmp-${randomUUID()}`
-  try {
-    await writeModel(staging)
-    await moveIntoPlace(staging, dir)
-  } finally {
-    await rm(staging, { recursive: true, force: true })
-  }
-  return dir
+export function ensureTinyModel(dir: string = defaultTinyModelDir): Promise<string> {
+  return ensureModelFolder(dir, generator, writeModel)
 }
