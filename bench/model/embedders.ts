@@ -2,6 +2,8 @@ import { parseConfig } from '../../src/config.js'
 import { createMemoryLogger } from '../../src/logger.js'
 import { selectEmbeddings } from '../../src/platform/node/embeddings/select.js'
 import { createTransformersEmbedder } from '../../src/platform/node/embeddings/transformers.js'
+import type { Embedder } from '../../src/providers/embeddings/embedder.js'
+import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
 import { createEmbeddingRuntime, type EmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
 import type { Variant } from './args.js'
 import type { ModelFolder } from './folder.js'
@@ -48,4 +50,21 @@ export async function openServiceEmbeddings(
     .filter(([key]) => /^EMBEDDINGS_(BATCH|CACHE_SIZE|THREADS|QUANTIZED)/.test(key))
     .map(([key, value]) => `${key}=${value}`)
   return { runtime, via: `selectEmbeddings(${settings.join(' ')})`, loadMs: performance.now() - started }
+}
+
+/**
+ * Hashing vectors of the model's width, filed under the model's space: for seeding a bench database quickly
+ * (--quick). A kNN statement costs the same over any vectors of one width; the model's own cost is measured on
+ * the requests, which the real embedder serves.
+ */
+export function seedingStandIn(runtime: EmbeddingRuntime): EmbeddingRuntime {
+  const target = runtime.target
+  const hashing = createHashingEmbedder(target.dimensions)
+  const standIn: Embedder = {
+    id: target.id,
+    space: target.space,
+    dimensions: target.dimensions,
+    embed: (texts, options) => hashing.embed(texts, options),
+  }
+  return createEmbeddingRuntime(standIn, { requested: 'hashing', provider: 'hashing', reason: 'seeding the bench database' })
 }

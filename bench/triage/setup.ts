@@ -43,7 +43,10 @@ export function openBenchDatabase(
  * `embeddings` brings another, no LLM), with the database, embedder and classifier timed. Log lines go to
  * /dev/null: their cost is part of a request, the terminal is not.
  */
-export async function buildBenchApp(database: BenchDatabase, options: { embeddings?: EmbeddingRuntime } = {}): Promise<BenchApp> {
+export async function buildBenchApp(
+  database: BenchDatabase,
+  options: { embeddings?: EmbeddingRuntime; seedEmbeddings?: EmbeddingRuntime } = {},
+): Promise<BenchApp> {
   const config = parseConfig({ EMBEDDINGS_PROVIDER: 'hashing' })
   const logger = pino(
     { level: config.logLevel, base: { service: 'inquiry-triage' } },
@@ -74,9 +77,12 @@ export async function buildBenchApp(database: BenchDatabase, options: { embeddin
     llm: undefined,
     outbound: createNodeOutboundGuard(config.outbound),
   }
+  // The demo content may be embedded by a cheaper embedder of the same space (seedEmbeddings): what is measured
+  // is the requests, and a full-size model would spend a minute on the seed alone.
+  const seedDeps = options.seedEmbeddings ? { ...deps, embeddings: options.seedEmbeddings } : deps
   await ensureSpace(deps.sql, embedder.space)
-  await loadDemoKnowledge(deps, readDemoArticles)
-  await loadDefaultExamples(deps, readDefaultExamples)
+  await loadDemoKnowledge(seedDeps, readDemoArticles)
+  await loadDefaultExamples(seedDeps, readDefaultExamples)
   await deps.classifier.refresh(deps, (await knowledgeQueries.findActiveSpace(deps.sql))!)
   const { key } = await createApiKey(deps, { name: 'bench', role: 'integration' })
   return { name: database.name, app: createApp(deps), key, database }
