@@ -29,7 +29,8 @@ One child process per variant (so each peak memory is its own): raw onnxruntime 
 embedder at batch 1, 8 and 32; 16 concurrent single-text calls batched vs unbatched (EMBEDDINGS_BATCH_WAIT_MS=0);
 POST /v1/triage one at a time (beside session.run of the same text) and at 16 concurrent; knowledge-base import
 through upsertArticles beside raw batch-32 session.run of the same chunks; peak RSS.
---quick: 1.5 s per point, 48 + 64 triage requests, 96 chunks, PGlite only (about 2 minutes for both variants).
+--quick: 1.5 s per point, 48 + 64 triage requests, 32 chunks (a batch-32 pass of full-size chunks takes 10-20 s on 2 cores),
+  PGlite seeded with hashing vectors in the model's space, PGlite only (about 3-4 minutes for both variants, at load 5-9).
 PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL (when set; a schema of its own, dropped afterwards).`
 
 const variantsOf: Record<string, Variant[]> = { both: ['int8', 'fp32'], int8: ['int8'], fp32: ['fp32'] }
@@ -74,7 +75,7 @@ export function parseModelArgs(argv: string[], env: Record<string, string | unde
     pointSeconds: number('seconds', values.seconds, quick ? 1.5 : 4),
     triageRequests: Math.round(number('triage-requests', values['triage-requests'], quick ? 48 : 160)),
     concurrentRequests: Math.round(number('concurrent-requests', values['concurrent-requests'], quick ? 64 : 320)),
-    importChunks: Math.round(number('import-chunks', values['import-chunks'], quick ? 96 : 320)),
+    importChunks: Math.round(number('import-chunks', values['import-chunks'], quick ? 32 : 320)),
     out: values.out,
   }
 }
