@@ -4,6 +4,7 @@
 /** Pure modules: no database, no child process, no listening socket, no shared data. Well under a minute. */
 export const unitFiles = [
   'test/auth/key-cache.test.ts',
+  'test/bench/stand-in-model.test.ts',
   'test/config.test.ts',
   'test/cut-text.test.ts',
   'test/helpdesks/registry.test.ts',

@@ -1,7 +1,6 @@
 import {
   type Attribute,
   DataType,
-  elementCount,
   intAttribute,
   intsAttribute,
   type NodeProto,
@@ -204,12 +203,3 @@ export function buildBertGraph(spec: BertSpec, { quantized }: { quantized: boole
   })
   return { graph, initializers: b.initializers, irVersion: 6, opsetVersion: 11, producerName: quantized ? 'onnx.quantize' : 'pytorch' }
 }
-
-/** Operator type -> count, as a published op census lists them. */
-export function countOperators(parts: OnnxModelParts): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const { opType } of parts.graph.node ?? []) counts[opType!] = (counts[opType!] ?? 0) + 1
-  return counts
-}
-
-export const countParameters = (parts: OnnxModelParts) => parts.initializers.reduce((sum, spec) => sum + elementCount(spec), 0)

@@ -23,6 +23,7 @@ export interface UnigramOptions {
   subwords: number
 }
 
+const printableAscii = Array.from({ length: 94 }, (_, index) => String.fromCharCode(33 + index))
 const specials = ['<s>', '<pad>', '</s>', '<unk>']
 const mask = '<mask>'
 const space = '\u2581'
@@ -76,28 +77,37 @@ function* fillerPieces(seed: number): Generator<string> {
   }
 }
 
-/** Pieces with scores, best first, specials in their XLM-R places. */
-export function learnPieces(options: UnigramOptions): [string, number][] {
+/** Corpus pieces and how often each is seen: the alphabet always, then the most frequent words and substrings. */
+function corpusPieces(options: UnigramOptions): Map<string, number> {
   const { words, substrings, characters } = countPieces(options.corpus)
   // Every character, alone and word-initially, so nothing seen becomes <unk>; these stay in any vocabulary size.
-  const alphabet = new Set([
-    ...characters,
-    ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789äöüÄÖÜß.,;:!?-()"\'/&%€@#+*=_',
-  ])
-  const scored = new Map<string, number>([[space, 1]])
-  for (const character of alphabet) for (const piece of [character, space + character]) scored.set(piece, 1)
+  const alphabet = new Set([...characters, ...printableAscii, ...'äöüÄÖÜßéèêàáçñ€§°«»„“”‘’–—…'])
+  const counts = new Map<string, number>([[space, 1]])
+  for (const character of alphabet) for (const piece of [character, space + character]) counts.set(piece, 1)
   const candidates = new Map<string, number>()
-  for (const [word, count] of words) if (count >= options.minWordCount) candidates.set(space + word, count)
-  const frequent = [...substrings].sort(byCount).slice(0, options.subwords)
-  for (const [piece, count] of frequent) candidates.set(piece, Math.max(candidates.get(piece) ?? 0, count))
-  const budget = options.size - specials.length - 1 - scored.size
-  for (const [piece, count] of [...candidates].sort(byCount).slice(0, Math.max(0, budget)))
-    scored.set(piece, Math.max(scored.get(piece) ?? 0, count))
-  const total = [...scored.values()].reduce((sum, count) => sum + count, 0)
-  const learnt = [...scored].sort(byCount).map(([piece, count]): [string, number] => [piece, Math.log(count / total)])
+  const propose = (piece: string, count: number) => candidates.set(piece, Math.max(candidates.get(piece) ?? 0, count))
+  for (const [word, count] of words) {
+    if (count < options.minWordCount) continue
+    propose(space + word, count)
+    // Case variants, rarer, as a cased vocabulary has them for frequent words ("▁Ticket", "▁ticket", "▁TICKET").
+    const lower = word.toLowerCase()
+    for (const variant of [lower, lower.charAt(0).toUpperCase() + lower.slice(1), word.toUpperCase()]) propose(space + variant, count / 4)
+  }
+  for (const [piece, count] of [...substrings].sort(byCount).slice(0, options.subwords)) propose(piece, count)
+  const budget = options.size - specials.length - 1 - counts.size
+  if (budget < 0) throw new Error(`a vocabulary of ${options.size} pieces cannot hold the corpus's ${counts.size} characters`)
+  for (const [piece, count] of [...candidates].sort(byCount).slice(0, budget)) counts.set(piece, Math.max(counts.get(piece) ?? 0, count))
+  return counts
+}
+
+/** Pieces with scores (log frequency, as a unigram model's), best first, specials in their XLM-R places. */
+export function learnPieces(options: UnigramOptions): [string, number][] {
+  const counts = corpusPieces(options)
+  const total = [...counts.values()].reduce((sum, count) => sum + count, 0)
+  const learnt = [...counts].sort(byCount).map(([piece, count]): [string, number] => [piece, Math.log(count / total)])
   const pieces: [string, number][] = [...specials.map((piece): [string, number] => [piece, 0]), ...learnt]
   const seen = new Set(pieces.map(([piece]) => piece))
-  const lowest = learnt.at(-1)?.[1] ?? -10
+  const lowest = learnt.at(-1)![1]
   const fill = options.size - pieces.length - 1
   const filler = fillerPieces(options.size)
   const noise = mulberry32(options.size + 1)
@@ -106,7 +116,7 @@ export function learnPieces(options: UnigramOptions): [string, number][] {
     if (seen.has(piece)) continue
     seen.add(piece)
     // Descending below the corpus pieces, with the float noise a trained model's scores have.
-    pieces.push([piece, lowest - 1 - (8 * index) / Math.max(1, fill) - noise() / 2 ** 42])
+    pieces.push([piece, lowest - 1 - (8 * index) / fill - noise() / 2 ** 42])
     index++
   }
   pieces.push([mask, 0])

@@ -145,3 +145,12 @@ export async function writeOnnxModel(path: string, parts: OnnxModelParts): Promi
   }
   return written
 }
+
+/** Operator type -> count, as a published census of a model lists them. */
+export function countOperators(parts: OnnxModelParts): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const { opType } of parts.graph.node ?? []) counts[opType!] = (counts[opType!] ?? 0) + 1
+  return counts
+}
+
+export const countParameters = (parts: OnnxModelParts) => parts.initializers.reduce((sum, spec) => sum + elementCount(spec), 0)
