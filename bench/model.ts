@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const options = parseModelArgs(process.argv.slice(2), process.env)
   if (!options) return void process.stdout.write(`${usage}\n`)
   const loadAverageStart = loadavg()
+  const code = await describeCode() // at the start: others may commit to this tree during the run
   const preparing = performance.now()
   const folder = await modelFolder(options.model)
   progress(`model folder ${folder.dir} ready in ${Math.round(performance.now() - preparing)} ms`)
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   const report = assembleReport(results, {
     date: new Date().toISOString(),
     command: ['npm run bench:model --', ...process.argv.slice(2)].join(' '),
-    code: await describeCode(),
+    code,
     machine: describeMachine(),
     options: { ...withoutUrl(options), postgres: redactUrl(options.postgresUrl) },
     loadAverage: { start: loadAverageStart, end: loadavg() },
