@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { describeCode, describeMachine, redactUrl } from './kb/report.js'
 import type { BenchDatabase } from './kb/databases.js'
+import { openServiceEmbeddings } from './model/embedders.js'
+import { modelFolder } from './model/folder.js'
 import { renderTable, summarise, summariseSteps } from './triage/report.js'
 import * as ownRun from './triage/run.js'
 import { requestBody, scoreAnswers, type Sample, type TriageCase } from './triage/run.js'
@@ -18,6 +20,7 @@ interface Target {
 }
 
 const usage = `npm run bench:triage -- [--passes 5] [--databases pglite,postgres] [--pglite-dir] [--out file.json] [--profile file.cpuprofile] [--compare dir]
+  [--embeddings hashing|tiny|stand-in|stand-in-fp32]
 
 POST /v1/triage in-process (app.request), the 80 written cases of test/fixtures/triage-cases.json per
 pass, the databases interleaved request by request so both see the same machine load. Pass 0 is the
@@ -26,7 +29,15 @@ PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL (a schema of its own, dro
 --pglite-dir puts PGlite in a temp folder as the server does (default: in memory, as the tests do).
 --profile writes a CPU profile of the measured passes only (open it in Chrome DevTools).
 --compare dir also builds the app from another checkout (with the same bench/triage files), on fresh
-databases, and interleaves its requests with this tree's: an A/B under the same machine load.`
+databases, and interleaves its requests with this tree's: an A/B under the same machine load.
+--embeddings: the hashing embedder (default), or the transformers embedder as selectEmbeddings builds it on
+the generated tiny model or the full-size stand-in of multilingual-e5-small (int8, or fp32), cache off.`
+
+const embeddingChoices: Record<string, { kind: 'tiny' | 'stand-in'; variant: 'int8' | 'fp32' }> = {
+  tiny: { kind: 'tiny', variant: 'int8' },
+  'stand-in': { kind: 'stand-in', variant: 'int8' },
+  'stand-in-fp32': { kind: 'stand-in', variant: 'fp32' },
+}
 
 /** `npm run bench:triage`: latency of POST /v1/triage per database, with a breakdown per step. */
 async function main(): Promise<void> {
@@ -38,6 +49,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       profile: { type: 'string' },
       compare: { type: 'string' },
+      embeddings: { type: 'string', default: 'hashing' },
       help: { type: 'boolean' },
     },
   })
@@ -45,6 +57,11 @@ async function main(): Promise<void> {
   const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
   const names = (values.databases ?? (postgresUrl ? 'pglite,postgres' : 'pglite')).split(',') as Array<BenchDatabase['name']>
   const passes = Number(values.passes)
+  const choice = embeddingChoices[values.embeddings]
+  if (!choice && values.embeddings !== 'hashing') throw new Error(`--embeddings: expected hashing, tiny, stand-in or stand-in-fp32`)
+  const embeddings = choice
+    ? (await openServiceEmbeddings(await modelFolder(choice.kind), choice.variant, { batching: true, env: process.env })).runtime
+    : undefined
   const cases = JSON.parse(await readFile(new URL('../test/fixtures/triage-cases.json', import.meta.url), 'utf8')) as TriageCase[]
 
   const trees = [{ suffix: '', setup: ownSetup, run: ownRun }]
@@ -58,7 +75,11 @@ async function main(): Promise<void> {
     for (const tree of trees) {
       const database = await tree.setup.openBenchDatabase(name, { postgresUrl, pgliteInMemory: !values['pglite-dir'] })
       const seeding = performance.now()
-      benches.push({ label: `${name}${tree.suffix}`, bench: await tree.setup.buildBenchApp(database), send: tree.run.sendCase })
+      benches.push({
+        label: `${name}${tree.suffix}`,
+        bench: await tree.setup.buildBenchApp(database, { embeddings }),
+        send: tree.run.sendCase,
+      })
       process.stderr.write(`${name}${tree.suffix}: seeded in ${Math.round(performance.now() - seeding)} ms (${database.location})\n`)
     }
   }
@@ -81,6 +102,7 @@ async function main(): Promise<void> {
       code: await describeCode(),
       machine: describeMachine(),
       postgres: redactUrl(postgresUrl),
+      embeddings: embeddings ? { option: values.embeddings, space: embeddings.target.id } : 'hashing',
       passes,
       requestsPerDatabase: passes * cases.length,
       databases: Object.fromEntries(

@@ -7,7 +7,7 @@ export const steps: Array<[key: string, label: string]> = [
   ['http', 'HTTP overhead = total − pipeline (middleware, auth, zod, access log, JSON)'],
   ['pipeline', '**pipeline** = analyze (timings.totalMs) + store'],
   ['pipeline.languageMs', 'language (eld; timings.languageMs)'],
-  ['embed', 'embed (hashing embedder)'],
+  ['embed', 'embed (the configured embedder: hashing unless --embeddings)'],
   ['classify', 'classify (kNN statement + model)'],
   ['sql.knnExamples', '· kNN over the examples (SQL)'],
   ['classify.cpu', '· model (CPU) = classify − kNN'],

@@ -8,7 +8,7 @@ import { readDefaultExamples, readDemoArticles } from '../../src/platform/node/k
 import { ensureSpace } from '../../src/knowledge/spaces.js'
 import type { Logger } from '../../src/logger.js'
 import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
-import { createEmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
+import { createEmbeddingRuntime, type EmbeddingRuntime } from '../../src/providers/embeddings/runtime.js'
 import { loadMigrationFiles } from '../../src/platform/node/storage/migration-files.js'
 import * as knowledgeQueries from '../../src/storage/queries/knowledge.js'
 import { createDepartmentClassifier } from '../../src/triage/classifier-service.js'
@@ -39,17 +39,27 @@ export function openBenchDatabase(
 }
 
 /**
- * Dependencies as src/platform/node/node-deps.ts builds them (pino at info, the hashing embedder, no LLM), with
- * the database, embedder and classifier timed. Log lines go to /dev/null: their cost is part of a
- * request, the terminal is not.
+ * Dependencies as src/platform/node/node-deps.ts builds them (pino at info, the hashing embedder unless
+ * `embeddings` brings another, no LLM), with the database, embedder and classifier timed. Log lines go to
+ * /dev/null: their cost is part of a request, the terminal is not.
  */
-export async function buildBenchApp(database: BenchDatabase): Promise<BenchApp> {
+export async function buildBenchApp(
+  database: BenchDatabase,
+  options: { embeddings?: EmbeddingRuntime; seedEmbeddings?: EmbeddingRuntime } = {},
+): Promise<BenchApp> {
   const config = parseConfig({ EMBEDDINGS_PROVIDER: 'hashing' })
   const logger = pino(
     { level: config.logLevel, base: { service: 'inquiry-triage' } },
     pino.destination({ dest: '/dev/null', sync: true }),
   ) as unknown as Logger
-  const embedder = createHashingEmbedder(config.embeddings.hashingDimensions)
+  const runtime =
+    options.embeddings ??
+    createEmbeddingRuntime(createHashingEmbedder(config.embeddings.hashingDimensions), {
+      requested: 'hashing',
+      provider: 'hashing',
+      reason: 'benchmark',
+    })
+  const embedder = runtime.target
   const deps: Deps = {
     config,
     sql: instrumentSql(database.sql, { serialise: database.name === 'pglite' }),
@@ -58,7 +68,7 @@ export async function buildBenchApp(database: BenchDatabase): Promise<BenchApp> 
     migrations: await loadMigrationFiles(),
     secrets: await createEphemeralSecretBox(),
     startup: { phase: 'ready' },
-    embeddings: instrumentEmbeddings(createEmbeddingRuntime(embedder, { requested: 'hashing', provider: 'hashing', reason: 'benchmark' })),
+    embeddings: instrumentEmbeddings(runtime),
     classifier: instrumentClassifier(createDepartmentClassifier()),
     escalation: createEscalationDetector({
       readCorpus: readEscalationCorpus,
@@ -67,9 +77,12 @@ export async function buildBenchApp(database: BenchDatabase): Promise<BenchApp> 
     llm: undefined,
     outbound: createNodeOutboundGuard(config.outbound),
   }
+  // The demo content may be embedded by a cheaper embedder of the same space (seedEmbeddings): what is measured
+  // is the requests, and a full-size model would spend a minute on the seed alone.
+  const seedDeps = options.seedEmbeddings ? { ...deps, embeddings: options.seedEmbeddings } : deps
   await ensureSpace(deps.sql, embedder.space)
-  await loadDemoKnowledge(deps, readDemoArticles)
-  await loadDefaultExamples(deps, readDefaultExamples)
+  await loadDemoKnowledge(seedDeps, readDemoArticles)
+  await loadDefaultExamples(seedDeps, readDefaultExamples)
   await deps.classifier.refresh(deps, (await knowledgeQueries.findActiveSpace(deps.sql))!)
   const { key } = await createApiKey(deps, { name: 'bench', role: 'integration' })
   return { name: database.name, app: createApp(deps), key, database }
