@@ -18,6 +18,7 @@ export const unitFiles = [
   'test/nul.test.ts',
   'test/outbound/policy.test.ts',
   'test/providers/batching.test.ts',
+  'test/providers/cache.test.ts',
   'test/providers/hashing.test.ts',
   'test/providers/transformers.test.ts',
   'test/providers/workers-ai.test.ts',
