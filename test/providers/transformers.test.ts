@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -124,6 +125,29 @@ describe('transformers embedder on the tiny model', () => {
     await ensureTinyModel(missing)
     await expect(embedder.embed(['Rechnung'])).resolves.toHaveLength(1)
     expect(embedder.dimensions).toBe(384)
+  })
+})
+
+describe('ONNX Runtime settings', () => {
+  // Linux shows a process's threads in /proc/self/task: the observable that the setting reached the session.
+  const threadCount = () => readdirSync('/proc/self/task').length
+  it.runIf(process.platform === 'linux')('gives the session the intra-op threads asked for', async () => {
+    const added = async (threads: number) => {
+      const before = threadCount()
+      const embedder = tiny({ threads })
+      await embedder.embed(['Rechnung'])
+      return threadCount() - before
+    }
+    // The calling thread is one of the intra-op threads, so n threads start n - 1 more.
+    expect(await added(1)).toBe(0)
+    expect(await added(3)).toBe(2)
+  })
+
+  it('counts its model runs, one per batch', async () => {
+    const embedder = tiny({ batchSize: 2 })
+    expect(embedder.runs).toBe(0)
+    await embedder.embed(['a', 'b', 'c'])
+    expect(embedder.runs).toBe(2)
   })
 })
 
