@@ -20,6 +20,7 @@ export const unitFiles = [
   'test/providers/batching.test.ts',
   'test/providers/cache.test.ts',
   'test/providers/hashing.test.ts',
+  'test/providers/padding.test.ts',
   'test/providers/select.test.ts',
   'test/providers/transformers.test.ts',
   'test/providers/workers-ai.test.ts',

@@ -29,8 +29,9 @@ describe('selecting the transformers embedder', () => {
   it('runs the model for queries and passages in the warm-up, so a first request is not its first run', async () => {
     const model = createTransformersEmbedder({ model: 'tiny-bert', modelDir: await ensureTinyModel(), allowRemote: false })
     await warmUpEmbedder(model, createMemoryLogger())
-    expect(model.runs).toBe(2)
+    const warmUpRuns = model.runs
+    expect(warmUpRuns).toBeGreaterThanOrEqual(2)
     await model.embed(['erste Anfrage'], { purpose: 'query' })
-    expect(model.runs).toBe(3)
+    expect(model.runs).toBe(warmUpRuns + 1)
   })
 })

@@ -1,5 +1,6 @@
 import type { Logger } from '../../../logger.js'
 import { join } from 'node:path'
+import { groupByLength, rowLengths, takeRows } from './padding.js'
 import { createModelSession, type ModelSession, type TokenTensor } from './session.js'
 import { normalize, spaceId, type EmbedPurpose, type Embedder, type EmbeddingSpace } from '../../../providers/embeddings/embedder.js'
 
@@ -105,10 +106,10 @@ export function createTransformersEmbedder(options: TransformersEmbedderOptions)
       const model = await load()
       const inputs = withE5Prefix(options.model, texts, purpose)
       const vectors: Float32Array[] = []
+      const countRun = () => runs++
       for (let start = 0; start < inputs.length; start += batchSize) {
         signal?.throwIfAborted()
-        runs++
-        vectors.push(...(await embedBatch(model, inputs.slice(start, start + batchSize))))
+        vectors.push(...(await embedBatch(model, inputs.slice(start, start + batchSize), batchSize, countRun, signal)))
       }
       return vectors
     },
@@ -127,10 +128,27 @@ export function withE5Prefix(model: string, texts: string[], purpose: EmbedPurpo
   return texts.map((text) => `${purpose}: ${text}`)
 }
 
-async function embedBatch(model: LoadedModel, texts: string[]): Promise<Float32Array[]> {
+/** One tokenizer call, then model runs over rows of similar length (padding.ts), vectors back in input order. */
+async function embedBatch(
+  model: LoadedModel,
+  texts: string[],
+  maxRows: number,
+  countRun: () => void,
+  signal: AbortSignal | undefined,
+): Promise<Float32Array[]> {
   // padding: to the longest text of the batch; truncation: to the tokenizer's model_max_length.
   const inputs = model.tokenizer(texts, { padding: true, truncation: true })
-  return poolMean(await model.session.run(inputs), inputs.attention_mask)
+  const lengths = rowLengths(inputs.attention_mask)
+  const vectors: Float32Array[] = new Array(texts.length)
+  for (const rows of groupByLength(lengths, maxRows)) {
+    signal?.throwIfAborted()
+    const width = Math.max(...rows.map((row) => lengths[row]!))
+    const run = takeRows(inputs, rows, width)
+    countRun()
+    const pooled = poolMean(await model.session.run(run), run.attention_mask!)
+    rows.forEach((row, index) => (vectors[row] = pooled[index]!))
+  }
+  return vectors
 }
 
 /**
