@@ -19,6 +19,7 @@ export const unitFiles = [
   'test/outbound/policy.test.ts',
   'test/providers/batching.test.ts',
   'test/providers/cache.test.ts',
+  'test/providers/download-arguments.test.ts',
   'test/providers/hashing.test.ts',
   'test/providers/padding.test.ts',
   'test/providers/select.test.ts',
