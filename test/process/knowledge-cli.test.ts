@@ -71,10 +71,9 @@ describe('knowledge-base command line and start-up', () => {
     expect((await runCli('src/entry/kb-import-cli.ts', env, [])).code).toBe(2)
     const badBatch = await runCli('src/entry/kb-import-cli.ts', env, ['/tmp', '--batch', 'many'])
     expect(badBatch).toMatchObject({ code: 2, output: expect.stringMatching(/--batch must be a whole number from 1 to 500/) })
-    // Commands without arguments refuse one instead of running anyway.
+    // Commands without arguments refuse one instead of running anyway (model:download's own are in model-download-cli.test.ts).
     for (const [cli, command] of [
       ['kb-reindex-cli', 'kb:reindex'],
-      ['model-download-cli', 'model:download'],
       ['migrate-cli', 'migrate'],
     ]) {
       const refused = await runCli(`src/entry/${cli}.ts`, env, ['--dry-run'])
