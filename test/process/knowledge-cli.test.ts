@@ -128,6 +128,12 @@ describe('knowledge-base command line and start-up', () => {
     await withModel.waitFor(/"msg":"ready"/)
     const ready = (await (await fetch(`${withModel.url}/readyz`)).json()) as { checks: { embeddings: Record<string, string> } }
     expect(ready.checks.embeddings).toMatchObject({ requested: 'auto', provider: 'transformers', space: 'transformers:tiny-bert:384' })
+    // The model ran (warm-up, logged with its time) before the service said it was ready.
+    const lines = withModel.output().split('\n')
+    const warmUp = lines.findIndex((line) => line.includes('"msg":"embedding model warmed up"'))
+    expect(warmUp).toBeGreaterThan(-1)
+    expect(JSON.parse(lines[warmUp]!)).toMatchObject({ embeddings: 'transformers:tiny-bert:384', ms: expect.any(Number) })
+    expect(warmUp).toBeLessThan(lines.findIndex((line) => line.includes('"msg":"ready"')))
     expect(await withModel.stop()).toBe(0)
 
     const without = await startServer({
