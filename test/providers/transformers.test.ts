@@ -106,6 +106,17 @@ describe('transformers embedder on the tiny model', () => {
     }
   })
 
+  it('cuts a long call into batches of similar length, and runs each length on its own', async () => {
+    const long = 'Waschmaschine pumpt nicht ab '.repeat(12)
+    const texts = ['Rechnung', long, 'Garantie', `${long}bitte`]
+    const embedder = tiny({ batchSize: 2 })
+    const vectors = await embedder.embed(texts)
+    // Two runs: the short pair and the long pair; in input order it would take four (each pair split by length).
+    expect(embedder.runs).toBe(2)
+    const [alone] = await tiny().embed([long])
+    expect(maxDifference(alone!, vectors[1]!)).toBeLessThan(1e-6)
+  })
+
   it('rejects when the signal is aborted, before or between batches', async () => {
     const embedder = tiny({ batchSize: 1 })
     await expect(embedder.embed(['Rechnung'], { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' })

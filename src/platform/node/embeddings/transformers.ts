@@ -105,11 +105,23 @@ export function createTransformersEmbedder(options: TransformersEmbedderOptions)
       if (texts.length === 0) return []
       const model = await load()
       const inputs = withE5Prefix(options.model, texts, purpose)
-      const vectors: Float32Array[] = []
+      // A long call (an import) is cut into batches of texts of similar length, so few rows are padded;
+      // characters stand in for tokens here, the tokenizer's counts decide within each batch.
+      const order = inputs.map((_, index) => index)
+      if (inputs.length > batchSize) order.sort((a, b) => inputs[a]!.length - inputs[b]!.length)
+      const vectors: Float32Array[] = new Array(inputs.length)
       const countRun = () => runs++
-      for (let start = 0; start < inputs.length; start += batchSize) {
+      for (let start = 0; start < order.length; start += batchSize) {
         signal?.throwIfAborted()
-        vectors.push(...(await embedBatch(model, inputs.slice(start, start + batchSize), batchSize, countRun, signal)))
+        const rows = order.slice(start, start + batchSize)
+        const batch = await embedBatch(
+          model,
+          rows.map((row) => inputs[row]!),
+          batchSize,
+          countRun,
+          signal,
+        )
+        rows.forEach((row, index) => (vectors[row] = batch[index]!))
       }
       return vectors
     },
