@@ -124,6 +124,15 @@ describe('caching embedder', () => {
     expect(await second).toHaveLength(1)
   })
 
+  it('lets bulk calls pass by, neither reading nor filling the cache', async () => {
+    const { embedder, calls } = recordingEmbedder()
+    const cache = createCachingEmbedder(embedder, { maxEntries: 10, maxTextsPerCall: 2 })
+    await cache.embed(['a'])
+    await cache.embed(['a', 'b', 'c'])
+    await cache.embed(['b', 'c'])
+    expect(calls.map((call) => call.texts)).toEqual([['a'], ['a', 'b', 'c'], ['b', 'c']])
+  })
+
   it('passes everything through with maxEntries 0', async () => {
     const { embedder, calls } = recordingEmbedder()
     const cache = createCachingEmbedder(embedder, { maxEntries: 0 })

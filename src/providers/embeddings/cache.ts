@@ -3,6 +3,11 @@ import type { EmbedOptions, EmbedPurpose, Embedder } from './embedder.js'
 /** How many vectors the cache keeps: see createCachingEmbedder. */
 export interface CachingOptions {
   maxEntries: number
+  /**
+   * Calls of more texts pass by the cache (default: none do). Bulk calls (an import, a re-index) embed
+   * passages nobody resends, and would push out the inquiries that are resent.
+   */
+  maxTextsPerCall?: number
 }
 
 interface Computation {
@@ -88,7 +93,8 @@ export function createCachingEmbedder(inner: Embedder, options: CachingOptions):
     },
     async embed(texts: string[], { signal, purpose = 'passage' }: EmbedOptions = {}) {
       signal?.throwIfAborted()
-      if (maxEntries === 0) return inner.embed(texts, { purpose, ...(signal ? { signal } : {}) })
+      if (maxEntries === 0 || texts.length > (options.maxTextsPerCall ?? Number.POSITIVE_INFINITY))
+        return inner.embed(texts, { purpose, ...(signal ? { signal } : {}) })
       const missing = new Set<string>()
       const found = texts.map((text) => {
         const key = cacheKey(purpose, text)

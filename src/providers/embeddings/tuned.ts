@@ -17,7 +17,9 @@ export interface TuningSettings {
  */
 export function tuneEmbedder(embedder: Embedder, settings: TuningSettings, maxConcurrent: number): Embedder {
   const batched = settings.batching ? createBatchingEmbedder(embedder, { ...settings.batching, maxConcurrent }) : embedder
-  return settings.cacheSize > 0 ? createCachingEmbedder(batched, { maxEntries: settings.cacheSize }) : batched
+  // Bulk calls pass by the cache: see CachingOptions.maxTextsPerCall.
+  const bulk = settings.batching?.maxBatch ?? 32
+  return settings.cacheSize > 0 ? createCachingEmbedder(batched, { maxEntries: settings.cacheSize, maxTextsPerCall: bulk - 1 }) : batched
 }
 
 /**
