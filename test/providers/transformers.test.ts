@@ -38,6 +38,15 @@ describe('transformers embedder on the tiny model', () => {
     expect(embedder.id).toBe('transformers:tiny-bert:384')
   })
 
+  it('puts the fp32 file in a space of its own, so int8 and fp32 vectors are never mixed', async () => {
+    const fp32 = tiny({ quantized: false })
+    await fp32.load()
+    expect(fp32.id).toBe('transformers:tiny-bert#fp32:384')
+    expect(createTransformersEmbedder({ model: 'Xenova/multilingual-e5-small', quantized: false }).id).toBe(
+      'transformers:Xenova/multilingual-e5-small#fp32:384',
+    )
+  })
+
   it('does not guess the width of an unknown model before load, but knows the e5-small default', () => {
     expect(() => tiny().id).toThrow(/"tiny-bert".*load\(\)/)
     const e5 = createTransformersEmbedder({ model: 'Xenova/multilingual-e5-small' })

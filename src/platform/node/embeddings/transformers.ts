@@ -78,9 +78,11 @@ export function createTransformersEmbedder(options: TransformersEmbedderOptions)
       },
     ))
 
+  // The int8 and fp32 files give close but not equal vectors: each is a space of its own, so a switch
+  // re-indexes instead of mixing them. The int8 default keeps the plain name its spaces always had.
   const space = (): EmbeddingSpace => ({
     provider: 'transformers',
-    model: options.model,
+    model: options.quantized === false ? `${options.model}#fp32` : options.model,
     dimensions: loaded?.dimensions ?? assumedDimensions(options.model),
   })
 
