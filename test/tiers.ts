@@ -22,7 +22,6 @@ export const unitFiles = [
   'test/providers/download-arguments.test.ts',
   'test/providers/hashing.test.ts',
   'test/providers/padding.test.ts',
-  'test/providers/select.test.ts',
   'test/providers/transformers.test.ts',
   'test/providers/workers-ai.test.ts',
   'test/reports/csv.test.ts',

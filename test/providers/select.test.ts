@@ -4,6 +4,7 @@ import { createMemoryLogger } from '../../src/logger.js'
 import { selectEmbeddings } from '../../src/platform/node/embeddings/select.js'
 import { createTransformersEmbedder } from '../../src/platform/node/embeddings/transformers.js'
 import { warmUpEmbedder } from '../../src/providers/embeddings/tuned.js'
+import { startFakeOpenAI } from '../helpers/fake-openai.js'
 import { ensureTinyModel } from '../helpers/tiny-model.js'
 
 // The real selection path on the generated tiny model: load, warm-up, then the tuned embedder handed out.
@@ -33,5 +34,32 @@ describe('selecting the transformers embedder', () => {
     expect(warmUpRuns).toBeGreaterThanOrEqual(2)
     await model.embed(['erste Anfrage'], { purpose: 'query' })
     expect(model.runs).toBe(warmUpRuns + 1)
+  })
+})
+
+// A real HTTP server speaking the OpenAI embeddings API: what reaches it shows the cache and the batching.
+describe('selecting the openai embedder', () => {
+  it('joins concurrent single texts into one request and answers a repeated text from the cache', async () => {
+    const server = await startFakeOpenAI()
+    try {
+      const config = parseConfig({
+        EMBEDDINGS_PROVIDER: 'openai',
+        OPENAI_API_KEY: 'test-key',
+        OPENAI_BASE_URL: server.url,
+        OPENAI_EMBEDDINGS_DIMENSIONS: '64',
+        EMBEDDINGS_BATCH_WAIT_MS: '20',
+      })
+      const runtime = await selectEmbeddings(config, createMemoryLogger())
+      const texts = ['Rechnung doppelt', 'Lieferung fehlt', 'Router blinkt', 'Rechnung doppelt']
+      const vectors = await Promise.all(texts.map((text) => runtime.target.embed([text], { purpose: 'query' })))
+      expect(vectors.map((found) => found[0]!.length)).toEqual([64, 64, 64, 64])
+      expect(server.requestsTo('embeddings').map((request) => request.body.input)).toEqual([
+        ['Rechnung doppelt', 'Lieferung fehlt', 'Router blinkt'],
+      ])
+      await runtime.target.embed(['Lieferung fehlt'], { purpose: 'query' })
+      expect(server.requestsTo('embeddings')).toHaveLength(1)
+    } finally {
+      await server.close()
+    }
   })
 })
