@@ -121,6 +121,11 @@ const configShape = {
   EMBEDDINGS_MODEL_DIR: setting(z.string().min(1).optional()),
   EMBEDDINGS_CACHE_DIR: setting(z.string().min(1).optional()),
   EMBEDDINGS_LOAD_TIMEOUT_SECONDS: seconds(120),
+  EMBEDDINGS_QUANTIZED: setting(z.enum(['true', 'false'], { message: 'must be true or false' }).default('true')),
+  EMBEDDINGS_THREADS: setting(z.coerce.number().int('must be a whole number').min(0).max(64).default(1)),
+  EMBEDDINGS_BATCH_MAX: setting(z.coerce.number().int('must be a whole number').min(1).max(256).default(32)),
+  EMBEDDINGS_BATCH_WAIT_MS: setting(z.coerce.number().int('must be whole milliseconds').min(0).max(100).default(3)),
+  EMBEDDINGS_CACHE_SIZE: setting(z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(1000)),
   HASHING_DIMENSIONS: setting(z.coerce.number().int().min(64).max(2000).default(1024)),
   WORKERS_AI_EMBEDDINGS_MODEL: setting(z.string().min(1).default('@cf/baai/bge-m3')),
   WORKERS_AI_EMBEDDINGS_DIMENSIONS: setting(z.coerce.number().int().min(1).max(2000).optional()),
@@ -287,6 +292,20 @@ export const configSchema = checkedSettings.transform((env) => ({
     modelDir: env.EMBEDDINGS_MODEL_DIR,
     cacheDir: env.EMBEDDINGS_CACHE_DIR,
     loadTimeoutMs: env.EMBEDDINGS_LOAD_TIMEOUT_SECONDS * 1000,
+    /** The transformers model's int8 file (onnx/model_quantized.onnx) rather than the fp32 one. */
+    quantized: env.EMBEDDINGS_QUANTIZED === 'true',
+    /** ONNX Runtime intra-op threads per model run; 0 = ONNX Runtime's own choice. */
+    threads: env.EMBEDDINGS_THREADS,
+    /**
+     * Micro-batching (waitMs 0 = off): calls arriving within waitMs share one model run of up to maxBatch texts;
+     * at most 8 batches' worth of texts wait, more are refused with 503.
+     */
+    batching:
+      env.EMBEDDINGS_BATCH_WAIT_MS > 0
+        ? { maxBatch: env.EMBEDDINGS_BATCH_MAX, maxWaitMs: env.EMBEDDINGS_BATCH_WAIT_MS, maxQueue: 8 * env.EMBEDDINGS_BATCH_MAX }
+        : undefined,
+    /** Vectors remembered by purpose and text; 0 = no cache. */
+    cacheSize: env.EMBEDDINGS_CACHE_SIZE,
     hashingDimensions: env.HASHING_DIMENSIONS,
     /** The Worker's AI binding (EMBEDDINGS_PROVIDER=workers-ai); the space is named by model and dimensions. */
     workersAi: {

@@ -114,6 +114,28 @@ describe('config', () => {
     expect(other.embeddings.workersAi).toEqual({ model: '@cf/x/new', dimensions: 768 })
   })
 
+  it('reads the embedding runtime settings: quantised model, threads, batching (0 ms = off) and cache', () => {
+    expect(parseConfig({}).embeddings).toMatchObject({
+      quantized: true,
+      threads: 1,
+      batching: { maxBatch: 32, maxWaitMs: 3, maxQueue: 256 },
+      cacheSize: 1000,
+    })
+    const tuned = parseConfig({
+      EMBEDDINGS_QUANTIZED: 'false',
+      EMBEDDINGS_THREADS: '2',
+      EMBEDDINGS_BATCH_MAX: '16',
+      EMBEDDINGS_BATCH_WAIT_MS: '5',
+      EMBEDDINGS_CACHE_SIZE: '0',
+    }).embeddings
+    expect(tuned).toMatchObject({ quantized: false, threads: 2, batching: { maxBatch: 16, maxWaitMs: 5, maxQueue: 128 }, cacheSize: 0 })
+    expect(parseConfig({ EMBEDDINGS_BATCH_WAIT_MS: '0' }).embeddings.batching).toBeUndefined()
+    const bad = () =>
+      parseConfig({ EMBEDDINGS_THREADS: '-1', EMBEDDINGS_BATCH_MAX: '0', EMBEDDINGS_BATCH_WAIT_MS: '2.5', EMBEDDINGS_QUANTIZED: 'int8' })
+    expect(bad).toThrow(/EMBEDDINGS_THREADS: .*\n  EMBEDDINGS_BATCH_MAX: .*\n  EMBEDDINGS_BATCH_WAIT_MS: must be whole milliseconds/)
+    expect(bad).toThrow(/EMBEDDINGS_QUANTIZED: must be true or false/)
+  })
+
   it('asks for the dimensions of a Workers AI model whose size it does not know', () => {
     const parse = () => parseConfig({ EMBEDDINGS_PROVIDER: 'workers-ai', WORKERS_AI_EMBEDDINGS_MODEL: '@cf/x/new' })
     expect(parse).toThrow(ConfigError)

@@ -71,10 +71,9 @@ describe('knowledge-base command line and start-up', () => {
     expect((await runCli('src/entry/kb-import-cli.ts', env, [])).code).toBe(2)
     const badBatch = await runCli('src/entry/kb-import-cli.ts', env, ['/tmp', '--batch', 'many'])
     expect(badBatch).toMatchObject({ code: 2, output: expect.stringMatching(/--batch must be a whole number from 1 to 500/) })
-    // Commands without arguments refuse one instead of running anyway.
+    // Commands without arguments refuse one instead of running anyway (model:download's own are in model-download-cli.test.ts).
     for (const [cli, command] of [
       ['kb-reindex-cli', 'kb:reindex'],
-      ['model-download-cli', 'model:download'],
       ['migrate-cli', 'migrate'],
     ]) {
       const refused = await runCli(`src/entry/${cli}.ts`, env, ['--dry-run'])
@@ -129,6 +128,12 @@ describe('knowledge-base command line and start-up', () => {
     await withModel.waitFor(/"msg":"ready"/)
     const ready = (await (await fetch(`${withModel.url}/readyz`)).json()) as { checks: { embeddings: Record<string, string> } }
     expect(ready.checks.embeddings).toMatchObject({ requested: 'auto', provider: 'transformers', space: 'transformers:tiny-bert:384' })
+    // The model ran (warm-up, logged with its time) before the service said it was ready.
+    const lines = withModel.output().split('\n')
+    const warmUp = lines.findIndex((line) => line.includes('"msg":"embedding model warmed up"'))
+    expect(warmUp).toBeGreaterThan(-1)
+    expect(JSON.parse(lines[warmUp]!)).toMatchObject({ embeddings: 'transformers:tiny-bert:384', ms: expect.any(Number) })
+    expect(warmUp).toBeLessThan(lines.findIndex((line) => line.includes('"msg":"ready"')))
     expect(await withModel.stop()).toBe(0)
 
     const without = await startServer({

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -35,6 +36,15 @@ describe('transformers embedder on the tiny model', () => {
     expect(embedder.dimensions).toBe(384)
     expect(embedder.space).toEqual({ provider: 'transformers', model: 'tiny-bert', dimensions: 384 })
     expect(embedder.id).toBe('transformers:tiny-bert:384')
+  })
+
+  it('puts the fp32 file in a space of its own, so int8 and fp32 vectors are never mixed', async () => {
+    const fp32 = tiny({ quantized: false })
+    await fp32.load()
+    expect(fp32.id).toBe('transformers:tiny-bert#fp32:384')
+    expect(createTransformersEmbedder({ model: 'Xenova/multilingual-e5-small', quantized: false }).id).toBe(
+      'transformers:Xenova/multilingual-e5-small#fp32:384',
+    )
   })
 
   it('does not guess the width of an unknown model before load, but knows the e5-small default', () => {
@@ -105,6 +115,17 @@ describe('transformers embedder on the tiny model', () => {
     }
   })
 
+  it('cuts a long call into batches of similar length, and runs each length on its own', async () => {
+    const long = 'Waschmaschine pumpt nicht ab '.repeat(12)
+    const texts = ['Rechnung', long, 'Garantie', `${long}bitte`]
+    const embedder = tiny({ batchSize: 2 })
+    const vectors = await embedder.embed(texts)
+    // Two runs: the short pair and the long pair; in input order it would take four (each pair split by length).
+    expect(embedder.runs).toBe(2)
+    const [alone] = await tiny().embed([long])
+    expect(maxDifference(alone!, vectors[1]!)).toBeLessThan(1e-6)
+  })
+
   it('rejects when the signal is aborted, before or between batches', async () => {
     const embedder = tiny({ batchSize: 1 })
     await expect(embedder.embed(['Rechnung'], { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' })
@@ -124,6 +145,29 @@ describe('transformers embedder on the tiny model', () => {
     await ensureTinyModel(missing)
     await expect(embedder.embed(['Rechnung'])).resolves.toHaveLength(1)
     expect(embedder.dimensions).toBe(384)
+  })
+})
+
+describe('ONNX Runtime settings', () => {
+  // Linux shows a process's threads in /proc/self/task: the observable that the setting reached the session.
+  const threadCount = () => readdirSync('/proc/self/task').length
+  it.runIf(process.platform === 'linux')('gives the session the intra-op threads asked for', async () => {
+    const added = async (threads: number) => {
+      const before = threadCount()
+      const embedder = tiny({ threads })
+      await embedder.embed(['Rechnung'])
+      return threadCount() - before
+    }
+    // The calling thread is one of the intra-op threads, so n threads start n - 1 more.
+    expect(await added(1)).toBe(0)
+    expect(await added(3)).toBe(2)
+  })
+
+  it('counts its model runs, one per batch', async () => {
+    const embedder = tiny({ batchSize: 2 })
+    expect(embedder.runs).toBe(0)
+    await embedder.embed(['a', 'b', 'c'])
+    expect(embedder.runs).toBe(2)
   })
 })
 

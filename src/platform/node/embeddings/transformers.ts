@@ -1,4 +1,7 @@
 import type { Logger } from '../../../logger.js'
+import { join } from 'node:path'
+import { groupByLength, rowLengths, takeRows } from './padding.js'
+import { createModelSession, type ModelSession, type TokenTensor } from './session.js'
 import { normalize, spaceId, type EmbedPurpose, type Embedder, type EmbeddingSpace } from '../../../providers/embeddings/embedder.js'
 
 /**
@@ -18,6 +21,8 @@ export interface TransformersEmbedderOptions {
   batchSize?: number
   /** Load onnx/model_quantized.onnx (default, about 4x smaller and faster on CPU) instead of onnx/model.onnx. */
   quantized?: boolean
+  /** ONNX Runtime threads per model run (intra-op); 0 or unset = one per core, ONNX Runtime's own choice. */
+  threads?: number
   logger?: Logger
   /** The library's per-file load events (initiate, download, progress, done): for progress bars, and for tests. */
   onProgress?: (event: LoadProgress) => void
@@ -30,17 +35,21 @@ export interface LoadProgress {
   progress?: number
 }
 
-export type TransformersEmbedder = Embedder & { load(): Promise<void> }
-
-// The parts of the library's tokenizer, model and tensors we use; its generated typings are too loose to lean on.
-interface Tensor {
-  dims: number[]
-  data: ArrayLike<number | bigint>
+export type TransformersEmbedder = Embedder & {
+  load(): Promise<void>
+  /** Model runs so far (one per batch of texts): shows, for one, that a warm-up has run. */
+  readonly runs: number
 }
+
+// The parts of the library's tokenizer we use; its generated typings are too loose to lean on.
+type Tensor = TokenTensor
 type ModelInputs = Record<string, Tensor> & { attention_mask: Tensor }
+type Tokenizer = ((texts: string[], options: { padding: boolean; truncation: boolean }) => ModelInputs) & {
+  model_max_length?: number
+}
 interface LoadedModel {
-  tokenizer: ((texts: string[], options: { padding: boolean; truncation: boolean }) => ModelInputs) & { model_max_length?: number }
-  model: ((inputs: ModelInputs) => Promise<{ last_hidden_state?: Tensor }>) & { config: Record<string, unknown> }
+  tokenizer: Tokenizer
+  session: ModelSession
   dimensions: number
 }
 
@@ -53,6 +62,7 @@ export function createTransformersEmbedder(options: TransformersEmbedderOptions)
   const batchSize = Math.max(1, options.batchSize ?? 32)
   let loaded: LoadedModel | undefined
   let loading: Promise<LoadedModel> | undefined
+  let runs = 0
 
   // One load promise shared by every concurrent caller; forgotten on failure so the next call retries.
   const load = (): Promise<LoadedModel> =>
@@ -68,9 +78,11 @@ export function createTransformersEmbedder(options: TransformersEmbedderOptions)
       },
     ))
 
+  // The int8 and fp32 files give close but not equal vectors: each is a space of its own, so a switch
+  // re-indexes instead of mixing them. The int8 default keeps the plain name its spaces always had.
   const space = (): EmbeddingSpace => ({
     provider: 'transformers',
-    model: options.model,
+    model: options.quantized === false ? `${options.model}#fp32` : options.model,
     dimensions: loaded?.dimensions ?? assumedDimensions(options.model),
   })
 
@@ -84,6 +96,9 @@ export function createTransformersEmbedder(options: TransformersEmbedderOptions)
     get dimensions() {
       return space().dimensions
     },
+    get runs() {
+      return runs
+    },
     async load() {
       await load()
     },
@@ -92,10 +107,23 @@ export function createTransformersEmbedder(options: TransformersEmbedderOptions)
       if (texts.length === 0) return []
       const model = await load()
       const inputs = withE5Prefix(options.model, texts, purpose)
-      const vectors: Float32Array[] = []
-      for (let start = 0; start < inputs.length; start += batchSize) {
+      // A long call (an import) is cut into batches of texts of similar length, so few rows are padded;
+      // characters stand in for tokens here, the tokenizer's counts decide within each batch.
+      const order = inputs.map((_, index) => index)
+      if (inputs.length > batchSize) order.sort((a, b) => inputs[a]!.length - inputs[b]!.length)
+      const vectors: Float32Array[] = new Array(inputs.length)
+      const countRun = () => runs++
+      for (let start = 0; start < order.length; start += batchSize) {
         signal?.throwIfAborted()
-        vectors.push(...(await embedBatch(model, inputs.slice(start, start + batchSize))))
+        const rows = order.slice(start, start + batchSize)
+        const batch = await embedBatch(
+          model,
+          rows.map((row) => inputs[row]!),
+          batchSize,
+          countRun,
+          signal,
+        )
+        rows.forEach((row, index) => (vectors[row] = batch[index]!))
       }
       return vectors
     },
@@ -114,12 +142,27 @@ export function withE5Prefix(model: string, texts: string[], purpose: EmbedPurpo
   return texts.map((text) => `${purpose}: ${text}`)
 }
 
-async function embedBatch(model: LoadedModel, texts: string[]): Promise<Float32Array[]> {
+/** One tokenizer call, then model runs over rows of similar length (padding.ts), vectors back in input order. */
+async function embedBatch(
+  model: LoadedModel,
+  texts: string[],
+  maxRows: number,
+  countRun: () => void,
+  signal: AbortSignal | undefined,
+): Promise<Float32Array[]> {
   // padding: to the longest text of the batch; truncation: to the tokenizer's model_max_length.
   const inputs = model.tokenizer(texts, { padding: true, truncation: true })
-  const output = await model.model(inputs)
-  if (!output.last_hidden_state) throw new Error('The model has no last_hidden_state output; it is not a feature-extraction model.')
-  return poolMean(output.last_hidden_state, inputs.attention_mask)
+  const lengths = rowLengths(inputs.attention_mask)
+  const vectors: Float32Array[] = new Array(texts.length)
+  for (const rows of groupByLength(lengths, maxRows)) {
+    signal?.throwIfAborted()
+    const width = Math.max(...rows.map((row) => lengths[row]!))
+    const run = takeRows(inputs, rows, width)
+    countRun()
+    const pooled = poolMean(await model.session.run(run), run.attention_mask!)
+    rows.forEach((row, index) => (vectors[row] = pooled[index]!))
+  }
+  return vectors
 }
 
 /**
@@ -157,30 +200,71 @@ async function loadModel(options: TransformersEmbedderOptions): Promise<LoadedMo
   const started = Date.now()
   try {
     if (options.modelDir) await assertFolder(options.modelDir)
-    const { pipeline, env } = await import('@xenova/transformers')
+    const [{ AutoConfig, AutoTokenizer, env }, { getModelFile }] = await Promise.all([
+      import('@xenova/transformers'),
+      import('@xenova/transformers/src/utils/hub.js'),
+    ])
     const [root, name] = options.modelDir ? splitFolder(options.modelDir) : [undefined, options.model]
+    const quantized = options.quantized ?? true
+    const modelFile = quantized ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx'
     const run = envQueue.then(async () => {
       const previous = { localModelPath: env.localModelPath, allowLocalModels: env.allowLocalModels }
       if (root !== undefined) Object.assign(env, { localModelPath: root, allowLocalModels: true })
+      const fetchOptions = {
+        quantized,
+        local_files_only: root !== undefined || options.allowRemote === false,
+        ...(options.cacheDir ? { cache_dir: options.cacheDir } : {}),
+        ...(options.onProgress ? { progress_callback: options.onProgress } : {}),
+      }
       try {
-        return await pipeline('feature-extraction', name, {
-          quantized: options.quantized ?? true,
-          cache_dir: options.cacheDir,
-          local_files_only: root !== undefined || options.allowRemote === false,
-          progress_callback: options.onProgress,
-        })
+        // The same files the library's feature-extraction pipeline reads, fetched and cached by its hub code.
+        return await Promise.all([
+          AutoConfig.from_pretrained(name, fetchOptions) as unknown as Promise<Record<string, unknown>>,
+          AutoTokenizer.from_pretrained(name, fetchOptions) as unknown as Promise<Tokenizer>,
+          getModelFile(name, modelFile, true, fetchOptions),
+        ])
       } finally {
         Object.assign(env, previous)
       }
     })
     envQueue = run.catch(() => undefined)
-    const model = toLoadedModel((await run) as unknown as Omit<LoadedModel, 'dimensions'>)
-    options.logger?.info({ model: options.model, source, dimensions: model.dimensions, ms: Date.now() - started }, 'embedding model loaded')
+    const [config, tokenizer, bytes] = await run
+    const file = await findModelFile(bytes.byteLength, [
+      ...(root !== undefined ? [join(root, name, modelFile)] : []),
+      join(options.cacheDir ?? env.cacheDir ?? '.', name, modelFile),
+    ])
+    const session = await createModelSession(file, { intraOpThreads: options.threads ?? 0 })
+    const model = toLoadedModel(config, tokenizer, session)
+    options.logger?.info(
+      {
+        model: options.model,
+        source,
+        quantized,
+        threads: options.threads || 'auto',
+        dimensions: model.dimensions,
+        ms: Date.now() - started,
+      },
+      'embedding model loaded',
+    )
     return model
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new Error(`Could not load embedding model "${options.model}" from ${source}: ${reason}`, { cause: error })
   }
+}
+
+/**
+ * The session is created from the file (see createModelSession): the one the library just read, in the model
+ * folder or its file cache, recognised by its size. Should the library keep it elsewhere, it is never silently
+ * run without our settings: the error says where it looked.
+ */
+async function findModelFile(size: number, candidates: string[]): Promise<string> {
+  const { stat } = await import('node:fs/promises')
+  for (const candidate of candidates) {
+    const found = await stat(candidate).catch(() => undefined)
+    if (found?.isFile() && found.size === size) return candidate
+  }
+  throw new Error(`the model file was read, but is in none of ${candidates.join(', ')}`)
 }
 
 // The library would only say that tokenizer.json is missing; a wrong path deserves a plainer answer.
@@ -202,14 +286,13 @@ function splitFolder(folder: string): [string, string] {
   return cut < 0 ? ['.', trimmed] : [trimmed.slice(0, cut) || '/', trimmed.slice(cut + 1)]
 }
 
-function toLoadedModel(pipe: Omit<LoadedModel, 'dimensions'>): LoadedModel {
-  const config = pipe.model.config
+function toLoadedModel(config: Record<string, unknown>, tokenizer: Tokenizer, session: ModelSession): LoadedModel {
   const dimensions = config.hidden_size ?? config.d_model ?? config.dim
   if (typeof dimensions !== 'number' || dimensions <= 0)
     throw new Error('config.json names no hidden_size, so the vector width is unknown.')
   // Without a model_max_length the library would truncate to NaN tokens; fall back to the position table.
-  if (typeof pipe.tokenizer.model_max_length !== 'number') {
-    pipe.tokenizer.model_max_length = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : 512
+  if (typeof tokenizer.model_max_length !== 'number') {
+    tokenizer.model_max_length = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : 512
   }
-  return { tokenizer: pipe.tokenizer, model: pipe.model, dimensions }
+  return { tokenizer, session, dimensions }
 }
