@@ -1,5 +1,5 @@
 import { AppError } from '../../errors.js'
-import type { EmbedOptions, EmbedPurpose, Embedder } from './embedder.js'
+import { wrapEmbedder, type EmbedOptions, type EmbedPurpose, type Embedder } from './embedder.js'
 
 /** How calls are joined: see createBatchingEmbedder. */
 export interface BatchingOptions {
@@ -171,21 +171,10 @@ export function createBatchingEmbedder(inner: Embedder, options: BatchingOptions
       pump(false)
     })
 
-  return {
-    get id() {
-      return inner.id
-    },
-    get space() {
-      return inner.space
-    },
-    get dimensions() {
-      return inner.dimensions
-    },
-    async embed(texts: string[], { signal, purpose = 'passage' }: EmbedOptions = {}) {
-      signal?.throwIfAborted()
-      if (texts.length === 0) return []
-      if (texts.length >= maxBatch) return inner.embed(texts, { purpose, ...(signal ? { signal } : {}) })
-      return enqueue(texts, purpose, signal)
-    },
-  }
+  return wrapEmbedder(inner, async (texts: string[], { signal, purpose = 'passage' }: EmbedOptions = {}) => {
+    signal?.throwIfAborted()
+    if (texts.length === 0) return []
+    if (texts.length >= maxBatch) return inner.embed(texts, { purpose, ...(signal ? { signal } : {}) })
+    return enqueue(texts, purpose, signal)
+  })
 }

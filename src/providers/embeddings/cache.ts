@@ -1,4 +1,4 @@
-import type { EmbedOptions, EmbedPurpose, Embedder } from './embedder.js'
+import { wrapEmbedder, type EmbedOptions, type EmbedPurpose, type Embedder } from './embedder.js'
 
 /** How many vectors the cache keeps: see createCachingEmbedder. */
 export interface CachingOptions {
@@ -81,34 +81,23 @@ export function createCachingEmbedder(inner: Embedder, options: CachingOptions):
     return sharedVector(cacheKey(purpose, text), text, purpose, signal)
   }
 
-  return {
-    get id() {
-      return inner.id
-    },
-    get space() {
-      return inner.space
-    },
-    get dimensions() {
-      return inner.dimensions
-    },
-    async embed(texts: string[], { signal, purpose = 'passage' }: EmbedOptions = {}) {
-      signal?.throwIfAborted()
-      if (maxEntries === 0 || texts.length > (options.maxTextsPerCall ?? Number.POSITIVE_INFINITY))
-        return inner.embed(texts, { purpose, ...(signal ? { signal } : {}) })
-      const missing = new Set<string>()
-      const found = texts.map((text) => {
-        const key = cacheKey(purpose, text)
-        const vector = lookUp(key)
-        if (!vector && !computing.has(key)) missing.add(text)
-        return vector
-      })
-      if (missing.size > 0) compute([...missing], purpose, signal)
-      const vectors = await Promise.all(
-        texts.map((text, index) => found[index] ?? sharedVector(cacheKey(purpose, text), text, purpose, signal)),
-      )
-      return vectors.map((vector) => vector.slice())
-    },
-  }
+  return wrapEmbedder(inner, async (texts: string[], { signal, purpose = 'passage' }: EmbedOptions = {}) => {
+    signal?.throwIfAborted()
+    if (maxEntries === 0 || texts.length > (options.maxTextsPerCall ?? Number.POSITIVE_INFINITY))
+      return inner.embed(texts, { purpose, ...(signal ? { signal } : {}) })
+    const missing = new Set<string>()
+    const found = texts.map((text) => {
+      const key = cacheKey(purpose, text)
+      const vector = lookUp(key)
+      if (!vector && !computing.has(key)) missing.add(text)
+      return vector
+    })
+    if (missing.size > 0) compute([...missing], purpose, signal)
+    const vectors = await Promise.all(
+      texts.map((text, index) => found[index] ?? sharedVector(cacheKey(purpose, text), text, purpose, signal)),
+    )
+    return vectors.map((vector) => vector.slice())
+  })
 }
 
 function cacheKey(purpose: EmbedPurpose, text: string): string {

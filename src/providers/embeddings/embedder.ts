@@ -25,6 +25,25 @@ export interface Embedder {
   embed(texts: string[], options?: EmbedOptions): Promise<Float32Array[]>
 }
 
+/**
+ * An embedder in front of another (a cache, a batcher): same space, its own way to embed. The space is read
+ * through, so a wrapped model's width is known once it has loaded.
+ */
+export function wrapEmbedder(inner: Embedder, embed: Embedder['embed']): Embedder {
+  return {
+    get id() {
+      return inner.id
+    },
+    get space() {
+      return inner.space
+    },
+    get dimensions() {
+      return inner.dimensions
+    },
+    embed,
+  }
+}
+
 export function spaceId(space: EmbeddingSpace): string {
   return `${space.provider}:${space.model}:${space.dimensions}`
 }
