@@ -60,25 +60,27 @@ describe('batching embedder', () => {
     expect(batching.dimensions).toBe(256)
   })
 
-  it('waits maxWaitMs for company, not longer, and with 0 only until the next macrotask', async () => {
-    const { embedder, calls } = countingEmbedder()
-    const batching = createBatchingEmbedder(embedder, { ...defaults, maxWaitMs: 20 })
+  it('sends at the next macrotask when idle, and waits at most maxWaitMs for company while a run is in progress', async () => {
+    const { embedder, calls } = countingEmbedder({ hold: true })
+    const batching = createBatchingEmbedder(embedder, { ...defaults, maxWaitMs: 20, maxConcurrent: 2 })
+    // Idle: calls made in the same turn join, and nobody waits for more company.
+    const together = [batching.embed(['a']), batching.embed(['b'])]
+    await Promise.resolve()
+    expect(calls).toHaveLength(0)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(calls.map((call) => call.texts)).toEqual([['a', 'b']])
+    // Busy (one run in progress, one slot free): the oldest waiting call decides when the next batch goes.
     const first = batching.embed(['Rechnung'])
     await vi.advanceTimersByTimeAsync(19)
-    expect(calls).toHaveLength(0)
+    expect(calls).toHaveLength(1)
     const second = batching.embed(['Lieferung'])
     await vi.advanceTimersByTimeAsync(1)
-    // The oldest call decides: the second one rides along although it waited 1 ms.
-    expect(calls.map((call) => call.texts)).toEqual([['Rechnung', 'Lieferung']])
-    await Promise.all([first, second])
-
-    const immediate = createBatchingEmbedder(embedder, { ...defaults, maxWaitMs: 0 })
-    const together = [immediate.embed(['a']), immediate.embed(['b'])]
-    await Promise.resolve()
-    expect(calls).toHaveLength(1)
-    await vi.advanceTimersByTimeAsync(0)
-    expect(calls.at(-1)!.texts).toEqual(['a', 'b'])
-    await Promise.all(together)
+    expect(calls.map((call) => call.texts)).toEqual([
+      ['a', 'b'],
+      ['Rechnung', 'Lieferung'],
+    ])
+    for (const call of calls) call.release()
+    await Promise.all([...together, first, second])
   })
 
   it('sends a full batch at once and keeps purposes apart', async () => {
@@ -86,10 +88,11 @@ describe('batching embedder', () => {
     const batching = createBatchingEmbedder(embedder, { ...defaults, maxBatch: 3, maxWaitMs: 1000 })
     const query = batching.embed(['q1'], { purpose: 'query' })
     const passages = [batching.embed(['p1', 'p2']), batching.embed(['p3'])]
-    await vi.advanceTimersByTimeAsync(0)
+    // Full: sent before any timer fires (within microtasks); the lone query goes at the next macrotask, in a run of its own.
+    for (let turn = 0; turn < 3; turn++) await Promise.resolve()
     expect(calls.map((call) => [call.purpose, call.texts])).toEqual([['passage', ['p1', 'p2', 'p3']]])
+    await vi.advanceTimersByTimeAsync(0)
     await Promise.all(passages)
-    await vi.advanceTimersByTimeAsync(1000)
     expect(calls.map((call) => [call.purpose, call.texts])).toEqual([
       ['passage', ['p1', 'p2', 'p3']],
       ['query', ['q1']],

@@ -5,7 +5,10 @@ import { wrapEmbedder, type EmbedOptions, type EmbedPurpose, type Embedder } fro
 export interface BatchingOptions {
   /** Texts per inner call; a call of this many texts or more goes straight through, unjoined. */
   maxBatch: number
-  /** How long the oldest waiting call may wait for company; 0 = until the next macrotask. */
+  /**
+   * How long the oldest waiting call may wait for company while a run is in progress and a slot is free
+   * (maxConcurrent > 1); 0 = until the next macrotask. An idle embedder always sends at the next macrotask.
+   */
   maxWaitMs: number
   /** Texts that may wait; one more and the call fails at once with 503 (service_unavailable). */
   maxQueue: number
@@ -28,9 +31,10 @@ interface Waiting {
 /**
  * Joins embed calls that arrive together into one inner call, because a model run over 16 texts costs
  * far less than 16 runs over one (ONNX Runtime uses its threads on a wider matrix, and the per-run
- * overhead is paid once). A batch goes when it holds `maxBatch` texts or when its oldest call has waited
- * `maxWaitMs`, and while `maxConcurrent` joined batches are running, new calls keep collecting, so the
- * next batch is as full as the load allows. Calls of `maxBatch` texts or more (an import) pass through
+ * overhead is paid once). A batch goes when it holds `maxBatch` texts; when nothing is running, at the next
+ * macrotask (calls made in the same turn join it, and a lone request does not wait); while a run is in
+ * progress, when its oldest call has waited `maxWaitMs` and a slot is free. While all `maxConcurrent` slots
+ * are busy, new calls keep collecting, so the next batch is as full as the load allows. Calls of `maxBatch` texts or more (an import) pass through
  * on their own, so they never hold small calls back; the inner embedder splits them itself.
  *
  * A full queue fails fast instead of waiting: triage already admits a bounded number of requests
@@ -70,7 +74,8 @@ export function createBatchingEmbedder(inner: Embedder, options: BatchingOptions
         size += call.texts.length
       }
       const full = calls.length > batch.length || size === maxBatch
-      if (full || (dueToo && calls[0]!.since + maxWaitMs <= now)) {
+      // An idle model waits for nobody: company only pays while it is busy, and a lone request would lose the wait.
+      if (full || (dueToo && (running === 0 || calls[0]!.since + maxWaitMs <= now))) {
         for (const call of batch) remove(call)
         return batch
       }
@@ -85,7 +90,8 @@ export function createBatchingEmbedder(inner: Embedder, options: BatchingOptions
       run(batch)
     }
     // While every slot is busy the end of a run pumps again; a timer would only spin.
-    if (queue.length > 0 && running < maxConcurrent) schedule(Math.min(...queue.map((call) => call.since)) + maxWaitMs)
+    if (queue.length > 0 && running < maxConcurrent)
+      schedule(running === 0 ? Date.now() : Math.min(...queue.map((call) => call.since)) + maxWaitMs)
   }
 
   const schedule = (due: number) => {
