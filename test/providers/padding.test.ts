@@ -33,6 +33,18 @@ describe('runs of similar length', () => {
     expect(groupByLength([20, 21, 22, 23], 32)).toHaveLength(1)
   })
 
+  it('caps the tokens of a run, so long passages do not run 32 at a time', () => {
+    const groups = groupByLength(
+      Array.from({ length: 32 }, () => 500),
+      32,
+      4096,
+    )
+    expect(groups.map((group) => group.length)).toEqual([8, 8, 8, 8])
+    expect(groups.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 32 }, (_, row) => row))
+    // A single row longer than the cap still runs, on its own.
+    expect(groupByLength([5000, 10], 32, 4096)).toEqual([[1], [0]])
+  })
+
   it('cuts the chosen rows out of every tensor at the run width', () => {
     const inputs = {
       input_ids: { dims: [3, 4], data: BigInt64Array.from([2n, 7n, 3n, 0n, 2n, 8n, 9n, 3n, 2n, 3n, 0n, 0n]) },
