@@ -60,14 +60,12 @@ describe('batching embedder', () => {
     expect(batching.dimensions).toBe(256)
   })
 
-  it('sends at the next macrotask when idle, and waits at most maxWaitMs for company while a run is in progress', async () => {
+  it('sends without a timer when idle, and waits at most maxWaitMs for company while a run is in progress', async () => {
     const { embedder, calls } = countingEmbedder({ hold: true })
     const batching = createBatchingEmbedder(embedder, { ...defaults, maxWaitMs: 20, maxConcurrent: 2 })
-    // Idle: calls made in the same turn join, and nobody waits for more company.
+    // Idle: calls made in the same turn join, and nobody waits for more company (no timer is advanced here).
     const together = [batching.embed(['a']), batching.embed(['b'])]
-    await Promise.resolve()
-    expect(calls).toHaveLength(0)
-    await vi.advanceTimersByTimeAsync(0)
+    for (let turn = 0; turn < 3; turn++) await Promise.resolve()
     expect(calls.map((call) => call.texts)).toEqual([['a', 'b']])
     // Busy (one run in progress, one slot free): the oldest waiting call decides when the next batch goes.
     const first = batching.embed(['Rechnung'])
@@ -88,7 +86,7 @@ describe('batching embedder', () => {
     const batching = createBatchingEmbedder(embedder, { ...defaults, maxBatch: 3, maxWaitMs: 1000 })
     const query = batching.embed(['q1'], { purpose: 'query' })
     const passages = [batching.embed(['p1', 'p2']), batching.embed(['p3'])]
-    // Full: sent before any timer fires (within microtasks); the lone query goes at the next macrotask, in a run of its own.
+    // Full: sent before any timer fires (within microtasks); the lone query follows in a run of its own.
     for (let turn = 0; turn < 3; turn++) await Promise.resolve()
     expect(calls.map((call) => [call.purpose, call.texts])).toEqual([['passage', ['p1', 'p2', 'p3']]])
     await vi.advanceTimersByTimeAsync(0)

@@ -7,7 +7,7 @@ export interface BatchingOptions {
   maxBatch: number
   /**
    * How long the oldest waiting call may wait for company while a run is in progress and a slot is free
-   * (maxConcurrent > 1); 0 = until the next macrotask. An idle embedder always sends at the next macrotask.
+   * (maxConcurrent > 1); 0 = until the next macrotask. An idle embedder sends once the current turn's calls are in.
    */
   maxWaitMs: number
   /** Texts that may wait; one more and the call fails at once with 503 (service_unavailable). */
@@ -31,8 +31,8 @@ interface Waiting {
 /**
  * Joins embed calls that arrive together into one inner call, because a model run over 16 texts costs
  * far less than 16 runs over one (ONNX Runtime uses its threads on a wider matrix, and the per-run
- * overhead is paid once). A batch goes when it holds `maxBatch` texts; when nothing is running, at the next
- * macrotask (calls made in the same turn join it, and a lone request does not wait); while a run is in
+ * overhead is paid once). A batch goes when it holds `maxBatch` texts; when nothing is running, in a
+ * microtask (calls made in the same turn join it, and a lone request does not wait); while a run is in
  * progress, when its oldest call has waited `maxWaitMs` and a slot is free. While all `maxConcurrent` slots
  * are busy, new calls keep collecting, so the next batch is as full as the load allows. Calls of `maxBatch` texts or more (an import) pass through
  * on their own, so they never hold small calls back; the inner embedder splits them itself.
@@ -90,8 +90,20 @@ export function createBatchingEmbedder(inner: Embedder, options: BatchingOptions
       run(batch)
     }
     // While every slot is busy the end of a run pumps again; a timer would only spin.
-    if (queue.length > 0 && running < maxConcurrent)
-      schedule(running === 0 ? Date.now() : Math.min(...queue.map((call) => call.since)) + maxWaitMs)
+    if (queue.length === 0 || running >= maxConcurrent) return
+    if (running === 0) flushSoon()
+    else schedule(Math.min(...queue.map((call) => call.since)) + maxWaitMs)
+  }
+
+  // Idle: after the calls of this turn (a microtask; a 0 ms timer waits a clamped millisecond or more).
+  let flushing = false
+  const flushSoon = () => {
+    if (flushing) return
+    flushing = true
+    queueMicrotask(() => {
+      flushing = false
+      pump()
+    })
   }
 
   const schedule = (due: number) => {
@@ -172,8 +184,8 @@ export function createBatchingEmbedder(inner: Embedder, options: BatchingOptions
       signal?.addEventListener('abort', listener, { once: true })
       queue.push(call)
       queuedTexts += texts.length
-      // Only a full batch leaves at once: even with maxWaitMs 0 a lone call waits for the next macrotask,
-      // so calls made in the same turn of the event loop join it.
+      // Only a full batch leaves at once: a lone call waits at least for the end of this turn, so calls
+      // made in the same turn join it.
       pump(false)
     })
 
