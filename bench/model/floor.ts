@@ -1,5 +1,7 @@
 import { basename, dirname, join } from 'node:path'
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node'
+import { parseConfig } from '../../src/config.js'
+import { sessionOptions } from '../../src/platform/node/embeddings/session.js'
 import { withE5Prefix } from '../../src/platform/node/embeddings/transformers.js'
 import type { EmbedPurpose } from '../../src/providers/embeddings/embedder.js'
 import type { Variant } from './args.js'
@@ -10,8 +12,7 @@ export type Feeds = Record<string, OrtTensor>
 
 /**
  * The floor under the service's embedder: an onnxruntime-node InferenceSession created directly on the folder's
- * ONNX file (as transformers.js creates it: CPU provider, default thread settings unless EMBEDDINGS_THREADS is
- * set), fed with the library's own tokenizer output, so what the service adds on top (tokenising, the library's
+ * ONNX file with the service's session options (sessionOptions, EMBEDDINGS_THREADS), fed with the library's own tokenizer output, so what the service adds on top (tokenising, the library's
  * model call, pooling, batching) is the difference.
  */
 export interface RawModel {
@@ -32,11 +33,13 @@ type Tokenizer = (
 
 export async function openRawModel(folder: ModelFolder, variant: Variant, env: Record<string, string | undefined>): Promise<RawModel> {
   const ort = await import('onnxruntime-node')
-  const threads = Number(env.EMBEDDINGS_THREADS ?? 0)
-  const session = await ort.InferenceSession.create(join(folder.dir, 'onnx', variant === 'int8' ? 'model_quantized.onnx' : 'model.onnx'), {
-    executionProviders: ['cpu'],
-    ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
-  })
+  // The service's session options and thread setting (EMBEDDINGS_THREADS, default 1): a floor on more threads
+  // than the service runs would measure the setting, not what the service adds.
+  const { threads } = parseConfig(env).embeddings
+  const session = await ort.InferenceSession.create(
+    join(folder.dir, 'onnx', variant === 'int8' ? 'model_quantized.onnx' : 'model.onnx'),
+    sessionOptions({ intraOpThreads: threads }),
+  )
   const tokenizer = await loadTokenizer(folder.dir)
   const { outputNames } = session
   return {

@@ -137,7 +137,7 @@ export function renderMarkdown(report: ModelReport): string {
     '## How it is measured',
     '',
     '- One child process per variant, so each peak RSS is its own; within a child every ratio compares two things measured call by call in alternating order (so both see the same machine load). Medians throughout.',
-    "- Raw floor: an onnxruntime-node `InferenceSession` created directly on the ONNX file (CPU provider, default threads unless `EMBEDDINGS_THREADS` is set), fed with the library tokenizer's output computed before the clock starts.",
+    "- Raw floor: an onnxruntime-node `InferenceSession` created directly on the ONNX file with the service's session options (`sessionOptions`: CPU provider, sequential, `EMBEDDINGS_THREADS` intra-op threads, default 1), fed with the library tokenizer's output computed before the clock starts.",
     '- Service: the embedder `selectEmbeddings(parseConfig(env))` builds, with `EMBEDDINGS_CACHE_SIZE=0` (the bench repeats texts; a cache hit would not measure the model); "unbatched" adds `EMBEDDINGS_BATCH_WAIT_MS=0`.',
     '- Texts: test/fixtures/triage-cases.json (subject and body, as the pipeline joins them). Batch 1 embeds as queries, 8 and 32 as passages.',
     "- Triage: POST /v1/triage through the app (bench/triage/setup.ts) on the database in memory or a schema of its own, with this embedder; one at a time, each request beside one session.run of the same text; then 16 in flight. The demo knowledge and the 414 examples are embedded by the model, except with --quick: hashing vectors of the model's width filed under its space (a kNN costs the same over any vectors of one width; the requests themselves are embedded by the model).",
