@@ -1,37 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../src/errors.js'
 import { createBatchingEmbedder, type BatchingOptions } from '../../src/providers/embeddings/batching.js'
-import type { EmbedOptions, Embedder } from '../../src/providers/embeddings/embedder.js'
-import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
-
-// The inner embedder is the real hashing embedder, wrapped to record each call it receives and, when asked,
-// to hold a call until the test releases it or to fail it.
-interface Recorded {
-  texts: string[]
-  purpose: string | undefined
-  signal: AbortSignal | undefined
-  release(): void
-}
-
-function countingEmbedder(options: { hold?: boolean; fail?: (texts: string[]) => Error | undefined } = {}) {
-  const hashing = createHashingEmbedder(256)
-  const calls: Recorded[] = []
-  const embedder: Embedder = {
-    id: hashing.id,
-    space: hashing.space,
-    dimensions: hashing.dimensions,
-    async embed(texts: string[], embedOptions: EmbedOptions = {}) {
-      let release = () => {}
-      const held = options.hold ? new Promise<void>((resolve) => (release = resolve)) : undefined
-      calls.push({ texts, purpose: embedOptions.purpose, signal: embedOptions.signal, release })
-      await held
-      const failure = options.fail?.(texts)
-      if (failure) throw failure
-      return hashing.embed(texts, embedOptions)
-    },
-  }
-  return { embedder, calls, hashing }
-}
+import { recordingEmbedder } from '../helpers/recording-embedder.js'
 
 const defaults: BatchingOptions = { maxBatch: 8, maxWaitMs: 5, maxQueue: 64 }
 const same = (a: Float32Array | undefined, b: Float32Array | undefined) => expect(Array.from(a!)).toEqual(Array.from(b!))
@@ -45,7 +15,7 @@ afterEach(() => {
 
 describe('batching embedder', () => {
   it('joins calls made together into one inner call and gives each caller its own vectors', async () => {
-    const { embedder, calls, hashing } = countingEmbedder()
+    const { embedder, calls, hashing } = recordingEmbedder()
     const batching = createBatchingEmbedder(embedder, defaults)
     const pending = [batching.embed(['Rechnung']), batching.embed(['Lieferung', 'Garantie']), batching.embed(['Router'])]
     await vi.advanceTimersByTimeAsync(5)
@@ -61,7 +31,7 @@ describe('batching embedder', () => {
   })
 
   it('sends without a timer when idle, and waits at most maxWaitMs for company while a run is in progress', async () => {
-    const { embedder, calls } = countingEmbedder({ hold: true })
+    const { embedder, calls } = recordingEmbedder({ hold: true })
     const batching = createBatchingEmbedder(embedder, { ...defaults, maxWaitMs: 20, maxConcurrent: 2 })
     // Idle: calls made in the same turn join, and nobody waits for more company (no timer is advanced here).
     const together = [batching.embed(['a']), batching.embed(['b'])]
@@ -82,7 +52,7 @@ describe('batching embedder', () => {
   })
 
   it('sends a full batch at once and keeps purposes apart', async () => {
-    const { embedder, calls } = countingEmbedder()
+    const { embedder, calls } = recordingEmbedder()
     const batching = createBatchingEmbedder(embedder, { ...defaults, maxBatch: 3, maxWaitMs: 1000 })
     const query = batching.embed(['q1'], { purpose: 'query' })
     const passages = [batching.embed(['p1', 'p2']), batching.embed(['p3'])]
@@ -99,7 +69,7 @@ describe('batching embedder', () => {
   })
 
   it('lets large calls pass through on their own while small ones keep being served', async () => {
-    const { embedder, calls } = countingEmbedder({ hold: true })
+    const { embedder, calls } = recordingEmbedder({ hold: true })
     const batching = createBatchingEmbedder(embedder, { ...defaults, maxBatch: 4, maxConcurrent: 1 })
     const large = batching.embed(['1', '2', '3', '4', '5', '6'])
     const small = batching.embed(['Rechnung'])
@@ -112,7 +82,7 @@ describe('batching embedder', () => {
   })
 
   it('collects the next batch while one runs, up to maxConcurrent runs at once', async () => {
-    const { embedder, calls } = countingEmbedder({ hold: true })
+    const { embedder, calls } = recordingEmbedder({ hold: true })
     const batching = createBatchingEmbedder(embedder, { ...defaults, maxConcurrent: 1 })
     const first = batching.embed(['a'])
     await vi.advanceTimersByTimeAsync(5)
@@ -128,7 +98,7 @@ describe('batching embedder', () => {
   })
 
   it('drops an aborted caller without failing the others, and abandons a batch only when all gave up', async () => {
-    const { embedder, calls } = countingEmbedder({ hold: true })
+    const { embedder, calls } = recordingEmbedder({ hold: true })
     const batching = createBatchingEmbedder(embedder, defaults)
     const waiting = new AbortController()
     const gone = batching.embed(['gone'], { signal: waiting.signal })
@@ -154,7 +124,7 @@ describe('batching embedder', () => {
   })
 
   it('fails exactly the callers of a failing batch', async () => {
-    const { embedder } = countingEmbedder({
+    const { embedder } = recordingEmbedder({
       fail: (texts) => (texts.includes('poison') ? new Error('model crashed') : undefined),
     })
     const batching = createBatchingEmbedder(embedder, { ...defaults, maxBatch: 2 })
@@ -169,7 +139,7 @@ describe('batching embedder', () => {
   })
 
   it('refuses texts beyond maxQueue with a 503 and serves the queue it has', async () => {
-    const { embedder, calls } = countingEmbedder({ hold: true })
+    const { embedder, calls } = recordingEmbedder({ hold: true })
     const batching = createBatchingEmbedder(embedder, { maxBatch: 4, maxWaitMs: 5, maxQueue: 3 })
     const running = batching.embed(['r'])
     await vi.advanceTimersByTimeAsync(5)

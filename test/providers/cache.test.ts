@@ -1,35 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createCachingEmbedder } from '../../src/providers/embeddings/cache.js'
-import type { EmbedOptions, Embedder } from '../../src/providers/embeddings/embedder.js'
-import { createHashingEmbedder } from '../../src/providers/embeddings/hashing.js'
-
-// The real hashing embedder behind a recorder that can hold calls until the test releases them.
-function recordingEmbedder(options: { hold?: boolean } = {}) {
-  const hashing = createHashingEmbedder(256)
-  const calls: Array<{ texts: string[]; purpose: string | undefined; release(): void; fail(error: Error): void }> = []
-  const embedder: Embedder = {
-    id: hashing.id,
-    space: hashing.space,
-    dimensions: hashing.dimensions,
-    async embed(texts: string[], embedOptions: EmbedOptions = {}) {
-      let release = () => {}
-      let fail = (_error: Error) => {}
-      const held = options.hold
-        ? new Promise<void>((resolve, reject) => {
-            release = resolve
-            fail = reject
-          })
-        : undefined
-      calls.push({ texts, purpose: embedOptions.purpose, release, fail })
-      if (held) {
-        const signal = embedOptions.signal
-        await Promise.race([held, new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)))])
-      }
-      return hashing.embed(texts, embedOptions)
-    },
-  }
-  return { embedder, calls, hashing }
-}
+import { recordingEmbedder } from '../helpers/recording-embedder.js'
 
 const until = async (check: () => boolean) => {
   for (let round = 0; round < 100 && !check(); round++) await new Promise((resolve) => setTimeout(resolve, 0))
